@@ -1,0 +1,728 @@
+//! The IMAP response data model.
+//!
+//! Every value borrows from the buffer it was parsed from (`Cow::Borrowed`),
+//! so parsing copies nothing; [`Response::into_owned`] and friends make a
+//! `'static` copy only when a caller asks for one.  All text is kept as raw
+//! bytes: IMAP strings are not guaranteed to be UTF-8, and decoding (RFC 2047
+//! headers, modified UTF-7 mailbox names) is the client's business.
+
+use std::borrow::Cow;
+
+/// Raw bytes borrowed from the response buffer, or owned.
+pub type Bytes<'a> = Cow<'a, [u8]>;
+
+/// Make an owned (`'static`) copy of borrowed bytes.
+#[inline]
+pub fn own(b: Bytes<'_>) -> Bytes<'static> {
+    Cow::Owned(b.into_owned())
+}
+
+#[inline]
+fn own_opt(b: Option<Bytes<'_>>) -> Option<Bytes<'static>> {
+    b.map(own)
+}
+
+#[inline]
+fn own_vec(v: Vec<Bytes<'_>>) -> Vec<Bytes<'static>> {
+    v.into_iter().map(own).collect()
+}
+
+/// An inclusive range of message numbers or UIDs as sent by a server
+/// (`5`, `5:9`). Used by COPYUID, APPENDUID, VANISHED, MODIFIED, ESEARCH.
+pub type IdRange = (u32, u32);
+
+/// One complete server response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response<'a> {
+    /// `+ ...`: the server is ready for a literal or a SASL step.
+    Continuation(Continuation<'a>),
+    /// `TAG OK|NO|BAD ...`: completion of the command with that tag.
+    Tagged {
+        tag: Bytes<'a>,
+        status: StatusResponse<'a>,
+    },
+    /// `* ...`
+    Untagged(Untagged<'a>),
+}
+
+/// `+ [code] text` (the text may be base64 SASL data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Continuation<'a> {
+    pub code: Option<ResponseCode<'a>>,
+    pub text: Bytes<'a>,
+}
+
+/// OK, NO, BAD, PREAUTH or BYE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusKind {
+    Ok,
+    No,
+    Bad,
+    PreAuth,
+    Bye,
+}
+
+/// A status response: `OK [code] text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusResponse<'a> {
+    pub kind: StatusKind,
+    pub code: Option<ResponseCode<'a>>,
+    pub text: Bytes<'a>,
+}
+
+/// A response code, the bracketed part of a status response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseCode<'a> {
+    Alert,
+    BadCharset(Vec<Bytes<'a>>),
+    Capability(Vec<Bytes<'a>>),
+    Parse,
+    PermanentFlags(Vec<Flag<'a>>),
+    ReadOnly,
+    ReadWrite,
+    TryCreate,
+    UidNext(u32),
+    UidValidity(u32),
+    Unseen(u32),
+    /// RFC 4315 `APPENDUID uidvalidity uid-set`.
+    AppendUid {
+        uid_validity: u32,
+        uids: Vec<IdRange>,
+    },
+    /// RFC 4315 `COPYUID uidvalidity source-set dest-set`.
+    CopyUid {
+        uid_validity: u32,
+        source: Vec<IdRange>,
+        dest: Vec<IdRange>,
+    },
+    /// RFC 7162.
+    HighestModSeq(u64),
+    NoModSeq,
+    Modified(Vec<IdRange>),
+    Closed,
+    AuthenticationFailed,
+    OverQuota,
+    /// Any other code, kept raw: `name` and the rest up to `]`, if any.
+    Other {
+        name: Bytes<'a>,
+        args: Option<Bytes<'a>>,
+    },
+}
+
+/// A message flag. System flags are typed; everything else is kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Flag<'a> {
+    Seen,
+    Answered,
+    Flagged,
+    Deleted,
+    Draft,
+    /// Read-only: servers set it, clients cannot store it.
+    Recent,
+    /// `\*` in PERMANENTFLAGS: new keywords may be created.
+    MayCreate,
+    /// Any other `\Name` flag, with its backslash.
+    Extension(Bytes<'a>),
+    /// A keyword such as `$Forwarded` or `NonJunk`.
+    Keyword(Bytes<'a>),
+}
+
+impl<'a> Flag<'a> {
+    /// Classify a flag atom as it appears on the wire (case-insensitive for
+    /// system flags, as RFC 3501 requires).
+    pub fn from_bytes(b: Bytes<'a>) -> Flag<'a> {
+        if b.first() == Some(&b'\\') {
+            let name = &b[1..];
+            let eq = |s: &[u8]| name.eq_ignore_ascii_case(s);
+            if eq(b"Seen") {
+                return Flag::Seen;
+            } else if eq(b"Answered") {
+                return Flag::Answered;
+            } else if eq(b"Flagged") {
+                return Flag::Flagged;
+            } else if eq(b"Deleted") {
+                return Flag::Deleted;
+            } else if eq(b"Draft") {
+                return Flag::Draft;
+            } else if eq(b"Recent") {
+                return Flag::Recent;
+            } else if name == b"*" {
+                return Flag::MayCreate;
+            }
+            return Flag::Extension(b);
+        }
+        Flag::Keyword(b)
+    }
+
+    /// The flag as it is written on the wire.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Flag::Seen => b"\\Seen",
+            Flag::Answered => b"\\Answered",
+            Flag::Flagged => b"\\Flagged",
+            Flag::Deleted => b"\\Deleted",
+            Flag::Draft => b"\\Draft",
+            Flag::Recent => b"\\Recent",
+            Flag::MayCreate => b"\\*",
+            Flag::Extension(b) | Flag::Keyword(b) => b,
+        }
+    }
+
+    pub fn into_owned(self) -> Flag<'static> {
+        match self {
+            Flag::Seen => Flag::Seen,
+            Flag::Answered => Flag::Answered,
+            Flag::Flagged => Flag::Flagged,
+            Flag::Deleted => Flag::Deleted,
+            Flag::Draft => Flag::Draft,
+            Flag::Recent => Flag::Recent,
+            Flag::MayCreate => Flag::MayCreate,
+            Flag::Extension(b) => Flag::Extension(own(b)),
+            Flag::Keyword(b) => Flag::Keyword(own(b)),
+        }
+    }
+}
+
+/// Untagged (`* ...`) data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Untagged<'a> {
+    /// `* OK|NO|BAD|PREAUTH|BYE [code] text`.
+    Status(StatusResponse<'a>),
+    Capability(Vec<Bytes<'a>>),
+    List(ListItem<'a>),
+    Lsub(ListItem<'a>),
+    MailboxStatus(MailboxStatus<'a>),
+    /// `* SEARCH 1 2 3 (MODSEQ 917)`.
+    Search {
+        ids: Vec<u32>,
+        modseq: Option<u64>,
+    },
+    ESearch(ESearch<'a>),
+    Sort(Vec<u32>),
+    Thread(Vec<ThreadNode>),
+    Flags(Vec<Flag<'a>>),
+    Exists(u32),
+    Recent(u32),
+    Expunge(u32),
+    /// RFC 7162 `* VANISHED (EARLIER) uid-set`.
+    Vanished {
+        earlier: bool,
+        uids: Vec<IdRange>,
+    },
+    /// `* n FETCH (...)`. Items that failed to parse appear as
+    /// [`FetchItem::Error`]; the others are kept.
+    Fetch {
+        seq: u32,
+        items: Vec<FetchItem<'a>>,
+    },
+    Namespace(Namespaces<'a>),
+    /// RFC 2971 `* ID (...)` or `* ID NIL`.
+    Id(Option<Vec<(Bytes<'a>, Option<Bytes<'a>>)>>),
+    Enabled(Vec<Bytes<'a>>),
+    /// RFC 9208 `* QUOTA root (resource usage limit ...)`.
+    Quota {
+        root: Bytes<'a>,
+        resources: Vec<QuotaResource<'a>>,
+    },
+    /// `* QUOTAROOT mailbox root...`.
+    QuotaRoot {
+        mailbox: Bytes<'a>,
+        roots: Vec<Bytes<'a>>,
+    },
+    /// RFC 4314 `* ACL mailbox (identifier rights)...`.
+    Acl {
+        mailbox: Bytes<'a>,
+        entries: Vec<(Bytes<'a>, Bytes<'a>)>,
+    },
+    MyRights {
+        mailbox: Bytes<'a>,
+        rights: Bytes<'a>,
+    },
+    /// Anything else, kept whole (without the leading `* ` and trailing CRLF).
+    Other(Bytes<'a>),
+}
+
+/// A LIST or LSUB reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItem<'a> {
+    /// Attributes as sent, e.g. `\HasNoChildren`, `\Sent`.
+    pub attributes: Vec<Bytes<'a>>,
+    /// Hierarchy delimiter, or `None` for NIL.
+    pub delimiter: Option<u8>,
+    /// The mailbox name as on the wire (modified UTF-7 unless UTF8=ACCEPT).
+    pub mailbox: Bytes<'a>,
+    /// RFC 5258 CHILDINFO extended data (e.g. `SUBSCRIBED`).
+    pub childinfo: Vec<Bytes<'a>>,
+}
+
+/// `* STATUS mailbox (MESSAGES n ...)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailboxStatus<'a> {
+    pub mailbox: Bytes<'a>,
+    pub messages: Option<u32>,
+    pub recent: Option<u32>,
+    pub uid_next: Option<u32>,
+    pub uid_validity: Option<u32>,
+    pub unseen: Option<u32>,
+    pub deleted: Option<u32>,
+    pub highest_modseq: Option<u64>,
+    pub size: Option<u64>,
+    /// Items this model has no field for.
+    pub other: Vec<(Bytes<'a>, u64)>,
+}
+
+/// RFC 4731 / RFC 9051 ESEARCH.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ESearch<'a> {
+    /// The correlator `(TAG "A5")`, if any.
+    pub tag: Option<Bytes<'a>>,
+    pub uid: bool,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub count: Option<u32>,
+    pub all: Option<Vec<IdRange>>,
+    pub modseq: Option<u64>,
+    /// Return data this model has no field for: name and raw value.
+    pub other: Vec<(Bytes<'a>, Bytes<'a>)>,
+}
+
+/// One node of a THREAD reply. `id` is `None` for a dummy parent, as in
+/// `((3)(5))`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadNode {
+    pub id: Option<u32>,
+    pub children: Vec<ThreadNode>,
+}
+
+/// One NAMESPACE descriptor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamespaceDesc<'a> {
+    pub prefix: Bytes<'a>,
+    pub delimiter: Option<u8>,
+}
+
+/// RFC 2342 NAMESPACE: personal, other users', shared.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Namespaces<'a> {
+    pub personal: Vec<NamespaceDesc<'a>>,
+    pub other: Vec<NamespaceDesc<'a>>,
+    pub shared: Vec<NamespaceDesc<'a>>,
+}
+
+/// One resource of a QUOTA reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaResource<'a> {
+    pub name: Bytes<'a>,
+    pub usage: u64,
+    pub limit: u64,
+}
+
+/// One item of a FETCH reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchItem<'a> {
+    Uid(u32),
+    Flags(Vec<Flag<'a>>),
+    /// The raw date-time string, e.g. `17-Jul-1996 02:44:25 -0700`
+    /// (parse it with `proto::dates`).
+    InternalDate(Bytes<'a>),
+    Rfc822Size(u64),
+    Envelope(Box<Envelope<'a>>),
+    /// BODYSTRUCTURE, or BODY without a section (no extension data).
+    BodyStructure(Box<BodyPart<'a>>),
+    /// `BODY[section]<origin> data`; also RFC822, RFC822.HEADER and
+    /// RFC822.TEXT, mapped to sections ``, `HEADER` and `TEXT`.
+    /// `data` is `None` for NIL. `streamed` is true when the framer handed
+    /// the literal out in chunks instead of keeping it (data is then empty).
+    Section {
+        section: Bytes<'a>,
+        origin: Option<u32>,
+        data: Option<Bytes<'a>>,
+        streamed: bool,
+    },
+    /// RFC 3516 `BINARY[section]<origin>`.
+    Binary {
+        section: Bytes<'a>,
+        origin: Option<u32>,
+        data: Option<Bytes<'a>>,
+        streamed: bool,
+    },
+    /// RFC 3516 `BINARY.SIZE[section]`.
+    BinarySize { section: Bytes<'a>, size: u64 },
+    ModSeq(u64),
+    GmMsgId(u64),
+    GmThrId(u64),
+    GmLabels(Vec<Bytes<'a>>),
+    /// RFC 8474.
+    EmailId(Bytes<'a>),
+    ThreadId(Option<Bytes<'a>>),
+    /// RFC 8514, raw date-time or NIL.
+    SaveDate(Option<Bytes<'a>>),
+    /// RFC 8970.
+    Preview(Option<Bytes<'a>>),
+    /// An item this model does not know: its name and raw value.
+    Other { name: Bytes<'a>, value: Bytes<'a> },
+    /// An item that did not parse: what is known of it, and why.
+    Error { raw: Bytes<'a>, message: String },
+}
+
+/// RFC 3501 ENVELOPE. Strings are raw (RFC 2047 encoded words undecoded).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Envelope<'a> {
+    pub date: Option<Bytes<'a>>,
+    pub subject: Option<Bytes<'a>>,
+    pub from: Vec<Address<'a>>,
+    pub sender: Vec<Address<'a>>,
+    pub reply_to: Vec<Address<'a>>,
+    pub to: Vec<Address<'a>>,
+    pub cc: Vec<Address<'a>>,
+    pub bcc: Vec<Address<'a>>,
+    pub in_reply_to: Option<Bytes<'a>>,
+    pub message_id: Option<Bytes<'a>>,
+}
+
+/// One address of an envelope. A group start has `host == None` and the
+/// group name in `mailbox`; a group end has both `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Address<'a> {
+    pub name: Option<Bytes<'a>>,
+    pub adl: Option<Bytes<'a>>,
+    pub mailbox: Option<Bytes<'a>>,
+    pub host: Option<Bytes<'a>>,
+}
+
+/// Content-Disposition from a body structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disposition<'a> {
+    pub kind: Bytes<'a>,
+    pub params: Vec<(Bytes<'a>, Bytes<'a>)>,
+}
+
+/// One node of a BODYSTRUCTURE tree. Multipart nodes have
+/// `media_type == "multipart"` and their parts in `children`; a
+/// message/rfc822 part has `message` set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BodyPart<'a> {
+    pub media_type: Bytes<'a>,
+    pub media_subtype: Bytes<'a>,
+    pub params: Vec<(Bytes<'a>, Bytes<'a>)>,
+    pub id: Option<Bytes<'a>>,
+    pub description: Option<Bytes<'a>>,
+    pub encoding: Option<Bytes<'a>>,
+    /// Octets; a server's `-1` is read as 0.
+    pub size: u64,
+    /// Lines for text/* and message/rfc822 parts.
+    pub lines: Option<u64>,
+    /// For message/rfc822: the enclosed message's envelope and body.
+    pub message: Option<Box<(Envelope<'a>, BodyPart<'a>)>>,
+    /// For multipart: the parts.
+    pub children: Vec<BodyPart<'a>>,
+    pub md5: Option<Bytes<'a>>,
+    pub disposition: Option<Disposition<'a>>,
+    pub language: Vec<Bytes<'a>>,
+    pub location: Option<Bytes<'a>>,
+    /// Extension data beyond RFC 3501, raw.
+    pub extension: Option<Bytes<'a>>,
+}
+
+fn own_pairs(v: Vec<(Bytes<'_>, Bytes<'_>)>) -> Vec<(Bytes<'static>, Bytes<'static>)> {
+    v.into_iter().map(|(a, b)| (own(a), own(b))).collect()
+}
+
+fn own_flags(v: Vec<Flag<'_>>) -> Vec<Flag<'static>> {
+    v.into_iter().map(Flag::into_owned).collect()
+}
+
+impl Response<'_> {
+    /// An owned copy that outlives the read buffer.
+    pub fn into_owned(self) -> Response<'static> {
+        match self {
+            Response::Continuation(c) => Response::Continuation(Continuation {
+                code: c.code.map(ResponseCode::into_owned),
+                text: own(c.text),
+            }),
+            Response::Tagged { tag, status } => Response::Tagged {
+                tag: own(tag),
+                status: status.into_owned(),
+            },
+            Response::Untagged(u) => Response::Untagged(u.into_owned()),
+        }
+    }
+}
+
+impl StatusResponse<'_> {
+    pub fn into_owned(self) -> StatusResponse<'static> {
+        StatusResponse {
+            kind: self.kind,
+            code: self.code.map(ResponseCode::into_owned),
+            text: own(self.text),
+        }
+    }
+}
+
+impl ResponseCode<'_> {
+    pub fn into_owned(self) -> ResponseCode<'static> {
+        use ResponseCode::*;
+        match self {
+            Alert => Alert,
+            BadCharset(v) => BadCharset(own_vec(v)),
+            Capability(v) => Capability(own_vec(v)),
+            Parse => Parse,
+            PermanentFlags(v) => PermanentFlags(own_flags(v)),
+            ReadOnly => ReadOnly,
+            ReadWrite => ReadWrite,
+            TryCreate => TryCreate,
+            UidNext(n) => UidNext(n),
+            UidValidity(n) => UidValidity(n),
+            Unseen(n) => Unseen(n),
+            AppendUid { uid_validity, uids } => AppendUid { uid_validity, uids },
+            CopyUid {
+                uid_validity,
+                source,
+                dest,
+            } => CopyUid {
+                uid_validity,
+                source,
+                dest,
+            },
+            HighestModSeq(n) => HighestModSeq(n),
+            NoModSeq => NoModSeq,
+            Modified(v) => Modified(v),
+            Closed => Closed,
+            AuthenticationFailed => AuthenticationFailed,
+            OverQuota => OverQuota,
+            Other { name, args } => Other {
+                name: own(name),
+                args: own_opt(args),
+            },
+        }
+    }
+}
+
+impl ListItem<'_> {
+    pub fn into_owned(self) -> ListItem<'static> {
+        ListItem {
+            attributes: own_vec(self.attributes),
+            delimiter: self.delimiter,
+            mailbox: own(self.mailbox),
+            childinfo: own_vec(self.childinfo),
+        }
+    }
+}
+
+impl MailboxStatus<'_> {
+    pub fn into_owned(self) -> MailboxStatus<'static> {
+        MailboxStatus {
+            mailbox: own(self.mailbox),
+            messages: self.messages,
+            recent: self.recent,
+            uid_next: self.uid_next,
+            uid_validity: self.uid_validity,
+            unseen: self.unseen,
+            deleted: self.deleted,
+            highest_modseq: self.highest_modseq,
+            size: self.size,
+            other: self.other.into_iter().map(|(k, v)| (own(k), v)).collect(),
+        }
+    }
+}
+
+impl ESearch<'_> {
+    pub fn into_owned(self) -> ESearch<'static> {
+        ESearch {
+            tag: own_opt(self.tag),
+            uid: self.uid,
+            min: self.min,
+            max: self.max,
+            count: self.count,
+            all: self.all,
+            modseq: self.modseq,
+            other: own_pairs(self.other),
+        }
+    }
+}
+
+impl NamespaceDesc<'_> {
+    pub fn into_owned(self) -> NamespaceDesc<'static> {
+        NamespaceDesc {
+            prefix: own(self.prefix),
+            delimiter: self.delimiter,
+        }
+    }
+}
+
+impl Namespaces<'_> {
+    pub fn into_owned(self) -> Namespaces<'static> {
+        let f = |v: Vec<NamespaceDesc<'_>>| v.into_iter().map(NamespaceDesc::into_owned).collect();
+        Namespaces {
+            personal: f(self.personal),
+            other: f(self.other),
+            shared: f(self.shared),
+        }
+    }
+}
+
+impl Untagged<'_> {
+    pub fn into_owned(self) -> Untagged<'static> {
+        use Untagged::*;
+        match self {
+            Status(s) => Status(s.into_owned()),
+            Capability(v) => Capability(own_vec(v)),
+            List(l) => List(l.into_owned()),
+            Lsub(l) => Lsub(l.into_owned()),
+            MailboxStatus(s) => MailboxStatus(s.into_owned()),
+            Search { ids, modseq } => Search { ids, modseq },
+            ESearch(e) => ESearch(e.into_owned()),
+            Sort(v) => Sort(v),
+            Thread(v) => Thread(v),
+            Flags(v) => Flags(own_flags(v)),
+            Exists(n) => Exists(n),
+            Recent(n) => Recent(n),
+            Expunge(n) => Expunge(n),
+            Vanished { earlier, uids } => Vanished { earlier, uids },
+            Fetch { seq, items } => Fetch {
+                seq,
+                items: items.into_iter().map(FetchItem::into_owned).collect(),
+            },
+            Namespace(n) => Namespace(n.into_owned()),
+            Id(v) => Id(v.map(|v| v.into_iter().map(|(k, val)| (own(k), own_opt(val))).collect())),
+            Enabled(v) => Enabled(own_vec(v)),
+            Quota { root, resources } => Quota {
+                root: own(root),
+                resources: resources
+                    .into_iter()
+                    .map(|r| QuotaResource {
+                        name: own(r.name),
+                        usage: r.usage,
+                        limit: r.limit,
+                    })
+                    .collect(),
+            },
+            QuotaRoot { mailbox, roots } => QuotaRoot {
+                mailbox: own(mailbox),
+                roots: own_vec(roots),
+            },
+            Acl { mailbox, entries } => Acl {
+                mailbox: own(mailbox),
+                entries: own_pairs(entries),
+            },
+            MyRights { mailbox, rights } => MyRights {
+                mailbox: own(mailbox),
+                rights: own(rights),
+            },
+            Other(b) => Other(own(b)),
+        }
+    }
+}
+
+impl FetchItem<'_> {
+    pub fn into_owned(self) -> FetchItem<'static> {
+        use FetchItem::*;
+        match self {
+            Uid(n) => Uid(n),
+            Flags(v) => Flags(own_flags(v)),
+            InternalDate(b) => InternalDate(own(b)),
+            Rfc822Size(n) => Rfc822Size(n),
+            Envelope(e) => Envelope(Box::new(e.into_owned())),
+            BodyStructure(b) => BodyStructure(Box::new(b.into_owned())),
+            Section {
+                section,
+                origin,
+                data,
+                streamed,
+            } => Section {
+                section: own(section),
+                origin,
+                data: own_opt(data),
+                streamed,
+            },
+            Binary {
+                section,
+                origin,
+                data,
+                streamed,
+            } => Binary {
+                section: own(section),
+                origin,
+                data: own_opt(data),
+                streamed,
+            },
+            BinarySize { section, size } => BinarySize {
+                section: own(section),
+                size,
+            },
+            ModSeq(n) => ModSeq(n),
+            GmMsgId(n) => GmMsgId(n),
+            GmThrId(n) => GmThrId(n),
+            GmLabels(v) => GmLabels(own_vec(v)),
+            EmailId(b) => EmailId(own(b)),
+            ThreadId(b) => ThreadId(own_opt(b)),
+            SaveDate(b) => SaveDate(own_opt(b)),
+            Preview(b) => Preview(own_opt(b)),
+            Other { name, value } => Other {
+                name: own(name),
+                value: own(value),
+            },
+            Error { raw, message } => Error {
+                raw: own(raw),
+                message,
+            },
+        }
+    }
+}
+
+impl Address<'_> {
+    pub fn into_owned(self) -> Address<'static> {
+        Address {
+            name: own_opt(self.name),
+            adl: own_opt(self.adl),
+            mailbox: own_opt(self.mailbox),
+            host: own_opt(self.host),
+        }
+    }
+}
+
+impl Envelope<'_> {
+    pub fn into_owned(self) -> Envelope<'static> {
+        let a = |v: Vec<Address<'_>>| v.into_iter().map(Address::into_owned).collect();
+        Envelope {
+            date: own_opt(self.date),
+            subject: own_opt(self.subject),
+            from: a(self.from),
+            sender: a(self.sender),
+            reply_to: a(self.reply_to),
+            to: a(self.to),
+            cc: a(self.cc),
+            bcc: a(self.bcc),
+            in_reply_to: own_opt(self.in_reply_to),
+            message_id: own_opt(self.message_id),
+        }
+    }
+}
+
+impl BodyPart<'_> {
+    pub fn into_owned(self) -> BodyPart<'static> {
+        BodyPart {
+            media_type: own(self.media_type),
+            media_subtype: own(self.media_subtype),
+            params: own_pairs(self.params),
+            id: own_opt(self.id),
+            description: own_opt(self.description),
+            encoding: own_opt(self.encoding),
+            size: self.size,
+            lines: self.lines,
+            message: self.message.map(|m| {
+                let (e, b) = *m;
+                Box::new((e.into_owned(), b.into_owned()))
+            }),
+            children: self.children.into_iter().map(BodyPart::into_owned).collect(),
+            md5: own_opt(self.md5),
+            disposition: self.disposition.map(|d| Disposition {
+                kind: own(d.kind),
+                params: own_pairs(d.params),
+            }),
+            language: own_vec(self.language),
+            location: own_opt(self.location),
+            extension: own_opt(self.extension),
+        }
+    }
+}
