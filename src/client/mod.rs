@@ -1,1 +1,224 @@
+//! Blocking IMAP client over TCP, TLS and STARTTLS.
+//!
+//! A [`Client`] is used by one thread at a time; [`Interrupter`] may be used
+//! from any thread. Results are plain owned data, so they cross into C and
+//! Go without lifetimes. Unsolicited server data (EXISTS, EXPUNGE, flag
+//! changes of other sessions, ALERT, BYE) never pollutes a command's result:
+//! it goes to an event queue drained with [`Client::take_events`].
 
+mod core;
+pub mod error;
+mod folders;
+mod idle;
+mod messages;
+mod session;
+pub mod tls;
+mod transport;
+pub mod types;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use self::error::{Error, ErrorKind, Result};
+pub use self::idle::IdleEvents;
+pub use self::messages::{FetchOptions, StoreAction, StoreOptions};
+pub use self::tls::{TlsConfig, TlsConfigBuilder, TlsVersion};
+pub use self::transport::Interrupter;
+pub use self::types::*;
+
+pub use crate::proto::dates::{Date, DateTime};
+pub use crate::proto::flags::{ANSWERED, DELETED, DRAFT, FLAGGED, RECENT, SEEN};
+pub use crate::proto::framer::Limits;
+pub use crate::proto::search::SearchKey;
+pub use crate::proto::seqset::MessageSet;
+
+use self::transport::{InterruptState, Stream};
+use crate::proto::framer::Framer;
+
+/// How the connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Security {
+    /// TLS from the first byte (port 993). The default.
+    #[default]
+    Implicit,
+    /// Plaintext, then STARTTLS before anything else (port 143). Required:
+    /// if the server does not offer or refuses it, the connection fails.
+    StartTls,
+    /// No TLS at all. Credentials travel in the clear: opt in explicitly.
+    Plain,
+}
+
+impl Security {
+    /// The standard port for this mode.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Security::Implicit => 993,
+            Security::StartTls | Security::Plain => 143,
+        }
+    }
+}
+
+/// Everything needed to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub host: String,
+    /// 0 means the standard port for the security mode.
+    pub port: u16,
+    pub security: Security,
+    /// TLS settings; `None` uses the default (system roots, host name
+    /// verified).
+    pub tls: Option<Arc<TlsConfig>>,
+    /// Default 30 s; `None` or zero waits forever.
+    pub connect_timeout: Option<Duration>,
+    /// Timeout of every read and write; default 60 s; `None` or zero waits
+    /// forever.
+    pub io_timeout: Option<Duration>,
+    /// Response size limits.
+    pub limits: Limits,
+    /// Longest command line the client sends; longer message sets are split
+    /// into several commands. Default 8000 (RFC 7162 advises 8192).
+    pub max_command_len: usize,
+}
+
+impl ConnectOptions {
+    pub fn new(host: impl Into<String>, security: Security) -> ConnectOptions {
+        ConnectOptions {
+            host: host.into(),
+            port: 0,
+            security,
+            tls: None,
+            connect_timeout: Some(Duration::from_secs(30)),
+            io_timeout: Some(Duration::from_secs(60)),
+            limits: Limits::default(),
+            max_command_len: 8000,
+        }
+    }
+
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    pub fn tls(mut self, cfg: Arc<TlsConfig>) -> Self {
+        self.tls = Some(cfg);
+        self
+    }
+}
+
+/// Where the session is in the IMAP state machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    NotAuthenticated,
+    Authenticated,
+    Selected,
+    Idle,
+    Closed,
+}
+
+/// Session state the response handlers update while the framer's buffer is
+/// borrowed (kept apart from the I/O so both can be borrowed at once).
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) caps: Vec<String>,
+    pub(crate) session: SessionState,
+    pub(crate) selected: Option<MailboxState>,
+    pub(crate) events: VecDeque<Event>,
+    pub(crate) bye: Option<String>,
+    pub(crate) use_uid: bool,
+    pub(crate) folder_encode: bool,
+}
+
+/// A blocking IMAP client.
+pub struct Client {
+    pub(crate) stream: Option<Stream>,
+    pub(crate) framer: Framer,
+    pub(crate) st: State,
+    pub(crate) tag: u32,
+    pub(crate) greeting: String,
+    pub(crate) broken: Option<Error>,
+    pub(crate) intr: Arc<InterruptState>,
+    pub(crate) opts: ConnectOptions,
+    pub(crate) idle: Option<idle::IdleState>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("host", &self.opts.host)
+            .field("state", &self.st.session)
+            .field("use_uid", &self.st.use_uid)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Message ids are UIDs (default) or sequence numbers.
+    pub fn use_uid(&self) -> bool {
+        self.st.use_uid
+    }
+
+    /// Switch between UIDs and sequence numbers; takes effect at the next
+    /// call.
+    pub fn set_use_uid(&mut self, yes: bool) {
+        self.st.use_uid = yes;
+    }
+
+    /// Folder names are Unicode, encoded to modified UTF-7 on the wire
+    /// (default on). Off: names are raw bytes both ways.
+    pub fn folder_encode(&self) -> bool {
+        self.st.folder_encode
+    }
+
+    pub fn set_folder_encode(&mut self, yes: bool) {
+        self.st.folder_encode = yes;
+    }
+
+    /// The server's greeting text.
+    pub fn greeting(&self) -> &str {
+        &self.greeting
+    }
+
+    /// Where the session is.
+    pub fn state(&self) -> SessionState {
+        self.st.session
+    }
+
+    /// The folder selected now, with its latest counters.
+    pub fn selected(&self) -> Option<&MailboxState> {
+        self.st.selected.as_ref()
+    }
+
+    /// Drain the unsolicited events received so far.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        self.st.events.drain(..).collect()
+    }
+
+    /// Events waiting to be drained.
+    pub fn pending_events(&self) -> usize {
+        self.st.events.len()
+    }
+
+    /// A handle that interrupts this client's blocking call from another
+    /// thread.
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter(self.intr.clone())
+    }
+
+    /// The socket's file descriptor (for poll/select while idling).
+    #[cfg(unix)]
+    pub fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        self.stream.as_ref().map(|s| s.tcp().as_raw_fd())
+    }
+
+    /// True when the connection is TLS-protected.
+    pub fn is_tls(&self) -> bool {
+        self.stream.as_ref().is_some_and(Stream::is_tls)
+    }
+
+    /// The error that made this client unusable, if one did.
+    pub fn fatal_error(&self) -> Option<&Error> {
+        self.broken.as_ref()
+    }
+}

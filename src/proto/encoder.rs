@@ -90,6 +90,15 @@ impl CommandBuilder {
     pub fn search_keys(&mut self, _keys: &[SearchKey]) -> Result<&mut Self, EncodeError> {
         todo!()
     }
+    /// Open a parenthesised list: ` (`; the next argument follows without
+    /// a space.
+    pub fn begin_list(&mut self) -> &mut Self {
+        todo!()
+    }
+    /// Close a list opened with `begin_list`: `)`.
+    pub fn end_list(&mut self) -> &mut Self {
+        todo!()
+    }
     /// End the command with CRLF.
     pub fn finish(&mut self) -> Command {
         todo!()

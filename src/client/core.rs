@@ -1,0 +1,459 @@
+//! The command loop: send a command (waiting for `+` before synchronising
+//! literals), read responses until its tagged completion, route untagged
+//! data to the command's handler or to the event queue.
+
+use std::io::{Read, Write};
+
+use super::error::{code_name, Error, ErrorKind, Result};
+use super::types::{Event, Message};
+use super::{Client, SessionState, State};
+use crate::proto::encoder::{Command, CommandBuilder, LiteralMode};
+use crate::proto::framer::{Event as FrameEvent, FrameError};
+use crate::proto::parser::{parse_response, ParseError};
+use crate::proto::types::{Response, ResponseCode, StatusKind, StatusResponse, Untagged};
+
+const READ_CHUNK: usize = 64 * 1024;
+const LOG_LINE_MAX: usize = 300;
+
+/// What the framer and parser produced, borrowed from the read buffer.
+pub(crate) enum Incoming<'a> {
+    Resp(Response<'a>),
+    Malformed { raw: &'a [u8], err: ParseError },
+    Chunk { prefix: &'a [u8], data: &'a [u8], offset: u64, total: u64 },
+    Limit(FrameError),
+}
+
+/// A command's view of the responses that arrive while it runs.
+pub(crate) trait Handler {
+    /// Take what belongs to the result; give back the rest, which becomes
+    /// an event.
+    fn untagged<'a>(&mut self, _st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
+        Some(u)
+    }
+    /// A response that did not parse (raw bytes and why).
+    fn malformed(&mut self, _raw: &[u8], _err: &ParseError) {}
+    /// A piece of a streamed literal. Return false to stop the command.
+    fn chunk(&mut self, _prefix: &[u8], _data: &[u8], _offset: u64, _total: u64) -> bool {
+        true
+    }
+}
+
+/// A handler that takes nothing: everything becomes an event.
+pub(crate) struct NoData;
+impl Handler for NoData {}
+
+/// Wraps a closure as a handler.
+pub(crate) struct With<F>(F);
+
+/// Make a handler from a closure (the function pins down the closure's
+/// higher-ranked signature, which inference would not find alone).
+pub(crate) fn with<F>(f: F) -> With<F>
+where
+    F: for<'a> FnMut(&mut State, Untagged<'a>) -> Option<Untagged<'a>>,
+{
+    With(f)
+}
+impl<F> Handler for With<F>
+where
+    F: for<'a> FnMut(&mut State, Untagged<'a>) -> Option<Untagged<'a>>,
+{
+    fn untagged<'a>(&mut self, st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
+        (self.0)(st, u)
+    }
+}
+
+fn show(b: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&b[..b.len().min(LOG_LINE_MAX)]);
+    let s = s.trim_end_matches(['\r', '\n']);
+    if b.len() > LOG_LINE_MAX {
+        format!("{s}...<{} bytes>", b.len())
+    } else {
+        s.to_string()
+    }
+}
+
+impl Client {
+    /// The next tag: `A1`, `A2`, ...
+    pub(crate) fn next_tag(&mut self) -> String {
+        self.tag = self.tag.wrapping_add(1);
+        format!("A{}", self.tag)
+    }
+
+    /// Literal forms the server allows.
+    pub(crate) fn literal_mode(&self) -> LiteralMode {
+        LiteralMode {
+            literal_plus: self.has_capability("LITERAL+"),
+            literal_minus: self.has_capability("LITERAL-"),
+        }
+    }
+
+    /// Start a command with a fresh tag.
+    pub(crate) fn command(&mut self, name: &str) -> CommandBuilder {
+        let tag = self.next_tag();
+        CommandBuilder::new(&tag, name, self.literal_mode())
+    }
+
+    /// Fail fast when the client cannot be used.
+    pub(crate) fn check_usable(&self) -> Result<()> {
+        if let Some(e) = &self.broken {
+            return Err(Error::new(
+                ErrorKind::IllegalState,
+                format!("the connection is unusable after an earlier error: {}", e.message),
+            ));
+        }
+        if self.stream.is_none() {
+            return Err(Error::new(ErrorKind::IllegalState, "the connection is closed"));
+        }
+        if self.idle.is_some() {
+            return Err(Error::state("IDLE is running: call idle_done first"));
+        }
+        Ok(())
+    }
+
+    /// Remember a fatal error; close the socket.
+    pub(crate) fn fail(&mut self, e: Error) -> Error {
+        if e.is_fatal() {
+            log::debug!(target: "imapclient::client", "fatal: {e}");
+            self.broken = Some(e.clone());
+            self.st.session = SessionState::Closed;
+            if let Some(s) = self.stream.take() {
+                let _ = s.tcp().shutdown(std::net::Shutdown::Both);
+            }
+        }
+        e
+    }
+
+    /// Read more bytes into the framer.
+    pub(crate) fn fill(&mut self) -> Result<()> {
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(Error::new(ErrorKind::ConnectionClosed, "the connection is closed"));
+        };
+        let buf = self.framer.read_buf(READ_CHUNK);
+        match stream.read(buf) {
+            Ok(0) => {
+                if self.intr.is_set() {
+                    return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
+                }
+                Err(match &self.st.bye {
+                    Some(t) => Error::new(ErrorKind::Bye, format!("the server closed the connection: BYE {t}")),
+                    None => Error::new(ErrorKind::ConnectionClosed, "the server closed the connection"),
+                })
+            }
+            Ok(n) => {
+                self.framer.commit(n);
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !self.intr.is_set() => Ok(()),
+            Err(e) => {
+                if self.intr.is_set() {
+                    return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
+                }
+                Err(Error::from(e))
+            }
+        }
+    }
+
+    /// Read until one framed item is available and hand it to `f`.
+    pub(crate) fn next<R>(&mut self, f: impl FnOnce(&mut State, Incoming<'_>) -> R) -> Result<R> {
+        match self.next_opt(true, f)? {
+            Some(r) => Ok(r),
+            None => Err(Error::new(ErrorKind::Internal, "framer yielded nothing after a read")),
+        }
+    }
+
+    /// Like `next`, but with `read == false` only what is already buffered
+    /// is looked at (`None` when no complete item is there).
+    pub(crate) fn next_opt<R>(&mut self, read: bool, f: impl FnOnce(&mut State, Incoming<'_>) -> R) -> Result<Option<R>> {
+        loop {
+            match self.framer.next_event() {
+                Ok(Some(FrameEvent::Frame(bytes))) => {
+                    log::trace!(target: "imapclient::wire", "S: {}", show(bytes));
+                    let inc = match parse_response(bytes) {
+                        Ok(r) => Incoming::Resp(r),
+                        Err(err) => {
+                            log::warn!(target: "imapclient::proto", "malformed response ({err}): {}", show(bytes));
+                            Incoming::Malformed { raw: bytes, err }
+                        }
+                    };
+                    return Ok(Some(f(&mut self.st, inc)));
+                }
+                Ok(Some(FrameEvent::LiteralChunk {
+                    prefix,
+                    data,
+                    offset,
+                    total,
+                })) => {
+                    return Ok(Some(f(
+                        &mut self.st,
+                        Incoming::Chunk {
+                            prefix,
+                            data,
+                            offset,
+                            total,
+                        },
+                    )))
+                }
+                Ok(None) => {}
+                Err(fe) => {
+                    log::warn!(target: "imapclient::proto", "response discarded: {fe}");
+                    return Ok(Some(f(&mut self.st, Incoming::Limit(fe))));
+                }
+            }
+            if !read {
+                return Ok(None);
+            }
+            self.fill()?;
+        }
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> Result<()> {
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(Error::new(ErrorKind::ConnectionClosed, "the connection is closed"));
+        };
+        let r = stream.write_all(data).and_then(|_| stream.flush());
+        r.map_err(|e| {
+            if self.intr.is_set() {
+                Error::new(ErrorKind::Interrupted, "interrupted")
+            } else {
+                Error::from(e)
+            }
+        })
+    }
+
+    /// Send a command, waiting for `+` before each synchronising literal.
+    /// Returns the tagged status if the server ended the command early
+    /// (refusing a literal).
+    pub(crate) fn send(&mut self, cmd: &Command, h: &mut dyn Handler) -> Result<Option<StatusResponse<'static>>> {
+        log::trace!(target: "imapclient::wire", "C: {}", cmd.log_form());
+        for (i, chunk) in cmd.chunks.iter().enumerate() {
+            if i > 0 {
+                loop {
+                    let step = self.next(|st, inc| route(st, inc, &cmd.tag, h, true))?;
+                    match step {
+                        Step::Continue => {}
+                        Step::GoOn => break,
+                        Step::Done(s) => return Ok(Some(s)),
+                        Step::Limit(fe) => return Err(limit_error(&fe)),
+                    }
+                }
+            }
+            self.write_all(chunk)?;
+        }
+        Ok(None)
+    }
+
+    /// Run a command to completion. OK gives the tagged status; NO and BAD
+    /// give errors carrying the server's text and code.
+    pub(crate) fn run(&mut self, cmd: Command, what: &str, h: &mut dyn Handler) -> Result<StatusResponse<'static>> {
+        self.check_usable()?;
+        let r = self.run_inner(&cmd, h);
+        let st = match r {
+            Ok(st) => st,
+            Err(e) => return Err(self.fail(e)),
+        };
+        match st.kind {
+            StatusKind::Ok => Ok(st),
+            _ => Err(Error::from_status(what, &st)),
+        }
+    }
+
+    fn run_inner(&mut self, cmd: &Command, h: &mut dyn Handler) -> Result<StatusResponse<'static>> {
+        if let Some(done) = self.send(cmd, h)? {
+            return Ok(done);
+        }
+        let mut limit: Option<FrameError> = None;
+        loop {
+            let step = self.next(|st, inc| route(st, inc, &cmd.tag, h, false))?;
+            match step {
+                Step::Continue | Step::GoOn => {}
+                Step::Limit(fe) => limit = Some(fe),
+                Step::Done(s) => {
+                    // A response was dropped for exceeding a limit: the
+                    // result would be short, so the command fails instead.
+                    if let Some(fe) = limit {
+                        return Err(limit_error(&fe));
+                    }
+                    return Ok(s);
+                }
+            }
+        }
+    }
+
+    /// Send raw bytes (continuation answers in SASL, DONE in IDLE).
+    pub(crate) fn send_line(&mut self, line: &[u8], secret: bool) -> Result<()> {
+        if secret {
+            log::trace!(target: "imapclient::wire", "C: <redacted>");
+        } else {
+            log::trace!(target: "imapclient::wire", "C: {}", show(line));
+        }
+        let r = self.write_all(line);
+        r.map_err(|e| self.fail(e))
+    }
+}
+
+/// A fatal error for a framer limit.
+fn limit_error(fe: &FrameError) -> Error {
+    Error::new(ErrorKind::LimitExceeded, format!("response rejected: {fe}"))
+}
+
+pub(crate) enum Step {
+    Continue,
+    /// A continuation request arrived while we waited for one.
+    GoOn,
+    Done(StatusResponse<'static>),
+    Limit(FrameError),
+}
+
+/// Route one incoming item for the command with `tag`.
+pub(crate) fn route(st: &mut State, inc: Incoming<'_>, tag: &str, h: &mut dyn Handler, want_cont: bool) -> Step {
+    match inc {
+        Incoming::Resp(Response::Tagged { tag: t, status }) => {
+            if t.as_ref() == tag.as_bytes() {
+                Step::Done(status.into_owned())
+            } else {
+                log::warn!(target: "imapclient::client", "ignoring a reply for another tag {:?}", String::from_utf8_lossy(&t));
+                Step::Continue
+            }
+        }
+        Incoming::Resp(Response::Continuation(_)) => {
+            if want_cont {
+                Step::GoOn
+            } else {
+                log::warn!(target: "imapclient::client", "unexpected continuation request ignored");
+                Step::Continue
+            }
+        }
+        Incoming::Resp(Response::Untagged(u)) => {
+            if let Some(u) = h.untagged(st, u) {
+                st.absorb(u);
+            }
+            Step::Continue
+        }
+        Incoming::Malformed { raw, err } => {
+            h.malformed(raw, &err);
+            Step::Continue
+        }
+        Incoming::Chunk {
+            prefix,
+            data,
+            offset,
+            total,
+        } => {
+            if !h.chunk(prefix, data, offset, total) {
+                log::debug!(target: "imapclient::client", "streaming stopped by the caller");
+            }
+            Step::Continue
+        }
+        Incoming::Limit(fe) => Step::Limit(fe),
+    }
+}
+
+impl State {
+    pub(crate) fn has_capability(&self, cap: &str) -> bool {
+        self.caps.iter().any(|c| c.eq_ignore_ascii_case(cap))
+    }
+
+    pub(crate) fn set_caps<B: AsRef<[u8]>>(&mut self, caps: &[B]) {
+        self.caps = caps
+            .iter()
+            .map(|c| String::from_utf8_lossy(c.as_ref()).to_ascii_uppercase())
+            .collect();
+        log::debug!(target: "imapclient::client", "capabilities: {}", self.caps.join(" "));
+    }
+
+    /// Take in data that no command claimed: update the selected folder's
+    /// counters and queue an event.
+    pub(crate) fn absorb(&mut self, u: Untagged<'_>) {
+        let ev = match u {
+            Untagged::Exists(n) => {
+                if let Some(m) = self.selected.as_mut() {
+                    m.exists = n;
+                }
+                Event::Exists(n)
+            }
+            Untagged::Expunge(n) => {
+                if let Some(m) = self.selected.as_mut() {
+                    m.exists = m.exists.saturating_sub(1);
+                }
+                Event::Expunge(n)
+            }
+            Untagged::Recent(n) => {
+                if let Some(m) = self.selected.as_mut() {
+                    m.recent = n;
+                }
+                Event::Recent(n)
+            }
+            Untagged::Vanished { earlier, uids } => Event::Vanished {
+                earlier,
+                uids: super::types::expand_ranges(&uids),
+            },
+            Untagged::Fetch { seq, items } => {
+                let mut m = Message {
+                    seq,
+                    ..Message::default()
+                };
+                m.merge_items(items);
+                Event::Fetch(m)
+            }
+            Untagged::Flags(f) => {
+                let f: Vec<String> = f.iter().map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned()).collect();
+                if let Some(m) = self.selected.as_mut() {
+                    m.flags = f.clone();
+                }
+                Event::Flags(f)
+            }
+            Untagged::Capability(c) => {
+                self.set_caps(&c);
+                return;
+            }
+            Untagged::Status(s) => return self.absorb_status(s),
+            Untagged::Other(raw) => Event::Other(raw.into_owned()),
+            other => {
+                log::debug!(target: "imapclient::client", "unsolicited {:?}", other);
+                return;
+            }
+        };
+        self.events.push_back(ev);
+    }
+
+    fn absorb_status(&mut self, s: StatusResponse<'_>) {
+        let text = String::from_utf8_lossy(&s.text).into_owned();
+        match &s.code {
+            Some(ResponseCode::Capability(c)) => self.set_caps(c),
+            Some(ResponseCode::HighestModSeq(n)) => {
+                if let Some(m) = self.selected.as_mut() {
+                    m.highest_modseq = Some(*n);
+                }
+            }
+            Some(ResponseCode::UidNext(n)) => {
+                if let Some(m) = self.selected.as_mut() {
+                    m.uid_next = Some(*n);
+                }
+            }
+            _ => {}
+        }
+        if s.kind == StatusKind::Bye {
+            log::debug!(target: "imapclient::client", "server says BYE: {text}");
+            self.bye = Some(text.clone());
+            self.events.push_back(Event::Bye(text));
+            return;
+        }
+        if matches!(s.code, Some(ResponseCode::Alert)) {
+            log::warn!(target: "imapclient::client", "server ALERT: {text}");
+            self.events.push_back(Event::Alert(text));
+            return;
+        }
+        let kind = match s.kind {
+            StatusKind::Ok => "OK",
+            StatusKind::No => "NO",
+            StatusKind::Bad => "BAD",
+            StatusKind::PreAuth => "PREAUTH",
+            StatusKind::Bye => "BYE",
+        };
+        self.events.push_back(Event::Status {
+            kind: kind.into(),
+            code: s.code.as_ref().map(code_name),
+            text,
+        });
+    }
+}

@@ -1,0 +1,405 @@
+//! Folder commands: LIST, LSUB, CREATE, RENAME, DELETE, (UN)SUBSCRIBE,
+//! STATUS, SELECT, EXAMINE, UNSELECT, CLOSE, ACL and QUOTA.
+
+use super::core::{with, NoData};
+use super::error::{Error, ErrorKind, Result};
+use super::types::{Folder, FolderStatus, MailboxState, Quota};
+use super::{Client, SessionState, State};
+use crate::proto::types::{ListItem, ResponseCode, Untagged};
+use crate::proto::utf7;
+
+/// Decode a folder name from the wire under `folder_encode`.
+pub(crate) fn decode_name(raw: &[u8], folder_encode: bool) -> String {
+    if folder_encode {
+        utf7::decode_lenient(raw).0
+    } else {
+        String::from_utf8_lossy(raw).into_owned()
+    }
+}
+
+/// Well-known names per special-use attribute, for servers without
+/// SPECIAL-USE (the first match wins).
+const POPULAR: &[(&str, &[&str])] = &[
+    ("\\Sent", &["Sent", "Sent Items", "Sent items", "Sent Messages", "Sent Mail", "Sent mail", "[Gmail]/Sent Mail", "INBOX.Sent", "INBOX/Sent"]),
+    ("\\Drafts", &["Drafts", "Draft", "[Gmail]/Drafts", "INBOX.Drafts", "INBOX/Drafts"]),
+    ("\\Trash", &["Trash", "Deleted Items", "Deleted Messages", "Deleted", "Bin", "[Gmail]/Trash", "[Gmail]/Bin", "INBOX.Trash", "INBOX/Trash"]),
+    ("\\Junk", &["Junk", "Spam", "Junk E-mail", "Junk Email", "Bulk Mail", "[Gmail]/Spam", "INBOX.Junk", "INBOX.Spam"]),
+    ("\\Archive", &["Archive", "Archives", "[Gmail]/All Mail", "INBOX.Archive"]),
+    ("\\All", &["[Gmail]/All Mail", "All Mail"]),
+    ("\\Flagged", &["[Gmail]/Starred", "Starred", "Flagged"]),
+];
+
+impl Client {
+    /// A folder name as it goes on the wire.
+    pub(crate) fn encode_name(&self, name: &str) -> Result<Vec<u8>> {
+        if name.bytes().any(|b| b == 0) {
+            return Err(Error::invalid("folder name contains a NUL byte"));
+        }
+        if self.st.folder_encode {
+            Ok(utf7::encode(name).into_bytes())
+        } else {
+            Ok(name.as_bytes().to_vec())
+        }
+    }
+
+    fn to_folder(&self, l: &ListItem<'_>) -> Folder {
+        Folder {
+            name: decode_name(&l.mailbox, self.st.folder_encode),
+            raw_name: l.mailbox.to_vec(),
+            delimiter: l.delimiter.map(char::from),
+            flags: l.attributes.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect(),
+        }
+    }
+
+    fn list_cmd(&mut self, verb: &str, select_opts: Option<&str>, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
+        self.require_auth(verb)?;
+        let r = self.encode_name(reference)?;
+        let p = self.encode_name(pattern)?;
+        let mut b = self.command(verb);
+        if let Some(o) = select_opts {
+            b.raw(o.as_bytes());
+        }
+        let cmd = b.string(&r).string(&p).finish();
+        let lsub = verb == "LSUB";
+        let mut items: Vec<ListItem<'static>> = Vec::new();
+        self.run(
+            cmd,
+            verb,
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::List(l) if !lsub => {
+                    items.push(l.into_owned());
+                    None
+                }
+                Untagged::Lsub(l) if lsub => {
+                    items.push(l.into_owned());
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(items.iter().map(|l| self.to_folder(l)).collect())
+    }
+
+    /// LIST folders under `reference` matching `pattern` (`*` all, `%` one
+    /// level).
+    pub fn list_folders(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
+        self.list_cmd("LIST", None, reference, pattern)
+    }
+
+    /// LSUB: the subscribed folders.
+    pub fn list_subscribed(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
+        self.list_cmd("LSUB", None, reference, pattern)
+    }
+
+    /// The folder with a special-use attribute (`\Sent`, `\Drafts`,
+    /// `\Trash`, `\Junk`, `\Archive`, `\All`, `\Flagged`): SPECIAL-USE
+    /// attributes first, then well-known names.
+    pub fn find_special_folder(&mut self, attr: &str) -> Result<Option<String>> {
+        let opts = self.has_capability("SPECIAL-USE").then_some("(SPECIAL-USE)");
+        let special = self.list_cmd("LIST", opts, "", "*")?;
+        if let Some(f) = special.iter().find(|f| f.has_flag(attr)) {
+            return Ok(Some(f.name.clone()));
+        }
+        let all = if opts.is_some() {
+            self.list_folders("", "*")?
+        } else {
+            special
+        };
+        if let Some(f) = all.iter().find(|f| f.has_flag(attr)) {
+            return Ok(Some(f.name.clone()));
+        }
+        let names = POPULAR
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(attr))
+            .map(|(_, n)| *n)
+            .unwrap_or(&[]);
+        for n in names {
+            if let Some(f) = all.iter().find(|f| f.name.eq_ignore_ascii_case(n)) {
+                return Ok(Some(f.name.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// True when the folder exists.
+    pub fn folder_exists(&mut self, name: &str) -> Result<bool> {
+        if name.contains(['*', '%']) {
+            return Err(Error::invalid("folder_exists: the name may not contain wildcards"));
+        }
+        Ok(!self.list_folders("", name)?.is_empty())
+    }
+
+    fn simple_folder_cmd(&mut self, verb: &str, names: &[&str]) -> Result<()> {
+        self.require_auth(verb)?;
+        let mut b = self.command(verb);
+        for n in names {
+            let w = self.encode_name(n)?;
+            b.astring(&w);
+        }
+        let cmd = b.finish();
+        self.run(cmd, verb, &mut NoData).map(|_| ())
+    }
+
+    pub fn create_folder(&mut self, name: &str) -> Result<()> {
+        self.simple_folder_cmd("CREATE", &[name])
+    }
+
+    pub fn rename_folder(&mut self, old: &str, new: &str) -> Result<()> {
+        self.simple_folder_cmd("RENAME", &[old, new])
+    }
+
+    pub fn delete_folder(&mut self, name: &str) -> Result<()> {
+        self.simple_folder_cmd("DELETE", &[name])
+    }
+
+    pub fn subscribe_folder(&mut self, name: &str) -> Result<()> {
+        self.simple_folder_cmd("SUBSCRIBE", &[name])
+    }
+
+    pub fn unsubscribe_folder(&mut self, name: &str) -> Result<()> {
+        self.simple_folder_cmd("UNSUBSCRIBE", &[name])
+    }
+
+    /// STATUS with every counter the server supports.
+    pub fn folder_status(&mut self, name: &str) -> Result<FolderStatus> {
+        self.require_auth("STATUS")?;
+        let mut items = String::from("(MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN");
+        if self.has_capability("CONDSTORE") {
+            items.push_str(" HIGHESTMODSEQ");
+        }
+        if self.has_capability("STATUS=SIZE") {
+            items.push_str(" SIZE");
+        }
+        if self.has_capability("IMAP4REV2") {
+            items.push_str(" DELETED");
+        }
+        items.push(')');
+        let w = self.encode_name(name)?;
+        let cmd = self.command("STATUS").astring(&w).raw(items.as_bytes()).finish();
+        let mut out = None;
+        self.run(
+            cmd,
+            "STATUS",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::MailboxStatus(s) => {
+                    out = Some(FolderStatus {
+                        messages: s.messages,
+                        recent: s.recent,
+                        uid_next: s.uid_next,
+                        uid_validity: s.uid_validity,
+                        unseen: s.unseen,
+                        deleted: s.deleted,
+                        highest_modseq: s.highest_modseq,
+                        size: s.size,
+                    });
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        out.ok_or_else(|| Error::new(ErrorKind::Protocol, "STATUS: the server sent no STATUS data"))
+    }
+
+    fn open_folder(&mut self, name: &str, read_only: bool, condstore: bool) -> Result<MailboxState> {
+        let verb = if read_only { "EXAMINE" } else { "SELECT" };
+        self.require_auth(verb)?;
+        if condstore {
+            self.require("CONDSTORE", verb)?;
+        }
+        let w = self.encode_name(name)?;
+        let mut b = self.command(verb);
+        b.astring(&w);
+        if condstore {
+            b.raw(b"(CONDSTORE)");
+        }
+        let cmd = b.finish();
+        let mut ms = MailboxState {
+            name: name.to_string(),
+            read_only,
+            ..MailboxState::default()
+        };
+        // The old folder is closed as soon as the command is sent.
+        self.st.selected = None;
+        self.st.session = SessionState::Authenticated;
+        let status = self.run(
+            cmd,
+            verb,
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Exists(n) => {
+                    ms.exists = n;
+                    None
+                }
+                Untagged::Recent(n) => {
+                    ms.recent = n;
+                    None
+                }
+                Untagged::Flags(f) => {
+                    ms.flags = f.iter().map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned()).collect();
+                    None
+                }
+                Untagged::Status(s) => {
+                    match &s.code {
+                        Some(ResponseCode::UidValidity(n)) => ms.uid_validity = Some(*n),
+                        Some(ResponseCode::UidNext(n)) => ms.uid_next = Some(*n),
+                        Some(ResponseCode::Unseen(n)) => ms.unseen = Some(*n),
+                        Some(ResponseCode::HighestModSeq(n)) => ms.highest_modseq = Some(*n),
+                        Some(ResponseCode::NoModSeq) => ms.no_modseq = true,
+                        Some(ResponseCode::PermanentFlags(f)) => {
+                            ms.permanent_flags =
+                                f.iter().map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned()).collect()
+                        }
+                        // CLOSED refers to the previous folder; ALERT and
+                        // others are events.
+                        _ => return Some(Untagged::Status(s)),
+                    }
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        match status.code {
+            Some(ResponseCode::ReadOnly) => ms.read_only = true,
+            Some(ResponseCode::ReadWrite) => ms.read_only = false,
+            _ => {}
+        }
+        self.st.selected = Some(ms.clone());
+        self.st.session = SessionState::Selected;
+        Ok(ms)
+    }
+
+    /// SELECT a folder for reading and writing.
+    pub fn select_folder(&mut self, name: &str) -> Result<MailboxState> {
+        self.open_folder(name, false, false)
+    }
+
+    /// EXAMINE: select read-only.
+    pub fn examine_folder(&mut self, name: &str) -> Result<MailboxState> {
+        self.open_folder(name, true, false)
+    }
+
+    /// SELECT or EXAMINE with `(CONDSTORE)`, so HIGHESTMODSEQ is reported.
+    pub fn select_folder_condstore(&mut self, name: &str, read_only: bool) -> Result<MailboxState> {
+        self.open_folder(name, read_only, true)
+    }
+
+    pub(crate) fn require_selected(&self, what: &str) -> Result<&super::types::MailboxState> {
+        match (&self.st.session, &self.st.selected) {
+            (SessionState::Selected, Some(m)) => Ok(m),
+            _ => Err(Error::state(format!("{what}: no folder is selected"))),
+        }
+    }
+
+    fn leave_folder(&mut self, verb: &str) -> Result<()> {
+        self.require_selected(verb)?;
+        let cmd = self.command(verb).finish();
+        self.run(cmd, verb, &mut NoData)?;
+        self.st.selected = None;
+        self.st.session = SessionState::Authenticated;
+        Ok(())
+    }
+
+    /// UNSELECT (RFC 3691): leave the folder without expunging.
+    pub fn unselect_folder(&mut self) -> Result<()> {
+        self.require("UNSELECT", "UNSELECT")?;
+        self.leave_folder("UNSELECT")
+    }
+
+    /// CLOSE: leave the folder, expunging `\Deleted` messages if writable.
+    pub fn close_folder(&mut self) -> Result<()> {
+        self.leave_folder("CLOSE")
+    }
+
+    /// GETACL (RFC 4314): (identifier, rights) pairs.
+    pub fn get_acl(&mut self, folder: &str) -> Result<Vec<(String, String)>> {
+        self.require("ACL", "GETACL")?;
+        self.require_auth("GETACL")?;
+        let w = self.encode_name(folder)?;
+        let cmd = self.command("GETACL").astring(&w).finish();
+        let mut out = Vec::new();
+        self.run(
+            cmd,
+            "GETACL",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Acl { entries, .. } => {
+                    out.extend(entries.iter().map(|(k, v)| {
+                        (String::from_utf8_lossy(k).into_owned(), String::from_utf8_lossy(v).into_owned())
+                    }));
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(out)
+    }
+
+    /// SETACL (RFC 4314): give `who` these rights (`+`/`-` prefixes allowed).
+    pub fn set_acl(&mut self, folder: &str, who: &str, rights: &str) -> Result<()> {
+        self.require("ACL", "SETACL")?;
+        self.require_auth("SETACL")?;
+        let w = self.encode_name(folder)?;
+        let cmd = self
+            .command("SETACL")
+            .astring(&w)
+            .astring(who.as_bytes())
+            .astring(rights.as_bytes())
+            .finish();
+        self.run(cmd, "SETACL", &mut NoData).map(|_| ())
+    }
+
+    /// GETQUOTAROOT: the quota roots of a folder and their quotas.
+    pub fn get_quota_root(&mut self, folder: &str) -> Result<(Vec<String>, Vec<Quota>)> {
+        self.require("QUOTA", "GETQUOTAROOT")?;
+        self.require_auth("GETQUOTAROOT")?;
+        let w = self.encode_name(folder)?;
+        let cmd = self.command("GETQUOTAROOT").astring(&w).finish();
+        let mut roots = Vec::new();
+        let mut quotas = Vec::new();
+        self.run(
+            cmd,
+            "GETQUOTAROOT",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::QuotaRoot { roots: r, .. } => {
+                    roots.extend(r.iter().map(|x| String::from_utf8_lossy(x).into_owned()));
+                    None
+                }
+                Untagged::Quota { root, resources } => {
+                    push_quotas(&mut quotas, &root, &resources);
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok((roots, quotas))
+    }
+
+    /// GETQUOTA for a quota root.
+    pub fn get_quota(&mut self, root: &str) -> Result<Vec<Quota>> {
+        self.require("QUOTA", "GETQUOTA")?;
+        self.require_auth("GETQUOTA")?;
+        let cmd = self.command("GETQUOTA").astring(root.as_bytes()).finish();
+        let mut quotas = Vec::new();
+        self.run(
+            cmd,
+            "GETQUOTA",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Quota { root, resources } => {
+                    push_quotas(&mut quotas, &root, &resources);
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(quotas)
+    }
+}
+
+fn push_quotas(out: &mut Vec<Quota>, root: &[u8], res: &[crate::proto::types::QuotaResource<'_>]) {
+    for r in res {
+        out.push(Quota {
+            root: String::from_utf8_lossy(root).into_owned(),
+            resource: String::from_utf8_lossy(&r.name).into_owned(),
+            usage: r.usage,
+            limit: r.limit,
+        });
+    }
+}

@@ -1,0 +1,164 @@
+//! IDLE (RFC 2177): start, wait for events with a timeout, done.
+//!
+//! While idling, the only calls allowed are `idle_wait`, `idle_done`,
+//! `take_events`, `logout` and the interrupter. IDLE is renewed (DONE, then
+//! IDLE again) before 29 minutes, as RFC 2177 asks; the renewal is also the
+//! liveness check of a quiet connection: its answer must arrive within the
+//! I/O timeout.
+
+use std::time::{Duration, Instant};
+
+use super::core::{route, NoData, Step};
+use super::error::{Error, ErrorKind, Result};
+use super::types::Event;
+use super::{Client, SessionState};
+
+/// Events delivered by `idle_wait`.
+pub type IdleEvents = Vec<Event>;
+
+/// Renew IDLE after this long (servers may drop it at 30 minutes).
+const RENEW_AFTER: Duration = Duration::from_secs(28 * 60);
+
+#[derive(Debug)]
+pub(crate) struct IdleState {
+    tag: String,
+    started: Instant,
+    prev: SessionState,
+}
+
+/// `* OK Still here` and friends: keep-alives, not news.
+fn is_keepalive(e: &Event) -> bool {
+    matches!(e, Event::Status { kind, code: None, .. } if kind == "OK")
+}
+
+impl Client {
+    /// Send IDLE and wait for the server's `+`. Untagged data that arrives
+    /// before the `+` is queued as events.
+    pub fn idle_start(&mut self) -> Result<()> {
+        self.require("IDLE", "IDLE")?;
+        self.require_auth("IDLE")?;
+        self.check_usable()?;
+        let cmd = self.command("IDLE").finish();
+        let tag = cmd.tag.clone();
+        let r: Result<Option<Error>> = (|| {
+            self.send(&cmd, &mut NoData)?;
+            loop {
+                let step = self.next(|st, inc| route(st, inc, &tag, &mut NoData, true))?;
+                match step {
+                    Step::GoOn => return Ok(None),
+                    Step::Done(s) => return Ok(Some(Error::from_status("IDLE", &s))),
+                    Step::Continue => {}
+                    Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                }
+            }
+        })();
+        match r {
+            Err(e) => Err(self.fail(e)),
+            Ok(Some(refused)) => Err(refused),
+            Ok(None) => {
+                self.idle = Some(IdleState {
+                    tag,
+                    started: Instant::now(),
+                    prev: self.st.session,
+                });
+                self.st.session = SessionState::Idle;
+                Ok(())
+            }
+        }
+    }
+
+    /// Wait up to `timeout` for events; returns as soon as some arrived
+    /// (with everything already buffered), or empty when the time is up.
+    pub fn idle_wait(&mut self, timeout: Duration) -> Result<IdleEvents> {
+        if self.idle.is_none() {
+            return Err(Error::state("idle_wait: IDLE is not running"));
+        }
+        let deadline = Instant::now() + timeout;
+        let r = self.idle_wait_inner(deadline);
+        let io = self.opts.io_timeout.filter(|d| !d.is_zero());
+        if let Some(s) = self.stream.as_ref() {
+            let _ = s.set_read_timeout(io);
+        }
+        r
+    }
+
+    fn idle_wait_inner(&mut self, deadline: Instant) -> Result<IdleEvents> {
+        loop {
+            if self.idle.as_ref().is_some_and(|i| i.started.elapsed() >= RENEW_AFTER) {
+                log::debug!(target: "imapclient::client", "renewing IDLE");
+                self.idle_done()?;
+                self.idle_start()?;
+            }
+            // Whatever is already buffered first, without blocking.
+            while let Some(step) = self.next_opt(false, |st, inc| route(st, inc, "", &mut NoData, false))? {
+                if let Step::Limit(fe) = step {
+                    return Err(self.fail(Error::new(ErrorKind::LimitExceeded, fe.to_string())));
+                }
+            }
+            self.st.events.retain(|e| !is_keepalive(e));
+            if !self.st.events.is_empty() {
+                return Ok(self.take_events());
+            }
+            if self.st.bye.is_some() {
+                let t = self.st.bye.clone().unwrap_or_default();
+                return Err(self.fail(Error::new(ErrorKind::Bye, format!("the server ended IDLE: BYE {t}"))));
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(Vec::new());
+            }
+            let renew_in = self
+                .idle
+                .as_ref()
+                .map(|i| RENEW_AFTER.saturating_sub(i.started.elapsed()))
+                .unwrap_or(RENEW_AFTER);
+            let wait = (deadline - now).min(renew_in).max(Duration::from_millis(1));
+            if let Some(s) = self.stream.as_ref() {
+                s.set_read_timeout(Some(wait)).map_err(Error::from)?;
+            }
+            match self.fill() {
+                Ok(()) => {}
+                // The wait ran out: not an error while idling; the framer
+                // keeps any partial response for the next call.
+                Err(e) if e.kind == ErrorKind::Timeout => {}
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    /// End IDLE (DONE) and wait for its completion. Returns the events
+    /// that arrived meanwhile (and any not yet drained).
+    pub fn idle_done(&mut self) -> Result<IdleEvents> {
+        let Some(state) = self.idle.take() else {
+            return Err(Error::state("idle_done: IDLE is not running"));
+        };
+        self.st.session = state.prev;
+        self.send_line(b"DONE\r\n", false)?;
+        let tag = state.tag;
+        let r: Result<()> = (|| loop {
+            let step = self.next(|st, inc| route(st, inc, &tag, &mut NoData, false))?;
+            match step {
+                Step::Done(s) => {
+                    return match s.kind {
+                        crate::proto::types::StatusKind::Ok => Ok(()),
+                        _ => Err(Error::from_status("IDLE", &s)),
+                    }
+                }
+                Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                _ => {}
+            }
+        })();
+        match r {
+            Ok(()) => {}
+            Err(e) if !e.is_fatal() => return Err(e),
+            Err(e) => return Err(self.fail(e)),
+        }
+        self.st.events.retain(|e| !is_keepalive(e));
+        Ok(self.take_events())
+    }
+
+    /// True while IDLE runs.
+    pub fn is_idle(&self) -> bool {
+        self.idle.is_some()
+    }
+}

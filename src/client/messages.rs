@@ -1,0 +1,907 @@
+//! Message commands: SEARCH, SORT, THREAD, FETCH (buffered and streaming),
+//! STORE, APPEND, COPY, MOVE, EXPUNGE. Every id argument honours `use_uid`.
+
+use super::core::{with, Handler, NoData};
+use super::error::{Error, ErrorKind, Result};
+use super::types::{expand_ranges, AppendResult, CopyResult, Message, Messages, SearchResult};
+use super::{Client, State};
+use crate::proto::dates::DateTime;
+use crate::proto::encoder::CommandBuilder;
+use crate::proto::parser::ParseError;
+use crate::proto::search::SearchKey;
+use crate::proto::seqset::{Bound, MessageSet};
+use crate::proto::types::{FetchItem, ResponseCode, Untagged};
+
+/// Anything that names messages: one id, a list of ids, a set string such
+/// as `2,4:7,9,12:*`, or a [`MessageSet`].
+pub trait IntoMessageSet {
+    fn into_set(self) -> Result<MessageSet>;
+}
+
+fn set_err(e: crate::proto::seqset::SeqSetError) -> Error {
+    Error::invalid(e.message)
+}
+
+impl IntoMessageSet for u32 {
+    fn into_set(self) -> Result<MessageSet> {
+        MessageSet::single(self).map_err(set_err)
+    }
+}
+impl IntoMessageSet for &[u32] {
+    fn into_set(self) -> Result<MessageSet> {
+        MessageSet::from_ids(self).map_err(set_err)
+    }
+}
+impl<const N: usize> IntoMessageSet for &[u32; N] {
+    fn into_set(self) -> Result<MessageSet> {
+        MessageSet::from_ids(self).map_err(set_err)
+    }
+}
+impl IntoMessageSet for &Vec<u32> {
+    fn into_set(self) -> Result<MessageSet> {
+        MessageSet::from_ids(self).map_err(set_err)
+    }
+}
+impl IntoMessageSet for Vec<u32> {
+    fn into_set(self) -> Result<MessageSet> {
+        MessageSet::from_ids(&self).map_err(set_err)
+    }
+}
+impl IntoMessageSet for &str {
+    fn into_set(self) -> Result<MessageSet> {
+        MessageSet::parse(self).map_err(set_err)
+    }
+}
+impl IntoMessageSet for MessageSet {
+    fn into_set(self) -> Result<MessageSet> {
+        Ok(self)
+    }
+}
+impl IntoMessageSet for &MessageSet {
+    fn into_set(self) -> Result<MessageSet> {
+        Ok(self.clone())
+    }
+}
+
+/// How STORE changes flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreAction {
+    Add,
+    Remove,
+    Set,
+}
+
+/// Options of STORE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreOptions {
+    /// `.SILENT`: the server does not send the new flags back.
+    pub silent: bool,
+    /// CONDSTORE `UNCHANGEDSINCE`: only change messages whose MODSEQ is not
+    /// higher; the others are reported in `StoreResult::modified`.
+    pub unchanged_since: Option<u64>,
+}
+
+/// Options of FETCH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FetchOptions {
+    /// CONDSTORE `CHANGEDSINCE`: only messages changed after this MODSEQ.
+    pub changed_since: Option<u64>,
+    /// QRESYNC `VANISHED` with CHANGEDSINCE (UID FETCH only).
+    pub vanished: bool,
+}
+
+/// The result of STORE.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreResult {
+    /// The new flags per message (empty with `silent`).
+    pub messages: Messages,
+    /// Ids not changed because of UNCHANGEDSINCE (the `MODIFIED` code).
+    pub modified: Vec<u32>,
+}
+
+/// A piece of a body section handed to a streaming fetch.
+#[derive(Debug)]
+pub struct Chunk<'a> {
+    pub seq: u32,
+    /// The UID when the server sent it before the section.
+    pub uid: Option<u32>,
+    /// Normalised section name, e.g. `BODY[]`.
+    pub section: &'a str,
+    /// Offset of `data` within the section.
+    pub offset: u64,
+    /// Size of the whole section.
+    pub total: u64,
+    pub data: &'a [u8],
+}
+
+/// One message of a MULTIAPPEND.
+#[derive(Debug, Clone, Copy)]
+pub struct AppendMessage<'a> {
+    pub data: &'a [u8],
+    pub flags: &'a [&'a str],
+    pub date: Option<DateTime>,
+}
+
+/// Does `set` (as requested) cover `id`?
+fn covers(set: &MessageSet, id: u32) -> bool {
+    set.ranges().iter().any(|&(a, b)| match (a, b) {
+        (Bound::Num(x), Bound::Num(y)) => (x.min(y)..=x.max(y)).contains(&id),
+        // `n:*` covers everything from n up, and the largest id even when it
+        // is below n: accept any id.
+        _ => true,
+    })
+}
+
+/// Checks FETCH item names from the caller: printable ASCII only, so they
+/// cannot end the command line.
+fn check_items(items: &[&str]) -> Result<()> {
+    if items.is_empty() {
+        return Err(Error::invalid("FETCH: no data items given"));
+    }
+    for i in items {
+        if i.is_empty() || !i.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(Error::invalid(format!("FETCH: invalid data item {i:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// Collects FETCH responses that belong to the command.
+struct FetchCollector<'s> {
+    set: &'s MessageSet,
+    use_uid: bool,
+    out: Messages,
+}
+
+impl Handler for FetchCollector<'_> {
+    fn untagged<'a>(&mut self, _st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
+        match u {
+            Untagged::Fetch { seq, items } if self.belongs(seq, &items) => {
+                self.out.merge(seq, items);
+                None
+            }
+            u => Some(u),
+        }
+    }
+
+    fn malformed(&mut self, raw: &[u8], err: &ParseError) {
+        // One broken message costs that message only: keep an entry with
+        // the error so the caller sees it was not silently dropped.
+        if let Some(seq) = fetch_seq(raw) {
+            let mut m = Message {
+                seq,
+                ..Message::default()
+            };
+            m.errors.push(super::types::ItemError {
+                message: err.to_string(),
+                raw: raw[..raw.len().min(512)].to_vec(),
+            });
+            self.out.messages.push(m);
+        }
+    }
+}
+
+impl FetchCollector<'_> {
+    fn belongs(&self, seq: u32, items: &[FetchItem<'_>]) -> bool {
+        if self.use_uid {
+            items.iter().any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
+        } else {
+            covers(self.set, seq)
+        }
+    }
+}
+
+/// `* 12 FETCH` -> 12, from a response that did not parse.
+fn fetch_seq(raw: &[u8]) -> Option<u32> {
+    let rest = raw.strip_prefix(b"* ")?;
+    let end = rest.iter().position(|b| !b.is_ascii_digit())?;
+    let (num, tail) = rest.split_at(end);
+    if !tail.get(..6)?.eq_ignore_ascii_case(b" FETCH") {
+        return None;
+    }
+    std::str::from_utf8(num).ok()?.parse().ok()
+}
+
+/// From the bytes before a streamed literal (`* 12 FETCH (UID 5 BODY[] {n}`):
+/// sequence number, UID if already sent, and the section name.
+fn chunk_origin(prefix: &[u8]) -> (u32, Option<u32>, String) {
+    let seq = fetch_seq(prefix).unwrap_or(0);
+    let uid = find_uid(prefix);
+    let mut p = prefix;
+    while let Some((&last, rest)) = p.split_last() {
+        if last == b'\r' || last == b'\n' {
+            p = rest;
+        } else {
+            break;
+        }
+    }
+    // Strip ` {n}` / ` ~{n}`.
+    let p = match p.iter().rposition(|&b| b == b'{') {
+        Some(i) => &p[..i],
+        None => p,
+    };
+    let p = p.strip_suffix(b"~").unwrap_or(p);
+    let p = p.strip_suffix(b" ").unwrap_or(p);
+    // The item name runs back to the space before it, skipping the
+    // bracketed section, which may itself hold spaces.
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, &b) in p.iter().enumerate().rev() {
+        match b {
+            b']' => depth += 1,
+            b'[' => depth -= 1,
+            b' ' | b'(' if depth <= 0 => {
+                start = i + 1;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let name = String::from_utf8_lossy(&p[start..]).into_owned();
+    (seq, uid, super::types::normalize_section(&name))
+}
+
+fn find_uid(prefix: &[u8]) -> Option<u32> {
+    let i = prefix.windows(4).position(|w| w.eq_ignore_ascii_case(b"UID "))?;
+    if i > 0 && !matches!(prefix[i - 1], b' ' | b'(') {
+        return None;
+    }
+    let digits: Vec<u8> = prefix[i + 4..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// Streams FETCH: messages to one callback, body pieces to another.
+struct StreamCollector<'s, 'c> {
+    set: &'s MessageSet,
+    use_uid: bool,
+    on_message: &'c mut dyn FnMut(&Message) -> bool,
+    on_chunk: &'c mut dyn FnMut(&Chunk<'_>) -> bool,
+    stopped: bool,
+    count: usize,
+}
+
+impl Handler for StreamCollector<'_, '_> {
+    fn untagged<'a>(&mut self, _st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
+        match u {
+            Untagged::Fetch { seq, items } => {
+                let mine = if self.use_uid {
+                    items.iter().any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
+                } else {
+                    covers(self.set, seq)
+                };
+                if !mine {
+                    return Some(Untagged::Fetch { seq, items });
+                }
+                self.count += 1;
+                if self.stopped {
+                    return None;
+                }
+                let mut m = Message {
+                    seq,
+                    ..Message::default()
+                };
+                m.merge_items(items);
+                // Sections small enough to arrive whole go to the chunk
+                // callback too, so it sees every section's bytes.
+                for s in &m.sections {
+                    if let Some(d) = s.data.as_deref().filter(|d| !d.is_empty()) {
+                        let c = Chunk {
+                            seq,
+                            uid: m.uid,
+                            section: &s.name,
+                            offset: 0,
+                            total: d.len() as u64,
+                            data: d,
+                        };
+                        if !(self.on_chunk)(&c) {
+                            self.stopped = true;
+                            return None;
+                        }
+                    }
+                }
+                if !(self.on_message)(&m) {
+                    self.stopped = true;
+                }
+                None
+            }
+            u => Some(u),
+        }
+    }
+
+    fn malformed(&mut self, raw: &[u8], err: &ParseError) {
+        if self.stopped {
+            return;
+        }
+        if let Some(seq) = fetch_seq(raw) {
+            let mut m = Message {
+                seq,
+                ..Message::default()
+            };
+            m.errors.push(super::types::ItemError {
+                message: err.to_string(),
+                raw: raw[..raw.len().min(512)].to_vec(),
+            });
+            self.count += 1;
+            if !(self.on_message)(&m) {
+                self.stopped = true;
+            }
+        }
+    }
+
+    fn chunk(&mut self, prefix: &[u8], data: &[u8], offset: u64, total: u64) -> bool {
+        if self.stopped {
+            return false;
+        }
+        let (seq, uid, section) = chunk_origin(prefix);
+        let c = Chunk {
+            seq,
+            uid,
+            section: &section,
+            offset,
+            total,
+            data,
+        };
+        if !(self.on_chunk)(&c) {
+            self.stopped = true;
+        }
+        !self.stopped
+    }
+}
+
+impl Client {
+    /// `UID ` when ids are UIDs.
+    fn verb(&self, name: &str) -> String {
+        if self.st.use_uid {
+            format!("UID {name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// The set split so each command line stays under the limit.
+    fn split_set(&self, set: &MessageSet) -> Vec<MessageSet> {
+        let room = self.opts.max_command_len.saturating_sub(200).max(64);
+        if set.to_string().len() <= room {
+            vec![set.clone()]
+        } else {
+            set.split(room)
+        }
+    }
+
+    fn require_writable(&self, what: &str) -> Result<()> {
+        let m = self.require_selected(what)?;
+        if m.read_only {
+            return Err(Error::new(
+                ErrorKind::ReadOnly,
+                format!("{what}: the folder {:?} was opened read-only (EXAMINE)", m.name),
+            ));
+        }
+        Ok(())
+    }
+
+    /// SEARCH with typed criteria (CHARSET UTF-8 added when a string is not
+    /// ASCII). Uses ESEARCH when the server has it.
+    pub fn search(&mut self, criteria: &[SearchKey]) -> Result<SearchResult> {
+        self.require_selected("SEARCH")?;
+        let keys: Vec<SearchKey> = if criteria.is_empty() {
+            vec![SearchKey::All]
+        } else {
+            criteria.to_vec()
+        };
+        let esearch = self.has_capability("ESEARCH");
+        let charset = keys.iter().any(SearchKey::needs_charset);
+        let verb = self.verb("SEARCH");
+        let mut b = self.command(&verb);
+        if esearch {
+            b.raw(b"RETURN (ALL)");
+        }
+        if charset {
+            b.raw(b"CHARSET UTF-8");
+        }
+        b.search_keys(&keys).map_err(|e| Error::invalid(e.message))?;
+        let cmd = b.finish();
+        let mut res = SearchResult::default();
+        self.run(
+            cmd,
+            "SEARCH",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Search { ids, modseq } => {
+                    res.ids.extend(ids);
+                    res.modseq = modseq.or(res.modseq);
+                    None
+                }
+                Untagged::ESearch(e) => {
+                    if let Some(all) = &e.all {
+                        res.ids.extend(expand_ranges(all));
+                    }
+                    res.modseq = e.modseq.or(res.modseq);
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(res)
+    }
+
+    /// SORT (RFC 5256): `order` such as `["REVERSE", "DATE"]`.
+    pub fn sort(&mut self, order: &[&str], criteria: &[SearchKey]) -> Result<Vec<u32>> {
+        self.require("SORT", "SORT")?;
+        self.require_selected("SORT")?;
+        if order.is_empty() {
+            return Err(Error::invalid("SORT: no sort criteria"));
+        }
+        for o in order {
+            if o.is_empty() || !o.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+                return Err(Error::invalid(format!("SORT: invalid sort criterion {o:?}")));
+            }
+        }
+        let keys: Vec<SearchKey> = if criteria.is_empty() {
+            vec![SearchKey::All]
+        } else {
+            criteria.to_vec()
+        };
+        let verb = self.verb("SORT");
+        let mut b = self.command(&verb);
+        b.raw(format!("({})", order.join(" ")).as_bytes()).raw(b"UTF-8");
+        b.search_keys(&keys).map_err(|e| Error::invalid(e.message))?;
+        let cmd = b.finish();
+        let mut out = Vec::new();
+        self.run(
+            cmd,
+            "SORT",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Sort(ids) => {
+                    out.extend(ids);
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(out)
+    }
+
+    /// THREAD (RFC 5256) with an algorithm such as `REFERENCES`.
+    pub fn thread(&mut self, algorithm: &str, criteria: &[SearchKey]) -> Result<Vec<super::types::ThreadNode>> {
+        if algorithm.is_empty() || !algorithm.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(Error::invalid(format!("THREAD: invalid algorithm {algorithm:?}")));
+        }
+        self.require(&format!("THREAD={}", algorithm.to_ascii_uppercase()), "THREAD")?;
+        self.require_selected("THREAD")?;
+        let keys: Vec<SearchKey> = if criteria.is_empty() {
+            vec![SearchKey::All]
+        } else {
+            criteria.to_vec()
+        };
+        let verb = self.verb("THREAD");
+        let mut b = self.command(&verb);
+        b.raw(algorithm.as_bytes()).raw(b"UTF-8");
+        b.search_keys(&keys).map_err(|e| Error::invalid(e.message))?;
+        let cmd = b.finish();
+        let mut out = Vec::new();
+        self.run(
+            cmd,
+            "THREAD",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Thread(t) => {
+                    out.extend(t);
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(out)
+    }
+
+    fn fetch_cmd(&mut self, set: &MessageSet, items: &[&str], opts: &FetchOptions) -> Result<crate::proto::encoder::Command> {
+        let verb = self.verb("FETCH");
+        let mut list = String::from("(");
+        if self.st.use_uid && !items.iter().any(|i| i.eq_ignore_ascii_case("UID")) {
+            list.push_str("UID ");
+        }
+        list.push_str(&items.join(" "));
+        list.push(')');
+        let mut b: CommandBuilder = self.command(&verb);
+        b.set(set).raw(list.as_bytes());
+        if let Some(ms) = opts.changed_since {
+            self.require("CONDSTORE", "FETCH CHANGEDSINCE")?;
+            let mut m = format!("(CHANGEDSINCE {ms}");
+            if opts.vanished {
+                self.require("QRESYNC", "FETCH VANISHED")?;
+                if !self.st.use_uid {
+                    return Err(Error::invalid("FETCH VANISHED needs UIDs (use_uid)"));
+                }
+                m.push_str(" VANISHED");
+            }
+            m.push(')');
+            b.raw(m.as_bytes());
+        } else if opts.vanished {
+            return Err(Error::invalid("FETCH VANISHED needs CHANGEDSINCE"));
+        }
+        Ok(b.finish())
+    }
+
+    /// FETCH the items (`FLAGS`, `ENVELOPE`, `BODY.PEEK[]`,
+    /// `BODY.PEEK[HEADER]<0.1024>`, ...) of the messages.
+    pub fn fetch(&mut self, ids: impl IntoMessageSet, items: &[&str]) -> Result<Messages> {
+        self.fetch_with(ids, items, &FetchOptions::default())
+    }
+
+    /// FETCH with CONDSTORE/QRESYNC modifiers.
+    pub fn fetch_with(&mut self, ids: impl IntoMessageSet, items: &[&str], opts: &FetchOptions) -> Result<Messages> {
+        let set = ids.into_set()?;
+        check_items(items)?;
+        self.require_selected("FETCH")?;
+        let mut all = Messages::new(self.st.use_uid);
+        for part in self.split_set(&set) {
+            let cmd = self.fetch_cmd(&part, items, opts)?;
+            let mut h = FetchCollector {
+                set: &part,
+                use_uid: self.st.use_uid,
+                out: Messages::new(self.st.use_uid),
+            };
+            self.run(cmd, "FETCH", &mut h)?;
+            all.extend(h.out);
+        }
+        Ok(all)
+    }
+
+    /// FETCH with each message handed to `on_message` as it arrives and
+    /// body sections handed to `on_chunk` in pieces, so mail of any size
+    /// flows through a fixed amount of memory. Sections larger than
+    /// `stream_threshold` bytes are never held whole. Either callback may
+    /// return false to stop: the rest of the answer is read and discarded
+    /// and the call returns `Aborted`. Returns the number of messages.
+    pub fn fetch_stream(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        stream_threshold: u64,
+        on_message: &mut dyn FnMut(&Message) -> bool,
+        on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
+    ) -> Result<usize> {
+        let set = ids.into_set()?;
+        check_items(items)?;
+        self.require_selected("FETCH")?;
+        let mut total = 0;
+        let mut stopped = false;
+        self.framer.set_stream_threshold(Some(stream_threshold));
+        let r: Result<()> = (|| {
+            for part in self.split_set(&set) {
+                let cmd = self.fetch_cmd(&part, items, &FetchOptions::default())?;
+                let mut h = StreamCollector {
+                    set: &part,
+                    use_uid: self.st.use_uid,
+                    on_message: &mut *on_message,
+                    on_chunk: &mut *on_chunk,
+                    stopped,
+                    count: 0,
+                };
+                self.run(cmd, "FETCH", &mut h)?;
+                total += h.count;
+                stopped = h.stopped;
+                if stopped {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        self.framer.set_stream_threshold(None);
+        r?;
+        if stopped {
+            return Err(Error::new(ErrorKind::Aborted, "FETCH stopped by the callback"));
+        }
+        Ok(total)
+    }
+
+    /// STORE flags: add, remove or set.
+    pub fn store(
+        &mut self,
+        ids: impl IntoMessageSet,
+        action: StoreAction,
+        flags: &[&str],
+        opts: &StoreOptions,
+    ) -> Result<StoreResult> {
+        self.store_item(ids, action, "FLAGS", flags, opts, false)
+    }
+
+    fn store_item(
+        &mut self,
+        ids: impl IntoMessageSet,
+        action: StoreAction,
+        item: &str,
+        values: &[&str],
+        opts: &StoreOptions,
+        labels: bool,
+    ) -> Result<StoreResult> {
+        let set = ids.into_set()?;
+        self.require_writable("STORE")?;
+        if opts.unchanged_since.is_some() {
+            self.require("CONDSTORE", "STORE UNCHANGEDSINCE")?;
+        }
+        let sign = match action {
+            StoreAction::Add => "+",
+            StoreAction::Remove => "-",
+            StoreAction::Set => "",
+        };
+        let silent = if opts.silent { ".SILENT" } else { "" };
+        let mut out = StoreResult {
+            messages: Messages::new(self.st.use_uid),
+            modified: Vec::new(),
+        };
+        let encoded: Vec<Vec<u8>> = if labels {
+            values.iter().map(|l| self.encode_name(l)).collect::<Result<_>>()?
+        } else {
+            Vec::new()
+        };
+        for part in self.split_set(&set) {
+            let verb = self.verb("STORE");
+            let mut b = self.command(&verb);
+            b.set(&part);
+            if let Some(m) = opts.unchanged_since {
+                b.raw(format!("(UNCHANGEDSINCE {m})").as_bytes());
+            }
+            b.raw(format!("{sign}{item}{silent}").as_bytes());
+            if labels {
+                b.begin_list();
+                for l in &encoded {
+                    b.astring(l);
+                }
+                b.end_list();
+            } else {
+                let f: Vec<&[u8]> = values.iter().map(|s| s.as_bytes()).collect();
+                b.flag_list(&f).map_err(|e| Error::invalid(e.message))?;
+            }
+            let cmd = b.finish();
+            let mut h = FetchCollector {
+                set: &part,
+                use_uid: self.st.use_uid,
+                out: Messages::new(self.st.use_uid),
+            };
+            let st = self.run(cmd, "STORE", &mut h)?;
+            if let Some(ResponseCode::Modified(r)) = &st.code {
+                out.modified.extend(expand_ranges(r));
+            }
+            out.messages.extend(h.out);
+        }
+        Ok(out)
+    }
+
+    /// Add flags (`\Seen`, `$Forwarded`, ...).
+    pub fn add_flags(&mut self, ids: impl IntoMessageSet, flags: &[&str]) -> Result<StoreResult> {
+        self.store(ids, StoreAction::Add, flags, &StoreOptions::default())
+    }
+
+    pub fn remove_flags(&mut self, ids: impl IntoMessageSet, flags: &[&str]) -> Result<StoreResult> {
+        self.store(ids, StoreAction::Remove, flags, &StoreOptions::default())
+    }
+
+    pub fn set_flags(&mut self, ids: impl IntoMessageSet, flags: &[&str]) -> Result<StoreResult> {
+        self.store(ids, StoreAction::Set, flags, &StoreOptions::default())
+    }
+
+    /// Gmail labels (X-GM-EXT-1): add, remove or set.
+    pub fn store_gmail_labels(
+        &mut self,
+        ids: impl IntoMessageSet,
+        action: StoreAction,
+        labels: &[&str],
+        opts: &StoreOptions,
+    ) -> Result<StoreResult> {
+        self.require("X-GM-EXT-1", "X-GM-LABELS")?;
+        self.store_item(ids, action, "X-GM-LABELS", labels, opts, true)
+    }
+
+    fn append_args(&self, b: &mut CommandBuilder, m: &AppendMessage<'_>) -> Result<()> {
+        if !m.flags.is_empty() {
+            let f: Vec<&[u8]> = m.flags.iter().map(|s| s.as_bytes()).collect();
+            b.flag_list(&f).map_err(|e| Error::invalid(e.message))?;
+        }
+        if let Some(d) = &m.date {
+            b.raw(d.to_internal_date().as_bytes());
+        }
+        // A message with NUL bytes can only go as literal8 (BINARY).
+        let binary = m.data.contains(&0) && self.has_capability("BINARY");
+        b.literal(m.data, binary);
+        Ok(())
+    }
+
+    fn append_result(st: &crate::proto::types::StatusResponse<'_>) -> AppendResult {
+        match &st.code {
+            Some(ResponseCode::AppendUid { uid_validity, uids }) => AppendResult {
+                uid_validity: Some(*uid_validity),
+                uids: expand_ranges(uids),
+            },
+            _ => AppendResult::default(),
+        }
+    }
+
+    /// APPEND a message, with flags and an internal date.
+    pub fn append(&mut self, folder: &str, data: &[u8], flags: &[&str], date: Option<DateTime>) -> Result<AppendResult> {
+        self.multiappend_inner(
+            folder,
+            &[AppendMessage { data, flags, date }],
+            false,
+        )
+    }
+
+    /// MULTIAPPEND (RFC 3502): several messages atomically.
+    pub fn multiappend(&mut self, folder: &str, msgs: &[AppendMessage<'_>]) -> Result<AppendResult> {
+        self.require("MULTIAPPEND", "MULTIAPPEND")?;
+        self.multiappend_inner(folder, msgs, true)
+    }
+
+    fn multiappend_inner(&mut self, folder: &str, msgs: &[AppendMessage<'_>], _multi: bool) -> Result<AppendResult> {
+        self.require_auth("APPEND")?;
+        if msgs.is_empty() {
+            return Err(Error::invalid("APPEND: no message"));
+        }
+        if msgs.iter().any(|m| m.data.is_empty()) {
+            return Err(Error::invalid("APPEND: empty message"));
+        }
+        let w = self.encode_name(folder)?;
+        let mut b = self.command("APPEND");
+        b.astring(&w);
+        for m in msgs {
+            self.append_args(&mut b, m)?;
+        }
+        let cmd = b.finish();
+        let st = self.run(cmd, "APPEND", &mut NoData)?;
+        Ok(Self::append_result(&st))
+    }
+
+    fn copy_result(code: &Option<ResponseCode<'_>>) -> Option<CopyResult> {
+        match code {
+            Some(ResponseCode::CopyUid {
+                uid_validity,
+                source,
+                dest,
+            }) => Some(CopyResult {
+                uid_validity: Some(*uid_validity),
+                source: expand_ranges(source),
+                dest: expand_ranges(dest),
+            }),
+            _ => None,
+        }
+    }
+
+    /// COPY messages to a folder (COPYUID parsed when UIDPLUS).
+    pub fn copy(&mut self, ids: impl IntoMessageSet, folder: &str) -> Result<CopyResult> {
+        let set = ids.into_set()?;
+        self.require_selected("COPY")?;
+        let w = self.encode_name(folder)?;
+        let mut out = CopyResult::default();
+        for part in self.split_set(&set) {
+            let verb = self.verb("COPY");
+            let cmd = self.command(&verb).set(&part).astring(&w).finish();
+            let st = self.run(cmd, "COPY", &mut NoData)?;
+            if let Some(r) = Self::copy_result(&st.code) {
+                out.uid_validity = r.uid_validity;
+                out.source.extend(r.source);
+                out.dest.extend(r.dest);
+            }
+        }
+        Ok(out)
+    }
+
+    /// MOVE messages (RFC 6851); without MOVE, falls back to COPY, STORE
+    /// `\Deleted` and UID EXPUNGE of exactly those messages (needs UIDPLUS,
+    /// so other deleted messages are never expunged).
+    pub fn move_messages(&mut self, ids: impl IntoMessageSet, folder: &str) -> Result<CopyResult> {
+        let set = ids.into_set()?;
+        self.require_writable("MOVE")?;
+        if !self.has_capability("MOVE") {
+            self.require("UIDPLUS", "MOVE (fallback without the MOVE capability)")?;
+            let uids = if self.st.use_uid {
+                set.clone()
+            } else {
+                let got = self.fetch(&set, &["UID"])?;
+                let u: Vec<u32> = got.iter().filter_map(|m| m.uid).collect();
+                if u.is_empty() {
+                    return Ok(CopyResult::default());
+                }
+                MessageSet::from_ids(&u).map_err(set_err)?
+            };
+            let r = self.copy(&set, folder)?;
+            let was = self.st.use_uid;
+            self.st.use_uid = true;
+            let res = self
+                .store(&uids, StoreAction::Add, &["\\Deleted"], &StoreOptions { silent: true, unchanged_since: None })
+                .and_then(|_| self.uid_expunge(&uids).map(|_| ()));
+            self.st.use_uid = was;
+            res?;
+            return Ok(r);
+        }
+        let w = self.encode_name(folder)?;
+        let mut out = CopyResult::default();
+        for part in self.split_set(&set) {
+            let verb = self.verb("MOVE");
+            let cmd = self.command(&verb).set(&part).astring(&w).finish();
+            let mut got: Option<CopyResult> = None;
+            let st = self.run(
+                cmd,
+                "MOVE",
+                &mut with(|_st: &mut State, u| match u {
+                    Untagged::Status(s) if matches!(s.code, Some(ResponseCode::CopyUid { .. })) => {
+                        got = Self::copy_result(&s.code);
+                        None
+                    }
+                    u => Some(u),
+                }),
+            )?;
+            if let Some(r) = got.or_else(|| Self::copy_result(&st.code)) {
+                out.uid_validity = r.uid_validity;
+                out.source.extend(r.source);
+                out.dest.extend(r.dest);
+            }
+        }
+        Ok(out)
+    }
+
+    fn expunge_cmd(&mut self, cmd: crate::proto::encoder::Command, what: &str) -> Result<Vec<u32>> {
+        let mut gone = Vec::new();
+        self.run(
+            cmd,
+            what,
+            &mut with(|st: &mut State, u| match u {
+                Untagged::Expunge(n) => {
+                    gone.push(n);
+                    if let Some(m) = st.selected.as_mut() {
+                        m.exists = m.exists.saturating_sub(1);
+                    }
+                    None
+                }
+                Untagged::Vanished { earlier: false, uids } => {
+                    gone.extend(expand_ranges(&uids));
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(gone)
+    }
+
+    /// EXPUNGE all `\Deleted` messages; returns the expunged sequence
+    /// numbers (or UIDs under QRESYNC) in server order.
+    pub fn expunge(&mut self) -> Result<Vec<u32>> {
+        self.require_writable("EXPUNGE")?;
+        let cmd = self.command("EXPUNGE").finish();
+        self.expunge_cmd(cmd, "EXPUNGE")
+    }
+
+    /// UID EXPUNGE (UIDPLUS): expunge only these `\Deleted` messages. The
+    /// ids are UIDs whatever `use_uid` says.
+    pub fn uid_expunge(&mut self, uids: impl IntoMessageSet) -> Result<Vec<u32>> {
+        let set = uids.into_set()?;
+        self.require("UIDPLUS", "UID EXPUNGE")?;
+        self.require_writable("UID EXPUNGE")?;
+        let mut gone = Vec::new();
+        for part in self.split_set(&set) {
+            let cmd = self.command("UID EXPUNGE").set(&part).finish();
+            gone.extend(self.expunge_cmd(cmd, "UID EXPUNGE")?);
+        }
+        Ok(gone)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fetch_seq_from_raw() {
+        assert_eq!(fetch_seq(b"* 12 FETCH (garbage"), Some(12));
+        assert_eq!(fetch_seq(b"* 12 fetch (x"), Some(12));
+        assert_eq!(fetch_seq(b"* 12 EXISTS"), None);
+        assert_eq!(fetch_seq(b"* FETCH"), None);
+    }
+
+    #[test]
+    fn chunk_origin_names_the_section() {
+        let (s, u, n) = chunk_origin(b"* 3 FETCH (UID 17 FLAGS (\\Seen) BODY[] {12345}\r\n");
+        assert_eq!((s, u, n.as_str()), (3, Some(17), "BODY[]"));
+        let (s, u, n) = chunk_origin(b"* 4 FETCH (BODY[HEADER.FIELDS (FROM TO)] {99}\r\n");
+        assert_eq!((s, u, n.as_str()), (4, None, "BODY[HEADER.FIELDS (FROM TO)]"));
+        let (_, _, n) = chunk_origin(b"* 4 FETCH (UID 1 BINARY[1]<0> ~{99}\r\n");
+        assert_eq!(n, "BINARY[1]");
+    }
+}

@@ -1,0 +1,524 @@
+//! Connecting, STARTTLS, greeting, capabilities, authentication, logout and
+//! the small session commands (NOOP, ID, ENABLE, NAMESPACE).
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use base64::Engine as _;
+
+use super::core::{route, with, Incoming, NoData, Step};
+use super::error::{Error, ErrorKind, Result};
+use super::tls::TlsConfig;
+use super::transport::{connect_tcp, tls_handshake, InterruptState, Stream};
+use super::types::Namespaces;
+use super::{Client, ConnectOptions, Security, SessionState, State};
+use crate::proto::framer::Framer;
+use crate::proto::types::{Response, ResponseCode, StatusKind, StatusResponse, Untagged};
+
+/// SASL mechanisms the client speaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sasl<'a> {
+    /// RFC 4616 PLAIN, with an optional authorization identity.
+    Plain {
+        authzid: Option<&'a str>,
+        user: &'a str,
+        password: &'a str,
+    },
+    /// Google/Microsoft XOAUTH2 with a bearer token; `vendor` is added as
+    /// `vendor=` when given.
+    XOAuth2 {
+        user: &'a str,
+        token: &'a str,
+        vendor: Option<&'a str>,
+    },
+    /// RFC 7628 OAUTHBEARER.
+    OAuthBearer { user: &'a str, token: &'a str },
+}
+
+impl Sasl<'_> {
+    fn mechanism(&self) -> &'static str {
+        match self {
+            Sasl::Plain { .. } => "PLAIN",
+            Sasl::XOAuth2 { .. } => "XOAUTH2",
+            Sasl::OAuthBearer { .. } => "OAUTHBEARER",
+        }
+    }
+
+    /// The initial client response (before base64).
+    fn initial(&self, host: &str, port: u16) -> Vec<u8> {
+        match self {
+            Sasl::Plain {
+                authzid,
+                user,
+                password,
+            } => {
+                let mut v = Vec::new();
+                v.extend_from_slice(authzid.unwrap_or("").as_bytes());
+                v.push(0);
+                v.extend_from_slice(user.as_bytes());
+                v.push(0);
+                v.extend_from_slice(password.as_bytes());
+                v
+            }
+            Sasl::XOAuth2 { user, token, vendor } => {
+                let mut s = format!("user={user}\x01auth=Bearer {token}\x01");
+                if let Some(v) = vendor {
+                    s.push_str(&format!("vendor={v}\x01"));
+                }
+                s.push('\x01');
+                s.into_bytes()
+            }
+            Sasl::OAuthBearer { user, token } => {
+                format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01").into_bytes()
+            }
+        }
+    }
+}
+
+fn check_credential(what: &str, s: &str) -> Result<()> {
+    if s.bytes().any(|b| b == 0) {
+        return Err(Error::invalid(format!("{what} contains a NUL byte")));
+    }
+    Ok(())
+}
+
+impl Client {
+    /// Connect, secure the connection as asked, read the greeting and the
+    /// capabilities.
+    pub fn connect(opts: &ConnectOptions) -> Result<Client> {
+        let opts = opts.clone();
+        let port = if opts.port == 0 {
+            opts.security.default_port()
+        } else {
+            opts.port
+        };
+        let intr = Arc::new(InterruptState::default());
+        let tls_cfg = match opts.security {
+            Security::Plain => None,
+            _ => Some(match &opts.tls {
+                Some(c) => c.clone(),
+                None => TlsConfig::default_config()?,
+            }),
+        };
+        let tcp = connect_tcp(&opts.host, port, opts.connect_timeout, &intr)?;
+        intr.set_socket(&tcp);
+        let handshake_timeout = opts.connect_timeout.filter(|d| !d.is_zero());
+        let io_timeout = opts.io_timeout.filter(|d| !d.is_zero());
+        tcp.set_write_timeout(io_timeout.or(handshake_timeout))?;
+        let stream = match (&opts.security, &tls_cfg) {
+            (Security::Implicit, Some(cfg)) => {
+                tcp.set_read_timeout(handshake_timeout)?;
+                tls_handshake(tcp, &opts.host, cfg).map_err(|e| interrupted_or(&intr, e))?
+            }
+            _ => Stream::Plain(tcp),
+        };
+        stream.set_read_timeout(io_timeout)?;
+        if opts.security == Security::Plain {
+            log::info!(target: "imapclient::client", "connection to {} is not encrypted", opts.host);
+        }
+        let mut client = Client {
+            stream: Some(stream),
+            framer: Framer::new(opts.limits),
+            st: State {
+                caps: Vec::new(),
+                session: SessionState::NotAuthenticated,
+                selected: None,
+                events: VecDeque::new(),
+                bye: None,
+                use_uid: true,
+                folder_encode: true,
+            },
+            tag: 0,
+            greeting: String::new(),
+            broken: None,
+            intr,
+            opts,
+            idle: None,
+        };
+        client.read_greeting()?;
+        if client.opts.security == Security::StartTls {
+            client.starttls(tls_cfg.as_deref().ok_or_else(|| Error::state("no TLS configuration"))?)?;
+        }
+        if client.st.caps.is_empty() {
+            client.refresh_capabilities()?;
+        }
+        Ok(client)
+    }
+
+    fn read_greeting(&mut self) -> Result<()> {
+        let g = self.next(|st, inc| match inc {
+            Incoming::Resp(Response::Untagged(Untagged::Status(s))) => {
+                if let Some(ResponseCode::Capability(c)) = &s.code {
+                    st.set_caps(c);
+                }
+                Ok(s.into_owned())
+            }
+            Incoming::Resp(_) => Err(Error::new(ErrorKind::Protocol, "not an IMAP server: the greeting is not `* OK`")),
+            Incoming::Malformed { raw, .. } => Err(Error::protocol(
+                format!("not an IMAP server: it greeted with {:?}", String::from_utf8_lossy(&raw[..raw.len().min(200)]).trim_end()),
+                raw,
+            )),
+            Incoming::Limit(fe) => Err(Error::new(ErrorKind::Protocol, format!("not an IMAP server: {fe}"))),
+            Incoming::Chunk { .. } => Err(Error::new(ErrorKind::Protocol, "not an IMAP server")),
+        });
+        let g = match g {
+            Ok(Ok(g)) => g,
+            Ok(Err(e)) | Err(e) => return Err(self.fail(interrupted_or(&self.intr, e))),
+        };
+        self.greeting = String::from_utf8_lossy(&g.text).into_owned();
+        log::debug!(target: "imapclient::client", "greeting: {:?} {}", g.kind, self.greeting);
+        match g.kind {
+            StatusKind::Ok => Ok(()),
+            StatusKind::PreAuth => {
+                self.st.session = SessionState::Authenticated;
+                Ok(())
+            }
+            StatusKind::Bye => {
+                let e = Error::new(ErrorKind::Bye, format!("the server refused the connection: {}", self.greeting));
+                Err(self.fail(e))
+            }
+            _ => Err(self.fail(Error::new(
+                ErrorKind::Protocol,
+                format!("not an IMAP greeting: {:?} {}", g.kind, self.greeting),
+            ))),
+        }
+    }
+
+    fn starttls(&mut self, cfg: &TlsConfig) -> Result<()> {
+        if self.st.caps.is_empty() {
+            self.refresh_capabilities()?;
+        }
+        if !self.st.has_capability("STARTTLS") {
+            let e = Error::new(ErrorKind::StartTlsFailed, "STARTTLS is required but the server does not offer it");
+            return Err(self.fail(e));
+        }
+        let cmd = self.command("STARTTLS").finish();
+        if let Err(e) = self.run(cmd, "STARTTLS", &mut NoData) {
+            let e = Error::new(ErrorKind::StartTlsFailed, format!("STARTTLS refused: {}", e.message));
+            return Err(self.fail(e));
+        }
+        // Anything after the OK and before the handshake was not protected:
+        // a man in the middle may have injected it.
+        if self.framer.buffered() > 0 {
+            let e = Error::new(
+                ErrorKind::StartTlsFailed,
+                "the server sent data after STARTTLS OK before the TLS handshake (possible injection)",
+            );
+            return Err(self.fail(e));
+        }
+        let Some(Stream::Plain(tcp)) = self.stream.take() else {
+            return Err(self.fail(Error::state("STARTTLS on a connection that is already TLS")));
+        };
+        let handshake_timeout = self.opts.connect_timeout.filter(|d| !d.is_zero());
+        tcp.set_read_timeout(handshake_timeout)?;
+        let stream = match tls_handshake(tcp, &self.opts.host, cfg) {
+            Ok(s) => s,
+            Err(e) => return Err(self.fail(interrupted_or(&self.intr, e))),
+        };
+        stream.set_read_timeout(self.opts.io_timeout.filter(|d| !d.is_zero()))?;
+        self.stream = Some(stream);
+        self.framer = Framer::new(self.opts.limits);
+        // Capabilities seen before TLS cannot be trusted.
+        self.st.caps.clear();
+        self.refresh_capabilities().map(|_| ())
+    }
+
+    /// Ask the server for its capabilities (refreshing the cache).
+    pub fn refresh_capabilities(&mut self) -> Result<Vec<String>> {
+        let cmd = self.command("CAPABILITY").finish();
+        let mut got = None;
+        self.run(
+            cmd,
+            "CAPABILITY",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Capability(c) => {
+                    got = Some(c.iter().map(|c| String::from_utf8_lossy(c).to_ascii_uppercase()).collect::<Vec<_>>());
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        match got {
+            Some(c) => {
+                self.st.set_caps(&c);
+                Ok(c)
+            }
+            None => Err(Error::new(ErrorKind::Protocol, "CAPABILITY: the server sent no capability list")),
+        }
+    }
+
+    /// The cached capabilities (upper case).
+    pub fn capabilities(&self) -> &[String] {
+        &self.st.caps
+    }
+
+    /// Case-insensitive capability test against the cache, e.g. `"IDLE"`,
+    /// `"AUTH=PLAIN"`.
+    pub fn has_capability(&self, cap: &str) -> bool {
+        self.st.has_capability(cap)
+    }
+
+    /// A clear error, and nothing sent, when a capability is missing.
+    pub(crate) fn require(&self, cap: &str, what: &str) -> Result<()> {
+        if self.has_capability(cap) {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::CapabilityMissing,
+                format!("{what} needs the server capability {cap}, which this server does not offer"),
+            ))
+        }
+    }
+
+    pub(crate) fn require_auth(&self, what: &str) -> Result<()> {
+        match self.st.session {
+            SessionState::Authenticated | SessionState::Selected => Ok(()),
+            SessionState::NotAuthenticated => Err(Error::state(format!("{what}: log in first"))),
+            SessionState::Idle => Err(Error::state(format!("{what}: IDLE is running"))),
+            SessionState::Closed => Err(Error::state(format!("{what}: the connection is closed"))),
+        }
+    }
+
+    fn after_auth(&mut self, st: &StatusResponse<'_>) -> Result<()> {
+        self.st.session = SessionState::Authenticated;
+        match &st.code {
+            Some(ResponseCode::Capability(c)) => {
+                self.st.set_caps(c);
+                Ok(())
+            }
+            _ => self.refresh_capabilities().map(|_| ()),
+        }
+    }
+
+    fn auth_error(e: Error) -> Error {
+        if e.kind == ErrorKind::No || e.kind == ErrorKind::Bad {
+            Error {
+                kind: ErrorKind::AuthFailed,
+                ..e
+            }
+        } else {
+            e
+        }
+    }
+
+    /// LOGIN with a user name and password (any Unicode: non-ASCII goes as
+    /// a literal). The password is never logged.
+    pub fn login(&mut self, user: &str, password: &str) -> Result<()> {
+        if self.st.session != SessionState::NotAuthenticated {
+            return Err(Error::state("LOGIN: already authenticated"));
+        }
+        check_credential("user name", user)?;
+        check_credential("password", password)?;
+        if self.has_capability("LOGINDISABLED") {
+            return Err(Error::new(
+                ErrorKind::CapabilityMissing,
+                "LOGIN is disabled by the server (LOGINDISABLED): use TLS or authenticate",
+            ));
+        }
+        let cmd = self.command("LOGIN").astring(user.as_bytes()).secret(password.as_bytes()).finish();
+        let st = self.run(cmd, "LOGIN", &mut NoData).map_err(Self::auth_error)?;
+        log::debug!(target: "imapclient::client", "logged in as {user}");
+        self.after_auth(&st)
+    }
+
+    /// AUTHENTICATE with a SASL mechanism (initial response inline when the
+    /// server has SASL-IR). Secrets are never logged.
+    pub fn authenticate(&mut self, mech: &Sasl<'_>) -> Result<()> {
+        if self.st.session != SessionState::NotAuthenticated {
+            return Err(Error::state("AUTHENTICATE: already authenticated"));
+        }
+        let name = mech.mechanism();
+        self.require(&format!("AUTH={name}"), "AUTHENTICATE")?;
+        let port = if self.opts.port == 0 {
+            self.opts.security.default_port()
+        } else {
+            self.opts.port
+        };
+        let resp = base64::engine::general_purpose::STANDARD.encode(mech.initial(&self.opts.host, port));
+        let sasl_ir = self.has_capability("SASL-IR");
+        let mut b = self.command("AUTHENTICATE");
+        b.raw(name.as_bytes());
+        if sasl_ir {
+            b.secret(resp.as_bytes());
+        }
+        let cmd = b.finish();
+        self.check_usable()?;
+        let mut sent = sasl_ir;
+        let mut failure: Option<String> = None;
+        let r: Result<StatusResponse<'static>> = (|| {
+            log::trace!(target: "imapclient::wire", "C: {}", cmd.log_form());
+            self.send_line(&cmd.chunks.concat(), false)?;
+            loop {
+                let mut challenge = None;
+                let step = self.next(|st, inc| {
+                    if let Incoming::Resp(Response::Continuation(c)) = &inc {
+                        challenge = Some(c.text.to_vec());
+                    }
+                    route(st, inc, &cmd.tag, &mut NoData, true)
+                })?;
+                match step {
+                    Step::GoOn if !sent => {
+                        let mut line = resp.clone().into_bytes();
+                        line.extend_from_slice(b"\r\n");
+                        self.send_line(&line, true)?;
+                        sent = true;
+                    }
+                    Step::GoOn => {
+                        // A challenge after our response is an error report
+                        // (RFC 7628): acknowledge it to get the tagged NO.
+                        if let Some(c) = challenge {
+                            let decoded = base64::engine::general_purpose::STANDARD.decode(c.trim_ascii()).unwrap_or(c);
+                            failure = Some(String::from_utf8_lossy(&decoded).into_owned());
+                        }
+                        let abort: &[u8] = if name == "OAUTHBEARER" { b"AQ==\r\n" } else { b"\r\n" };
+                        self.send_line(abort, false)?;
+                    }
+                    Step::Done(s) => return Ok(s),
+                    Step::Continue => {}
+                    Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                }
+            }
+        })();
+        let st = r.map_err(|e| self.fail(e))?;
+        if st.kind != StatusKind::Ok {
+            let mut e = Self::auth_error(Error::from_status(&format!("AUTHENTICATE {name}"), &st));
+            if let Some(f) = failure {
+                e.message.push_str(&format!(" (server detail: {f})"));
+            }
+            return Err(e);
+        }
+        self.after_auth(&st)
+    }
+
+    /// LOGOUT and close the connection. The client is closed afterwards even
+    /// when the server misbehaves.
+    pub fn logout(&mut self) -> Result<()> {
+        if self.stream.is_none() {
+            return Ok(());
+        }
+        if self.idle.is_some() {
+            let _ = self.idle_done();
+        }
+        let cmd = self.command("LOGOUT").finish();
+        let r = self.run(cmd, "LOGOUT", &mut NoData);
+        self.st.session = SessionState::Closed;
+        if let Some(s) = self.stream.take() {
+            let _ = s.tcp().shutdown(std::net::Shutdown::Both);
+        }
+        match r {
+            // Some servers close right after BYE without the tagged OK.
+            Err(e) if e.kind == ErrorKind::Bye || self.st.bye.is_some() => Ok(()),
+            Err(e) => Err(e),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// NOOP: lets the server deliver pending events (see `take_events`).
+    pub fn noop(&mut self) -> Result<()> {
+        let cmd = self.command("NOOP").finish();
+        self.run(cmd, "NOOP", &mut NoData).map(|_| ())
+    }
+
+    /// RFC 2971 ID: send our identification, get the server's.
+    pub fn id(&mut self, params: &[(&str, &str)]) -> Result<Vec<(String, Option<String>)>> {
+        self.require("ID", "ID")?;
+        let mut b = self.command("ID");
+        if params.is_empty() {
+            b.raw(b"NIL");
+        } else {
+            b.begin_list();
+            for (k, v) in params {
+                b.string(k.as_bytes()).string(v.as_bytes());
+            }
+            b.end_list();
+        }
+        let cmd = b.finish();
+        let mut out = Vec::new();
+        self.run(
+            cmd,
+            "ID",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Id(v) => {
+                    for (k, val) in v.unwrap_or_default() {
+                        out.push((
+                            String::from_utf8_lossy(&k).into_owned(),
+                            val.map(|x| String::from_utf8_lossy(&x).into_owned()),
+                        ));
+                    }
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(out)
+    }
+
+    /// RFC 5161 ENABLE: returns what the server enabled.
+    pub fn enable(&mut self, caps: &[&str]) -> Result<Vec<String>> {
+        self.require("ENABLE", "ENABLE")?;
+        self.require_auth("ENABLE")?;
+        if caps.is_empty() {
+            return Err(Error::invalid("ENABLE: no capability given"));
+        }
+        let mut b = self.command("ENABLE");
+        for c in caps {
+            if c.is_empty() || !c.bytes().all(|x| x.is_ascii_alphanumeric() || b"-+=._".contains(&x)) {
+                return Err(Error::invalid(format!("ENABLE: {c:?} is not a capability name")));
+            }
+            b.raw(c.as_bytes());
+        }
+        let cmd = b.finish();
+        let mut out = Vec::new();
+        self.run(
+            cmd,
+            "ENABLE",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Enabled(v) => {
+                    out.extend(v.iter().map(|x| String::from_utf8_lossy(x).to_ascii_uppercase()));
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        Ok(out)
+    }
+
+    /// RFC 2342 NAMESPACE.
+    pub fn namespace(&mut self) -> Result<Namespaces> {
+        self.require("NAMESPACE", "NAMESPACE")?;
+        self.require_auth("NAMESPACE")?;
+        let cmd = self.command("NAMESPACE").finish();
+        let mut out = None;
+        let enc = self.st.folder_encode;
+        self.run(
+            cmd,
+            "NAMESPACE",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Namespace(n) => {
+                    let conv = |v: &[crate::proto::types::NamespaceDesc<'_>]| {
+                        v.iter()
+                            .map(|d| (super::folders::decode_name(&d.prefix, enc), d.delimiter.map(char::from)))
+                            .collect::<Vec<_>>()
+                    };
+                    out = Some(Namespaces {
+                        personal: conv(&n.personal),
+                        other: conv(&n.other),
+                        shared: conv(&n.shared),
+                    });
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        out.ok_or_else(|| Error::new(ErrorKind::Protocol, "NAMESPACE: no namespace data in the answer"))
+    }
+}
+
+/// An I/O failure caused by `interrupt()` is reported as Interrupted.
+fn interrupted_or(intr: &InterruptState, e: Error) -> Error {
+    if intr.is_set() {
+        Error::new(ErrorKind::Interrupted, "interrupted")
+    } else {
+        e
+    }
+}

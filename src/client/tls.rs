@@ -1,0 +1,427 @@
+//! TLS configuration (rustls with ring), built once and shared by clients.
+//!
+//! The default verifies the chain against the system trust store and the
+//! host name. Adding CA certificates replaces the system store (as Python's
+//! `create_default_context(cafile=...)` does) unless `use_system_roots(true)`
+//! is asked for explicitly. Turning off the host-name check keeps the chain
+//! check; `dangerous_disable_verification` turns off both.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+use super::error::{Error, ErrorKind, Result};
+
+/// Lowest TLS version accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsVersion {
+    #[default]
+    Tls12,
+    Tls13,
+}
+
+/// An immutable TLS configuration; share it with `Arc` across clients and
+/// threads.
+pub struct TlsConfig {
+    pub(crate) rustls: Arc<ClientConfig>,
+    pub(crate) dangerous: bool,
+    pub(crate) verify_hostname: bool,
+}
+
+impl fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsConfig")
+            .field("dangerous", &self.dangerous)
+            .field("verify_hostname", &self.verify_hostname)
+            .finish()
+    }
+}
+
+impl TlsConfig {
+    /// The default: system trust store, host name verified, TLS 1.2+.
+    pub fn default_config() -> Result<Arc<TlsConfig>> {
+        TlsConfigBuilder::new().build()
+    }
+
+    /// True when verification is switched off entirely.
+    pub fn is_dangerous(&self) -> bool {
+        self.dangerous
+    }
+}
+
+/// Builds a [`TlsConfig`].
+#[derive(Debug, Default)]
+pub struct TlsConfigBuilder {
+    system_roots: Option<bool>,
+    cas: Vec<CertificateDer<'static>>,
+    no_hostname: bool,
+    dangerous: bool,
+    client_auth: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+    min_version: TlsVersion,
+}
+
+impl TlsConfigBuilder {
+    pub fn new() -> TlsConfigBuilder {
+        TlsConfigBuilder::default()
+    }
+
+    /// Trust the CA certificates in a PEM file (the seed's `cafile`).
+    pub fn add_ca_file(&mut self, path: &Path) -> Result<&mut Self> {
+        let data = std::fs::read(path).map_err(|e| {
+            Error::new(ErrorKind::TlsConfig, format!("cannot read CA file {}: {e}", path.display()))
+        })?;
+        self.add_ca_pem(&data)
+            .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("{}: {}", path.display(), e.message)))
+    }
+
+    /// Trust the CA certificates in PEM bytes.
+    pub fn add_ca_pem(&mut self, pem: &[u8]) -> Result<&mut Self> {
+        let mut n = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| Error::new(ErrorKind::TlsConfig, format!("bad PEM certificate: {e}")))?;
+            self.cas.push(cert);
+            n += 1;
+        }
+        if n == 0 {
+            return Err(Error::new(ErrorKind::TlsConfig, "no PEM certificate found"));
+        }
+        Ok(self)
+    }
+
+    /// Also trust the system store (default: only when no CA was added).
+    pub fn use_system_roots(&mut self, yes: bool) -> &mut Self {
+        self.system_roots = Some(yes);
+        self
+    }
+
+    /// Check the certificate's host name (default on). Off keeps the chain
+    /// check (the seed's `check_hostname = False`).
+    pub fn verify_hostname(&mut self, yes: bool) -> &mut Self {
+        self.no_hostname = !yes;
+        self
+    }
+
+    /// Accept any certificate (the seed's `CERT_NONE`). Anyone on the path
+    /// can read and change the session; a warning is logged at every
+    /// connection.
+    pub fn dangerous_disable_verification(&mut self, yes: bool) -> &mut Self {
+        self.dangerous = yes;
+        self
+    }
+
+    /// Present a client certificate chain and key (PEM).
+    pub fn client_cert_pem(&mut self, chain_pem: &[u8], key_pem: &[u8]) -> Result<&mut Self> {
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(chain_pem)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("bad client certificate PEM: {e}")))?;
+        if chain.is_empty() {
+            return Err(Error::new(ErrorKind::TlsConfig, "no client certificate in PEM"));
+        }
+        let key = PrivateKeyDer::from_pem_slice(key_pem)
+            .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("bad client key PEM: {e}")))?;
+        self.client_auth = Some((chain, key));
+        Ok(self)
+    }
+
+    /// Lowest TLS version to accept (default 1.2).
+    pub fn min_version(&mut self, v: TlsVersion) -> &mut Self {
+        self.min_version = v;
+        self
+    }
+
+    /// Finish: an immutable, shareable configuration.
+    pub fn build(&self) -> Result<Arc<TlsConfig>> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let versions: &[&'static rustls::SupportedProtocolVersion] = match self.min_version {
+            TlsVersion::Tls12 => &[&rustls::version::TLS13, &rustls::version::TLS12],
+            TlsVersion::Tls13 => &[&rustls::version::TLS13],
+        };
+        let builder = ClientConfig::builder_with_provider(provider.clone())
+            .with_protocol_versions(versions)
+            .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("TLS versions: {e}")))?;
+
+        let verifier: Arc<dyn ServerCertVerifier> = if self.dangerous {
+            Arc::new(NoVerification(provider.clone()))
+        } else {
+            let mut roots = RootCertStore::empty();
+            for ca in &self.cas {
+                roots
+                    .add(ca.clone())
+                    .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("CA certificate rejected: {e}")))?;
+            }
+            if self.system_roots.unwrap_or(self.cas.is_empty()) {
+                let found = rustls_native_certs::load_native_certs();
+                for e in &found.errors {
+                    log::debug!(target: "imapclient::tls", "system trust store: {e}");
+                }
+                let (added, _ignored) = roots.add_parsable_certificates(found.certs);
+                log::debug!(target: "imapclient::tls", "loaded {added} system CA certificates");
+            }
+            if roots.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::TlsConfig,
+                    "no trusted CA certificates: the system store is empty and no CA file was given",
+                ));
+            }
+            let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("verifier: {e}")))?;
+            Arc::new(Verifier {
+                inner,
+                check_hostname: !self.no_hostname,
+            })
+        };
+        let builder = builder.dangerous().with_custom_certificate_verifier(verifier);
+        let config = match &self.client_auth {
+            Some((chain, key)) => builder
+                .with_client_auth_cert(chain.clone(), key.clone_key())
+                .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("client certificate: {e}")))?,
+            None => builder.with_no_client_auth(),
+        };
+        Ok(Arc::new(TlsConfig {
+            rustls: Arc::new(config),
+            dangerous: self.dangerous,
+            verify_hostname: !self.no_hostname && !self.dangerous,
+        }))
+    }
+}
+
+/// The server name for SNI and verification: IP literals send no SNI.
+pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>> {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    ServerName::try_from(h.to_owned()).map_err(|_| Error::invalid(format!("invalid host name {host:?}")))
+}
+
+/// The webpki verifier, with an optional host-name check and a distinct
+/// error for self-signed certificates.
+#[derive(Debug)]
+struct Verifier {
+    inner: Arc<WebPkiServerVerifier>,
+    check_hostname: bool,
+}
+
+/// Marker carried in `CertificateError::Other` for a self-signed server.
+#[derive(Debug)]
+struct SelfSigned;
+
+impl fmt::Display for SelfSigned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("self-signed certificate")
+    }
+}
+
+impl std::error::Error for SelfSigned {}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Ok(v) => Ok(v),
+            Err(rustls::Error::InvalidCertificate(e)) if !self.check_hostname && is_name_error(&e) => {
+                log::debug!(target: "imapclient::tls", "host name check off: accepting {server_name:?} ({e:?})");
+                Ok(ServerCertVerified::assertion())
+            }
+            Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer))
+                if intermediates.is_empty() && der::is_self_signed(end_entity) =>
+            {
+                Err(rustls::Error::InvalidCertificate(CertificateError::Other(
+                    rustls::OtherError(Arc::new(SelfSigned)),
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+fn is_name_error(e: &CertificateError) -> bool {
+    matches!(
+        e,
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }
+    )
+}
+
+/// Accepts any certificate but still checks handshake signatures, so the
+/// peer must at least hold the key of the certificate it shows.
+#[derive(Debug)]
+struct NoVerification(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Map a rustls error to a stable kind with a readable reason.
+pub(crate) fn classify(e: &rustls::Error) -> Error {
+    let kind = match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer => ErrorKind::TlsUnknownIssuer,
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. } => ErrorKind::TlsExpired,
+            c if is_name_error(c) => ErrorKind::TlsNameMismatch,
+            CertificateError::Other(o) if o.0.downcast_ref::<SelfSigned>().is_some() => ErrorKind::TlsSelfSigned,
+            _ => ErrorKind::Tls,
+        },
+        _ => ErrorKind::Tls,
+    };
+    let reason = match kind {
+        ErrorKind::TlsUnknownIssuer => "certificate is not signed by a trusted CA",
+        ErrorKind::TlsExpired => "certificate has expired or is not yet valid",
+        ErrorKind::TlsNameMismatch => "certificate is not valid for this host name",
+        ErrorKind::TlsSelfSigned => "certificate is self-signed and not trusted",
+        _ => "TLS failure",
+    };
+    Error::new(kind, format!("TLS: {reason} ({e})"))
+}
+
+/// Just enough DER to compare a certificate's issuer and subject.
+mod der {
+    /// One TLV: (tag, content, rest).
+    fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, b) = b.split_first()?;
+        let (&l0, mut b) = b.split_first()?;
+        let len = if l0 < 0x80 {
+            l0 as usize
+        } else {
+            let n = (l0 & 0x7f) as usize;
+            if n == 0 || n > 4 || b.len() < n {
+                return None;
+            }
+            let mut len = 0usize;
+            for &x in &b[..n] {
+                len = (len << 8) | x as usize;
+            }
+            b = &b[n..];
+            len
+        };
+        if b.len() < len {
+            return None;
+        }
+        Some((tag, &b[..len], &b[len..]))
+    }
+
+    /// Issuer equals subject.
+    pub(super) fn is_self_signed(cert: &[u8]) -> bool {
+        (|| {
+            let (_, certificate, _) = tlv(cert)?;
+            let (_, tbs, _) = tlv(certificate)?;
+            let (tag, _, mut rest) = tlv(tbs)?;
+            if tag == 0xa0 {
+                // [0] version: the serial number follows.
+                rest = tlv(rest)?.2;
+            }
+            let rest = tlv(rest)?.2; // signature algorithm
+            let (_, issuer, rest) = tlv(rest)?;
+            let rest = tlv(rest)?.2; // validity
+            let (_, subject, _) = tlv(rest)?;
+            Some(issuer == subject)
+        })()
+        .unwrap_or(false)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn garbage_is_not_self_signed() {
+            assert!(!super::is_self_signed(b""));
+            assert!(!super::is_self_signed(&[0x30, 0x82, 0xff]));
+            assert!(!super::is_self_signed(&[0x30, 0x03, 0x30, 0x01, 0x00]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_pem_is_a_config_error() {
+        let mut b = TlsConfigBuilder::new();
+        let e = b.add_ca_pem(b"not a certificate").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TlsConfig);
+        let e = b.add_ca_file(Path::new("/nonexistent/ca.pem")).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TlsConfig);
+        assert!(e.message.contains("/nonexistent/ca.pem"));
+    }
+
+    #[test]
+    fn dangerous_config_builds_without_roots() {
+        let c = TlsConfigBuilder::new().dangerous_disable_verification(true).build().unwrap();
+        assert!(c.is_dangerous());
+        assert!(!c.verify_hostname);
+    }
+
+    #[test]
+    fn ip_literals_are_ip_server_names() {
+        assert!(matches!(server_name("127.0.0.1").unwrap(), ServerName::IpAddress(_)));
+        assert!(matches!(server_name("[::1]").unwrap(), ServerName::IpAddress(_)));
+        assert!(matches!(server_name("localhost").unwrap(), ServerName::DnsName(_)));
+        assert!(server_name("bad name!").is_err());
+    }
+}

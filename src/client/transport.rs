@@ -1,0 +1,164 @@
+//! The byte stream under a client: TCP, or TLS over TCP; timeouts and the
+//! cross-thread interrupt.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::{ClientConnection, StreamOwned};
+
+use super::error::{Error, ErrorKind, Result};
+use super::tls::{server_name, TlsConfig};
+
+/// A plaintext or TLS stream.
+pub(crate) enum Stream {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    pub(crate) fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+
+    pub(crate) fn is_tls(&self) -> bool {
+        matches!(self, Stream::Tls(_))
+    }
+
+    /// Read timeout for the next reads (`None` blocks forever).
+    pub(crate) fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        self.tcp().set_read_timeout(t.filter(|d| !d.is_zero()))
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// Shared between a client and its [`Interrupter`]s.
+#[derive(Debug, Default)]
+pub(crate) struct InterruptState {
+    pub(crate) flag: AtomicBool,
+    sock: Mutex<Option<TcpStream>>,
+}
+
+impl InterruptState {
+    pub(crate) fn set_socket(&self, s: &TcpStream) {
+        if let Ok(c) = s.try_clone() {
+            if let Ok(mut g) = self.sock.lock() {
+                *g = Some(c);
+            }
+        }
+    }
+
+    pub(crate) fn is_set(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+/// Interrupts a client's blocking call from another thread.
+///
+/// The call in progress returns `Interrupted` promptly; the connection is
+/// shut down (the server's answer to the interrupted command can no longer
+/// be matched up), so the client must be reconnected afterwards.
+#[derive(Debug, Clone)]
+pub struct Interrupter(pub(crate) Arc<InterruptState>);
+
+impl Interrupter {
+    pub fn interrupt(&self) {
+        self.0.flag.store(true, Ordering::SeqCst);
+        if let Ok(g) = self.0.sock.lock() {
+            if let Some(s) = g.as_ref() {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+        }
+    }
+}
+
+/// Connect a TCP socket to `host:port`, trying each address in turn.
+pub(crate) fn connect_tcp(host: &str, port: u16, timeout: Option<Duration>, intr: &InterruptState) -> Result<TcpStream> {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<_> = (h, port)
+        .to_socket_addrs()
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot resolve {host}: {e}")))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(Error::new(ErrorKind::Io, format!("{host} has no address")));
+    }
+    let mut last = None;
+    for a in addrs {
+        if intr.is_set() {
+            return Err(Error::new(ErrorKind::Interrupted, "interrupted while connecting"));
+        }
+        let r = match timeout.filter(|d| !d.is_zero()) {
+            Some(t) => TcpStream::connect_timeout(&a, t),
+            None => TcpStream::connect(a),
+        };
+        match r {
+            Ok(s) => {
+                let _ = s.set_nodelay(true);
+                log::debug!(target: "imapclient::client", "connected to {a}");
+                return Ok(s);
+            }
+            Err(e) => {
+                log::debug!(target: "imapclient::client", "connect {a}: {e}");
+                last = Some(e);
+            }
+        }
+    }
+    let e = last.map(Error::from).unwrap_or_else(|| Error::new(ErrorKind::Io, "connect failed"));
+    Err(Error::new(e.kind, format!("cannot connect to {host}:{port}: {}", e.message)))
+}
+
+/// Run the TLS handshake over `tcp` (its timeouts apply).
+pub(crate) fn tls_handshake(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Result<Stream> {
+    if cfg.dangerous {
+        log::warn!(target: "imapclient::tls",
+            "certificate verification is OFF for {host}: anyone on the network path can read and alter this session");
+    }
+    let name = server_name(host)?;
+    let mut conn = ClientConnection::new(cfg.rustls.clone(), name)
+        .map_err(|e| Error::new(ErrorKind::Tls, format!("TLS setup: {e}")))?;
+    let mut tcp = tcp;
+    while conn.is_handshaking() {
+        if let Err(e) = conn.complete_io(&mut tcp) {
+            let err = Error::from(e);
+            return Err(match err.kind {
+                ErrorKind::ConnectionClosed => Error::new(
+                    ErrorKind::Tls,
+                    format!("TLS handshake with {host}: the server closed the connection ({})", err.message),
+                ),
+                _ => err,
+            });
+        }
+    }
+    log::debug!(target: "imapclient::tls", "TLS established with {host}: {:?} {:?}",
+        conn.protocol_version(), conn.negotiated_cipher_suite().map(|c| c.suite()));
+    Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
+}

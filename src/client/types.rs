@@ -1,0 +1,474 @@
+//! Owned, plain-data results of client calls: what crosses into C and Go.
+
+use std::collections::HashMap;
+
+use crate::proto::dates::DateTime;
+use crate::proto::mime;
+use crate::proto::types::{self as pt, BodyPart, IdRange};
+
+/// A folder from LIST or LSUB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// The name: decoded from modified UTF-7 when `folder_encode` is on,
+    /// otherwise the wire bytes read as UTF-8 (lossily; see `raw_name`).
+    pub name: String,
+    /// The name exactly as the server sent it.
+    pub raw_name: Vec<u8>,
+    /// Hierarchy delimiter, if the server has one.
+    pub delimiter: Option<char>,
+    /// Attributes such as `\HasNoChildren`, `\Sent`, `\Noselect`.
+    pub flags: Vec<String>,
+}
+
+impl Folder {
+    /// Case-insensitive attribute test, e.g. `has_flag("\\Sent")`.
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f.eq_ignore_ascii_case(flag))
+    }
+}
+
+/// Typed counters from STATUS.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FolderStatus {
+    pub messages: Option<u32>,
+    pub recent: Option<u32>,
+    pub uid_next: Option<u32>,
+    pub uid_validity: Option<u32>,
+    pub unseen: Option<u32>,
+    pub deleted: Option<u32>,
+    pub highest_modseq: Option<u64>,
+    pub size: Option<u64>,
+}
+
+/// The state of a folder after SELECT or EXAMINE.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailboxState {
+    pub name: String,
+    pub exists: u32,
+    pub recent: u32,
+    pub uid_validity: Option<u32>,
+    pub uid_next: Option<u32>,
+    /// Sequence number of the first unseen message (from `[UNSEEN n]`).
+    pub unseen: Option<u32>,
+    pub flags: Vec<String>,
+    pub permanent_flags: Vec<String>,
+    pub highest_modseq: Option<u64>,
+    /// The server answered `[NOMODSEQ]`.
+    pub no_modseq: bool,
+    pub read_only: bool,
+}
+
+/// One address of an envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Address {
+    /// Display name, RFC 2047 decoded.
+    pub name: Option<String>,
+    /// The raw display name as sent.
+    pub raw_name: Option<Vec<u8>>,
+    pub mailbox: Option<String>,
+    pub host: Option<String>,
+    /// Source route (obsolete, rarely set).
+    pub route: Option<String>,
+}
+
+impl Address {
+    /// `mailbox@host`, or whichever part exists.
+    pub fn email(&self) -> String {
+        match (&self.mailbox, &self.host) {
+            (Some(m), Some(h)) => format!("{m}@{h}"),
+            (Some(m), None) => m.clone(),
+            (None, Some(h)) => format!("@{h}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// An ENVELOPE with decoded text and the raw bytes beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Envelope {
+    /// The Date header as sent.
+    pub date_raw: Option<Vec<u8>>,
+    /// The Date header parsed, when it could be.
+    pub date: Option<DateTime>,
+    /// Subject, RFC 2047 decoded.
+    pub subject: Option<String>,
+    pub subject_raw: Option<Vec<u8>>,
+    pub from: Vec<Address>,
+    pub sender: Vec<Address>,
+    pub reply_to: Vec<Address>,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub bcc: Vec<Address>,
+    pub in_reply_to: Option<String>,
+    pub message_id: Option<String>,
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl Envelope {
+    pub(crate) fn from_proto(e: &pt::Envelope<'_>) -> Envelope {
+        let addrs = |v: &[pt::Address<'_>]| -> Vec<Address> {
+            v.iter()
+                .map(|a| Address {
+                    name: a.name.as_deref().map(mime::decode_header),
+                    raw_name: a.name.as_deref().map(<[u8]>::to_vec),
+                    mailbox: a.mailbox.as_deref().map(lossy),
+                    host: a.host.as_deref().map(lossy),
+                    route: a.adl.as_deref().map(lossy),
+                })
+                .collect()
+        };
+        Envelope {
+            date_raw: e.date.as_deref().map(<[u8]>::to_vec),
+            date: e.date.as_deref().and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()),
+            subject: e.subject.as_deref().map(mime::decode_header),
+            subject_raw: e.subject.as_deref().map(<[u8]>::to_vec),
+            from: addrs(&e.from),
+            sender: addrs(&e.sender),
+            reply_to: addrs(&e.reply_to),
+            to: addrs(&e.to),
+            cc: addrs(&e.cc),
+            bcc: addrs(&e.bcc),
+            in_reply_to: e.in_reply_to.as_deref().map(lossy),
+            message_id: e.message_id.as_deref().map(lossy),
+        }
+    }
+}
+
+/// A body section from FETCH, e.g. `BODY[]` or `BODY[HEADER]<0>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Normalised name: `BODY[...]` (PEEK removed) or `BINARY[...]`, upper
+    /// case outside the brackets.
+    pub name: String,
+    pub origin: Option<u32>,
+    /// `None` for NIL; empty when it was streamed.
+    pub data: Option<Vec<u8>>,
+}
+
+/// A FETCH item that did not parse; the rest of the message is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemError {
+    pub message: String,
+    pub raw: Vec<u8>,
+}
+
+/// One message from FETCH.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    pub seq: u32,
+    pub uid: Option<u32>,
+    pub flags: Option<Vec<String>>,
+    pub internal_date: Option<DateTime>,
+    pub internal_date_raw: Option<Vec<u8>>,
+    pub size: Option<u64>,
+    pub envelope: Option<Envelope>,
+    pub body_structure: Option<BodyPart<'static>>,
+    pub sections: Vec<Section>,
+    pub modseq: Option<u64>,
+    pub gm_msgid: Option<u64>,
+    pub gm_thrid: Option<u64>,
+    pub gm_labels: Option<Vec<String>>,
+    pub email_id: Option<String>,
+    pub thread_id: Option<String>,
+    pub save_date: Option<DateTime>,
+    pub preview: Option<String>,
+    pub binary_sizes: Vec<(String, u64)>,
+    /// Items this library has no field for: name and raw value.
+    pub other: Vec<(String, Vec<u8>)>,
+    /// Items that did not parse.
+    pub errors: Vec<ItemError>,
+}
+
+/// Normalise a section name for lookups: `BODY.PEEK[x]` -> `BODY[x]`,
+/// keyword upper-cased, section text upper-cased (IMAP is case-insensitive
+/// there too, except inside quoted header names, which we also fold).
+pub fn normalize_section(name: &str) -> String {
+    let up = name.trim().to_ascii_uppercase();
+    let up = up.replacen("BODY.PEEK[", "BODY[", 1).replacen("BINARY.PEEK[", "BINARY[", 1);
+    match up.as_str() {
+        "RFC822" => "BODY[]".into(),
+        "RFC822.HEADER" => "BODY[HEADER]".into(),
+        "RFC822.TEXT" => "BODY[TEXT]".into(),
+        _ => {
+            // Drop a partial range `<0.1024>` from a request: the answer has `<0>`.
+            match up.find(']') {
+                Some(i) => up[..=i].to_string(),
+                None => up,
+            }
+        }
+    }
+}
+
+impl Message {
+    /// The id under the client's current mode (UID when `use_uid`).
+    pub fn id(&self, use_uid: bool) -> u32 {
+        if use_uid {
+            self.uid.unwrap_or(0)
+        } else {
+            self.seq
+        }
+    }
+
+    /// The data of a section, by name as requested (`BODY.PEEK[]`,
+    /// `BODY[HEADER]`, `RFC822`...).
+    pub fn section(&self, name: &str) -> Option<&[u8]> {
+        let want = normalize_section(name);
+        self.sections
+            .iter()
+            .find(|s| s.name == want)
+            .and_then(|s| s.data.as_deref())
+    }
+
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags
+            .as_ref()
+            .is_some_and(|f| f.iter().any(|x| x.eq_ignore_ascii_case(flag)))
+    }
+
+    /// Merge the items of one FETCH response into this message (a server
+    /// may send several responses for one message).
+    pub(crate) fn merge_items(&mut self, items: Vec<pt::FetchItem<'_>>) {
+        use pt::FetchItem as F;
+        for item in items {
+            match item {
+                F::Uid(u) => self.uid = Some(u),
+                F::Flags(f) => self.flags = Some(f.iter().map(|x| lossy(x.as_bytes())).collect()),
+                F::InternalDate(d) => {
+                    self.internal_date = crate::proto::dates::parse_internal_date(&d).ok();
+                    self.internal_date_raw = Some(d.into_owned());
+                }
+                F::Rfc822Size(n) => self.size = Some(n),
+                F::Envelope(e) => self.envelope = Some(Envelope::from_proto(&e)),
+                F::BodyStructure(b) => self.body_structure = Some(b.into_owned()),
+                F::Section {
+                    section,
+                    origin,
+                    data,
+                    ..
+                } => self.put_section(format!("BODY[{}]", lossy(&section)), origin, data),
+                F::Binary {
+                    section,
+                    origin,
+                    data,
+                    ..
+                } => self.put_section(format!("BINARY[{}]", lossy(&section)), origin, data),
+                F::BinarySize { section, size } => self.binary_sizes.push((lossy(&section), size)),
+                F::ModSeq(n) => self.modseq = Some(n),
+                F::GmMsgId(n) => self.gm_msgid = Some(n),
+                F::GmThrId(n) => self.gm_thrid = Some(n),
+                F::GmLabels(l) => self.gm_labels = Some(l.iter().map(|x| decode_label(x)).collect()),
+                F::EmailId(b) => self.email_id = Some(lossy(&b)),
+                F::ThreadId(b) => self.thread_id = b.as_deref().map(lossy),
+                F::SaveDate(b) => {
+                    self.save_date = b.as_deref().and_then(|d| crate::proto::dates::parse_internal_date(d).ok())
+                }
+                F::Preview(b) => self.preview = b.as_deref().map(lossy),
+                F::Other { name, value } => self.other.push((lossy(&name), value.into_owned())),
+                F::Error { raw, message } => self.errors.push(ItemError {
+                    message,
+                    raw: raw.into_owned(),
+                }),
+            }
+        }
+    }
+
+    fn put_section(&mut self, name: String, origin: Option<u32>, data: Option<pt::Bytes<'_>>) {
+        let name = normalize_section(&name);
+        let data = data.map(|d| d.into_owned());
+        if let Some(s) = self.sections.iter_mut().find(|s| s.name == name) {
+            s.origin = origin;
+            s.data = data;
+        } else {
+            self.sections.push(Section { name, origin, data });
+        }
+    }
+}
+
+/// Gmail labels are mailbox-like names in modified UTF-7.
+fn decode_label(b: &[u8]) -> String {
+    crate::proto::utf7::decode_lenient(b).0
+}
+
+/// FETCH results in server order, with a lookup by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Messages {
+    pub messages: Vec<Message>,
+    /// Whether ids are UIDs (the client's `use_uid` at fetch time).
+    pub by_uid: bool,
+    index: HashMap<u32, usize>,
+}
+
+impl Messages {
+    pub(crate) fn new(by_uid: bool) -> Messages {
+        Messages {
+            messages: Vec::new(),
+            by_uid,
+            index: HashMap::new(),
+        }
+    }
+
+    /// The message with this id (UID or sequence number as at fetch time).
+    pub fn get(&self, id: u32) -> Option<&Message> {
+        self.index.get(&id).map(|&i| &self.messages[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Message> {
+        self.messages.iter()
+    }
+
+    /// Merge one FETCH response (keyed by sequence number, which is what
+    /// ties several responses for one message together).
+    pub(crate) fn merge(&mut self, seq: u32, items: Vec<pt::FetchItem<'_>>) {
+        let pos = self.messages.iter().rposition(|m| m.seq == seq);
+        let i = match pos {
+            Some(i) => i,
+            None => {
+                self.messages.push(Message {
+                    seq,
+                    ..Message::default()
+                });
+                self.messages.len() - 1
+            }
+        };
+        self.messages[i].merge_items(items);
+        let id = self.messages[i].id(self.by_uid);
+        if id != 0 {
+            self.index.insert(id, i);
+        }
+    }
+
+    /// Append another batch (from a split command).
+    pub(crate) fn extend(&mut self, other: Messages) {
+        for m in other.messages {
+            let id = m.id(self.by_uid);
+            self.messages.push(m);
+            if id != 0 {
+                self.index.insert(id, self.messages.len() - 1);
+            }
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Messages {
+    type Item = &'a Message;
+    type IntoIter = std::slice::Iter<'a, Message>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.messages.iter()
+    }
+}
+
+/// Result of SEARCH (or ESEARCH, or SORT).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchResult {
+    /// Matching ids, in server order (sorted order for SORT).
+    pub ids: Vec<u32>,
+    /// The highest MODSEQ of the matches, when CONDSTORE reported it.
+    pub modseq: Option<u64>,
+}
+
+/// Result of APPEND: the new UID when the server has UIDPLUS.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppendResult {
+    pub uid_validity: Option<u32>,
+    pub uids: Vec<u32>,
+}
+
+/// Result of COPY or MOVE: source -> destination UIDs (UIDPLUS).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CopyResult {
+    pub uid_validity: Option<u32>,
+    pub source: Vec<u32>,
+    pub dest: Vec<u32>,
+}
+
+pub(crate) fn expand_ranges(r: &[IdRange]) -> Vec<u32> {
+    const MAX: usize = 10_000_000;
+    let mut out = Vec::new();
+    for &(a, b) in r {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        if out.len() + (hi - lo) as usize >= MAX {
+            break;
+        }
+        out.extend(lo..=hi);
+    }
+    out
+}
+
+/// Something the server told us outside the result of the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The folder now has this many messages.
+    Exists(u32),
+    /// The message with this sequence number was expunged.
+    Expunge(u32),
+    Recent(u32),
+    /// UIDs that vanished (QRESYNC).
+    Vanished { earlier: bool, uids: Vec<u32> },
+    /// Flags or other data of a message changed.
+    Fetch(Message),
+    /// `* FLAGS`: the folder's defined flags.
+    Flags(Vec<String>),
+    /// `[ALERT]` text that must be shown to the user.
+    Alert(String),
+    /// The server is closing the connection.
+    Bye(String),
+    /// Another untagged status (OK/NO/BAD) with its code and text.
+    Status {
+        kind: String,
+        code: Option<String>,
+        text: String,
+    },
+    /// Anything else, raw.
+    Other(Vec<u8>),
+}
+
+/// One entry of a THREAD reply.
+pub use crate::proto::types::ThreadNode;
+
+/// NAMESPACE entries (prefix, delimiter).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Namespaces {
+    pub personal: Vec<(String, Option<char>)>,
+    pub other: Vec<(String, Option<char>)>,
+    pub shared: Vec<(String, Option<char>)>,
+}
+
+/// One resource of a quota root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quota {
+    pub root: String,
+    pub resource: String,
+    pub usage: u64,
+    pub limit: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_names_normalise() {
+        assert_eq!(normalize_section("BODY.PEEK[]"), "BODY[]");
+        assert_eq!(normalize_section("body.peek[header]<0.1024>"), "BODY[HEADER]");
+        assert_eq!(normalize_section("RFC822"), "BODY[]");
+        assert_eq!(normalize_section("BINARY.PEEK[1]"), "BINARY[1]");
+    }
+
+    #[test]
+    fn expand_is_bounded_and_ordered() {
+        assert_eq!(expand_ranges(&[(3, 5), (9, 9)]), vec![3, 4, 5, 9]);
+        assert_eq!(expand_ranges(&[(5, 3)]), vec![3, 4, 5]);
+        assert!(expand_ranges(&[(1, u32::MAX)]).is_empty());
+    }
+}
