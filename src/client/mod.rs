@@ -69,6 +69,9 @@ pub struct ConnectOptions {
     /// TLS settings; `None` uses the default (system roots, host name
     /// verified).
     pub tls: Option<Arc<TlsConfig>>,
+    /// The name to verify the certificate against (and send as SNI), when
+    /// it differs from `host` (e.g. connecting to an IP address).
+    pub tls_server_name: Option<String>,
     /// Default 30 s; `None` or zero waits forever.
     pub connect_timeout: Option<Duration>,
     /// Timeout of every read and write; default 60 s; `None` or zero waits
@@ -88,6 +91,7 @@ impl ConnectOptions {
             port: 0,
             security,
             tls: None,
+            tls_server_name: None,
             connect_timeout: Some(Duration::from_secs(30)),
             io_timeout: Some(Duration::from_secs(60)),
             limits: Limits::default(),

@@ -108,7 +108,8 @@ impl Client {
         let stream = match (&opts.security, &tls_cfg) {
             (Security::Implicit, Some(cfg)) => {
                 tcp.set_read_timeout(handshake_timeout)?;
-                tls_handshake(tcp, &opts.host, cfg).map_err(|e| interrupted_or(&intr, e))?
+                tls_handshake(tcp, opts.tls_server_name.as_deref().unwrap_or(&opts.host), cfg)
+                    .map_err(|e| interrupted_or(&intr, e))?
             }
             _ => Stream::Plain(tcp),
         };
@@ -211,7 +212,8 @@ impl Client {
         };
         let handshake_timeout = self.opts.connect_timeout.filter(|d| !d.is_zero());
         tcp.set_read_timeout(handshake_timeout)?;
-        let stream = match tls_handshake(tcp, &self.opts.host, cfg) {
+        let name = self.opts.tls_server_name.clone().unwrap_or_else(|| self.opts.host.clone());
+        let stream = match tls_handshake(tcp, &name, cfg) {
             Ok(s) => s,
             Err(e) => return Err(self.fail(interrupted_or(&self.intr, e))),
         };
