@@ -438,6 +438,7 @@ pub fn parse_rfc2822(s: &[u8]) -> Result<DateTime, DateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn dt(y: i32, mo: u8, d: u8, h: u8, mi: u8, s: u8, off: i32) -> DateTime {
         DateTime::new(Date::new(y, mo, d).unwrap(), h, mi, s, off).unwrap()
@@ -609,5 +610,36 @@ mod tests {
         // Extremes do not panic.
         let _ = DateTime::from_unix(i64::MAX, i32::MAX).to_internal_date();
         let _ = DateTime::from_unix(i64::MIN, i32::MIN).to_internal_date();
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..60)) {
+            let _ = parse_internal_date(&bytes);
+            let _ = parse_rfc2822(&bytes);
+        }
+
+        #[test]
+        fn never_panics_dateish(s in "[A-Za-z]{0,4},? ?[0-9]{0,3}[ -][A-Za-z]{0,5}[ -][0-9]{0,5} [0-9:.]{0,9} [-+A-Z0-9:]{0,6}( \\(.{0,5}\\)?)?") {
+            let _ = parse_internal_date(s.as_bytes());
+            let _ = parse_rfc2822(s.as_bytes());
+        }
+
+        #[test]
+        fn internal_date_round_trip(ts in -62_000_000_000i64..250_000_000_000, off in -1439i32..=1439) {
+            let d = DateTime::from_unix(ts, off);
+            let wire = d.to_internal_date();
+            let parsed = parse_internal_date(wire.as_bytes()).unwrap();
+            prop_assert_eq!(parsed, d);
+            prop_assert_eq!(parsed.unix_timestamp(), ts);
+            // The same instant written as RFC 2822.
+            let (sign, abs) = (if off < 0 { '-' } else { '+' }, off.unsigned_abs());
+            let rfc = format!(
+                "{} {} {:04} {:02}:{:02}:{:02} {}{:02}{:02}",
+                d.date.day, MONTHS[usize::from(d.date.month - 1)], d.date.year,
+                d.hour, d.minute, d.second, sign, abs / 60, abs % 60
+            );
+            prop_assert_eq!(parse_rfc2822(rfc.as_bytes()).unwrap(), d);
+        }
     }
 }
