@@ -194,6 +194,8 @@ impl CommandBuilder {
     }
 
     /// Trusted text sent verbatim (keywords, item lists the library made).
+    /// It must not hold CR or LF, nor end with a `{n}` literal header: no
+    /// check is made here, so never pass user data.
     pub fn raw(&mut self, s: &[u8]) -> &mut Self {
         self.sep();
         self.cur.extend_from_slice(s);
@@ -487,6 +489,11 @@ fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
         Raw(r) if r.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) => {
             return Err(enc_err("raw search text must not contain CR, LF or NUL"));
         }
+        // At the end of the line `{5}` would announce a literal and the
+        // server would swallow the next command as its data.
+        Raw(r) if r.ends_with(b"}") => {
+            return Err(enc_err("raw search text must not end with '}'"));
+        }
         _ => {}
     }
     Ok(())
@@ -546,6 +553,10 @@ mod tests {
             assert_eq!(b, b'\r', "bare LF at {i}");
             assert_eq!(all.get(i + 1), Some(&b'\n'), "bare CR at {i}");
             if i + 2 == all.len() {
+                assert!(
+                    literal_header_len(&all, i).is_none(),
+                    "final line ends with a literal header"
+                );
                 break;
             }
             // Must be a literal header: `{digits}` or `{digits+}`.
@@ -788,6 +799,8 @@ mod tests {
             vec![Not(Box::new(And(vec![])))],
             vec![Raw(b"ALL\r\nA2 DELETE INBOX".to_vec())],
             vec![Raw(b"A\0".to_vec())],
+            vec![Raw(b"X {5}".to_vec())],
+            vec![Raw(b"X {5+}".to_vec())],
             vec![Keyword(b"two words".to_vec())],
             vec![Keyword(b"\\Seen".to_vec())],
             vec![Keyword(b"".to_vec())],
@@ -888,6 +901,11 @@ mod tests {
                         1 => b.string(a),
                         _ => b.secret(a),
                     };
+                    // Raw may be refused; then nothing is written.
+                    let _ = b.search_keys(&[
+                        Header(a.clone(), a.clone()),
+                        Or(Box::new(Body(a.clone())), Box::new(Raw(a.clone()))),
+                    ]);
                 }
             });
             check_framing(&c);
