@@ -106,7 +106,7 @@ fn non_ascii_credentials_login() {
 
 #[test]
 fn authenticate_plain() {
-    use imapclient::client::session_sasl::Sasl;
+    use imapclient::client::Sasl;
     let srv = common::TestServer::get();
     let mut c = Client::connect(&options(Security::Implicit)).unwrap();
     let e = c
