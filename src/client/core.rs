@@ -247,34 +247,35 @@ impl Client {
     pub(crate) fn run(&mut self, cmd: Command, what: &str, h: &mut dyn Handler) -> Result<StatusResponse<'static>> {
         self.check_usable()?;
         let r = self.run_inner(&cmd, h);
-        let st = match r {
-            Ok(st) => st,
+        let (st, dropped) = match r {
+            Ok(r) => r,
             Err(e) => return Err(self.fail(e)),
         };
+        // A response was dropped for exceeding a limit: the result would be
+        // short, so the command fails. The framer skipped that response and
+        // the command completed, so the session is still in step with the
+        // server: report the error without breaking the connection.
+        if let Some(fe) = dropped {
+            return Err(limit_error(&fe));
+        }
         match st.kind {
             StatusKind::Ok => Ok(st),
             _ => Err(Error::from_status(what, &st)),
         }
     }
 
-    fn run_inner(&mut self, cmd: &Command, h: &mut dyn Handler) -> Result<StatusResponse<'static>> {
+    /// The tagged completion, and the first limit error met on the way.
+    fn run_inner(&mut self, cmd: &Command, h: &mut dyn Handler) -> Result<(StatusResponse<'static>, Option<FrameError>)> {
         if let Some(done) = self.send(cmd, h)? {
-            return Ok(done);
+            return Ok((done, None));
         }
         let mut limit: Option<FrameError> = None;
         loop {
             let step = self.next(|st, inc| route(st, inc, &cmd.tag, h, false))?;
             match step {
                 Step::Continue | Step::GoOn => {}
-                Step::Limit(fe) => limit = Some(fe),
-                Step::Done(s) => {
-                    // A response was dropped for exceeding a limit: the
-                    // result would be short, so the command fails instead.
-                    if let Some(fe) = limit {
-                        return Err(limit_error(&fe));
-                    }
-                    return Ok(s);
-                }
+                Step::Limit(fe) => limit = limit.or(Some(fe)),
+                Step::Done(s) => return Ok((s, limit)),
             }
         }
     }

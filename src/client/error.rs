@@ -65,6 +65,8 @@ pub enum ErrorKind {
     /// Login or authentication was refused.
     AuthFailed = 404,
     /// A response exceeded a configured limit (line, literal, nesting).
+    /// When the framer could skip the response and the command still
+    /// completed, the client stays usable (`Client::fatal_error` is `None`).
     LimitExceeded = 405,
     // 5xx: the library itself.
     /// A bug: a panic was caught at the C boundary, or an invariant broke.
