@@ -274,6 +274,9 @@ impl Client {
             let step = self.next(|st, inc| route(st, inc, &cmd.tag, h, false))?;
             match step {
                 Step::Continue | Step::GoOn => {}
+                // Skipping an oversized literal means reading as many bytes
+                // as the server announced (up to 2^64): give up at once.
+                Step::Limit(fe @ FrameError::LiteralTooLarge { .. }) => return Err(limit_error(&fe)),
                 Step::Limit(fe) => limit = limit.or(Some(fe)),
                 Step::Done(s) => return Ok((s, limit)),
             }
