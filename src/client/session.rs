@@ -154,7 +154,10 @@ impl Client {
                 }
                 Ok(s.into_owned())
             }
-            Incoming::Resp(_) => Err(Error::new(ErrorKind::Protocol, "not an IMAP server: the greeting is not `* OK`")),
+            Incoming::Resp(r) => Err(Error::new(
+                ErrorKind::Protocol,
+                format!("not an IMAP server: it greeted with {:?} (not `* OK`)", describe(&r)),
+            )),
             Incoming::Malformed { raw, .. } => Err(Error::protocol(
                 format!("not an IMAP server: it greeted with {:?}", String::from_utf8_lossy(&raw[..raw.len().min(200)]).trim_end()),
                 raw,
@@ -513,6 +516,19 @@ impl Client {
             }),
         )?;
         out.ok_or_else(|| Error::new(ErrorKind::Protocol, "NAMESPACE: no namespace data in the answer"))
+    }
+}
+
+/// A response that parsed but cannot be a greeting, as text for the error
+/// (a POP3 `+OK ...` banner parses as a continuation request).
+fn describe(r: &Response<'_>) -> String {
+    let text = |b: &[u8]| String::from_utf8_lossy(&b[..b.len().min(200)]).into_owned();
+    match r {
+        Response::Continuation(c) => format!("+{}", text(&c.text)),
+        Response::Tagged { tag, status } => {
+            format!("{} {} {}", text(tag), format!("{:?}", status.kind).to_ascii_uppercase(), text(&status.text))
+        }
+        Response::Untagged(u) => format!("* {}", format!("{u:?}").chars().take(200).collect::<String>()),
     }
 }
 
