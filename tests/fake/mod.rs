@@ -1,0 +1,404 @@
+//! A scripted fake IMAP server on loopback, for faults a real server will
+//! not produce.
+//!
+//! ```ignore
+//! mod fake;
+//! use fake::Step::*;
+//! let srv = fake::FakeServer::start(vec![send("* OK hi\r\n"), expect("A1 LOGIN"), ...]);
+//! let c = Client::connect(&srv.options())?;
+//! ...
+//! let t = srv.finish(); // what the client sent, and any script failure
+//! ```
+//!
+//! The client tags its commands `A1`, `A2`, ... in order, so scripts name
+//! tags literally. `finish` waits for the script to end and then for the
+//! client to close (or 3 s), so the transcript holds everything it sent.
+#![allow(dead_code)] // each test binary uses a different part of this
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use imapclient::client::{ConnectOptions, Security};
+
+/// One step of a server script.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Write these bytes (in one write, or in pieces per `Script::split`).
+    Send(Vec<u8>),
+    /// Write these bytes in pieces of this size, each its own write.
+    SendPieces(Vec<u8>, usize),
+    /// Read one line (up to LF) and check it starts with this prefix.
+    Expect(String),
+    /// Read one line that ends with a literal header `{n}` or `{n+}`; for
+    /// a synchronising literal send `+ go ahead` first; then read the n
+    /// bytes and the rest of the line.
+    ExpectLiteral(String),
+    /// Read exactly this many bytes, whatever they are.
+    ReadBytes(usize),
+    Sleep(Duration),
+    /// Close the connection cleanly (FIN).
+    Close,
+    /// Abort the connection with a TCP RST (SO_LINGER 0, then close).
+    Reset,
+}
+
+pub fn send(s: impl AsRef<[u8]>) -> Step {
+    Step::Send(s.as_ref().to_vec())
+}
+
+pub fn expect(prefix: &str) -> Step {
+    Step::Expect(prefix.to_string())
+}
+
+pub fn sleep_ms(ms: u64) -> Step {
+    Step::Sleep(Duration::from_millis(ms))
+}
+
+/// What the server saw.
+#[derive(Debug, Default, Clone)]
+pub struct Transcript {
+    /// Every byte the client sent, in order.
+    pub received: Vec<u8>,
+    /// The lines matched by `Expect` steps.
+    pub lines: Vec<String>,
+    /// Why the script stopped early, if it did.
+    pub error: Option<String>,
+}
+
+impl Transcript {
+    /// The received bytes as (lossy) text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.received).into_owned()
+    }
+
+    /// True when the client sent these bytes anywhere.
+    pub fn contains(&self, needle: &[u8]) -> bool {
+        !needle.is_empty() && self.received.windows(needle.len()).any(|w| w == needle)
+    }
+}
+
+/// How `Send` steps are written.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Split {
+    /// One write per step.
+    #[default]
+    Whole,
+    /// Two writes per step, cut after this many bytes (clamped to fit),
+    /// with a short pause between so they arrive separately.
+    At(usize),
+    /// One write per byte.
+    Bytes,
+}
+
+/// A running fake server.
+pub struct FakeServer {
+    pub port: u16,
+    handle: Option<JoinHandle<Transcript>>,
+}
+
+impl FakeServer {
+    /// Listen on 127.0.0.1, accept one connection and play `steps`.
+    pub fn start(steps: Vec<Step>) -> FakeServer {
+        FakeServer::start_split(steps, Split::Whole)
+    }
+
+    pub fn start_split(steps: Vec<Step>, split: Split) -> FakeServer {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = l.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || serve(l, steps, split));
+        FakeServer {
+            port,
+            handle: Some(handle),
+        }
+    }
+
+    /// Plaintext connect options to this server with a 2 s I/O timeout.
+    pub fn options(&self) -> ConnectOptions {
+        self.options_with(Security::Plain)
+    }
+
+    pub fn options_with(&self, sec: Security) -> ConnectOptions {
+        let mut o = ConnectOptions::new("127.0.0.1", sec).port(self.port);
+        o.io_timeout = Some(Duration::from_secs(2));
+        o.connect_timeout = Some(Duration::from_secs(2));
+        o
+    }
+
+    /// Wait for the script to end and the client to close; the transcript.
+    pub fn finish(mut self) -> Transcript {
+        self.handle
+            .take()
+            .unwrap()
+            .join()
+            .expect("fake server thread panicked")
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        // Unfinished servers end on their own (accept and read timeouts).
+        let _ = self.handle.take();
+    }
+}
+
+fn serve(l: TcpListener, steps: Vec<Step>, split: Split) -> Transcript {
+    let mut t = Transcript::default();
+    l.set_nonblocking(true).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut s = loop {
+        match l.accept() {
+            Ok((s, _)) => break s,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => {
+                t.error = Some(format!("no client connected: {e}"));
+                return t;
+            }
+        }
+    };
+    s.set_nonblocking(false).unwrap();
+    s.set_nodelay(true).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut pending: Vec<u8> = Vec::new();
+    for step in steps {
+        let r = run_step(&mut s, &step, split, &mut pending, &mut t);
+        if let Err(e) = r {
+            t.error = Some(format!("{step:?}: {e}"));
+            return t;
+        }
+        if matches!(step, Step::Close | Step::Reset) {
+            return t;
+        }
+    }
+    // Capture whatever else the client sends until it closes.
+    let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        t.received.extend_from_slice(&buf[..n]);
+    }
+    t
+}
+
+fn write_pieces(s: &mut TcpStream, data: &[u8], size: usize) -> std::io::Result<()> {
+    for p in data.chunks(size.max(1)) {
+        s.write_all(p)?;
+        s.flush()?;
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    Ok(())
+}
+
+/// Read up to and including LF (bytes already read beyond stay in `pending`).
+fn read_line(
+    s: &mut TcpStream,
+    pending: &mut Vec<u8>,
+    t: &mut Transcript,
+) -> std::io::Result<Vec<u8>> {
+    loop {
+        if let Some(i) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=i).collect();
+            return Ok(line);
+        }
+        let mut buf = [0u8; 4096];
+        let n = s.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "client closed; partial line {:?}",
+                    String::from_utf8_lossy(pending)
+                ),
+            ));
+        }
+        t.received.extend_from_slice(&buf[..n]);
+        pending.extend_from_slice(&buf[..n]);
+    }
+}
+
+fn read_exact(
+    s: &mut TcpStream,
+    pending: &mut Vec<u8>,
+    t: &mut Transcript,
+    n: usize,
+) -> std::io::Result<Vec<u8>> {
+    while pending.len() < n {
+        let mut buf = [0u8; 4096];
+        let k = s.read(&mut buf)?;
+        if k == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        t.received.extend_from_slice(&buf[..k]);
+        pending.extend_from_slice(&buf[..k]);
+    }
+    Ok(pending.drain(..n).collect())
+}
+
+fn literal_size(line: &[u8]) -> Option<(usize, bool)> {
+    let l = line
+        .strip_suffix(b"\r\n")
+        .or_else(|| line.strip_suffix(b"\n"))?;
+    let l = l.strip_suffix(b"}")?;
+    let (l, plus) = match l.strip_suffix(b"+") {
+        Some(l) => (l, true),
+        None => (l, false),
+    };
+    let open = l.iter().rposition(|&b| b == b'{')?;
+    let n = std::str::from_utf8(&l[open + 1..]).ok()?.parse().ok()?;
+    Some((n, plus))
+}
+
+fn bad(msg: String) -> std::io::Error {
+    std::io::Error::other(msg)
+}
+
+fn run_step(
+    s: &mut TcpStream,
+    step: &Step,
+    split: Split,
+    pending: &mut Vec<u8>,
+    t: &mut Transcript,
+) -> std::io::Result<()> {
+    match step {
+        Step::Send(d) => match split {
+            Split::Whole => {
+                s.write_all(d)?;
+                s.flush()
+            }
+            Split::Bytes => write_pieces(s, d, 1),
+            Split::At(k) => {
+                let k = k.clamp(1, d.len().max(1));
+                s.write_all(&d[..k.min(d.len())])?;
+                s.flush()?;
+                std::thread::sleep(Duration::from_micros(500));
+                s.write_all(&d[k.min(d.len())..])?;
+                s.flush()
+            }
+        },
+        Step::SendPieces(d, n) => write_pieces(s, d, *n),
+        Step::Expect(prefix) => {
+            let line = read_line(s, pending, t)?;
+            let text = String::from_utf8_lossy(&line).into_owned();
+            if !line.starts_with(prefix.as_bytes()) {
+                return Err(bad(format!("expected {prefix:?}, got {text:?}")));
+            }
+            t.lines.push(text);
+            Ok(())
+        }
+        Step::ExpectLiteral(prefix) => {
+            let mut all = Vec::new();
+            loop {
+                let line = read_line(s, pending, t)?;
+                all.extend_from_slice(&line);
+                match literal_size(&line) {
+                    Some((n, plus)) => {
+                        if !plus {
+                            s.write_all(b"+ go ahead\r\n")?;
+                        }
+                        let data = read_exact(s, pending, t, n)?;
+                        all.extend_from_slice(&data);
+                    }
+                    None => break,
+                }
+            }
+            let text = String::from_utf8_lossy(&all).into_owned();
+            if !all.starts_with(prefix.as_bytes()) {
+                return Err(bad(format!("expected {prefix:?}, got {text:?}")));
+            }
+            t.lines.push(text);
+            Ok(())
+        }
+        Step::ReadBytes(n) => read_exact(s, pending, t, *n).map(|_| ()),
+        Step::Sleep(d) => {
+            std::thread::sleep(*d);
+            Ok(())
+        }
+        Step::Close => {
+            let _ = s.shutdown(Shutdown::Both);
+            Ok(())
+        }
+        Step::Reset => {
+            reset(s);
+            Ok(())
+        }
+    }
+}
+
+/// Make the close send a RST: SO_LINGER with a zero timeout.
+fn reset(s: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let lg = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid socket fd and a correctly sized linger struct.
+    let r = unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            &lg as *const libc::linger as *const libc::c_void,
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(r, 0, "setsockopt SO_LINGER");
+    // The script ends here; dropping the stream closes it with a RST.
+}
+
+/// Peak resident set size of this process in KiB (VmHWM).
+pub fn vm_hwm_kib() -> u64 {
+    status_field("VmHWM:")
+}
+
+/// Reset VmHWM to the current RSS (Linux >= 4.0), so a later `vm_hwm_kib`
+/// shows the peak since now.
+pub fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Current resident set size in KiB.
+pub fn vm_rss_kib() -> u64 {
+    status_field("VmRSS:")
+}
+
+fn status_field(name: &str) -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A typical greeting with capabilities, so the client sends no CAPABILITY.
+pub const GREETING: &str =
+    "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR IDLE UIDPLUS MOVE] fake ready\r\n";
+
+/// Greeting, then LOGIN (as `A1`) answered with capabilities.
+pub fn login_steps() -> Vec<Step> {
+    vec![
+        send(GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE UIDPLUS MOVE] Logged in\r\n"),
+    ]
+}
+
+/// SELECT INBOX as `tag`, with `exists` messages.
+pub fn select_steps(tag: &str, exists: u32) -> Vec<Step> {
+    vec![
+        expect(&format!("{tag} SELECT ")),
+        send(format!(
+            "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n\
+             * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted.\r\n\
+             * {exists} EXISTS\r\n\
+             * 0 RECENT\r\n\
+             * OK [UIDVALIDITY 1700000000] UIDs valid\r\n\
+             * OK [UIDNEXT {}] Predicted next UID\r\n\
+             {tag} OK [READ-WRITE] Select completed\r\n",
+            exists + 1
+        )),
+    ]
+}

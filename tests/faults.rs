@@ -1,0 +1,651 @@
+//! Faults a real server will not produce, through a scripted fake server:
+//! truncation, resets, BYE, non-IMAP peers, hostile sizes, arbitrary
+//! splits, unsolicited noise, stale tags and malformed responses.
+//!
+//! Each test asserts on the values the client returns: the error kind and
+//! text, the result, the events, and what the client sent.
+
+mod fake;
+
+use std::time::{Duration, Instant};
+
+use fake::Step::{self, *};
+use fake::{expect, login_steps, select_steps, send, FakeServer, Split};
+use imapclient::client::{Client, ErrorKind, Event, Messages};
+
+/// Connect, LOGIN (A1) and SELECT INBOX (A2); later commands are A3, A4...
+fn session(exists: u32, rest: Vec<Step>) -> (FakeServer, Client) {
+    session_split(exists, rest, Split::Whole)
+}
+
+fn session_split(exists: u32, rest: Vec<Step>, split: Split) -> (FakeServer, Client) {
+    let mut steps = login_steps();
+    steps.extend(select_steps("A2", exists));
+    steps.extend(rest);
+    let srv = FakeServer::start_split(steps, split);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    let st = c.select_folder("INBOX").expect("select");
+    assert_eq!(st.exists, exists);
+    (srv, c)
+}
+
+#[test]
+fn truncated_literal_then_silence_is_a_timeout() {
+    let (srv, mut c) = session(
+        1,
+        vec![
+            expect("A3 UID FETCH 1 "),
+            send("* 1 FETCH (UID 1 BODY[] {100}\r\nonly twenty bytes..."),
+            Sleep(Duration::from_secs(4)),
+            Close,
+        ],
+    );
+    // The fake server's options use a 2 s I/O timeout.
+    let t0 = Instant::now();
+    let e = c.fetch(1, &["BODY.PEEK[]"]).unwrap_err();
+    let took = t0.elapsed();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+    assert!(
+        took >= Duration::from_millis(1500),
+        "gave up before the timeout: {took:?}"
+    );
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    // The client is unusable afterwards and says why.
+    assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));
+    assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+#[test]
+fn one_second_io_timeout_is_honoured() {
+    let mut steps = login_steps();
+    steps.extend(select_steps("A2", 1));
+    steps.extend([expect("A3 NOOP"), Sleep(Duration::from_secs(3)), Close]);
+    let srv = FakeServer::start(steps);
+    let mut o = srv.options();
+    o.io_timeout = Some(Duration::from_secs(1));
+    let mut c = Client::connect(&o).unwrap();
+    c.login("u", "p").unwrap();
+    c.select_folder("INBOX").unwrap();
+    let t0 = Instant::now();
+    let e = c.noop().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+    let took = t0.elapsed();
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(2),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn reset_in_the_middle_of_a_fetch() {
+    let (srv, mut c) = session(
+        3,
+        vec![
+            expect("A3 UID FETCH 1:* "),
+            send(
+                "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2 FETCH (UID 2 BODY[] {50}\r\nFrom: a@b\r\n",
+            ),
+            sleep_short(),
+            Reset,
+        ],
+    );
+    let e = c.fetch("1:*", &["FLAGS", "BODY.PEEK[]"]).unwrap_err();
+    assert!(
+        matches!(e.kind, ErrorKind::ConnectionClosed | ErrorKind::Io),
+        "{:?}: {e}",
+        e.kind
+    );
+    assert!(c.fatal_error().is_some());
+    assert_eq!(
+        c.fetch(1, &["FLAGS"]).unwrap_err().kind,
+        ErrorKind::IllegalState
+    );
+    drop(c);
+    srv.finish();
+}
+
+fn sleep_short() -> Step {
+    Sleep(Duration::from_millis(50))
+}
+
+#[test]
+fn clean_close_in_the_middle_of_a_fetch() {
+    let (srv, mut c) = session(
+        2,
+        vec![
+            expect("A3 UID FETCH 1:* "),
+            send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n"),
+            Close,
+        ],
+    );
+    let e = c.fetch("1:*", &["FLAGS"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ConnectionClosed, "{e}");
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn bye_in_the_middle_of_a_command() {
+    let (srv, mut c) = session(
+        2,
+        vec![
+            expect("A3 UID FETCH 1:* "),
+            send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* BYE Server shutting down for maintenance\r\n"),
+            Close,
+        ],
+    );
+    let e = c.fetch("1:*", &["FLAGS"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Bye, "{e}");
+    assert!(
+        e.message.contains("Server shutting down for maintenance"),
+        "{e}"
+    );
+    assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Bye));
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn bye_greeting_is_refused_with_its_text() {
+    let srv = FakeServer::start(vec![
+        send("* BYE Too many connections from your IP\r\n"),
+        Close,
+    ]);
+    let e = Client::connect(&srv.options()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Bye, "{e}");
+    assert!(e.message.contains("Too many connections"), "{e}");
+}
+
+fn assert_not_imap(banner: &str) {
+    let srv = FakeServer::start(vec![send(banner), Sleep(Duration::from_millis(500)), Close]);
+    let t0 = Instant::now();
+    let e = Client::connect(&srv.options()).unwrap_err();
+    assert!(
+        t0.elapsed() < Duration::from_secs(1),
+        "waited for more after a foreign banner"
+    );
+    assert_eq!(e.kind, ErrorKind::Protocol, "{banner:?}: {e}");
+    assert!(e.message.contains("not an IMAP server"), "{e}");
+    let first = banner.lines().next().unwrap();
+    assert!(
+        e.message.contains(first),
+        "the error should quote the line {first:?}: {e}"
+    );
+    let t = srv.finish();
+    assert!(
+        t.received.is_empty(),
+        "nothing may be sent to a non-IMAP server: {:?}",
+        t.text()
+    );
+}
+
+#[test]
+fn smtp_banner_is_not_an_imap_server() {
+    assert_not_imap("220 smtp.example.com ESMTP Postfix\r\n");
+}
+
+#[test]
+fn pop3_and_http_banners_are_not_imap_servers() {
+    assert_not_imap("+OK Dovecot ready.\r\n");
+    assert_not_imap("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    assert_not_imap("SSH-2.0-OpenSSH_9.6\r\n");
+}
+
+#[test]
+fn silent_server_times_out_at_the_greeting() {
+    let srv = FakeServer::start(vec![Sleep(Duration::from_secs(4)), Close]);
+    let mut o = srv.options();
+    o.io_timeout = Some(Duration::from_secs(1));
+    let t0 = Instant::now();
+    let e = Client::connect(&o).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+    assert!(t0.elapsed() < Duration::from_secs(3));
+}
+
+/// Tests that allocate a lot or measure memory run one at a time, so the
+/// process-wide RSS figures belong to the test that reads them.
+static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    HEAVY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Run `call` and return (how long it took, peak RSS growth in MiB).
+/// Hold `heavy()` around it.
+fn measured<T>(call: impl FnOnce() -> T) -> (T, Duration, u64) {
+    fake::reset_peak_rss();
+    let before = fake::vm_rss_kib();
+    let t0 = Instant::now();
+    let r = call();
+    let took = t0.elapsed();
+    let after = fake::vm_hwm_kib().max(fake::vm_rss_kib());
+    (r, took, after.saturating_sub(before) / 1024)
+}
+
+/// A hostile response to FETCH (A3), the tagged OK, then a NOOP (A4).
+fn hostile_fetch(payload: Vec<u8>) -> (FakeServer, Client) {
+    session(
+        1,
+        vec![
+            expect("A3 UID FETCH 1 "),
+            Step::Send(payload),
+            send("A3 OK Fetch completed\r\n"),
+            expect("A4 NOOP"),
+            send("* 2 EXISTS\r\nA4 OK NOOP completed\r\n"),
+        ],
+    )
+}
+
+#[test]
+fn ten_mib_line_is_limit_exceeded_and_the_session_recovers() {
+    let _g = heavy();
+    let mut p = b"* 1 FETCH (UID 1 X-HOSTILE \"".to_vec();
+    p.extend(vec![b'a'; 10 << 20]);
+    p.extend_from_slice(b"\")\r\n");
+    let (srv, mut c) = hostile_fetch(p);
+    let (r, took, grew) = measured(|| c.fetch(1, &["FLAGS"]));
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(e.message.contains("longer than"), "{e}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(grew < 64, "RSS grew by {grew} MiB");
+    // The framer skipped the line and the command completed: the session
+    // is in step with the server and goes on.
+    c.noop().expect("NOOP after a dropped response");
+    assert_eq!(c.selected().unwrap().exists, 2);
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+#[test]
+fn four_gib_literal_is_limit_exceeded_quickly() {
+    let _g = heavy();
+    // 4 GiB announced, a few bytes sent, then the server waits: the client
+    // must not wait for (or allocate) 4 GiB.
+    let srv = {
+        let mut steps = login_steps();
+        steps.extend(select_steps("A2", 1));
+        steps.extend([
+            expect("A3 UID FETCH 1 "),
+            send("* 1 FETCH (UID 1 BODY[] {4294967295}\r\nSubject: hi\r\n\r\n"),
+            Sleep(Duration::from_secs(3)),
+            Close,
+        ]);
+        FakeServer::start(steps)
+    };
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    c.select_folder("INBOX").unwrap();
+    let (r, took, grew) = measured(|| c.fetch(1, &["BODY.PEEK[]"]));
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(e.message.contains("4294967295"), "{e}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(grew < 64, "RSS grew by {grew} MiB");
+}
+
+#[test]
+fn literal_size_overflowing_u64_is_limit_exceeded() {
+    let srv = {
+        let mut steps = login_steps();
+        steps.extend(select_steps("A2", 1));
+        steps.extend([
+            expect("A3 UID FETCH 1 "),
+            send("* 1 FETCH (UID 1 BODY[] {99999999999999999999999}\r\nxx"),
+            Sleep(Duration::from_secs(3)),
+            Close,
+        ]);
+        FakeServer::start(steps)
+    };
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    c.select_folder("INBOX").unwrap();
+    let t0 = Instant::now();
+    let e = c.fetch(1, &["BODY.PEEK[]"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(t0.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn deep_nesting_is_limit_exceeded_without_stack_overflow() {
+    let _g = heavy();
+    let depth = 100_000;
+    let mut p = b"* 1 FETCH (UID 1 BODYSTRUCTURE ".to_vec();
+    p.extend(vec![b'('; depth]);
+    p.extend(vec![b')'; depth]);
+    p.extend_from_slice(b")\r\n");
+    let (srv, mut c) = hostile_fetch(p);
+    let (r, took, grew) = measured(|| c.fetch(1, &["BODYSTRUCTURE"]));
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(e.message.contains("nested deeper"), "{e}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(grew < 64, "RSS grew by {grew} MiB");
+    c.noop().expect("NOOP after a dropped response");
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn nesting_just_under_the_limit_parses_on_a_small_stack() {
+    // 95 nested multiparts are legal for the framer (limit 100): the parser
+    // must cope without overflowing a 2 MiB test-thread stack.
+    let depth = 95;
+    let mut bs = String::new();
+    for _ in 0..depth {
+        bs.push('(');
+    }
+    bs.push_str("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1)");
+    for _ in 0..depth {
+        bs.push_str(" \"mixed\")");
+    }
+    let p = format!("* 1 FETCH (UID 1 BODYSTRUCTURE {bs})\r\n").into_bytes();
+    let (srv, mut c) = hostile_fetch(p);
+    let m = c
+        .fetch(1, &["BODYSTRUCTURE"])
+        .expect("deep but legal body structure");
+    assert_eq!(m.len(), 1);
+    let msg = &m.messages[0];
+    // Parsed, or reported as a per-item error: never a crash or a dead session.
+    let mut depth_seen = 0;
+    if let Some(mut b) = msg.body_structure.as_ref() {
+        while let Some(child) = b.children.first() {
+            depth_seen += 1;
+            b = child;
+        }
+        assert_eq!(depth_seen, depth);
+        assert_eq!(&b.media_subtype[..], b"plain");
+    } else {
+        assert!(!msg.errors.is_empty(), "{msg:?}");
+    }
+    c.noop().unwrap();
+    drop(c);
+    srv.finish();
+}
+
+/// A short session: greeting, CAPABILITY, LOGIN, SELECT, FETCH with a
+/// literal, NOOP with unsolicited data, LOGOUT.
+fn canned_steps() -> Vec<Step> {
+    vec![
+        send("* OK IMAP4rev1 Service Ready\r\n"),
+        expect("A1 CAPABILITY"),
+        send("* CAPABILITY IMAP4rev1 LITERAL+ IDLE UIDPLUS\r\nA1 OK CAPABILITY completed\r\n"),
+        expect("A2 LOGIN "),
+        send("A2 OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE UIDPLUS MOVE] Logged in\r\n"),
+        expect("A3 SELECT "),
+        send(
+            "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded)\r\n\
+             * OK [PERMANENTFLAGS (\\Seen \\*)] ok\r\n* 2 EXISTS\r\n* 1 RECENT\r\n\
+             * OK [UIDVALIDITY 42] ok\r\n* OK [UIDNEXT 9] ok\r\nA3 OK [READ-WRITE] SELECT done\r\n",
+        ),
+        expect("A4 UID FETCH 1:* "),
+        send(
+            "* 1 FETCH (UID 7 FLAGS (\\Seen $Forwarded) RFC822.SIZE 26 BODY[] {26}\r\n\
+             Subject: hi\r\n\r\n(x) \"{3}\"\r\n INTERNALDATE \"17-Jul-1996 02:44:25 -0700\")\r\n\
+             * 2 FETCH (UID 8 FLAGS () RFC822.SIZE 0 BODY[] \"\" INTERNALDATE \"01-Jan-2000 00:00:00 +0000\")\r\n\
+             A4 OK FETCH done\r\n",
+        ),
+        expect("A5 NOOP"),
+        send("* 3 EXISTS\r\n* 1 EXPUNGE\r\n* OK [ALERT] Quota at 95%\r\nA5 OK NOOP done\r\n"),
+        expect("A6 LOGOUT"),
+        send("* BYE bye\r\nA6 OK LOGOUT done\r\n"),
+    ]
+}
+
+fn canned_session(split: Split) -> (Messages, Vec<Event>, Option<String>) {
+    let srv = FakeServer::start_split(canned_steps(), split);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "pw").expect("login");
+    let st = c.select_folder("INBOX").expect("select");
+    assert_eq!(
+        (st.exists, st.uid_validity, st.uid_next),
+        (2, Some(42), Some(9))
+    );
+    let m = c
+        .fetch(
+            "1:*",
+            &["FLAGS", "RFC822.SIZE", "BODY.PEEK[]", "INTERNALDATE"],
+        )
+        .expect("fetch");
+    c.noop().expect("noop");
+    let ev = c.take_events();
+    c.logout().expect("logout");
+    drop(c);
+    let t = srv.finish();
+    (m, ev, t.error)
+}
+
+fn check_canned(m: &Messages, ev: &[Event]) {
+    assert_eq!(m.len(), 2);
+    let a = m.get(7).expect("uid 7");
+    assert_eq!(
+        a.section("BODY[]"),
+        Some(&b"Subject: hi\r\n\r\n(x) \"{3}\"\r\n"[..])
+    );
+    assert_eq!(a.size, Some(26));
+    assert!(a.has_flag("$Forwarded"));
+    assert!(a.internal_date.is_some());
+    let b = m.get(8).expect("uid 8");
+    assert_eq!(b.section("BODY[]"), Some(&b""[..]));
+    assert_eq!(b.flags.as_deref(), Some(&[][..]));
+    assert_eq!(
+        ev,
+        &[
+            Event::Exists(3),
+            Event::Expunge(1),
+            Event::Alert("Quota at 95%".into())
+        ]
+    );
+}
+
+#[test]
+fn one_byte_writes_give_identical_results() {
+    let (m0, e0, err) = canned_session(Split::Whole);
+    assert!(err.is_none(), "{err:?}");
+    check_canned(&m0, &e0);
+    let (m1, e1, err) = canned_session(Split::Bytes);
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(m0, m1);
+    assert_eq!(e0, e1);
+}
+
+#[test]
+fn every_split_point_gives_identical_results() {
+    let (m0, e0, _) = canned_session(Split::Whole);
+    let longest = canned_steps()
+        .iter()
+        .map(|s| if let Step::Send(d) = s { d.len() } else { 0 })
+        .max()
+        .unwrap();
+    for k in 1..longest {
+        let (m, e, err) = canned_session(Split::At(k));
+        assert!(err.is_none(), "split at {k}: {err:?}");
+        assert_eq!(m, m0, "split at {k}");
+        assert_eq!(e, e0, "split at {k}");
+    }
+}
+
+#[test]
+fn unsolicited_responses_never_pollute_results() {
+    let noise = "* 9 EXISTS\r\n* 3 EXPUNGE\r\n* 5 FETCH (FLAGS (\\Deleted))\r\n\
+                 * 6 FETCH (UID 600 FLAGS (\\Seen))\r\n* OK [ALERT] System going down at 5pm\r\n\
+                 * OK Still here\r\n* 4 RECENT\r\n";
+    let (srv, mut c) = session(
+        3,
+        vec![
+            expect("A3 UID FETCH 1:2 "),
+            send(format!(
+                "{noise}* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n{noise}* 2 FETCH (UID 2 FLAGS ())\r\n{noise}A3 OK done\r\n"
+            )),
+            expect("A4 UID SEARCH"),
+            send(format!("{noise}* SEARCH 1 2\r\n{noise}A4 OK done\r\n")),
+            expect("A5 LIST "),
+            send(format!("{noise}* LIST (\\HasNoChildren) \"/\" INBOX\r\n{noise}A5 OK done\r\n")),
+        ],
+    );
+    let m = c.fetch("1:2", &["FLAGS"]).unwrap();
+    assert_eq!(
+        m.iter().map(|m| m.uid).collect::<Vec<_>>(),
+        vec![Some(1), Some(2)]
+    );
+    assert!(m.get(600).is_none() && m.iter().all(|m| m.seq != 5));
+    let s = c.search(&[]).unwrap();
+    assert_eq!(s.ids, vec![1, 2]);
+    let f = c.list_folders("", "*").unwrap();
+    assert_eq!(
+        f.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        vec!["INBOX"]
+    );
+    let ev = c.take_events();
+    // Per round: EXISTS, EXPUNGE, two FETCH, ALERT, OK, RECENT; 3 + 2 + 2
+    // rounds, in order.
+    let alerts = ev
+        .iter()
+        .filter(|e| matches!(e, Event::Alert(t) if t == "System going down at 5pm"))
+        .count();
+    assert_eq!(alerts, 7, "{ev:?}");
+    assert_eq!(ev.len(), 7 * 7);
+    let fetches: Vec<u32> = ev
+        .iter()
+        .filter_map(|e| {
+            if let Event::Fetch(m) = e {
+                Some(m.seq)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(fetches.len(), 14);
+    assert!(fetches.iter().all(|&s| s == 5 || s == 6));
+    assert_eq!(ev.iter().filter(|e| **e == Event::Exists(9)).count(), 7);
+    assert_eq!(ev.iter().filter(|e| **e == Event::Expunge(3)).count(), 7);
+    assert_eq!(ev[0..2], [Event::Exists(9), Event::Expunge(3)]);
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn stale_tagged_reply_is_ignored() {
+    let (srv, mut c) = session(
+        2,
+        vec![
+            expect("A3 UID FETCH 1:* "),
+            // A late duplicate completion of SELECT (A2) and one of a tag
+            // never used arrive before this command's data.
+            send("A2 OK [READ-WRITE] Select completed (again)\r\nA99 NO whatever\r\n"),
+            send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\nA2 BAD stale\r\n* 2 FETCH (UID 2 FLAGS ())\r\nA3 OK done\r\n"),
+            expect("A4 NOOP"),
+            send("A3 NO stale again\r\nA4 OK done\r\n"),
+        ],
+    );
+    let m = c
+        .fetch("1:*", &["FLAGS"])
+        .expect("stale completions must not end this command");
+    assert_eq!(m.len(), 2);
+    assert!(m.get(1).unwrap().has_flag("\\Seen"));
+    c.noop().expect("a stale NO for A3 must not fail A4");
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn one_malformed_fetch_among_a_thousand() {
+    let mut body = String::new();
+    for i in 1..=1000 {
+        if i == 500 {
+            body.push_str("* 500 FETCH (UID 500 FLAGS (\\Seen) INTERNALDATE \"unterminated)\r\n");
+        } else {
+            body.push_str(&format!("* {i} FETCH (UID {i} FLAGS (\\Seen))\r\n"));
+        }
+    }
+    body.push_str("A3 OK done\r\n");
+    let (srv, mut c) = session(
+        1000,
+        vec![
+            expect("A3 UID FETCH 1:* "),
+            send(body),
+            expect("A4 NOOP"),
+            send("A4 OK\r\n"),
+        ],
+    );
+    let m = c
+        .fetch("1:*", &["FLAGS", "INTERNALDATE"])
+        .expect("one bad message does not fail the FETCH");
+    assert_eq!(m.len(), 1000);
+    let good: Vec<_> = m.iter().filter(|m| m.errors.is_empty()).collect();
+    assert_eq!(good.len(), 999);
+    assert!(good
+        .iter()
+        .all(|m| m.has_flag("\\Seen") && m.uid == Some(m.seq)));
+    let bad: Vec<_> = m.iter().filter(|m| !m.errors.is_empty()).collect();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].seq, 500);
+    assert!(!bad[0].errors[0].message.is_empty());
+    assert!(
+        bad[0].errors[0].raw.starts_with(b"* 500 FETCH"),
+        "{:?}",
+        bad[0].errors
+    );
+    c.noop().unwrap();
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn garbage_lines_between_responses_are_skipped() {
+    let (srv, mut c) = session(
+        1,
+        vec![
+            expect("A3 NOOP"),
+            send("\r\n\r\nthis is not imap at all\r\n* 1 EXISTS\r\n)))(((\r\nA3 OK done\r\n"),
+            expect("A4 NOOP"),
+            send("A4 OK\r\n"),
+        ],
+    );
+    c.noop().expect("garbage is not fatal");
+    assert_eq!(c.take_events(), vec![Event::Exists(1)]);
+    c.noop().unwrap();
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn continuation_when_none_is_expected_is_ignored() {
+    let (srv, mut c) = session(
+        1,
+        vec![
+            expect("A3 NOOP"),
+            send("+ spurious\r\nA3 OK done\r\n"),
+            expect("A4 NOOP"),
+            send("A4 OK\r\n"),
+        ],
+    );
+    c.noop().unwrap();
+    c.noop().unwrap();
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn many_small_unsolicited_responses_do_not_hang() {
+    let _g = heavy();
+    // 100 000 EXISTS in one go: bounded time, the last one wins.
+    let mut noise = String::new();
+    for i in 0..100_000 {
+        noise.push_str(&format!("* {i} EXISTS\r\n"));
+    }
+    noise.push_str("A3 OK done\r\n");
+    let (srv, mut c) = session(1, vec![expect("A3 NOOP"), send(noise)]);
+    let t0 = Instant::now();
+    c.noop().unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    assert_eq!(c.selected().unwrap().exists, 99_999);
+    assert_eq!(c.take_events().len(), 100_000);
+    drop(c);
+    srv.finish();
+}
