@@ -58,30 +58,30 @@ fi
 
 # The package may have started (or a previous boot may run) the system
 # Dovecot; it would only waste ports and memory, and tests never use it.
-# Stop only the master that uses the system configuration, not private
-# test servers (those run with -c <state dir>/dovecot.conf).
+# Only the system instance is stopped: the master whose pid is in the
+# system base_dir. Private test servers (scripts/test-server.sh) keep their
+# own base_dir and are never touched here.
 stop_system_dovecot() {
-    local pids=() pid args
-    for pid in $(pgrep -x dovecot 2>/dev/null || true); do
-        args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
-        case "$args" in
-            *" -c "*) ;;            # a private instance with its own config
-            *) pids+=("$pid") ;;
-        esac
-    done
-    [ ${#pids[@]} -eq 0 ] && return 0
-    echo "install-deps: stopping the system Dovecot (pid ${pids[*]})" >&2
+    local base pidfile pid state
+    base=$(doveconf -h base_dir 2>/dev/null || echo /run/dovecot)
+    pidfile=$base/master.pid
+    [ -f "$pidfile" ] || return 0
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    state=$( { awk '{print $3}' "/proc/$pid/stat"; } 2>/dev/null || true)
+    [ -n "$pid" ] && [ -n "$state" ] && [ "$state" != Z ] || return 0
+    echo "install-deps: stopping the system Dovecot (pid $pid)" >&2
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
         "${SUDO[@]}" systemctl stop dovecot.service dovecot.socket 2>/dev/null || true
         "${SUDO[@]}" systemctl disable dovecot.service dovecot.socket 2>/dev/null || true
     fi
-    "${SUDO[@]}" doveadm stop 2>/dev/null || "${SUDO[@]}" kill "${pids[@]}" 2>/dev/null || true
+    "${SUDO[@]}" doveadm stop 2>/dev/null || "${SUDO[@]}" kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do
-        local alive=0
-        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-        [ "$alive" -eq 0 ] && return 0
+        state=$( { awk '{print $3}' "/proc/$pid/stat"; } 2>/dev/null || true)
+        [ -z "$state" ] || [ "$state" = Z ] && return 0
         sleep 0.1
     done
-    "${SUDO[@]}" kill -9 "${pids[@]}" 2>/dev/null || true
+    "${SUDO[@]}" kill -9 "$pid" 2>/dev/null || true
 }
-stop_system_dovecot
+if command -v doveconf >/dev/null 2>&1; then
+    stop_system_dovecot
+fi

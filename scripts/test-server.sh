@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A private Dovecot IMAP server for tests. Never touches /etc/dovecot or the
 # system service: config, certificates, mail, logs and sockets all live in
-# the state directory ($IMAP_TEST_DIR, default <repo>/.testserver).
+# the state directory ($IMAP_TEST_DIR, default <repo>/.testserver/default).
 #
 #   test-server.sh start [--env] [--watch PID]
 #                                   start (stopping a stale one first); --env
@@ -27,7 +27,7 @@ set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
-DIR=${IMAP_TEST_DIR:-$REPO_DIR/.testserver}
+DIR=${IMAP_TEST_DIR:-$REPO_DIR/.testserver/default}
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 CONF=$DIR/dovecot.conf
@@ -409,7 +409,8 @@ cmd_start() {
         [ "$plain" != "$tls" ] || continue
         write_conf "$plain" "$tls"
         : >"$LOG"
-        DOVECOT_TEST_DIR=$DIR "$DOVECOT" -c "$CONF" 2>>"$LOG" || {
+        # No inherited stdio: a caller reading our stdout must see EOF.
+        DOVECOT_TEST_DIR=$DIR "$DOVECOT" -c "$CONF" </dev/null >/dev/null 2>>"$LOG" || {
             if grep -q 'Address already in use' "$LOG"; then continue; fi
             die "dovecot failed to start:
 $(tail -20 "$LOG")"
@@ -430,9 +431,8 @@ $(tail -20 "$LOG")"
         # Stop the server when the watched process goes away, even if it is
         # killed without running its cleanup.
         ( trap '' INT HUP
-          exec </dev/null >/dev/null 2>&1
           while kill -0 "$watch" 2>/dev/null; do sleep 1; done
-          IMAP_TEST_DIR=$DIR "$0" stop ) &
+          IMAP_TEST_DIR=$DIR "$0" stop ) </dev/null >/dev/null 2>&1 &
         echo $! >"$DIR/watch.pid"
     fi
     if [ "$print_env" -eq 1 ]; then cat "$ENVFILE"; fi
