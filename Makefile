@@ -13,6 +13,12 @@ CMAKE ?= cmake
 CTEST ?= ctest
 GO ?= go
 LIBDIR = target/release
+# --tests makes the library's dependencies resolve with the dev-dependency
+# features, exactly as `cargo test --release` does. With a plain `cargo build`
+# some shared deps (once_cell via proptest/criterion) get other features, and
+# because the cdylib file name has no hash, build and test would keep
+# overwriting each other's library and rebuild it every time.
+CARGO_BUILD = $(CARGO) build --release --lib --tests
 
 .PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo fmt clippy clean
 
@@ -22,7 +28,7 @@ deps:
 	scripts/install-deps.sh
 
 lib:
-	$(CARGO) build --release
+	$(CARGO_BUILD)
 	ln -sf libimapclient.so $(LIBDIR)/libimapclient.so.0
 
 header-check: lib

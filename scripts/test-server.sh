@@ -446,14 +446,21 @@ cmd_env() {
 cmd_run() {
     [ "${1:-}" = "--" ] && shift
     [ $# -gt 0 ] || die "usage: run -- CMD..."
+    local child="" status=0
     trap 'cmd_stop' EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    # bash runs traps only after a foreground child ends, so CMD runs in the
+    # background (keeping our stdin) and we wait for it: a signal then
+    # reaches CMD and the server is stopped at once.
+    trap '[ -z "$child" ] || kill -INT "$child" 2>/dev/null; exit 130' INT
+    trap '[ -z "$child" ] || kill -TERM "$child" 2>/dev/null; exit 143' TERM
+    trap '[ -z "$child" ] || kill -HUP "$child" 2>/dev/null; exit 129' HUP
     cmd_start
     # shellcheck disable=SC1090
     . "$ENVFILE"
-    local status=0
-    "$@" || status=$?
+    "$@" <&0 &
+    child=$!
+    wait "$child" || status=$?
+    child=""
     return "$status"
 }
 
