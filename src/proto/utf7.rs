@@ -10,7 +10,11 @@ pub struct Utf7Error {
 
 impl std::fmt::Display for Utf7Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid modified UTF-7 at byte {}: {}", self.offset, self.message)
+        write!(
+            f,
+            "invalid modified UTF-7 at byte {}: {}",
+            self.offset, self.message
+        )
     }
 }
 impl std::error::Error for Utf7Error {}
