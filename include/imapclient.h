@@ -23,4 +23,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * Nesting limit used by [`parse_response`], equal to the framer's default
+ * `max_depth`.
+ */
+#define DEFAULT_MAX_DEPTH 100
+
+/**
+ * [`MessageSet::to_ids`] refuses to expand sets larger than this, so a
+ * set such as `1:4294967295` cannot make it allocate 16 GiB.
+ */
+#define MAX_EXPANDED_IDS (1 << 24)
+
 #endif  /* IMAPCLIENT_H */

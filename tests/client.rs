@@ -423,7 +423,9 @@ fn store_flags_and_read_only_refusal() {
     let r = c.remove_flags(&[2u32, 3][..], &["\\Flagged"]).unwrap();
     assert!(r.messages.iter().all(|m| !m.has_flag("\\Flagged")));
     let r = c.set_flags(1, &["\\Answered"]).unwrap();
-    assert_eq!(r.messages.get(1).unwrap().flags.as_ref().unwrap(), &vec!["\\Answered".to_string()]);
+    let mut f = r.messages.get(1).unwrap().flags.clone().unwrap();
+    f.retain(|x| x != "\\Recent"); // the server's own, not stored by us
+    assert_eq!(f, vec!["\\Answered".to_string()]);
     let r = c
         .store(1, StoreAction::Add, &["\\Seen"], &StoreOptions { silent: true, unchanged_since: None })
         .unwrap();
@@ -490,10 +492,6 @@ fn append_copy_move_expunge() {
     c.add_flags(1, &["\\Deleted"]).unwrap();
     assert_eq!(c.expunge().unwrap(), vec![1]);
     assert_eq!(c.folder_status(&b).unwrap().messages, Some(2));
-    let e = c.copy(1, "no-such-folder-xyz").unwrap_err();
-    // No message is left to copy in `a`: Dovecot says OK for an empty set or
-    // NO [TRYCREATE] for the missing folder.
-    let _ = e;
     c.select_folder(&b).unwrap();
     let e = c.copy(1, "no-such-folder-xyz").unwrap_err();
     assert_eq!(e.kind, ErrorKind::No);
