@@ -48,7 +48,9 @@ impl Client {
                     Step::GoOn => return Ok(None),
                     Step::Done(s) => return Ok(Some(Error::from_status("IDLE", &s))),
                     Step::Continue => {}
-                    Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                    Step::Limit(fe) => {
+                        return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
+                    }
                 }
             }
         })();
@@ -84,13 +86,19 @@ impl Client {
 
     fn idle_wait_inner(&mut self, deadline: Instant) -> Result<IdleEvents> {
         loop {
-            if self.idle.as_ref().is_some_and(|i| i.started.elapsed() >= RENEW_AFTER) {
+            if self
+                .idle
+                .as_ref()
+                .is_some_and(|i| i.started.elapsed() >= RENEW_AFTER)
+            {
                 log::debug!(target: "imapclient::client", "renewing IDLE");
                 self.idle_done()?;
                 self.idle_start()?;
             }
             // Whatever is already buffered first, without blocking.
-            while let Some(step) = self.next_opt(false, |st, inc| route(st, inc, "", &mut NoData, false))? {
+            while let Some(step) =
+                self.next_opt(false, |st, inc| route(st, inc, "", &mut NoData, false))?
+            {
                 if let Step::Limit(fe) = step {
                     return Err(self.fail(Error::new(ErrorKind::LimitExceeded, fe.to_string())));
                 }
@@ -101,7 +109,10 @@ impl Client {
             }
             if self.st.bye.is_some() {
                 let t = self.st.bye.clone().unwrap_or_default();
-                return Err(self.fail(Error::new(ErrorKind::Bye, format!("the server ended IDLE: BYE {t}"))));
+                return Err(self.fail(Error::new(
+                    ErrorKind::Bye,
+                    format!("the server ended IDLE: BYE {t}"),
+                )));
             }
             let now = Instant::now();
             if now >= deadline {
@@ -144,7 +155,9 @@ impl Client {
                         _ => Err(Error::from_status("IDLE", &s)),
                     }
                 }
-                Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                Step::Limit(fe) => {
+                    return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
+                }
                 _ => {}
             }
         })();

@@ -122,7 +122,10 @@ impl Envelope {
         };
         Envelope {
             date_raw: e.date.as_deref().map(<[u8]>::to_vec),
-            date: e.date.as_deref().and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()),
+            date: e
+                .date
+                .as_deref()
+                .and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()),
             subject: e.subject.as_deref().map(mime::decode_header),
             subject_raw: e.subject.as_deref().map(<[u8]>::to_vec),
             from: addrs(&e.from),
@@ -187,7 +190,9 @@ pub struct Message {
 /// there too, except inside quoted header names, which we also fold).
 pub fn normalize_section(name: &str) -> String {
     let up = name.trim().to_ascii_uppercase();
-    let up = up.replacen("BODY.PEEK[", "BODY[", 1).replacen("BINARY.PEEK[", "BINARY[", 1);
+    let up = up
+        .replacen("BODY.PEEK[", "BODY[", 1)
+        .replacen("BINARY.PEEK[", "BINARY[", 1);
     match up.as_str() {
         "RFC822" => "BODY[]".into(),
         "RFC822.HEADER" => "BODY[HEADER]".into(),
@@ -259,11 +264,15 @@ impl Message {
                 F::ModSeq(n) => self.modseq = Some(n),
                 F::GmMsgId(n) => self.gm_msgid = Some(n),
                 F::GmThrId(n) => self.gm_thrid = Some(n),
-                F::GmLabels(l) => self.gm_labels = Some(l.iter().map(|x| decode_label(x)).collect()),
+                F::GmLabels(l) => {
+                    self.gm_labels = Some(l.iter().map(|x| decode_label(x)).collect())
+                }
                 F::EmailId(b) => self.email_id = Some(lossy(&b)),
                 F::ThreadId(b) => self.thread_id = b.as_deref().map(lossy),
                 F::SaveDate(b) => {
-                    self.save_date = b.as_deref().and_then(|d| crate::proto::dates::parse_internal_date(d).ok())
+                    self.save_date = b
+                        .as_deref()
+                        .and_then(|d| crate::proto::dates::parse_internal_date(d).ok())
                 }
                 F::Preview(b) => self.preview = b.as_deref().map(lossy),
                 F::Other { name, value } => self.other.push((lossy(&name), value.into_owned())),
@@ -414,9 +423,12 @@ pub enum Event {
     Expunge(u32),
     Recent(u32),
     /// UIDs that vanished (QRESYNC).
-    Vanished { earlier: bool, uids: Vec<u32> },
+    Vanished {
+        earlier: bool,
+        uids: Vec<u32>,
+    },
     /// Flags or other data of a message changed.
-    Fetch(Message),
+    Fetch(Box<Message>),
     /// `* FLAGS`: the folder's defined flags.
     Flags(Vec<String>),
     /// `[ALERT]` text that must be shown to the user.
@@ -460,7 +472,10 @@ mod tests {
     #[test]
     fn section_names_normalise() {
         assert_eq!(normalize_section("BODY.PEEK[]"), "BODY[]");
-        assert_eq!(normalize_section("body.peek[header]<0.1024>"), "BODY[HEADER]");
+        assert_eq!(
+            normalize_section("body.peek[header]<0.1024>"),
+            "BODY[HEADER]"
+        );
         assert_eq!(normalize_section("RFC822"), "BODY[]");
         assert_eq!(normalize_section("BINARY.PEEK[1]"), "BINARY[1]");
     }
