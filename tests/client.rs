@@ -793,3 +793,93 @@ fn session_extras() {
     assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
     c.logout().unwrap();
 }
+
+#[test]
+fn multiappend_and_move_fallback_without_move_capability() {
+    use imapclient::client::AppendMessage;
+    let mut c = login();
+    let a = common::unique_folder("multi");
+    let b = common::unique_folder("fallback");
+    c.create_folder(&a).unwrap();
+    c.create_folder(&b).unwrap();
+    let msgs = [
+        AppendMessage {
+            data: b"Subject: one\r\n\r\n1\r\n",
+            flags: &["\\Seen"],
+            date: None,
+        },
+        AppendMessage {
+            data: b"Subject: two\r\n\r\n2\r\n",
+            flags: &[],
+            date: None,
+        },
+        AppendMessage {
+            data: b"Subject: three\r\n\r\n3\r\n",
+            flags: &["\\Deleted"],
+            date: None,
+        },
+    ];
+    let r = c.multiappend(&a, &msgs).unwrap();
+    assert_eq!(r.uids, vec![1, 2, 3]);
+    c.select_folder(&a).unwrap();
+    // Without MOVE: COPY + STORE \Deleted + UID EXPUNGE of exactly the moved
+    // message; message 3, already \Deleted, must survive.
+    c.mask_capability("MOVE");
+    assert!(!c.has_capability("MOVE"));
+    let mv = c.move_messages(1, &b).unwrap();
+    assert_eq!(mv.source, vec![1]);
+    assert_eq!(c.search(&[]).unwrap().ids, vec![2, 3]);
+    // The same by sequence number.
+    c.set_use_uid(false);
+    c.move_messages(1, &b).unwrap();
+    c.set_use_uid(true);
+    assert_eq!(c.search(&[]).unwrap().ids, vec![3]);
+    assert_eq!(c.folder_status(&b).unwrap().messages, Some(2));
+}
+
+#[test]
+fn idle_is_renewed_and_keeps_delivering() {
+    let mut a = login();
+    let name = common::unique_folder("renew");
+    a.create_folder(&name).unwrap();
+    a.select_folder(&name).unwrap();
+    a.set_idle_renew_interval(Duration::from_millis(300));
+    a.idle_start().unwrap();
+    // Several renewals happen inside this wait.
+    assert!(a.idle_wait(Duration::from_millis(1200)).unwrap().is_empty());
+    assert!(a.is_idle());
+    let mut b = login();
+    b.append(&name, b"Subject: after renew\r\n\r\nx\r\n", &[], None)
+        .unwrap();
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !events.contains(&Event::Exists(1)) && Instant::now() < deadline {
+        events.extend(a.idle_wait(Duration::from_secs(2)).unwrap());
+    }
+    assert!(events.contains(&Event::Exists(1)), "{events:?}");
+    a.idle_done().unwrap();
+}
+
+#[test]
+fn acl_and_quota() {
+    let mut c = login();
+    assert!(c.has_capability("ACL"), "fixture enables ACL");
+    assert!(c.has_capability("QUOTA"), "fixture enables QUOTA");
+    let name = common::unique_folder("acl");
+    c.create_folder(&name).unwrap();
+    c.set_acl(&name, "test2", "lr").unwrap();
+    let acl = c.get_acl(&name).unwrap();
+    assert!(
+        acl.iter().any(|(who, r)| who == "test2" && r == "lr"),
+        "{acl:?}"
+    );
+    let (roots, quotas) = c.get_quota_root("INBOX").unwrap();
+    assert!(!roots.is_empty());
+    assert!(
+        quotas.iter().any(|q| q.usage > 0 && q.limit > q.usage),
+        "{quotas:?}"
+    );
+    let q = c.get_quota(&roots[0]).unwrap();
+    assert_eq!(q.len(), quotas.len());
+    c.delete_folder(&name).unwrap();
+}

@@ -399,6 +399,7 @@ pub(crate) fn route(
 impl State {
     pub(crate) fn has_capability(&self, cap: &str) -> bool {
         self.caps.iter().any(|c| c.eq_ignore_ascii_case(cap))
+            && !self.masked_caps.iter().any(|c| c.eq_ignore_ascii_case(cap))
     }
 
     pub(crate) fn set_caps<B: AsRef<[u8]>>(&mut self, caps: &[B]) {

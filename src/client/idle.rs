@@ -17,7 +17,7 @@ use super::{Client, SessionState};
 pub type IdleEvents = Vec<Event>;
 
 /// Renew IDLE after this long (servers may drop it at 30 minutes).
-const RENEW_AFTER: Duration = Duration::from_secs(28 * 60);
+pub(crate) const RENEW_AFTER: Duration = Duration::from_secs(28 * 60);
 
 #[derive(Debug)]
 pub(crate) struct IdleState {
@@ -85,11 +85,12 @@ impl Client {
     }
 
     fn idle_wait_inner(&mut self, deadline: Instant) -> Result<IdleEvents> {
+        let renew = self.st.idle_renew;
         loop {
             if self
                 .idle
                 .as_ref()
-                .is_some_and(|i| i.started.elapsed() >= RENEW_AFTER)
+                .is_some_and(|i| i.started.elapsed() >= renew)
             {
                 log::debug!(target: "imapclient::client", "renewing IDLE");
                 self.idle_done()?;
@@ -121,8 +122,8 @@ impl Client {
             let renew_in = self
                 .idle
                 .as_ref()
-                .map(|i| RENEW_AFTER.saturating_sub(i.started.elapsed()))
-                .unwrap_or(RENEW_AFTER);
+                .map(|i| renew.saturating_sub(i.started.elapsed()))
+                .unwrap_or(renew);
             let wait = (deadline - now).min(renew_in).max(Duration::from_millis(1));
             if let Some(s) = self.stream.as_ref() {
                 s.set_read_timeout(Some(wait)).map_err(Error::from)?;

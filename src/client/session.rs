@@ -131,6 +131,8 @@ impl Client {
             framer: Framer::new(opts.limits),
             st: State {
                 caps: Vec::new(),
+                masked_caps: Vec::new(),
+                idle_renew: super::idle::RENEW_AFTER,
                 session: SessionState::NotAuthenticated,
                 selected: None,
                 events: VecDeque::new(),
