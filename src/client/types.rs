@@ -308,6 +308,9 @@ pub struct Messages {
     /// Whether ids are UIDs (the client's `use_uid` at fetch time).
     pub by_uid: bool,
     index: HashMap<u32, usize>,
+    /// Sequence number -> position, to merge several responses for one
+    /// message in constant time.
+    by_seq: HashMap<u32, usize>,
 }
 
 impl Messages {
@@ -316,6 +319,7 @@ impl Messages {
             messages: Vec::new(),
             by_uid,
             index: HashMap::new(),
+            by_seq: HashMap::new(),
         }
     }
 
@@ -339,7 +343,8 @@ impl Messages {
     /// Merge one FETCH response (keyed by sequence number, which is what
     /// ties several responses for one message together).
     pub(crate) fn merge(&mut self, seq: u32, items: Vec<pt::FetchItem<'_>>) {
-        let pos = self.messages.iter().rposition(|m| m.seq == seq);
+        // The common case, one response per message, is a miss here.
+        let pos = self.by_seq.get(&seq).copied();
         let i = match pos {
             Some(i) => i,
             None => {
@@ -347,6 +352,7 @@ impl Messages {
                     seq,
                     ..Message::default()
                 });
+                self.by_seq.insert(seq, self.messages.len() - 1);
                 self.messages.len() - 1
             }
         };
@@ -361,6 +367,7 @@ impl Messages {
     pub(crate) fn extend(&mut self, other: Messages) {
         for m in other.messages {
             let id = m.id(self.by_uid);
+            self.by_seq.insert(m.seq, self.messages.len());
             self.messages.push(m);
             if id != 0 {
                 self.index.insert(id, self.messages.len() - 1);
