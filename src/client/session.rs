@@ -401,8 +401,8 @@ impl Client {
         let mut sent = sasl_ir;
         let mut failure: Option<String> = None;
         let r: Result<StatusResponse<'static>> = (|| {
-            log::trace!(target: "imapclient::wire", "C: {}", cmd.log_form());
-            self.send_line(&cmd.chunks.concat(), false)?;
+            // `send` logs the redacted form (the SASL-IR response is a secret).
+            self.send(&cmd, &mut NoData)?;
             loop {
                 let mut challenge = None;
                 let step = self.next(|st, inc| {
