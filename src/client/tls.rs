@@ -267,8 +267,12 @@ impl ServerCertVerifier for Verifier {
                 log::debug!(target: "imapclient::tls", "host name check off: accepting {server_name:?} ({e:?})");
                 Ok(ServerCertVerified::assertion())
             }
-            Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer))
-                if intermediates.is_empty() && der::is_self_signed(end_entity) =>
+            // A lone self-signed certificate fails as UnknownIssuer, or, when
+            // it says CA:TRUE (as `openssl req -x509` makes them), as
+            // webpki's CaUsedAsEndEntity, which rustls passes on as Other.
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer | CertificateError::Other(_),
+            )) if intermediates.is_empty() && der::is_self_signed(end_entity) =>
             {
                 Err(rustls::Error::InvalidCertificate(CertificateError::Other(
                     rustls::OtherError(Arc::new(SelfSigned)),
