@@ -1,0 +1,283 @@
+//! TLS verification against local TLS servers with bad certificates, and
+//! STARTTLS failures, through the full client.
+//!
+//! The certificates come from the fixture's certs directory (see
+//! scripts/test-server.sh): `ca.pem` is the trusted CA; the servers here
+//! present `untrusted-server.pem` (signed by a CA nobody trusts),
+//! `expired.pem` (trusted CA, expired in 2021), `wronghost.pem` (trusted
+//! CA, for `wrong.example` only) and `selfsigned.pem`.
+
+mod common;
+mod fake;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fake::Step::*;
+use fake::{expect, send, FakeServer};
+use imapclient::client::{
+    Client, ConnectOptions, ErrorKind, Security, TlsConfig, TlsConfigBuilder,
+};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+/// A one-connection implicit-TLS IMAP server presenting `cert`/`key` from
+/// the fixture's certs directory. It greets with capabilities after the
+/// handshake, then reads until the client leaves.
+fn tls_server(cert: &str, key: &str) -> u16 {
+    let srv = common::TestServer::get();
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(srv.cert(cert))
+        .expect("cert file")
+        .collect::<Result<_, _>>()
+        .expect("cert PEM");
+    let key = PrivateKeyDer::from_pem_file(srv.cert(key)).expect("key PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("server config");
+    let cfg = Arc::new(cfg);
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let Ok((mut tcp, _)) = l.accept() else { return };
+        tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut conn = rustls::ServerConnection::new(cfg).unwrap();
+        while conn.is_handshaking() {
+            if conn.complete_io(&mut tcp).is_err() {
+                return; // the client rejected us: expected in most tests
+            }
+        }
+        let mut s = rustls::StreamOwned::new(conn, tcp);
+        let _ = s.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls fake ready\r\n");
+        let _ = s.flush();
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if buf[..n].windows(6).any(|w| w == b"LOGOUT") {
+                let _ = s.write_all(b"* BYE bye\r\nA1 OK done\r\n");
+                let _ = s.flush();
+            }
+        }
+    });
+    port
+}
+
+fn trusted() -> TlsConfigBuilder {
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(&common::TestServer::get().cafile)
+        .expect("CA file");
+    b
+}
+
+fn connect(port: u16, cfg: Arc<TlsConfig>) -> Result<Client, imapclient::client::Error> {
+    let mut o = ConnectOptions::new("localhost", Security::Implicit)
+        .port(port)
+        .tls(cfg);
+    o.io_timeout = Some(Duration::from_secs(5));
+    o.connect_timeout = Some(Duration::from_secs(5));
+    Client::connect(&o)
+}
+
+/// (cert, key, the error the default configuration gives).
+const BAD: &[(&str, &str, ErrorKind)] = &[
+    (
+        "untrusted-server.pem",
+        "untrusted-server.key",
+        ErrorKind::TlsUnknownIssuer,
+    ),
+    ("expired.pem", "expired.key", ErrorKind::TlsExpired),
+    ("wronghost.pem", "wronghost.key", ErrorKind::TlsNameMismatch),
+    ("selfsigned.pem", "selfsigned.key", ErrorKind::TlsSelfSigned),
+];
+
+#[test]
+fn good_certificate_is_accepted() {
+    let cfg = trusted().build().unwrap();
+    let c = connect(tls_server("server.pem", "server.key"), cfg).expect("valid certificate");
+    assert!(c.is_tls());
+    assert!(c.greeting().contains("tls fake ready"));
+}
+
+#[test]
+fn bad_certificates_are_rejected_by_default_with_distinct_codes() {
+    let cfg = trusted().build().unwrap();
+    for &(cert, key, kind) in BAD {
+        let e = connect(tls_server(cert, key), cfg.clone()).unwrap_err();
+        assert_eq!(e.kind, kind, "{cert}: {e}");
+        assert!(e.message.starts_with("TLS: "), "{cert}: {e}");
+    }
+}
+
+#[test]
+fn without_hostname_check_only_the_wrong_name_passes() {
+    let cfg = trusted().verify_hostname(false).build().unwrap();
+    for &(cert, key, kind) in BAD {
+        let r = connect(tls_server(cert, key), cfg.clone());
+        if kind == ErrorKind::TlsNameMismatch {
+            let c = r.unwrap_or_else(|e| panic!("{cert} should pass without the name check: {e}"));
+            assert!(c.is_tls());
+        } else {
+            assert_eq!(r.unwrap_err().kind, kind, "{cert} must still fail");
+        }
+    }
+}
+
+#[test]
+fn dangerous_disable_verification_accepts_all() {
+    let cfg = TlsConfigBuilder::new()
+        .dangerous_disable_verification(true)
+        .build()
+        .unwrap();
+    assert!(cfg.is_dangerous());
+    for &(cert, key, _) in BAD {
+        let c = connect(tls_server(cert, key), cfg.clone())
+            .unwrap_or_else(|e| panic!("{cert} with verification off: {e}"));
+        assert!(c.is_tls());
+    }
+}
+
+#[test]
+fn tls_server_name_overrides_the_connect_host() {
+    // wronghost.pem is valid for wrong.example: verifying that name passes.
+    let cfg = trusted().build().unwrap();
+    let port = tls_server("wronghost.pem", "wronghost.key");
+    let mut o = ConnectOptions::new("127.0.0.1", Security::Implicit)
+        .port(port)
+        .tls(cfg);
+    o.tls_server_name = Some("wrong.example".into());
+    o.io_timeout = Some(Duration::from_secs(5));
+    let c = Client::connect(&o).expect("name checked against tls_server_name");
+    assert!(c.is_tls());
+}
+
+#[test]
+fn plaintext_server_on_the_tls_port_is_a_tls_error() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        Sleep(Duration::from_millis(500)),
+        Close,
+    ]);
+    let mut o = srv.options_with(Security::Implicit);
+    o.tls = Some(trusted().build().unwrap());
+    let e = Client::connect(&o).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Tls, "{e}");
+}
+
+// --- STARTTLS: never fall back to plaintext, never send credentials ---
+
+fn starttls_options(srv: &FakeServer) -> ConnectOptions {
+    let mut o = srv.options_with(Security::StartTls);
+    o.tls = Some(trusted().build().unwrap());
+    o
+}
+
+fn assert_no_credentials(t: &fake::Transcript) {
+    let text = t.text();
+    assert!(!text.contains("LOGIN"), "LOGIN sent: {text:?}");
+    assert!(
+        !text.contains("AUTHENTICATE"),
+        "AUTHENTICATE sent: {text:?}"
+    );
+    assert!(!text.contains("secret-pw"), "password sent: {text:?}");
+}
+
+#[test]
+fn starttls_not_offered_fails_and_sends_nothing_secret() {
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] no TLS here\r\n"),
+        Sleep(Duration::from_millis(300)),
+    ]);
+    let e = Client::connect(&starttls_options(&srv)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::StartTlsFailed, "{e}");
+    assert!(e.message.contains("does not offer"), "{e}");
+    let t = srv.finish();
+    assert!(t.received.is_empty(), "sent {:?}", t.text());
+}
+
+#[test]
+fn starttls_not_offered_after_capability_command() {
+    // The greeting has no capabilities: the client asks, sees no STARTTLS.
+    let srv = FakeServer::start(vec![
+        send("* OK ready\r\n"),
+        expect("A1 CAPABILITY"),
+        send("* CAPABILITY IMAP4rev1 AUTH=PLAIN LOGIN\r\nA1 OK done\r\n"),
+    ]);
+    let e = Client::connect(&starttls_options(&srv)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::StartTlsFailed, "{e}");
+    let t = srv.finish();
+    assert_eq!(t.text(), "A1 CAPABILITY\r\n");
+    assert_no_credentials(&t);
+}
+
+#[test]
+fn starttls_refused_fails() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING.replace("IDLE", "STARTTLS")),
+        expect("A1 STARTTLS"),
+        send("A1 NO [UNAVAILABLE] TLS is broken today\r\n"),
+    ]);
+    let e = Client::connect(&starttls_options(&srv)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::StartTlsFailed, "{e}");
+    assert!(e.message.contains("TLS is broken today"), "{e}");
+    let t = srv.finish();
+    assert_eq!(t.text(), "A1 STARTTLS\r\n");
+}
+
+#[test]
+fn plaintext_injected_after_starttls_ok_is_refused() {
+    // CVE-2011-0411 style: the OK and an injected response in one write.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING.replace("IDLE", "STARTTLS")),
+        expect("A1 STARTTLS"),
+        send("A1 OK Begin TLS negotiation now\r\n* OK injected\r\n"),
+        Sleep(Duration::from_millis(300)),
+    ]);
+    let e = Client::connect(&starttls_options(&srv)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::StartTlsFailed, "{e}");
+    assert!(e.message.contains("injection"), "{e}");
+    let t = srv.finish();
+    assert_eq!(
+        t.text(),
+        "A1 STARTTLS\r\n",
+        "nothing after STARTTLS, not even a ClientHello"
+    );
+}
+
+#[test]
+fn preauth_greeting_cannot_skip_starttls() {
+    // A PREAUTH greeting on the clear port (RFC 3501: STARTTLS is then
+    // impossible) must not leave an unencrypted, authenticated session.
+    let srv = FakeServer::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in already\r\n"),
+        expect("A1 STARTTLS"),
+        send("A1 BAD STARTTLS not allowed now\r\n"),
+    ]);
+    let e = Client::connect(&starttls_options(&srv)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::StartTlsFailed, "{e}");
+    srv.finish();
+}
+
+#[test]
+fn starttls_ok_then_close_is_a_tls_error() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING.replace("IDLE", "STARTTLS")),
+        expect("A1 STARTTLS"),
+        send("A1 OK go\r\n"),
+        Sleep(Duration::from_millis(100)),
+        Close,
+    ]);
+    let e = Client::connect(&starttls_options(&srv)).unwrap_err();
+    assert!(
+        matches!(e.kind, ErrorKind::Tls | ErrorKind::ConnectionClosed),
+        "{:?}: {e}",
+        e.kind
+    );
+    assert_no_credentials(&srv.finish());
+}
