@@ -475,6 +475,20 @@ impl CommandBuilder {
     }
 }
 
+/// True when `r` ends inside a quoted string (backslash escapes honoured).
+fn ends_in_quote(r: &[u8]) -> bool {
+    let (mut quoted, mut escape) = (false, false);
+    for &b in r {
+        match b {
+            _ if escape => escape = false,
+            b'\\' if quoted => escape = true,
+            b'"' => quoted = !quoted,
+            _ => {}
+        }
+    }
+    quoted
+}
+
 /// Everything that can make a key unencodable, checked before writing.
 fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
     use SearchKey::*;
@@ -515,6 +529,13 @@ fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
         // server would swallow the next command as its data.
         Raw(r) if r.ends_with(b"}") => {
             return Err(enc_err("raw search text must not end with '}'"));
+        }
+        // An open quoted string would swallow the rest of the line,
+        // including the header of a literal that follows: the server then
+        // rejects the line and reads the literal's data (sent at once with
+        // LITERAL+) as the next command.
+        Raw(r) if ends_in_quote(r) => {
+            return Err(enc_err("raw search text must not leave a quoted string open"));
         }
         _ => {}
     }
@@ -814,6 +835,16 @@ mod tests {
     }
 
     #[test]
+    fn raw_search_text_with_closed_quotes_is_accepted() {
+        let c = with(PLUS, |b| {
+            b.search_keys(&[Raw(b"SUBJECT \"a\\\"b\"".to_vec()), Text(b"x\ry".to_vec())])
+                .unwrap();
+        });
+        assert_eq!(c.chunks[0], b"A1 CMD SUBJECT \"a\\\"b\" TEXT {3+}\r\nx\ry\r\n");
+        check_framing(&c);
+    }
+
+    #[test]
     fn search_key_errors_write_nothing() {
         let bad = [
             vec![],
@@ -823,6 +854,10 @@ mod tests {
             vec![Raw(b"A\0".to_vec())],
             vec![Raw(b"X {5}".to_vec())],
             vec![Raw(b"X {5+}".to_vec())],
+            // An open quote would hide the next literal's header.
+            vec![Raw(b"\"".to_vec()), Text(b"\r\nA2 DELETE INBOX".to_vec())],
+            vec![Raw(b"SUBJECT \"abc".to_vec())],
+            vec![Raw(b"SUBJECT \"a\\\"".to_vec())],
             vec![Keyword(b"two words".to_vec())],
             vec![Keyword(b"\\Seen".to_vec())],
             vec![Keyword(b"".to_vec())],
