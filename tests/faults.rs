@@ -649,3 +649,26 @@ fn many_small_unsolicited_responses_do_not_hang() {
     drop(c);
     srv.finish();
 }
+
+#[test]
+fn status_text_ending_in_a_brace_count_is_not_a_literal() {
+    // Dovecot echoes a mailbox name decoded from modified UTF-7, CR LF
+    // included, in its NO text: the line then ends in `{5}`.
+    let (srv, mut c) = session(
+        1,
+        vec![
+            expect("A3 STATUS "),
+            send("A3 NO [NONEXISTENT] Mailbox doesn't exist: x {5}\r\nA5 DELETE foo (0.002 + 0.000 secs).\r\n"),
+            expect("A4 NOOP"),
+            send("A4 OK done\r\n"),
+        ],
+    );
+    let t0 = Instant::now();
+    let e = c.folder_status("x {5}\r\nA5 DELETE foo").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    assert_eq!(e.response_code.as_deref(), Some("NONEXISTENT"));
+    assert!(t0.elapsed() < Duration::from_secs(1));
+    c.noop().expect("in step after the echoed name");
+    drop(c);
+    srv.finish();
+}

@@ -354,7 +354,12 @@ impl Framer {
                     let header = if self.in_quote {
                         None
                     } else {
-                        literal_header(line)
+                        // In the free text of a status response or a
+                        // continuation a `{n}` is text (servers echo names
+                        // and user input there), not a literal header.
+                        literal_header(line).filter(|&(_, brace)| {
+                            self.line_start != 0 || text_start(line).map_or(true, |t| brace < t)
+                        })
                     };
                     self.in_quote = false;
                     self.escape = false;
@@ -506,6 +511,31 @@ impl Framer {
         self.pos = i;
         Ok(None)
     }
+}
+
+/// Where the free text starts in the first line of a status response
+/// (`tag OK|NO|BAD|PREAUTH|BYE [code] text`) or a continuation request
+/// (`+ text`). Text holds no literals; a response code might (BADCHARSET
+/// astrings), so an unclosed `[` gives `None`.
+fn text_start(line: &[u8]) -> Option<usize> {
+    if line.first() == Some(&b'+') {
+        return Some(1);
+    }
+    let sp = line.iter().position(|&b| b == b' ')?;
+    let rest = &line[sp + 1..];
+    let word_len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    let word = &rest[..word_len];
+    let status = [&b"OK"[..], b"NO", b"BAD", b"PREAUTH", b"BYE"];
+    if !status.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    let at = sp + 1 + word_len;
+    let after = line.get(at + 1..).unwrap_or_default();
+    if after.first() == Some(&b'[') {
+        let close = after.iter().position(|&b| b == b']')?;
+        return Some(at + 1 + close + 1);
+    }
+    Some(at)
 }
 
 /// A literal header at the end of `line` (LF excluded): `{digits}`,

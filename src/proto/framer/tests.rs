@@ -74,7 +74,7 @@ fn quoted_braces_are_not_literals() {
     // Literal8 and non-synchronising headers.
     let out = run(
         &mut Framer::default(),
-        b"* 1 FETCH (BINARY[] ~{2}\r\n\r\n)\r\na OK {1+}\r\nx\r\n",
+        b"* 1 FETCH (BINARY[] ~{2}\r\n\r\n)\r\n* 2 FETCH (X {1+}\r\nx)\r\n",
         3,
     );
     assert_eq!(out.frames.len(), 2);
@@ -243,4 +243,39 @@ fn read_buf_and_commit() {
     );
     assert_eq!(f.next_event(), Ok(None));
     assert_eq!(f.buffered(), 0);
+}
+
+#[test]
+fn braces_in_status_text_are_not_literals() {
+    // Dovecot echoes a mailbox name in its NO text, decoded from modified
+    // UTF-7, CR LF included: the line ends in `{5}`. Taking that for a
+    // literal swallowed the next response and hung the command.
+    let input: &[u8] = b"A3 NO [NONEXISTENT] Mailbox doesn't exist: x {5}\r\n\
+A5 DELETE foo (0.002 + 0.000 secs).\r\n\
+* OK [ALERT] quota {3}\r\n\
++ {2}\r\n\
+* BYE see you {1}\r\n\
+A4 OK done {9}\r\n";
+    for piece in [1, 7, input.len()] {
+        let mut f = Framer::new(Limits::default());
+        let out = run(&mut f, input, piece);
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+        let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+        assert_eq!(out.frames, lines, "piece {piece}");
+        assert_eq!(f.buffered(), 0);
+    }
+}
+
+#[test]
+fn literals_in_response_codes_and_data_still_frame() {
+    let input: &[u8] = b"* NO [BADCHARSET ({5}\r\nUTF-8)] no\r\n\
+* 1 FETCH (BODY[] {3}\r\nabc)\r\n\
+* LIST () \"/\" {2}\r\nab\r\n\
+A1 OK [COPYUID 1 2 3] {0}\r\n";
+    let mut f = Framer::new(Limits::default());
+    let out = run(&mut f, input, input.len());
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert_eq!(out.frames.len(), 4, "{:?}", out.frames);
+    assert_eq!(out.frames[0], b"* NO [BADCHARSET ({5}\r\nUTF-8)] no\r\n");
+    assert_eq!(out.frames[3], b"A1 OK [COPYUID 1 2 3] {0}\r\n");
 }
