@@ -1,0 +1,267 @@
+//! Command injection against the real Dovecot: folder names, search
+//! strings, flags, FETCH items and credentials holding CR, LF, NUL,
+//! quotes, parentheses, wildcards, 8-bit bytes and crafted
+//! `x\r\nA2 DELETE INBOX` payloads run only the intended command.
+//!
+//! Each test works as its own seeded user (test5, test6) so a successful
+//! injection could not harm other tests. A sentinel folder is created
+//! first; after every attempt the sentinel and INBOX still exist and INBOX
+//! has the same number of messages.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use imapclient::client::{
+    Client, ConnectOptions, ErrorKind, SearchKey, Security, TlsConfigBuilder,
+};
+
+fn connect_as(user: &str) -> Client {
+    let srv = common::TestServer::get();
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(&srv.cafile).unwrap();
+    let tls: Arc<_> = b.build().unwrap();
+    let mut o = ConnectOptions::new(srv.host.clone(), Security::Implicit)
+        .port(srv.tls_port)
+        .tls(tls);
+    o.io_timeout = Some(Duration::from_secs(20));
+    let mut c = Client::connect(&o).expect("connect");
+    c.login(user, &srv.password).expect("login");
+    c
+}
+
+/// A fresh copy of the fixture for `user`, a sentinel folder, and the INBOX
+/// message count.
+fn setup(user: &str) -> (Client, String, u32) {
+    let srv = common::TestServer::get();
+    srv.seed(user);
+    let mut c = connect_as(user);
+    let sentinel = common::unique_folder("sentinel");
+    c.create_folder(&sentinel).unwrap();
+    let n = c.folder_status("INBOX").unwrap().messages.unwrap();
+    assert!(n > 0);
+    (c, sentinel, n)
+}
+
+/// Nothing was harmed: the sentinel and INBOX exist, INBOX kept its
+/// messages, and the session is still in step (a NOOP answers).
+fn check_intact(c: &mut Client, sentinel: &str, inbox: u32, what: &str) {
+    c.noop()
+        .unwrap_or_else(|e| panic!("{what}: session out of step: {e}"));
+    let names: Vec<String> = c
+        .list_folders("", "*")
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert!(
+        names.iter().any(|n| n == sentinel),
+        "{what}: sentinel gone: {names:?}"
+    );
+    assert!(names.iter().any(|n| n == "INBOX"), "{what}: INBOX gone");
+    assert_eq!(
+        c.folder_status("INBOX").unwrap().messages,
+        Some(inbox),
+        "{what}: INBOX changed"
+    );
+}
+
+fn payloads(sentinel: &str) -> Vec<String> {
+    vec![
+        "x\r\nA2 DELETE INBOX".into(),
+        format!("x\r\nA3 DELETE {sentinel}"),
+        format!("x\" \r\nA4 DELETE \"{sentinel}"),
+        format!("x {{5}}\r\nA5 DELETE {sentinel}"),
+        format!("x\rA6 DELETE {sentinel}"),
+        format!("x\nA7 DELETE {sentinel}"),
+        "quote\"in(the)name".into(),
+        "back\\slash".into(),
+        "star*and%percent".into(),
+        "naïve-Ünïcode-日本".into(),
+        "&AMk--looks-like-utf7".into(),
+        "NIL".into(),
+        "}{5}".into(),
+        "trailing-brace{3}".into(),
+    ]
+}
+
+#[test]
+fn folder_names_cannot_inject_commands() {
+    let (mut c, sentinel, inbox) = setup("test5");
+    for encode in [true, false] {
+        c.set_folder_encode(encode);
+        let mut all = payloads(&sentinel);
+        all.push("nul\0byte".into());
+        for name in all {
+            let what = format!("CREATE {name:?} (folder_encode {encode})");
+            match c.create_folder(&name) {
+                Ok(()) => {
+                    // Created under exactly that name, not split.
+                    let found = c
+                        .list_folders("", "*")
+                        .unwrap()
+                        .into_iter()
+                        .filter(|f| f.name == name)
+                        .count();
+                    assert_eq!(found, 1, "{what}: not listed under its exact name");
+                    c.delete_folder(&name)
+                        .unwrap_or_else(|e| panic!("{what}: delete: {e}"));
+                }
+                Err(e) => assert!(
+                    matches!(
+                        e.kind,
+                        ErrorKind::InvalidArgument | ErrorKind::No | ErrorKind::Bad
+                    ),
+                    "{what}: {e}"
+                ),
+            }
+            if name.contains('\0') {
+                assert_eq!(
+                    c.create_folder(&name).unwrap_err().kind,
+                    ErrorKind::InvalidArgument
+                );
+            }
+            check_intact(&mut c, &sentinel, inbox, &what);
+            // The other folder commands take the same path.
+            let _ = c.rename_folder(&name, "renamed-target");
+            let _ = c.folder_status(&name);
+            let _ = c.subscribe_folder(&name);
+            let _ = c.examine_folder(&name);
+            let _ = c.list_folders("", &name);
+            check_intact(
+                &mut c,
+                &sentinel,
+                inbox,
+                &format!("other commands with {name:?}"),
+            );
+        }
+    }
+    c.set_folder_encode(true);
+    c.delete_folder(&sentinel).unwrap();
+}
+
+#[test]
+fn search_strings_cannot_inject_commands() {
+    let (mut c, sentinel, inbox) = setup("test6");
+    c.examine_folder("INBOX").unwrap();
+    for p in payloads(&sentinel) {
+        let b = p.clone().into_bytes();
+        for key in [
+            SearchKey::Subject(b.clone()),
+            SearchKey::Text(b.clone()),
+            SearchKey::Header(b.clone(), b.clone()),
+            SearchKey::Or(
+                Box::new(SearchKey::From(b.clone())),
+                Box::new(SearchKey::Body(b.clone())),
+            ),
+            SearchKey::Keyword(b.clone()),
+            SearchKey::Raw(b.clone()),
+        ] {
+            let what = format!("SEARCH {key:?}");
+            match c.search(std::slice::from_ref(&key)) {
+                Ok(r) => assert!(r.ids.len() <= inbox as usize, "{what}"),
+                Err(e) => assert!(
+                    matches!(
+                        e.kind,
+                        ErrorKind::InvalidArgument | ErrorKind::No | ErrorKind::Bad
+                    ),
+                    "{what}: {e}"
+                ),
+            }
+            check_intact(&mut c, &sentinel, inbox, &what);
+        }
+    }
+    // An unbalanced quote in raw search text opens a quoted string the
+    // server never sees closed: a string after it must not escape.
+    for (raw, after) in [
+        (&b"\""[..], format!("\r\nA90 DELETE {sentinel}\r\n")),
+        (&b"SUBJECT \"abc"[..], format!("\r\nA91 DELETE {sentinel}")),
+        (&b"("[..], format!("\r\nA92 DELETE {sentinel}\r\n")),
+    ] {
+        let key = [
+            SearchKey::Raw(raw.to_vec()),
+            SearchKey::Text(after.clone().into_bytes()),
+        ];
+        let what = format!("SEARCH {key:?}");
+        if let Err(e) = c.search(&key) {
+            assert!(
+                matches!(
+                    e.kind,
+                    ErrorKind::InvalidArgument | ErrorKind::No | ErrorKind::Bad
+                ),
+                "{what}: {e}"
+            );
+        }
+        check_intact(&mut c, &sentinel, inbox, &what);
+    }
+}
+
+#[test]
+fn flags_items_and_credentials_cannot_inject_commands() {
+    let (mut c, sentinel, inbox) = setup("test7");
+    let folder = common::unique_folder("flags");
+    c.create_folder(&folder).unwrap();
+    c.examine_folder("INBOX").unwrap();
+    c.copy(1, &folder).unwrap();
+    c.select_folder(&folder).unwrap();
+    for p in payloads(&sentinel) {
+        // A valid keyword atom is stored as exactly that flag; anything
+        // else is refused before sending.
+        match c.add_flags("1:*", &[p.as_str()]) {
+            Ok(r) => {
+                assert!(
+                    imapclient::proto::flags::check_store_flag(p.as_bytes()).is_ok(),
+                    "{p:?}"
+                );
+                assert!(r.messages.get(1).unwrap().has_flag(&p), "{p:?}: {r:?}");
+            }
+            Err(e) => assert_eq!(e.kind, ErrorKind::InvalidArgument, "flag {p:?}: {e}"),
+        }
+        let e = c.fetch("1:*", &[p.as_str()]);
+        if let Err(e) = e {
+            assert!(
+                matches!(
+                    e.kind,
+                    ErrorKind::InvalidArgument | ErrorKind::Bad | ErrorKind::No
+                ),
+                "item {p:?}: {e}"
+            );
+        }
+        check_intact(&mut c, &sentinel, inbox, &format!("flag/item {p:?}"));
+    }
+    let e = c.sort(&["DATE\r\nA1 DELETE INBOX"], &[]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    let e = c.enable(&["CONDSTORE\r\nA1 DELETE INBOX"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    check_intact(&mut c, &sentinel, inbox, "sort/enable");
+    c.logout().unwrap();
+
+    // Credentials: a user name or password with CR/LF goes as a literal
+    // and simply fails to log in; NUL is refused before anything is sent.
+    let srv = common::TestServer::get();
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(&srv.cafile).unwrap();
+    let mut o = ConnectOptions::new(srv.host.clone(), Security::Implicit)
+        .port(srv.tls_port)
+        .tls(b.build().unwrap());
+    o.io_timeout = Some(Duration::from_secs(20));
+    for (user, pw) in [
+        (format!("test7\r\nA2 DELETE {sentinel}"), "pass".to_string()),
+        ("test7".to_string(), format!("pass\r\nA2 DELETE {sentinel}")),
+        ("test7\" \"pass\" x".to_string(), "x".to_string()),
+        ("test7".to_string(), "pa\0ss".to_string()),
+    ] {
+        let mut c2 = Client::connect(&o).unwrap();
+        let e = c2.login(&user, &pw).unwrap_err();
+        let want = if pw.contains('\0') {
+            ErrorKind::InvalidArgument
+        } else {
+            ErrorKind::AuthFailed
+        };
+        assert_eq!(e.kind, want, "{user:?}/{pw:?}: {e}");
+        c2.noop().expect("session in step after a refused login");
+    }
+    let mut c = connect_as("test7");
+    check_intact(&mut c, &sentinel, inbox, "credentials");
+}
