@@ -114,17 +114,22 @@ enum Mode {
     },
 }
 
-/// Byte classes for the line scan: 0 = nothing to do.
+/// Byte classes for the line scan: 0 = nothing to do; the low three bits
+/// are the class outside quotes, `QUOTE_STOP` marks bytes that matter
+/// inside quotes.
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
-    t[b'\n' as usize] = 1;
-    t[b'"' as usize] = 2;
+    t[b'\n' as usize] = 1 | QUOTE_STOP;
+    t[b'"' as usize] = 2 | QUOTE_STOP;
+    t[b'\\' as usize] = QUOTE_STOP;
     t[b'(' as usize] = 3;
     t[b'[' as usize] = 3;
     t[b')' as usize] = 4;
     t[b']' as usize] = 4;
     t
 };
+
+const QUOTE_STOP: u8 = 8;
 
 /// The framer. See the module documentation.
 #[derive(Debug, Default)]
@@ -440,71 +445,73 @@ impl Framer {
     /// offset of the LF ending the line, or `None` with `pos` at the end of
     /// the data.
     fn scan_line(&mut self) -> Result<Option<usize>, FrameError> {
-        let base = self.start;
-        let data = &self.buf[base..self.filled];
+        // Work on locals so the hot loop keeps its state in registers.
+        let data = &self.buf[self.start..self.filled];
         let mut i = self.pos;
-        let max_depth = self.limits.max_depth;
-        while i < data.len() {
-            if self.in_quote {
-                if self.escape {
+        let mut depth = self.depth;
+        let mut in_quote = self.in_quote;
+        let mut escape = self.escape;
+        let max_depth = if self.discarding {
+            usize::MAX
+        } else {
+            self.limits.max_depth
+        };
+        let result = loop {
+            let Some(rest) = data.get(i..).filter(|r| !r.is_empty()) else {
+                break Ok(None);
+            };
+            if in_quote {
+                if escape {
                     // The byte after a backslash, possibly from a later read.
-                    self.escape = false;
-                    if data[i] == b'\n' {
-                        self.pos = i;
-                        return Ok(Some(i));
+                    escape = false;
+                    if rest[0] == b'\n' {
+                        break Ok(Some(i));
                     }
                     i += 1;
                     continue;
                 }
-                // Inside quotes only `"`, `\` and LF matter.
-                match memchr::memchr3(b'"', b'\\', b'\n', &data[i..]) {
-                    None => {
-                        i = data.len();
-                        break;
-                    }
-                    Some(k) => {
-                        let j = i + k;
-                        match data[j] {
-                            b'\\' => self.escape = true,
-                            b'"' => self.in_quote = false,
-                            _ => {
-                                self.pos = j;
-                                return Ok(Some(j));
-                            }
-                        }
-                        i = j + 1;
-                    }
+                // Inside quotes only `"`, `\\` and LF matter.
+                let Some(k) = rest
+                    .iter()
+                    .position(|&b| CLASS[b as usize] & QUOTE_STOP != 0)
+                else {
+                    i = data.len();
+                    break Ok(None);
+                };
+                i += k;
+                match rest[k] {
+                    b'\\' => escape = true,
+                    b'"' => in_quote = false,
+                    _ => break Ok(Some(i)),
                 }
+                i += 1;
                 continue;
             }
             // Hot loop: skip bytes of no interest.
-            while i < data.len() && CLASS[data[i] as usize] == 0 {
-                i += 1;
-            }
-            let Some(&b) = data.get(i) else { break };
-            match CLASS[b as usize] {
-                1 => {
-                    self.pos = i;
-                    return Ok(Some(i));
-                }
-                2 => {
-                    self.in_quote = true;
-                    self.escape = false;
-                }
-                3 if !self.discarding => {
-                    self.depth += 1;
-                    if self.depth > max_depth {
-                        self.pos = i + 1;
-                        return Err(FrameError::TooDeep { limit: max_depth });
+            let Some(k) = rest.iter().position(|&b| CLASS[b as usize] & 7 != 0) else {
+                i = data.len();
+                break Ok(None);
+            };
+            i += k;
+            match CLASS[rest[k] as usize] & 7 {
+                1 => break Ok(Some(i)),
+                2 => in_quote = true,
+                3 => {
+                    depth += 1;
+                    if depth > max_depth {
+                        i += 1;
+                        break Err(FrameError::TooDeep { limit: max_depth });
                     }
                 }
-                4 => self.depth = self.depth.saturating_sub(1),
-                _ => {}
+                _ => depth = depth.saturating_sub(1),
             }
             i += 1;
-        }
+        };
         self.pos = i;
-        Ok(None)
+        self.depth = depth;
+        self.in_quote = in_quote;
+        self.escape = escape;
+        result
     }
 }
 

@@ -28,6 +28,8 @@ use nom::{IResult, Parser};
 use crate::proto::types::*;
 
 mod fetch;
+#[doc(hidden)]
+pub mod testgen;
 #[cfg(test)]
 mod tests;
 
@@ -305,18 +307,34 @@ pub(crate) fn nil(i: &[u8]) -> Option<&[u8]> {
     }
 }
 
+/// Bytes that end the fast scan of a quoted string: `"`, `\\`, CR, LF.
+static QSTOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
 /// A quoted string. Borrowed unless it holds a backslash escape.
+#[inline]
 pub(crate) fn quoted(i: &[u8]) -> Res<'_, Bytes<'_>> {
     let (body, ()) = byte(i, b'"')?;
-    match memchr::memchr3(b'"', b'\\', b'\n', body) {
-        Some(k) if body[k] == b'"' => {
+    // Strings are short: a table loop beats memchr's setup cost here.
+    let k = body
+        .iter()
+        .position(|&b| QSTOP[b as usize])
+        .unwrap_or(body.len());
+    match body.get(k) {
+        Some(b'"') => {
             let s = &body[..k];
-            if !s.is_ascii() {
+            if log::log_enabled!(target: LOG, log::Level::Debug) && !s.is_ascii() {
                 log::debug!(target: LOG, "quirk: 8-bit bytes in a quoted string");
             }
             Ok((&body[k + 1..], Cow::Borrowed(s)))
         }
-        Some(k) if body[k] == b'\\' => quoted_escaped(body, k),
+        Some(b'\\') => quoted_escaped(body, k),
         _ => fail(i, "unterminated quoted string"),
     }
 }
@@ -339,7 +357,9 @@ fn quoted_escaped(body: &[u8], first: usize) -> Res<'_, Bytes<'_>> {
                 }
                 _ => return fail(&body[k..], "bad escape in quoted string"),
             },
-            Some(b'\n') | None => return fail(&body[k..], "unterminated quoted string"),
+            Some(b'\n') | Some(b'\r') | None => {
+                return fail(&body[k..], "unterminated quoted string")
+            }
             Some(&c) => {
                 out.push(c);
                 k += 1;
@@ -387,6 +407,13 @@ pub(crate) fn string(i: &[u8]) -> Res<'_, Bytes<'_>> {
         Some(b'{') | Some(b'~') => literal(i).map(|(r, (s, _))| (r, s)),
         _ => fail(i, "expected a string"),
     }
+}
+
+/// SP then NIL / string (hot in ENVELOPE and BODYSTRUCTURE).
+#[inline]
+pub(crate) fn sp_nstring(i: &[u8]) -> Res<'_, Option<Bytes<'_>>> {
+    let (r, ()) = sp(i)?;
+    nstring(r)
 }
 
 /// NIL / string.
