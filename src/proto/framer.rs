@@ -456,7 +456,53 @@ impl Framer {
         } else {
             self.limits.max_depth
         };
-        let result = loop {
+        let result = 'scan: loop {
+            // Bulk path: 16 bytes at a time, visiting only interesting bytes.
+            while let Some(block) = data.get(i..i + 16) {
+                let Ok(block) = <&[u8; 16]>::try_from(block) else {
+                    break;
+                };
+                let (outside, inside) = masks16(block);
+                let mut from = 0usize;
+                while from < 16 {
+                    if in_quote && escape {
+                        escape = false;
+                        if block[from] == b'\n' {
+                            break 'scan Ok(Some(i + from));
+                        }
+                        from += 1;
+                        continue;
+                    }
+                    let m = if in_quote { inside } else { outside } >> from;
+                    if m == 0 {
+                        break;
+                    }
+                    let p = from + m.trailing_zeros() as usize;
+                    from = p + 1;
+                    let b = block[p];
+                    if in_quote {
+                        match b {
+                            b'\\' => escape = true,
+                            b'"' => in_quote = false,
+                            _ => break 'scan Ok(Some(i + p)),
+                        }
+                        continue;
+                    }
+                    match CLASS[b as usize] & 7 {
+                        1 => break 'scan Ok(Some(i + p)),
+                        2 => in_quote = true,
+                        3 => {
+                            depth += 1;
+                            if depth > max_depth {
+                                i += p + 1;
+                                break 'scan Err(FrameError::TooDeep { limit: max_depth });
+                            }
+                        }
+                        _ => depth = depth.saturating_sub(1),
+                    }
+                }
+                i += 16;
+            }
             let Some(rest) = data.get(i..).filter(|r| !r.is_empty()) else {
                 break Ok(None);
             };
@@ -507,12 +553,52 @@ impl Framer {
             }
             i += 1;
         };
+        // A line end is reported through the result; `pos` then points at it.
+        if let Ok(Some(lf)) = result {
+            i = lf;
+        }
         self.pos = i;
         self.depth = depth;
         self.in_quote = in_quote;
         self.escape = escape;
         result
     }
+}
+
+/// Bit masks of the interesting bytes of a 16-byte block: outside quotes
+/// (LF, `"`, brackets) and inside quotes (LF, `"`, `\\`).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn masks16(block: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned load reads
+    // exactly the 16 bytes of `block`.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast());
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        let lf_q = _mm_or_si128(eq(b'\n'), eq(b'"'));
+        let open = _mm_or_si128(eq(b'('), eq(b'['));
+        let close = _mm_or_si128(eq(b')'), eq(b']'));
+        let outside = _mm_or_si128(lf_q, _mm_or_si128(open, close));
+        let inside = _mm_or_si128(lf_q, eq(b'\\'));
+        (
+            _mm_movemask_epi8(outside) as u32,
+            _mm_movemask_epi8(inside) as u32,
+        )
+    }
+}
+
+/// Portable version of the above.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn masks16(block: &[u8; 16]) -> (u32, u32) {
+    let (mut outside, mut inside) = (0u32, 0u32);
+    for (k, &b) in block.iter().enumerate() {
+        let c = CLASS[b as usize];
+        outside |= u32::from(c & 7 != 0) << k;
+        inside |= u32::from(c & QUOTE_STOP != 0) << k;
+    }
+    (outside, inside)
 }
 
 /// A literal header at the end of `line` (LF excluded): `{digits}`,

@@ -353,7 +353,8 @@ fn address_list<'a>(i: &'a [u8], out: &mut Vec<Address<'a>>) -> Res<'a, ()> {
         return Ok((r, ()));
     }
     let (mut r, ()) = byte(i, b'(')?;
-    out.reserve(1);
+    // Most lists hold one or two addresses: one allocation.
+    out.reserve_exact(2);
     loop {
         match r.first() {
             Some(b')') => return Ok((&r[1..], ())),
