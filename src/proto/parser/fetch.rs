@@ -335,7 +335,7 @@ pub(crate) fn envelope_into<'a>(i: &'a [u8], budget: usize, e: &mut Envelope<'a>
 }
 
 /// `)`, with trailing spaces before it accepted as a quirk.
-#[inline]
+#[inline(always)]
 fn close(i: &[u8]) -> Res<'_, ()> {
     match i {
         [b')', rest @ ..] => Ok((rest, ())),
@@ -383,7 +383,7 @@ fn address_list<'a>(i: &'a [u8], out: &mut Vec<Address<'a>>) -> Res<'a, ()> {
 
 /// If another field follows (SP not followed by `)`), the input after the
 /// space; otherwise `None` (the caller then expects `)`).
-#[inline]
+#[inline(always)]
 fn next_field(i: &[u8]) -> Option<&[u8]> {
     match i {
         [b' ', c, ..] if *c != b' ' && *c != b')' => Some(&i[1..]),
@@ -490,6 +490,10 @@ fn body_ext_tail<'a>(i: &'a [u8], part: &mut BodyPart<'a>, budget: usize) -> Res
 
 /// BODY / BODYSTRUCTURE: one part or a multipart tree, filled into
 /// `part` (a default `BodyPart`). `budget` bounds the nesting.
+///
+/// The recursive functions (`body_into`, `multipart_into`) only steer; the
+/// field parsing sits in `#[inline(never)]` helpers so each nesting level
+/// costs a small stack frame, even in debug builds.
 pub(crate) fn body_into<'a>(i: &'a [u8], budget: usize, part: &mut BodyPart<'a>) -> Res<'a, ()> {
     if budget == 0 {
         return fail(i, "nesting too deep");
@@ -499,6 +503,21 @@ pub(crate) fn body_into<'a>(i: &'a [u8], budget: usize, part: &mut BodyPart<'a>)
     if r.first() == Some(&b'(') {
         return multipart_into(r, budget, part);
     }
+    let (mut r, is_message) = single_head(r, part)?;
+    if is_message {
+        let mut m = Box::<(Envelope, BodyPart)>::default();
+        let (r2, ()) = message_envelope(r, budget, &mut m.0)?;
+        let (r2, ()) = body_into(r2, budget, &mut m.1)?;
+        part.message = Some(m);
+        r = r2;
+    }
+    single_tail(r, part, budget, is_message)
+}
+
+/// type, subtype, params, id, description, encoding, size, and for text
+/// parts the line count. Returns whether a message/rfc822 body follows.
+#[inline(never)]
+fn single_head<'a>(r: &'a [u8], part: &mut BodyPart<'a>) -> Res<'a, bool> {
     let (r, media_type) = string_or_nil(r)?;
     part.media_type = media_type;
     let (r, ()) = sp(r)?;
@@ -514,28 +533,39 @@ pub(crate) fn body_into<'a>(i: &'a [u8], budget: usize, part: &mut BodyPart<'a>)
     let (r, encoding) = sp_nstring(r)?;
     part.encoding = encoding;
     let (r, ()) = sp(r)?;
-    let (mut r, size) = number_or_minus1(r)?;
+    let (r, size) = number_or_minus1(r)?;
     part.size = size.unwrap_or(0);
     if eq(&part.media_type, b"TEXT") {
+        let (r, ()) = sp(r)?;
+        let (r, lines) = number_or_minus1(r)?;
+        part.lines = lines;
+        return Ok((r, false));
+    }
+    let is_message = eq(&part.media_type, b"MESSAGE")
+        && (eq(&part.media_subtype, b"RFC822") || eq(&part.media_subtype, b"GLOBAL"))
+        && r.starts_with(b" (");
+    Ok((r, is_message))
+}
+
+/// ` envelope ` before the enclosed body of a message/rfc822 part.
+#[inline(never)]
+fn message_envelope<'a>(r: &'a [u8], budget: usize, env: &mut Envelope<'a>) -> Res<'a, ()> {
+    let (r, ()) = sp(r)?;
+    let (r, ()) = envelope_into(r, budget, env)?;
+    sp(r)
+}
+
+/// The line count of a message/rfc822 part, then extension data (md5,
+/// disposition, language, location, more) and `)`.
+#[inline(never)]
+fn single_tail<'a>(r: &'a [u8], part: &mut BodyPart<'a>, budget: usize, is_message: bool) -> Res<'a, ()> {
+    let mut r = r;
+    if is_message {
         let (r2, ()) = sp(r)?;
         let (r2, lines) = number_or_minus1(r2)?;
         part.lines = lines;
         r = r2;
-    } else if eq(&part.media_type, b"MESSAGE")
-        && (eq(&part.media_subtype, b"RFC822") || eq(&part.media_subtype, b"GLOBAL"))
-        && r.starts_with(b" (")
-    {
-        let mut m = Box::<(Envelope, BodyPart)>::default();
-        let (r2, ()) = envelope_into(&r[1..], budget, &mut m.0)?;
-        let (r2, ()) = sp(r2)?;
-        let (r2, ()) = body_into(r2, budget, &mut m.1)?;
-        let (r2, ()) = sp(r2)?;
-        let (r2, lines) = number_or_minus1(r2)?;
-        part.message = Some(m);
-        part.lines = lines;
-        r = r2;
     }
-    // Extension data: md5, then disposition, language, location, more.
     if let Some(r2) = next_field(r) {
         let (r2, md5) = nstring(r2)?;
         part.md5 = md5;
@@ -566,6 +596,12 @@ fn multipart_into<'a>(i: &'a [u8], budget: usize, part: &mut BodyPart<'a>) -> Re
         }
         break;
     }
+    multipart_tail(r, part, budget)
+}
+
+/// Subtype, extension data and `)` of a multipart.
+#[inline(never)]
+fn multipart_tail<'a>(r: &'a [u8], part: &mut BodyPart<'a>, budget: usize) -> Res<'a, ()> {
     let (r, ()) = sp(r)?;
     let (mut r, media_subtype) = string_or_nil(r)?;
     part.media_subtype = media_subtype;

@@ -172,7 +172,7 @@ pub(crate) fn astring_atom(i: &[u8]) -> Res<'_, &[u8]> {
 }
 
 /// Exactly the byte `c`.
-#[inline]
+#[inline(always)]
 pub(crate) fn byte(i: &[u8], c: u8) -> Res<'_, ()> {
     match i.first() {
         Some(&b) if b == c => Ok((&i[1..], ())),
@@ -191,7 +191,7 @@ pub(crate) fn byte(i: &[u8], c: u8) -> Res<'_, ()> {
 }
 
 /// One space; more are accepted as a quirk.
-#[inline]
+#[inline(always)]
 pub(crate) fn sp(i: &[u8]) -> Res<'_, ()> {
     match i {
         [b' ', b' ', ..] => {
@@ -245,7 +245,7 @@ pub(crate) fn text_to_eol(i: &[u8]) -> Res<'_, &[u8]> {
     }
 }
 
-#[inline]
+#[inline(always)]
 pub(crate) fn number_u64(i: &[u8]) -> Res<'_, u64> {
     let mut n: u64 = 0;
     let mut k = 0;
@@ -290,7 +290,7 @@ pub(crate) fn number_or_minus1(i: &[u8]) -> Res<'_, Option<u64>> {
 }
 
 /// `NIL` (case-insensitive) not followed by more atom characters.
-#[inline]
+#[inline(always)]
 pub(crate) fn nil(i: &[u8]) -> Option<&[u8]> {
     match i {
         [a, b, c, rest @ ..]
@@ -348,7 +348,7 @@ fn quote_stop(s: &[u8]) -> usize {
 }
 
 /// A quoted string. Borrowed unless it holds a backslash escape.
-#[inline]
+#[inline(always)]
 pub(crate) fn quoted(i: &[u8]) -> Res<'_, Bytes<'_>> {
     let (body, ()) = byte(i, b'"')?;
     let k = quote_stop(body);
@@ -436,14 +436,14 @@ pub(crate) fn string(i: &[u8]) -> Res<'_, Bytes<'_>> {
 }
 
 /// SP then NIL / string (hot in ENVELOPE and BODYSTRUCTURE).
-#[inline]
+#[inline(always)]
 pub(crate) fn sp_nstring(i: &[u8]) -> Res<'_, Option<Bytes<'_>>> {
     let (r, ()) = sp(i)?;
     nstring(r)
 }
 
 /// NIL / string.
-#[inline]
+#[inline(always)]
 pub(crate) fn nstring(i: &[u8]) -> Res<'_, Option<Bytes<'_>>> {
     match i.first() {
         Some(b'"') => quoted(i).map(|(r, s)| (r, Some(s))),
@@ -456,6 +456,7 @@ pub(crate) fn nstring(i: &[u8]) -> Res<'_, Option<Bytes<'_>>> {
 }
 
 /// A string where NIL is tolerated (read as empty).
+#[inline(always)]
 pub(crate) fn string_or_nil(i: &[u8]) -> Res<'_, Bytes<'_>> {
     let (r, s) = nstring(i)?;
     Ok((

@@ -835,3 +835,24 @@ fn no_panic_on_prefixes() {
         }
     }
 }
+
+#[test]
+fn deepest_allowed_nesting_fits_a_small_stack() {
+    // 99 nested multiparts (plus the FETCH list) is within the default
+    // depth; parsing it must not need a big stack, even in debug builds.
+    let mut body = "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)".to_string();
+    for _ in 0..98 {
+        body = format!("({body} \"MIXED\")");
+    }
+    let fetch = format!("* 1 FETCH (BODYSTRUCTURE {body})\r\n");
+    let thread = format!("* THREAD {}1{}\r\n", "(".repeat(99), ")".repeat(99));
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            assert!(parse_response(fetch.as_bytes()).is_ok());
+            assert!(parse_response(thread.as_bytes()).is_ok());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
