@@ -1,12 +1,37 @@
 //! Arbitrary bytes, fed to the framer at arbitrary split points (taken from
-//! the first bytes of the input), with small limits and streaming on so
-//! every path is reachable; every frame is parsed. Nothing may panic, and
-//! the framer must hand out every byte it was given exactly once.
+//! the input itself), with small limits and streaming chosen by the first
+//! byte so every path is reachable; every frame is parsed. Nothing may
+//! panic, and the frames, errors and streamed bytes must be the same as
+//! when the whole input is fed at once.
 #![no_main]
 
-use imapclient::proto::framer::{Event, Framer, Limits};
+use imapclient::proto::framer::{Event, FrameError, Framer, Limits};
 use imapclient::proto::parser::parse_response_with_depth;
 use libfuzzer_sys::fuzz_target;
+
+#[derive(Debug, PartialEq, Default)]
+struct Outcome {
+    items: Vec<Result<Vec<u8>, FrameError>>,
+    streamed: Vec<u8>,
+}
+
+fn drain(f: &mut Framer, depth: usize, out: &mut Outcome) {
+    loop {
+        match f.next_event() {
+            Ok(Some(Event::Frame(frame))) => {
+                assert!(frame.ends_with(b"\n"));
+                let _ = parse_response_with_depth(frame, depth);
+                out.items.push(Ok(frame.to_vec()));
+            }
+            Ok(Some(Event::LiteralChunk { data, offset, total, .. })) => {
+                assert!(offset + data.len() as u64 <= total);
+                out.streamed.extend_from_slice(data);
+            }
+            Ok(None) => return,
+            Err(e) => out.items.push(Err(e)),
+        }
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&ctl, rest)) = data.split_first() else { return };
@@ -15,11 +40,15 @@ fuzz_target!(|data: &[u8]| {
         max_literal: 512,
         max_depth: 8 + usize::from(ctl >> 4),
     };
-    let mut f = Framer::new(limits);
-    if ctl & 1 == 1 {
-        f.set_stream_threshold(Some(u64::from(ctl >> 2)));
-    }
-    // Split points: a byte of the input picks each piece's length.
+    let threshold = (ctl & 1 == 1).then_some(u64::from(ctl >> 2));
+    let new = || {
+        let mut f = Framer::new(limits);
+        f.set_stream_threshold(threshold);
+        f
+    };
+
+    let mut f = new();
+    let mut split = Outcome::default();
     let mut input = rest;
     let mut k = 0usize;
     while !input.is_empty() {
@@ -28,18 +57,13 @@ fuzz_target!(|data: &[u8]| {
         let (piece, tail) = input.split_at(n);
         input = tail;
         f.feed(piece);
-        loop {
-            match f.next_event() {
-                Ok(Some(Event::Frame(frame))) => {
-                    assert!(frame.ends_with(b"\n"));
-                    let _ = parse_response_with_depth(frame, limits.max_depth);
-                }
-                Ok(Some(Event::LiteralChunk { data, offset, total, .. })) => {
-                    assert!(offset + data.len() as u64 <= total);
-                }
-                Ok(None) => break,
-                Err(_) => {}
-            }
-        }
+        drain(&mut f, limits.max_depth, &mut split);
     }
+
+    let mut g = new();
+    let mut whole = Outcome::default();
+    g.feed(rest);
+    drain(&mut g, limits.max_depth, &mut whole);
+    assert_eq!(split, whole);
+    assert_eq!(f.buffered(), g.buffered());
 });

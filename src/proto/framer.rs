@@ -322,8 +322,9 @@ impl Framer {
                                 self.drop_discarded();
                                 return Ok(None);
                             }
+                            // `max_line` bytes without a line end: too long.
                             let line_len = self.pos - self.line_start;
-                            if line_len > self.limits.max_line {
+                            if line_len >= self.limits.max_line {
                                 let limit = self.limits.max_line;
                                 return self.fail(FrameError::LineTooLong { limit });
                             }
@@ -446,7 +447,15 @@ impl Framer {
     /// the data.
     fn scan_line(&mut self) -> Result<Option<usize>, FrameError> {
         // Work on locals so the hot loop keeps its state in registers.
-        let data = &self.buf[self.start..self.filled];
+        // Never look past the longest allowed line: which limit trips first
+        // must not depend on how the input was split into reads.
+        let end = if self.discarding {
+            self.filled
+        } else {
+            let window = self.line_start.saturating_add(self.limits.max_line);
+            self.filled.min(self.start.saturating_add(window))
+        };
+        let data = &self.buf[self.start..end];
         let mut i = self.pos;
         let mut depth = self.depth;
         let mut in_quote = self.in_quote;

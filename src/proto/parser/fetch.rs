@@ -558,7 +558,12 @@ fn message_envelope<'a>(r: &'a [u8], budget: usize, env: &mut Envelope<'a>) -> R
 /// The line count of a message/rfc822 part, then extension data (md5,
 /// disposition, language, location, more) and `)`.
 #[inline(never)]
-fn single_tail<'a>(r: &'a [u8], part: &mut BodyPart<'a>, budget: usize, is_message: bool) -> Res<'a, ()> {
+fn single_tail<'a>(
+    r: &'a [u8],
+    part: &mut BodyPart<'a>,
+    budget: usize,
+    is_message: bool,
+) -> Res<'a, ()> {
     let mut r = r;
     if is_message {
         let (r2, ()) = sp(r)?;
