@@ -7,7 +7,9 @@
 //! once: framing costs O(bytes + literals), however the stream is split.
 //!
 //! # Limits and recovery
-//! Each [`Limits`] field is enforced as bytes arrive. A violation returns
+//! Each [`Limits`] field is enforced as bytes arrive; the scan never looks
+//! further than `max_line` bytes into a line, so which limit trips first
+//! does not depend on how the stream was split into reads. A violation returns
 //! `Err(FrameError)` from [`Framer::next_event`] once; the framer then
 //! *discards the offending response*: it keeps scanning (tracking quotes and
 //! literals so it knows where the response ends) but drops the bytes instead
@@ -322,9 +324,12 @@ impl Framer {
                                 self.drop_discarded();
                                 return Ok(None);
                             }
-                            // `max_line` bytes without a line end: too long.
+                            // `max_line` bytes without a line end: too long
+                            // (and a line with no byte yet is not, even
+                            // with `max_line == 0`).
                             let line_len = self.pos - self.line_start;
-                            if line_len >= self.limits.max_line {
+                            let started = self.filled - self.start > self.line_start;
+                            if started && line_len >= self.limits.max_line {
                                 let limit = self.limits.max_line;
                                 return self.fail(FrameError::LineTooLong { limit });
                             }
