@@ -1,0 +1,280 @@
+//! Real-world server quirks through the fake server and the full client
+//! (select + fetch, then a NOOP): each response is accepted, or costs only
+//! an error entry on its message; never the session.
+//!
+//! The captures are written from memory of quirks client libraries work
+//! around, not recorded from live servers. Where a comment names a server
+//! (Gmail's X-GM items, Dovecot's timing suffix, NetEase's "Unsafe Login")
+//! the pattern is well known from that server; the others are generic
+//! deviations seen in the wild and name no server.
+
+mod fake;
+
+use std::time::Duration;
+
+use fake::Step::*;
+use fake::{expect, send, FakeServer};
+use imapclient::client::{Client, ErrorKind, Event, Messages};
+
+/// LOGIN (A1), SELECT (A2) answered with `select`, UID FETCH (A3) answered
+/// with `fetch` (its tagged OK appended), then NOOP (A4).
+fn run(select: &str, fetch: &str) -> (Messages, Vec<Event>) {
+    let steps = vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+] Logged in\r\n"),
+        expect("A2 SELECT "),
+        send(format!("{select}A2 OK [READ-WRITE] SELECT completed\r\n")),
+        expect("A3 UID FETCH "),
+        send(format!("{fetch}A3 OK FETCH completed\r\n")),
+        expect("A4 NOOP"),
+        send("A4 OK NOOP completed\r\n"),
+    ];
+    let srv = FakeServer::start(steps);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    c.select_folder("INBOX").expect("select");
+    let m = c
+        .fetch(
+            "1:*",
+            &["FLAGS", "BODYSTRUCTURE", "ENVELOPE", "BODY.PEEK[]"],
+        )
+        .expect("fetch is not fatal");
+    c.noop().expect("session alive after the quirk");
+    let ev = c.take_events();
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    (m, ev)
+}
+
+const SELECT: &str =
+    "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* 1 EXISTS\r\n* 0 RECENT\r\n\
+                      * OK [UIDVALIDITY 1] ok\r\n";
+
+/// One message with uid 1: parsed cleanly, or kept with an error entry.
+fn one(m: &Messages) -> &imapclient::client::Message {
+    assert_eq!(m.len(), 1, "{m:?}");
+    &m.messages[0]
+}
+
+#[test]
+fn gmail_extensions_and_labels() {
+    // Gmail: X-GM-* items, labels with backslashes and spaces, quoted.
+    let (m, _) = run(
+        "* FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen $NotPhishing $Phishing)\r\n\
+         * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen $NotPhishing $Phishing \\*)] Flags permitted.\r\n\
+         * OK [UIDVALIDITY 3] UIDs valid.\r\n* 1 EXISTS\r\n* 0 RECENT\r\n* OK [UIDNEXT 2] Predicted next UID.\r\n\
+         * OK [HIGHESTMODSEQ 4409]\r\n",
+        "* 1 FETCH (X-GM-THRID 1278455344230334865 X-GM-MSGID 1278455344230334865 \
+         X-GM-LABELS (\"\\\\Important\" \"\\\\Sent\" \"Work Stuff\") UID 1 FLAGS (\\Seen) \
+         BODY[] {5}\r\nhello)\r\n",
+    );
+    let msg = one(&m);
+    assert!(msg.errors.is_empty(), "{:?}", msg.errors);
+    assert_eq!(msg.gm_msgid, Some(1278455344230334865));
+    assert_eq!(
+        msg.gm_labels.as_deref(),
+        Some(
+            &[
+                "\\Important".to_string(),
+                "\\Sent".into(),
+                "Work Stuff".into()
+            ][..]
+        )
+    );
+    assert_eq!(msg.section("BODY[]"), Some(&b"hello"[..]));
+}
+
+#[test]
+fn dovecot_timing_suffix_and_trailing_space() {
+    // Dovecot appends timings to tagged texts; a trailing space before the
+    // closing parenthesis of a FETCH is a common deviation.
+    let (m, _) = run(SELECT, "* 1 FETCH (UID 1 FLAGS (\\Seen) )\r\n");
+    let msg = one(&m);
+    assert!(msg.errors.is_empty(), "{msg:?}");
+    assert_eq!(msg.uid, Some(1));
+    assert!(msg.has_flag("\\Seen"), "{msg:?}");
+}
+
+#[test]
+fn doubled_spaces_between_items() {
+    let (m, _) = run(SELECT, "* 1 FETCH (UID 1  FLAGS (\\Seen  \\Answered))\r\n");
+    let msg = one(&m);
+    assert!(msg.errors.is_empty(), "{msg:?}");
+    let want = ["\\Seen".to_string(), "\\Answered".to_string()];
+    assert_eq!(msg.flags.as_deref(), Some(&want[..]));
+}
+
+#[test]
+fn bracket_inside_flags() {
+    // A keyword with `]` (not an atom char): some servers pass user-made
+    // keywords through unchecked.
+    let (m, _) = run(
+        SELECT,
+        "* 1 FETCH (UID 1 FLAGS (\\Seen [Gmail]Label $Junk))\r\n",
+    );
+    let msg = one(&m);
+    assert!(msg.errors.is_empty(), "{msg:?}");
+    assert!(
+        msg.has_flag("[Gmail]Label") && msg.has_flag("$Junk"),
+        "{msg:?}"
+    );
+}
+
+#[test]
+fn negative_body_sizes() {
+    // `-1` octets/lines in a body structure, sent by some servers for
+    // parts they could not measure: read as 0.
+    let (m, _) = run(
+        SELECT,
+        "* 1 FETCH (UID 1 BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" -1 -1 NIL NIL NIL NIL))\r\n",
+    );
+    let msg = one(&m);
+    assert!(msg.errors.is_empty(), "{msg:?}");
+    assert_eq!(msg.body_structure.as_ref().map(|b| b.size), Some(0));
+}
+
+#[test]
+fn bare_string_disposition() {
+    // Disposition sent as a bare string instead of ("attachment" params).
+    let (m, _) = run(
+        SELECT,
+        "* 1 FETCH (UID 1 BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 2 1 NIL NIL NIL NIL)\
+         (\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 100 NIL \"attachment\" NIL NIL) \
+         \"mixed\" (\"boundary\" \"b\") NIL NIL NIL))\r\n",
+    );
+    let msg = one(&m);
+    assert!(msg.errors.is_empty(), "{msg:?}");
+    let b = msg.body_structure.as_ref().expect("body structure");
+    assert_eq!(b.children.len(), 2);
+    assert_eq!(&b.children[1].media_subtype[..], b"pdf");
+}
+
+#[test]
+fn nil_in_odd_places() {
+    // NIL for the body parameter list, encoding, subtype and envelope
+    // address lists: servers send NIL where lists are expected.
+    let (m, _) = run(
+        SELECT,
+        "* 1 FETCH (UID 1 ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) \
+         BODYSTRUCTURE (\"text\" NIL NIL NIL NIL NIL 0 0) FLAGS NIL)\r\n",
+    );
+    let msg = one(&m);
+    assert_eq!(msg.uid, Some(1));
+    let env = msg.envelope.as_ref().expect("envelope");
+    assert!(env.subject.is_none() && env.from.is_empty());
+    assert!(msg.body_structure.is_some());
+    // `FLAGS NIL` is not a flag list: that item alone becomes an error.
+    assert_eq!(msg.flags, None);
+    assert_eq!(msg.errors.len(), 1, "{:?}", msg.errors);
+}
+
+#[test]
+fn eight_bit_bytes_and_nul_in_literals() {
+    // Raw 8-bit headers (providers of Chinese and Russian mail pass raw
+    // GBK/KOI8-R/UTF-8 through
+    // in envelopes) and a NUL inside a literal body.
+    let body = b"Subject: \xd0\x9f\xd1\x80\xd0\xb8\r\n\r\na\0b\xff";
+    let mut fetch = b"* 1 FETCH (UID 1 ENVELOPE (\"Mon, 1 Jan 2024 00:00:00 +0000\" \"\xd0\x9f\xd1\x80\xd0\xb8\" \
+((\"\xc4\xe3\xba\xc3\" NIL \"a\" \"qq.com\")) NIL NIL NIL NIL NIL NIL \"<x@y>\") BODY[] "
+        .to_vec();
+    fetch.extend_from_slice(format!("{{{}}}\r\n", body.len()).as_bytes());
+    fetch.extend_from_slice(body);
+    fetch.extend_from_slice(b")\r\n");
+    // 8-bit bytes: the script sends them as they are.
+    let steps = vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+] Logged in\r\n"),
+        expect("A2 SELECT "),
+        send(format!("{SELECT}A2 OK done\r\n")),
+        expect("A3 UID FETCH "),
+        Send(fetch),
+        send("A3 OK done\r\n"),
+        expect("A4 NOOP"),
+        send("A4 OK\r\n"),
+    ];
+    let srv = FakeServer::start(steps);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    c.select_folder("INBOX").unwrap();
+    let m = c.fetch("1:*", &["ENVELOPE", "BODY.PEEK[]"]).unwrap();
+    let msg = one(&m);
+    assert_eq!(msg.section("BODY[]"), Some(&body[..]), "binary body intact");
+    assert!(msg.errors.is_empty(), "{msg:?}");
+    let env = msg.envelope.as_ref().unwrap();
+    assert_eq!(env.subject.as_deref(), Some("При"));
+    assert_eq!(env.from.len(), 1);
+    c.noop().unwrap();
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn blank_lines_and_empty_fetch_lists() {
+    let (m, _) = run(SELECT, "\r\n* 1 FETCH ()\r\n\r\n* 1 FETCH (UID 1)\r\n");
+    // The empty list cannot be matched to a UID; the second one can.
+    assert!(m.iter().any(|x| x.uid == Some(1)), "{m:?}");
+}
+
+#[test]
+fn unknown_fetch_items_are_kept_raw() {
+    let (m, _) = run(
+        SELECT,
+        "* 1 FETCH (UID 1 X-VENDOR-SCORE 12 X-LIST (a b (c)) X-STR \"s\" FLAGS (\\Seen))\r\n",
+    );
+    let msg = one(&m);
+    assert!(msg.errors.is_empty(), "{msg:?}");
+    assert!(msg.has_flag("\\Seen"), "{msg:?}");
+    let names: Vec<&str> = msg.other.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["X-VENDOR-SCORE", "X-LIST", "X-STR"]);
+}
+
+#[test]
+fn netease_unsafe_login_no_is_not_fatal() {
+    // 163.com/126.com refuse SELECT until the client sends ID:
+    // `NO SELECT Unsafe Login. Please contact kefu@188.com for help`.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1] LOGIN completed\r\n"),
+        expect("A2 SELECT "),
+        send("A2 NO SELECT Unsafe Login. Please contact kefu@188.com for help\r\n"),
+        expect("A3 NOOP"),
+        send("A3 OK NOOP completed\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let e = c.select_folder("INBOX").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No);
+    assert!(e.message.contains("Unsafe Login"), "{e}");
+    assert!(c.fatal_error().is_none());
+    c.noop().unwrap();
+    drop(c);
+    srv.finish();
+}
+
+#[test]
+fn raw_utf8_folder_names_in_list() {
+    // Servers that send raw UTF-8 names instead of modified UTF-7 (seen
+    // from Russian and Chinese providers): decoded leniently.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1] done\r\n"),
+        expect("A2 LIST "),
+        send(
+            "* LIST (\\HasNoChildren) \"/\" \"\u{41e}\u{442}\u{43f}\u{440}\u{430}\u{432}\u{43b}\u{435}\u{43d}\u{43d}\u{44b}\u{435}\"\r\n\
+             * LIST (\\HasNoChildren) \"/\" \"&g0l6P3ux-\"\r\nA2 OK done\r\n",
+        ),
+        Sleep(Duration::from_millis(10)),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let f = c.list_folders("", "*").unwrap();
+    let names: Vec<&str> = f.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["Отправленные", "草稿箱"]);
+    drop(c);
+    srv.finish();
+}
