@@ -167,6 +167,12 @@ pub fn decode(wire: &[u8]) -> Result<String, Utf7Error> {
         let b = wire[i];
         if b == b'&' {
             let (text, next) = decode_shift(wire, i)?;
+            // RFC 3501 5.1.3: null shifts (`-&` between two base64 runs)
+            // are not permitted; the encoder writes one run, so accepting
+            // them would give one name two spellings.
+            if next - i > 2 && wire.get(next) == Some(&b'&') && wire.get(next + 1) != Some(&b'-') {
+                return Err(fail(next, "two adjacent base64 runs (null shift '-&')"));
+            }
             out.push_str(&text);
             i = next;
         } else if is_direct(u32::from(b)) {
@@ -245,6 +251,14 @@ mod tests {
     }
 
     #[test]
+    fn run_then_ampersand_is_not_a_null_shift() {
+        assert_eq!(encode("é&é"), "&AOk-&-&AOk-");
+        assert_eq!(decode(b"&AOk-&-&AOk-").unwrap(), "é&é");
+        assert_eq!(decode(b"&AOkA6Q-").unwrap(), "éé");
+        assert_eq!(decode_lenient(b"&AOk-&AOk-").0, "éé");
+    }
+
+    #[test]
     fn ampersand() {
         assert_eq!(encode("&"), "&-");
         assert_eq!(encode("AT&T"), "AT&-T");
@@ -285,6 +299,9 @@ mod tests {
             (b"Entw\xc3\xbcrfe", "0xc3"),
             (b"a\rb", "0x0d"),
             (b"\x7f", "0x7f"),
+            // Found by the utf7 fuzz target: a null shift between two runs.
+            (b"&AOk-&AOk-", "null shift"),
+            (b"x&AOk-&AOk-y", "null shift"),
         ];
         for (input, want) in cases {
             let e = decode(input).unwrap_err();
