@@ -368,8 +368,12 @@ impl Framer {
                         // In the free text of a status response or a
                         // continuation a `{n}` is text (servers echo names
                         // and user input there), not a literal header.
+                        // While discarding only the line's tail is kept, so
+                        // its start cannot be looked at: keep the plain rule.
                         literal_header(line).filter(|&(_, brace)| {
-                            self.line_start != 0 || text_start(line).map_or(true, |t| brace < t)
+                            self.discarding
+                                || self.line_start != 0
+                                || text_start(line).map_or(true, |t| brace < t)
                         })
                     };
                     self.in_quote = false;

@@ -296,3 +296,25 @@ fn first_limit_hit_does_not_depend_on_splits() {
         assert_eq!(out.frames, vec![b"* 2 EXISTS\r\n".to_vec()]);
     }
 }
+
+#[test]
+fn status_text_rule_does_not_depend_on_splits_while_discarding() {
+    // Found by the framer_parser fuzz target: while a response is being
+    // discarded only the tail of its line is kept, and with small reads
+    // that tail can look like the start of a status line.
+    let mut input = b"* 1 FETCH ((((((((((((((((((((( x ".to_vec();
+    let mut tail = b"A3 NO [X] ".to_vec();
+    while tail.len() < 28 {
+        tail.push(b'z');
+    }
+    tail.extend_from_slice(b"{5}\r");
+    input.extend_from_slice(&tail);
+    input.extend_from_slice(b"\nabcde)\r\n* 2 EXISTS\r\n");
+    let whole = run(&mut Framer::new(small_limits()), &input, input.len());
+    assert_eq!(whole.frames, vec![b"* 2 EXISTS\r\n".to_vec()]);
+    for piece in [1, 2, 5] {
+        let out = run(&mut Framer::new(small_limits()), &input, piece);
+        assert_eq!(out.frames, whole.frames, "piece {piece}");
+        assert_eq!(out.errors, whole.errors, "piece {piece}");
+    }
+}
