@@ -22,7 +22,8 @@ use std::time::Duration;
 
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::idle::IdleEvents;
-pub use self::messages::{FetchOptions, StoreAction, StoreOptions};
+pub use self::messages::{AppendMessage, Chunk, FetchOptions, StoreAction, StoreOptions, StoreResult};
+pub use self::session::Sasl;
 pub use self::tls::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use self::transport::Interrupter;
 pub use self::types::*;
