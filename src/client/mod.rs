@@ -22,7 +22,7 @@ use std::time::Duration;
 
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::idle::IdleEvents;
-pub use self::messages::{AppendMessage, Chunk, FetchOptions, StoreAction, StoreOptions, StoreResult};
+pub use self::messages::{AppendMessage, Chunk, FetchOptions, IntoMessageSet, StoreAction, StoreOptions, StoreResult};
 pub use self::session::Sasl;
 pub use self::tls::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use self::transport::Interrupter;

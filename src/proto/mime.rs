@@ -1,9 +1,324 @@
 //! RFC 2047 encoded-word decoding for envelope fields.
-//! (API stub: to be implemented.)
+//!
+//! Lenient by design: a header is for display, so anything that does not
+//! decode is shown as it was sent rather than refused.
+
+use std::borrow::Cow;
+
+use encoding_rs::Encoding;
+
+/// One encoded word, parsed but not yet decoded to text.
+struct Word<'a> {
+    charset: &'a [u8],
+    bytes: Vec<u8>,
+}
+
+/// A piece of the header: plain text or a decodable encoded word.
+enum Piece<'a> {
+    Text(&'a [u8]),
+    Word(Word<'a>, &'a [u8]),
+}
+
+fn b64_value(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// Standard base64; padding optional (often missing in the wild).
+fn decode_b(text: &[u8]) -> Option<Vec<u8>> {
+    let data = match text.iter().position(|&b| b == b'=') {
+        Some(p) if text[p..].iter().all(|&b| b == b'=') && text.len() - p <= 2 => &text[..p],
+        Some(_) => return None,
+        None => text,
+    };
+    if data.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(data.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for &b in data {
+        acc = (acc << 6) | u32::from(b64_value(b)?);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// RFC 2047 "Q": `_` is a space, `=XX` a byte, everything else itself.
+fn decode_q(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'_' => out.push(b' '),
+            b'=' => {
+                let hi = hex(*text.get(i + 1)?)?;
+                let lo = hex(*text.get(i + 2)?)?;
+                out.push(hi << 4 | lo);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Parse an encoded word at the start of `s` (which begins with `=?`).
+/// Returns the word and its length, or None when it is not a well-formed,
+/// decodable word.
+fn parse_word(s: &[u8]) -> Option<(Word<'_>, usize)> {
+    let rest = s.strip_prefix(b"=?")?;
+    let q1 = rest.iter().position(|&b| b == b'?')?;
+    let charset = &rest[..q1];
+    let after = &rest[q1 + 1..];
+    if after.len() < 2 || after[1] != b'?' {
+        return None;
+    }
+    let enc = after[0];
+    let text_and_more = &after[2..];
+    let end = text_and_more.windows(2).position(|w| w == b"?=")?;
+    let text = &text_and_more[..end];
+    if charset.is_empty()
+        || charset.iter().any(|b| b.is_ascii_whitespace())
+        || text.iter().any(|&b| b.is_ascii_whitespace() || b == b'?')
+    {
+        return None;
+    }
+    let bytes = match enc {
+        b'B' | b'b' => decode_b(text)?,
+        b'Q' | b'q' => decode_q(text)?,
+        _ => return None,
+    };
+    // Refuse charsets we cannot decode now, so the word stays verbatim.
+    encoding_for(charset)?;
+    let len = 2 + q1 + 1 + 2 + end + 2;
+    Some((Word { charset, bytes }, len))
+}
+
+/// The encoding for a charset name, dropping an RFC 2231 `*lang` suffix.
+fn encoding_for(charset: &[u8]) -> Option<&'static Encoding> {
+    let name = match charset.iter().position(|&b| b == b'*') {
+        Some(p) => &charset[..p],
+        None => charset,
+    };
+    Encoding::for_label(name)
+}
+
+/// Split into text and encoded words.
+fn pieces(raw: &[u8]) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut text_start = 0;
+    let mut i = 0;
+    while i + 1 < raw.len() {
+        if raw[i] == b'=' && raw[i + 1] == b'?' {
+            if let Some((word, len)) = parse_word(&raw[i..]) {
+                if text_start < i {
+                    out.push(Piece::Text(&raw[text_start..i]));
+                }
+                out.push(Piece::Word(word, &raw[i..i + len]));
+                i += len;
+                text_start = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if text_start < raw.len() {
+        out.push(Piece::Text(&raw[text_start..]));
+    }
+    out
+}
+
+/// Unfold (RFC 5322 2.2.3): a line break followed by whitespace is removed.
+fn unfold(raw: &[u8]) -> Cow<'_, [u8]> {
+    if !raw.contains(&b'\n') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let brk = if raw[i..].starts_with(b"\r\n") {
+            2
+        } else if raw[i] == b'\n' {
+            1
+        } else {
+            0
+        };
+        if brk > 0 && matches!(raw.get(i + brk), Some(b' ' | b'\t')) {
+            i += brk;
+            continue;
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
 
 /// Decode `=?charset?B|Q?...?=` words (adjacent words joined without the
 /// whitespace between them), any charset encoding_rs knows; undecodable
 /// words are kept as they are; non-UTF-8 raw bytes are read as UTF-8 lossily.
-pub fn decode_header(_raw: &[u8]) -> String {
-    todo!()
+///
+/// Adjacent words in the same charset are joined before decoding, because
+/// some mailers split a multi-byte character across two words.
+pub fn decode_header(raw: &[u8]) -> String {
+    let unfolded = unfold(raw);
+    let pieces = pieces(&unfolded);
+    let mut out = String::with_capacity(unfolded.len());
+    // Pending bytes of consecutive words sharing one charset.
+    let mut pending: Option<(&'static Encoding, Vec<u8>)> = None;
+    let flush = |out: &mut String, pending: &mut Option<(&'static Encoding, Vec<u8>)>| {
+        if let Some((enc, bytes)) = pending.take() {
+            out.push_str(&enc.decode_without_bom_handling(&bytes).0);
+        }
+    };
+    let n = pieces.len();
+    for (idx, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Text(t) => {
+                let between_words = idx > 0
+                    && idx + 1 < n
+                    && matches!(pieces[idx - 1], Piece::Word(..))
+                    && matches!(pieces[idx + 1], Piece::Word(..))
+                    && t.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+                if between_words {
+                    continue;
+                }
+                flush(&mut out, &mut pending);
+                out.push_str(&String::from_utf8_lossy(t));
+            }
+            Piece::Word(w, verbatim) => {
+                let Some(enc) = encoding_for(w.charset) else {
+                    // parse_word checked this; keep verbatim if not.
+                    flush(&mut out, &mut pending);
+                    out.push_str(&String::from_utf8_lossy(verbatim));
+                    continue;
+                };
+                match &mut pending {
+                    Some((penc, bytes)) if *penc == enc => bytes.extend_from_slice(&w.bytes),
+                    _ => {
+                        flush(&mut out, &mut pending);
+                        pending = Some((enc, w.bytes.clone()));
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut pending);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &[u8]) -> String {
+        decode_header(s)
+    }
+
+    #[test]
+    fn utf8_b() {
+        assert_eq!(d(b"=?UTF-8?B?w6lsw6h2ZQ==?="), "élève");
+        assert_eq!(d(b"=?utf-8?b?w6lsw6h2ZQ?="), "élève");
+        assert_eq!(d(b"Re: =?UTF-8?B?5pel5pys6Kqe?= ok"), "Re: 日本語 ok");
+    }
+
+    #[test]
+    fn latin1_q() {
+        assert_eq!(d(b"=?ISO-8859-1?Q?Andr=E9_Pirard?="), "André Pirard");
+        assert_eq!(d(b"=?iso-8859-1?q?a=3Fb=3d?="), "a?b=");
+        assert_eq!(d(b"=?ISO-8859-15?Q?=A4?="), "€");
+    }
+
+    #[test]
+    fn cjk_and_cyrillic() {
+        // "中文" in GB2312 / GBK.
+        assert_eq!(d(b"=?GB2312?B?1tDOxA==?="), "中文");
+        assert_eq!(d(b"=?gbk?Q?=D6=D0=CE=C4?="), "中文");
+        // "Привет" in KOI8-R.
+        assert_eq!(d(b"=?KOI8-R?B?8NLJ18XU?="), "Привет");
+        assert_eq!(d(b"=?koi8-r?Q?=F0=D2=C9=D7=C5=D4?="), "Привет");
+    }
+
+    #[test]
+    fn adjacent_words() {
+        assert_eq!(d(b"=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?="), "ab");
+        assert_eq!(d(b"=?ISO-8859-1?Q?a?=\r\n =?ISO-8859-1?Q?b?="), "ab");
+        assert_eq!(d(b"=?ISO-8859-1?Q?a?=  \t =?UTF-8?Q?b?="), "ab");
+        assert_eq!(d(b"=?ISO-8859-1?Q?a_?= b =?ISO-8859-1?Q?c?="), "a  b c");
+        // A UTF-8 character split across two words.
+        assert_eq!(d(b"=?UTF-8?Q?=C3?= =?UTF-8?Q?=A9?="), "é");
+        // RFC 2047 section 8 examples.
+        assert_eq!(d(b"(=?ISO-8859-1?Q?a?=)"), "(a)");
+        assert_eq!(d(b"(=?ISO-8859-1?Q?a?= b)"), "(a b)");
+        assert_eq!(d(b"(=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=)"), "(ab)");
+        assert_eq!(d(b"(=?ISO-8859-1?Q?a_b?=)"), "(a b)");
+    }
+
+    #[test]
+    fn rfc2231_language() {
+        assert_eq!(d(b"=?US-ASCII*EN?Q?Keith_Moore?="), "Keith Moore");
+    }
+
+    #[test]
+    fn broken_words_kept() {
+        for s in [
+            "=?UTF-8?B?not base64?=",
+            "=?UTF-8?B?@@@@?=",
+            "=?UTF-8?X?abc?=",
+            "=?UTF-8?Q?abc",
+            "=?UTF-8?Q?=ZZ?=",
+            "=?UTF-8?Q?=A?=",
+            "=?no-such-charset?Q?abc?=",
+            "=??Q?abc?=",
+            "=?UTF-8?",
+            "=?",
+            "=",
+            "a =? b ?= c",
+        ] {
+            assert_eq!(d(s.as_bytes()), s, "{s:?}");
+        }
+        assert_eq!(d(b"=?UTF-8?B?QQ==?= =?bogus?Q?x?="), "A =?bogus?Q?x?=");
+    }
+
+    #[test]
+    fn plain_and_raw() {
+        assert_eq!(d(b""), "");
+        assert_eq!(d(b"Hello world"), "Hello world");
+        assert_eq!(d("Grüße".as_bytes()), "Grüße");
+        assert_eq!(d(b"caf\xe9"), "caf\u{fffd}");
+        assert_eq!(d(b"a\r\n b"), "a b");
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let _ = decode_header(&bytes);
+        }
+
+        #[test]
+        fn never_panics_wordish(s in "(=\\?[a-zA-Z0-9*-]{0,8}\\?[BbQqX]\\?[A-Za-z0-9=_+/?]{0,10}\\?= ?){0,4}") {
+            let _ = decode_header(s.as_bytes());
+        }
+
+        #[test]
+        fn plain_ascii_unchanged(s in "[a-zA-Z0-9 .,:!<>@]{0,40}") {
+            prop_assert_eq!(decode_header(s.as_bytes()), s);
+        }
+    }
 }

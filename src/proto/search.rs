@@ -1,4 +1,4 @@
-//! Typed SEARCH criteria. (API stub: to be implemented.)
+//! Typed SEARCH criteria, encoded by [`crate::proto::encoder`].
 
 use crate::proto::dates::Date;
 use crate::proto::seqset::MessageSet;
@@ -60,7 +60,44 @@ pub enum SearchKey {
 impl SearchKey {
     /// True when some string in the tree (nested keys too) is not ASCII,
     /// so the command must carry `CHARSET UTF-8`.
+    ///
+    /// `Raw` counts too: 8-bit bytes in it are search text as well.
     pub fn needs_charset(&self) -> bool {
-        todo!()
+        use SearchKey::*;
+        let non_ascii = |s: &[u8]| !s.is_ascii();
+        match self {
+            Bcc(s) | Body(s) | Cc(s) | From(s) | Subject(s) | Text(s) | To(s) | GmRaw(s)
+            | Raw(s) | Keyword(s) | Unkeyword(s) => non_ascii(s),
+            Header(name, value) => non_ascii(name) || non_ascii(value),
+            Not(k) => k.needs_charset(),
+            Or(a, b) => a.needs_charset() || b.needs_charset(),
+            And(keys) => keys.iter().any(SearchKey::needs_charset),
+            All | Answered | Deleted | Draft | Flagged | New | Old | Recent | Seen | Unanswered
+            | Undeleted | Undraft | Unflagged | Unseen | Before(_) | On(_) | Since(_)
+            | SentBefore(_) | SentOn(_) | SentSince(_) | Larger(_) | Smaller(_) | Uid(_)
+            | SeqSet(_) | ModSeq(_) | Younger(_) | Older(_) | GmMsgId(_) | GmThrId(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchKey::*;
+
+    #[test]
+    fn needs_charset_recurses() {
+        let ascii = From(b"bob".to_vec());
+        let utf8 = Subject("café".as_bytes().to_vec());
+        assert!(!ascii.needs_charset());
+        assert!(utf8.needs_charset());
+        assert!(!All.needs_charset());
+        assert!(Header(b"X-T".to_vec(), "é".as_bytes().to_vec()).needs_charset());
+        assert!(Not(Box::new(utf8.clone())).needs_charset());
+        assert!(Or(Box::new(ascii.clone()), Box::new(utf8.clone())).needs_charset());
+        assert!(!Or(Box::new(ascii.clone()), Box::new(Seen)).needs_charset());
+        assert!(And(vec![Seen, Not(Box::new(And(vec![ascii.clone(), utf8])))]).needs_charset());
+        assert!(!And(vec![Seen, ascii]).needs_charset());
+        assert!(!GmRaw(b"has:attachment".to_vec()).needs_charset());
+        assert!(GmRaw(vec![0xc3, 0xa9]).needs_charset());
     }
 }

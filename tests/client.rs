@@ -1,0 +1,619 @@
+//! The blocking client against the real Dovecot from `tests/common`.
+//!
+//! INBOX of user `test` holds the 14 seeded messages (see
+//! scripts/seed-mail.py); these tests only read it. Tests that change
+//! things work in folders of their own (`common::unique_folder`).
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use imapclient::client::{
+    Client, ConnectOptions, ErrorKind, Event, FetchOptions, SearchKey, Security, StoreAction, StoreOptions, TlsConfig,
+    TlsConfigBuilder,
+};
+use imapclient::proto::dates::Date;
+
+fn cfg() -> Arc<TlsConfig> {
+    let srv = common::TestServer::get();
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(&srv.cafile).expect("CA file");
+    b.build().expect("TLS config")
+}
+
+fn options(sec: Security) -> ConnectOptions {
+    let srv = common::TestServer::get();
+    let port = match sec {
+        Security::Implicit => srv.tls_port,
+        _ => srv.port,
+    };
+    let mut o = ConnectOptions::new(srv.host.clone(), sec).port(port).tls(cfg());
+    o.io_timeout = Some(Duration::from_secs(20));
+    o
+}
+
+fn login_with(sec: Security) -> Client {
+    let srv = common::TestServer::get();
+    let mut c = Client::connect(&options(sec)).expect("connect");
+    c.login(&srv.user, &srv.password).expect("login");
+    c
+}
+
+fn login() -> Client {
+    login_with(Security::Implicit)
+}
+
+/// A fresh folder holding copies of INBOX messages with these UIDs.
+fn folder_with_copies(c: &mut Client, prefix: &str, uids: &[u32]) -> String {
+    let name = common::unique_folder(prefix);
+    c.create_folder(&name).expect("create");
+    c.examine_folder("INBOX").expect("examine INBOX");
+    let r = c.copy(uids, &name).expect("copy");
+    assert_eq!(r.source, uids.to_vec(), "COPYUID source");
+    assert_eq!(r.dest.len(), uids.len(), "COPYUID dest");
+    name
+}
+
+#[test]
+fn implicit_tls_login_and_capabilities() {
+    let c = login();
+    assert!(c.is_tls());
+    assert!(c.has_capability("IMAP4rev1"));
+    assert!(c.has_capability("idle"), "case-insensitive capability lookup");
+    // Capabilities were re-read after login: Dovecot adds post-login ones.
+    assert!(c.has_capability("MOVE"), "{:?}", c.capabilities());
+    assert!(!c.greeting().is_empty());
+}
+
+#[test]
+fn starttls_upgrades_and_rereads_capabilities() {
+    let srv = common::TestServer::get();
+    let mut c = Client::connect(&options(Security::StartTls)).expect("connect");
+    assert!(c.is_tls());
+    // After TLS the server no longer offers STARTTLS.
+    assert!(!c.has_capability("STARTTLS"), "{:?}", c.capabilities());
+    c.login(&srv.user, &srv.password).unwrap();
+    let st = c.examine_folder("INBOX").unwrap();
+    assert_eq!(st.exists, 14);
+    c.logout().unwrap();
+}
+
+#[test]
+fn plaintext_login_when_asked() {
+    let mut c = login_with(Security::Plain);
+    assert!(!c.is_tls());
+    assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
+}
+
+#[test]
+fn wrong_password_is_auth_failed() {
+    let srv = common::TestServer::get();
+    let mut c = Client::connect(&options(Security::Implicit)).unwrap();
+    let e = c.login(&srv.user, "wrong").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
+    assert_eq!(e.response_code.as_deref(), Some("AUTHENTICATIONFAILED"));
+    // The session stays usable for another attempt.
+    c.login(&srv.user, &srv.password).unwrap();
+}
+
+#[test]
+fn non_ascii_credentials_login() {
+    let mut c = Client::connect(&options(Security::Implicit)).unwrap();
+    c.login("ünï", "pässwörd").expect("UTF-8 user and password via literals");
+    assert!(c.list_folders("", "INBOX").unwrap().len() == 1);
+}
+
+#[test]
+fn authenticate_plain() {
+    use imapclient::client::Sasl;
+    let srv = common::TestServer::get();
+    let mut c = Client::connect(&options(Security::Implicit)).unwrap();
+    let e = c
+        .authenticate(&Sasl::Plain {
+            authzid: None,
+            user: &srv.user,
+            password: "nope",
+        })
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AuthFailed);
+    c.authenticate(&Sasl::Plain {
+        authzid: None,
+        user: &srv.user,
+        password: &srv.password,
+    })
+    .unwrap();
+    assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
+    // XOAUTH2 is not offered by this server: refused before sending.
+    let mut c2 = Client::connect(&options(Security::Implicit)).unwrap();
+    let e = c2
+        .authenticate(&Sasl::XOAuth2 {
+            user: "x",
+            token: "y",
+            vendor: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing);
+}
+
+#[test]
+fn tls_untrusted_ca_is_rejected() {
+    let srv = common::TestServer::get();
+    // The system trust store does not know the test CA.
+    let o = ConnectOptions::new(srv.host.clone(), Security::Implicit).port(srv.tls_port);
+    let e = Client::connect(&o).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsUnknownIssuer, "{e}");
+    assert!(e.message.contains("trusted CA"), "{e}");
+}
+
+#[test]
+fn tls_wrong_host_name_rejected_unless_hostname_check_off() {
+    let srv = common::TestServer::get();
+    let mut o = options(Security::Implicit);
+    o.tls_server_name = Some("imap.wrong.example".into());
+    let e = Client::connect(&o).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsNameMismatch, "{e}");
+
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(&srv.cafile).unwrap().verify_hostname(false);
+    o.tls = Some(b.build().unwrap());
+    let mut c = Client::connect(&o).expect("chain still verified, name not");
+    c.login(&srv.user, &srv.password).unwrap();
+
+    // Host-name check off still rejects an untrusted chain.
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(&srv.cert("untrusted-ca.pem")).unwrap().verify_hostname(false);
+    o.tls = Some(b.build().unwrap());
+    assert_eq!(Client::connect(&o).unwrap_err().kind, ErrorKind::TlsUnknownIssuer);
+}
+
+#[test]
+fn tls_dangerous_accepts_anything() {
+    let srv = common::TestServer::get();
+    let mut o = ConnectOptions::new(srv.host.clone(), Security::Implicit).port(srv.tls_port);
+    o.tls_server_name = Some("imap.wrong.example".into());
+    o.tls = Some(TlsConfigBuilder::new().dangerous_disable_verification(true).build().unwrap());
+    let mut c = Client::connect(&o).unwrap();
+    c.login(&srv.user, &srv.password).unwrap();
+}
+
+#[test]
+fn list_folders_decodes_utf7() {
+    let mut c = login();
+    let folders = c.list_folders("", "*").unwrap();
+    let names: Vec<&str> = folders.iter().map(|f| f.name.as_str()).collect();
+    assert!(names.contains(&"INBOX"), "{names:?}");
+    assert!(names.contains(&"Entwürfe"), "{names:?}");
+    assert!(names.contains(&"Entwürfe/日本語"), "{names:?}");
+    assert!(names.contains(&"Archive/2024"), "{names:?}");
+    let jp = folders.iter().find(|f| f.name == "Entwürfe/日本語").unwrap();
+    assert_eq!(jp.raw_name, b"Entw&APw-rfe/&ZeVnLIqe-".to_vec());
+    assert_eq!(jp.delimiter, Some('/'));
+
+    c.set_folder_encode(false);
+    let raw = c.list_folders("", "Entw*").unwrap();
+    assert!(raw.iter().any(|f| f.name == "Entw&APw-rfe/&ZeVnLIqe-"), "{raw:?}");
+    // With encoding off, the wire name selects the folder.
+    assert_eq!(c.examine_folder("Entw&APw-rfe/&ZeVnLIqe-").unwrap().exists, 2);
+}
+
+#[test]
+fn unicode_folder_create_rename_delete_round_trip() {
+    let mut c = login();
+    let base = common::unique_folder("uni");
+    let name = format!("{base}-Ärger & Öl 📬");
+    let renamed = format!("{base}-日本語/台北");
+    c.create_folder(&name).unwrap();
+    assert!(c.folder_exists(&name).unwrap());
+    let got = c.list_folders("", &name).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].name, name);
+    assert!(String::from_utf8(got[0].raw_name.clone()).unwrap().contains("&-"), "& escaped as &-");
+    c.rename_folder(&name, &renamed).unwrap();
+    assert!(!c.folder_exists(&name).unwrap());
+    assert!(c.folder_exists(&renamed).unwrap());
+    c.subscribe_folder(&renamed).unwrap();
+    assert!(c.list_subscribed("", &renamed).unwrap().iter().any(|f| f.name == renamed));
+    c.unsubscribe_folder(&renamed).unwrap();
+    c.delete_folder(&renamed).unwrap();
+    assert!(!c.folder_exists(&renamed).unwrap());
+    let e = c.delete_folder(&renamed).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+}
+
+#[test]
+fn select_examine_status() {
+    let mut c = login();
+    let st = c.folder_status("INBOX").unwrap();
+    assert_eq!(st.messages, Some(14));
+    assert_eq!(st.uid_next, Some(15));
+    assert!(st.uid_validity.is_some());
+    assert!(st.unseen.unwrap() >= 5);
+    let sel = c.select_folder("INBOX").unwrap();
+    assert_eq!(sel.exists, 14);
+    assert!(!sel.read_only);
+    assert_eq!(sel.uid_next, Some(15));
+    assert_eq!(sel.uid_validity, st.uid_validity);
+    assert!(sel.flags.iter().any(|f| f == "\\Seen"));
+    assert!(sel.permanent_flags.iter().any(|f| f == "\\*"), "{:?}", sel.permanent_flags);
+    let ex = c.examine_folder("INBOX").unwrap();
+    assert!(ex.read_only);
+    let cs = c.select_folder_condstore("INBOX", true).unwrap();
+    assert!(cs.highest_modseq.is_some());
+    c.unselect_folder().unwrap();
+    assert!(c.selected().is_none());
+}
+
+#[test]
+fn fetch_envelopes_flags_and_structure() {
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    let msgs = c
+        .fetch("1:*", &["FLAGS", "ENVELOPE", "RFC822.SIZE", "INTERNALDATE", "BODYSTRUCTURE"])
+        .unwrap();
+    assert_eq!(msgs.len(), 14);
+    let m2 = msgs.get(2).unwrap();
+    let env = m2.envelope.as_ref().unwrap();
+    assert_eq!(env.subject.as_deref(), Some("Grüße aus München ☕"));
+    assert!(env.subject_raw.as_ref().unwrap().starts_with(b"=?"));
+    assert!(m2.has_flag("\\Seen"));
+    assert_eq!(
+        msgs.get(3).unwrap().envelope.as_ref().unwrap().subject.as_deref(),
+        Some("Café crème")
+    );
+    assert_eq!(
+        msgs.get(12).unwrap().envelope.as_ref().unwrap().subject.as_deref(),
+        Some("日本語の件名")
+    );
+    let m4 = msgs.get(4).unwrap();
+    assert!(m4.has_flag("\\Flagged") && m4.has_flag("\\Seen"));
+    let bs = m4.body_structure.as_ref().unwrap();
+    assert_eq!(bs.media_type.to_ascii_lowercase(), b"multipart");
+    assert_eq!(bs.media_subtype.to_ascii_lowercase(), b"alternative");
+    assert_eq!(bs.children.len(), 2);
+    assert!(msgs.get(6).unwrap().has_flag("$Forwarded"));
+    for m in &msgs {
+        assert!(m.size.unwrap() > 0);
+        assert!(m.internal_date.is_some(), "uid {:?}", m.uid);
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+    }
+    let from = &msgs.get(1).unwrap().envelope.as_ref().unwrap().from;
+    assert_eq!(from.len(), 1);
+    assert!(from[0].email().contains('@'));
+}
+
+#[test]
+fn use_uid_switches_between_calls() {
+    let mut c = login();
+    let name = folder_with_copies(&mut c, "uidmode", &[3, 5, 7]);
+    c.select_folder(&name).unwrap();
+    // UIDs in the new folder are 1..3, sequence numbers too; expunge one to
+    // make them differ.
+    c.add_flags(1, &["\\Deleted"]).unwrap();
+    c.expunge().unwrap();
+    let by_uid = c.fetch("2:3", &["UID"]).unwrap();
+    assert_eq!(by_uid.iter().map(|m| (m.seq, m.uid.unwrap())).collect::<Vec<_>>(), vec![(1, 2), (2, 3)]);
+    c.set_use_uid(false);
+    assert!(!c.use_uid());
+    let by_seq = c.fetch(2, &["UID"]).unwrap();
+    assert_eq!(by_seq.get(2).unwrap().uid, Some(3));
+    let found = c.search(&[SearchKey::All]).unwrap();
+    assert_eq!(found.ids, vec![1, 2]);
+    c.set_use_uid(true);
+    assert_eq!(c.search(&[SearchKey::All]).unwrap().ids, vec![2, 3]);
+}
+
+#[test]
+fn search_criteria() {
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    assert_eq!(c.search(&[SearchKey::Flagged]).unwrap().ids, vec![4, 7]);
+    assert_eq!(c.search(&[]).unwrap().ids.len(), 14);
+    let unseen = c.search(&[SearchKey::Not(Box::new(SearchKey::Seen))]).unwrap().ids;
+    assert!(unseen.contains(&3) && unseen.contains(&9) && !unseen.contains(&1), "{unseen:?}");
+    let either = c
+        .search(&[SearchKey::Or(Box::new(SearchKey::Draft), Box::new(SearchKey::Answered))])
+        .unwrap()
+        .ids;
+    assert_eq!(either, vec![5, 8, 11]);
+    // Non-ASCII criteria go with CHARSET UTF-8, as a literal.
+    let jp = c.search(&[SearchKey::Subject("日本語".as_bytes().to_vec())]).unwrap().ids;
+    assert_eq!(jp, vec![12]);
+    let since = c
+        .search(&[SearchKey::Since(Date::new(1990, 1, 1).unwrap()), SearchKey::Larger(50_000)])
+        .unwrap()
+        .ids;
+    assert!(since.contains(&9), "{since:?}");
+    // An injection attempt is just a string.
+    let none = c.search(&[SearchKey::From(b"x\r\nA2 DELETE INBOX".to_vec())]).unwrap().ids;
+    assert!(none.is_empty());
+    assert!(c.folder_exists("INBOX").unwrap());
+    let e = c.search(&[SearchKey::Raw(b"ALL\r\nA9 LOGOUT".to_vec())]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn sort_and_thread() {
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    if c.has_capability("SORT") {
+        let ids = c.sort(&["REVERSE", "ARRIVAL"], &[]).unwrap();
+        assert_eq!(ids.len(), 14);
+        assert_eq!(ids[0], 14);
+    }
+    if c.has_capability("THREAD=REFERENCES") {
+        let t = c.thread("REFERENCES", &[]).unwrap();
+        // 11 replies to 1: one thread holds both.
+        let has = |n: &imapclient::client::ThreadNode, id| n.id == Some(id);
+        assert!(t.iter().any(|n| has(n, 1) && n.children.iter().any(|ch| has(ch, 11))), "{t:?}");
+    }
+}
+
+#[test]
+fn body_sections_and_partial_fetch() {
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    let m = c.fetch(1, &["BODY.PEEK[]", "RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]"]).unwrap();
+    let m = m.get(1).unwrap();
+    let body = m.section("BODY.PEEK[]").unwrap();
+    assert_eq!(body.len() as u64, m.size.unwrap());
+    assert!(body.windows(7).any(|w| w == b"Subject"));
+    let hdr = m.section("BODY[HEADER.FIELDS (SUBJECT)]").unwrap();
+    assert!(hdr.starts_with(b"Subject: Plain ASCII text"), "{:?}", String::from_utf8_lossy(hdr));
+    let p = c.fetch(9, &["BODY.PEEK[]<0.100>"]).unwrap();
+    let s = &p.get(9).unwrap().sections[0];
+    assert_eq!(s.origin, Some(0));
+    assert_eq!(s.data.as_ref().unwrap().len(), 100);
+    // Fetch needs no \Seen change: INBOX was examined, message 3 stays unseen.
+    assert!(!c.fetch(3, &["FLAGS"]).unwrap().get(3).unwrap().has_flag("\\Seen"));
+}
+
+#[test]
+fn fetch_stream_hands_out_chunks_in_fixed_memory() {
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    let sizes = c.fetch("1:*", &["RFC822.SIZE"]).unwrap();
+    let mut got: std::collections::HashMap<u32, u64> = Default::default();
+    let mut biggest_chunk = 0usize;
+    let mut messages = 0;
+    let n = c
+        .fetch_stream(
+            "1:*",
+            &["BODY.PEEK[]"],
+            4096,
+            &mut |m| {
+                messages += 1;
+                assert!(m.uid.is_some());
+                true
+            },
+            &mut |ch| {
+                biggest_chunk = biggest_chunk.max(ch.data.len());
+                assert_eq!(ch.section, "BODY[]");
+                *got.entry(ch.seq).or_default() += ch.data.len() as u64;
+                true
+            },
+        )
+        .unwrap();
+    assert_eq!(n, 14);
+    assert_eq!(messages, 14);
+    for m in &sizes {
+        assert_eq!(got.get(&m.seq).copied(), m.size, "seq {}", m.seq);
+    }
+    // The 100 KB message came in pieces, never whole.
+    assert!(biggest_chunk < 100_000, "{biggest_chunk}");
+
+    // Stopping early is an Aborted error and the session stays usable.
+    let e = c.fetch_stream("1:*", &["BODY.PEEK[]"], 4096, &mut |_| false, &mut |_| true).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Aborted);
+    assert_eq!(c.fetch(1, &["UID"]).unwrap().len(), 1);
+}
+
+#[test]
+fn store_flags_and_read_only_refusal() {
+    let mut c = login();
+    let name = folder_with_copies(&mut c, "store", &[1, 2, 3]);
+    // After EXAMINE, STORE is refused before anything is sent.
+    c.examine_folder(&name).unwrap();
+    let e = c.add_flags(1, &["\\Flagged"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    c.select_folder(&name).unwrap();
+    let r = c.add_flags("1:*", &["\\Flagged", "Custom1"]).unwrap();
+    assert_eq!(r.messages.len(), 3);
+    assert!(r.messages.iter().all(|m| m.has_flag("\\Flagged") && m.has_flag("Custom1")));
+    let r = c.remove_flags(&[2u32, 3][..], &["\\Flagged"]).unwrap();
+    assert!(r.messages.iter().all(|m| !m.has_flag("\\Flagged")));
+    let r = c.set_flags(1, &["\\Answered"]).unwrap();
+    let mut f = r.messages.get(1).unwrap().flags.clone().unwrap();
+    f.retain(|x| x != "\\Recent"); // the server's own, not stored by us
+    assert_eq!(f, vec!["\\Answered".to_string()]);
+    let r = c
+        .store(1, StoreAction::Add, &["\\Seen"], &StoreOptions { silent: true, unchanged_since: None })
+        .unwrap();
+    assert!(r.messages.is_empty());
+    assert!(c.fetch(1, &["FLAGS"]).unwrap().get(1).unwrap().has_flag("\\Seen"));
+    // \Recent is read-only; invalid flags are refused.
+    assert_eq!(c.add_flags(1, &["\\Recent"]).unwrap_err().kind, ErrorKind::InvalidArgument);
+    assert_eq!(c.add_flags(1, &["bad flag"]).unwrap_err().kind, ErrorKind::InvalidArgument);
+    assert_eq!(c.add_flags("50-65", &["x"]).unwrap_err().kind, ErrorKind::InvalidArgument);
+    // Gmail labels need X-GM-EXT-1.
+    let e = c
+        .store_gmail_labels(1, StoreAction::Add, &["x"], &StoreOptions::default())
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing);
+    c.select_folder("INBOX").unwrap();
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn condstore_unchanged_since_and_changed_since() {
+    let mut c = login();
+    let name = folder_with_copies(&mut c, "condstore", &[1, 2]);
+    let st = c.select_folder_condstore(&name, false).unwrap();
+    let ms = st.highest_modseq.unwrap();
+    c.add_flags(1, &["\\Flagged"]).unwrap();
+    let changed = c
+        .fetch_with("1:*", &["FLAGS"], &FetchOptions { changed_since: Some(ms), vanished: false })
+        .unwrap();
+    assert_eq!(changed.iter().map(|m| m.uid.unwrap()).collect::<Vec<_>>(), vec![1]);
+    assert!(changed.get(1).unwrap().modseq.unwrap() > ms);
+    let r = c
+        .store("1:2", StoreAction::Add, &["\\Seen"], &StoreOptions { silent: false, unchanged_since: Some(ms) })
+        .unwrap();
+    assert_eq!(r.modified, vec![1]);
+}
+
+#[test]
+fn append_copy_move_expunge() {
+    let mut c = login();
+    let a = common::unique_folder("append");
+    let b = common::unique_folder("moved");
+    c.create_folder(&a).unwrap();
+    c.create_folder(&b).unwrap();
+    let msg = b"From: x@example.org\r\nSubject: appended \xc3\xa9\r\n\r\nHello\r\n";
+    let when = imapclient::client::DateTime::from_unix(1_700_000_000, 60);
+    let r = c.append(&a, msg, &["\\Seen", "\\Flagged"], Some(when)).unwrap();
+    assert_eq!(r.uids, vec![1]);
+    assert!(r.uid_validity.is_some());
+    c.append(&a, b"Subject: two\r\n\r\nx\r\n", &[], None).unwrap();
+    c.select_folder(&a).unwrap();
+    let m = c.fetch(1, &["FLAGS", "INTERNALDATE", "BODY.PEEK[]"]).unwrap();
+    let m = m.get(1).unwrap();
+    assert!(m.has_flag("\\Flagged"));
+    assert_eq!(m.internal_date.unwrap().unix_timestamp(), 1_700_000_000);
+    assert_eq!(m.section("BODY[]").unwrap(), &msg[..]);
+    let cp = c.copy(1, &b).unwrap();
+    assert_eq!(cp.source, vec![1]);
+    assert_eq!(cp.dest, vec![1]);
+    let mv = c.move_messages(2, &b).unwrap();
+    assert_eq!(mv.source, vec![2]);
+    assert_eq!(mv.dest, vec![2]);
+    assert_eq!(c.selected().unwrap().exists, 1);
+    // The EXPUNGE of the move updated the counters; it is not a result.
+    c.add_flags(1, &["\\Deleted"]).unwrap();
+    assert_eq!(c.expunge().unwrap(), vec![1]);
+    assert_eq!(c.folder_status(&b).unwrap().messages, Some(2));
+    c.select_folder(&b).unwrap();
+    let e = c.copy(1, "no-such-folder-xyz").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No);
+    assert_eq!(e.response_code.as_deref(), Some("TRYCREATE"));
+    c.unselect_folder().unwrap();
+    c.delete_folder(&a).unwrap();
+    c.delete_folder(&b).unwrap();
+}
+
+#[test]
+fn uid_expunge_only_touches_named_messages() {
+    let mut c = login();
+    let name = folder_with_copies(&mut c, "uidexp", &[1, 2, 3]);
+    c.select_folder(&name).unwrap();
+    c.add_flags("1:*", &["\\Deleted"]).unwrap();
+    let gone = c.uid_expunge(2).unwrap();
+    assert_eq!(gone.len(), 1);
+    assert_eq!(c.search(&[]).unwrap().ids, vec![1, 3]);
+}
+
+#[test]
+fn unsolicited_exists_goes_to_events_not_results() {
+    let mut a = login();
+    let mut b = login();
+    let name = folder_with_copies(&mut a, "events", &[1]);
+    a.select_folder(&name).unwrap();
+    b.append(&name, b"Subject: from b\r\n\r\nhi\r\n", &[], None).unwrap();
+    let got = a.fetch(1, &["FLAGS"]).unwrap();
+    assert_eq!(got.len(), 1, "only the asked message: {got:?}");
+    a.noop().unwrap();
+    let ev = a.take_events();
+    assert!(ev.contains(&Event::Exists(2)), "{ev:?}");
+    assert_eq!(a.selected().unwrap().exists, 2);
+    assert!(a.take_events().is_empty());
+}
+
+#[test]
+fn idle_sees_a_message_appended_by_another_client() {
+    let mut a = login();
+    let name = common::unique_folder("idle");
+    a.create_folder(&name).unwrap();
+    a.select_folder(&name).unwrap();
+    a.idle_start().unwrap();
+    // Nothing happens: the wait times out with no events.
+    let t0 = Instant::now();
+    assert!(a.idle_wait(Duration::from_millis(300)).unwrap().is_empty());
+    assert!(t0.elapsed() >= Duration::from_millis(250));
+    // Other commands are refused while idling.
+    assert_eq!(a.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    let n2 = name.clone();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        let mut b = login();
+        b.append(&n2, b"Subject: idle\r\n\r\nx\r\n", &[], None).unwrap();
+    });
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !events.iter().any(|e| matches!(e, Event::Exists(1))) && Instant::now() < deadline {
+        events.extend(a.idle_wait(Duration::from_secs(5)).unwrap());
+    }
+    t.join().unwrap();
+    assert!(events.contains(&Event::Exists(1)), "{events:?}");
+    a.idle_done().unwrap();
+    assert_eq!(a.search(&[]).unwrap().ids, vec![1]);
+}
+
+#[test]
+fn interrupt_from_another_thread_returns_promptly() {
+    let mut a = login();
+    a.examine_folder("INBOX").unwrap();
+    a.idle_start().unwrap();
+    let intr = a.interrupter();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        intr.interrupt();
+    });
+    let t0 = Instant::now();
+    let e = a.idle_wait(Duration::from_secs(30)).unwrap_err();
+    t.join().unwrap();
+    assert_eq!(e.kind, ErrorKind::Interrupted, "{e}");
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    // The connection is closed after an interrupt.
+    assert_eq!(a.noop().unwrap_err().kind, ErrorKind::IllegalState);
+}
+
+#[test]
+fn illegal_state_and_missing_capability() {
+    let srv = common::TestServer::get();
+    let mut c = Client::connect(&options(Security::Implicit)).unwrap();
+    assert_eq!(c.list_folders("", "*").unwrap_err().kind, ErrorKind::IllegalState);
+    c.login(&srv.user, &srv.password).unwrap();
+    let e = c.fetch(1, &["FLAGS"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::IllegalState);
+    assert!(e.message.contains("no folder is selected"), "{e}");
+    assert_eq!(c.fetch(1, &[]).unwrap_err().kind, ErrorKind::InvalidArgument);
+    assert_eq!(c.fetch(1, &["FLAGS\r\nA1 LOGOUT"]).unwrap_err().kind, ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn session_extras() {
+    let mut c = login();
+    if c.has_capability("ID") {
+        let id = c.id(&[("name", "libimapclient"), ("version", "0.1")]).unwrap();
+        assert!(id.iter().any(|(k, _)| k.eq_ignore_ascii_case("name")), "{id:?}");
+    }
+    let ns = c.namespace().unwrap();
+    assert_eq!(ns.personal.len(), 1);
+    assert_eq!(ns.personal[0].1, Some('/'));
+    let en = c.enable(&["CONDSTORE"]).unwrap();
+    assert_eq!(en, vec!["CONDSTORE".to_string()]);
+    assert_eq!(c.find_special_folder("\\Sent").unwrap().as_deref(), Some("Sent"));
+    c.noop().unwrap();
+    if c.has_capability("QUOTA") {
+        let (roots, quotas) = c.get_quota_root("INBOX").unwrap();
+        assert!(!roots.is_empty());
+        assert!(quotas.iter().all(|q| q.limit > 0));
+    }
+    if c.has_capability("ACL") {
+        let acl = c.get_acl("INBOX").unwrap();
+        assert!(!acl.is_empty());
+    }
+    c.logout().unwrap();
+    assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    c.logout().unwrap();
+}
