@@ -9,7 +9,7 @@
 #include "imapclient.h"
 
 /* Print the error's name and message, free it, exit 1. */
-static void die(const char *what, imapc_result rc, imapc_error *err)
+static inline void die(const char *what, imapc_result rc, imapc_error *err)
 {
     fprintf(stderr, "%s failed: %s: %s\n", what, imapc_error_name(rc),
             err ? imapc_error_message(err) : "(no detail)");
@@ -39,7 +39,7 @@ static void die(const char *what, imapc_result rc, imapc_error *err)
 /* TRY's call must pass &err_ as the error out-parameter. */
 #define ERR (&err_)
 
-static const char *env_or(const char *name, const char *dflt)
+static inline const char *env_or(const char *name, const char *dflt)
 {
     const char *v = getenv(name);
     return (v && *v) ? v : dflt;
@@ -48,7 +48,7 @@ static const char *env_or(const char *name, const char *dflt)
 /* Build connect options from IMAP_HOST, IMAP_PORT, IMAP_TLS
  * (implicit|starttls|none) and IMAP_CAFILE. For implicit TLS the port is
  * IMAP_TLS_PORT when set. */
-static imapc_connect_options *options_from_env(void)
+static inline imapc_connect_options *options_from_env(void)
 {
     const char *host = env_or("IMAP_HOST", "127.0.0.1");
     const char *tls = env_or("IMAP_TLS", "starttls");
@@ -77,7 +77,7 @@ static imapc_connect_options *options_from_env(void)
 }
 
 /* Connect and log in as IMAP_USER / IMAP_PASSWORD. */
-static imapc_client *connect_from_env(void)
+static inline imapc_client *connect_from_env(void)
 {
     imapc_connect_options *opts = options_from_env();
     imapc_client *c = NULL;
@@ -88,7 +88,7 @@ static imapc_client *connect_from_env(void)
     return c;
 }
 
-static void logout_and_free(imapc_client *c)
+static inline void logout_and_free(imapc_client *c)
 {
     TRY(imapc_client_logout(c, ERR));
     imapc_client_free(c);
