@@ -68,7 +68,7 @@ impl imapc_event_list {
                     Event::Fetch(m) => {
                         it.kind = IMAPC_EVENT_FETCH;
                         it.number = m.seq;
-                        it.message = Some(imapc_message::new(m));
+                        it.message = Some(imapc_message::new(*m));
                     }
                     Event::Flags(f) => {
                         it.kind = IMAPC_EVENT_FLAGS;
