@@ -308,7 +308,11 @@ impl Client {
     }
 
     /// The tagged completion, and the first limit error met on the way.
-    fn run_inner(&mut self, cmd: &Command, h: &mut dyn Handler) -> Result<(StatusResponse<'static>, Option<FrameError>)> {
+    fn run_inner(
+        &mut self,
+        cmd: &Command,
+        h: &mut dyn Handler,
+    ) -> Result<(StatusResponse<'static>, Option<FrameError>)> {
         if let Some(done) = self.send(cmd, h)? {
             return Ok((done, None));
         }
@@ -319,7 +323,9 @@ impl Client {
                 Step::Continue | Step::GoOn => {}
                 // Skipping an oversized literal means reading as many bytes
                 // as the server announced (up to 2^64): give up at once.
-                Step::Limit(fe @ FrameError::LiteralTooLarge { .. }) => return Err(limit_error(&fe)),
+                Step::Limit(fe @ FrameError::LiteralTooLarge { .. }) => {
+                    return Err(limit_error(&fe))
+                }
                 Step::Limit(fe) => limit = limit.or(Some(fe)),
                 Step::Done(s) => return Ok((s, limit)),
             }

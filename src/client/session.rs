@@ -171,7 +171,10 @@ impl Client {
             }
             Incoming::Resp(r) => Err(Error::new(
                 ErrorKind::Protocol,
-                format!("not an IMAP server: it greeted with {:?} (not `* OK`)", describe(&r)),
+                format!(
+                    "not an IMAP server: it greeted with {:?} (not `* OK`)",
+                    describe(&r)
+                ),
             )),
             Incoming::Malformed { raw, .. } => Err(Error::protocol(
                 format!(
@@ -603,9 +606,17 @@ fn describe(r: &Response<'_>) -> String {
     match r {
         Response::Continuation(c) => format!("+{}", text(&c.text)),
         Response::Tagged { tag, status } => {
-            format!("{} {} {}", text(tag), format!("{:?}", status.kind).to_ascii_uppercase(), text(&status.text))
+            format!(
+                "{} {} {}",
+                text(tag),
+                format!("{:?}", status.kind).to_ascii_uppercase(),
+                text(&status.text)
+            )
         }
-        Response::Untagged(u) => format!("* {}", format!("{u:?}").chars().take(200).collect::<String>()),
+        Response::Untagged(u) => format!(
+            "* {}",
+            format!("{u:?}").chars().take(200).collect::<String>()
+        ),
     }
 }
 

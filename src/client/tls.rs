@@ -272,8 +272,7 @@ impl ServerCertVerifier for Verifier {
             // webpki's CaUsedAsEndEntity, which rustls passes on as Other.
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::UnknownIssuer | CertificateError::Other(_),
-            )) if intermediates.is_empty() && der::is_self_signed(end_entity) =>
-            {
+            )) if intermediates.is_empty() && der::is_self_signed(end_entity) => {
                 Err(rustls::Error::InvalidCertificate(CertificateError::Other(
                     rustls::OtherError(Arc::new(SelfSigned)),
                 )))

@@ -535,7 +535,9 @@ fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
         // rejects the line and reads the literal's data (sent at once with
         // LITERAL+) as the next command.
         Raw(r) if ends_in_quote(r) => {
-            return Err(enc_err("raw search text must not leave a quoted string open"));
+            return Err(enc_err(
+                "raw search text must not leave a quoted string open",
+            ));
         }
         _ => {}
     }
@@ -840,7 +842,10 @@ mod tests {
             b.search_keys(&[Raw(b"SUBJECT \"a\\\"b\"".to_vec()), Text(b"x\ry".to_vec())])
                 .unwrap();
         });
-        assert_eq!(c.chunks[0], b"A1 CMD SUBJECT \"a\\\"b\" TEXT {3+}\r\nx\ry\r\n");
+        assert_eq!(
+            c.chunks[0],
+            b"A1 CMD SUBJECT \"a\\\"b\" TEXT {3+}\r\nx\ry\r\n"
+        );
         check_framing(&c);
     }
 
