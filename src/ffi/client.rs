@@ -1340,6 +1340,9 @@ unsafe fn fetch_stream_impl(
 /// Streaming FETCH: messages are handed to `on_message` as they arrive and
 /// body sections larger than `stream_threshold` bytes (0: all of them) to
 /// `on_chunk` in pieces, so mail of any size flows through fixed memory.
+/// Smaller sections stay in the message and are also passed to `on_chunk`
+/// as one chunk (offset 0) just before `on_message`, so `on_chunk` alone
+/// sees every section's bytes, in order.
 /// Both callbacks may be NULL, run on the calling thread with `userdata`
 /// first, and may return nonzero to stop: the rest of the answer is read
 /// and discarded and the call fails with `IMAPC_ERR_ABORTED`. A callback
