@@ -20,7 +20,22 @@ LIBDIR = target/release
 # overwriting each other's library and rebuild it every time.
 CARGO_BUILD = $(CARGO) build --release --lib --tests
 
-.PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo fmt clippy clean
+# Installation (make install PREFIX=/usr/local DESTDIR=): the shared library
+# as libimapclient.so.$(VERSION) with the SONAME link .so.0 and the
+# development link .so, the static library, the header, pkg-config and CMake
+# package files (templates in bindings/c).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+DESTDIR ?=
+INSTALL ?= install
+# What the static library needs besides itself (rustc --print
+# native-static-libs, minus what the C compiler links anyway).
+NATIVE_STATIC_LIBS = -lpthread -ldl -lm
+INST_LIB = $(DESTDIR)$(PREFIX)/lib
+INST_INC = $(DESTDIR)$(PREFIX)/include
+INST_PC = $(INST_LIB)/pkgconfig
+INST_CMAKE = $(INST_LIB)/cmake/imapclient
+
+.PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo fmt clippy clean install
 
 all: lib
 
@@ -77,6 +92,20 @@ demo: deps lib
 	$(CMAKE) -S . -B $(BUILD_DIR) && $(CMAKE) --build $(BUILD_DIR) && \
 	scripts/test-server.sh run -- sh -c \
 		'IMAP_TLS=implicit IMAP_PORT=$$IMAP_TLS_PORT exec $(BUILD_DIR)/examples-c/quickstart'
+
+install: lib
+	$(INSTALL) -d $(INST_LIB) $(INST_INC) $(INST_PC) $(INST_CMAKE)
+	$(INSTALL) -m 0755 $(LIBDIR)/libimapclient.so $(INST_LIB)/libimapclient.so.$(VERSION)
+	ln -sf libimapclient.so.$(VERSION) $(INST_LIB)/libimapclient.so.0
+	ln -sf libimapclient.so.0 $(INST_LIB)/libimapclient.so
+	$(INSTALL) -m 0644 $(LIBDIR)/libimapclient.a $(INST_LIB)/libimapclient.a
+	$(INSTALL) -m 0644 include/imapclient.h $(INST_INC)/imapclient.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		-e 's|@NATIVE_STATIC_LIBS@|$(NATIVE_STATIC_LIBS)|g' \
+		bindings/c/imapclient.pc.in > $(INST_PC)/imapclient.pc
+	$(INSTALL) -m 0644 bindings/c/imapclientConfig.cmake $(INST_CMAKE)/imapclientConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|g' bindings/c/imapclientConfigVersion.cmake.in \
+		> $(INST_CMAKE)/imapclientConfigVersion.cmake
 
 fmt:
 	$(CARGO) fmt --all
