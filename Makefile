@@ -27,9 +27,6 @@ CARGO_BUILD = $(CARGO) build --release --lib --tests
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 DESTDIR ?=
 INSTALL ?= install
-# What the static library needs besides itself (rustc --print
-# native-static-libs, minus what the C compiler links anyway).
-NATIVE_STATIC_LIBS = -lpthread -ldl -lm
 INST_LIB = $(DESTDIR)$(PREFIX)/lib
 INST_INC = $(DESTDIR)$(PREFIX)/include
 INST_PC = $(INST_LIB)/pkgconfig
@@ -100,10 +97,14 @@ install: lib
 	ln -sf libimapclient.so.0 $(INST_LIB)/libimapclient.so
 	$(INSTALL) -m 0644 $(LIBDIR)/libimapclient.a $(INST_LIB)/libimapclient.a
 	$(INSTALL) -m 0644 include/imapclient.h $(INST_INC)/imapclient.h
+	@# What the static library needs besides itself: rustc --print native-static-libs.
+	libs=$$(bindings/c/native-static-libs.sh) && \
+	cmake_libs=$$(echo "$$libs" | sed -e 's/^-l//' -e 's/ -l/;/g') && \
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-		-e 's|@NATIVE_STATIC_LIBS@|$(NATIVE_STATIC_LIBS)|g' \
-		bindings/c/imapclient.pc.in > $(INST_PC)/imapclient.pc
-	$(INSTALL) -m 0644 bindings/c/imapclientConfig.cmake $(INST_CMAKE)/imapclientConfig.cmake
+		-e "s|@NATIVE_STATIC_LIBS@|$$libs|g" \
+		bindings/c/imapclient.pc.in > $(INST_PC)/imapclient.pc && \
+	sed -e "s|@NATIVE_STATIC_LIBS_CMAKE@|$$cmake_libs|g" \
+		bindings/c/imapclientConfig.cmake.in > $(INST_CMAKE)/imapclientConfig.cmake
 	sed -e 's|@VERSION@|$(VERSION)|g' bindings/c/imapclientConfigVersion.cmake.in \
 		> $(INST_CMAKE)/imapclientConfigVersion.cmake
 

@@ -26,6 +26,9 @@ for f in lib/libimapclient.so lib/libimapclient.so.0 lib/libimapclient.a \
 done
 grep -q '^prefix=/opt/imapc$' "$tmp/stage/opt/imapc/lib/pkgconfig/imapclient.pc" || {
     echo "DESTDIR leaked into imapclient.pc" >&2; exit 1; }
+if grep -l '@[A-Z_]*@' "$prefix/lib/pkgconfig/imapclient.pc" "$prefix"/lib/cmake/imapclient/*.cmake; then
+    echo "unsubstituted @PLACEHOLDER@ in the files above" >&2; exit 1
+fi
 test "$(readlink "$prefix/lib/libimapclient.so")" = libimapclient.so.0
 test "$(readlink "$prefix/lib/libimapclient.so.0")" = "$(ls "$prefix/lib" | grep '^libimapclient\.so\.[0-9]*\.[0-9]*\.[0-9]*$')"
 
