@@ -161,6 +161,26 @@ int main(void)
           "B under A");
     CHECK(imapc_thread_list_parent(th, ic) == -1, "C alone");
     imapc_thread_list_free(th);
+    /* THREAD and SORT over builder criteria. */
+    s = imapc_search_new();
+    TRY(imapc_search_add_from(s, "carol", ERR));
+    TRY(imapc_search_add_from(s, "bob", ERR));
+    TRY(imapc_search_or(s, ERR));
+    TRY(imapc_client_thread_criteria(c, "REFERENCES", s, &th, ERR));
+    CHECK(imapc_thread_list_count(th) == 2, "2 nodes for bob or carol, got %zu",
+          imapc_thread_list_count(th));
+    imapc_thread_list_free(th);
+    th = NULL;
+    {
+        imapc_id_list *sorted = NULL;
+        TRY(imapc_client_sort_criteria(c, "REVERSE DATE", s, &sorted, ERR));
+        CHECK(imapc_id_list_count(sorted) == 2 && imapc_id_list_get(sorted, 0) == uc &&
+                  imapc_id_list_get(sorted, 1) == ub,
+              "SORT REVERSE DATE: carol, then bob");
+        imapc_id_list_free(sorted);
+    }
+    imapc_search_free(s);
+
     rc = imapc_client_thread(c, "NO SUCH", NULL, &th, &err);
     expect_code("bad algorithm", rc, err, IMAPC_ERR_INVALID_ARGUMENT);
     err = NULL;

@@ -2647,6 +2647,22 @@ imapc_result imapc_client_search_criteria(struct imapc_client *client,
                                           struct imapc_error **err_out);
 
 /**
+ * SORT (RFC 5256) with a criteria object: `order` is space-separated
+ * sort keys as in `imapc_client_sort` (e.g. `"REVERSE DATE"`); `search`
+ * is borrowed as in `imapc_client_search_criteria`. Ids come in sorted
+ * order. Caller owns `*ids_out`; free with `imapc_id_list_free`.
+ *
+ * # Safety
+ * `client` and `search` are live; `order` NUL-terminated; `ids_out`
+ * writable; `err_out` NULL or writable.
+ */
+imapc_result imapc_client_sort_criteria(struct imapc_client *client,
+                                        const char *order,
+                                        const struct imapc_search *search,
+                                        struct imapc_id_list **ids_out,
+                                        struct imapc_error **err_out);
+
+/**
  * Number of nodes (all threads together); 0 for NULL.
  */
 size_t imapc_thread_list_count(const struct imapc_thread_list *list);
@@ -2692,6 +2708,20 @@ imapc_result imapc_client_thread(struct imapc_client *client,
                                  const char *criteria,
                                  struct imapc_thread_list **threads_out,
                                  struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_thread`, with the messages chosen by a criteria object
+ * (borrowed as in `imapc_client_search_criteria`; empty means ALL).
+ *
+ * # Safety
+ * `client` and `search` are live; `algorithm` NUL-terminated;
+ * `threads_out` writable.
+ */
+imapc_result imapc_client_thread_criteria(struct imapc_client *client,
+                                          const char *algorithm,
+                                          const struct imapc_search *search,
+                                          struct imapc_thread_list **threads_out,
+                                          struct imapc_error **err_out);
 
 /**
  * A new builder: system trust store, host name verified, TLS 1.2 or

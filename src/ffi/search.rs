@@ -19,7 +19,7 @@ use crate::client::{Date, Error, ErrorKind, MessageSet, Result, SearchKey};
 /// owned by the caller, freed with `imapc_search_free`; use from one
 /// thread at a time. A criteria object may be used for many searches.
 pub struct imapc_search {
-    keys: Vec<SearchKey>,
+    pub(super) keys: Vec<SearchKey>,
 }
 
 /// A new, empty criteria object (an empty one matches every message).
@@ -812,6 +812,36 @@ pub unsafe extern "C" fn imapc_client_search_criteria(
                     modseq: r.modseq,
                 },
             );
+            Ok(())
+        })
+    }
+}
+
+/// SORT (RFC 5256) with a criteria object: `order` is space-separated
+/// sort keys as in `imapc_client_sort` (e.g. `"REVERSE DATE"`); `search`
+/// is borrowed as in `imapc_client_search_criteria`. Ids come in sorted
+/// order. Caller owns `*ids_out`; free with `imapc_id_list_free`.
+///
+/// # Safety
+/// `client` and `search` are live; `order` NUL-terminated; `ids_out`
+/// writable; `err_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_sort_criteria(
+    client: *mut imapc_client,
+    order: *const c_char,
+    search: *const imapc_search,
+    ids_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let o: Vec<&str> = str_arg(order, "order")?.split_ascii_whitespace().collect();
+            let s = super::lists::get(search)
+                .ok_or_else(|| Error::new(ErrorKind::NullPointer, "search is NULL"))?;
+            need_out(ids_out, "ids_out")?;
+            let ids = c.sort(&o, &s.keys)?;
+            put_boxed(ids_out, imapc_id_list { ids, modseq: None });
             Ok(())
         })
     }

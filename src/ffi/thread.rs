@@ -8,7 +8,7 @@ use super::boundary::str_arg;
 use super::client::{call, criteria_arg, imapc_client, put_boxed};
 use super::error::{imapc_error, imapc_result, need_out};
 use super::lists::{free_box, get};
-use crate::client::{Error, ThreadNode};
+use crate::client::{Error, ErrorKind, ThreadNode};
 
 struct Node {
     id: u32,
@@ -114,6 +114,37 @@ pub unsafe extern "C" fn imapc_client_thread(
                 return Err(Error::invalid("THREAD: empty algorithm"));
             }
             let forest = c.thread(a, &keys)?;
+            put_boxed(threads_out, imapc_thread_list::new(&forest));
+            Ok(())
+        })
+    }
+}
+
+/// As `imapc_client_thread`, with the messages chosen by a criteria object
+/// (borrowed as in `imapc_client_search_criteria`; empty means ALL).
+///
+/// # Safety
+/// `client` and `search` are live; `algorithm` NUL-terminated;
+/// `threads_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_thread_criteria(
+    client: *mut imapc_client,
+    algorithm: *const c_char,
+    search: *const super::search::imapc_search,
+    threads_out: *mut *mut imapc_thread_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let a = str_arg(algorithm, "algorithm")?;
+            let s =
+                get(search).ok_or_else(|| Error::new(ErrorKind::NullPointer, "search is NULL"))?;
+            need_out(threads_out, "threads_out")?;
+            if a.is_empty() {
+                return Err(Error::invalid("THREAD: empty algorithm"));
+            }
+            let forest = c.thread(a, &s.keys)?;
             put_boxed(threads_out, imapc_thread_list::new(&forest));
             Ok(())
         })
