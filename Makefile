@@ -32,7 +32,7 @@ INST_INC = $(DESTDIR)$(PREFIX)/include
 INST_PC = $(INST_LIB)/pkgconfig
 INST_CMAKE = $(INST_LIB)/cmake/imapclient
 
-.PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo fmt clippy clean install
+.PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo fmt clippy clean
 
 all: lib
 
@@ -51,6 +51,25 @@ header-check: lib
 	@if git ls-files --error-unmatch include/imapclient.h >/dev/null 2>&1; then :; else \
 		echo "include/imapclient.h is not committed; commit it." >&2; exit 1; \
 	fi
+
+.PHONY: install
+install: lib
+	$(INSTALL) -d $(INST_LIB) $(INST_INC) $(INST_PC) $(INST_CMAKE)
+	$(INSTALL) -m 0755 $(LIBDIR)/libimapclient.so $(INST_LIB)/libimapclient.so.$(VERSION)
+	ln -sf libimapclient.so.$(VERSION) $(INST_LIB)/libimapclient.so.0
+	ln -sf libimapclient.so.0 $(INST_LIB)/libimapclient.so
+	$(INSTALL) -m 0644 $(LIBDIR)/libimapclient.a $(INST_LIB)/libimapclient.a
+	$(INSTALL) -m 0644 include/imapclient.h $(INST_INC)/imapclient.h
+	@# What the static library needs besides itself: rustc --print native-static-libs.
+	libs=$$(bindings/c/native-static-libs.sh) && \
+	cmake_libs=$$(echo "$$libs" | sed -e 's/^-l//' -e 's/ -l/;/g') && \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		-e "s|@NATIVE_STATIC_LIBS@|$$libs|g" \
+		bindings/c/imapclient.pc.in > $(INST_PC)/imapclient.pc && \
+	sed -e "s|@NATIVE_STATIC_LIBS_CMAKE@|$$cmake_libs|g" \
+		bindings/c/imapclientConfig.cmake.in > $(INST_CMAKE)/imapclientConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|g' bindings/c/imapclientConfigVersion.cmake.in \
+		> $(INST_CMAKE)/imapclientConfigVersion.cmake
 
 test: deps lib
 	scripts/test-server.sh run -- $(MAKE) --no-print-directory test-inner
@@ -89,24 +108,6 @@ demo: deps lib
 	$(CMAKE) -S . -B $(BUILD_DIR) && $(CMAKE) --build $(BUILD_DIR) && \
 	scripts/test-server.sh run -- sh -c \
 		'IMAP_TLS=implicit IMAP_PORT=$$IMAP_TLS_PORT exec $(BUILD_DIR)/examples-c/quickstart'
-
-install: lib
-	$(INSTALL) -d $(INST_LIB) $(INST_INC) $(INST_PC) $(INST_CMAKE)
-	$(INSTALL) -m 0755 $(LIBDIR)/libimapclient.so $(INST_LIB)/libimapclient.so.$(VERSION)
-	ln -sf libimapclient.so.$(VERSION) $(INST_LIB)/libimapclient.so.0
-	ln -sf libimapclient.so.0 $(INST_LIB)/libimapclient.so
-	$(INSTALL) -m 0644 $(LIBDIR)/libimapclient.a $(INST_LIB)/libimapclient.a
-	$(INSTALL) -m 0644 include/imapclient.h $(INST_INC)/imapclient.h
-	@# What the static library needs besides itself: rustc --print native-static-libs.
-	libs=$$(bindings/c/native-static-libs.sh) && \
-	cmake_libs=$$(echo "$$libs" | sed -e 's/^-l//' -e 's/ -l/;/g') && \
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-		-e "s|@NATIVE_STATIC_LIBS@|$$libs|g" \
-		bindings/c/imapclient.pc.in > $(INST_PC)/imapclient.pc && \
-	sed -e "s|@NATIVE_STATIC_LIBS_CMAKE@|$$cmake_libs|g" \
-		bindings/c/imapclientConfig.cmake.in > $(INST_CMAKE)/imapclientConfig.cmake
-	sed -e 's|@VERSION@|$(VERSION)|g' bindings/c/imapclientConfigVersion.cmake.in \
-		> $(INST_CMAKE)/imapclientConfigVersion.cmake
 
 fmt:
 	$(CARGO) fmt --all
