@@ -20,18 +20,6 @@ LIBDIR = target/release
 # overwriting each other's library and rebuild it every time.
 CARGO_BUILD = $(CARGO) build --release --lib --tests
 
-# Installation (make install PREFIX=/usr/local DESTDIR=): the shared library
-# as libimapclient.so.$(VERSION) with the SONAME link .so.0 and the
-# development link .so, the static library, the header, pkg-config and CMake
-# package files (templates in bindings/c).
-VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-DESTDIR ?=
-INSTALL ?= install
-INST_LIB = $(DESTDIR)$(PREFIX)/lib
-INST_INC = $(DESTDIR)$(PREFIX)/include
-INST_PC = $(INST_LIB)/pkgconfig
-INST_CMAKE = $(INST_LIB)/cmake/imapclient
-
 .PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo fmt clippy clean
 
 all: lib
@@ -51,6 +39,18 @@ header-check: lib
 	@if git ls-files --error-unmatch include/imapclient.h >/dev/null 2>&1; then :; else \
 		echo "include/imapclient.h is not committed; commit it." >&2; exit 1; \
 	fi
+
+# Installation (make install PREFIX=/usr/local DESTDIR=): the shared library
+# as libimapclient.so.$(VERSION) with the SONAME link .so.0 and the
+# development link .so, the static library, the header, pkg-config and CMake
+# package files (templates in bindings/c).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+DESTDIR ?=
+INSTALL ?= install
+INST_LIB = $(DESTDIR)$(PREFIX)/lib
+INST_INC = $(DESTDIR)$(PREFIX)/include
+INST_PC = $(INST_LIB)/pkgconfig
+INST_CMAKE = $(INST_LIB)/cmake/imapclient
 
 .PHONY: install
 install: lib
