@@ -40,6 +40,37 @@ header-check: lib
 		echo "include/imapclient.h is not committed; commit it." >&2; exit 1; \
 	fi
 
+# Installation (make install PREFIX=/usr/local DESTDIR=): the shared library
+# as libimapclient.so.$(VERSION) with the SONAME link .so.0 and the
+# development link .so, the static library, the header, pkg-config and CMake
+# package files (templates in bindings/c).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+DESTDIR ?=
+INSTALL ?= install
+INST_LIB = $(DESTDIR)$(PREFIX)/lib
+INST_INC = $(DESTDIR)$(PREFIX)/include
+INST_PC = $(INST_LIB)/pkgconfig
+INST_CMAKE = $(INST_LIB)/cmake/imapclient
+
+.PHONY: install
+install: lib
+	$(INSTALL) -d $(INST_LIB) $(INST_INC) $(INST_PC) $(INST_CMAKE)
+	$(INSTALL) -m 0755 $(LIBDIR)/libimapclient.so $(INST_LIB)/libimapclient.so.$(VERSION)
+	ln -sf libimapclient.so.$(VERSION) $(INST_LIB)/libimapclient.so.0
+	ln -sf libimapclient.so.0 $(INST_LIB)/libimapclient.so
+	$(INSTALL) -m 0644 $(LIBDIR)/libimapclient.a $(INST_LIB)/libimapclient.a
+	$(INSTALL) -m 0644 include/imapclient.h $(INST_INC)/imapclient.h
+	@# What the static library needs besides itself: rustc --print native-static-libs.
+	libs=$$(bindings/c/native-static-libs.sh) && \
+	cmake_libs=$$(echo "$$libs" | sed -e 's/^-l//' -e 's/ -l/;/g') && \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		-e "s|@NATIVE_STATIC_LIBS@|$$libs|g" \
+		bindings/c/imapclient.pc.in > $(INST_PC)/imapclient.pc && \
+	sed -e "s|@NATIVE_STATIC_LIBS_CMAKE@|$$cmake_libs|g" \
+		bindings/c/imapclientConfig.cmake.in > $(INST_CMAKE)/imapclientConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|g' bindings/c/imapclientConfigVersion.cmake.in \
+		> $(INST_CMAKE)/imapclientConfigVersion.cmake
+
 test: deps lib
 	scripts/test-server.sh run -- $(MAKE) --no-print-directory test-inner
 

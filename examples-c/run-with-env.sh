@@ -6,7 +6,11 @@
 set -e
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${IMAP_HOST:-}" ]; then
+    # The server's env names the default user `test`; a test's own user
+    # (set by ctest) wins, or every example would share test's mailbox.
+    user=${IMAP_USER:-}
     eval "$("$here/scripts/test-server.sh" env)"
+    if [ -n "$user" ]; then IMAP_USER=$user; export IMAP_USER; fi
 fi
 export IMAP_TEST_DIR=${IMAP_TEST_DIR:-}
 if [ -n "${IMAPC_SEED_USER:-}" ]; then

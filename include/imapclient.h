@@ -321,12 +321,26 @@ typedef struct imapc_message_list imapc_message_list;
 typedef struct imapc_quota_list imapc_quota_list;
 
 /**
+ * Search criteria under construction. Created by `imapc_search_new`,
+ * owned by the caller, freed with `imapc_search_free`; use from one
+ * thread at a time. A criteria object may be used for many searches.
+ */
+typedef struct imapc_search imapc_search;
+
+/**
  * A list of strings (capabilities, flags, ENABLE results, ID or ACL
  * pairs...). Owned by the caller when returned through `**out`; free with
  * `imapc_string_list_free`. Lists borrowed from other objects are never
  * freed by the caller.
  */
 typedef struct imapc_string_list imapc_string_list;
+
+/**
+ * Threads from `imapc_client_thread`: every node of every thread in
+ * depth-first order (a parent before its children, siblings in server
+ * order). Caller owns it; free with `imapc_thread_list_free`.
+ */
+typedef struct imapc_thread_list imapc_thread_list;
 
 /**
  * An immutable TLS configuration. Thread-safe: one config may be passed
@@ -369,6 +383,34 @@ typedef int (*imapc_chunk_callback)(void *userdata,
                                     uint64_t total,
                                     const uint8_t *data,
                                     size_t len);
+
+/**
+ * One message for `imapc_client_multiappend`. Every pointer in it is
+ * borrowed for the duration of the call only.
+ */
+typedef struct imapc_append_message {
+    /**
+     * The raw RFC 5322 bytes (`len` of them).
+     */
+    const uint8_t *data;
+    /**
+     * Number of bytes at `data`.
+     */
+    size_t len;
+    /**
+     * Space-separated flags (e.g. `"\\Seen"`), or NULL for none.
+     */
+    const char *flags;
+    /**
+     * NULL (the server's clock), or the internal date in seconds since
+     * the epoch.
+     */
+    const int64_t *internal_date;
+    /**
+     * The zone the internal date is shown in, minutes east of UTC.
+     */
+    int32_t offset_minutes;
+} imapc_append_message;
 
 /**
  * A log callback: `userdata` as registered, the level (`IMAPC_LOG_*`),
@@ -1039,6 +1081,9 @@ imapc_result imapc_client_fetch_changed_since(struct imapc_client *client,
  * Streaming FETCH: messages are handed to `on_message` as they arrive and
  * body sections larger than `stream_threshold` bytes (0: all of them) to
  * `on_chunk` in pieces, so mail of any size flows through fixed memory.
+ * Smaller sections stay in the message and are also passed to `on_chunk`
+ * as one chunk (offset 0) just before `on_message`, so `on_chunk` alone
+ * sees every section's bytes, in order.
  * Both callbacks may be NULL, run on the calling thread with `userdata`
  * first, and may return nonzero to stop: the rest of the answer is read
  * and discarded and the call fails with `IMAPC_ERR_ABORTED`. A callback
@@ -1111,6 +1156,49 @@ imapc_result imapc_client_store_ids(struct imapc_client *client,
                                     uint64_t unchanged_since,
                                     struct imapc_message_list **messages_out,
                                     struct imapc_error **err_out);
+
+/**
+ * X-GM-LABELS STORE (Gmail, capability `X-GM-EXT-1`): add, remove or set
+ * (`action` as in `imapc_client_store`) the `n_labels` labels (UTF-8, may
+ * contain spaces; system labels like `"\\Important"` as they are) on the
+ * messages of `set`. `options` and `*messages_out` (may be NULL; caller
+ * owns it, with the new labels in `imapc_message_gm_labels`) as in
+ * `imapc_client_store`. Without the capability it fails with
+ * `IMAPC_ERR_CAPABILITY_MISSING` and sends nothing.
+ *
+ * # Safety
+ * `client` is live; `set` NUL-terminated; `labels` holds `n_labels`
+ * strings; `messages_out` NULL or writable.
+ */
+imapc_result imapc_client_store_gmail_labels(struct imapc_client *client,
+                                             const char *set,
+                                             uint32_t action,
+                                             const char *const *labels,
+                                             size_t n_labels,
+                                             uint32_t options,
+                                             struct imapc_message_list **messages_out,
+                                             struct imapc_error **err_out);
+
+/**
+ * MULTIAPPEND (RFC 3502): append the `n` (at least 1) `messages` to
+ * `folder` in one atomic command: either all are stored or none. The new
+ * UIDs (UIDPLUS, in order) go to `*uids_out` (may be NULL; caller owns it;
+ * free with `imapc_id_list_free`; empty when the server does not say) and
+ * the folder's UIDVALIDITY to `*uid_validity_out` (may be NULL; 0 when not
+ * said). Fails with `IMAPC_ERR_CAPABILITY_MISSING` (nothing sent) when the
+ * server lacks MULTIAPPEND.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `messages` holds `n` entries
+ * whose pointers obey their field documentation; outputs NULL or writable.
+ */
+imapc_result imapc_client_multiappend(struct imapc_client *client,
+                                      const char *folder,
+                                      const struct imapc_append_message *messages,
+                                      size_t n,
+                                      struct imapc_id_list **uids_out,
+                                      uint32_t *uid_validity_out,
+                                      struct imapc_error **err_out);
 
 /**
  * APPEND a message (`data`, `len`: the raw RFC 5322 bytes) to `folder`
@@ -1265,6 +1353,33 @@ imapc_result imapc_client_idle_done(struct imapc_client *client,
  * `client` is NULL or live.
  */
 int imapc_client_fd(struct imapc_client *client);
+
+/**
+ * Hide a capability the server announces (case-insensitive, e.g.
+ * `"MOVE"` or `"CONDSTORE"`), from now on and across later CAPABILITY
+ * updates: for servers whose implementation of an extension is broken.
+ * The client then uses its fallback or fails with
+ * `IMAPC_ERR_CAPABILITY_MISSING`.
+ *
+ * # Safety
+ * `client` is live; `cap` NUL-terminated.
+ */
+imapc_result imapc_client_mask_capability(struct imapc_client *client,
+                                          const char *cap,
+                                          struct imapc_error **err_out);
+
+/**
+ * How long one IDLE command may run before the client renews it (DONE,
+ * then IDLE again, inside `imapc_client_idle_wait`). Default 28 minutes,
+ * under the 30 after which RFC 2177 lets servers drop an idle client.
+ * `interval_ms` must be at least 100.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_set_idle_renew_interval_ms(struct imapc_client *client,
+                                                     uint64_t interval_ms,
+                                                     struct imapc_error **err_out);
 
 /**
  * Free a string the library returned (e.g. by
@@ -2092,6 +2207,521 @@ imapc_result imapc_connect_options_set_limits(struct imapc_connect_options *opti
 imapc_result imapc_connect_options_set_max_command_len(struct imapc_connect_options *options,
                                                        size_t max_len,
                                                        struct imapc_error **err_out);
+
+/**
+ * A new, empty criteria object (an empty one matches every message).
+ * Free with `imapc_search_free`. NULL only when out of memory.
+ */
+struct imapc_search *imapc_search_new(void);
+
+/**
+ * Free a criteria object. NULL is allowed.
+ */
+void imapc_search_free(struct imapc_search *search);
+
+/**
+ * Number of top-level keys (which are ANDed); 0 for NULL.
+ */
+size_t imapc_search_count(const struct imapc_search *search);
+
+/**
+ * Add ALL: every message (the meaning of an empty criteria object).
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_all(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add ANSWERED: messages with `\\Answered`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_answered(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add UNANSWERED: messages without `\\Answered`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_unanswered(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add DELETED: messages with `\\Deleted`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_deleted(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add UNDELETED: messages without `\\Deleted`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_undeleted(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add DRAFT: messages with `\\Draft`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_draft(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add UNDRAFT: messages without `\\Draft`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_undraft(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add FLAGGED: messages with `\\Flagged`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_flagged(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add UNFLAGGED: messages without `\\Flagged`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_unflagged(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add SEEN: messages with `\\Seen`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_seen(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add UNSEEN: messages without `\\Seen`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_unseen(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add NEW: messages that are `\\Recent` and not `\\Seen`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_new(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add OLD: messages that are not `\\Recent`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_old(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add RECENT: messages with `\\Recent`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_recent(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Add FROM: the From header contains `value` (substring, case-insensitive). `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_from(struct imapc_search *search,
+                                   const char *value,
+                                   struct imapc_error **err_out);
+
+/**
+ * Add TO: the To header contains `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_to(struct imapc_search *search,
+                                 const char *value,
+                                 struct imapc_error **err_out);
+
+/**
+ * Add CC: the Cc header contains `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_cc(struct imapc_search *search,
+                                 const char *value,
+                                 struct imapc_error **err_out);
+
+/**
+ * Add BCC: the Bcc header contains `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_bcc(struct imapc_search *search,
+                                  const char *value,
+                                  struct imapc_error **err_out);
+
+/**
+ * Add SUBJECT: the subject contains `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_subject(struct imapc_search *search,
+                                      const char *value,
+                                      struct imapc_error **err_out);
+
+/**
+ * Add BODY: the body contains `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_body(struct imapc_search *search,
+                                   const char *value,
+                                   struct imapc_error **err_out);
+
+/**
+ * Add TEXT: the header or body contains `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_text(struct imapc_search *search,
+                                   const char *value,
+                                   struct imapc_error **err_out);
+
+/**
+ * Add KEYWORD: messages with the keyword (flag) `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_keyword(struct imapc_search *search,
+                                      const char *value,
+                                      struct imapc_error **err_out);
+
+/**
+ * Add UNKEYWORD: messages without the keyword `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
+ * UTF-8); it is quoted by the library.
+ *
+ * # Safety
+ * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_unkeyword(struct imapc_search *search,
+                                        const char *value,
+                                        struct imapc_error **err_out);
+
+/**
+ * Add HEADER: the header field `name` contains `value` (an empty value
+ * matches every message that has the field).
+ *
+ * # Safety
+ * `search` is NULL or live; strings NULL or NUL-terminated; `err_out`
+ * NULL or writable.
+ */
+imapc_result imapc_search_add_header(struct imapc_search *search,
+                                     const char *name,
+                                     const char *value,
+                                     struct imapc_error **err_out);
+
+/**
+ * Add SINCE: internal date on or after the day (`year` 1-9999, `month` 1-12, `day` 1-31;
+ * days are in the server's time zone). An invalid date fails with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_since(struct imapc_search *search,
+                                    int32_t year,
+                                    uint32_t month,
+                                    uint32_t day,
+                                    struct imapc_error **err_out);
+
+/**
+ * Add BEFORE: internal date before the day (`year` 1-9999, `month` 1-12, `day` 1-31;
+ * days are in the server's time zone). An invalid date fails with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_before(struct imapc_search *search,
+                                     int32_t year,
+                                     uint32_t month,
+                                     uint32_t day,
+                                     struct imapc_error **err_out);
+
+/**
+ * Add ON: internal date on the day (`year` 1-9999, `month` 1-12, `day` 1-31;
+ * days are in the server's time zone). An invalid date fails with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_on(struct imapc_search *search,
+                                 int32_t year,
+                                 uint32_t month,
+                                 uint32_t day,
+                                 struct imapc_error **err_out);
+
+/**
+ * Add SENTSINCE: Date header on or after the day (`year` 1-9999, `month` 1-12, `day` 1-31;
+ * days are in the server's time zone). An invalid date fails with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_sent_since(struct imapc_search *search,
+                                         int32_t year,
+                                         uint32_t month,
+                                         uint32_t day,
+                                         struct imapc_error **err_out);
+
+/**
+ * Add SENTBEFORE: Date header before the day (`year` 1-9999, `month` 1-12, `day` 1-31;
+ * days are in the server's time zone). An invalid date fails with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_sent_before(struct imapc_search *search,
+                                          int32_t year,
+                                          uint32_t month,
+                                          uint32_t day,
+                                          struct imapc_error **err_out);
+
+/**
+ * Add SENTON: Date header on the day (`year` 1-9999, `month` 1-12, `day` 1-31;
+ * days are in the server's time zone). An invalid date fails with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_sent_on(struct imapc_search *search,
+                                      int32_t year,
+                                      uint32_t month,
+                                      uint32_t day,
+                                      struct imapc_error **err_out);
+
+/**
+ * Add LARGER: messages larger than `n` bytes.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_larger(struct imapc_search *search,
+                                     uint64_t n,
+                                     struct imapc_error **err_out);
+
+/**
+ * Add SMALLER: messages smaller than `n` bytes.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_smaller(struct imapc_search *search,
+                                      uint64_t n,
+                                      struct imapc_error **err_out);
+
+/**
+ * Add YOUNGER (RFC 5032, capability WITHIN): internal date within the last `n` seconds.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_younger(struct imapc_search *search,
+                                      uint32_t n,
+                                      struct imapc_error **err_out);
+
+/**
+ * Add OLDER (RFC 5032, capability WITHIN): internal date more than `n` seconds ago.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_older(struct imapc_search *search,
+                                    uint32_t n,
+                                    struct imapc_error **err_out);
+
+/**
+ * Add MODSEQ (CONDSTORE): messages whose mod-sequence is `n` or higher.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_add_modseq(struct imapc_search *search,
+                                     uint64_t n,
+                                     struct imapc_error **err_out);
+
+/**
+ * Add UID: messages whose UID is in `set` (e.g. `"1:5,9"`, `"10:*"`),
+ * whatever the client's `use_uid` says.
+ *
+ * # Safety
+ * `search` is NULL or live; `set` NULL or NUL-terminated; `err_out` NULL
+ * or writable.
+ */
+imapc_result imapc_search_add_uid(struct imapc_search *search,
+                                  const char *set,
+                                  struct imapc_error **err_out);
+
+/**
+ * Replace the most recently added key K with NOT K.
+ * `IMAPC_ERR_INVALID_ARGUMENT` when there is no key.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_not(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Replace the two most recently added keys A, B with OR A B.
+ * `IMAPC_ERR_INVALID_ARGUMENT` when there are fewer than two.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_or(struct imapc_search *search, struct imapc_error **err_out);
+
+/**
+ * Replace the `n` (at least 2) most recently added keys with one
+ * parenthesised group meaning all of them, so that `imapc_search_not` or
+ * `imapc_search_or` applies to the group. `IMAPC_ERR_INVALID_ARGUMENT`
+ * when there are fewer than `n` keys.
+ *
+ * # Safety
+ * `search` is NULL or live; `err_out` NULL or writable.
+ */
+imapc_result imapc_search_and(struct imapc_search *search, size_t n, struct imapc_error **err_out);
+
+/**
+ * SEARCH with a criteria object (borrowed: it stays the caller's and may
+ * be reused; an empty one means ALL). Ids are UIDs or sequence numbers
+ * per `use_uid`. Caller owns `*ids_out`; free with `imapc_id_list_free`.
+ *
+ * # Safety
+ * `client` and `search` are live; `ids_out` writable; `err_out` NULL or
+ * writable.
+ */
+imapc_result imapc_client_search_criteria(struct imapc_client *client,
+                                          const struct imapc_search *search,
+                                          struct imapc_id_list **ids_out,
+                                          struct imapc_error **err_out);
+
+/**
+ * SORT (RFC 5256) with a criteria object: `order` is space-separated
+ * sort keys as in `imapc_client_sort` (e.g. `"REVERSE DATE"`); `search`
+ * is borrowed as in `imapc_client_search_criteria`. Ids come in sorted
+ * order. Caller owns `*ids_out`; free with `imapc_id_list_free`.
+ *
+ * # Safety
+ * `client` and `search` are live; `order` NUL-terminated; `ids_out`
+ * writable; `err_out` NULL or writable.
+ */
+imapc_result imapc_client_sort_criteria(struct imapc_client *client,
+                                        const char *order,
+                                        const struct imapc_search *search,
+                                        struct imapc_id_list **ids_out,
+                                        struct imapc_error **err_out);
+
+/**
+ * Number of nodes (all threads together); 0 for NULL.
+ */
+size_t imapc_thread_list_count(const struct imapc_thread_list *list);
+
+/**
+ * The message id of node `i` (UID or sequence number per `use_uid`), or
+ * 0 for a placeholder node standing for a missing parent message, for
+ * NULL or out of range.
+ */
+uint32_t imapc_thread_list_id(const struct imapc_thread_list *list, size_t i);
+
+/**
+ * The index of node `i`'s parent (always below `i`), or -1 when node `i`
+ * is the root of a thread, for NULL or out of range.
+ */
+int64_t imapc_thread_list_parent(const struct imapc_thread_list *list, size_t i);
+
+/**
+ * The depth of node `i`: 0 for a thread's root, 1 for its children...;
+ * 0 for NULL or out of range.
+ */
+uint32_t imapc_thread_list_depth(const struct imapc_thread_list *list, size_t i);
+
+/**
+ * Free a thread list. NULL is allowed.
+ */
+void imapc_thread_list_free(struct imapc_thread_list *list);
+
+/**
+ * THREAD (RFC 5256) with `algorithm` (`"REFERENCES"` or
+ * `"ORDEREDSUBJECT"`, as the server's `THREAD=` capabilities allow) over
+ * the messages matching `criteria` (raw search keys as in
+ * `imapc_client_search`; NULL or `""` means ALL). Caller owns
+ * `*threads_out`; free with `imapc_thread_list_free`. Without the
+ * capability it fails with `IMAPC_ERR_CAPABILITY_MISSING`.
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated (criteria may be NULL);
+ * `threads_out` writable.
+ */
+imapc_result imapc_client_thread(struct imapc_client *client,
+                                 const char *algorithm,
+                                 const char *criteria,
+                                 struct imapc_thread_list **threads_out,
+                                 struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_thread`, with the messages chosen by a criteria object
+ * (borrowed as in `imapc_client_search_criteria`; empty means ALL).
+ *
+ * # Safety
+ * `client` and `search` are live; `algorithm` NUL-terminated;
+ * `threads_out` writable.
+ */
+imapc_result imapc_client_thread_criteria(struct imapc_client *client,
+                                          const char *algorithm,
+                                          const struct imapc_search *search,
+                                          struct imapc_thread_list **threads_out,
+                                          struct imapc_error **err_out);
 
 /**
  * A new builder: system trust store, host name verified, TLS 1.2 or

@@ -861,6 +861,47 @@ fn idle_is_renewed_and_keeps_delivering() {
 }
 
 #[test]
+fn idle_renewal_keeps_events_that_race_the_done() {
+    // Renew every 100 ms while another client appends: an EXISTS that
+    // arrives between DONE and its OK must still be reported (it was
+    // dropped once; the C idle example hung on it).
+    let mut a = login();
+    let name = common::unique_folder("renewrace");
+    a.create_folder(&name).unwrap();
+    a.select_folder(&name).unwrap();
+    a.set_idle_renew_interval(Duration::from_millis(100));
+    a.idle_start().unwrap();
+    let appender = std::thread::spawn({
+        let name = name.clone();
+        move || {
+            let mut b = login();
+            for i in 0..10 {
+                std::thread::sleep(Duration::from_millis(37));
+                b.append(
+                    &name,
+                    format!("Subject: {i}\r\n\r\nx\r\n").as_bytes(),
+                    &[],
+                    None,
+                )
+                .unwrap();
+            }
+        }
+    });
+    let mut last = 0;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while last < 10 && Instant::now() < deadline {
+        for e in a.idle_wait(Duration::from_millis(500)).unwrap() {
+            if let Event::Exists(n) = e {
+                last = last.max(n);
+            }
+        }
+    }
+    appender.join().unwrap();
+    assert_eq!(last, 10);
+    a.idle_done().unwrap();
+}
+
+#[test]
 fn acl_and_quota() {
     let mut c = login();
     assert!(c.has_capability("ACL"), "fixture enables ACL");

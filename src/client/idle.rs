@@ -93,8 +93,14 @@ impl Client {
                 .is_some_and(|i| i.started.elapsed() >= renew)
             {
                 log::debug!(target: "imapclient::client", "renewing IDLE");
-                self.idle_done()?;
+                // idle_done drains the queue: put what arrived during the
+                // renewal back in front, or an EXISTS that raced the DONE
+                // would be lost.
+                let pending = self.idle_done()?;
                 self.idle_start()?;
+                for e in pending.into_iter().rev() {
+                    self.st.events.push_front(e);
+                }
             }
             // Whatever is already buffered first, without blocking.
             while let Some(step) =

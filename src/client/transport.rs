@@ -1,7 +1,7 @@
 //! The byte stream under a client: TCP, or TLS over TCP; timeouts and the
 //! cross-thread interrupt.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,14 +15,46 @@ use super::tls::{server_name, TlsConfig};
 /// A plaintext or TLS stream.
 pub(crate) enum Stream {
     Plain(TcpStream),
-    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    Tls(Box<StreamOwned<ClientConnection, NoSigPipe>>),
+}
+
+/// The TCP socket under TLS. Every write goes through `send` with
+/// MSG_NOSIGNAL (what `TcpStream::write` uses): rustls writes with
+/// `write_vectored`, i.e. `writev`, which raises SIGPIPE on a connection the
+/// peer has closed, and SIGPIPE kills a C host program (only Rust binaries
+/// ignore it). One buffer per call costs a few more syscalls on the small
+/// writes of a client.
+pub(crate) struct NoSigPipe(pub(crate) TcpStream);
+
+impl Read for NoSigPipe {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Write for NoSigPipe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        let first = bufs
+            .iter()
+            .find(|b| !b.is_empty())
+            .map_or(&[][..], |b| &**b);
+        self.0.write(first)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 impl Stream {
     pub(crate) fn tcp(&self) -> &TcpStream {
         match self {
             Stream::Plain(s) => s,
-            Stream::Tls(s) => &s.sock,
+            Stream::Tls(s) => &s.sock.0,
         }
     }
 
@@ -158,7 +190,7 @@ pub(crate) fn tls_handshake(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Resu
     let name = server_name(host)?;
     let mut conn = ClientConnection::new(cfg.rustls.clone(), name)
         .map_err(|e| Error::new(ErrorKind::Tls, format!("TLS setup: {e}")))?;
-    let mut tcp = tcp;
+    let mut tcp = NoSigPipe(tcp);
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(&mut tcp) {
             let err = Error::from(e);

@@ -20,7 +20,8 @@ use super::lists::{
 use super::message::{imapc_message, imapc_message_list};
 use super::options::imapc_connect_options;
 use crate::client::{
-    Client, DateTime, Error, ErrorKind, MessageSet, Result, SearchKey, StoreAction, StoreOptions,
+    AppendMessage, Client, DateTime, Error, ErrorKind, MessageSet, Result, SearchKey, StoreAction,
+    StoreOptions,
 };
 use crate::client::{Interrupter, Sasl as sasl};
 
@@ -42,7 +43,7 @@ pub struct imapc_client {
 
 /// Run `f` on the client inside the panic boundary; remember the error
 /// message in the handle and report it through `err_out`.
-unsafe fn call(
+pub(super) unsafe fn call(
     c: *const imapc_client,
     err_out: *mut *mut imapc_error,
     f: impl FnOnce(&mut Client) -> Result<()>,
@@ -93,7 +94,7 @@ unsafe fn call(
     }
 }
 
-fn boxed<T>(v: T) -> *mut T {
+pub(super) fn boxed<T>(v: T) -> *mut T {
     Box::into_raw(Box::new(v))
 }
 
@@ -102,7 +103,7 @@ fn boxed<T>(v: T) -> *mut T {
 ///
 /// # Safety
 /// `out` is NULL or writable.
-unsafe fn put_boxed<T>(out: *mut *mut T, v: T) {
+pub(super) unsafe fn put_boxed<T>(out: *mut *mut T, v: T) {
     if !out.is_null() {
         // SAFETY: non-NULL and writable per the caller's contract.
         unsafe { out.write(boxed(v)) };
@@ -1037,12 +1038,12 @@ fn set_from_ids(ids: &[u32]) -> Result<MessageSet> {
     MessageSet::from_ids(ids).map_err(|e| Error::invalid(e.message))
 }
 
-unsafe fn set_arg(set: *const c_char) -> Result<MessageSet> {
+pub(super) unsafe fn set_arg(set: *const c_char) -> Result<MessageSet> {
     // SAFETY: forwarded contract.
     set_from_str(unsafe { str_arg(set, "set") }?)
 }
 
-unsafe fn ids_arg(ids: *const u32, n: usize) -> Result<MessageSet> {
+pub(super) unsafe fn ids_arg(ids: *const u32, n: usize) -> Result<MessageSet> {
     if n == 0 {
         return Err(Error::invalid("the id array is empty"));
     }
@@ -1095,7 +1096,7 @@ pub(crate) fn check_criteria(s: &str) -> Result<()> {
     Ok(())
 }
 
-unsafe fn criteria_arg(criteria: *const c_char) -> Result<Vec<SearchKey>> {
+pub(super) unsafe fn criteria_arg(criteria: *const c_char) -> Result<Vec<SearchKey>> {
     // SAFETY: forwarded contract.
     let s = unsafe { super::boundary::opt_str_arg(criteria, "criteria") }?
         .unwrap_or("")
@@ -1339,6 +1340,9 @@ unsafe fn fetch_stream_impl(
 /// Streaming FETCH: messages are handed to `on_message` as they arrive and
 /// body sections larger than `stream_threshold` bytes (0: all of them) to
 /// `on_chunk` in pieces, so mail of any size flows through fixed memory.
+/// Smaller sections stay in the message and are also passed to `on_chunk`
+/// as one chunk (offset 0) just before `on_message`, so `on_chunk` alone
+/// sees every section's bytes, in order.
 /// Both callbacks may be NULL, run on the calling thread with `userdata`
 /// first, and may return nonzero to stop: the rest of the answer is read
 /// and discarded and the call fails with `IMAPC_ERR_ABORTED`. A callback
@@ -1427,6 +1431,7 @@ unsafe fn store_impl(
     flags: Result<Vec<String>>,
     options: u32,
     unchanged_since: u64,
+    gmail_labels: bool,
     messages_out: *mut *mut imapc_message_list,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
@@ -1451,7 +1456,11 @@ unsafe fn store_impl(
                 silent: options & IMAPC_STORE_SILENT != 0,
                 unchanged_since: (unchanged_since > 0).then_some(unchanged_since),
             };
-            let r = c.store(set, action, &f, &opts)?;
+            let r = if gmail_labels {
+                c.store_gmail_labels(set, action, &f, &opts)?
+            } else {
+                c.store(set, action, &f, &opts)?
+            };
             put_boxed(
                 messages_out,
                 imapc_message_list::new(r.messages, r.modified),
@@ -1493,6 +1502,7 @@ pub unsafe extern "C" fn imapc_client_store(
             f,
             options,
             unchanged_since,
+            false,
             messages_out,
             err_out,
         )
@@ -1528,9 +1538,141 @@ pub unsafe extern "C" fn imapc_client_store_ids(
             f,
             options,
             unchanged_since,
+            false,
             messages_out,
             err_out,
         )
+    }
+}
+
+/// X-GM-LABELS STORE (Gmail, capability `X-GM-EXT-1`): add, remove or set
+/// (`action` as in `imapc_client_store`) the `n_labels` labels (UTF-8, may
+/// contain spaces; system labels like `"\\Important"` as they are) on the
+/// messages of `set`. `options` and `*messages_out` (may be NULL; caller
+/// owns it, with the new labels in `imapc_message_gm_labels`) as in
+/// `imapc_client_store`. Without the capability it fails with
+/// `IMAPC_ERR_CAPABILITY_MISSING` and sends nothing.
+///
+/// # Safety
+/// `client` is live; `set` NUL-terminated; `labels` holds `n_labels`
+/// strings; `messages_out` NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn imapc_client_store_gmail_labels(
+    client: *mut imapc_client,
+    set: *const c_char,
+    action: u32,
+    labels: *const *const c_char,
+    n_labels: usize,
+    options: u32,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let l = str_array(labels, n_labels, "labels")
+            .map(|v| v.into_iter().map(str::to_owned).collect());
+        store_impl(
+            client,
+            set_arg(set),
+            action,
+            l,
+            options,
+            0,
+            true,
+            messages_out,
+            err_out,
+        )
+    }
+}
+
+/// One message for `imapc_client_multiappend`. Every pointer in it is
+/// borrowed for the duration of the call only.
+#[repr(C)]
+pub struct imapc_append_message {
+    /// The raw RFC 5322 bytes (`len` of them).
+    pub data: *const u8,
+    /// Number of bytes at `data`.
+    pub len: usize,
+    /// Space-separated flags (e.g. `"\\Seen"`), or NULL for none.
+    pub flags: *const c_char,
+    /// NULL (the server's clock), or the internal date in seconds since
+    /// the epoch.
+    pub internal_date: *const i64,
+    /// The zone the internal date is shown in, minutes east of UTC.
+    pub offset_minutes: i32,
+}
+
+/// MULTIAPPEND (RFC 3502): append the `n` (at least 1) `messages` to
+/// `folder` in one atomic command: either all are stored or none. The new
+/// UIDs (UIDPLUS, in order) go to `*uids_out` (may be NULL; caller owns it;
+/// free with `imapc_id_list_free`; empty when the server does not say) and
+/// the folder's UIDVALIDITY to `*uid_validity_out` (may be NULL; 0 when not
+/// said). Fails with `IMAPC_ERR_CAPABILITY_MISSING` (nothing sent) when the
+/// server lacks MULTIAPPEND.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `messages` holds `n` entries
+/// whose pointers obey their field documentation; outputs NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_multiappend(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    messages: *const imapc_append_message,
+    n: usize,
+    uids_out: *mut *mut imapc_id_list,
+    uid_validity_out: *mut u32,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            if n == 0 {
+                return Err(Error::invalid("multiappend: no messages given"));
+            }
+            let ms = slice_arg(messages, n, "messages")?;
+            // The flag vectors must outlive the borrowed AppendMessages.
+            let mut flags: Vec<Vec<&str>> = Vec::with_capacity(n);
+            let mut parts = Vec::with_capacity(n);
+            for (i, m) in ms.iter().enumerate() {
+                let data = slice_arg(m.data, m.len, &format!("messages[{i}].data"))?;
+                if data.is_empty() {
+                    return Err(Error::invalid(format!("messages[{i}] is empty")));
+                }
+                let fl = super::boundary::opt_str_arg(m.flags, &format!("messages[{i}].flags"))?;
+                flags.push(fl.unwrap_or("").split_ascii_whitespace().collect());
+                if !(-24 * 60..=24 * 60).contains(&m.offset_minutes) {
+                    return Err(Error::invalid(format!(
+                        "messages[{i}].offset_minutes out of range"
+                    )));
+                }
+                let date = m
+                    .internal_date
+                    .as_ref()
+                    .map(|&t| DateTime::from_unix(t, m.offset_minutes));
+                parts.push((data, date));
+            }
+            let msgs: Vec<AppendMessage<'_>> = parts
+                .iter()
+                .zip(&flags)
+                .map(|(&(data, date), fl)| AppendMessage {
+                    data,
+                    flags: fl,
+                    date,
+                })
+                .collect();
+            let r = c.multiappend(f, &msgs)?;
+            put(uid_validity_out, r.uid_validity.unwrap_or(0));
+            put_boxed(
+                uids_out,
+                imapc_id_list {
+                    ids: r.uids,
+                    modseq: None,
+                },
+            );
+            Ok(())
+        })
     }
 }
 
@@ -1820,6 +1962,60 @@ pub unsafe extern "C" fn imapc_client_fd(client: *mut imapc_client) -> c_int {
         })
     };
     fd
+}
+
+/// Hide a capability the server announces (case-insensitive, e.g.
+/// `"MOVE"` or `"CONDSTORE"`), from now on and across later CAPABILITY
+/// updates: for servers whose implementation of an extension is broken.
+/// The client then uses its fallback or fails with
+/// `IMAPC_ERR_CAPABILITY_MISSING`.
+///
+/// # Safety
+/// `client` is live; `cap` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_mask_capability(
+    client: *mut imapc_client,
+    cap: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let cap = str_arg(cap, "cap")?;
+            if cap.is_empty() || !cap.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Error::invalid(format!("invalid capability {cap:?}")));
+            }
+            c.mask_capability(cap);
+            Ok(())
+        })
+    }
+}
+
+/// How long one IDLE command may run before the client renews it (DONE,
+/// then IDLE again, inside `imapc_client_idle_wait`). Default 28 minutes,
+/// under the 30 after which RFC 2177 lets servers drop an idle client.
+/// `interval_ms` must be at least 100.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_set_idle_renew_interval_ms(
+    client: *mut imapc_client,
+    interval_ms: u64,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            if interval_ms < 100 {
+                return Err(Error::invalid(format!(
+                    "idle renew interval {interval_ms} ms is below 100 ms"
+                )));
+            }
+            c.set_idle_renew_interval(Duration::from_millis(interval_ms));
+            Ok(())
+        })
+    }
 }
 
 /// Free a string the library returned (e.g. by

@@ -204,19 +204,40 @@ pub extern "C" fn imapc_error_name(code: imapc_result) -> *const c_char {
     }
 }
 
-/// A NUL-terminated copy of `ErrorKind::name`, made once per kind.
+/// `ErrorKind::name` as a static C string: literals, so nothing is
+/// allocated (a lazily filled table showed up as "possibly lost" memory
+/// under valgrind). `constants_match_error_kinds` checks them against
+/// `ErrorKind::name`.
 fn static_name(k: ErrorKind) -> *const c_char {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static NAMES: OnceLock<Mutex<HashMap<i32, &'static std::ffi::CStr>>> = OnceLock::new();
-    let map = NAMES.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut g = match map.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
+    use ErrorKind::*;
+    let s: &'static std::ffi::CStr = match k {
+        InvalidArgument => c"IMAPC_ERR_INVALID_ARGUMENT",
+        NullPointer => c"IMAPC_ERR_NULL_POINTER",
+        InvalidUtf8 => c"IMAPC_ERR_INVALID_UTF8",
+        IllegalState => c"IMAPC_ERR_ILLEGAL_STATE",
+        ReadOnly => c"IMAPC_ERR_READ_ONLY",
+        CapabilityMissing => c"IMAPC_ERR_CAPABILITY_MISSING",
+        Io => c"IMAPC_ERR_IO",
+        Timeout => c"IMAPC_ERR_TIMEOUT",
+        Interrupted => c"IMAPC_ERR_INTERRUPTED",
+        ConnectionClosed => c"IMAPC_ERR_CONNECTION_CLOSED",
+        Aborted => c"IMAPC_ERR_ABORTED",
+        Tls => c"IMAPC_ERR_TLS",
+        TlsUnknownIssuer => c"IMAPC_ERR_TLS_UNKNOWN_ISSUER",
+        TlsExpired => c"IMAPC_ERR_TLS_EXPIRED",
+        TlsNameMismatch => c"IMAPC_ERR_TLS_NAME_MISMATCH",
+        TlsSelfSigned => c"IMAPC_ERR_TLS_SELF_SIGNED",
+        StartTlsFailed => c"IMAPC_ERR_STARTTLS_FAILED",
+        TlsConfig => c"IMAPC_ERR_TLS_CONFIG",
+        Protocol => c"IMAPC_ERR_PROTOCOL",
+        No => c"IMAPC_ERR_NO",
+        Bad => c"IMAPC_ERR_BAD",
+        Bye => c"IMAPC_ERR_BYE",
+        AuthFailed => c"IMAPC_ERR_AUTH_FAILED",
+        LimitExceeded => c"IMAPC_ERR_LIMIT_EXCEEDED",
+        Internal => c"IMAPC_ERR_INTERNAL",
     };
-    g.entry(k.code())
-        .or_insert_with(|| Box::leak(cstring(k.name()).into_boxed_c_str()))
-        .as_ptr()
+    s.as_ptr()
 }
 
 #[cfg(test)]

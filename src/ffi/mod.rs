@@ -17,6 +17,8 @@ pub mod lists;
 pub mod logging;
 pub mod message;
 pub mod options;
+pub mod search;
+pub mod thread;
 pub mod tls;
 
 use std::os::raw::c_char;

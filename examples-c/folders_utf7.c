@@ -1,0 +1,90 @@
+/* folders_utf7: create, list, rename and delete folders with non-ASCII
+ * names. Checks that the decoded UTF-8 name round-trips and that the name
+ * on the wire (imapc_folder_raw_name) is modified UTF-7 (RFC 3501 5.1.3). */
+#include "common.h"
+
+#define PARENT "Ärger"
+#define CHILD PARENT "/日本語 📬 & more"
+#define CHILD_UTF7 "&AMQ-rger/&ZeVnLIqe- &2D3c7A- &- more"
+#define RENAMED PARENT "/Grüße ✓ erledigt"
+#define RENAMED_UTF7 "&AMQ-rger/Gr&APwA3w-e &JxM- erledigt"
+
+/* Find `name` in a fresh LIST; check its raw (wire) name and delimiter.
+ * Returns 1 when found. */
+static int listed(imapc_client *c, const char *name, const char *raw_expected)
+{
+    imapc_folder_list *l = NULL;
+    size_t i, n, raw_len = 0;
+    int found = 0;
+    TRY(imapc_client_list(c, "", "*", &l, ERR));
+    n = imapc_folder_list_count(l);
+    for (i = 0; i < n; i++) {
+        const imapc_folder *f = imapc_folder_list_get(l, i);
+        const uint8_t *raw;
+        if (strcmp(imapc_folder_name(f), name) != 0) continue;
+        found = 1;
+        raw = imapc_folder_raw_name(f, &raw_len);
+        printf("  %-28s wire: %.*s\n", imapc_folder_name(f), (int)raw_len, (const char *)raw);
+        CHECK(raw_len == strlen(raw_expected) && memcmp(raw, raw_expected, raw_len) == 0,
+              "raw name of %s is %.*s, want %s", name, (int)raw_len, (const char *)raw,
+              raw_expected);
+        CHECK(imapc_folder_delimiter(f) == '/', "delimiter '/' (got %u)",
+              (unsigned)imapc_folder_delimiter(f));
+    }
+    imapc_folder_list_free(l);
+    return found;
+}
+
+static int exists(imapc_client *c, const char *name)
+{
+    bool yes = false;
+    TRY(imapc_client_folder_exists(c, name, &yes, ERR));
+    return yes;
+}
+
+int main(void)
+{
+    imapc_client *c = connect_from_env();
+    imapc_mailbox_state *st = NULL;
+
+    /* Leftovers of an interrupted run: remove them, ignoring errors. */
+    imapc_client_delete_folder(c, RENAMED, NULL);
+    imapc_client_delete_folder(c, CHILD, NULL);
+    imapc_client_delete_folder(c, PARENT, NULL);
+
+    TRY(imapc_client_create_folder(c, PARENT, ERR));
+    TRY(imapc_client_create_folder(c, CHILD, ERR));
+    printf("created:\n");
+    CHECK(listed(c, PARENT, "&AMQ-rger"), "%s listed", PARENT);
+    CHECK(listed(c, CHILD, CHILD_UTF7), "%s listed", CHILD);
+    CHECK(exists(c, CHILD), "%s exists", CHILD);
+
+    /* The folder is usable under its UTF-8 name. */
+    TRY(imapc_client_select(c, CHILD, &st, ERR));
+    CHECK(strcmp(imapc_mailbox_state_name(st), CHILD) == 0, "state name %s",
+          imapc_mailbox_state_name(st));
+    CHECK(imapc_mailbox_state_exists(st) == 0, "new folder is empty");
+    imapc_mailbox_state_free(st);
+    TRY(imapc_client_unselect(c, ERR));
+
+    TRY(imapc_client_rename_folder(c, CHILD, RENAMED, ERR));
+    printf("renamed:\n");
+    CHECK(!listed(c, CHILD, CHILD_UTF7), "old name gone");
+    CHECK(listed(c, RENAMED, RENAMED_UTF7), "%s listed", RENAMED);
+
+    /* Without encoding, names pass through as they are: the UTF-7 form
+     * names the same folder. */
+    TRY(imapc_client_set_folder_encode(c, false, ERR));
+    CHECK(!imapc_client_folder_encode(c), "encoding off");
+    CHECK(exists(c, RENAMED_UTF7), "raw UTF-7 name exists with encoding off");
+    TRY(imapc_client_set_folder_encode(c, true, ERR));
+
+    TRY(imapc_client_delete_folder(c, RENAMED, ERR));
+    TRY(imapc_client_delete_folder(c, PARENT, ERR));
+    CHECK(!exists(c, RENAMED) && !exists(c, PARENT), "deleted");
+    printf("deleted\n");
+
+    logout_and_free(c);
+    printf("folders_utf7: OK\n");
+    return 0;
+}
