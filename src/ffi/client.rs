@@ -97,6 +97,18 @@ fn boxed<T>(v: T) -> *mut T {
     Box::into_raw(Box::new(v))
 }
 
+/// Box `v` into `*out` when `out` is not NULL (else drop it: nullable
+/// outputs must not leak).
+///
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn put_boxed<T>(out: *mut *mut T, v: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable per the caller's contract.
+        unsafe { out.write(boxed(v)) };
+    }
+}
+
 /// Connect as the options say: TCP, TLS or STARTTLS, greeting and
 /// capabilities. On success the caller owns `*client_out`; free with
 /// `imapc_client_free` (after `imapc_client_logout` for a polite goodbye).
@@ -126,7 +138,7 @@ pub unsafe extern "C" fn imapc_client_connect(
                     broken_by_panic: false,
                 }),
             };
-            put(client_out, boxed(h));
+            put_boxed(client_out, h);
             Ok(())
         })
     }
@@ -282,7 +294,7 @@ pub unsafe extern "C" fn imapc_client_capabilities(
     unsafe {
         call(client, err_out, |c| {
             need_out(caps_out, "caps_out")?;
-            put(caps_out, boxed(imapc_string_list::new(c.capabilities())));
+            put_boxed(caps_out, imapc_string_list::new(c.capabilities()));
             Ok(())
         })
     }
@@ -444,7 +456,7 @@ pub unsafe extern "C" fn imapc_client_take_events(
     unsafe {
         call(client, err_out, |c| {
             need_out(events_out, "events_out")?;
-            put(events_out, boxed(imapc_event_list::new(c.take_events())));
+            put_boxed(events_out, imapc_event_list::new(c.take_events()));
             Ok(())
         })
     }
@@ -476,7 +488,7 @@ pub unsafe extern "C" fn imapc_client_id(
             let flat = got
                 .into_iter()
                 .flat_map(|(k, v)| [k, v.unwrap_or_default()]);
-            put(server_id_out, boxed(imapc_string_list::new(flat)));
+            put_boxed(server_id_out, imapc_string_list::new(flat));
             Ok(())
         })
     }
@@ -500,7 +512,7 @@ pub unsafe extern "C" fn imapc_client_enable(
         call(client, err_out, |c| {
             let caps = str_array(caps, n, "caps")?;
             let got = c.enable(&caps)?;
-            put(enabled_out, boxed(imapc_string_list::new(got)));
+            put_boxed(enabled_out, imapc_string_list::new(got));
             Ok(())
         })
     }
@@ -567,7 +579,7 @@ pub unsafe extern "C" fn imapc_client_list(
             let p = str_arg(pattern, "pattern")?;
             need_out(folders_out, "folders_out")?;
             let v = c.list_folders(r, p)?;
-            put(folders_out, boxed(imapc_folder_list::new(v)));
+            put_boxed(folders_out, imapc_folder_list::new(v));
             Ok(())
         })
     }
@@ -592,7 +604,7 @@ pub unsafe extern "C" fn imapc_client_lsub(
             let p = str_arg(pattern, "pattern")?;
             need_out(folders_out, "folders_out")?;
             let v = c.list_subscribed(r, p)?;
-            put(folders_out, boxed(imapc_folder_list::new(v)));
+            put_boxed(folders_out, imapc_folder_list::new(v));
             Ok(())
         })
     }
@@ -616,7 +628,7 @@ pub unsafe extern "C" fn imapc_client_status(
             let f = str_arg(folder, "folder")?;
             need_out(status_out, "status_out")?;
             let s = c.folder_status(f)?;
-            put(status_out, boxed(imapc_folder_status { inner: s }));
+            put_boxed(status_out, imapc_folder_status { inner: s });
             Ok(())
         })
     }
@@ -773,7 +785,7 @@ unsafe fn open(
         call(client, err_out, |c| {
             let name = str_arg(folder, "folder")?;
             let st = f(c, name)?;
-            put(state_out, boxed(imapc_mailbox_state::new(st)));
+            put_boxed(state_out, imapc_mailbox_state::new(st));
             Ok(())
         })
     }
@@ -938,10 +950,10 @@ pub unsafe extern "C" fn imapc_client_get_quota_root(
             let f = str_arg(folder, "folder")?;
             let (roots, quotas) = c.get_quota_root(f)?;
             if !roots_out.is_null() {
-                put(roots_out, boxed(imapc_string_list::new(roots)));
+                put_boxed(roots_out, imapc_string_list::new(roots));
             }
             if !quotas_out.is_null() {
-                put(quotas_out, boxed(imapc_quota_list::new(quotas)));
+                put_boxed(quotas_out, imapc_quota_list::new(quotas));
             }
             Ok(())
         })
@@ -966,7 +978,7 @@ pub unsafe extern "C" fn imapc_client_get_quota(
             let r = str_arg(root, "root")?;
             need_out(quotas_out, "quotas_out")?;
             let q = c.get_quota(r)?;
-            put(quotas_out, boxed(imapc_quota_list::new(q)));
+            put_boxed(quotas_out, imapc_quota_list::new(q));
             Ok(())
         })
     }
@@ -1151,7 +1163,7 @@ pub unsafe extern "C" fn imapc_client_sort(
             let keys = criteria_arg(criteria)?;
             need_out(ids_out, "ids_out")?;
             let ids = c.sort(&o, &keys)?;
-            put(ids_out, boxed(imapc_id_list { ids, modseq: None }));
+            put_boxed(ids_out, imapc_id_list { ids, modseq: None });
             Ok(())
         })
     }
@@ -1176,7 +1188,7 @@ unsafe fn fetch_impl(
                 vanished: false,
             };
             let m = c.fetch_with(set, &items, &opts)?;
-            put(messages_out, boxed(imapc_message_list::new(m, Vec::new())));
+            put_boxed(messages_out, imapc_message_list::new(m, Vec::new()));
             Ok(())
         })
     }
@@ -1440,9 +1452,9 @@ unsafe fn store_impl(
                 unchanged_since: (unchanged_since > 0).then_some(unchanged_since),
             };
             let r = c.store(set, action, &f, &opts)?;
-            put(
+            put_boxed(
                 messages_out,
-                boxed(imapc_message_list::new(r.messages, r.modified)),
+                imapc_message_list::new(r.messages, r.modified),
             );
             Ok(())
         })
@@ -1583,7 +1595,7 @@ unsafe fn copy_impl(
             } else {
                 c.copy(set, f)?
             };
-            put(result_out, boxed(imapc_copy_result { inner: r }));
+            put_boxed(result_out, imapc_copy_result { inner: r });
             Ok(())
         })
     }
@@ -1674,7 +1686,7 @@ pub unsafe extern "C" fn imapc_client_expunge(
     unsafe {
         call(client, err_out, |c| {
             let ids = c.expunge()?;
-            put(expunged_out, boxed(imapc_id_list { ids, modseq: None }));
+            put_boxed(expunged_out, imapc_id_list { ids, modseq: None });
             Ok(())
         })
     }
@@ -1690,7 +1702,7 @@ unsafe fn uid_expunge_impl(
     unsafe {
         call(client, err_out, |c| {
             let ids = c.uid_expunge(set?)?;
-            put(expunged_out, boxed(imapc_id_list { ids, modseq: None }));
+            put_boxed(expunged_out, imapc_id_list { ids, modseq: None });
             Ok(())
         })
     }
@@ -1763,7 +1775,7 @@ pub unsafe extern "C" fn imapc_client_idle_wait(
         call(client, err_out, |c| {
             need_out(events_out, "events_out")?;
             let ev = c.idle_wait(Duration::from_millis(timeout_ms))?;
-            put(events_out, boxed(imapc_event_list::new(ev)));
+            put_boxed(events_out, imapc_event_list::new(ev));
             Ok(())
         })
     }
@@ -1784,7 +1796,7 @@ pub unsafe extern "C" fn imapc_client_idle_done(
     unsafe {
         call(client, err_out, |c| {
             let ev = c.idle_done()?;
-            put(events_out, boxed(imapc_event_list::new(ev)));
+            put_boxed(events_out, imapc_event_list::new(ev));
             Ok(())
         })
     }

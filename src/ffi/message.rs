@@ -415,7 +415,7 @@ pub extern "C" fn imapc_body_part_size(p: *const imapc_body_part) -> u64 {
     get(p).map_or(0, |p| p.size)
 }
 
-/// Number of lines (text/* and message/rfc822 parts), or 0.
+/// Number of lines (text and message/rfc822 parts), or 0.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_lines(p: *const imapc_body_part) -> u64 {
     get(p).and_then(|p| p.lines).unwrap_or(0)
