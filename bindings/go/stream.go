@@ -27,9 +27,10 @@ type SectionInfo struct {
 // fetch (the rest of the answer is read and discarded) and FetchStream
 // returns that error.
 type StreamOptions struct {
-	// Threshold: body sections larger than this many bytes are streamed,
-	// smaller ones come buffered in Message.Sections. 0 streams every
-	// section.
+	// Threshold tunes memory, not delivery: body sections larger than
+	// this many bytes are never held whole; smaller ones are read whole
+	// and also kept in Message.Sections. 0 streams every section. Either
+	// way OnSection (or OnSectionReader) sees the bytes of every section.
 	Threshold int64
 	// OnMessage receives each message once complete (its streamed
 	// sections are listed with empty Data). The message is the
