@@ -99,7 +99,20 @@ type Client struct {
 	ptr     *C.imapc_client
 	closed  atomic.Bool
 	idling  atomic.Bool
-	pending []Event // events left over from IDLE, guarded by mu
+	inCall  atomic.Bool // a C call that the context may interrupt is running
+	pending []Event     // events left over from IDLE, guarded by mu
+	dead    bool        // a fatal error or LOGOUT ended the connection, guarded by mu
+}
+
+// fatal reports whether an error code leaves the connection unusable (as
+// the library's client decides: I/O, timeouts, interrupts, TLS, protocol
+// errors, BYE).
+func fatal(code Code) bool {
+	switch code {
+	case CodeIO, CodeTimeout, CodeInterrupted, CodeConnectionClosed, CodeProtocol, CodeBye, CodeLimitExceeded:
+		return true
+	}
+	return code >= CodeTLS && code <= CodeStartTLSFailed
 }
 
 // cstring converts s for C; the caller frees it. NUL bytes are refused.
@@ -364,6 +377,14 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	return c, nil
 }
 
+// interruptCall interrupts the running call when there is one (a context
+// that ends between calls leaves the connection alone).
+func (c *Client) interruptCall() {
+	if c.inCall.Load() {
+		c.interrupt()
+	}
+}
+
 // interrupt interrupts the running call, if any; the connection closes.
 func (c *Client) interrupt() {
 	c.pmu.RLock()
@@ -397,16 +418,31 @@ func (c *Client) call(ctx context.Context, op string, f func(p *C.imapc_client, 
 	}
 	var stop func() bool
 	if ctx.Done() != nil {
-		stop = context.AfterFunc(ctx, c.interrupt)
+		c.inCall.Store(true)
+		stop = context.AfterFunc(ctx, c.interruptCall)
 	}
 	var cerr *C.imapc_error
 	rc := f(c.ptr, &cerr)
+	c.inCall.Store(false)
 	if stop != nil && !stop() && rc != C.IMAPC_OK {
 		// The context ended the call (the interrupt fired).
 		C.imapc_error_free(cerr)
+		c.dead = true
 		return ctxError(op, ctx.Err())
 	}
-	return check(op, rc, cerr)
+	if rc == C.IMAPC_OK {
+		return nil
+	}
+	e := takeError(op, rc, cerr)
+	switch {
+	case fatal(e.Code):
+		c.dead = true
+	case e.Code == CodeIllegalState && c.dead:
+		// The library says "unusable after an earlier error" (or "closed"
+		// after LOGOUT) with ILLEGAL_STATE; in Go that is ErrClosed.
+		e.Code = CodeConnectionClosed
+	}
+	return e
 }
 
 // run locks the client and runs one C call.
@@ -444,7 +480,9 @@ func (c *Client) Close() error {
 // Close (which may come right after, or be deferred).
 func (c *Client) Logout(ctx context.Context) error {
 	return c.run(ctx, "Logout", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-		return C.imapc_client_logout(p, e)
+		rc := C.imapc_client_logout(p, e)
+		c.dead = true
+		return rc
 	})
 }
 

@@ -47,6 +47,9 @@ func TestDialModes(t *testing.T) {
 			if err := c.Logout(ctx); err != nil {
 				t.Errorf("Logout: %v", err)
 			}
+			if err := c.Noop(ctx); !errors.Is(err, ErrClosed) {
+				t.Errorf("Noop after Logout = %v, want ErrClosed", err)
+			}
 			c.Close()
 			c.Close() // idempotent
 			if err := c.Noop(ctx); !errors.Is(err, ErrClosed) {

@@ -201,7 +201,9 @@ func (i *IdleCmd) loop(fd int) {
 		var l *C.imapc_event_list
 		var cerr *C.imapc_error
 		if rc := C.imapc_client_idle_wait(p, 1, &l, &cerr); rc != C.IMAPC_OK {
-			return nil, takeError("Idle", rc, cerr)
+			e := takeError("Idle", rc, cerr)
+			c.dead = c.dead || fatal(e.Code)
+			return nil, e
 		}
 		evs := goEvents(l)
 		C.imapc_event_list_free(l)
@@ -247,7 +249,9 @@ func (i *IdleCmd) loop(fd int) {
 	var l *C.imapc_event_list
 	var cerr *C.imapc_error
 	if rc := C.imapc_client_idle_done(p, &l, &cerr); rc != C.IMAPC_OK {
-		i.err = takeError("Idle", rc, cerr)
+		e := takeError("Idle", rc, cerr)
+		c.dead = c.dead || fatal(e.Code)
+		i.err = e
 		return
 	}
 	leftover = append(leftover, goEvents(l)...)
