@@ -95,7 +95,7 @@ test-c:
 test-go:
 	@echo "==== Go tests (bindings/go) ===="
 	@if [ -f bindings/go/go.mod ]; then \
-		cd bindings/go && $(GO) test ./...; \
+		cd bindings/go && $(GO) vet ./... && $(GO) test -race ./...; \
 	else \
 		echo "skipped: no bindings/go yet"; \
 	fi

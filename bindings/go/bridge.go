@@ -1,0 +1,80 @@
+package imapclient
+
+// C trampolines between the library's callback types and the exported Go
+// functions, and poll(2) for IDLE. userdata carries a runtime/cgo.Handle
+// as an integer, so no Go pointer crosses into C.
+
+/*
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <imapclient.h>
+
+extern int imapcgoMessage(uintptr_t h, imapc_message *m);
+extern int imapcgoChunk(uintptr_t h, uint32_t seq, uint32_t uid, char *section,
+                        uint64_t offset, uint64_t total, uint8_t *data, size_t len);
+extern void imapcgoLog(uint32_t level, char *target, char *msg);
+
+static int imapcgo_on_message(void *ud, const imapc_message *m) {
+	return imapcgoMessage((uintptr_t)ud, (imapc_message *)m);
+}
+
+static int imapcgo_on_chunk(void *ud, uint32_t seq, uint32_t uid, const char *section,
+                            uint64_t offset, uint64_t total, const uint8_t *data, size_t len) {
+	return imapcgoChunk((uintptr_t)ud, seq, uid, (char *)section, offset, total, (uint8_t *)data, len);
+}
+
+static void imapcgo_on_log(void *ud, uint32_t level, const char *target, const char *msg) {
+	(void)ud;
+	imapcgoLog(level, (char *)target, (char *)msg);
+}
+
+static imapc_result imapcgo_fetch_stream(imapc_client *c, const char *set, const uint32_t *ids, size_t n,
+                                         const char *items, uint64_t threshold, int want_messages,
+                                         uintptr_t h, size_t *count, imapc_error **err) {
+	imapc_message_callback on_msg = want_messages ? imapcgo_on_message : NULL;
+	if (set != NULL)
+		return imapc_client_fetch_stream(c, set, items, threshold, on_msg, imapcgo_on_chunk,
+		                                 (void *)h, count, err);
+	return imapc_client_fetch_stream_ids(c, ids, n, items, threshold, on_msg, imapcgo_on_chunk,
+	                                     (void *)h, count, err);
+}
+
+static void imapcgo_set_log(uint32_t max_level) {
+	imapc_log_set_callback(max_level ? imapcgo_on_log : NULL, NULL, max_level);
+}
+
+// Wait until fd or wakefd is readable: bit 1 for fd, bit 2 for wakefd,
+// 0 on timeout, -1 on error.
+static int imapcgo_poll2(int fd, int wakefd, int timeout_ms) {
+	struct pollfd p[2];
+	p[0].fd = fd; p[0].events = POLLIN; p[0].revents = 0;
+	p[1].fd = wakefd; p[1].events = POLLIN; p[1].revents = 0;
+	int r = poll(p, 2, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -1;
+	int out = 0;
+	if (p[0].revents) out |= 1;
+	if (p[1].revents) out |= 2;
+	return out;
+}
+*/
+import "C"
+
+import "runtime/cgo"
+
+func cFetchStream(p *C.imapc_client, set *C.char, ids *C.uint32_t, n C.size_t, items *C.char,
+	threshold uint64, wantMessages bool, h cgo.Handle, count *C.size_t, e **C.imapc_error) C.imapc_result {
+	want := C.int(0)
+	if wantMessages {
+		want = 1
+	}
+	return C.imapcgo_fetch_stream(p, set, ids, n, items, C.uint64_t(threshold), want, C.uintptr_t(h), count, e)
+}
+
+func cSetLogLevel(level uint32) { C.imapcgo_set_log(C.uint32_t(level)) }
+
+func cPoll2(fd, wakefd int, timeoutMs int) int {
+	return int(C.imapcgo_poll2(C.int(fd), C.int(wakefd), C.int(timeoutMs)))
+}

@@ -1,0 +1,167 @@
+package imapclient
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+)
+
+// silentServer accepts connections, sends a greeting (unless mute), reads
+// commands and never answers them: every call blocks until interrupted.
+func silentServer(t *testing.T, greet bool) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close() // also ends a connect abandoned by a canceled Dial
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				if greet {
+					conn.Write([]byte("* OK [CAPABILITY IMAP4rev1 IDLE AUTH=PLAIN] silent server ready\r\n"))
+				}
+				r := bufio.NewReader(conn)
+				for {
+					if _, err := r.ReadString('\n'); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func dialSilent(t *testing.T) *Client {
+	t.Helper()
+	addr := silentServer(t, true)
+	c, err := Dial(context.Background(), addr, &Options{TLS: TLSNone})
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestContextDeadlineInterrupts(t *testing.T) {
+	c := dialSilent(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := c.Noop(ctx)
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Noop returned after %v", d)
+	}
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want ErrTimeout and DeadlineExceeded", err)
+	}
+	var ie *Error
+	if !errors.As(err, &ie) || ie.Code != CodeTimeout || ie.Op != "Noop" {
+		t.Errorf("error %+v", ie)
+	}
+	// The interrupt closed the connection.
+	if err := c.Noop(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Errorf("Noop after interrupt = %v, want ErrClosed", err)
+	}
+}
+
+func TestContextCancelInterrupts(t *testing.T) {
+	c := dialSilent(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	err := c.Noop(ctx)
+	if !errors.Is(err, ErrCanceled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want ErrCanceled", err)
+	}
+	// An already canceled context does not even start the call.
+	if err := c.Noop(ctx); !errors.Is(err, ErrCanceled) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCloseInterruptsCall(t *testing.T) {
+	c := dialSilent(t)
+	done := make(chan error, 1)
+	go func() { done <- c.Noop(context.Background()) }()
+	time.Sleep(100 * time.Millisecond)
+	c.Close()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Noop succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not interrupt Noop")
+	}
+}
+
+func TestDialCancel(t *testing.T) {
+	addr := silentServer(t, false) // never greets
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := Dial(ctx, addr, &Options{TLS: TLSNone})
+	if !errors.Is(err, ErrCanceled) || time.Since(start) > 3*time.Second {
+		t.Errorf("Dial = %v after %v", err, time.Since(start))
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = Dial(ctx, addr, &Options{TLS: TLSNone})
+	if !errors.Is(err, ErrTimeout) {
+		t.Errorf("Dial with deadline = %v, want ErrTimeout", err)
+	}
+}
+
+func TestIOTimeoutOption(t *testing.T) {
+	addr := silentServer(t, true)
+	c, err := Dial(context.Background(), addr, &Options{TLS: TLSNone, IOTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Noop(context.Background()); !errors.Is(err, ErrTimeout) {
+		t.Errorf("Noop = %v, want ErrTimeout", err)
+	}
+}
+
+func TestDialRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = Dial(context.Background(), addr, &Options{TLS: TLSNone})
+	var ie *Error
+	if !errors.As(err, &ie) || ie.Code != CodeIO {
+		t.Errorf("Dial to closed port = %v", err)
+	}
+}

@@ -1,0 +1,702 @@
+// Package imapclient is a Go IMAP client over libimapclient's C ABI.
+//
+// A Client is one connection. Calls that talk to the server take a
+// context.Context first: canceling it interrupts the call through the
+// library's interrupt (imapc_client_interrupt), the call returns an error
+// matching ErrCanceled (or ErrTimeout when the deadline passed) and the
+// connection is closed: Close the client and Dial again. A client is meant
+// for one goroutine at a time; calls from several goroutines are safe but
+// run one after the other.
+//
+// Errors are *Error values; match them with errors.Is against ErrAuth,
+// ErrTLS, ErrTimeout, ErrNo, ErrBad, ErrBye, ErrCapability, ErrClosed,
+// ErrCanceled... or get the exact Code with errors.As.
+package imapclient
+
+// #include <stdlib.h>
+// #include <string.h>
+// #include <imapclient.h>
+import "C"
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// Version returns the C library's version, "MAJOR.MINOR.PATCH".
+func Version() string { return C.GoString(C.imapc_version()) }
+
+// TLSMode says how the connection is protected.
+type TLSMode int
+
+const (
+	// TLSImplicit: TLS from the first byte (port 993). The default.
+	TLSImplicit TLSMode = iota
+	// TLSStartTLS: plaintext, then STARTTLS before anything else (port
+	// 143); failing to upgrade fails Dial.
+	TLSStartTLS
+	// TLSNone: DANGEROUS, no TLS at all; passwords travel in the clear.
+	TLSNone
+)
+
+// TLSConfig says which certificates to trust and how to verify them. The
+// zero value trusts the system store, verifies the host name and accepts
+// TLS 1.2 or later.
+type TLSConfig struct {
+	// CAFile names a PEM file of CA certificates to trust. Adding a CA
+	// (file or PEM) replaces the system store unless UseSystemRoots is set.
+	CAFile string
+	// CAPEM holds PEM CA certificates to trust.
+	CAPEM []byte
+	// UseSystemRoots also trusts the system store when a CA was given.
+	UseSystemRoots bool
+	// DangerousSkipHostnameVerification stops checking that the
+	// certificate names the host (the chain is still verified).
+	DangerousSkipHostnameVerification bool
+	// DangerousSkipVerification accepts any certificate. For tests only.
+	DangerousSkipVerification bool
+	// ClientCertPEM and ClientKeyPEM present a client certificate.
+	ClientCertPEM, ClientKeyPEM []byte
+	// MinVersion is tls.VersionTLS12 (the default when 0) or tls.VersionTLS13.
+	MinVersion uint16
+}
+
+// Options for Dial. A nil *Options means implicit TLS with the system
+// trust store and the library's default timeouts.
+type Options struct {
+	TLS       TLSMode
+	TLSConfig *TLSConfig
+	// ServerName verifies the certificate against (and sends as SNI) this
+	// name instead of the host of the address.
+	ServerName string
+	// ConnectTimeout and IOTimeout: 0 keeps the library's defaults (30 s
+	// and 60 s); a negative value waits forever. The deadline of Dial's
+	// context also bounds the connect.
+	ConnectTimeout, IOTimeout time.Duration
+	// Response limits against hostile servers; 0 keeps each default
+	// (8 MiB line, 256 MiB literal, 100 nested parentheses).
+	MaxLine    int
+	MaxLiteral int64
+	MaxDepth   int
+	// MaxCommandLen is the longest command line sent (default 8000);
+	// longer message sets are split into several commands.
+	MaxCommandLen int
+}
+
+// Client is a connection to an IMAP server. Create it with Dial; Close it
+// when done (Close is idempotent; a finalizer only backs it up).
+type Client struct {
+	mu      sync.Mutex   // one call at a time; held by a running Idle
+	pmu     sync.RWMutex // guards ptr against free while interrupting
+	ptr     *C.imapc_client
+	closed  atomic.Bool
+	idling  atomic.Bool
+	inCall  atomic.Bool // a C call that the context may interrupt is running
+	pending []Event     // events left over from IDLE, guarded by mu
+	dead    bool        // a fatal error or LOGOUT ended the connection, guarded by mu
+}
+
+// fatal reports whether an error code leaves the connection unusable (as
+// the library's client decides: I/O, timeouts, interrupts, TLS, protocol
+// errors, BYE).
+func fatal(code Code) bool {
+	switch code {
+	case CodeIO, CodeTimeout, CodeInterrupted, CodeConnectionClosed, CodeProtocol, CodeBye, CodeLimitExceeded:
+		return true
+	}
+	return code >= CodeTLS && code <= CodeStartTLSFailed
+}
+
+// cstring converts s for C; the caller frees it. NUL bytes are refused.
+func cstring(op, what, s string) (*C.char, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, invalidError(op, what+" contains a NUL byte")
+	}
+	return C.CString(s), nil
+}
+
+// freeSecret zeroes and frees a C string that held a secret.
+func freeSecret(p *C.char) {
+	if p != nil {
+		C.memset(unsafe.Pointer(p), 0, C.strlen(p))
+		C.free(unsafe.Pointer(p))
+	}
+}
+
+func free(p *C.char) { C.free(unsafe.Pointer(p)) }
+
+func millis(d time.Duration) C.uint64_t {
+	if d < 0 {
+		return 0
+	}
+	ms := d.Milliseconds()
+	if ms == 0 {
+		ms = 1
+	}
+	return C.uint64_t(ms)
+}
+
+// check turns a C result into an error.
+func check(op string, rc C.imapc_result, cerr *C.imapc_error) error {
+	if rc == C.IMAPC_OK {
+		return nil
+	}
+	return takeError(op, rc, cerr)
+}
+
+// build makes a C TLS configuration; the caller frees it.
+func (t *TLSConfig) build() (*C.imapc_tls_config, error) {
+	const op = "Dial"
+	b := C.imapc_tls_config_builder_new()
+	if b == nil {
+		return nil, &Error{Code: CodeInternal, Op: op, Message: "out of memory"}
+	}
+	defer C.imapc_tls_config_builder_free(b)
+	var cerr *C.imapc_error
+	if t.CAFile != "" {
+		p, err := cstring(op, "CAFile", t.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		rc := C.imapc_tls_config_builder_add_ca_file(b, p, &cerr)
+		free(p)
+		if err := check(op, rc, cerr); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.CAPEM) > 0 {
+		rc := C.imapc_tls_config_builder_add_ca_pem(b, (*C.uint8_t)(unsafe.Pointer(&t.CAPEM[0])), C.size_t(len(t.CAPEM)), &cerr)
+		if err := check(op, rc, cerr); err != nil {
+			return nil, err
+		}
+	}
+	if t.UseSystemRoots {
+		if err := check(op, C.imapc_tls_config_builder_use_system_roots(b, true, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if t.DangerousSkipHostnameVerification {
+		if err := check(op, C.imapc_tls_config_builder_dangerous_disable_hostname_verification(b, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if t.DangerousSkipVerification {
+		if err := check(op, C.imapc_tls_config_builder_dangerous_disable_verification(b, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.ClientCertPEM) > 0 || len(t.ClientKeyPEM) > 0 {
+		if len(t.ClientCertPEM) == 0 || len(t.ClientKeyPEM) == 0 {
+			return nil, &Error{Code: CodeTLSConfig, Op: op, Message: "a client certificate needs both ClientCertPEM and ClientKeyPEM"}
+		}
+		rc := C.imapc_tls_config_builder_set_client_cert(b,
+			(*C.uint8_t)(unsafe.Pointer(&t.ClientCertPEM[0])), C.size_t(len(t.ClientCertPEM)),
+			(*C.uint8_t)(unsafe.Pointer(&t.ClientKeyPEM[0])), C.size_t(len(t.ClientKeyPEM)), &cerr)
+		if err := check(op, rc, cerr); err != nil {
+			return nil, err
+		}
+	}
+	switch t.MinVersion {
+	case 0, tls.VersionTLS12:
+	case tls.VersionTLS13:
+		if err := check(op, C.imapc_tls_config_builder_set_min_version(b, C.IMAPC_TLS_VERSION_1_3, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, &Error{Code: CodeTLSConfig, Op: op, Message: "MinVersion must be tls.VersionTLS12 or tls.VersionTLS13"}
+	}
+	var cfg *C.imapc_tls_config
+	if err := check(op, C.imapc_tls_config_builder_build(b, &cfg, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// connectOptions makes C connect options; the caller frees them.
+func connectOptions(ctx context.Context, addr string, o *Options) (*C.imapc_connect_options, error) {
+	const op = "Dial"
+	host, portStr, err := net.SplitHostPort(addr)
+	if err != nil {
+		// A bare host: the mode's standard port.
+		host, portStr = strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]"), ""
+	}
+	port := 0
+	if portStr != "" {
+		port, err = strconv.Atoi(portStr)
+		if err != nil || port < 0 || port > 65535 {
+			return nil, invalidError(op, "bad port in address "+strconv.Quote(addr))
+		}
+	}
+	var sec C.uint32_t
+	switch o.TLS {
+	case TLSImplicit:
+		sec = C.IMAPC_SECURITY_IMPLICIT_TLS
+	case TLSStartTLS:
+		sec = C.IMAPC_SECURITY_STARTTLS
+	case TLSNone:
+		sec = C.IMAPC_SECURITY_DANGEROUS_PLAINTEXT
+	default:
+		return nil, invalidError(op, "unknown TLS mode")
+	}
+	chost, err := cstring(op, "host", host)
+	if err != nil {
+		return nil, err
+	}
+	defer free(chost)
+	var opts *C.imapc_connect_options
+	var cerr *C.imapc_error
+	if err := check(op, C.imapc_connect_options_new(chost, C.uint16_t(port), sec, &opts, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*C.imapc_connect_options, error) {
+		C.imapc_connect_options_free(opts)
+		return nil, err
+	}
+	if o.TLSConfig != nil {
+		cfg, err := o.TLSConfig.build()
+		if err != nil {
+			return fail(err)
+		}
+		rc := C.imapc_connect_options_set_tls_config(opts, cfg, &cerr)
+		C.imapc_tls_config_free(cfg)
+		if err := check(op, rc, cerr); err != nil {
+			return fail(err)
+		}
+	}
+	if o.ServerName != "" {
+		name, err := cstring(op, "ServerName", o.ServerName)
+		if err != nil {
+			return fail(err)
+		}
+		rc := C.imapc_connect_options_set_tls_server_name(opts, name, &cerr)
+		free(name)
+		if err := check(op, rc, cerr); err != nil {
+			return fail(err)
+		}
+	}
+	connectTimeout := o.ConnectTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if left <= 0 {
+			return fail(ctxError(op, context.DeadlineExceeded))
+		}
+		if connectTimeout == 0 || connectTimeout < 0 || left < connectTimeout {
+			connectTimeout = left
+		}
+	}
+	if connectTimeout != 0 {
+		if err := check(op, C.imapc_connect_options_set_connect_timeout_ms(opts, millis(connectTimeout), &cerr), cerr); err != nil {
+			return fail(err)
+		}
+	}
+	if o.IOTimeout != 0 {
+		if err := check(op, C.imapc_connect_options_set_io_timeout_ms(opts, millis(o.IOTimeout), &cerr), cerr); err != nil {
+			return fail(err)
+		}
+	}
+	if o.MaxLine != 0 || o.MaxLiteral != 0 || o.MaxDepth != 0 {
+		if o.MaxLine < 0 || o.MaxLiteral < 0 || o.MaxDepth < 0 {
+			return fail(invalidError(op, "negative limit"))
+		}
+		rc := C.imapc_connect_options_set_limits(opts, C.size_t(o.MaxLine), C.uint64_t(o.MaxLiteral), C.size_t(o.MaxDepth), &cerr)
+		if err := check(op, rc, cerr); err != nil {
+			return fail(err)
+		}
+	}
+	if o.MaxCommandLen != 0 {
+		if o.MaxCommandLen < 0 {
+			return fail(invalidError(op, "negative MaxCommandLen"))
+		}
+		if err := check(op, C.imapc_connect_options_set_max_command_len(opts, C.size_t(o.MaxCommandLen), &cerr), cerr); err != nil {
+			return fail(err)
+		}
+	}
+	return opts, nil
+}
+
+// Dial connects to addr ("host:port"; a bare host uses the mode's
+// standard port 993 or 143): TCP, TLS or STARTTLS, greeting and
+// capabilities. The context's deadline bounds the connect; canceling the
+// context makes Dial return at once with an error matching ErrCanceled
+// (the connect attempt is then abandoned in the background: the C ABI has
+// no way to interrupt a connect in progress).
+func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError("Dial", err)
+	}
+	copts, err := connectOptions(ctx, addr, opts)
+	if err != nil {
+		return nil, err
+	}
+	type result struct {
+		p   *C.imapc_client
+		err error
+	}
+	connect := func() result {
+		defer C.imapc_connect_options_free(copts)
+		var p *C.imapc_client
+		var cerr *C.imapc_error
+		if err := check("Dial", C.imapc_client_connect(copts, &p, &cerr), cerr); err != nil {
+			return result{nil, err}
+		}
+		return result{p, nil}
+	}
+	var r result
+	if ctx.Done() == nil {
+		r = connect()
+	} else {
+		ch := make(chan result, 1)
+		go func() { ch <- connect() }()
+		select {
+		case r = <-ch:
+		case <-ctx.Done():
+			go func() {
+				if r := <-ch; r.p != nil {
+					C.imapc_client_free(r.p)
+				}
+			}()
+			return nil, ctxError("Dial", ctx.Err())
+		}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	c := &Client{ptr: r.p}
+	runtime.SetFinalizer(c, func(c *Client) { c.Close() })
+	return c, nil
+}
+
+// interruptCall interrupts the running call when there is one (a context
+// that ends between calls leaves the connection alone).
+func (c *Client) interruptCall() {
+	if c.inCall.Load() {
+		c.interrupt()
+	}
+}
+
+// interrupt interrupts the running call, if any; the connection closes.
+func (c *Client) interrupt() {
+	c.pmu.RLock()
+	if c.ptr != nil {
+		C.imapc_client_interrupt(c.ptr)
+	}
+	c.pmu.RUnlock()
+}
+
+// lock takes the client for one call; the caller unlocks c.mu.
+func (c *Client) lock(op string) (*C.imapc_client, error) {
+	if c.closed.Load() {
+		return nil, closedError(op)
+	}
+	if c.idling.Load() {
+		return nil, &Error{Code: CodeIllegalState, Op: op, Message: "IDLE is running: stop it first"}
+	}
+	c.mu.Lock()
+	if c.ptr == nil || c.closed.Load() {
+		c.mu.Unlock()
+		return nil, closedError(op)
+	}
+	return c.ptr, nil
+}
+
+// call runs f (one C call) with the context wired to the interrupt.
+// c.mu is held by the caller.
+func (c *Client) call(ctx context.Context, op string, f func(p *C.imapc_client, cerr **C.imapc_error) C.imapc_result) error {
+	if err := ctx.Err(); err != nil {
+		return ctxError(op, err)
+	}
+	var stop func() bool
+	if ctx.Done() != nil {
+		c.inCall.Store(true)
+		stop = context.AfterFunc(ctx, c.interruptCall)
+	}
+	var cerr *C.imapc_error
+	rc := f(c.ptr, &cerr)
+	c.inCall.Store(false)
+	if stop != nil && !stop() && rc != C.IMAPC_OK {
+		// The context ended the call (the interrupt fired).
+		C.imapc_error_free(cerr)
+		c.dead = true
+		return ctxError(op, ctx.Err())
+	}
+	if rc == C.IMAPC_OK {
+		return nil
+	}
+	e := takeError(op, rc, cerr)
+	switch {
+	case fatal(e.Code):
+		c.dead = true
+	case e.Code == CodeIllegalState && c.dead:
+		// The library says "unusable after an earlier error" (or "closed"
+		// after LOGOUT) with ILLEGAL_STATE; in Go that is ErrClosed.
+		e.Code = CodeConnectionClosed
+	}
+	return e
+}
+
+// run locks the client and runs one C call.
+func (c *Client) run(ctx context.Context, op string, f func(p *C.imapc_client, cerr **C.imapc_error) C.imapc_result) error {
+	if _, err := c.lock(op); err != nil {
+		return err
+	}
+	defer c.mu.Unlock()
+	return c.call(ctx, op, f)
+}
+
+// Close closes the connection (without LOGOUT; call Logout first for a
+// polite goodbye) and frees the client. A call running in another
+// goroutine, or a running Idle, is interrupted. Close is idempotent and
+// always returns nil.
+func (c *Client) Close() error {
+	if c.closed.Swap(true) {
+		return nil
+	}
+	runtime.SetFinalizer(c, nil)
+	if !c.mu.TryLock() {
+		c.interrupt()
+		c.mu.Lock()
+	}
+	c.pmu.Lock()
+	p := c.ptr
+	c.ptr = nil
+	c.pmu.Unlock()
+	C.imapc_client_free(p)
+	c.mu.Unlock()
+	return nil
+}
+
+// Logout says LOGOUT and closes the connection. The client still needs
+// Close (which may come right after, or be deferred).
+func (c *Client) Logout(ctx context.Context) error {
+	return c.run(ctx, "Logout", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		rc := C.imapc_client_logout(p, e)
+		c.dead = true
+		return rc
+	})
+}
+
+// Noop sends NOOP, letting the server deliver pending events (see Events).
+func (c *Client) Noop(ctx context.Context) error {
+	return c.run(ctx, "Noop", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_noop(p, e)
+	})
+}
+
+// Login authenticates with LOGIN. Refusal matches ErrAuth.
+func (c *Client) Login(ctx context.Context, user, password string) error {
+	const op = "Login"
+	cu, err := cstring(op, "user", user)
+	if err != nil {
+		return err
+	}
+	defer free(cu)
+	cp, err := cstring(op, "password", password)
+	if err != nil {
+		return err
+	}
+	defer freeSecret(cp)
+	return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_login(p, cu, cp, e)
+	})
+}
+
+// SASL is a SASL mechanism for Authenticate: PlainAuth, XOAuth2 or
+// OAuthBearer.
+type SASL interface {
+	// Mechanism returns the SASL name, e.g. "PLAIN".
+	Mechanism() string
+	authenticate(p *C.imapc_client, e **C.imapc_error) C.imapc_result
+	strings() []string
+}
+
+// PlainAuth is AUTHENTICATE PLAIN (RFC 4616). Identity (authzid) may be "".
+type PlainAuth struct{ Identity, Username, Password string }
+
+// XOAuth2 is AUTHENTICATE XOAUTH2 (Google, Microsoft) with an OAuth 2
+// bearer token. Vendor may be "".
+type XOAuth2 struct{ Username, Token, Vendor string }
+
+// OAuthBearer is AUTHENTICATE OAUTHBEARER (RFC 7628).
+type OAuthBearer struct{ Username, Token string }
+
+func (PlainAuth) Mechanism() string   { return "PLAIN" }
+func (XOAuth2) Mechanism() string     { return "XOAUTH2" }
+func (OAuthBearer) Mechanism() string { return "OAUTHBEARER" }
+
+func (a PlainAuth) strings() []string   { return []string{a.Identity, a.Username, a.Password} }
+func (a XOAuth2) strings() []string     { return []string{a.Username, a.Token, a.Vendor} }
+func (a OAuthBearer) strings() []string { return []string{a.Username, a.Token} }
+
+// withSecrets converts strs to C (secrets zeroed afterwards) and runs f.
+func withSecrets(op string, strs []string, f func(cs []*C.char) C.imapc_result) (C.imapc_result, error) {
+	cs := make([]*C.char, len(strs))
+	defer func() {
+		for _, p := range cs {
+			freeSecret(p)
+		}
+	}()
+	for i, s := range strs {
+		p, err := cstring(op, "credential", s)
+		if err != nil {
+			return 0, err
+		}
+		cs[i] = p
+	}
+	return f(cs), nil
+}
+
+func (a PlainAuth) authenticate(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+	rc, err := withSecrets("Authenticate", a.strings(), func(cs []*C.char) C.imapc_result {
+		authz := cs[0]
+		if a.Identity == "" {
+			authz = nil
+		}
+		return C.imapc_client_authenticate_plain(p, authz, cs[1], cs[2], e)
+	})
+	if err != nil {
+		return C.IMAPC_ERR_INVALID_ARGUMENT
+	}
+	return rc
+}
+
+func (a XOAuth2) authenticate(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+	rc, err := withSecrets("Authenticate", a.strings(), func(cs []*C.char) C.imapc_result {
+		vendor := cs[2]
+		if a.Vendor == "" {
+			vendor = nil
+		}
+		return C.imapc_client_authenticate_xoauth2(p, cs[0], cs[1], vendor, e)
+	})
+	if err != nil {
+		return C.IMAPC_ERR_INVALID_ARGUMENT
+	}
+	return rc
+}
+
+func (a OAuthBearer) authenticate(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+	rc, err := withSecrets("Authenticate", a.strings(), func(cs []*C.char) C.imapc_result {
+		return C.imapc_client_authenticate_oauthbearer(p, cs[0], cs[1], e)
+	})
+	if err != nil {
+		return C.IMAPC_ERR_INVALID_ARGUMENT
+	}
+	return rc
+}
+
+// Authenticate runs AUTHENTICATE with a SASL mechanism (PlainAuth,
+// XOAuth2, OAuthBearer). Refusal matches ErrAuth.
+func (c *Client) Authenticate(ctx context.Context, mech SASL) error {
+	const op = "Authenticate"
+	if mech == nil {
+		return invalidError(op, "nil SASL mechanism")
+	}
+	for _, s := range mech.strings() {
+		if strings.IndexByte(s, 0) >= 0 {
+			return invalidError(op, "credential contains a NUL byte")
+		}
+	}
+	return c.run(ctx, op, mech.authenticate)
+}
+
+// goStrings copies a C string list (which stays owned by the caller).
+func goStrings(l *C.imapc_string_list) []string {
+	n := int(C.imapc_string_list_count(l))
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = C.GoString(C.imapc_string_list_get(l, C.size_t(i)))
+	}
+	return out
+}
+
+// Capabilities returns the server's capabilities as last seen (no network
+// traffic).
+func (c *Client) Capabilities() ([]string, error) {
+	var out []string
+	err := c.run(context.Background(), "Capabilities", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_string_list
+		rc := C.imapc_client_capabilities(p, &l, e)
+		if rc == C.IMAPC_OK {
+			out = goStrings(l)
+			C.imapc_string_list_free(l)
+		}
+		return rc
+	})
+	return out, err
+}
+
+// HasCapability reports whether the server has the capability
+// (case-insensitive, e.g. "IDLE", "AUTH=PLAIN"). False when closed.
+func (c *Client) HasCapability(name string) bool {
+	p, err := c.lock("HasCapability")
+	if err != nil {
+		return false
+	}
+	defer c.mu.Unlock()
+	cs, err := cstring("HasCapability", "name", name)
+	if err != nil {
+		return false
+	}
+	defer free(cs)
+	return bool(C.imapc_client_has_capability(p, cs))
+}
+
+// IsTLS reports whether the connection is protected by TLS.
+func (c *Client) IsTLS() bool {
+	p, err := c.lock("IsTLS")
+	if err != nil {
+		return false
+	}
+	defer c.mu.Unlock()
+	return bool(C.imapc_client_is_tls(p))
+}
+
+// SetUseUID makes message ids UIDs (true, the default) or sequence
+// numbers (false) from the next call on: for Search results, message
+// sets of Fetch, Store, Copy, Move.
+func (c *Client) SetUseUID(yes bool) error {
+	return c.run(context.Background(), "SetUseUID", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_set_use_uid(p, C.bool(yes), e)
+	})
+}
+
+// UseUID reports whether message ids are UIDs.
+func (c *Client) UseUID() bool {
+	p, err := c.lock("UseUID")
+	if err != nil {
+		return false
+	}
+	defer c.mu.Unlock()
+	return bool(C.imapc_client_use_uid(p))
+}
+
+// SetFolderEncode makes folder names UTF-8, encoded to modified UTF-7 on
+// the wire (true, the default), or passes names through unchanged (false).
+func (c *Client) SetFolderEncode(yes bool) error {
+	return c.run(context.Background(), "SetFolderEncode", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_set_folder_encode(p, C.bool(yes), e)
+	})
+}
+
+// FolderEncode reports whether folder names are encoded.
+func (c *Client) FolderEncode() bool {
+	p, err := c.lock("FolderEncode")
+	if err != nil {
+		return false
+	}
+	defer c.mu.Unlock()
+	return bool(C.imapc_client_folder_encode(p))
+}

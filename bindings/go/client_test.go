@@ -1,0 +1,824 @@
+package imapclient
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestDialModes(t *testing.T) {
+	e := serverEnv(t)
+	ctx := testCtx(t)
+	for _, tc := range []struct {
+		name string
+		mode TLSMode
+		tls  bool
+	}{{"implicit", TLSImplicit, true}, {"starttls", TLSStartTLS, true}, {"none", TLSNone, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Dial(ctx, e.addr(tc.mode), e.options(tc.mode))
+			if err != nil {
+				t.Fatalf("Dial: %v", err)
+			}
+			defer c.Close()
+			if got := c.IsTLS(); got != tc.tls {
+				t.Errorf("IsTLS = %v, want %v", got, tc.tls)
+			}
+			if err := c.Login(ctx, e.user, e.pass); err != nil {
+				t.Fatalf("Login: %v", err)
+			}
+			caps, err := c.Capabilities()
+			if err != nil || !slices.ContainsFunc(caps, func(s string) bool { return strings.EqualFold(s, "IMAP4rev1") }) {
+				t.Errorf("Capabilities = %v, %v", caps, err)
+			}
+			if !c.HasCapability("idle") {
+				t.Error("HasCapability(idle) = false")
+			}
+			if err := c.Noop(ctx); err != nil {
+				t.Errorf("Noop: %v", err)
+			}
+			if err := c.Logout(ctx); err != nil {
+				t.Errorf("Logout: %v", err)
+			}
+			if err := c.Noop(ctx); !errors.Is(err, ErrClosed) {
+				t.Errorf("Noop after Logout = %v, want ErrClosed", err)
+			}
+			c.Close()
+			c.Close() // idempotent
+			if err := c.Noop(ctx); !errors.Is(err, ErrClosed) {
+				t.Errorf("Noop after Close = %v, want ErrClosed", err)
+			}
+		})
+	}
+}
+
+func TestTLSVerification(t *testing.T) {
+	e := serverEnv(t)
+	ctx := testCtx(t)
+	addr := e.addr(TLSImplicit)
+	ca, err := os.ReadFile(e.caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		opts     Options
+		wantCode Code // 0: success
+	}{
+		{"system roots", Options{}, CodeTLSUnknownIssuer},
+		{"untrusted CA", Options{TLSConfig: &TLSConfig{CAFile: e.cert("untrusted-ca.pem")}}, CodeTLSUnknownIssuer},
+		{"CA file", Options{TLSConfig: &TLSConfig{CAFile: e.caFile}}, 0},
+		{"CA PEM", Options{TLSConfig: &TLSConfig{CAPEM: ca}}, 0},
+		{"CA plus system roots", Options{TLSConfig: &TLSConfig{CAPEM: ca, UseSystemRoots: true}}, 0},
+		{"wrong name", Options{ServerName: "wrong.example", TLSConfig: &TLSConfig{CAFile: e.caFile}}, CodeTLSNameMismatch},
+		{"wrong name, host check off", Options{ServerName: "wrong.example", TLSConfig: &TLSConfig{CAFile: e.caFile, DangerousSkipHostnameVerification: true}}, 0},
+		{"host check off still checks chain", Options{TLSConfig: &TLSConfig{DangerousSkipHostnameVerification: true}}, CodeTLSUnknownIssuer},
+		{"verification off", Options{TLSConfig: &TLSConfig{DangerousSkipVerification: true}}, 0},
+		{"TLS 1.3 minimum", Options{TLSConfig: &TLSConfig{CAFile: e.caFile, MinVersion: tls.VersionTLS13}}, 0},
+		{"bad CA file", Options{TLSConfig: &TLSConfig{CAFile: e.cert("does-not-exist.pem")}}, CodeTLSConfig},
+		{"bad CA PEM", Options{TLSConfig: &TLSConfig{CAPEM: []byte("not a certificate")}}, CodeTLSConfig},
+		{"bad client key", Options{TLSConfig: &TLSConfig{CAFile: e.caFile, ClientCertPEM: ca, ClientKeyPEM: []byte("junk")}}, CodeTLSConfig},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Dial(ctx, addr, &tc.opts)
+			if tc.wantCode == 0 {
+				if err != nil {
+					t.Fatalf("Dial: %v", err)
+				}
+				defer c.Close()
+				if !c.IsTLS() {
+					t.Error("IsTLS = false")
+				}
+				return
+			}
+			if err == nil {
+				c.Close()
+				t.Fatalf("Dial succeeded, want %v", tc.wantCode)
+			}
+			if !errors.Is(err, ErrTLS) {
+				t.Errorf("errors.Is(%v, ErrTLS) = false", err)
+			}
+			var ie *Error
+			if !errors.As(err, &ie) || ie.Code != tc.wantCode {
+				t.Errorf("code of %v: want %v", err, tc.wantCode)
+			}
+		})
+	}
+	t.Run("starttls untrusted", func(t *testing.T) {
+		_, err := Dial(ctx, e.addr(TLSStartTLS), &Options{TLS: TLSStartTLS})
+		if !errors.Is(err, ErrTLS) {
+			t.Errorf("err = %v, want ErrTLS", err)
+		}
+	})
+}
+
+func TestLoginAndAuthenticate(t *testing.T) {
+	e := serverEnv(t)
+	ctx := testCtx(t)
+	dial := func() *Client {
+		c, err := Dial(ctx, e.addr(TLSImplicit), e.options(TLSImplicit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	err := dial().Login(ctx, e.user, "wrong")
+	var ie *Error
+	if !errors.Is(err, ErrAuth) || !errors.As(err, &ie) || ie.Code != CodeAuthFailed {
+		t.Errorf("bad password: %v, want ErrAuth", err)
+	}
+	if err := dial().Authenticate(ctx, PlainAuth{Username: e.user, Password: e.pass}); err != nil {
+		t.Errorf("AUTHENTICATE PLAIN: %v", err)
+	}
+	if err := dial().Authenticate(ctx, PlainAuth{Username: e.user, Password: "nope"}); !errors.Is(err, ErrAuth) {
+		t.Errorf("AUTHENTICATE PLAIN, bad password: %v, want ErrAuth", err)
+	}
+	// The fixture offers PLAIN and LOGIN only: the OAuth mechanisms fail
+	// before anything is sent.
+	for _, m := range []SASL{XOAuth2{Username: e.user, Token: "t"}, OAuthBearer{Username: e.user, Token: "t"}} {
+		err := dial().Authenticate(ctx, m)
+		if !errors.Is(err, ErrCapability) {
+			t.Errorf("%s: %v", m.Mechanism(), err)
+		}
+	}
+	if err := dial().Login(ctx, "a\x00b", "x"); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("NUL in user: %v", err)
+	}
+	// The Unicode user of the fixture.
+	if err := dial().Login(ctx, "ünï", "pässwörd"); err != nil {
+		t.Errorf("Unicode login: %v", err)
+	}
+}
+
+func TestFolders(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	folders, err := c.ListFolders(ctx, "", "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]Folder{}
+	for _, f := range folders {
+		names[f.Name] = f
+	}
+	for _, want := range []string{"INBOX", "Entwürfe", "Entwürfe/日本語", "Archive/2024", "Sent"} {
+		if _, ok := names[want]; !ok {
+			t.Errorf("folder %q missing from %v", want, folders)
+		}
+	}
+	if f := names["Entwürfe/日本語"]; f.Delimiter != '/' || !strings.Contains(string(f.RawName), "&") {
+		t.Errorf("Entwürfe/日本語: delimiter %q, raw %q", f.Delimiter, f.RawName)
+	}
+	st, err := c.Status(ctx, "Entwürfe/日本語")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Messages != 2 || !st.Has(StatusMessages) || !st.Has(StatusUIDNext) {
+		t.Errorf("Status = %+v", st)
+	}
+	ms, err := c.Select(ctx, "INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms.Exists != 14 || ms.ReadOnly || ms.UIDValidity == 0 || ms.UIDNext < 15 || !slices.Contains(ms.Flags, FlagSeen) {
+		t.Errorf("Select INBOX = %+v", ms)
+	}
+	if err := c.Unselect(ctx); err != nil {
+		t.Errorf("Unselect: %v", err)
+	}
+	ms, err = c.Examine(ctx, "Archive/2024")
+	if err != nil || !ms.ReadOnly || ms.Exists != 2 {
+		t.Errorf("Examine = %+v, %v", ms, err)
+	}
+	if err := c.AddFlags(ctx, IDs(1), FlagSeen); !errors.Is(err, ErrIllegalState) && !errors.Is(err, ErrNo) {
+		t.Errorf("store on EXAMINE: %v", err)
+	}
+	_, err = c.Select(ctx, "No such folder")
+	var ie *Error
+	if !errors.Is(err, ErrNo) || !errors.As(err, &ie) || ie.Message == "" {
+		t.Errorf("Select missing folder: %v", err)
+	}
+	if ok, err := c.FolderExists(ctx, "Entwürfe"); !ok || err != nil {
+		t.Errorf("FolderExists(Entwürfe) = %v, %v", ok, err)
+	}
+	if sent, err := c.SpecialFolder(ctx, `\Sent`); err != nil || sent != "Sent" {
+		t.Errorf("SpecialFolder(Sent) = %q, %v", sent, err)
+	}
+
+	// Create, rename and delete non-ASCII names.
+	base := tempFolder(t, c, "ü")
+	sub := base + "/Überraschung 日本"
+	if err := c.CreateFolder(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	renamed := base + "/Ärger"
+	if err := c.RenameFolder(ctx, sub, renamed); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.ListFolders(ctx, "", base+"/*")
+	if err != nil || len(list) != 1 || list[0].Name != renamed {
+		t.Errorf("after rename: %+v, %v", list, err)
+	}
+	if err := c.DeleteFolder(ctx, renamed); err != nil {
+		t.Error(err)
+	}
+
+	// FolderEncode off: names pass through as modified UTF-7.
+	if err := c.SetFolderEncode(false); err != nil || c.FolderEncode() {
+		t.Fatalf("SetFolderEncode(false): %v", err)
+	}
+	st, err = c.Status(ctx, "Entw&APw-rfe")
+	if err != nil || st.Messages != 1 {
+		t.Errorf("Status raw name: %+v, %v", st, err)
+	}
+	c.SetFolderEncode(true)
+}
+
+func TestSearch(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		crit *SearchCriteria
+		want []uint32
+	}{
+		{"all", nil, []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}},
+		{"flagged", &SearchCriteria{Flags: []string{FlagFlagged}}, []uint32{4, 7}},
+		{"flagged and seen", &SearchCriteria{Flags: []string{FlagFlagged, FlagSeen}}, []uint32{4}},
+		{"flagged, not seen", &SearchCriteria{Flags: []string{FlagFlagged}, NotFlags: []string{FlagSeen}}, []uint32{7}},
+		{"umlaut subject", &SearchCriteria{Subject: []string{"Grüße"}}, []uint32{2}},
+		{"japanese subject", &SearchCriteria{Subject: []string{"日本語"}}, []uint32{12}},
+		{"latin-1 subject", &SearchCriteria{Subject: []string{"Café"}}, []uint32{3}},
+		{"keyword", &SearchCriteria{Flags: []string{"$Forwarded"}}, []uint32{6}},
+		{"or", &SearchCriteria{Or: [][2]SearchCriteria{{{Subject: []string{"Grüße"}}, {Subject: []string{"日本語"}}}}}, []uint32{2, 12}},
+		{"not", &SearchCriteria{UIDs: ptr(Range(1, 5)), Not: []SearchCriteria{{Flags: []string{FlagSeen}}}}, []uint32{3}},
+		{"larger", &SearchCriteria{Larger: 50_000}, []uint32{9}},
+		{"quoted", &SearchCriteria{Subject: []string{`"no \ such`}}, []uint32{}},
+		{"raw", &SearchCriteria{Raw: "UID 2:3"}, []uint32{2, 3}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := c.Search(ctx, tc.crit)
+			if err != nil {
+				t.Fatalf("Search(%s): %v", tc.crit, err)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Search(%s) = %v, want %v", tc.crit, got, tc.want)
+			}
+		})
+	}
+	if _, err := c.Search(ctx, &SearchCriteria{Subject: []string{"a\r\nb"}}); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("CRLF in criteria: %v", err)
+	}
+	// Sequence numbers instead of UIDs (equal in the fixture).
+	if err := c.SetUseUID(false); err != nil || c.UseUID() {
+		t.Fatal(err)
+	}
+	got, err := c.Search(ctx, &SearchCriteria{Flags: []string{FlagFlagged}})
+	if err != nil || !slices.Equal(got, []uint32{4, 7}) {
+		t.Errorf("seq search = %v, %v", got, err)
+	}
+	c.SetUseUID(true)
+	sorted, err := c.Sort(ctx, "REVERSE ARRIVAL", &SearchCriteria{Flags: []string{FlagFlagged}})
+	if err == nil && !slices.Equal(sorted, []uint32{7, 4}) {
+		t.Errorf("Sort = %v", sorted)
+	} else if err != nil && !errors.Is(err, ErrCapability) {
+		t.Errorf("Sort: %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestFetch(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := c.Fetch(ctx, All, "UID FLAGS ENVELOPE RFC822.SIZE INTERNALDATE BODYSTRUCTURE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 14 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	byUID := map[uint32]*Message{}
+	for i := range msgs {
+		m := &msgs[i]
+		byUID[m.UID] = m
+		if m.Envelope == nil || m.BodyStructure == nil || m.Size == 0 || m.InternalDate.IsZero() || m.Flags == nil {
+			t.Errorf("UID %d incomplete: %+v", m.UID, m)
+		}
+	}
+	if s := byUID[2].Envelope.Subject; s != "Grüße aus München ☕" {
+		t.Errorf("subject 2 = %q", s)
+	}
+	if s := byUID[3].Envelope.Subject; s != "Café crème" {
+		t.Errorf("subject 3 = %q", s)
+	}
+	if s := byUID[12].Envelope.Subject; s != "日本語の件名" {
+		t.Errorf("subject 12 = %q", s)
+	}
+	if !byUID[4].HasFlag(FlagFlagged) || byUID[3].HasFlag(FlagSeen) || !byUID[6].HasFlag("$forwarded") {
+		t.Errorf("flags: 4 %v, 3 %v, 6 %v", byUID[4].Flags, byUID[3].Flags, byUID[6].Flags)
+	}
+	if from := byUID[1].Envelope.From; len(from) != 1 || from[0].Addr() == "" || byUID[1].Envelope.Date.IsZero() {
+		t.Errorf("envelope 1: %+v", byUID[1].Envelope)
+	}
+	if env := byUID[7].Envelope; len(env.Cc) == 0 || len(env.ReplyTo) == 0 || len(env.To) < 2 {
+		t.Errorf("envelope 7: %+v", env)
+	}
+	// Body structures: alternative, attachment, nested message.
+	if bs := byUID[4].BodyStructure; bs.MediaType() != "multipart/alternative" || len(bs.Children) != 2 || bs.Children[1].Subtype != "html" {
+		t.Errorf("structure 4: %+v", bs)
+	}
+	var pdf *BodyPart
+	byUID[5].BodyStructure.Walk(func(p *BodyPart) bool {
+		if p.Subtype == "pdf" {
+			pdf = p
+		}
+		return true
+	})
+	if pdf == nil || pdf.Filename() != "report-q1.pdf" || pdf.Disposition != "attachment" || pdf.Number == "" {
+		t.Errorf("PDF part: %+v", pdf)
+	}
+	var nested bool
+	byUID[6].BodyStructure.Walk(func(p *BodyPart) bool {
+		nested = nested || (p.MediaType() == "message/rfc822" && p.Envelope != nil && p.Body != nil)
+		return true
+	})
+	if !nested {
+		t.Error("UID 6: no message/rfc822 part with envelope")
+	}
+
+	// Sections as []byte, by ids.
+	msgs, err = c.Fetch(ctx, IDs(2, 9, 12), "BODY.PEEK[] BODY.PEEK[HEADER] BODY.PEEK[1]<0.10>")
+	if err != nil || len(msgs) != 3 {
+		t.Fatalf("Fetch sections: %d, %v", len(msgs), err)
+	}
+	for _, m := range msgs {
+		full, hdr := m.Section("BODY.PEEK[]"), m.Section("BODY[HEADER]")
+		if len(full) == 0 || !bytes.HasPrefix(full, hdr) || !bytes.HasSuffix(hdr, []byte("\r\n\r\n")) {
+			t.Errorf("UID %d: full %d bytes, header %d", m.UID, len(full), len(hdr))
+		}
+		if p := m.Section("BODY[1]"); len(p) == 0 || len(p) > 10 {
+			t.Errorf("UID %d: partial %q", m.UID, p)
+		}
+		if m.UID == 9 && len(full) < 90_000 {
+			t.Errorf("UID 9 is %d bytes", len(full))
+		}
+	}
+	if got, err := c.Fetch(ctx, IDs(), "FLAGS"); err != nil || len(got) != 0 {
+		t.Errorf("empty set: %v, %v", got, err)
+	}
+	if _, err := c.Fetch(ctx, Set("1:x"), "FLAGS"); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("bad set: %v", err)
+	}
+}
+
+func TestFetchStream(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	buffered, err := c.Fetch(ctx, All, "BODY.PEEK[]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint32][]byte{}
+	for _, m := range buffered {
+		want[m.UID] = m.Section("BODY[]")
+	}
+
+	t.Run("writer", func(t *testing.T) {
+		got := map[uint32]*bytes.Buffer{}
+		seqToBuf := map[uint32]*bytes.Buffer{}
+		var msgs int
+		n, err := c.FetchStream(ctx, All, "UID BODY.PEEK[] FLAGS", &StreamOptions{
+			OnSection: func(s SectionInfo) (io.Writer, error) {
+				if s.Name != "BODY[]" || s.Size <= 0 {
+					t.Errorf("section %+v", s)
+				}
+				b := &bytes.Buffer{}
+				seqToBuf[s.SeqNum] = b
+				return b, nil
+			},
+			OnMessage: func(m *Message) error {
+				msgs++
+				got[m.UID] = seqToBuf[m.SeqNum]
+				if m.Flags == nil {
+					t.Errorf("UID %d: no flags", m.UID)
+				}
+				return nil
+			},
+		})
+		if err != nil || n != 14 || msgs != 14 {
+			t.Fatalf("FetchStream = %d, %v (%d messages)", n, err, msgs)
+		}
+		for uid, w := range want {
+			if got[uid] == nil || !bytes.Equal(got[uid].Bytes(), w) {
+				t.Errorf("UID %d differs", uid)
+			}
+		}
+	})
+
+	t.Run("reader", func(t *testing.T) {
+		var mu sync.Mutex
+		sizes := map[uint32]int{}
+		_, err := c.FetchStream(ctx, IDs(1, 9, 12), "BODY.PEEK[]", &StreamOptions{
+			OnSectionReader: func(s SectionInfo, r io.Reader) error {
+				// Read in small pieces: the bytes flow through a pipe.
+				n, err := io.CopyBuffer(io.Discard, r, make([]byte, 512))
+				mu.Lock()
+				sizes[s.SeqNum] = int(n)
+				mu.Unlock()
+				return err
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, uid := range []uint32{1, 9, 12} {
+			if sizes[uid] != len(want[uid]) {
+				t.Errorf("UID %d: read %d, want %d", uid, sizes[uid], len(want[uid]))
+			}
+		}
+	})
+
+	t.Run("reader stops early", func(t *testing.T) {
+		var calls int
+		_, err := c.FetchStream(ctx, IDs(9, 10), "BODY.PEEK[]", &StreamOptions{
+			OnSectionReader: func(s SectionInfo, r io.Reader) error {
+				calls++
+				_, err := io.ReadFull(r, make([]byte, 10))
+				return err
+			},
+		})
+		if err != nil || calls != 2 {
+			t.Errorf("err %v, calls %d", err, calls)
+		}
+	})
+
+	t.Run("threshold", func(t *testing.T) {
+		var streamed, small int
+		_, err := c.FetchStream(ctx, All, "BODY.PEEK[]", &StreamOptions{
+			Threshold: 50_000,
+			OnSection: func(s SectionInfo) (io.Writer, error) { streamed++; return nil, nil },
+			OnMessage: func(m *Message) error {
+				if d := m.Section("BODY[]"); len(d) > 0 {
+					small++
+				}
+				return nil
+			},
+		})
+		// Every section reaches OnSection; only the small ones are also
+		// kept in the message.
+		if err != nil || streamed != 14 || small != 13 {
+			t.Errorf("err %v, streamed %d, buffered %d", err, streamed, small)
+		}
+	})
+
+	t.Run("callback error", func(t *testing.T) {
+		stop := errors.New("enough")
+		var seen int
+		_, err := c.FetchStream(ctx, All, "FLAGS", &StreamOptions{OnMessage: func(m *Message) error {
+			seen++
+			if seen == 3 {
+				return stop
+			}
+			return nil
+		}})
+		if err != stop || seen != 3 {
+			t.Errorf("err %v, seen %d", err, seen)
+		}
+		// The connection is still usable after an abort.
+		if err := c.Noop(ctx); err != nil {
+			t.Errorf("Noop after abort: %v", err)
+		}
+	})
+
+	t.Run("panic propagates", func(t *testing.T) {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("recovered %v", r)
+			}
+		}()
+		c.FetchStream(ctx, IDs(1), "FLAGS", &StreamOptions{OnMessage: func(*Message) error { panic("boom") }})
+	})
+	if err := c.Noop(ctx); err != nil {
+		t.Errorf("Noop after panic: %v", err)
+	}
+}
+
+func TestStoreAppendCopyMoveExpunge(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	src := tempFolder(t, c, "src")
+	dst := tempFolder(t, c, "dst")
+	date := time.Date(2024, 2, 29, 13, 14, 15, 0, time.FixedZone("", 90*60))
+	var uids []uint32
+	for i, subj := range []string{"eins", "zwei ü", "drei 三", "vier"} {
+		opts := &AppendOptions{Flags: []string{FlagDraft}}
+		if i == 0 {
+			opts = &AppendOptions{Flags: []string{FlagSeen, "$Go"}, Date: date}
+		}
+		uid, err := c.Append(ctx, src, testMessage(subj, "Hallo "+subj), opts)
+		if err != nil {
+			t.Fatalf("Append: %v", err)
+		}
+		uids = append(uids, uid)
+	}
+	if uids[0] == 0 || uids[3] != uids[0]+3 {
+		t.Fatalf("APPENDUID: %v", uids)
+	}
+	if _, err := c.Select(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := c.Fetch(ctx, IDs(uids[0]), "FLAGS INTERNALDATE ENVELOPE")
+	if err != nil || len(msgs) != 1 {
+		t.Fatal(err)
+	}
+	m := msgs[0]
+	if !m.HasFlag(FlagSeen) || !m.HasFlag("$Go") || !m.InternalDate.Equal(date) {
+		t.Errorf("appended: flags %v, date %v", m.Flags, m.InternalDate)
+	}
+
+	flagsOf := func(id uint32) []string {
+		t.Helper()
+		ms, err := c.Fetch(ctx, IDs(id), "FLAGS")
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("Fetch flags: %v", err)
+		}
+		return ms[0].Flags
+	}
+	if err := c.AddFlags(ctx, IDs(uids[1], uids[2]), FlagFlagged, "$Label"); err != nil {
+		t.Fatal(err)
+	}
+	if f := flagsOf(uids[1]); !slices.Contains(f, FlagFlagged) || !slices.Contains(f, "$Label") {
+		t.Errorf("after AddFlags: %v", f)
+	}
+	if err := c.RemoveFlags(ctx, Set(IDs(uids[1]).String()), "$Label"); err != nil {
+		t.Fatal(err)
+	}
+	if f := flagsOf(uids[1]); slices.Contains(f, "$Label") {
+		t.Errorf("after RemoveFlags: %v", f)
+	}
+	if err := c.SetFlags(ctx, IDs(uids[2]), FlagAnswered); err != nil {
+		t.Fatal(err)
+	}
+	if f := slices.DeleteFunc(flagsOf(uids[2]), func(s string) bool { return s == FlagRecent }); !slices.Equal(f, []string{FlagAnswered}) {
+		t.Errorf("after SetFlags: %v", f)
+	}
+	if err := c.AddFlags(ctx, IDs(1), "bad flag"); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("bad flag: %v", err)
+	}
+
+	// Copy one, move one.
+	cr, err := c.Copy(ctx, IDs(uids[0]), dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cr.SourceUIDs) != 1 || cr.SourceUIDs[0] != uids[0] || cr.DestUIDs[0] == 0 || cr.UIDValidity == 0 {
+		t.Errorf("COPYUID %+v", cr)
+	}
+	mr, err := c.Move(ctx, IDs(uids[3]), dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mr.DestUIDs) != 1 {
+		t.Errorf("move COPYUID %+v", mr)
+	}
+	if _, err := c.Copy(ctx, All, "gotest-no-such-folder"); !errors.Is(err, ErrNo) {
+		t.Errorf("copy to missing folder: %v", err)
+	} else {
+		var ie *Error
+		errors.As(err, &ie)
+		if ie.ResponseCode != "TRYCREATE" {
+			t.Logf("response code %q (TRYCREATE expected by RFC 3501)", ie.ResponseCode)
+		}
+	}
+	if st, err := c.Status(ctx, dst); err != nil || st.Messages != 2 {
+		t.Errorf("dst status %+v, %v", st, err)
+	}
+
+	// Expunge: \Deleted on the second message.
+	if err := c.AddFlags(ctx, IDs(uids[1]), FlagDeleted); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := c.Expunge(ctx)
+	if err != nil || len(exp) != 1 || exp[0] != 2 {
+		t.Errorf("Expunge = %v, %v", exp, err)
+	}
+	// UID EXPUNGE touches only the given UIDs.
+	if err := c.AddFlags(ctx, All, FlagDeleted); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UIDExpunge(ctx, IDs(uids[2])); err != nil {
+		t.Fatal(err)
+	}
+	left, err := c.Search(ctx, nil)
+	if err != nil || !slices.Equal(left, []uint32{uids[0]}) {
+		t.Errorf("left %v, %v", left, err)
+	}
+	if err := c.CloseFolder(ctx); err != nil {
+		t.Error(err)
+	}
+	if st, err := c.Status(ctx, src); err != nil || st.Messages != 0 {
+		t.Errorf("src status after CLOSE %+v, %v", st, err)
+	}
+}
+
+func TestIdle(t *testing.T) {
+	a := dialLogin(t)
+	b := dialLogin(t)
+	ctx := testCtx(t)
+	folder := tempFolder(t, a, "idle")
+	if _, err := a.Select(ctx, folder); err != nil {
+		t.Fatal(err)
+	}
+	idle, err := a.Idle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Noop(ctx); !errors.Is(err, ErrIllegalState) {
+		t.Errorf("Noop during IDLE: %v", err)
+	}
+	start := time.Now()
+	if _, err := b.Append(ctx, folder, testMessage("idle 1", "x"), nil); err != nil {
+		t.Fatal(err)
+	}
+	var gotExists bool
+	timeout := time.After(10 * time.Second)
+	for !gotExists {
+		select {
+		case ev, ok := <-idle.Events():
+			if !ok {
+				t.Fatalf("events closed: %v", idle.Stop())
+			}
+			if ev.Kind == EventExists && ev.Number == 1 {
+				gotExists = true
+			}
+		case <-timeout:
+			t.Fatal("no EXISTS within 10 s")
+		}
+	}
+	t.Logf("EXISTS after %v", time.Since(start))
+	// An event nobody reads is not lost: it is either still in the
+	// channel, kept for Events after Stop, or reported again by NOOP.
+	if _, err := b.Append(ctx, folder, testMessage("idle 2", "y"), nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	stopStart := time.Now()
+	if err := idle.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if d := time.Since(stopStart); d > 2*time.Second {
+		t.Errorf("Stop took %v", d)
+	}
+	if err := idle.Stop(); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+	var rest []Event
+	for ev := range idle.Events() {
+		rest = append(rest, ev)
+	}
+	if err := a.Noop(ctx); err != nil {
+		t.Errorf("Noop after IDLE: %v", err)
+	}
+	evs, err := a.Events()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest = append(rest, evs...)
+	if !slices.ContainsFunc(rest, func(e Event) bool { return e.Kind == EventExists && e.Number == 2 }) {
+		t.Errorf("EXISTS 2 lost: %+v", rest)
+	}
+	if err := a.Noop(ctx); err != nil {
+		t.Errorf("Noop after IDLE: %v", err)
+	}
+
+	// A context ends IDLE politely too.
+	ictx, cancel := context.WithCancel(ctx)
+	idle, err = a.Idle(ictx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case <-idle.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("IDLE did not end with its context")
+	}
+	if err := idle.Stop(); err != nil {
+		t.Errorf("Stop after cancel: %v", err)
+	}
+	if err := a.Noop(ctx); err != nil {
+		t.Errorf("Noop after canceled IDLE: %v", err)
+	}
+
+	// Close interrupts a running IDLE.
+	idle, err = a.Idle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	<-idle.Done()
+}
+
+func TestEventsAfterNoop(t *testing.T) {
+	a := dialLogin(t)
+	b := dialLogin(t)
+	ctx := testCtx(t)
+	folder := tempFolder(t, a, "events")
+	if _, err := a.Select(ctx, folder); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Append(ctx, folder, testMessage("ev", "x"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Noop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := a.Events()
+	if err != nil || !slices.ContainsFunc(evs, func(e Event) bool { return e.Kind == EventExists && e.Number == 1 }) {
+		t.Errorf("events %+v, %v", evs, err)
+	}
+}
+
+func TestConcurrentClients(t *testing.T) {
+	e := serverEnv(t)
+	ctx := testCtx(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := Dial(ctx, e.addr(TLSImplicit), e.options(TLSImplicit))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			if err := c.Login(ctx, e.user, e.pass); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := c.Examine(ctx, "INBOX"); err != nil {
+				errs <- err
+				return
+			}
+			for j := 0; j < 5; j++ {
+				ms, err := c.Fetch(ctx, All, "FLAGS ENVELOPE BODY.PEEK[HEADER]")
+				if err != nil || len(ms) != 14 {
+					errs <- err
+					return
+				}
+			}
+			c.Logout(ctx)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// One client shared by goroutines: calls are serialized, not corrupted.
+func TestSharedClientIsSafe(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 10; j++ {
+				ms, err := c.Fetch(ctx, IDs(2), "ENVELOPE")
+				if err != nil || len(ms) != 1 || ms[0].Envelope.Subject != "Grüße aus München ☕" {
+					t.Errorf("shared fetch: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,283 @@
+package imapclient
+
+// #include <stdlib.h>
+// #include <imapclient.h>
+import "C"
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unsafe"
+)
+
+// Search returns the ids (UIDs or sequence numbers, per UseUID) of the
+// messages of the selected folder matching the criteria (nil: all).
+func (c *Client) Search(ctx context.Context, criteria *SearchCriteria) ([]uint32, error) {
+	const op = "Search"
+	q, err := criteria.encode()
+	if err != nil {
+		return nil, err
+	}
+	var out []uint32
+	err = withCString(op, "criteria", q, func(cq *C.char) error {
+		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			var l *C.imapc_id_list
+			rc := C.imapc_client_search(p, cq, &l, e)
+			if rc == C.IMAPC_OK {
+				out = goIDs(l)
+				C.imapc_id_list_free(l)
+			}
+			return rc
+		})
+	})
+	return out, err
+}
+
+// Sort returns the ids of the matching messages ordered by the sort keys
+// in order (space-separated, e.g. "REVERSE DATE", "FROM SUBJECT"; RFC 5256).
+func (c *Client) Sort(ctx context.Context, order string, criteria *SearchCriteria) ([]uint32, error) {
+	const op = "Sort"
+	q, err := criteria.encode()
+	if err != nil {
+		return nil, err
+	}
+	var out []uint32
+	err = withCString(op, "order", order, func(co *C.char) error {
+		return withCString(op, "criteria", q, func(cq *C.char) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				var l *C.imapc_id_list
+				rc := C.imapc_client_sort(p, co, cq, &l, e)
+				if rc == C.IMAPC_OK {
+					out = goIDs(l)
+					C.imapc_id_list_free(l)
+				}
+				return rc
+			})
+		})
+	})
+	return out, err
+}
+
+// Fetch fetches items (IMAP syntax, e.g. "FLAGS ENVELOPE RFC822.SIZE
+// INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER] BODY.PEEK[1]") of the
+// messages of set, buffered, in server order. For large bodies see
+// FetchStream.
+func (c *Client) Fetch(ctx context.Context, set MessageSet, items string) ([]Message, error) {
+	const op = "Fetch"
+	if set.isIDs && len(set.ids) == 0 {
+		return []Message{}, nil
+	}
+	var out []Message
+	err := withCString(op, "items", items, func(ci *C.char) error {
+		take := func(rc C.imapc_result, l *C.imapc_message_list) C.imapc_result {
+			if rc == C.IMAPC_OK {
+				out = goMessages(l)
+				C.imapc_message_list_free(l)
+			}
+			return rc
+		}
+		return withSet(op, set, func(cs *C.char) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				var l *C.imapc_message_list
+				return take(C.imapc_client_fetch(p, cs, ci, &l, e), l)
+			})
+		}, func(ids *C.uint32_t, n C.size_t) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				var l *C.imapc_message_list
+				return take(C.imapc_client_fetch_ids(p, ids, n, ci, &l, e), l)
+			})
+		})
+	})
+	return out, err
+}
+
+const (
+	storeAdd    = C.IMAPC_STORE_ADD
+	storeRemove = C.IMAPC_STORE_REMOVE
+	storeSet    = C.IMAPC_STORE_SET
+)
+
+func (c *Client) store(ctx context.Context, op string, set MessageSet, action C.uint32_t, flags []string) error {
+	if set.isIDs && len(set.ids) == 0 {
+		return nil
+	}
+	for _, f := range flags {
+		if f == "" || strings.ContainsAny(f, " \r\n\x00") {
+			return invalidError(op, "bad flag "+`"`+f+`"`)
+		}
+	}
+	return withCString(op, "flags", strings.Join(flags, " "), func(cf *C.char) error {
+		return withSet(op, set, func(cs *C.char) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				return C.imapc_client_store(p, cs, action, cf, C.IMAPC_STORE_SILENT, 0, nil, e)
+			})
+		}, func(ids *C.uint32_t, n C.size_t) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				// The set as a string: store_ids wants the flags as an array.
+				s := C.CString(set.String())
+				defer free(s)
+				return C.imapc_client_store(p, s, action, cf, C.IMAPC_STORE_SILENT, 0, nil, e)
+			})
+		})
+	})
+}
+
+// AddFlags adds flags (FlagSeen, FlagFlagged, keywords...) to the messages.
+func (c *Client) AddFlags(ctx context.Context, set MessageSet, flags ...string) error {
+	return c.store(ctx, "AddFlags", set, storeAdd, flags)
+}
+
+// RemoveFlags removes flags from the messages.
+func (c *Client) RemoveFlags(ctx context.Context, set MessageSet, flags ...string) error {
+	return c.store(ctx, "RemoveFlags", set, storeRemove, flags)
+}
+
+// SetFlags replaces the flags of the messages with these.
+func (c *Client) SetFlags(ctx context.Context, set MessageSet, flags ...string) error {
+	return c.store(ctx, "SetFlags", set, storeSet, flags)
+}
+
+// AppendOptions are the optional parts of Append.
+type AppendOptions struct {
+	Flags []string
+	// Date is the INTERNALDATE (with its zone); zero: the server's now.
+	Date time.Time
+}
+
+// Append stores a message (raw RFC 5322 bytes) in folder and returns its
+// UID (0 when the server does not say: no UIDPLUS).
+func (c *Client) Append(ctx context.Context, folder string, msg []byte, opts *AppendOptions) (uint32, error) {
+	const op = "Append"
+	if opts == nil {
+		opts = &AppendOptions{}
+	}
+	var uid C.uint32_t
+	err := withCString(op, "flags", strings.Join(opts.Flags, " "), func(cf *C.char) error {
+		return c.folderCall(ctx, op, folder, func(p *C.imapc_client, cfo *C.char, e **C.imapc_error) C.imapc_result {
+			var data *C.uint8_t
+			if len(msg) > 0 {
+				data = (*C.uint8_t)(unsafe.Pointer(&msg[0]))
+			}
+			if opts.Date.IsZero() {
+				return C.imapc_client_append(p, cfo, data, C.size_t(len(msg)), cf, nil, 0, &uid, e)
+			}
+			_, off := opts.Date.Zone()
+			t := C.int64_t(opts.Date.Unix())
+			return C.imapc_client_append(p, cfo, data, C.size_t(len(msg)), cf, &t, C.int32_t(off/60), &uid, e)
+		})
+	})
+	return uint32(uid), err
+}
+
+// CopyResult maps source UIDs to the new UIDs in the destination
+// (COPYUID, when the server has UIDPLUS; empty otherwise).
+type CopyResult struct {
+	UIDValidity uint32
+	SourceUIDs  []uint32
+	DestUIDs    []uint32
+}
+
+func goCopyResult(r *C.imapc_copy_result) *CopyResult {
+	n := int(C.imapc_copy_result_count(r))
+	out := &CopyResult{
+		UIDValidity: uint32(C.imapc_copy_result_uid_validity(r)),
+		SourceUIDs:  make([]uint32, n),
+		DestUIDs:    make([]uint32, n),
+	}
+	for i := 0; i < n; i++ {
+		out.SourceUIDs[i] = uint32(C.imapc_copy_result_source_uid(r, C.size_t(i)))
+		out.DestUIDs[i] = uint32(C.imapc_copy_result_dest_uid(r, C.size_t(i)))
+	}
+	return out
+}
+
+func (c *Client) copyMove(ctx context.Context, op string, set MessageSet, folder string, move bool) (*CopyResult, error) {
+	if set.isIDs && len(set.ids) == 0 {
+		return &CopyResult{}, nil
+	}
+	var out *CopyResult
+	take := func(rc C.imapc_result, r *C.imapc_copy_result) C.imapc_result {
+		if rc == C.IMAPC_OK {
+			out = goCopyResult(r)
+			C.imapc_copy_result_free(r)
+		}
+		return rc
+	}
+	err := withCString(op, "folder", folder, func(cf *C.char) error {
+		return withSet(op, set, func(cs *C.char) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				var r *C.imapc_copy_result
+				if move {
+					return take(C.imapc_client_move(p, cs, cf, &r, e), r)
+				}
+				return take(C.imapc_client_copy(p, cs, cf, &r, e), r)
+			})
+		}, func(ids *C.uint32_t, n C.size_t) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				var r *C.imapc_copy_result
+				if move {
+					return take(C.imapc_client_move_ids(p, ids, n, cf, &r, e), r)
+				}
+				return take(C.imapc_client_copy_ids(p, ids, n, cf, &r, e), r)
+			})
+		})
+	})
+	return out, err
+}
+
+// Copy copies the messages to folder.
+func (c *Client) Copy(ctx context.Context, set MessageSet, folder string) (*CopyResult, error) {
+	return c.copyMove(ctx, "Copy", set, folder, false)
+}
+
+// Move moves the messages to folder (MOVE, or COPY + \Deleted + UID
+// EXPUNGE of exactly those messages when the server lacks MOVE).
+func (c *Client) Move(ctx context.Context, set MessageSet, folder string) (*CopyResult, error) {
+	return c.copyMove(ctx, "Move", set, folder, true)
+}
+
+// Expunge removes every \Deleted message of the selected folder and
+// returns the expunged sequence numbers.
+func (c *Client) Expunge(ctx context.Context) ([]uint32, error) {
+	var out []uint32
+	err := c.run(ctx, "Expunge", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_id_list
+		rc := C.imapc_client_expunge(p, &l, e)
+		if rc == C.IMAPC_OK {
+			out = goIDs(l)
+			C.imapc_id_list_free(l)
+		}
+		return rc
+	})
+	return out, err
+}
+
+// UIDExpunge removes only these \Deleted messages (UIDPLUS); the set holds
+// UIDs whatever UseUID says. Returns the expunged sequence numbers.
+func (c *Client) UIDExpunge(ctx context.Context, uids MessageSet) ([]uint32, error) {
+	const op = "UIDExpunge"
+	if uids.isIDs && len(uids.ids) == 0 {
+		return []uint32{}, nil
+	}
+	var out []uint32
+	take := func(rc C.imapc_result, l *C.imapc_id_list) C.imapc_result {
+		if rc == C.IMAPC_OK {
+			out = goIDs(l)
+			C.imapc_id_list_free(l)
+		}
+		return rc
+	}
+	err := withSet(op, uids, func(cs *C.char) error {
+		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			var l *C.imapc_id_list
+			return take(C.imapc_client_uid_expunge(p, cs, &l, e), l)
+		})
+	}, func(ids *C.uint32_t, n C.size_t) error {
+		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			var l *C.imapc_id_list
+			return take(C.imapc_client_uid_expunge_ids(p, ids, n, &l, e), l)
+		})
+	})
+	return out, err
+}

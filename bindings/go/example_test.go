@@ -1,0 +1,166 @@
+package imapclient_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"os"
+	"time"
+
+	imapclient "github.com/libimapclient/imapclient-go"
+)
+
+// These examples need a server, so they have no Output comment: they are
+// compiled by `go test` and `go vet` but not run.
+
+func Example() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil) // implicit TLS, system trust store
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, "alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Select(ctx, "INBOX"); err != nil {
+		log.Fatal(err)
+	}
+	uids, err := c.Search(ctx, &imapclient.SearchCriteria{NotFlags: []string{imapclient.FlagSeen}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	msgs, err := c.Fetch(ctx, imapclient.IDs(uids...), "ENVELOPE FLAGS")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range msgs {
+		fmt.Println(m.UID, m.Envelope.Subject)
+	}
+	c.Logout(ctx)
+}
+
+func ExampleDial() {
+	ctx := context.Background()
+	// STARTTLS on port 143 with a private CA.
+	c, err := imapclient.Dial(ctx, "mail.internal:143", &imapclient.Options{
+		TLS:       imapclient.TLSStartTLS,
+		TLSConfig: &imapclient.TLSConfig{CAFile: "/etc/ssl/internal-ca.pem"},
+		IOTimeout: 20 * time.Second,
+	})
+	if errors.Is(err, imapclient.ErrTLS) {
+		var ie *imapclient.Error
+		errors.As(err, &ie)
+		log.Fatalf("TLS failed (%v): %s", ie.Code, ie.Message)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+}
+
+func ExampleClient_Authenticate() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.gmail.com:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Authenticate(ctx, imapclient.XOAuth2{Username: "alice@gmail.com", Token: os.Getenv("TOKEN")})
+	if errors.Is(err, imapclient.ErrAuth) {
+		log.Fatal("token refused")
+	}
+}
+
+func ExampleClient_FetchStream() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, "alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Examine(ctx, "Archive"); err != nil {
+		log.Fatal(err)
+	}
+	// Save every message to a file, through fixed memory.
+	_, err = c.FetchStream(ctx, imapclient.All, "UID BODY.PEEK[]", &imapclient.StreamOptions{
+		OnSectionReader: func(s imapclient.SectionInfo, r io.Reader) error {
+			f, err := os.Create(fmt.Sprintf("msg-%d.eml", s.SeqNum))
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(f, r)
+			return err
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+func ExampleClient_Idle() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, "alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Select(ctx, "INBOX"); err != nil {
+		log.Fatal(err)
+	}
+	// Watch for ten minutes; the context's end stops IDLE politely.
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	idle, err := c.Idle(wctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for ev := range idle.Events() {
+		if ev.Kind == imapclient.EventExists {
+			fmt.Println("now", ev.Number, "messages")
+		}
+	}
+	if err := idle.Stop(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func ExampleClient_Move() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, "alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Select(ctx, "INBOX"); err != nil {
+		log.Fatal(err)
+	}
+	old, err := c.Search(ctx, &imapclient.SearchCriteria{Before: time.Now().AddDate(-1, 0, 0)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := c.Move(ctx, imapclient.IDs(old...), "Archive/2024")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("moved", len(res.DestUIDs), "messages")
+}
+
+func ExampleSetLogger() {
+	imapclient.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, nil)), slog.LevelInfo)
+	defer imapclient.SetLogger(nil, 0)
+}

@@ -1,0 +1,309 @@
+package imapclient
+
+// #include <stdlib.h>
+// #include <imapclient.h>
+import "C"
+
+import (
+	"context"
+	"strings"
+	"unsafe"
+)
+
+// Folder is one entry of ListFolders.
+type Folder struct {
+	// Name is UTF-8 (decoded from modified UTF-7 when FolderEncode is on,
+	// the default). Pass it back unchanged to Select, Status...
+	Name string
+	// RawName is the name exactly as the server sent it.
+	RawName []byte
+	// Delimiter is the hierarchy delimiter ('/' or '.'), 0 when flat.
+	Delimiter rune
+	// Attributes such as \HasNoChildren, \Noselect, \Sent.
+	Attributes []string
+}
+
+// HasAttribute reports whether the folder has the attribute
+// (case-insensitive), e.g. `\Noselect`.
+func (f *Folder) HasAttribute(attr string) bool {
+	for _, a := range f.Attributes {
+		if strings.EqualFold(a, attr) {
+			return true
+		}
+	}
+	return false
+}
+
+// withCString runs f with s as a C string.
+func withCString(op, what, s string, f func(cs *C.char) error) error {
+	cs, err := cstring(op, what, s)
+	if err != nil {
+		return err
+	}
+	defer free(cs)
+	return f(cs)
+}
+
+// ListFolders lists the folders under reference (usually "") matching
+// pattern ("*" all, "%" one level).
+func (c *Client) ListFolders(ctx context.Context, reference, pattern string) ([]Folder, error) {
+	return c.list(ctx, "ListFolders", reference, pattern, false)
+}
+
+// ListSubscribed lists the subscribed folders (LSUB), as ListFolders.
+func (c *Client) ListSubscribed(ctx context.Context, reference, pattern string) ([]Folder, error) {
+	return c.list(ctx, "ListSubscribed", reference, pattern, true)
+}
+
+func (c *Client) list(ctx context.Context, op, reference, pattern string, lsub bool) ([]Folder, error) {
+	var out []Folder
+	err := withCString(op, "reference", reference, func(cref *C.char) error {
+		return withCString(op, "pattern", pattern, func(cpat *C.char) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				var l *C.imapc_folder_list
+				var rc C.imapc_result
+				if lsub {
+					rc = C.imapc_client_lsub(p, cref, cpat, &l, e)
+				} else {
+					rc = C.imapc_client_list(p, cref, cpat, &l, e)
+				}
+				if rc != C.IMAPC_OK {
+					return rc
+				}
+				defer C.imapc_folder_list_free(l)
+				n := int(C.imapc_folder_list_count(l))
+				out = make([]Folder, n)
+				for i := range out {
+					f := C.imapc_folder_list_get(l, C.size_t(i))
+					var rawLen C.size_t
+					raw := C.imapc_folder_raw_name(f, &rawLen)
+					out[i] = Folder{
+						Name:       C.GoString(C.imapc_folder_name(f)),
+						RawName:    C.GoBytes(unsafe.Pointer(raw), C.int(rawLen)),
+						Delimiter:  rune(C.imapc_folder_delimiter(f)),
+						Attributes: goStrings(C.imapc_folder_attributes(f)),
+					}
+				}
+				return rc
+			})
+		})
+	})
+	return out, err
+}
+
+// StatusItem names one counter of FolderStatus.
+type StatusItem uint32
+
+// Status items, as the C ABI's IMAPC_STATUS_*.
+const (
+	StatusMessages      StatusItem = C.IMAPC_STATUS_MESSAGES
+	StatusRecent        StatusItem = C.IMAPC_STATUS_RECENT
+	StatusUIDNext       StatusItem = C.IMAPC_STATUS_UIDNEXT
+	StatusUIDValidity   StatusItem = C.IMAPC_STATUS_UIDVALIDITY
+	StatusUnseen        StatusItem = C.IMAPC_STATUS_UNSEEN
+	StatusDeleted       StatusItem = C.IMAPC_STATUS_DELETED
+	StatusHighestModSeq StatusItem = C.IMAPC_STATUS_HIGHESTMODSEQ
+	StatusSize          StatusItem = C.IMAPC_STATUS_SIZE
+)
+
+// FolderStatus holds the counters STATUS reported. A counter the server
+// did not report is 0; Has tells them apart.
+type FolderStatus struct {
+	Name          string
+	Messages      uint32
+	Recent        uint32
+	UIDNext       uint32
+	UIDValidity   uint32
+	Unseen        uint32
+	Deleted       uint32
+	HighestModSeq uint64
+	Size          uint64
+	known         uint32
+}
+
+// Has reports whether the server reported the item.
+func (s *FolderStatus) Has(item StatusItem) bool { return s.known&(1<<item) != 0 }
+
+// Status asks for the counters of a folder (not the selected one).
+func (c *Client) Status(ctx context.Context, folder string) (*FolderStatus, error) {
+	const op = "Status"
+	st := &FolderStatus{Name: folder}
+	err := withCString(op, "folder", folder, func(cf *C.char) error {
+		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			var s *C.imapc_folder_status
+			rc := C.imapc_client_status(p, cf, &s, e)
+			if rc != C.IMAPC_OK {
+				return rc
+			}
+			defer C.imapc_folder_status_free(s)
+			get := func(item StatusItem) uint64 {
+				var v C.uint64_t
+				if C.imapc_folder_status_get(s, C.uint32_t(item), &v) {
+					st.known |= 1 << item
+				}
+				return uint64(v)
+			}
+			st.Messages = uint32(get(StatusMessages))
+			st.Recent = uint32(get(StatusRecent))
+			st.UIDNext = uint32(get(StatusUIDNext))
+			st.UIDValidity = uint32(get(StatusUIDValidity))
+			st.Unseen = uint32(get(StatusUnseen))
+			st.Deleted = uint32(get(StatusDeleted))
+			st.HighestModSeq = get(StatusHighestModSeq)
+			st.Size = get(StatusSize)
+			return rc
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// MailboxState is the state of a folder after Select or Examine.
+type MailboxState struct {
+	Name           string
+	Exists         uint32
+	Recent         uint32
+	UIDValidity    uint32 // 0 when the server sent none
+	UIDNext        uint32 // 0 when the server sent none
+	FirstUnseen    uint32 // sequence number; 0 when not reported
+	HighestModSeq  uint64 // 0 when not reported
+	NoModSeq       bool
+	ReadOnly       bool
+	Flags          []string
+	PermanentFlags []string
+}
+
+func (c *Client) selectFolder(ctx context.Context, op, folder string, readOnly bool) (*MailboxState, error) {
+	var st *MailboxState
+	err := withCString(op, "folder", folder, func(cf *C.char) error {
+		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			var s *C.imapc_mailbox_state
+			var rc C.imapc_result
+			if readOnly {
+				rc = C.imapc_client_examine(p, cf, &s, e)
+			} else {
+				rc = C.imapc_client_select(p, cf, &s, e)
+			}
+			if rc != C.IMAPC_OK {
+				return rc
+			}
+			defer C.imapc_mailbox_state_free(s)
+			st = &MailboxState{
+				Name:           C.GoString(C.imapc_mailbox_state_name(s)),
+				Exists:         uint32(C.imapc_mailbox_state_exists(s)),
+				Recent:         uint32(C.imapc_mailbox_state_recent(s)),
+				UIDValidity:    uint32(C.imapc_mailbox_state_uid_validity(s)),
+				UIDNext:        uint32(C.imapc_mailbox_state_uid_next(s)),
+				FirstUnseen:    uint32(C.imapc_mailbox_state_unseen(s)),
+				HighestModSeq:  uint64(C.imapc_mailbox_state_highest_modseq(s)),
+				NoModSeq:       bool(C.imapc_mailbox_state_no_modseq(s)),
+				ReadOnly:       bool(C.imapc_mailbox_state_read_only(s)),
+				Flags:          goStrings(C.imapc_mailbox_state_flags(s)),
+				PermanentFlags: goStrings(C.imapc_mailbox_state_permanent_flags(s)),
+			}
+			return rc
+		})
+	})
+	return st, err
+}
+
+// Select opens a folder for reading and writing.
+func (c *Client) Select(ctx context.Context, folder string) (*MailboxState, error) {
+	return c.selectFolder(ctx, "Select", folder, false)
+}
+
+// Examine opens a folder read-only.
+func (c *Client) Examine(ctx context.Context, folder string) (*MailboxState, error) {
+	return c.selectFolder(ctx, "Examine", folder, true)
+}
+
+// Unselect leaves the selected folder without expunging (RFC 3691).
+func (c *Client) Unselect(ctx context.Context) error {
+	return c.run(ctx, "Unselect", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_unselect(p, e)
+	})
+}
+
+// CloseFolder leaves the selected folder, expunging \Deleted messages if
+// it was opened read-write (IMAP CLOSE; not to be confused with Close).
+func (c *Client) CloseFolder(ctx context.Context) error {
+	return c.run(ctx, "CloseFolder", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_close(p, e)
+	})
+}
+
+func (c *Client) folderCall(ctx context.Context, op, folder string, f func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result) error {
+	return withCString(op, "folder", folder, func(cf *C.char) error {
+		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			return f(p, cf, e)
+		})
+	})
+}
+
+// CreateFolder creates a folder (UTF-8 name).
+func (c *Client) CreateFolder(ctx context.Context, folder string) error {
+	return c.folderCall(ctx, "CreateFolder", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_create_folder(p, cf, e)
+	})
+}
+
+// DeleteFolder deletes a folder.
+func (c *Client) DeleteFolder(ctx context.Context, folder string) error {
+	return c.folderCall(ctx, "DeleteFolder", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_delete_folder(p, cf, e)
+	})
+}
+
+// Subscribe subscribes to a folder.
+func (c *Client) Subscribe(ctx context.Context, folder string) error {
+	return c.folderCall(ctx, "Subscribe", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_subscribe_folder(p, cf, e)
+	})
+}
+
+// Unsubscribe unsubscribes from a folder.
+func (c *Client) Unsubscribe(ctx context.Context, folder string) error {
+	return c.folderCall(ctx, "Unsubscribe", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_unsubscribe_folder(p, cf, e)
+	})
+}
+
+// RenameFolder renames a folder.
+func (c *Client) RenameFolder(ctx context.Context, oldName, newName string) error {
+	const op = "RenameFolder"
+	return withCString(op, "new name", newName, func(cn *C.char) error {
+		return c.folderCall(ctx, op, oldName, func(p *C.imapc_client, co *C.char, e **C.imapc_error) C.imapc_result {
+			return C.imapc_client_rename_folder(p, co, cn, e)
+		})
+	})
+}
+
+// FolderExists reports whether a folder exists.
+func (c *Client) FolderExists(ctx context.Context, folder string) (bool, error) {
+	var ok C.bool
+	err := c.folderCall(ctx, "FolderExists", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_folder_exists(p, cf, &ok, e)
+	})
+	return bool(ok), err
+}
+
+// SpecialFolder returns the folder with a special-use attribute (`\Sent`,
+// `\Trash`, `\Drafts`, `\Junk`, `\Archive`...), by SPECIAL-USE or by
+// well-known names; "" when there is none.
+func (c *Client) SpecialFolder(ctx context.Context, attr string) (string, error) {
+	var name string
+	err := withCString("SpecialFolder", "attr", attr, func(ca *C.char) error {
+		return c.run(ctx, "SpecialFolder", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			var out *C.char
+			rc := C.imapc_client_find_special_folder(p, ca, &out, e)
+			if rc == C.IMAPC_OK && out != nil {
+				name = C.GoString(out)
+				C.imapc_string_free(out)
+			}
+			return rc
+		})
+	})
+	return name, err
+}

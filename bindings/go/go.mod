@@ -1,0 +1,3 @@
+module github.com/libimapclient/imapclient-go
+
+go 1.22

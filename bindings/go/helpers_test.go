@@ -1,0 +1,116 @@
+package imapclient
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Tests that need a server read the environment of scripts/test-server.sh
+// (`make test`, or `scripts/test-server.sh run -- go test ./...`) and are
+// skipped when IMAP_HOST is not set.
+
+type testEnv struct {
+	host, port, tlsPort, user, pass, caFile, dir string
+}
+
+func serverEnv(t testing.TB) testEnv {
+	t.Helper()
+	e := testEnv{
+		host:    os.Getenv("IMAP_HOST"),
+		port:    os.Getenv("IMAP_PORT"),
+		tlsPort: os.Getenv("IMAP_TLS_PORT"),
+		user:    os.Getenv("IMAP_USER"),
+		pass:    os.Getenv("IMAP_PASSWORD"),
+		caFile:  os.Getenv("IMAP_CAFILE"),
+		dir:     os.Getenv("IMAP_TEST_DIR"),
+	}
+	if e.host == "" || e.port == "" {
+		t.Skip("IMAP_HOST/IMAP_PORT not set: run through `make test` or `scripts/test-server.sh run -- go test ./...`")
+	}
+	if e.user == "" {
+		e.user, e.pass = "test", "pass"
+	}
+	return e
+}
+
+func (e testEnv) cert(name string) string { return filepath.Join(e.dir, "certs", name) }
+
+func (e testEnv) addr(mode TLSMode) string {
+	if mode == TLSImplicit {
+		return net.JoinHostPort(e.host, e.tlsPort)
+	}
+	return net.JoinHostPort(e.host, e.port)
+}
+
+func (e testEnv) options(mode TLSMode) *Options {
+	return &Options{TLS: mode, TLSConfig: &TLSConfig{CAFile: e.caFile}}
+}
+
+func testCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// dialLogin returns a logged-in client (STARTTLS), closed at cleanup.
+func dialLogin(t testing.TB) *Client {
+	t.Helper()
+	e := serverEnv(t)
+	ctx := testCtx(t)
+	c, err := Dial(ctx, e.addr(TLSStartTLS), e.options(TLSStartTLS))
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Login(ctx, e.user, e.pass); err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	return c
+}
+
+var folderSeq atomic.Int64
+
+// tempFolder creates a folder of the test's own, deleted at cleanup.
+func tempFolder(t testing.TB, c *Client, tag string) string {
+	t.Helper()
+	name := fmt.Sprintf("gotest-%s-%d-%d-%d", tag, os.Getpid(), time.Now().UnixNano()%1e9, folderSeq.Add(1))
+	ctx := testCtx(t)
+	if err := c.CreateFolder(ctx, name); err != nil {
+		t.Fatalf("CreateFolder %q: %v", name, err)
+	}
+	t.Cleanup(func() {
+		e := serverEnv(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cl, err := Dial(ctx, e.addr(TLSStartTLS), e.options(TLSStartTLS))
+		if err != nil {
+			t.Logf("cleanup dial: %v", err)
+			return
+		}
+		defer cl.Close()
+		if err := cl.Login(ctx, e.user, e.pass); err == nil {
+			if err := cl.DeleteFolder(ctx, name); err != nil {
+				t.Logf("cleanup DeleteFolder %q: %v", name, err)
+			}
+			cl.Logout(ctx)
+		}
+	})
+	return name
+}
+
+func testMessage(subject, body string) []byte {
+	return []byte("From: Go Test <go@example.org>\r\n" +
+		"To: test@example.org\r\n" +
+		"Subject: " + subject + "\r\n" +
+		"Date: Mon, 02 Sep 2024 10:00:00 +0200\r\n" +
+		"Message-ID: <" + fmt.Sprint(time.Now().UnixNano()) + "@go.example.org>\r\n" +
+		"MIME-Version: 1.0\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n" +
+		"\r\n" + body + "\r\n")
+}

@@ -1,0 +1,259 @@
+package imapclient
+
+// #include <stdlib.h>
+// #include <imapclient.h>
+import "C"
+
+import (
+	"context"
+	"sync"
+	"syscall"
+	"unsafe"
+)
+
+// EventKind says what an Event reports.
+type EventKind uint32
+
+// Event kinds, as the C ABI's IMAPC_EVENT_*.
+const (
+	EventExists   EventKind = C.IMAPC_EVENT_EXISTS   // Number: messages in the folder
+	EventExpunge  EventKind = C.IMAPC_EVENT_EXPUNGE  // Number: sequence number expunged
+	EventRecent   EventKind = C.IMAPC_EVENT_RECENT   // Number: \Recent messages
+	EventVanished EventKind = C.IMAPC_EVENT_VANISHED // UIDs vanished (QRESYNC)
+	EventFetch    EventKind = C.IMAPC_EVENT_FETCH    // Message: flags or other data changed
+	EventFlags    EventKind = C.IMAPC_EVENT_FLAGS    // Text: the folder's defined flags
+	EventAlert    EventKind = C.IMAPC_EVENT_ALERT    // Text: an alert the user must see
+	EventBye      EventKind = C.IMAPC_EVENT_BYE      // Text: the server's reason
+	EventStatus   EventKind = C.IMAPC_EVENT_STATUS   // Text: "KIND [CODE] text"
+	EventOther    EventKind = C.IMAPC_EVENT_OTHER    // Text: the raw line
+)
+
+func (k EventKind) String() string {
+	names := [...]string{"", "EXISTS", "EXPUNGE", "RECENT", "VANISHED", "FETCH", "FLAGS", "ALERT", "BYE", "STATUS", "OTHER"}
+	if int(k) < len(names) && k > 0 {
+		return names[k]
+	}
+	return "UNKNOWN"
+}
+
+// Event is unsolicited data from the server.
+type Event struct {
+	Kind    EventKind
+	Number  uint32   // EXISTS, RECENT: count; EXPUNGE, FETCH: sequence number
+	Text    string   // FLAGS, ALERT, BYE, STATUS, OTHER
+	Message *Message // FETCH
+	UIDs    []uint32 // VANISHED
+}
+
+func goEvents(l *C.imapc_event_list) []Event {
+	n := int(C.imapc_event_list_count(l))
+	out := make([]Event, n)
+	for i := range out {
+		ci := C.size_t(i)
+		ev := Event{
+			Kind:   EventKind(C.imapc_event_list_kind(l, ci)),
+			Number: uint32(C.imapc_event_list_number(l, ci)),
+			Text:   optString(C.imapc_event_list_text(l, ci)),
+		}
+		if m := C.imapc_event_list_message(l, ci); m != nil {
+			msg := goMessage(m)
+			ev.Message = &msg
+		}
+		var cnt C.size_t
+		if ids := C.imapc_event_list_ids(l, ci, &cnt); ids != nil && cnt > 0 {
+			ev.UIDs = make([]uint32, int(cnt))
+			copy(ev.UIDs, unsafe.Slice((*uint32)(unsafe.Pointer(ids)), int(cnt)))
+		}
+		out[i] = ev
+	}
+	return out
+}
+
+// Events drains the events received so far (EXISTS, EXPUNGE, flag
+// changes, ALERT...) without network traffic; call Noop first to ask the
+// server for news. Events that arrived while an Idle was stopping are
+// included.
+func (c *Client) Events() ([]Event, error) {
+	var out []Event
+	err := c.run(context.Background(), "Events", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_event_list
+		rc := C.imapc_client_take_events(p, &l, e)
+		if rc == C.IMAPC_OK {
+			out = append(c.pending, goEvents(l)...)
+			c.pending = nil
+			C.imapc_event_list_free(l)
+		}
+		return rc
+	})
+	return out, err
+}
+
+// IdleCmd is a running IDLE, started by Client.Idle.
+type IdleCmd struct {
+	c      *Client
+	events chan Event
+	stop   chan struct{}
+	done   chan struct{}
+	err    error
+
+	wakeMu     sync.Mutex
+	wakeR      int
+	wakeW      int
+	wakeClosed bool
+	stopOnce   sync.Once
+	afterStop  func() bool
+}
+
+// idlePollMs bounds each poll: the library then renews IDLE when due and
+// reads what TLS may have buffered.
+const idlePollMs = 30_000
+
+// Idle starts IDLE on the selected folder: events arrive on the channel
+// of Events() until Stop is called or ctx ends (both end IDLE politely
+// with DONE). While IDLE runs, other calls on the client fail with
+// ErrIllegalState, except Close, which interrupts it. A failing
+// connection ends IDLE too: the channel closes and Stop returns the error.
+func (c *Client) Idle(ctx context.Context) (*IdleCmd, error) {
+	const op = "Idle"
+	if _, err := c.lock(op); err != nil {
+		return nil, err
+	}
+	unlock := true
+	defer func() {
+		if unlock {
+			c.mu.Unlock()
+		}
+	}()
+	if err := c.call(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		return C.imapc_client_idle_start(p, e)
+	}); err != nil {
+		return nil, err
+	}
+	fd := int(C.imapc_client_fd(c.ptr))
+	var pfd [2]int
+	if fd < 0 || syscall.Pipe(pfd[:]) != nil {
+		var cerr *C.imapc_error
+		C.imapc_client_idle_done(c.ptr, nil, &cerr)
+		C.imapc_error_free(cerr)
+		return nil, &Error{Code: CodeIO, Op: op, Message: "cannot poll the connection"}
+	}
+	i := &IdleCmd{
+		c:      c,
+		events: make(chan Event, 64),
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+		wakeR:  pfd[0],
+		wakeW:  pfd[1],
+	}
+	c.idling.Store(true)
+	unlock = false
+	i.afterStop = context.AfterFunc(ctx, i.wake)
+	go i.loop(fd)
+	return i, nil
+}
+
+// Events returns the channel of events; it is closed when IDLE ends.
+func (i *IdleCmd) Events() <-chan Event { return i.events }
+
+// Done is closed when IDLE has ended (after DONE was answered).
+func (i *IdleCmd) Done() <-chan struct{} { return i.done }
+
+// Stop ends IDLE (DONE) and waits for it; events that were not read from
+// the channel by then are kept for Client.Events. It returns the error
+// that ended IDLE, if any. Stop may be called more than once.
+func (i *IdleCmd) Stop() error {
+	i.wake()
+	<-i.done
+	return i.err
+}
+
+func (i *IdleCmd) wake() {
+	i.stopOnce.Do(func() {
+		close(i.stop)
+		i.wakeMu.Lock()
+		if !i.wakeClosed {
+			syscall.Write(i.wakeW, []byte{1})
+		}
+		i.wakeMu.Unlock()
+	})
+}
+
+func (i *IdleCmd) loop(fd int) {
+	c := i.c
+	p := c.ptr
+	var leftover []Event
+	defer func() {
+		i.afterStop()
+		i.wakeMu.Lock()
+		syscall.Close(i.wakeR)
+		syscall.Close(i.wakeW)
+		i.wakeClosed = true
+		i.wakeMu.Unlock()
+		c.pending = append(c.pending, leftover...)
+		c.idling.Store(false)
+		close(i.events)
+		close(i.done)
+		c.mu.Unlock()
+	}()
+	// wait reads the events that arrived (timeout 1 ms: the library's
+	// idle_wait with 0 does not read the socket).
+	wait := func() ([]Event, error) {
+		var l *C.imapc_event_list
+		var cerr *C.imapc_error
+		if rc := C.imapc_client_idle_wait(p, 1, &l, &cerr); rc != C.IMAPC_OK {
+			e := takeError("Idle", rc, cerr)
+			c.dead = c.dead || fatal(e.Code)
+			return nil, e
+		}
+		evs := goEvents(l)
+		C.imapc_event_list_free(l)
+		return evs, nil
+	}
+	stopped := false
+	for !stopped {
+		r := cPoll2(fd, i.wakeR, idlePollMs)
+		if r < 0 {
+			i.err = &Error{Code: CodeIO, Op: "Idle", Message: "poll failed"}
+			return
+		}
+		if r&2 != 0 {
+			break
+		}
+		// Readable, or the poll timed out: read until nothing is left
+		// (TLS may hold more than the socket shows).
+		for {
+			evs, err := wait()
+			if err != nil {
+				i.err = err
+				return
+			}
+			if len(evs) == 0 {
+				break
+			}
+			for k, ev := range evs {
+				select {
+				case i.events <- ev:
+				case <-i.stop:
+					leftover = append(leftover, evs[k:]...)
+					stopped = true
+				}
+				if stopped {
+					break
+				}
+			}
+			if stopped {
+				break
+			}
+		}
+	}
+	var l *C.imapc_event_list
+	var cerr *C.imapc_error
+	if rc := C.imapc_client_idle_done(p, &l, &cerr); rc != C.IMAPC_OK {
+		e := takeError("Idle", rc, cerr)
+		c.dead = c.dead || fatal(e.Code)
+		i.err = e
+		return
+	}
+	leftover = append(leftover, goEvents(l)...)
+	C.imapc_event_list_free(l)
+}

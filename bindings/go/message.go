@@ -1,0 +1,422 @@
+package imapclient
+
+// #include <stdlib.h>
+// #include <imapclient.h>
+import "C"
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+)
+
+// System flags for Store and Append.
+const (
+	FlagSeen     = `\Seen`
+	FlagAnswered = `\Answered`
+	FlagFlagged  = `\Flagged`
+	FlagDeleted  = `\Deleted`
+	FlagDraft    = `\Draft`
+	FlagRecent   = `\Recent` // set by the server only
+)
+
+// MessageSet names messages: UIDs or sequence numbers, as the client's
+// UseUID says (UIDs by default). Build one from ids (IDs) or from IMAP
+// set syntax (Set, e.g. "1:5,9,12:*").
+type MessageSet struct {
+	str   string
+	ids   []uint32
+	isIDs bool
+}
+
+// IDs is the set of these ids.
+func IDs(ids ...uint32) MessageSet { return MessageSet{ids: ids, isIDs: true} }
+
+// Set is a set in IMAP syntax ("2,4:7,9,12:*"); the library checks it.
+func Set(s string) MessageSet { return MessageSet{str: s} }
+
+// Range is the set from..to; to == 0 means "*" (the last message).
+func Range(from, to uint32) MessageSet {
+	if to == 0 {
+		return Set(strconv.FormatUint(uint64(from), 10) + ":*")
+	}
+	return Set(strconv.FormatUint(uint64(from), 10) + ":" + strconv.FormatUint(uint64(to), 10))
+}
+
+// All is every message of the folder ("1:*").
+var All = Set("1:*")
+
+// IsEmpty reports whether the set names no message (an empty id list).
+func (s MessageSet) IsEmpty() bool { return (s.isIDs && len(s.ids) == 0) || (!s.isIDs && s.str == "") }
+
+// String returns the set in IMAP syntax (ids are compressed into ranges).
+func (s MessageSet) String() string {
+	if !s.isIDs {
+		return s.str
+	}
+	var b strings.Builder
+	for i := 0; i < len(s.ids); {
+		j := i
+		for j+1 < len(s.ids) && s.ids[j+1] == s.ids[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatUint(uint64(s.ids[i]), 10))
+		if j > i {
+			b.WriteByte(':')
+			b.WriteString(strconv.FormatUint(uint64(s.ids[j]), 10))
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+// withSet hands the set to fstr (as a C string) or fids (as an array).
+func withSet(op string, s MessageSet, fstr func(cs *C.char) error, fids func(p *C.uint32_t, n C.size_t) error) error {
+	if s.isIDs {
+		if len(s.ids) == 0 {
+			return invalidError(op, "empty message set")
+		}
+		return fids((*C.uint32_t)(unsafe.Pointer(&s.ids[0])), C.size_t(len(s.ids)))
+	}
+	return withCString(op, "message set", s.str, fstr)
+}
+
+// Address is one address of an envelope.
+type Address struct {
+	Name    string // display name, RFC 2047 decoded
+	Mailbox string // local part; the group name at a group start
+	Host    string // domain; "" at a group start or end
+	Route   string // obsolete source route
+}
+
+// Addr returns "mailbox@host" (or whichever part exists).
+func (a Address) Addr() string {
+	switch {
+	case a.Mailbox != "" && a.Host != "":
+		return a.Mailbox + "@" + a.Host
+	case a.Mailbox != "":
+		return a.Mailbox
+	default:
+		return a.Host
+	}
+}
+
+// Envelope is a message's ENVELOPE.
+type Envelope struct {
+	Date      time.Time // zero when absent or unparsable; see DateRaw
+	DateRaw   string
+	Subject   string // RFC 2047 decoded
+	From      []Address
+	Sender    []Address
+	ReplyTo   []Address
+	To        []Address
+	Cc        []Address
+	Bcc       []Address
+	InReplyTo string
+	MessageID string
+}
+
+// BodyPart is one node of a BODYSTRUCTURE tree.
+type BodyPart struct {
+	Type, Subtype string // lower case: "text", "plain"
+	Params        map[string]string
+	ID            string
+	Description   string
+	Encoding      string // as sent: "BASE64", "7BIT"...
+	Size          uint64 // encoded octets; 0 for multipart
+	Lines         uint64 // text/* and message/rfc822
+	Disposition   string // lower case: "inline", "attachment"; "" when none
+	// DispositionParams holds the well-known Content-Disposition
+	// parameters present (filename, size, creation-date,
+	// modification-date, read-date): the C ABI can look parameters up by
+	// name but not list them.
+	DispositionParams map[string]string
+	MD5               string
+	Location          string
+	Languages         []string
+	// Number is the IMAP part number ("1", "2.1") to fetch this part
+	// with BODY.PEEK[Number]; "" for a multipart root.
+	Number   string
+	Children []*BodyPart
+	// For message/rfc822 parts: the enclosed message.
+	Envelope *Envelope
+	Body     *BodyPart
+}
+
+// MediaType returns "type/subtype".
+func (p *BodyPart) MediaType() string { return p.Type + "/" + p.Subtype }
+
+// Filename returns the attachment's file name (disposition filename, or
+// the Content-Type name parameter), "" when none.
+func (p *BodyPart) Filename() string {
+	if f := p.DispositionParams["filename"]; f != "" {
+		return f
+	}
+	return p.Params["name"]
+}
+
+// Walk calls f for p and every part below it, depth first; f returns
+// false to skip a part's children.
+func (p *BodyPart) Walk(f func(*BodyPart) bool) {
+	if p == nil || !f(p) {
+		return
+	}
+	for _, c := range p.Children {
+		c.Walk(f)
+	}
+	if p.Body != nil {
+		p.Body.Walk(f)
+	}
+}
+
+// Section is one body section of a fetched message.
+type Section struct {
+	Name string // normalised: "BODY[]", "BODY[HEADER]", "BODY[1]"
+	Data []byte // empty for a section delivered in chunks by FetchStream
+}
+
+// Message is one message of a Fetch result. Fields not fetched are zero.
+type Message struct {
+	SeqNum        uint32
+	UID           uint32 // 0 when not fetched (always fetched with UseUID on)
+	Flags         []string
+	InternalDate  time.Time
+	Size          int64 // RFC822.SIZE
+	Envelope      *Envelope
+	BodyStructure *BodyPart
+	Sections      []Section
+	ModSeq        uint64
+	Preview       string
+	EmailID       string
+	ThreadID      string
+	GmMsgID       uint64
+	GmThrID       uint64
+	GmLabels      []string
+	// ParseErrors counts FETCH items of this message that did not parse
+	// (the rest is still usable).
+	ParseErrors int
+}
+
+// HasFlag reports whether the message has the flag (case-insensitive).
+func (m *Message) HasFlag(flag string) bool {
+	for _, f := range m.Flags {
+		if strings.EqualFold(f, flag) {
+			return true
+		}
+	}
+	return false
+}
+
+// Section returns the data of a body section by name as requested
+// ("BODY.PEEK[]", "BODY[HEADER]", "RFC822", "BINARY[1]"...), nil when
+// absent.
+func (m *Message) Section(name string) []byte {
+	want := NormalizeSection(name)
+	for _, s := range m.Sections {
+		if s.Name == want {
+			return s.Data
+		}
+	}
+	return nil
+}
+
+// NormalizeSection returns the name under which a requested section comes
+// back: "BODY.PEEK[1]<0.100>" is "BODY[1]", "RFC822" is "BODY[]".
+func NormalizeSection(name string) string {
+	up := strings.ToUpper(strings.TrimSpace(name))
+	up = strings.Replace(up, "BODY.PEEK[", "BODY[", 1)
+	up = strings.Replace(up, "BINARY.PEEK[", "BINARY[", 1)
+	switch up {
+	case "RFC822":
+		return "BODY[]"
+	case "RFC822.HEADER":
+		return "BODY[HEADER]"
+	case "RFC822.TEXT":
+		return "BODY[TEXT]"
+	}
+	if i := strings.IndexByte(up, ']'); i >= 0 {
+		return up[:i+1]
+	}
+	return up
+}
+
+func optString(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	return C.GoString(p)
+}
+
+func goTime(t C.int64_t, off C.int32_t) time.Time {
+	return time.Unix(int64(t), 0).In(time.FixedZone("", int(off)*60))
+}
+
+func goAddresses(l *C.imapc_address_list) []Address {
+	n := int(C.imapc_address_list_count(l))
+	if n == 0 {
+		return nil
+	}
+	out := make([]Address, n)
+	for i := range out {
+		a := C.imapc_address_list_get(l, C.size_t(i))
+		out[i] = Address{
+			Name:    optString(C.imapc_address_name(a)),
+			Mailbox: optString(C.imapc_address_mailbox(a)),
+			Host:    optString(C.imapc_address_host(a)),
+			Route:   optString(C.imapc_address_route(a)),
+		}
+	}
+	return out
+}
+
+func goEnvelope(e *C.imapc_envelope) *Envelope {
+	if e == nil {
+		return nil
+	}
+	env := &Envelope{
+		DateRaw:   optString(C.imapc_envelope_date_raw(e)),
+		Subject:   optString(C.imapc_envelope_subject(e)),
+		From:      goAddresses(C.imapc_envelope_from(e)),
+		Sender:    goAddresses(C.imapc_envelope_sender(e)),
+		ReplyTo:   goAddresses(C.imapc_envelope_reply_to(e)),
+		To:        goAddresses(C.imapc_envelope_to(e)),
+		Cc:        goAddresses(C.imapc_envelope_cc(e)),
+		Bcc:       goAddresses(C.imapc_envelope_bcc(e)),
+		InReplyTo: optString(C.imapc_envelope_in_reply_to(e)),
+		MessageID: optString(C.imapc_envelope_message_id(e)),
+	}
+	var t C.int64_t
+	var off C.int32_t
+	if C.imapc_envelope_date(e, &t, &off) {
+		env.Date = goTime(t, off)
+	}
+	return env
+}
+
+// dispositionParams are looked up by name (the C ABI cannot list them).
+var dispositionParams = []string{"filename", "size", "creation-date", "modification-date", "read-date"}
+
+var cDispositionParams = func() []*C.char {
+	out := make([]*C.char, len(dispositionParams))
+	for i, s := range dispositionParams {
+		out[i] = C.CString(s) // process lifetime
+	}
+	return out
+}()
+
+func goBodyPart(p *C.imapc_body_part) *BodyPart {
+	if p == nil {
+		return nil
+	}
+	b := &BodyPart{
+		Type:        optString(C.imapc_body_part_type(p)),
+		Subtype:     optString(C.imapc_body_part_subtype(p)),
+		ID:          optString(C.imapc_body_part_id(p)),
+		Description: optString(C.imapc_body_part_description(p)),
+		Encoding:    optString(C.imapc_body_part_encoding(p)),
+		Size:        uint64(C.imapc_body_part_size(p)),
+		Lines:       uint64(C.imapc_body_part_lines(p)),
+		Disposition: optString(C.imapc_body_part_disposition(p)),
+		MD5:         optString(C.imapc_body_part_md5(p)),
+		Location:    optString(C.imapc_body_part_location(p)),
+		Languages:   goStrings(C.imapc_body_part_languages(p)),
+		Number:      optString(C.imapc_body_part_number(p)),
+		Envelope:    goEnvelope(C.imapc_body_part_message_envelope(p)),
+		Body:        goBodyPart(C.imapc_body_part_message_body(p)),
+	}
+	if n := int(C.imapc_body_part_param_count(p)); n > 0 {
+		b.Params = make(map[string]string, n)
+		for i := 0; i < n; i++ {
+			k := strings.ToLower(optString(C.imapc_body_part_param_name(p, C.size_t(i))))
+			b.Params[k] = optString(C.imapc_body_part_param_value(p, C.size_t(i)))
+		}
+	}
+	if b.Disposition != "" {
+		for i, name := range dispositionParams {
+			if v := C.imapc_body_part_disposition_param(p, cDispositionParams[i]); v != nil {
+				if b.DispositionParams == nil {
+					b.DispositionParams = map[string]string{}
+				}
+				b.DispositionParams[name] = C.GoString(v)
+			}
+		}
+	}
+	if n := int(C.imapc_body_part_child_count(p)); n > 0 {
+		b.Children = make([]*BodyPart, n)
+		for i := range b.Children {
+			b.Children[i] = goBodyPart(C.imapc_body_part_child(p, C.size_t(i)))
+		}
+	}
+	return b
+}
+
+// goMessage copies a C message into Go memory.
+func goMessage(m *C.imapc_message) Message {
+	msg := Message{
+		SeqNum:        uint32(C.imapc_message_seq(m)),
+		UID:           uint32(C.imapc_message_uid(m)),
+		Size:          int64(C.imapc_message_size(m)),
+		Envelope:      goEnvelope(C.imapc_message_envelope(m)),
+		BodyStructure: goBodyPart(C.imapc_message_body_structure(m)),
+		ModSeq:        uint64(C.imapc_message_modseq(m)),
+		Preview:       optString(C.imapc_message_preview(m)),
+		EmailID:       optString(C.imapc_message_email_id(m)),
+		ThreadID:      optString(C.imapc_message_thread_id(m)),
+		GmMsgID:       uint64(C.imapc_message_gm_msgid(m)),
+		GmThrID:       uint64(C.imapc_message_gm_thrid(m)),
+		ParseErrors:   int(C.imapc_message_error_count(m)),
+	}
+	if fl := C.imapc_message_flags(m); fl != nil {
+		msg.Flags = goStrings(fl)
+		if msg.Flags == nil {
+			msg.Flags = []string{}
+		}
+	}
+	if gl := C.imapc_message_gm_labels(m); gl != nil {
+		msg.GmLabels = goStrings(gl)
+	}
+	var t C.int64_t
+	var off C.int32_t
+	if C.imapc_message_internal_date(m, &t, &off) {
+		msg.InternalDate = goTime(t, off)
+	}
+	if n := int(C.imapc_message_section_count(m)); n > 0 {
+		msg.Sections = make([]Section, n)
+		for i := range msg.Sections {
+			s := &msg.Sections[i]
+			s.Name = optString(C.imapc_message_section_name(m, C.size_t(i)))
+			var data *C.uint8_t
+			var l C.size_t
+			if C.imapc_message_section_data(m, C.size_t(i), &data, &l) && l > 0 {
+				s.Data = make([]byte, int(l))
+				copy(s.Data, unsafe.Slice((*byte)(unsafe.Pointer(data)), int(l)))
+			} else {
+				s.Data = []byte{}
+			}
+		}
+	}
+	return msg
+}
+
+func goMessages(l *C.imapc_message_list) []Message {
+	n := int(C.imapc_message_list_count(l))
+	out := make([]Message, n)
+	for i := range out {
+		out[i] = goMessage(C.imapc_message_list_get(l, C.size_t(i)))
+	}
+	return out
+}
+
+func goIDs(l *C.imapc_id_list) []uint32 {
+	n := int(C.imapc_id_list_count(l))
+	if n == 0 {
+		return []uint32{}
+	}
+	out := make([]uint32, n)
+	copy(out, unsafe.Slice((*uint32)(unsafe.Pointer(C.imapc_id_list_data(l))), n))
+	return out
+}

@@ -1,0 +1,173 @@
+package imapclient
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// HeaderMatch matches messages whose header Key contains Value.
+type HeaderMatch struct{ Key, Value string }
+
+// SearchCriteria are typed SEARCH keys; every field set must match (AND).
+// The zero value (or a nil pointer) matches every message. Strings may be
+// any UTF-8: the library adds CHARSET UTF-8 when needed.
+type SearchCriteria struct {
+	SeqNums *MessageSet // sequence numbers
+	UIDs    *MessageSet // UIDs
+
+	Since, Before         time.Time // INTERNALDATE, by day (Before is exclusive)
+	SentSince, SentBefore time.Time // Date header, by day
+
+	From, To, Cc, Bcc, Subject []string // substrings of those headers
+	Body, Text                 []string // substrings of the body / whole message
+	Header                     []HeaderMatch
+
+	Flags    []string // flags the messages have (FlagSeen, keywords...)
+	NotFlags []string // flags they do not have
+
+	Larger, Smaller int64 // RFC822.SIZE bounds, 0 = none
+
+	Not []SearchCriteria    // each must not match
+	Or  [][2]SearchCriteria // one of each pair must match
+
+	// Raw is appended as is (IMAP search syntax, e.g. "NEW").
+	Raw string
+}
+
+var systemFlagKeys = map[string][2]string{
+	`\seen`:     {"SEEN", "UNSEEN"},
+	`\answered`: {"ANSWERED", "UNANSWERED"},
+	`\flagged`:  {"FLAGGED", "UNFLAGGED"},
+	`\deleted`:  {"DELETED", "UNDELETED"},
+	`\draft`:    {"DRAFT", "UNDRAFT"},
+	`\recent`:   {"RECENT", "OLD"},
+}
+
+// quote makes an IMAP quoted string. CR and LF cannot be searched for.
+func quote(s string) (string, error) {
+	if strings.ContainsAny(s, "\r\n\x00") {
+		return "", invalidError("Search", "search strings may not contain CR, LF or NUL")
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte('"')
+	return b.String(), nil
+}
+
+func imapDate(t time.Time) string { return t.Format("2-Jan-2006") }
+
+// String returns the criteria in IMAP search syntax ("ALL" when empty).
+// It returns "" when a string cannot be expressed (see Search's error).
+func (c *SearchCriteria) String() string {
+	s, err := c.encode()
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+func (c *SearchCriteria) encode() (string, error) {
+	if c == nil {
+		return "ALL", nil
+	}
+	var keys []string
+	add := func(k ...string) { keys = append(keys, k...) }
+	str := func(key string, vals []string) error {
+		for _, v := range vals {
+			q, err := quote(v)
+			if err != nil {
+				return err
+			}
+			add(key + " " + q)
+		}
+		return nil
+	}
+	if c.SeqNums != nil {
+		add(c.SeqNums.String())
+	}
+	if c.UIDs != nil {
+		add("UID " + c.UIDs.String())
+	}
+	if !c.Since.IsZero() {
+		add("SINCE " + imapDate(c.Since))
+	}
+	if !c.Before.IsZero() {
+		add("BEFORE " + imapDate(c.Before))
+	}
+	if !c.SentSince.IsZero() {
+		add("SENTSINCE " + imapDate(c.SentSince))
+	}
+	if !c.SentBefore.IsZero() {
+		add("SENTBEFORE " + imapDate(c.SentBefore))
+	}
+	for _, f := range []struct {
+		key  string
+		vals []string
+	}{{"FROM", c.From}, {"TO", c.To}, {"CC", c.Cc}, {"BCC", c.Bcc}, {"SUBJECT", c.Subject}, {"BODY", c.Body}, {"TEXT", c.Text}} {
+		if err := str(f.key, f.vals); err != nil {
+			return "", err
+		}
+	}
+	for _, h := range c.Header {
+		k, err := quote(h.Key)
+		if err != nil {
+			return "", err
+		}
+		v, err := quote(h.Value)
+		if err != nil {
+			return "", err
+		}
+		add("HEADER " + k + " " + v)
+	}
+	for i, list := range [][]string{c.Flags, c.NotFlags} {
+		for _, f := range list {
+			if k, ok := systemFlagKeys[strings.ToLower(f)]; ok {
+				add(k[i])
+				continue
+			}
+			if f == "" || strings.ContainsAny(f, " ()[]{}\"\\%*\r\n\x00") {
+				return "", invalidError("Search", "bad keyword "+strconv.Quote(f))
+			}
+			add([2]string{"KEYWORD", "UNKEYWORD"}[i] + " " + f)
+		}
+	}
+	if c.Larger > 0 {
+		add("LARGER " + strconv.FormatInt(c.Larger, 10))
+	}
+	if c.Smaller > 0 {
+		add("SMALLER " + strconv.FormatInt(c.Smaller, 10))
+	}
+	for i := range c.Not {
+		s, err := c.Not[i].encode()
+		if err != nil {
+			return "", err
+		}
+		add("NOT (" + s + ")")
+	}
+	for i := range c.Or {
+		a, err := c.Or[i][0].encode()
+		if err != nil {
+			return "", err
+		}
+		b, err := c.Or[i][1].encode()
+		if err != nil {
+			return "", err
+		}
+		add("OR (" + a + ") (" + b + ")")
+	}
+	if c.Raw != "" {
+		add(c.Raw)
+	}
+	if len(keys) == 0 {
+		return "ALL", nil
+	}
+	return strings.Join(keys, " "), nil
+}

@@ -1,0 +1,206 @@
+package imapclient
+
+// #include <stdlib.h>
+// #include <imapclient.h>
+import "C"
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime/cgo"
+)
+
+// SectionInfo describes a body section being streamed.
+type SectionInfo struct {
+	SeqNum uint32
+	UID    uint32 // 0 when the server sends the UID after the body
+	Name   string // normalised, e.g. "BODY[]", "BODY[1]"
+	Size   int64  // total bytes of the section
+}
+
+// StreamOptions says where FetchStream delivers messages and body bytes.
+// Messages and sections arrive in server order; a message's streamed
+// sections come before its OnMessage call. Every callback runs on the
+// goroutine that called FetchStream (OnSectionReader: see there) and must
+// not call methods of the same Client. A callback's error stops the
+// fetch (the rest of the answer is read and discarded) and FetchStream
+// returns that error.
+type StreamOptions struct {
+	// Threshold tunes memory, not delivery: body sections larger than
+	// this many bytes are never held whole; smaller ones are read whole
+	// and also kept in Message.Sections. 0 streams every section. Either
+	// way OnSection (or OnSectionReader) sees the bytes of every section.
+	Threshold int64
+	// OnMessage receives each message once complete (its streamed
+	// sections are listed with empty Data). The message is the
+	// callback's to keep.
+	OnMessage func(m *Message) error
+	// OnSection is called when a streamed section starts; its bytes are
+	// written to the returned Writer (nil discards them). The Writer must
+	// not keep the slices it is given.
+	OnSection func(s SectionInfo) (io.Writer, error)
+	// OnSectionReader, used when OnSection is nil, reads a streamed
+	// section from r. It runs on its own goroutine while the bytes
+	// arrive, one section at a time, so memory stays fixed; whatever it
+	// leaves unread is discarded.
+	OnSectionReader func(s SectionInfo, r io.Reader) error
+}
+
+var errReaderDone = errors.New("imapclient: section reader returned")
+
+// streamState lives behind a cgo.Handle during one FetchStream.
+type streamState struct {
+	opts     *StreamOptions
+	err      error // first callback error
+	panicked any
+	hasPanic bool
+
+	// the section being streamed
+	open    bool
+	seq     uint32
+	name    string
+	w       io.Writer
+	pw      *io.PipeWriter
+	done    chan error
+	discard bool // the reader returned early: drop the rest
+}
+
+func (st *streamState) recover(rc *C.int) {
+	if r := recover(); r != nil {
+		st.panicked, st.hasPanic = r, true
+		*rc = 1
+	}
+}
+
+func (st *streamState) fail(err error) C.int {
+	if st.err == nil {
+		st.err = err
+	}
+	return 1
+}
+
+// finishSection ends the open section: closes the pipe and waits for the
+// reader.
+func (st *streamState) finishSection() C.int {
+	if !st.open {
+		return 0
+	}
+	st.open = false
+	if st.pw != nil {
+		st.pw.Close()
+		err := <-st.done
+		st.pw, st.done = nil, nil
+		if err != nil {
+			return st.fail(err)
+		}
+	}
+	st.w = nil
+	return 0
+}
+
+func (st *streamState) onChunk(seq, uid uint32, section *C.char, offset, total uint64, data []byte) C.int {
+	if st.open && (offset == 0 || seq != st.seq) {
+		if rc := st.finishSection(); rc != 0 {
+			return rc
+		}
+	}
+	if !st.open {
+		st.open, st.seq, st.discard = true, seq, false
+		st.name = C.GoString(section)
+		info := SectionInfo{SeqNum: seq, UID: uid, Name: st.name, Size: int64(total)}
+		switch {
+		case st.opts.OnSection != nil:
+			w, err := st.opts.OnSection(info)
+			if err != nil {
+				st.open = false
+				return st.fail(err)
+			}
+			st.w = w
+		case st.opts.OnSectionReader != nil:
+			pr, pw := io.Pipe()
+			done := make(chan error, 1)
+			fn := st.opts.OnSectionReader
+			go func() {
+				err := fn(info, pr)
+				pr.CloseWithError(errReaderDone)
+				done <- err
+			}()
+			st.pw, st.done = pw, done
+			st.w = pw
+		}
+	}
+	if st.w != nil && !st.discard && len(data) > 0 {
+		if _, err := st.w.Write(data); err != nil {
+			if st.pw == nil {
+				st.open = false
+				return st.fail(err)
+			}
+			// The reader returned before the end of the section.
+			rerr := <-st.done
+			st.pw, st.done, st.w = nil, nil, nil
+			if rerr != nil {
+				st.open = false
+				return st.fail(rerr)
+			}
+			st.discard = true
+		}
+	}
+	if offset+uint64(len(data)) >= total {
+		return st.finishSection()
+	}
+	return 0
+}
+
+func (st *streamState) onMessage(m *C.imapc_message) C.int {
+	if rc := st.finishSection(); rc != 0 {
+		return rc
+	}
+	if st.opts.OnMessage == nil {
+		return 0
+	}
+	msg := goMessage(m)
+	if err := st.opts.OnMessage(&msg); err != nil {
+		return st.fail(err)
+	}
+	return 0
+}
+
+// FetchStream fetches items of the messages of set like Fetch, but hands
+// each message to the callbacks of opts as it arrives, and body sections
+// larger than opts.Threshold in chunks, so mail of any size flows through
+// fixed memory. It returns the number of messages.
+func (c *Client) FetchStream(ctx context.Context, set MessageSet, items string, opts *StreamOptions) (int, error) {
+	const op = "FetchStream"
+	if opts == nil {
+		opts = &StreamOptions{}
+	}
+	if opts.Threshold < 0 {
+		return 0, invalidError(op, "negative Threshold")
+	}
+	if set.isIDs && len(set.ids) == 0 {
+		return 0, nil
+	}
+	st := &streamState{opts: opts}
+	h := cgo.NewHandle(st)
+	defer h.Delete()
+	var count C.size_t
+	run := func(cs *C.char, ids *C.uint32_t, n C.size_t) error {
+		return withCString(op, "items", items, func(ci *C.char) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				rc := cFetchStream(p, cs, ids, n, ci, uint64(opts.Threshold), opts.OnMessage != nil, h, &count, e)
+				st.finishSection() // after an error: let a reader goroutine end
+				return rc
+			})
+		})
+	}
+	err := withSet(op, set, func(cs *C.char) error { return run(cs, nil, 0) },
+		func(ids *C.uint32_t, n C.size_t) error { return run(nil, ids, n) })
+	if st.hasPanic {
+		panic(st.panicked)
+	}
+	if st.err != nil {
+		return int(count), st.err
+	}
+	return int(count), err
+}

@@ -1,0 +1,147 @@
+package imapclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestErrorMatching(t *testing.T) {
+	cases := []struct {
+		code Code
+		is   []error
+		not  []error
+	}{
+		{CodeAuthFailed, []error{ErrAuth}, []error{ErrNo, ErrTLS}},
+		{CodeTLSExpired, []error{ErrTLS}, []error{ErrTimeout}},
+		{CodeStartTLSFailed, []error{ErrTLS}, nil},
+		{CodeTLSConfig, []error{ErrTLS}, nil},
+		{CodeTimeout, []error{ErrTimeout}, []error{ErrCanceled}},
+		{CodeNo, []error{ErrNo}, []error{ErrBad}},
+		{CodeBad, []error{ErrBad}, []error{ErrNo}},
+		{CodeBye, []error{ErrBye}, nil},
+		{CodeCapabilityMissing, []error{ErrCapability}, nil},
+		{CodeConnectionClosed, []error{ErrClosed}, nil},
+		{CodeInterrupted, []error{ErrCanceled}, []error{ErrClosed}},
+		{CodeInvalidArgument, []error{ErrInvalidArgument}, nil},
+	}
+	for _, tc := range cases {
+		err := fmt.Errorf("wrapped: %w", &Error{Code: tc.code, Op: "X", Message: "m"})
+		for _, s := range tc.is {
+			if !errors.Is(err, s) {
+				t.Errorf("%v should match %v", tc.code, s)
+			}
+		}
+		for _, s := range tc.not {
+			if errors.Is(err, s) {
+				t.Errorf("%v should not match %v", tc.code, s)
+			}
+		}
+		var ie *Error
+		if !errors.As(err, &ie) || ie.Code != tc.code {
+			t.Errorf("errors.As %v", err)
+		}
+		if !errors.Is(err, &Error{Code: tc.code}) {
+			t.Errorf("%v should match an *Error of the same code", tc.code)
+		}
+	}
+	e := &Error{Code: CodeNo, Op: "Select", Message: "Mailbox doesn't exist"}
+	if got := e.Error(); got != "imapclient: Select: IMAPC_ERR_NO: Mailbox doesn't exist" {
+		t.Errorf("Error() = %q", got)
+	}
+	ce := ctxError("Fetch", context.DeadlineExceeded)
+	if !errors.Is(ce, ErrTimeout) || !errors.Is(ce, context.DeadlineExceeded) {
+		t.Errorf("ctxError deadline: %v", ce)
+	}
+	if CodeTLSNameMismatch.String() != "IMAPC_ERR_TLS_NAME_MISMATCH" {
+		t.Errorf("name %q", CodeTLSNameMismatch.String())
+	}
+}
+
+func TestMessageSet(t *testing.T) {
+	for _, tc := range []struct {
+		set  MessageSet
+		want string
+	}{
+		{IDs(1, 2, 3, 5, 7, 8), "1:3,5,7:8"},
+		{IDs(9), "9"},
+		{IDs(), ""},
+		{Set("1:*"), "1:*"},
+		{Range(4, 0), "4:*"},
+		{Range(4, 9), "4:9"},
+		{IDs(3, 1), "3,1"},
+	} {
+		if got := tc.set.String(); got != tc.want {
+			t.Errorf("%v: %q, want %q", tc.set, got, tc.want)
+		}
+	}
+	if !IDs().IsEmpty() || All.IsEmpty() {
+		t.Error("IsEmpty")
+	}
+}
+
+func TestSearchEncoding(t *testing.T) {
+	day := time.Date(2024, 2, 1, 23, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		c    *SearchCriteria
+		want string
+	}{
+		{nil, "ALL"},
+		{&SearchCriteria{}, "ALL"},
+		{&SearchCriteria{Flags: []string{FlagSeen, "$Work"}, NotFlags: []string{FlagDeleted, "$Junk"}}, "SEEN KEYWORD $Work UNDELETED UNKEYWORD $Junk"},
+		{&SearchCriteria{Since: day, Before: day}, "SINCE 1-Feb-2024 BEFORE 1-Feb-2024"},
+		{&SearchCriteria{Subject: []string{`a "b" \c`}}, `SUBJECT "a \"b\" \\c"`},
+		{&SearchCriteria{Header: []HeaderMatch{{"X-Mailer", "Go"}}, Larger: 10}, `HEADER "X-Mailer" "Go" LARGER 10`},
+		{&SearchCriteria{UIDs: ptr(IDs(1, 2, 3)), Not: []SearchCriteria{{From: []string{"x"}}}}, `UID 1:3 NOT (FROM "x")`},
+		{&SearchCriteria{Or: [][2]SearchCriteria{{{Text: []string{"ü"}}, {Body: []string{"b"}}}}}, `OR (TEXT "ü") (BODY "b")`},
+	} {
+		if got := tc.c.String(); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+	if _, err := (&SearchCriteria{Flags: []string{"bad flag"}}).encode(); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("bad keyword: %v", err)
+	}
+}
+
+func TestNormalizeSection(t *testing.T) {
+	for in, want := range map[string]string{
+		"BODY.PEEK[]":         "BODY[]",
+		"body.peek[header]":   "BODY[HEADER]",
+		"RFC822":              "BODY[]",
+		"RFC822.HEADER":       "BODY[HEADER]",
+		"BODY.PEEK[1]<0.100>": "BODY[1]",
+		"BINARY.PEEK[2]":      "BINARY[2]",
+		"BODY[1.2.MIME]":      "BODY[1.2.MIME]",
+	} {
+		if got := NormalizeSection(in); got != want {
+			t.Errorf("%s: %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if v := Version(); v == "" {
+		t.Error("empty version")
+	}
+}
+
+func TestDialArguments(t *testing.T) {
+	ctx := context.Background()
+	if _, err := Dial(ctx, "localhost:99999", nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("bad port: %v", err)
+	}
+	if _, err := Dial(ctx, "localhost:1", &Options{TLS: TLSMode(9)}); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("bad mode: %v", err)
+	}
+	if _, err := Dial(ctx, "localhost:1", &Options{TLSConfig: &TLSConfig{MinVersion: 0x0301}}); !errors.Is(err, ErrTLS) {
+		t.Errorf("bad min version: %v", err)
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := Dial(canceled, "localhost:1", nil); !errors.Is(err, ErrCanceled) {
+		t.Errorf("canceled: %v", err)
+	}
+}
