@@ -18,8 +18,16 @@ const LOG_LINE_MAX: usize = 300;
 /// What the framer and parser produced, borrowed from the read buffer.
 pub(crate) enum Incoming<'a> {
     Resp(Response<'a>),
-    Malformed { raw: &'a [u8], err: ParseError },
-    Chunk { prefix: &'a [u8], data: &'a [u8], offset: u64, total: u64 },
+    Malformed {
+        raw: &'a [u8],
+        err: ParseError,
+    },
+    Chunk {
+        prefix: &'a [u8],
+        data: &'a [u8],
+        offset: u64,
+        total: u64,
+    },
     Limit(FrameError),
 }
 
@@ -98,11 +106,17 @@ impl Client {
         if let Some(e) = &self.broken {
             return Err(Error::new(
                 ErrorKind::IllegalState,
-                format!("the connection is unusable after an earlier error: {}", e.message),
+                format!(
+                    "the connection is unusable after an earlier error: {}",
+                    e.message
+                ),
             ));
         }
         if self.stream.is_none() {
-            return Err(Error::new(ErrorKind::IllegalState, "the connection is closed"));
+            return Err(Error::new(
+                ErrorKind::IllegalState,
+                "the connection is closed",
+            ));
         }
         if self.idle.is_some() {
             return Err(Error::state("IDLE is running: call idle_done first"));
@@ -126,7 +140,10 @@ impl Client {
     /// Read more bytes into the framer.
     pub(crate) fn fill(&mut self) -> Result<()> {
         let Some(stream) = self.stream.as_mut() else {
-            return Err(Error::new(ErrorKind::ConnectionClosed, "the connection is closed"));
+            return Err(Error::new(
+                ErrorKind::ConnectionClosed,
+                "the connection is closed",
+            ));
         };
         let buf = self.framer.read_buf(READ_CHUNK);
         match stream.read(buf) {
@@ -135,8 +152,14 @@ impl Client {
                     return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
                 }
                 Err(match &self.st.bye {
-                    Some(t) => Error::new(ErrorKind::Bye, format!("the server closed the connection: BYE {t}")),
-                    None => Error::new(ErrorKind::ConnectionClosed, "the server closed the connection"),
+                    Some(t) => Error::new(
+                        ErrorKind::Bye,
+                        format!("the server closed the connection: BYE {t}"),
+                    ),
+                    None => Error::new(
+                        ErrorKind::ConnectionClosed,
+                        "the server closed the connection",
+                    ),
                 })
             }
             Ok(n) => {
@@ -157,13 +180,20 @@ impl Client {
     pub(crate) fn next<R>(&mut self, f: impl FnOnce(&mut State, Incoming<'_>) -> R) -> Result<R> {
         match self.next_opt(true, f)? {
             Some(r) => Ok(r),
-            None => Err(Error::new(ErrorKind::Internal, "framer yielded nothing after a read")),
+            None => Err(Error::new(
+                ErrorKind::Internal,
+                "framer yielded nothing after a read",
+            )),
         }
     }
 
     /// Like `next`, but with `read == false` only what is already buffered
     /// is looked at (`None` when no complete item is there).
-    pub(crate) fn next_opt<R>(&mut self, read: bool, f: impl FnOnce(&mut State, Incoming<'_>) -> R) -> Result<Option<R>> {
+    pub(crate) fn next_opt<R>(
+        &mut self,
+        read: bool,
+        f: impl FnOnce(&mut State, Incoming<'_>) -> R,
+    ) -> Result<Option<R>> {
         loop {
             match self.framer.next_event() {
                 Ok(Some(FrameEvent::Frame(bytes))) => {
@@ -208,7 +238,10 @@ impl Client {
 
     fn write_all(&mut self, data: &[u8]) -> Result<()> {
         let Some(stream) = self.stream.as_mut() else {
-            return Err(Error::new(ErrorKind::ConnectionClosed, "the connection is closed"));
+            return Err(Error::new(
+                ErrorKind::ConnectionClosed,
+                "the connection is closed",
+            ));
         };
         let r = stream.write_all(data).and_then(|_| stream.flush());
         r.map_err(|e| {
@@ -223,7 +256,11 @@ impl Client {
     /// Send a command, waiting for `+` before each synchronising literal.
     /// Returns the tagged status if the server ended the command early
     /// (refusing a literal).
-    pub(crate) fn send(&mut self, cmd: &Command, h: &mut dyn Handler) -> Result<Option<StatusResponse<'static>>> {
+    pub(crate) fn send(
+        &mut self,
+        cmd: &Command,
+        h: &mut dyn Handler,
+    ) -> Result<Option<StatusResponse<'static>>> {
         log::trace!(target: "imapclient::wire", "C: {}", cmd.log_form());
         for (i, chunk) in cmd.chunks.iter().enumerate() {
             if i > 0 {
@@ -244,7 +281,12 @@ impl Client {
 
     /// Run a command to completion. OK gives the tagged status; NO and BAD
     /// give errors carrying the server's text and code.
-    pub(crate) fn run(&mut self, cmd: Command, what: &str, h: &mut dyn Handler) -> Result<StatusResponse<'static>> {
+    pub(crate) fn run(
+        &mut self,
+        cmd: Command,
+        what: &str,
+        h: &mut dyn Handler,
+    ) -> Result<StatusResponse<'static>> {
         self.check_usable()?;
         let r = self.run_inner(&cmd, h);
         let st = match r {
@@ -305,7 +347,13 @@ pub(crate) enum Step {
 }
 
 /// Route one incoming item for the command with `tag`.
-pub(crate) fn route(st: &mut State, inc: Incoming<'_>, tag: &str, h: &mut dyn Handler, want_cont: bool) -> Step {
+pub(crate) fn route(
+    st: &mut State,
+    inc: Incoming<'_>,
+    tag: &str,
+    h: &mut dyn Handler,
+    want_cont: bool,
+) -> Step {
     match inc {
         Incoming::Resp(Response::Tagged { tag: t, status }) => {
             if t.as_ref() == tag.as_bytes() {
@@ -351,6 +399,7 @@ pub(crate) fn route(st: &mut State, inc: Incoming<'_>, tag: &str, h: &mut dyn Ha
 impl State {
     pub(crate) fn has_capability(&self, cap: &str) -> bool {
         self.caps.iter().any(|c| c.eq_ignore_ascii_case(cap))
+            && !self.masked_caps.iter().any(|c| c.eq_ignore_ascii_case(cap))
     }
 
     pub(crate) fn set_caps<B: AsRef<[u8]>>(&mut self, caps: &[B]) {
@@ -393,10 +442,13 @@ impl State {
                     ..Message::default()
                 };
                 m.merge_items(items);
-                Event::Fetch(m)
+                Event::Fetch(Box::new(m))
             }
             Untagged::Flags(f) => {
-                let f: Vec<String> = f.iter().map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned()).collect();
+                let f: Vec<String> = f
+                    .iter()
+                    .map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned())
+                    .collect();
                 if let Some(m) = self.selected.as_mut() {
                     m.flags = f.clone();
                 }

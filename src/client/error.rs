@@ -326,6 +326,9 @@ mod tests {
         let e = Error::from_status("COPY", &st);
         assert_eq!(e.kind, ErrorKind::No);
         assert_eq!(e.response_code.as_deref(), Some("TRYCREATE"));
-        assert_eq!(e.message, "COPY: server said NO [TRYCREATE] Mailbox doesn't exist");
+        assert_eq!(
+            e.message,
+            "COPY: server said NO [TRYCREATE] Mailbox doesn't exist"
+        );
     }
 }

@@ -20,11 +20,61 @@ pub(crate) fn decode_name(raw: &[u8], folder_encode: bool) -> String {
 /// Well-known names per special-use attribute, for servers without
 /// SPECIAL-USE (the first match wins).
 const POPULAR: &[(&str, &[&str])] = &[
-    ("\\Sent", &["Sent", "Sent Items", "Sent items", "Sent Messages", "Sent Mail", "Sent mail", "[Gmail]/Sent Mail", "INBOX.Sent", "INBOX/Sent"]),
-    ("\\Drafts", &["Drafts", "Draft", "[Gmail]/Drafts", "INBOX.Drafts", "INBOX/Drafts"]),
-    ("\\Trash", &["Trash", "Deleted Items", "Deleted Messages", "Deleted", "Bin", "[Gmail]/Trash", "[Gmail]/Bin", "INBOX.Trash", "INBOX/Trash"]),
-    ("\\Junk", &["Junk", "Spam", "Junk E-mail", "Junk Email", "Bulk Mail", "[Gmail]/Spam", "INBOX.Junk", "INBOX.Spam"]),
-    ("\\Archive", &["Archive", "Archives", "[Gmail]/All Mail", "INBOX.Archive"]),
+    (
+        "\\Sent",
+        &[
+            "Sent",
+            "Sent Items",
+            "Sent items",
+            "Sent Messages",
+            "Sent Mail",
+            "Sent mail",
+            "[Gmail]/Sent Mail",
+            "INBOX.Sent",
+            "INBOX/Sent",
+        ],
+    ),
+    (
+        "\\Drafts",
+        &[
+            "Drafts",
+            "Draft",
+            "[Gmail]/Drafts",
+            "INBOX.Drafts",
+            "INBOX/Drafts",
+        ],
+    ),
+    (
+        "\\Trash",
+        &[
+            "Trash",
+            "Deleted Items",
+            "Deleted Messages",
+            "Deleted",
+            "Bin",
+            "[Gmail]/Trash",
+            "[Gmail]/Bin",
+            "INBOX.Trash",
+            "INBOX/Trash",
+        ],
+    ),
+    (
+        "\\Junk",
+        &[
+            "Junk",
+            "Spam",
+            "Junk E-mail",
+            "Junk Email",
+            "Bulk Mail",
+            "[Gmail]/Spam",
+            "INBOX.Junk",
+            "INBOX.Spam",
+        ],
+    ),
+    (
+        "\\Archive",
+        &["Archive", "Archives", "[Gmail]/All Mail", "INBOX.Archive"],
+    ),
     ("\\All", &["[Gmail]/All Mail", "All Mail"]),
     ("\\Flagged", &["[Gmail]/Starred", "Starred", "Flagged"]),
 ];
@@ -47,11 +97,21 @@ impl Client {
             name: decode_name(&l.mailbox, self.st.folder_encode),
             raw_name: l.mailbox.to_vec(),
             delimiter: l.delimiter.map(char::from),
-            flags: l.attributes.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect(),
+            flags: l
+                .attributes
+                .iter()
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect(),
         }
     }
 
-    fn list_cmd(&mut self, verb: &str, select_opts: Option<&str>, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
+    fn list_cmd(
+        &mut self,
+        verb: &str,
+        select_opts: Option<&str>,
+        reference: &str,
+        pattern: &str,
+    ) -> Result<Vec<Folder>> {
         self.require_auth(verb)?;
         let r = self.encode_name(reference)?;
         let p = self.encode_name(pattern)?;
@@ -95,7 +155,9 @@ impl Client {
     /// `\Trash`, `\Junk`, `\Archive`, `\All`, `\Flagged`): SPECIAL-USE
     /// attributes first, then well-known names.
     pub fn find_special_folder(&mut self, attr: &str) -> Result<Option<String>> {
-        let opts = self.has_capability("SPECIAL-USE").then_some("(SPECIAL-USE)");
+        let opts = self
+            .has_capability("SPECIAL-USE")
+            .then_some("(SPECIAL-USE)");
         let special = self.list_cmd("LIST", opts, "", "*")?;
         if let Some(f) = special.iter().find(|f| f.has_flag(attr)) {
             return Ok(Some(f.name.clone()));
@@ -124,7 +186,9 @@ impl Client {
     /// True when the folder exists.
     pub fn folder_exists(&mut self, name: &str) -> Result<bool> {
         if name.contains(['*', '%']) {
-            return Err(Error::invalid("folder_exists: the name may not contain wildcards"));
+            return Err(Error::invalid(
+                "folder_exists: the name may not contain wildcards",
+            ));
         }
         Ok(!self.list_folders("", name)?.is_empty())
     }
@@ -175,7 +239,11 @@ impl Client {
         }
         items.push(')');
         let w = self.encode_name(name)?;
-        let cmd = self.command("STATUS").astring(&w).raw(items.as_bytes()).finish();
+        let cmd = self
+            .command("STATUS")
+            .astring(&w)
+            .raw(items.as_bytes())
+            .finish();
         let mut out = None;
         self.run(
             cmd,
@@ -197,10 +265,20 @@ impl Client {
                 u => Some(u),
             }),
         )?;
-        out.ok_or_else(|| Error::new(ErrorKind::Protocol, "STATUS: the server sent no STATUS data"))
+        out.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Protocol,
+                "STATUS: the server sent no STATUS data",
+            )
+        })
     }
 
-    fn open_folder(&mut self, name: &str, read_only: bool, condstore: bool) -> Result<MailboxState> {
+    fn open_folder(
+        &mut self,
+        name: &str,
+        read_only: bool,
+        condstore: bool,
+    ) -> Result<MailboxState> {
         let verb = if read_only { "EXAMINE" } else { "SELECT" };
         self.require_auth(verb)?;
         if condstore {
@@ -234,7 +312,10 @@ impl Client {
                     None
                 }
                 Untagged::Flags(f) => {
-                    ms.flags = f.iter().map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned()).collect();
+                    ms.flags = f
+                        .iter()
+                        .map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned())
+                        .collect();
                     None
                 }
                 Untagged::Status(s) => {
@@ -245,8 +326,10 @@ impl Client {
                         Some(ResponseCode::HighestModSeq(n)) => ms.highest_modseq = Some(*n),
                         Some(ResponseCode::NoModSeq) => ms.no_modseq = true,
                         Some(ResponseCode::PermanentFlags(f)) => {
-                            ms.permanent_flags =
-                                f.iter().map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned()).collect()
+                            ms.permanent_flags = f
+                                .iter()
+                                .map(|x| String::from_utf8_lossy(x.as_bytes()).into_owned())
+                                .collect()
                         }
                         // CLOSED refers to the previous folder; ALERT and
                         // others are events.
@@ -322,7 +405,10 @@ impl Client {
             &mut with(|_st: &mut State, u| match u {
                 Untagged::Acl { entries, .. } => {
                     out.extend(entries.iter().map(|(k, v)| {
-                        (String::from_utf8_lossy(k).into_owned(), String::from_utf8_lossy(v).into_owned())
+                        (
+                            String::from_utf8_lossy(k).into_owned(),
+                            String::from_utf8_lossy(v).into_owned(),
+                        )
                     }));
                     None
                 }

@@ -17,7 +17,7 @@ use super::{Client, SessionState};
 pub type IdleEvents = Vec<Event>;
 
 /// Renew IDLE after this long (servers may drop it at 30 minutes).
-const RENEW_AFTER: Duration = Duration::from_secs(28 * 60);
+pub(crate) const RENEW_AFTER: Duration = Duration::from_secs(28 * 60);
 
 #[derive(Debug)]
 pub(crate) struct IdleState {
@@ -48,7 +48,9 @@ impl Client {
                     Step::GoOn => return Ok(None),
                     Step::Done(s) => return Ok(Some(Error::from_status("IDLE", &s))),
                     Step::Continue => {}
-                    Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                    Step::Limit(fe) => {
+                        return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
+                    }
                 }
             }
         })();
@@ -83,14 +85,21 @@ impl Client {
     }
 
     fn idle_wait_inner(&mut self, deadline: Instant) -> Result<IdleEvents> {
+        let renew = self.st.idle_renew;
         loop {
-            if self.idle.as_ref().is_some_and(|i| i.started.elapsed() >= RENEW_AFTER) {
+            if self
+                .idle
+                .as_ref()
+                .is_some_and(|i| i.started.elapsed() >= renew)
+            {
                 log::debug!(target: "imapclient::client", "renewing IDLE");
                 self.idle_done()?;
                 self.idle_start()?;
             }
             // Whatever is already buffered first, without blocking.
-            while let Some(step) = self.next_opt(false, |st, inc| route(st, inc, "", &mut NoData, false))? {
+            while let Some(step) =
+                self.next_opt(false, |st, inc| route(st, inc, "", &mut NoData, false))?
+            {
                 if let Step::Limit(fe) = step {
                     return Err(self.fail(Error::new(ErrorKind::LimitExceeded, fe.to_string())));
                 }
@@ -101,7 +110,10 @@ impl Client {
             }
             if self.st.bye.is_some() {
                 let t = self.st.bye.clone().unwrap_or_default();
-                return Err(self.fail(Error::new(ErrorKind::Bye, format!("the server ended IDLE: BYE {t}"))));
+                return Err(self.fail(Error::new(
+                    ErrorKind::Bye,
+                    format!("the server ended IDLE: BYE {t}"),
+                )));
             }
             let now = Instant::now();
             if now >= deadline {
@@ -110,8 +122,8 @@ impl Client {
             let renew_in = self
                 .idle
                 .as_ref()
-                .map(|i| RENEW_AFTER.saturating_sub(i.started.elapsed()))
-                .unwrap_or(RENEW_AFTER);
+                .map(|i| renew.saturating_sub(i.started.elapsed()))
+                .unwrap_or(renew);
             let wait = (deadline - now).min(renew_in).max(Duration::from_millis(1));
             if let Some(s) = self.stream.as_ref() {
                 s.set_read_timeout(Some(wait)).map_err(Error::from)?;
@@ -144,7 +156,9 @@ impl Client {
                         _ => Err(Error::from_status("IDLE", &s)),
                     }
                 }
-                Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                Step::Limit(fe) => {
+                    return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
+                }
                 _ => {}
             }
         })();

@@ -184,7 +184,9 @@ impl Handler for FetchCollector<'_> {
 impl FetchCollector<'_> {
     fn belongs(&self, seq: u32, items: &[FetchItem<'_>]) -> bool {
         if self.use_uid {
-            items.iter().any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
+            items
+                .iter()
+                .any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
         } else {
             covers(self.set, seq)
         }
@@ -242,11 +244,17 @@ fn chunk_origin(prefix: &[u8]) -> (u32, Option<u32>, String) {
 }
 
 fn find_uid(prefix: &[u8]) -> Option<u32> {
-    let i = prefix.windows(4).position(|w| w.eq_ignore_ascii_case(b"UID "))?;
+    let i = prefix
+        .windows(4)
+        .position(|w| w.eq_ignore_ascii_case(b"UID "))?;
     if i > 0 && !matches!(prefix[i - 1], b' ' | b'(') {
         return None;
     }
-    let digits: Vec<u8> = prefix[i + 4..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+    let digits: Vec<u8> = prefix[i + 4..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
@@ -265,7 +273,9 @@ impl Handler for StreamCollector<'_, '_> {
         match u {
             Untagged::Fetch { seq, items } => {
                 let mine = if self.use_uid {
-                    items.iter().any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
+                    items
+                        .iter()
+                        .any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
                 } else {
                     covers(self.set, seq)
                 };
@@ -373,7 +383,10 @@ impl Client {
         if m.read_only {
             return Err(Error::new(
                 ErrorKind::ReadOnly,
-                format!("{what}: the folder {:?} was opened read-only (EXAMINE)", m.name),
+                format!(
+                    "{what}: the folder {:?} was opened read-only (EXAMINE)",
+                    m.name
+                ),
             ));
         }
         Ok(())
@@ -398,7 +411,8 @@ impl Client {
         if charset {
             b.raw(b"CHARSET UTF-8");
         }
-        b.search_keys(&keys).map_err(|e| Error::invalid(e.message))?;
+        b.search_keys(&keys)
+            .map_err(|e| Error::invalid(e.message))?;
         let cmd = b.finish();
         let mut res = SearchResult::default();
         self.run(
@@ -431,8 +445,14 @@ impl Client {
             return Err(Error::invalid("SORT: no sort criteria"));
         }
         for o in order {
-            if o.is_empty() || !o.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
-                return Err(Error::invalid(format!("SORT: invalid sort criterion {o:?}")));
+            if o.is_empty()
+                || !o
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                return Err(Error::invalid(format!(
+                    "SORT: invalid sort criterion {o:?}"
+                )));
             }
         }
         let keys: Vec<SearchKey> = if criteria.is_empty() {
@@ -442,8 +462,10 @@ impl Client {
         };
         let verb = self.verb("SORT");
         let mut b = self.command(&verb);
-        b.raw(format!("({})", order.join(" ")).as_bytes()).raw(b"UTF-8");
-        b.search_keys(&keys).map_err(|e| Error::invalid(e.message))?;
+        b.raw(format!("({})", order.join(" ")).as_bytes())
+            .raw(b"UTF-8");
+        b.search_keys(&keys)
+            .map_err(|e| Error::invalid(e.message))?;
         let cmd = b.finish();
         let mut out = Vec::new();
         self.run(
@@ -461,11 +483,24 @@ impl Client {
     }
 
     /// THREAD (RFC 5256) with an algorithm such as `REFERENCES`.
-    pub fn thread(&mut self, algorithm: &str, criteria: &[SearchKey]) -> Result<Vec<super::types::ThreadNode>> {
-        if algorithm.is_empty() || !algorithm.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(Error::invalid(format!("THREAD: invalid algorithm {algorithm:?}")));
+    pub fn thread(
+        &mut self,
+        algorithm: &str,
+        criteria: &[SearchKey],
+    ) -> Result<Vec<super::types::ThreadNode>> {
+        if algorithm.is_empty()
+            || !algorithm
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::invalid(format!(
+                "THREAD: invalid algorithm {algorithm:?}"
+            )));
         }
-        self.require(&format!("THREAD={}", algorithm.to_ascii_uppercase()), "THREAD")?;
+        self.require(
+            &format!("THREAD={}", algorithm.to_ascii_uppercase()),
+            "THREAD",
+        )?;
         self.require_selected("THREAD")?;
         let keys: Vec<SearchKey> = if criteria.is_empty() {
             vec![SearchKey::All]
@@ -475,7 +510,8 @@ impl Client {
         let verb = self.verb("THREAD");
         let mut b = self.command(&verb);
         b.raw(algorithm.as_bytes()).raw(b"UTF-8");
-        b.search_keys(&keys).map_err(|e| Error::invalid(e.message))?;
+        b.search_keys(&keys)
+            .map_err(|e| Error::invalid(e.message))?;
         let cmd = b.finish();
         let mut out = Vec::new();
         self.run(
@@ -492,7 +528,12 @@ impl Client {
         Ok(out)
     }
 
-    fn fetch_cmd(&mut self, set: &MessageSet, items: &[&str], opts: &FetchOptions) -> Result<crate::proto::encoder::Command> {
+    fn fetch_cmd(
+        &mut self,
+        set: &MessageSet,
+        items: &[&str],
+        opts: &FetchOptions,
+    ) -> Result<crate::proto::encoder::Command> {
         let verb = self.verb("FETCH");
         let mut list = String::from("(");
         if self.st.use_uid && !items.iter().any(|i| i.eq_ignore_ascii_case("UID")) {
@@ -527,7 +568,12 @@ impl Client {
     }
 
     /// FETCH with CONDSTORE/QRESYNC modifiers.
-    pub fn fetch_with(&mut self, ids: impl IntoMessageSet, items: &[&str], opts: &FetchOptions) -> Result<Messages> {
+    pub fn fetch_with(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        opts: &FetchOptions,
+    ) -> Result<Messages> {
         let set = ids.into_set()?;
         check_items(items)?;
         self.require_selected("FETCH")?;
@@ -588,7 +634,10 @@ impl Client {
         self.framer.set_stream_threshold(None);
         r?;
         if stopped {
-            return Err(Error::new(ErrorKind::Aborted, "FETCH stopped by the callback"));
+            return Err(Error::new(
+                ErrorKind::Aborted,
+                "FETCH stopped by the callback",
+            ));
         }
         Ok(total)
     }
@@ -629,7 +678,10 @@ impl Client {
             modified: Vec::new(),
         };
         let encoded: Vec<Vec<u8>> = if labels {
-            values.iter().map(|l| self.encode_name(l)).collect::<Result<_>>()?
+            values
+                .iter()
+                .map(|l| self.encode_name(l))
+                .collect::<Result<_>>()?
         } else {
             Vec::new()
         };
@@ -671,7 +723,11 @@ impl Client {
         self.store(ids, StoreAction::Add, flags, &StoreOptions::default())
     }
 
-    pub fn remove_flags(&mut self, ids: impl IntoMessageSet, flags: &[&str]) -> Result<StoreResult> {
+    pub fn remove_flags(
+        &mut self,
+        ids: impl IntoMessageSet,
+        flags: &[&str],
+    ) -> Result<StoreResult> {
         self.store(ids, StoreAction::Remove, flags, &StoreOptions::default())
     }
 
@@ -716,21 +772,32 @@ impl Client {
     }
 
     /// APPEND a message, with flags and an internal date.
-    pub fn append(&mut self, folder: &str, data: &[u8], flags: &[&str], date: Option<DateTime>) -> Result<AppendResult> {
-        self.multiappend_inner(
-            folder,
-            &[AppendMessage { data, flags, date }],
-            false,
-        )
+    pub fn append(
+        &mut self,
+        folder: &str,
+        data: &[u8],
+        flags: &[&str],
+        date: Option<DateTime>,
+    ) -> Result<AppendResult> {
+        self.multiappend_inner(folder, &[AppendMessage { data, flags, date }], false)
     }
 
     /// MULTIAPPEND (RFC 3502): several messages atomically.
-    pub fn multiappend(&mut self, folder: &str, msgs: &[AppendMessage<'_>]) -> Result<AppendResult> {
+    pub fn multiappend(
+        &mut self,
+        folder: &str,
+        msgs: &[AppendMessage<'_>],
+    ) -> Result<AppendResult> {
         self.require("MULTIAPPEND", "MULTIAPPEND")?;
         self.multiappend_inner(folder, msgs, true)
     }
 
-    fn multiappend_inner(&mut self, folder: &str, msgs: &[AppendMessage<'_>], _multi: bool) -> Result<AppendResult> {
+    fn multiappend_inner(
+        &mut self,
+        folder: &str,
+        msgs: &[AppendMessage<'_>],
+        _multi: bool,
+    ) -> Result<AppendResult> {
         self.require_auth("APPEND")?;
         if msgs.is_empty() {
             return Err(Error::invalid("APPEND: no message"));
@@ -805,7 +872,15 @@ impl Client {
             let was = self.st.use_uid;
             self.st.use_uid = true;
             let res = self
-                .store(&uids, StoreAction::Add, &["\\Deleted"], &StoreOptions { silent: true, unchanged_since: None })
+                .store(
+                    &uids,
+                    StoreAction::Add,
+                    &["\\Deleted"],
+                    &StoreOptions {
+                        silent: true,
+                        unchanged_since: None,
+                    },
+                )
                 .and_then(|_| self.uid_expunge(&uids).map(|_| ()));
             self.st.use_uid = was;
             res?;
@@ -850,7 +925,10 @@ impl Client {
                     }
                     None
                 }
-                Untagged::Vanished { earlier: false, uids } => {
+                Untagged::Vanished {
+                    earlier: false,
+                    uids,
+                } => {
                     gone.extend(expand_ranges(&uids));
                     None
                 }
@@ -900,7 +978,10 @@ mod tests {
         let (s, u, n) = chunk_origin(b"* 3 FETCH (UID 17 FLAGS (\\Seen) BODY[] {12345}\r\n");
         assert_eq!((s, u, n.as_str()), (3, Some(17), "BODY[]"));
         let (s, u, n) = chunk_origin(b"* 4 FETCH (BODY[HEADER.FIELDS (FROM TO)] {99}\r\n");
-        assert_eq!((s, u, n.as_str()), (4, None, "BODY[HEADER.FIELDS (FROM TO)]"));
+        assert_eq!(
+            (s, u, n.as_str()),
+            (4, None, "BODY[HEADER.FIELDS (FROM TO)]")
+        );
         let (_, _, n) = chunk_origin(b"* 4 FETCH (UID 1 BINARY[1]<0> ~{99}\r\n");
         assert_eq!(n, "BINARY[1]");
     }

@@ -22,7 +22,9 @@ use std::time::Duration;
 
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::idle::IdleEvents;
-pub use self::messages::{AppendMessage, Chunk, FetchOptions, IntoMessageSet, StoreAction, StoreOptions, StoreResult};
+pub use self::messages::{
+    AppendMessage, Chunk, FetchOptions, IntoMessageSet, StoreAction, StoreOptions, StoreResult,
+};
 pub use self::session::Sasl;
 pub use self::tls::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use self::transport::Interrupter;
@@ -126,6 +128,9 @@ pub enum SessionState {
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) caps: Vec<String>,
+    /// Capabilities the caller told us not to use (buggy server features).
+    pub(crate) masked_caps: Vec<String>,
+    pub(crate) idle_renew: Duration,
     pub(crate) session: SessionState,
     pub(crate) selected: Option<MailboxState>,
     pub(crate) events: VecDeque<Event>,
@@ -220,6 +225,20 @@ impl Client {
     /// True when the connection is TLS-protected.
     pub fn is_tls(&self) -> bool {
         self.stream.as_ref().is_some_and(Stream::is_tls)
+    }
+
+    /// Do not use a capability even though the server offers it (for
+    /// servers with a broken implementation of an extension, e.g. `MOVE`);
+    /// `has_capability` then answers false for it.
+    pub fn mask_capability(&mut self, cap: &str) {
+        self.st.masked_caps.push(cap.to_ascii_uppercase());
+    }
+
+    /// How long one IDLE command may run before it is renewed (DONE, then
+    /// IDLE again). Default 28 minutes, under the 30 minutes after which
+    /// RFC 2177 lets servers drop an idle client.
+    pub fn set_idle_renew_interval(&mut self, every: Duration) {
+        self.st.idle_renew = every.max(Duration::from_millis(100));
     }
 
     /// The error that made this client unusable, if one did.

@@ -60,7 +60,11 @@ impl Sasl<'_> {
                 v.extend_from_slice(password.as_bytes());
                 v
             }
-            Sasl::XOAuth2 { user, token, vendor } => {
+            Sasl::XOAuth2 {
+                user,
+                token,
+                vendor,
+            } => {
                 let mut s = format!("user={user}\x01auth=Bearer {token}\x01");
                 if let Some(v) = vendor {
                     s.push_str(&format!("vendor={v}\x01"));
@@ -69,7 +73,8 @@ impl Sasl<'_> {
                 s.into_bytes()
             }
             Sasl::OAuthBearer { user, token } => {
-                format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01").into_bytes()
+                format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01")
+                    .into_bytes()
             }
         }
     }
@@ -108,8 +113,12 @@ impl Client {
         let stream = match (&opts.security, &tls_cfg) {
             (Security::Implicit, Some(cfg)) => {
                 tcp.set_read_timeout(handshake_timeout)?;
-                tls_handshake(tcp, opts.tls_server_name.as_deref().unwrap_or(&opts.host), cfg)
-                    .map_err(|e| interrupted_or(&intr, e))?
+                tls_handshake(
+                    tcp,
+                    opts.tls_server_name.as_deref().unwrap_or(&opts.host),
+                    cfg,
+                )
+                .map_err(|e| interrupted_or(&intr, e))?
             }
             _ => Stream::Plain(tcp),
         };
@@ -122,6 +131,8 @@ impl Client {
             framer: Framer::new(opts.limits),
             st: State {
                 caps: Vec::new(),
+                masked_caps: Vec::new(),
+                idle_renew: super::idle::RENEW_AFTER,
                 session: SessionState::NotAuthenticated,
                 selected: None,
                 events: VecDeque::new(),
@@ -138,7 +149,11 @@ impl Client {
         };
         client.read_greeting()?;
         if client.opts.security == Security::StartTls {
-            client.starttls(tls_cfg.as_deref().ok_or_else(|| Error::state("no TLS configuration"))?)?;
+            client.starttls(
+                tls_cfg
+                    .as_deref()
+                    .ok_or_else(|| Error::state("no TLS configuration"))?,
+            )?;
         }
         if client.st.caps.is_empty() {
             client.refresh_capabilities()?;
@@ -154,12 +169,21 @@ impl Client {
                 }
                 Ok(s.into_owned())
             }
-            Incoming::Resp(_) => Err(Error::new(ErrorKind::Protocol, "not an IMAP server: the greeting is not `* OK`")),
+            Incoming::Resp(_) => Err(Error::new(
+                ErrorKind::Protocol,
+                "not an IMAP server: the greeting is not `* OK`",
+            )),
             Incoming::Malformed { raw, .. } => Err(Error::protocol(
-                format!("not an IMAP server: it greeted with {:?}", String::from_utf8_lossy(&raw[..raw.len().min(200)]).trim_end()),
+                format!(
+                    "not an IMAP server: it greeted with {:?}",
+                    String::from_utf8_lossy(&raw[..raw.len().min(200)]).trim_end()
+                ),
                 raw,
             )),
-            Incoming::Limit(fe) => Err(Error::new(ErrorKind::Protocol, format!("not an IMAP server: {fe}"))),
+            Incoming::Limit(fe) => Err(Error::new(
+                ErrorKind::Protocol,
+                format!("not an IMAP server: {fe}"),
+            )),
             Incoming::Chunk { .. } => Err(Error::new(ErrorKind::Protocol, "not an IMAP server")),
         });
         let g = match g {
@@ -175,7 +199,10 @@ impl Client {
                 Ok(())
             }
             StatusKind::Bye => {
-                let e = Error::new(ErrorKind::Bye, format!("the server refused the connection: {}", self.greeting));
+                let e = Error::new(
+                    ErrorKind::Bye,
+                    format!("the server refused the connection: {}", self.greeting),
+                );
                 Err(self.fail(e))
             }
             _ => Err(self.fail(Error::new(
@@ -190,12 +217,18 @@ impl Client {
             self.refresh_capabilities()?;
         }
         if !self.st.has_capability("STARTTLS") {
-            let e = Error::new(ErrorKind::StartTlsFailed, "STARTTLS is required but the server does not offer it");
+            let e = Error::new(
+                ErrorKind::StartTlsFailed,
+                "STARTTLS is required but the server does not offer it",
+            );
             return Err(self.fail(e));
         }
         let cmd = self.command("STARTTLS").finish();
         if let Err(e) = self.run(cmd, "STARTTLS", &mut NoData) {
-            let e = Error::new(ErrorKind::StartTlsFailed, format!("STARTTLS refused: {}", e.message));
+            let e = Error::new(
+                ErrorKind::StartTlsFailed,
+                format!("STARTTLS refused: {}", e.message),
+            );
             return Err(self.fail(e));
         }
         // Anything after the OK and before the handshake was not protected:
@@ -212,7 +245,11 @@ impl Client {
         };
         let handshake_timeout = self.opts.connect_timeout.filter(|d| !d.is_zero());
         tcp.set_read_timeout(handshake_timeout)?;
-        let name = self.opts.tls_server_name.clone().unwrap_or_else(|| self.opts.host.clone());
+        let name = self
+            .opts
+            .tls_server_name
+            .clone()
+            .unwrap_or_else(|| self.opts.host.clone());
         let stream = match tls_handshake(tcp, &name, cfg) {
             Ok(s) => s,
             Err(e) => return Err(self.fail(interrupted_or(&self.intr, e))),
@@ -234,7 +271,11 @@ impl Client {
             "CAPABILITY",
             &mut with(|_st: &mut State, u| match u {
                 Untagged::Capability(c) => {
-                    got = Some(c.iter().map(|c| String::from_utf8_lossy(c).to_ascii_uppercase()).collect::<Vec<_>>());
+                    got = Some(
+                        c.iter()
+                            .map(|c| String::from_utf8_lossy(c).to_ascii_uppercase())
+                            .collect::<Vec<_>>(),
+                    );
                     None
                 }
                 u => Some(u),
@@ -245,7 +286,10 @@ impl Client {
                 self.st.set_caps(&c);
                 Ok(c)
             }
-            None => Err(Error::new(ErrorKind::Protocol, "CAPABILITY: the server sent no capability list")),
+            None => Err(Error::new(
+                ErrorKind::Protocol,
+                "CAPABILITY: the server sent no capability list",
+            )),
         }
     }
 
@@ -267,7 +311,9 @@ impl Client {
         } else {
             Err(Error::new(
                 ErrorKind::CapabilityMissing,
-                format!("{what} needs the server capability {cap}, which this server does not offer"),
+                format!(
+                    "{what} needs the server capability {cap}, which this server does not offer"
+                ),
             ))
         }
     }
@@ -317,8 +363,14 @@ impl Client {
                 "LOGIN is disabled by the server (LOGINDISABLED): use TLS or authenticate",
             ));
         }
-        let cmd = self.command("LOGIN").astring(user.as_bytes()).secret(password.as_bytes()).finish();
-        let st = self.run(cmd, "LOGIN", &mut NoData).map_err(Self::auth_error)?;
+        let cmd = self
+            .command("LOGIN")
+            .astring(user.as_bytes())
+            .secret(password.as_bytes())
+            .finish();
+        let st = self
+            .run(cmd, "LOGIN", &mut NoData)
+            .map_err(Self::auth_error)?;
         log::debug!(target: "imapclient::client", "logged in as {user}");
         self.after_auth(&st)
     }
@@ -336,7 +388,8 @@ impl Client {
         } else {
             self.opts.port
         };
-        let resp = base64::engine::general_purpose::STANDARD.encode(mech.initial(&self.opts.host, port));
+        let resp =
+            base64::engine::general_purpose::STANDARD.encode(mech.initial(&self.opts.host, port));
         let sasl_ir = self.has_capability("SASL-IR");
         let mut b = self.command("AUTHENTICATE");
         b.raw(name.as_bytes());
@@ -369,15 +422,23 @@ impl Client {
                         // A challenge after our response is an error report
                         // (RFC 7628): acknowledge it to get the tagged NO.
                         if let Some(c) = challenge {
-                            let decoded = base64::engine::general_purpose::STANDARD.decode(c.trim_ascii()).unwrap_or(c);
+                            let decoded = base64::engine::general_purpose::STANDARD
+                                .decode(c.trim_ascii())
+                                .unwrap_or(c);
                             failure = Some(String::from_utf8_lossy(&decoded).into_owned());
                         }
-                        let abort: &[u8] = if name == "OAUTHBEARER" { b"AQ==\r\n" } else { b"\r\n" };
+                        let abort: &[u8] = if name == "OAUTHBEARER" {
+                            b"AQ==\r\n"
+                        } else {
+                            b"\r\n"
+                        };
                         self.send_line(abort, false)?;
                     }
                     Step::Done(s) => return Ok(s),
                     Step::Continue => {}
-                    Step::Limit(fe) => return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string())),
+                    Step::Limit(fe) => {
+                        return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
+                    }
                 }
             }
         })();
@@ -464,8 +525,14 @@ impl Client {
         }
         let mut b = self.command("ENABLE");
         for c in caps {
-            if c.is_empty() || !c.bytes().all(|x| x.is_ascii_alphanumeric() || b"-+=._".contains(&x)) {
-                return Err(Error::invalid(format!("ENABLE: {c:?} is not a capability name")));
+            if c.is_empty()
+                || !c
+                    .bytes()
+                    .all(|x| x.is_ascii_alphanumeric() || b"-+=._".contains(&x))
+            {
+                return Err(Error::invalid(format!(
+                    "ENABLE: {c:?} is not a capability name"
+                )));
             }
             b.raw(c.as_bytes());
         }
@@ -476,7 +543,10 @@ impl Client {
             "ENABLE",
             &mut with(|_st: &mut State, u| match u {
                 Untagged::Enabled(v) => {
-                    out.extend(v.iter().map(|x| String::from_utf8_lossy(x).to_ascii_uppercase()));
+                    out.extend(
+                        v.iter()
+                            .map(|x| String::from_utf8_lossy(x).to_ascii_uppercase()),
+                    );
                     None
                 }
                 u => Some(u),
@@ -499,7 +569,12 @@ impl Client {
                 Untagged::Namespace(n) => {
                     let conv = |v: &[crate::proto::types::NamespaceDesc<'_>]| {
                         v.iter()
-                            .map(|d| (super::folders::decode_name(&d.prefix, enc), d.delimiter.map(char::from)))
+                            .map(|d| {
+                                (
+                                    super::folders::decode_name(&d.prefix, enc),
+                                    d.delimiter.map(char::from),
+                                )
+                            })
                             .collect::<Vec<_>>()
                     };
                     out = Some(Namespaces {
@@ -512,7 +587,12 @@ impl Client {
                 u => Some(u),
             }),
         )?;
-        out.ok_or_else(|| Error::new(ErrorKind::Protocol, "NAMESPACE: no namespace data in the answer"))
+        out.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Protocol,
+                "NAMESPACE: no namespace data in the answer",
+            )
+        })
     }
 }
 

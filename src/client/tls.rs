@@ -15,7 +15,9 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 
 use super::error::{Error, ErrorKind, Result};
 
@@ -75,17 +77,26 @@ impl TlsConfigBuilder {
     /// Trust the CA certificates in a PEM file (the seed's `cafile`).
     pub fn add_ca_file(&mut self, path: &Path) -> Result<&mut Self> {
         let data = std::fs::read(path).map_err(|e| {
-            Error::new(ErrorKind::TlsConfig, format!("cannot read CA file {}: {e}", path.display()))
+            Error::new(
+                ErrorKind::TlsConfig,
+                format!("cannot read CA file {}: {e}", path.display()),
+            )
         })?;
-        self.add_ca_pem(&data)
-            .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("{}: {}", path.display(), e.message)))
+        self.add_ca_pem(&data).map_err(|e| {
+            Error::new(
+                ErrorKind::TlsConfig,
+                format!("{}: {}", path.display(), e.message),
+            )
+        })
     }
 
     /// Trust the CA certificates in PEM bytes.
     pub fn add_ca_pem(&mut self, pem: &[u8]) -> Result<&mut Self> {
         let mut n = 0;
         for cert in CertificateDer::pem_slice_iter(pem) {
-            let cert = cert.map_err(|e| Error::new(ErrorKind::TlsConfig, format!("bad PEM certificate: {e}")))?;
+            let cert = cert.map_err(|e| {
+                Error::new(ErrorKind::TlsConfig, format!("bad PEM certificate: {e}"))
+            })?;
             self.cas.push(cert);
             n += 1;
         }
@@ -120,9 +131,17 @@ impl TlsConfigBuilder {
     pub fn client_cert_pem(&mut self, chain_pem: &[u8], key_pem: &[u8]) -> Result<&mut Self> {
         let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(chain_pem)
             .collect::<std::result::Result<_, _>>()
-            .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("bad client certificate PEM: {e}")))?;
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::TlsConfig,
+                    format!("bad client certificate PEM: {e}"),
+                )
+            })?;
         if chain.is_empty() {
-            return Err(Error::new(ErrorKind::TlsConfig, "no client certificate in PEM"));
+            return Err(Error::new(
+                ErrorKind::TlsConfig,
+                "no client certificate in PEM",
+            ));
         }
         let key = PrivateKeyDer::from_pem_slice(key_pem)
             .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("bad client key PEM: {e}")))?;
@@ -152,9 +171,12 @@ impl TlsConfigBuilder {
         } else {
             let mut roots = RootCertStore::empty();
             for ca in &self.cas {
-                roots
-                    .add(ca.clone())
-                    .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("CA certificate rejected: {e}")))?;
+                roots.add(ca.clone()).map_err(|e| {
+                    Error::new(
+                        ErrorKind::TlsConfig,
+                        format!("CA certificate rejected: {e}"),
+                    )
+                })?;
             }
             if self.system_roots.unwrap_or(self.cas.is_empty()) {
                 let found = rustls_native_certs::load_native_certs();
@@ -170,19 +192,24 @@ impl TlsConfigBuilder {
                     "no trusted CA certificates: the system store is empty and no CA file was given",
                 ));
             }
-            let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("verifier: {e}")))?;
+            let inner =
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                    .build()
+                    .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("verifier: {e}")))?;
             Arc::new(Verifier {
                 inner,
                 check_hostname: !self.no_hostname,
             })
         };
-        let builder = builder.dangerous().with_custom_certificate_verifier(verifier);
+        let builder = builder
+            .dangerous()
+            .with_custom_certificate_verifier(verifier);
         let config = match &self.client_auth {
             Some((chain, key)) => builder
                 .with_client_auth_cert(chain.clone(), key.clone_key())
-                .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("client certificate: {e}")))?,
+                .map_err(|e| {
+                    Error::new(ErrorKind::TlsConfig, format!("client certificate: {e}"))
+                })?,
             None => builder.with_no_client_auth(),
         };
         Ok(Arc::new(TlsConfig {
@@ -196,7 +223,8 @@ impl TlsConfigBuilder {
 /// The server name for SNI and verification: IP literals send no SNI.
 pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>> {
     let h = host.trim_start_matches('[').trim_end_matches(']');
-    ServerName::try_from(h.to_owned()).map_err(|_| Error::invalid(format!("invalid host name {host:?}")))
+    ServerName::try_from(h.to_owned())
+        .map_err(|_| Error::invalid(format!("invalid host name {host:?}")))
 }
 
 /// The webpki verifier, with an optional host-name check and a distinct
@@ -228,9 +256,14 @@ impl ServerCertVerifier for Verifier {
         ocsp: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+        match self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
             Ok(v) => Ok(v),
-            Err(rustls::Error::InvalidCertificate(e)) if !self.check_hostname && is_name_error(&e) => {
+            Err(rustls::Error::InvalidCertificate(e))
+                if !self.check_hostname && is_name_error(&e) =>
+            {
                 log::debug!(target: "imapclient::tls", "host name check off: accepting {server_name:?} ({e:?})");
                 Ok(ServerCertVerified::assertion())
             }
@@ -298,7 +331,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -307,7 +345,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -325,7 +368,9 @@ pub(crate) fn classify(e: &rustls::Error) -> Error {
             | CertificateError::NotValidYet
             | CertificateError::NotValidYetContext { .. } => ErrorKind::TlsExpired,
             c if is_name_error(c) => ErrorKind::TlsNameMismatch,
-            CertificateError::Other(o) if o.0.downcast_ref::<SelfSigned>().is_some() => ErrorKind::TlsSelfSigned,
+            CertificateError::Other(o) if o.0.downcast_ref::<SelfSigned>().is_some() => {
+                ErrorKind::TlsSelfSigned
+            }
             _ => ErrorKind::Tls,
         },
         _ => ErrorKind::Tls,
@@ -412,16 +457,28 @@ mod tests {
 
     #[test]
     fn dangerous_config_builds_without_roots() {
-        let c = TlsConfigBuilder::new().dangerous_disable_verification(true).build().unwrap();
+        let c = TlsConfigBuilder::new()
+            .dangerous_disable_verification(true)
+            .build()
+            .unwrap();
         assert!(c.is_dangerous());
         assert!(!c.verify_hostname);
     }
 
     #[test]
     fn ip_literals_are_ip_server_names() {
-        assert!(matches!(server_name("127.0.0.1").unwrap(), ServerName::IpAddress(_)));
-        assert!(matches!(server_name("[::1]").unwrap(), ServerName::IpAddress(_)));
-        assert!(matches!(server_name("localhost").unwrap(), ServerName::DnsName(_)));
+        assert!(matches!(
+            server_name("127.0.0.1").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            server_name("[::1]").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            server_name("localhost").unwrap(),
+            ServerName::DnsName(_)
+        ));
         assert!(server_name("bad name!").is_err());
     }
 }

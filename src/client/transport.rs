@@ -102,7 +102,12 @@ impl Interrupter {
 }
 
 /// Connect a TCP socket to `host:port`, trying each address in turn.
-pub(crate) fn connect_tcp(host: &str, port: u16, timeout: Option<Duration>, intr: &InterruptState) -> Result<TcpStream> {
+pub(crate) fn connect_tcp(
+    host: &str,
+    port: u16,
+    timeout: Option<Duration>,
+    intr: &InterruptState,
+) -> Result<TcpStream> {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     let addrs: Vec<_> = (h, port)
         .to_socket_addrs()
@@ -114,7 +119,10 @@ pub(crate) fn connect_tcp(host: &str, port: u16, timeout: Option<Duration>, intr
     let mut last = None;
     for a in addrs {
         if intr.is_set() {
-            return Err(Error::new(ErrorKind::Interrupted, "interrupted while connecting"));
+            return Err(Error::new(
+                ErrorKind::Interrupted,
+                "interrupted while connecting",
+            ));
         }
         let r = match timeout.filter(|d| !d.is_zero()) {
             Some(t) => TcpStream::connect_timeout(&a, t),
@@ -132,8 +140,13 @@ pub(crate) fn connect_tcp(host: &str, port: u16, timeout: Option<Duration>, intr
             }
         }
     }
-    let e = last.map(Error::from).unwrap_or_else(|| Error::new(ErrorKind::Io, "connect failed"));
-    Err(Error::new(e.kind, format!("cannot connect to {host}:{port}: {}", e.message)))
+    let e = last
+        .map(Error::from)
+        .unwrap_or_else(|| Error::new(ErrorKind::Io, "connect failed"));
+    Err(Error::new(
+        e.kind,
+        format!("cannot connect to {host}:{port}: {}", e.message),
+    ))
 }
 
 /// Run the TLS handshake over `tcp` (its timeouts apply).
@@ -152,7 +165,10 @@ pub(crate) fn tls_handshake(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Resu
             return Err(match err.kind {
                 ErrorKind::ConnectionClosed => Error::new(
                     ErrorKind::Tls,
-                    format!("TLS handshake with {host}: the server closed the connection ({})", err.message),
+                    format!(
+                        "TLS handshake with {host}: the server closed the connection ({})",
+                        err.message
+                    ),
                 ),
                 _ => err,
             });

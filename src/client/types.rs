@@ -122,7 +122,10 @@ impl Envelope {
         };
         Envelope {
             date_raw: e.date.as_deref().map(<[u8]>::to_vec),
-            date: e.date.as_deref().and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()),
+            date: e
+                .date
+                .as_deref()
+                .and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()),
             subject: e.subject.as_deref().map(mime::decode_header),
             subject_raw: e.subject.as_deref().map(<[u8]>::to_vec),
             from: addrs(&e.from),
@@ -187,7 +190,9 @@ pub struct Message {
 /// there too, except inside quoted header names, which we also fold).
 pub fn normalize_section(name: &str) -> String {
     let up = name.trim().to_ascii_uppercase();
-    let up = up.replacen("BODY.PEEK[", "BODY[", 1).replacen("BINARY.PEEK[", "BINARY[", 1);
+    let up = up
+        .replacen("BODY.PEEK[", "BODY[", 1)
+        .replacen("BINARY.PEEK[", "BINARY[", 1);
     match up.as_str() {
         "RFC822" => "BODY[]".into(),
         "RFC822.HEADER" => "BODY[HEADER]".into(),
@@ -259,11 +264,15 @@ impl Message {
                 F::ModSeq(n) => self.modseq = Some(n),
                 F::GmMsgId(n) => self.gm_msgid = Some(n),
                 F::GmThrId(n) => self.gm_thrid = Some(n),
-                F::GmLabels(l) => self.gm_labels = Some(l.iter().map(|x| decode_label(x)).collect()),
+                F::GmLabels(l) => {
+                    self.gm_labels = Some(l.iter().map(|x| decode_label(x)).collect())
+                }
                 F::EmailId(b) => self.email_id = Some(lossy(&b)),
                 F::ThreadId(b) => self.thread_id = b.as_deref().map(lossy),
                 F::SaveDate(b) => {
-                    self.save_date = b.as_deref().and_then(|d| crate::proto::dates::parse_internal_date(d).ok())
+                    self.save_date = b
+                        .as_deref()
+                        .and_then(|d| crate::proto::dates::parse_internal_date(d).ok())
                 }
                 F::Preview(b) => self.preview = b.as_deref().map(lossy),
                 F::Other { name, value } => self.other.push((lossy(&name), value.into_owned())),
@@ -299,6 +308,9 @@ pub struct Messages {
     /// Whether ids are UIDs (the client's `use_uid` at fetch time).
     pub by_uid: bool,
     index: HashMap<u32, usize>,
+    /// Sequence number -> position, to merge several responses for one
+    /// message in constant time.
+    by_seq: HashMap<u32, usize>,
 }
 
 impl Messages {
@@ -307,6 +319,7 @@ impl Messages {
             messages: Vec::new(),
             by_uid,
             index: HashMap::new(),
+            by_seq: HashMap::new(),
         }
     }
 
@@ -330,7 +343,8 @@ impl Messages {
     /// Merge one FETCH response (keyed by sequence number, which is what
     /// ties several responses for one message together).
     pub(crate) fn merge(&mut self, seq: u32, items: Vec<pt::FetchItem<'_>>) {
-        let pos = self.messages.iter().rposition(|m| m.seq == seq);
+        // The common case, one response per message, is a miss here.
+        let pos = self.by_seq.get(&seq).copied();
         let i = match pos {
             Some(i) => i,
             None => {
@@ -338,6 +352,7 @@ impl Messages {
                     seq,
                     ..Message::default()
                 });
+                self.by_seq.insert(seq, self.messages.len() - 1);
                 self.messages.len() - 1
             }
         };
@@ -352,6 +367,7 @@ impl Messages {
     pub(crate) fn extend(&mut self, other: Messages) {
         for m in other.messages {
             let id = m.id(self.by_uid);
+            self.by_seq.insert(m.seq, self.messages.len());
             self.messages.push(m);
             if id != 0 {
                 self.index.insert(id, self.messages.len() - 1);
@@ -414,9 +430,12 @@ pub enum Event {
     Expunge(u32),
     Recent(u32),
     /// UIDs that vanished (QRESYNC).
-    Vanished { earlier: bool, uids: Vec<u32> },
+    Vanished {
+        earlier: bool,
+        uids: Vec<u32>,
+    },
     /// Flags or other data of a message changed.
-    Fetch(Message),
+    Fetch(Box<Message>),
     /// `* FLAGS`: the folder's defined flags.
     Flags(Vec<String>),
     /// `[ALERT]` text that must be shown to the user.
@@ -460,7 +479,10 @@ mod tests {
     #[test]
     fn section_names_normalise() {
         assert_eq!(normalize_section("BODY.PEEK[]"), "BODY[]");
-        assert_eq!(normalize_section("body.peek[header]<0.1024>"), "BODY[HEADER]");
+        assert_eq!(
+            normalize_section("body.peek[header]<0.1024>"),
+            "BODY[HEADER]"
+        );
         assert_eq!(normalize_section("RFC822"), "BODY[]");
         assert_eq!(normalize_section("BINARY.PEEK[1]"), "BINARY[1]");
     }

@@ -944,9 +944,15 @@ mod list_tests {
     fn lists_have_no_inner_padding() {
         let mut b = CommandBuilder::new("A1", "ID", LiteralMode::default());
         b.begin_list().string(b"name").string(b"x y").end_list();
-        assert_eq!(b.finish().chunks.concat(), b"A1 ID (\"name\" \"x y\")\r\n".to_vec());
+        assert_eq!(
+            b.finish().chunks.concat(),
+            b"A1 ID (\"name\" \"x y\")\r\n".to_vec()
+        );
         let mut b = CommandBuilder::new("A2", "STORE", LiteralMode::default());
         b.raw(b"1").raw(b"+X-GM-LABELS").begin_list().end_list();
-        assert_eq!(b.finish().chunks.concat(), b"A2 STORE 1 +X-GM-LABELS ()\r\n".to_vec());
+        assert_eq!(
+            b.finish().chunks.concat(),
+            b"A2 STORE 1 +X-GM-LABELS ()\r\n".to_vec()
+        );
     }
 }

@@ -1,5 +1,41 @@
 //! Response framer: cuts the byte stream into complete responses.
-//! (API stub: to be implemented.)
+//!
+//! A response is one line, or several lines joined by counted literals
+//! (`{n}`, `{n+}`, `~{n}` immediately before the line end, outside a quoted
+//! string). The framer keeps its scan position, quote state, nesting depth and
+//! the outstanding literal length between reads, so every byte is looked at
+//! once: framing costs O(bytes + literals), however the stream is split.
+//!
+//! # Limits and recovery
+//! Each [`Limits`] field is enforced as bytes arrive. A violation returns
+//! `Err(FrameError)` from [`Framer::next_event`] once; the framer then
+//! *discards the offending response*: it keeps scanning (tracking quotes and
+//! literals so it knows where the response ends) but drops the bytes instead
+//! of storing them (literal bytes are skipped by count as they arrive), and
+//! carries on with the next response. One bad response costs that response
+//! only, and memory stays bounded while discarding.
+//!
+//! # Streaming large literals
+//! With [`Framer::set_stream_threshold`], a literal larger than the threshold
+//! is not stored: its bytes are handed out as [`Event::LiteralChunk`] as they
+//! arrive. The response's eventual [`Event::Frame`] holds the response with
+//! that literal's data removed and its header rewritten to the marker
+//! `{0*}` (kept after a `~` for literal8), which the parser reads as an
+//! empty literal and reports as `streamed: true`. Streamed literals are not
+//! subject to `max_literal` (they are never held in memory).
+//!
+//! Blank lines between responses are skipped, and bare LF line ends are
+//! accepted, each with a debug log line (target `imapclient::proto`).
+
+/// Log target for protocol quirks.
+const LOG: &str = "imapclient::proto";
+
+/// Bytes of a line kept while discarding: enough to recognise a literal
+/// header (`~{` + 20 digits + `+}\r`) at its end.
+const DISCARD_KEEP: usize = 32;
+
+/// Smallest growth of the read buffer.
+const MIN_READ: usize = 8 << 10;
 
 /// Limits that protect the client from hostile or broken servers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +69,9 @@ pub enum FrameError {
 impl std::fmt::Display for FrameError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FrameError::LineTooLong { limit } => write!(f, "response line longer than {limit} bytes"),
+            FrameError::LineTooLong { limit } => {
+                write!(f, "response line longer than {limit} bytes")
+            }
             FrameError::LiteralTooLarge { size, limit } => {
                 write!(f, "literal of {size} bytes exceeds the limit of {limit}")
             }
@@ -59,41 +97,439 @@ pub enum Event<'a> {
     },
 }
 
-/// The framer.
+/// Where the scanner is inside the current response.
+#[derive(Debug, Clone, Copy, Default)]
+enum Mode {
+    /// Scanning line bytes.
+    #[default]
+    Line,
+    /// Inside a kept (or, while discarding, skipped) literal.
+    Literal { remaining: u64 },
+    /// Inside a streamed literal; `brace`..=`close` is its `{n}` header.
+    Stream {
+        remaining: u64,
+        total: u64,
+        brace: usize,
+        close: usize,
+    },
+}
+
+/// Byte classes for the line scan: 0 = nothing to do.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'\n' as usize] = 1;
+    t[b'"' as usize] = 2;
+    t[b'(' as usize] = 3;
+    t[b'[' as usize] = 3;
+    t[b')' as usize] = 4;
+    t[b']' as usize] = 4;
+    t
+};
+
+/// The framer. See the module documentation.
 #[derive(Debug, Default)]
 pub struct Framer {
     limits: Limits,
+    threshold: Option<u64>,
+    /// Bytes `start..filled` are received and not yet handed out; the rest
+    /// of `buf` is spare room for `read_buf`.
+    buf: Vec<u8>,
+    start: usize,
+    filled: usize,
+    /// A literal chunk handed out last call, to be removed from the buffer:
+    /// (offset from `start`, length).
+    pending_drop: Option<(usize, usize)>,
+    // Scan state of the current response; offsets are relative to `start`.
+    pos: usize,
+    line_start: usize,
+    depth: usize,
+    in_quote: bool,
+    escape: bool,
+    mode: Mode,
+    discarding: bool,
+    stream_offset: u64,
 }
 
 impl Framer {
+    /// A framer enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
-        Framer { limits }
+        Framer {
+            limits,
+            ..Default::default()
+        }
     }
+
+    /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
+
+    /// Change the limits; they apply from the next byte scanned.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
     /// Literals larger than this are streamed as `LiteralChunk` events.
-    pub fn set_stream_threshold(&mut self, _threshold: Option<u64>) {
-        todo!()
+    /// Takes effect for literal headers not yet scanned.
+    pub fn set_stream_threshold(&mut self, threshold: Option<u64>) {
+        self.threshold = threshold;
     }
-    /// Spare room to read into, at least `min` bytes; follow with `commit`.
-    pub fn read_buf(&mut self, _min: usize) -> &mut [u8] {
-        todo!()
+
+    /// Spare room to read into, at least `min` bytes (at least one if `min`
+    /// is 0); follow with `commit`.
+    pub fn read_buf(&mut self, min: usize) -> &mut [u8] {
+        self.apply_pending();
+        let min = min.max(1);
+        if self.buf.len() - self.filled < min {
+            // Compact first: move the unconsumed tail to the front.
+            if self.start > 0 {
+                self.buf.copy_within(self.start..self.filled, 0);
+                self.filled -= self.start;
+                self.start = 0;
+            }
+            if self.buf.len() - self.filled < min {
+                // Grow by what was asked (amortised doubling), never by an
+                // announced literal size.
+                let want = (self.filled + min).max(self.buf.len() * 2).max(MIN_READ);
+                self.buf.resize(want, 0);
+            }
+        }
+        &mut self.buf[self.filled..]
     }
+
     /// `n` bytes were written into the slice from `read_buf`.
-    pub fn commit(&mut self, _n: usize) {
-        todo!()
+    pub fn commit(&mut self, n: usize) {
+        self.filled = (self.filled + n).min(self.buf.len());
     }
+
     /// Append bytes (convenience for tests).
-    pub fn feed(&mut self, _data: &[u8]) {
-        todo!()
+    pub fn feed(&mut self, data: &[u8]) {
+        let room = self.read_buf(data.len());
+        room[..data.len()].copy_from_slice(data);
+        self.commit(data.len());
     }
+
     /// Bytes received but not yet handed out.
     pub fn buffered(&self) -> usize {
-        todo!()
+        let pending = self.pending_drop.map_or(0, |(_, n)| n);
+        self.filled - self.start - pending
     }
+
+    /// Remove the literal chunk handed out by the previous call.
+    fn apply_pending(&mut self) {
+        if let Some((at, n)) = self.pending_drop.take() {
+            let from = self.start + at;
+            self.buf.copy_within(from + n..self.filled, from);
+            self.filled -= n;
+        }
+    }
+
+    /// Forget the current response's scan state (its bytes are gone).
+    fn reset_scan(&mut self) {
+        self.pos = 0;
+        self.line_start = 0;
+        self.depth = 0;
+        self.in_quote = false;
+        self.escape = false;
+        self.mode = Mode::Line;
+        self.discarding = false;
+        self.stream_offset = 0;
+    }
+
+    /// Drop bytes of a discarded response that are no longer needed.
+    fn drop_discarded(&mut self) {
+        let keep_from = match self.mode {
+            Mode::Line => self.line_start.max(self.pos.saturating_sub(DISCARD_KEEP)),
+            _ => self.pos,
+        };
+        self.start += keep_from;
+        self.pos -= keep_from;
+        self.line_start = self.line_start.saturating_sub(keep_from);
+    }
+
+    /// Enter discard mode for the current response and report `e`.
+    fn fail(&mut self, e: FrameError) -> Result<Option<Event<'_>>, FrameError> {
+        log::debug!(target: LOG, "framer: {e}; discarding the response");
+        self.discarding = true;
+        self.drop_discarded();
+        Err(e)
+    }
+
     /// The next complete response (or literal chunk), if there is one.
+    /// After an `Err`, call again: the framer skips the bad response.
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, FrameError> {
-        todo!()
+        self.apply_pending();
+        loop {
+            let avail = self.filled - self.start;
+            match self.mode {
+                Mode::Literal { remaining } => {
+                    let take = remaining.min((avail - self.pos) as u64);
+                    self.pos += take as usize;
+                    if self.discarding {
+                        self.drop_discarded();
+                    }
+                    if take < remaining {
+                        self.mode = Mode::Literal {
+                            remaining: remaining - take,
+                        };
+                        return Ok(None);
+                    }
+                    self.mode = Mode::Line;
+                    self.line_start = self.pos;
+                }
+                Mode::Stream {
+                    remaining,
+                    total,
+                    brace,
+                    close,
+                } => {
+                    if remaining == 0 {
+                        self.finish_stream(brace, close);
+                        continue;
+                    }
+                    let take = remaining.min((avail - self.pos) as u64) as usize;
+                    if take == 0 {
+                        return Ok(None);
+                    }
+                    let offset = self.stream_offset;
+                    self.stream_offset += take as u64;
+                    self.mode = Mode::Stream {
+                        remaining: remaining - take as u64,
+                        total,
+                        brace,
+                        close,
+                    };
+                    self.pending_drop = Some((self.pos, take));
+                    let s = self.start;
+                    let p = self.pos;
+                    return Ok(Some(Event::LiteralChunk {
+                        prefix: &self.buf[s..s + p],
+                        data: &self.buf[s + p..s + p + take],
+                        offset,
+                        total,
+                    }));
+                }
+                Mode::Line => {
+                    let lf = match self.scan_line() {
+                        Ok(Some(lf)) => lf,
+                        Ok(None) => {
+                            if self.discarding {
+                                self.drop_discarded();
+                                return Ok(None);
+                            }
+                            let line_len = self.pos - self.line_start;
+                            if line_len > self.limits.max_line {
+                                let limit = self.limits.max_line;
+                                return self.fail(FrameError::LineTooLong { limit });
+                            }
+                            return Ok(None);
+                        }
+                        Err(e) => return self.fail(e),
+                    };
+                    // `lf` is the offset of the LF ending the line.
+                    let line_len = lf + 1 - self.line_start;
+                    if !self.discarding && line_len > self.limits.max_line {
+                        let limit = self.limits.max_line;
+                        // The line is complete: skip it, then any literal.
+                        self.pos = lf;
+                        self.discarding = true;
+                        log::debug!(target: LOG, "framer: line too long; discarding the response");
+                        self.drop_discarded();
+                        return Err(FrameError::LineTooLong { limit });
+                    }
+                    let base = self.start;
+                    let line = &self.buf[base + self.line_start..base + lf];
+                    if !self.discarding
+                        && self.line_start == 0
+                        && (line.is_empty() || line == b"\r")
+                    {
+                        log::debug!(target: LOG, "quirk: blank line between responses skipped");
+                        self.start += lf + 1;
+                        self.reset_scan();
+                        continue;
+                    }
+                    if line.last() != Some(&b'\r') {
+                        log::debug!(target: LOG, "quirk: bare LF line end");
+                    }
+                    let header = if self.in_quote {
+                        None
+                    } else {
+                        literal_header(line)
+                    };
+                    self.in_quote = false;
+                    self.escape = false;
+                    self.pos = lf + 1;
+                    match header {
+                        None => {
+                            if self.discarding {
+                                log::debug!(target: LOG, "framer: discarded response ended");
+                                self.start += lf + 1;
+                                self.reset_scan();
+                                continue;
+                            }
+                            let s = self.start;
+                            self.start += lf + 1;
+                            self.reset_scan();
+                            return Ok(Some(Event::Frame(&self.buf[s..s + lf + 1])));
+                        }
+                        Some((size, brace_rel)) => {
+                            let brace = self.line_start + brace_rel;
+                            let close = brace + (line.len() - brace_rel)
+                                - 1
+                                - usize::from(line.last() == Some(&b'\r'));
+                            if self.discarding {
+                                self.mode = Mode::Literal {
+                                    remaining: size.unwrap_or(u64::MAX),
+                                };
+                                continue;
+                            }
+                            let Some(size) = size else {
+                                self.mode = Mode::Literal {
+                                    remaining: u64::MAX,
+                                };
+                                let limit = self.limits.max_literal;
+                                return self.fail(FrameError::LiteralTooLarge {
+                                    size: u64::MAX,
+                                    limit,
+                                });
+                            };
+                            if self.threshold.is_some_and(|t| size > t) {
+                                self.stream_offset = 0;
+                                self.mode = Mode::Stream {
+                                    remaining: size,
+                                    total: size,
+                                    brace,
+                                    close,
+                                };
+                                continue;
+                            }
+                            self.mode = Mode::Literal { remaining: size };
+                            if size > self.limits.max_literal {
+                                let limit = self.limits.max_literal;
+                                return self.fail(FrameError::LiteralTooLarge { size, limit });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replace the streamed literal's `{n}` header by the `{0*}` marker.
+    fn finish_stream(&mut self, brace: usize, close: usize) {
+        const MARK: &[u8] = b"{0*}";
+        let s = self.start;
+        let old_len = close + 1 - brace;
+        let (from, to) = (s + close + 1, s + brace + MARK.len());
+        if MARK.len() > old_len {
+            // `{5}` is one byte shorter than the marker: make room.
+            let grow = MARK.len() - old_len;
+            if self.buf.len() < self.filled + grow {
+                self.buf.resize(self.filled + grow, 0);
+            }
+        }
+        self.buf.copy_within(from..self.filled, to);
+        self.filled = self.filled + MARK.len() - old_len;
+        self.buf[s + brace..s + brace + MARK.len()].copy_from_slice(MARK);
+        self.pos = self.pos + MARK.len() - old_len;
+        self.line_start = self.pos;
+        self.mode = Mode::Line;
+    }
+
+    /// Scan line bytes from `pos`, tracking quotes and depth. Returns the
+    /// offset of the LF ending the line, or `None` with `pos` at the end of
+    /// the data.
+    fn scan_line(&mut self) -> Result<Option<usize>, FrameError> {
+        let base = self.start;
+        let data = &self.buf[base..self.filled];
+        let mut i = self.pos;
+        let max_depth = self.limits.max_depth;
+        while i < data.len() {
+            if self.in_quote {
+                if self.escape {
+                    // The byte after a backslash, possibly from a later read.
+                    self.escape = false;
+                    if data[i] == b'\n' {
+                        self.pos = i;
+                        return Ok(Some(i));
+                    }
+                    i += 1;
+                    continue;
+                }
+                // Inside quotes only `"`, `\` and LF matter.
+                match memchr::memchr3(b'"', b'\\', b'\n', &data[i..]) {
+                    None => {
+                        i = data.len();
+                        break;
+                    }
+                    Some(k) => {
+                        let j = i + k;
+                        match data[j] {
+                            b'\\' => self.escape = true,
+                            b'"' => self.in_quote = false,
+                            _ => {
+                                self.pos = j;
+                                return Ok(Some(j));
+                            }
+                        }
+                        i = j + 1;
+                    }
+                }
+                continue;
+            }
+            // Hot loop: skip bytes of no interest.
+            while i < data.len() && CLASS[data[i] as usize] == 0 {
+                i += 1;
+            }
+            let Some(&b) = data.get(i) else { break };
+            match CLASS[b as usize] {
+                1 => {
+                    self.pos = i;
+                    return Ok(Some(i));
+                }
+                2 => {
+                    self.in_quote = true;
+                    self.escape = false;
+                }
+                3 if !self.discarding => {
+                    self.depth += 1;
+                    if self.depth > max_depth {
+                        self.pos = i + 1;
+                        return Err(FrameError::TooDeep { limit: max_depth });
+                    }
+                }
+                4 => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+        }
+        self.pos = i;
+        Ok(None)
     }
 }
+
+/// A literal header at the end of `line` (LF excluded): `{digits}`,
+/// `{digits+}` or `~{...}`, optionally followed by CR. Returns the size
+/// (`None` if it overflows u64) and the offset of `{` in the line.
+fn literal_header(line: &[u8]) -> Option<(Option<u64>, usize)> {
+    let l = line.strip_suffix(b"\r").unwrap_or(line);
+    let l = l.strip_suffix(b"}")?;
+    let l = l.strip_suffix(b"+").unwrap_or(l);
+    let digits_start = l
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |p| p + 1);
+    if digits_start == l.len() || l.get(digits_start.wrapping_sub(1)) != Some(&b'{') {
+        return None;
+    }
+    let mut n: Option<u64> = Some(0);
+    for &d in &l[digits_start..] {
+        n = n
+            .and_then(|n| n.checked_mul(10))
+            .and_then(|n| n.checked_add(u64::from(d - b'0')));
+    }
+    Some((n, digits_start - 1))
+}
+
+#[cfg(test)]
+mod tests;

@@ -347,7 +347,10 @@ pub enum FetchItem<'a> {
         streamed: bool,
     },
     /// RFC 3516 `BINARY.SIZE[section]`.
-    BinarySize { section: Bytes<'a>, size: u64 },
+    BinarySize {
+        section: Bytes<'a>,
+        size: u64,
+    },
     ModSeq(u64),
     GmMsgId(u64),
     GmThrId(u64),
@@ -360,9 +363,15 @@ pub enum FetchItem<'a> {
     /// RFC 8970.
     Preview(Option<Bytes<'a>>),
     /// An item this model does not know: its name and raw value.
-    Other { name: Bytes<'a>, value: Bytes<'a> },
+    Other {
+        name: Bytes<'a>,
+        value: Bytes<'a>,
+    },
     /// An item that did not parse: what is known of it, and why.
-    Error { raw: Bytes<'a>, message: String },
+    Error {
+        raw: Bytes<'a>,
+        message: String,
+    },
 }
 
 /// RFC 3501 ENVELOPE. Strings are raw (RFC 2047 encoded words undecoded).
@@ -584,7 +593,11 @@ impl Untagged<'_> {
                 items: items.into_iter().map(FetchItem::into_owned).collect(),
             },
             Namespace(n) => Namespace(n.into_owned()),
-            Id(v) => Id(v.map(|v| v.into_iter().map(|(k, val)| (own(k), own_opt(val))).collect())),
+            Id(v) => Id(v.map(|v| {
+                v.into_iter()
+                    .map(|(k, val)| (own(k), own_opt(val)))
+                    .collect()
+            })),
             Enabled(v) => Enabled(own_vec(v)),
             Quota { root, resources } => Quota {
                 root: own(root),
@@ -714,7 +727,11 @@ impl BodyPart<'_> {
                 let (e, b) = *m;
                 Box::new((e.into_owned(), b.into_owned()))
             }),
-            children: self.children.into_iter().map(BodyPart::into_owned).collect(),
+            children: self
+                .children
+                .into_iter()
+                .map(BodyPart::into_owned)
+                .collect(),
             md5: own_opt(self.md5),
             disposition: self.disposition.map(|d| Disposition {
                 kind: own(d.kind),

@@ -1,0 +1,246 @@
+use super::*;
+use crate::proto::parser::parse_response;
+use crate::proto::types::{FetchItem, Response, Untagged};
+
+/// Drain all events; literal chunks are concatenated per response.
+#[derive(Debug, Default)]
+struct Out {
+    frames: Vec<Vec<u8>>,
+    errors: Vec<FrameError>,
+    streamed: Vec<u8>,
+    chunk_prefixes: Vec<Vec<u8>>,
+}
+
+fn drain(f: &mut Framer, out: &mut Out) {
+    loop {
+        match f.next_event() {
+            Ok(Some(Event::Frame(fr))) => out.frames.push(fr.to_vec()),
+            Ok(Some(Event::LiteralChunk {
+                prefix,
+                data,
+                offset,
+                total,
+            })) => {
+                assert!(offset + data.len() as u64 <= total);
+                out.streamed.extend_from_slice(data);
+                out.chunk_prefixes.push(prefix.to_vec());
+            }
+            Ok(None) => return,
+            Err(e) => out.errors.push(e),
+        }
+    }
+}
+
+fn run(f: &mut Framer, input: &[u8], piece: usize) -> Out {
+    let mut out = Out::default();
+    for p in input.chunks(piece.max(1)) {
+        f.feed(p);
+        drain(f, &mut out);
+    }
+    out
+}
+
+fn small_limits() -> Limits {
+    Limits {
+        max_line: 64,
+        max_literal: 16,
+        max_depth: 5,
+    }
+}
+
+#[test]
+fn frames_lines_and_literals() {
+    let input =
+        b"* 1 EXISTS\r\n* 1 FETCH (BODY[] {5}\r\nab\r\nc UID 3)\r\n* LIST () \"/\" {3}\r\na\"b\r\n";
+    for piece in [1, 2, 3, 7, 1000] {
+        let out = run(&mut Framer::default(), input, piece);
+        assert_eq!(out.frames.len(), 3);
+        assert_eq!(
+            out.frames[1],
+            b"* 1 FETCH (BODY[] {5}\r\nab\r\nc UID 3)\r\n"
+        );
+        assert!(out.errors.is_empty());
+    }
+}
+
+#[test]
+fn quoted_braces_are_not_literals() {
+    let input = b"* 1 FETCH (X \"a{5}\" Y \"q\\\"{3}\r\n* 2 EXISTS\r\n";
+    let out = run(&mut Framer::default(), input, 1);
+    assert_eq!(out.frames.len(), 2);
+    // `{3}` before CRLF but inside an (unterminated) quote: not a literal.
+    let out = run(&mut Framer::default(), b"a OK \"x {3}\r\n* 1 EXISTS\r\n", 1);
+    assert_eq!(out.frames.len(), 2);
+    // Literal8 and non-synchronising headers.
+    let out = run(
+        &mut Framer::default(),
+        b"* 1 FETCH (BINARY[] ~{2}\r\n\r\n)\r\na OK {1+}\r\nx\r\n",
+        3,
+    );
+    assert_eq!(out.frames.len(), 2);
+}
+
+#[test]
+fn blank_lines_and_bare_lf() {
+    let out = run(
+        &mut Framer::default(),
+        b"\r\n\r\n* 1 EXISTS\n\n* 2 EXISTS\r\n",
+        1,
+    );
+    assert_eq!(
+        out.frames,
+        vec![b"* 1 EXISTS\n".to_vec(), b"* 2 EXISTS\r\n".to_vec()]
+    );
+}
+
+#[test]
+fn many_literals_one_response() {
+    let mut input = b"* 1 FETCH (X (".to_vec();
+    for _ in 0..16_000 {
+        input.extend_from_slice(b"{3}\r\nabc ");
+    }
+    input.extend_from_slice(b"))\r\n");
+    let t = std::time::Instant::now();
+    let out = run(&mut Framer::default(), &input, 4096);
+    assert_eq!(out.frames.len(), 1);
+    assert_eq!(out.frames[0], input);
+    // Linear: generous bound even for debug builds on a loaded machine.
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
+}
+
+#[test]
+fn line_too_long_then_recovers() {
+    let mut f = Framer::new(small_limits());
+    let mut input = b"* 1 FETCH (X \"".to_vec();
+    input.extend(std::iter::repeat(b'a').take(500));
+    input.extend_from_slice(b"\" {3}\r\nabc)\r\n* 2 EXISTS\r\n");
+    for piece in [1, 10, 1000] {
+        let out = run(&mut f, &input, piece);
+        assert_eq!(out.errors, vec![FrameError::LineTooLong { limit: 64 }]);
+        assert_eq!(out.frames, vec![b"* 2 EXISTS\r\n".to_vec()]);
+        assert_eq!(f.buffered(), 0);
+    }
+}
+
+#[test]
+fn huge_literal_is_rejected_without_allocation() {
+    let mut f = Framer::default();
+    let mut out = run(&mut f, b"* 1 FETCH (BODY[] {4294967295}\r\nabc", 1000);
+    assert_eq!(
+        out.errors,
+        vec![FrameError::LiteralTooLarge {
+            size: 4294967295,
+            limit: 256 << 20
+        }]
+    );
+    assert!(f.buf.len() < 1 << 20, "buffer grew to {}", f.buf.len());
+    // Overflowing u64 is also a clean error.
+    let mut f = Framer::default();
+    f.feed(b"* 1 FETCH (BODY[] {99999999999999999999999}\r\n");
+    drain(&mut f, &mut out);
+    assert!(matches!(
+        out.errors.last(),
+        Some(FrameError::LiteralTooLarge { .. })
+    ));
+}
+
+#[test]
+fn literal_too_large_then_recovers() {
+    let mut f = Framer::new(small_limits());
+    let input = b"* 1 FETCH (BODY[] {20}\r\n01234567890123456789 UID 1)\r\n* 2 FETCH (UID 2)\r\n";
+    for piece in [1, 5, 1000] {
+        let out = run(&mut f, input, piece);
+        assert_eq!(
+            out.errors,
+            vec![FrameError::LiteralTooLarge {
+                size: 20,
+                limit: 16
+            }]
+        );
+        assert_eq!(out.frames, vec![b"* 2 FETCH (UID 2)\r\n".to_vec()]);
+        assert!(parse_response(&out.frames[0]).is_ok());
+    }
+}
+
+#[test]
+fn depth_rejected_quickly_then_recovers() {
+    let mut input = b"* 1 FETCH (BODY ".to_vec();
+    input.extend(std::iter::repeat(b'(').take(100_000));
+    input.extend_from_slice(b"\r\n* 2 EXISTS\r\n");
+    let t = std::time::Instant::now();
+    let mut f = Framer::default();
+    let out = run(&mut f, &input, 8192);
+    assert_eq!(out.errors, vec![FrameError::TooDeep { limit: 100 }]);
+    assert_eq!(out.frames, vec![b"* 2 EXISTS\r\n".to_vec()]);
+    assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    // Parentheses inside quotes do not count.
+    let mut f = Framer::new(small_limits());
+    let out = run(&mut f, b"* 1 X \"((((((((\" ((x))\r\n", 1);
+    assert!(out.errors.is_empty());
+    assert_eq!(out.frames.len(), 1);
+}
+
+#[test]
+fn streaming_large_literals() {
+    let body: Vec<u8> = (0..10_000u32).map(|k| (k % 251) as u8).collect();
+    let mut input = b"* 12 FETCH (UID 5 BODY[] {10000}\r\n".to_vec();
+    input.extend_from_slice(&body);
+    input.extend_from_slice(b" BODY[1] {3}\r\nabc BINARY[2] ~{6}\r\n123456)\r\n* 1 EXISTS\r\n");
+    for piece in [1, 7, 4096, 100_000] {
+        let mut f = Framer::default();
+        f.set_stream_threshold(Some(5));
+        let out = run(&mut f, &input, piece);
+        assert!(out.errors.is_empty());
+        let mut want = body.clone();
+        want.extend_from_slice(b"123456");
+        assert_eq!(out.streamed, want);
+        assert_eq!(
+            out.chunk_prefixes[0],
+            b"* 12 FETCH (UID 5 BODY[] {10000}\r\n"
+        );
+        assert_eq!(out.frames.len(), 2);
+        assert_eq!(
+            out.frames[0],
+            b"* 12 FETCH (UID 5 BODY[] {0*}\r\n BODY[1] {3}\r\nabc BINARY[2] ~{0*}\r\n)\r\n"
+        );
+        let Ok(Response::Untagged(Untagged::Fetch { items, .. })) = parse_response(&out.frames[0])
+        else {
+            panic!()
+        };
+        assert!(matches!(
+            items[1],
+            FetchItem::Section { streamed: true, .. }
+        ));
+        assert!(matches!(
+            items[2],
+            FetchItem::Section {
+                streamed: false,
+                ..
+            }
+        ));
+        assert!(matches!(items[3], FetchItem::Binary { streamed: true, .. }));
+        // Memory stays bounded: the literal was never stored.
+        assert!(f.buf.len() < 64 << 10 || piece == 100_000);
+    }
+}
+
+#[test]
+fn read_buf_and_commit() {
+    let mut f = Framer::default();
+    let data = b"* 1 EXISTS\r\n* 2 EXISTS\r\n";
+    let room = f.read_buf(4);
+    assert!(room.len() >= 4);
+    room[..data.len()].copy_from_slice(data);
+    f.commit(data.len());
+    assert_eq!(f.buffered(), data.len());
+    assert_eq!(
+        f.next_event(),
+        Ok(Some(Event::Frame(&b"* 1 EXISTS\r\n"[..])))
+    );
+    assert_eq!(
+        f.next_event(),
+        Ok(Some(Event::Frame(&b"* 2 EXISTS\r\n"[..])))
+    );
+    assert_eq!(f.next_event(), Ok(None));
+    assert_eq!(f.buffered(), 0);
+}
