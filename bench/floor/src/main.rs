@@ -3,7 +3,7 @@
 //! fetch_bench (IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASSWORD; IMAP_TLS
 //! must be `none`):
 //!
-//!   imap-floor FOLDER ITEMS
+//!   imap-floor FOLDER ITEMS [--stream]
 //!
 //! Prints `messages=N bytes=B seconds=S`: N is EXISTS from EXAMINE, B the
 //! size of the whole FETCH answer in bytes (not body bytes), S the time from
@@ -63,9 +63,10 @@ fn read_answer(s: &mut TcpStream, buf: &mut [u8], tag: &[u8]) -> (u64, Vec<u8>) 
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--stream` is accepted and changes nothing: the floor never buffers.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--stream").collect();
     if args.len() != 2 {
-        eprintln!("usage: imap-floor FOLDER ITEMS");
+        eprintln!("usage: imap-floor FOLDER ITEMS [--stream]");
         std::process::exit(2);
     }
     if std::env::var("IMAP_TLS").map(|t| t != "none").unwrap_or(false) {
