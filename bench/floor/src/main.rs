@@ -13,7 +13,12 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Instant;
 
-const BUF: usize = 1 << 20;
+// 64 KiB reads: measured fastest here (the buffer stays in L2; 1 MiB reads
+// were 1.5-4x slower on loopback). FLOOR_BUF overrides it for experiments.
+const BUF: usize = 64 * 1024;
+fn buf_size() -> usize {
+    std::env::var("FLOOR_BUF").ok().and_then(|s| s.parse().ok()).unwrap_or(BUF)
+}
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
@@ -77,7 +82,7 @@ fn main() {
     let port: u16 = env("IMAP_PORT").parse().expect("IMAP_PORT");
     let mut s = TcpStream::connect((host.as_str(), port)).expect("connect");
     s.set_nodelay(true).ok();
-    let mut buf = vec![0u8; BUF];
+    let mut buf = vec![0u8; buf_size()];
     // Greeting: one line.
     let mut greeting = Vec::new();
     while !greeting.ends_with(b"\r\n") {
