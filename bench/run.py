@@ -213,11 +213,12 @@ LINE = re.compile(r"messages=(\d+) bytes=(\d+) seconds=([0-9.eE+-]+)")
 
 
 def run_one(c, server_env, folder, items, stream, timeout):
-    """One run: (seconds, peak RSS in KiB, messages, bytes) or an error."""
+    """One run: (seconds, peak RSS in KiB, messages, bytes, CPU seconds of
+    the whole process) or an error."""
     env = dict(os.environ, **server_env, IMAP_USER=USER, IMAP_PASSWORD=PASSWORD, IMAP_TLS="none")
     env.pop("IMAP_CAFILE", None)
     with tempfile.NamedTemporaryFile("r", prefix="rss", dir=OUT) as rss:
-        argv = ["/usr/bin/time", "-f", "%M", "-o", rss.name] + c.argv + [folder, items] + (["--stream"] if stream else [])
+        argv = ["/usr/bin/time", "-f", "%M %U %S", "-o", rss.name] + c.argv + [folder, items] + (["--stream"] if stream else [])
         try:
             p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -225,8 +226,10 @@ def run_one(c, server_env, folder, items, stream, timeout):
         m = LINE.search(p.stdout)
         if p.returncode != 0 or not m:
             return "exit %d: %s" % (p.returncode, (p.stderr.strip().splitlines() or ["?"])[-1][:200])
-        rss_lines = [l for l in open(rss.name).read().split() if l.isdigit()]
-        return float(m.group(3)), int(rss_lines[-1]) if rss_lines else 0, int(m.group(1)), int(m.group(2))
+        # The last line of the file is ours (a killed child adds one first).
+        last = open(rss.name).read().strip().splitlines()[-1].split()
+        rss_kb, cpu = int(last[0]), float(last[1]) + float(last[2])
+        return float(m.group(3)), rss_kb, int(m.group(1)), int(m.group(2)), cpu
 
 
 def loadavg():
@@ -249,8 +252,8 @@ def bench_server(name, server_env, contenders, runs, timeout, results, workloads
                 if isinstance(res, str):
                     log("%s %s %s run %d: %s" % (name, wl, c.key, r + 1, res))
                 else:
-                    log("%-6s %-16s %-10s run %d: %.4f s, %d MB, n=%d, bytes=%d (load %s)"
-                        % (name, wl, c.key, r + 1, res[0], res[1] // 1024, res[2], res[3], loadavg()))
+                    log("%-7s %-16s %-10s run %d: %.4f s, cpu %.2f s, %d MB, n=%d, bytes=%d (load %s)"
+                        % (name, wl, c.key, r + 1, res[0], res[4], res[1] // 1024, res[2], res[3], loadavg()))
 
 
 def median_of(results, key):
@@ -258,10 +261,57 @@ def median_of(results, key):
     if not ok:
         return None
     return (statistics.median(r[0] for r in ok), max(r[1] for r in ok) / 1024, len(ok),
-            {(r[2], r[3]) for r in ok}, min(r[0] for r in ok), max(r[0] for r in ok))
+            {(r[2], r[3]) for r in ok}, min(r[0] for r in ok), max(r[0] for r in ok),
+            statistics.median(r[4] for r in ok))
 
 
-def report(path, contenders, results, servers, runs, cmdline, loads, capdir):
+NOTES_MARK = "<!-- notes: everything below is kept when the tables are regenerated -->"
+
+
+def targets_section(results, contenders):
+    """Our clients against the targets, on the replay server."""
+    ours = [c for c in contenders if c.key in ("rust", "c", "go") and c.present]
+    L = ["## Targets (replay server)\n", "| target | " + " | ".join(c.label for c in ours) + " |",
+         "|---|" + "---:|" * len(ours)]
+
+    def cell(v, ok):
+        return "–" if v is None else "%s %s" % (v, "✅" if ok else "❌")
+
+    def ratio(wl, c):
+        m, f = median_of(results, ("replay", wl, c.key)), median_of(results, ("replay", wl, "floor"))
+        return m[0] / f[0] if m and f and f[0] > 0 else None
+
+    for wl, limit in TARGETS.items():
+        row = []
+        for c in ours:
+            r = ratio(wl, c)
+            row.append(cell(None if r is None else "%.2f×" % r, r is not None and r <= limit))
+        L.append("| %s ≤ %.2f × floor | %s |" % (wl, limit, " | ".join(row)))
+    row = []
+    for c in ours:
+        m = median_of(results, ("replay", "download-stream", c.key))
+        row.append(cell(None if m is None else "%.1f MB" % m[1], m is not None and m[1] < 32))
+    L.append("| download-stream peak RSS < 32 MB | %s |" % " | ".join(row))
+    row = []
+    for c in ours:
+        a, b = median_of(results, ("replay", "headers", c.key)), median_of(results, ("replay", "headers-100k", c.key))
+        r = b[0] / a[0] if a and b else None
+        row.append(cell(None if r is None else "%.2f×" % r, r is not None and r <= 10.5))
+    L.append("| headers 100k ≤ 10.5 × 10k | %s |" % " | ".join(row))
+    go, cc = [c for c in ours if c.key == "go"], [c for c in ours if c.key == "c"]
+    if go and cc:
+        worst = None
+        for wl, _, _, _ in WORKLOADS:
+            g, c_ = median_of(results, ("replay", wl, "go")), median_of(results, ("replay", wl, "c"))
+            if g and c_:
+                worst = max(worst or 0, g[0] / c_[0])
+        L.append("| Go ≤ 1.2 × C (worst workload) | %s |" % " | ".join(
+            cell("%.2f×" % worst, worst <= 1.2) if c.key == "go" and worst is not None else "" for c in ours))
+    L.append("")
+    return L
+
+
+def report(path, contenders, results, servers, runs, cmdline, loads, capdir, workloads):
     cpu = "?"
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
@@ -299,42 +349,53 @@ def report(path, contenders, results, servers, runs, cmdline, loads, capdir):
     L.append("")
     for srv in servers:
         L.append("## %s\n" % {"replay": "Replay server (client-bound)", "dovecot": "Dovecot (server-bound)"}[srv])
-        L.append("| workload | contender | median s | min–max s | × floor | peak RSS MB | messages | bytes |")
-        L.append("|---|---|---:|---:|---:|---:|---:|---:|")
-        for wl, folder, items, stream in WORKLOADS:
+        L.append("| workload | contender | median s | min–max s | × floor | CPU s | peak RSS MB | messages | bytes |")
+        L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for wl, folder, items, stream in workloads:
             floor = median_of(results, (srv, wl, "floor"))
             for c in contenders:
                 if stream and not c.stream and c.key != "floor":
-                    L.append("| %s | %s | – | | | | | %s |" % (wl, c.label, c.note))
+                    L.append("| %s | %s | – | | | | | | %s |" % (wl, c.label, c.note))
                     continue
                 if not c.present:
-                    L.append("| %s | %s | – | | | | | %s |" % (wl, c.label, c.note))
+                    L.append("| %s | %s | – | | | | | | %s |" % (wl, c.label, c.note))
                     continue
                 m = median_of(results, (srv, wl, c.key))
                 if m is None:
                     errs = [r for r in results.get((srv, wl, c.key), []) if isinstance(r, str)]
-                    L.append("| %s | %s | failed | | | | | %s |" % (wl, c.label, (errs[:1] or ["not run"])[0].replace("|", "/")))
+                    L.append("| %s | %s | failed | | | | | | %s |" % (wl, c.label, (errs[:1] or ["not run"])[0].replace("|", "/")))
                     continue
                 ratio = "%.2f" % (m[0] / floor[0]) if floor and floor[0] > 0 else "–"
                 nb = m[3]
                 msgs = ",".join(sorted({str(x[0]) for x in nb}))
                 byts = ",".join(sorted({str(x[1]) for x in nb}))
-                L.append("| %s | %s | %.4f | %.4f–%.4f | %s | %.1f | %s | %s |"
-                         % (wl, c.label, m[0], m[4], m[5], ratio, m[1], msgs, byts))
+                L.append("| %s | %s | %.4f | %.4f–%.4f | %s | %.2f | %.1f | %s | %s |"
+                         % (wl, c.label, m[0], m[4], m[5], ratio, m[6], m[1], msgs, byts))
         L.append("")
         L.append("Scale (header sync, 100 000 vs 10 000 messages):\n")
-        L.append("| contender | 10k s | 100k s | 100k / 10k |")
-        L.append("|---|---:|---:|---:|")
+        L.append("| contender | 10k s | 100k s | 100k / 10k | 10k CPU s | 100k CPU s | CPU 100k / 10k |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
         for c in contenders:
             a, b = median_of(results, (srv, "headers", c.key)), median_of(results, (srv, "headers-100k", c.key))
             if a and b:
-                L.append("| %s | %.4f | %.4f | %.2f |" % (c.label, a[0], b[0], b[0] / a[0]))
+                L.append("| %s | %.4f | %.4f | %.2f | %.2f | %.2f | %.2f |"
+                         % (c.label, a[0], b[0], b[0] / a[0], a[6], b[6], b[6] / a[6] if a[6] else 0))
         L.append("")
+    if "replay" in servers:
+        L[L.index("## Replay server (client-bound)\n"):L.index("## Replay server (client-bound)\n")] = targets_section(results, contenders)
+    L.append("`CPU s` is user + system time of the whole process (connect, login and exit included, "
+             "median of the runs): less disturbed than wall time when other work shares the cores.\n")
     L.append("`bytes` is the sum of body section bytes for the clients and the size of the whole answer for the floor. "
              "Rust `imap` and IMAPClient have no streaming API; their buffered download is the comparison for "
              "the streaming memory target.\n")
+    notes = ""
+    if os.path.exists(path):
+        old = open(path).read()
+        if NOTES_MARK in old:
+            notes = old[old.index(NOTES_MARK) + len(NOTES_MARK):]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
-        f.write("\n".join(L))
+        f.write("\n".join(L) + "\n" + NOTES_MARK + notes)
     log("wrote", path)
 
 
@@ -377,7 +438,7 @@ def main():
         stop_dovecot(state)
     loads.append(loadavg())
     if not a.quick:
-        report(a.out, contenders, results, servers, runs, cmdline, tuple(loads), capdir)
+        report(a.out, contenders, results, servers, runs, cmdline, tuple(loads), capdir, wls)
 
 
 if __name__ == "__main__":
