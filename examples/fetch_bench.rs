@@ -15,8 +15,16 @@ use std::time::Instant;
 
 use imapclient::client::{Client, ConnectOptions, Security, TlsConfigBuilder};
 
-/// Sections larger than this are streamed in pieces with `--stream`.
+/// Sections larger than this are streamed in pieces with `--stream`;
+/// `FETCH_BENCH_STREAM_THRESHOLD` overrides it for experiments.
 const STREAM_THRESHOLD: u64 = 64 * 1024;
+
+fn stream_threshold() -> u64 {
+    std::env::var("FETCH_BENCH_STREAM_THRESHOLD")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(STREAM_THRESHOLD)
+}
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| fail(&format!("{name} is not set")))
@@ -87,7 +95,7 @@ fn main() {
             .fetch_stream(
                 "1:*",
                 &items,
-                STREAM_THRESHOLD,
+                stream_threshold(),
                 &mut |m| {
                     envelopes += u64::from(m.envelope.is_some());
                     std::hint::black_box((&m.flags, m.size, &m.internal_date, &m.body_structure));
