@@ -9,7 +9,7 @@ use super::types::{Event, Message};
 use super::{Client, SessionState, State};
 use crate::proto::encoder::{Command, CommandBuilder, LiteralMode};
 use crate::proto::framer::{Event as FrameEvent, FrameError};
-use crate::proto::parser::{parse_response, ParseError};
+use crate::proto::parser::{parse_response_with_depth, ParseError};
 use crate::proto::types::{Response, ResponseCode, StatusKind, StatusResponse, Untagged};
 
 const READ_CHUNK: usize = 64 * 1024;
@@ -194,11 +194,12 @@ impl Client {
         read: bool,
         f: impl FnOnce(&mut State, Incoming<'_>) -> R,
     ) -> Result<Option<R>> {
+        let max_depth = self.opts.limits.max_depth;
         loop {
             match self.framer.next_event() {
                 Ok(Some(FrameEvent::Frame(bytes))) => {
                     log::trace!(target: "imapclient::wire", "S: {}", show(bytes));
-                    let inc = match parse_response(bytes) {
+                    let inc = match parse_response_with_depth(bytes, max_depth) {
                         Ok(r) => Incoming::Resp(r),
                         Err(err) => {
                             log::warn!(target: "imapclient::proto", "malformed response ({err}): {}", show(bytes));

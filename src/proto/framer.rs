@@ -7,7 +7,9 @@
 //! once: framing costs O(bytes + literals), however the stream is split.
 //!
 //! # Limits and recovery
-//! Each [`Limits`] field is enforced as bytes arrive. A violation returns
+//! Each [`Limits`] field is enforced as bytes arrive; the scan never looks
+//! further than `max_line` bytes into a line, so which limit trips first
+//! does not depend on how the stream was split into reads. A violation returns
 //! `Err(FrameError)` from [`Framer::next_event`] once; the framer then
 //! *discards the offending response*: it keeps scanning (tracking quotes and
 //! literals so it knows where the response ends) but drops the bytes instead
@@ -114,17 +116,22 @@ enum Mode {
     },
 }
 
-/// Byte classes for the line scan: 0 = nothing to do.
+/// Byte classes for the line scan: 0 = nothing to do; the low three bits
+/// are the class outside quotes, `QUOTE_STOP` marks bytes that matter
+/// inside quotes.
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
-    t[b'\n' as usize] = 1;
-    t[b'"' as usize] = 2;
+    t[b'\n' as usize] = 1 | QUOTE_STOP;
+    t[b'"' as usize] = 2 | QUOTE_STOP;
+    t[b'\\' as usize] = QUOTE_STOP;
     t[b'(' as usize] = 3;
     t[b'[' as usize] = 3;
     t[b')' as usize] = 4;
     t[b']' as usize] = 4;
     t
 };
+
+const QUOTE_STOP: u8 = 8;
 
 /// The framer. See the module documentation.
 #[derive(Debug, Default)]
@@ -317,8 +324,12 @@ impl Framer {
                                 self.drop_discarded();
                                 return Ok(None);
                             }
+                            // `max_line` bytes without a line end: too long
+                            // (and a line with no byte yet is not, even
+                            // with `max_line == 0`).
                             let line_len = self.pos - self.line_start;
-                            if line_len > self.limits.max_line {
+                            let started = self.filled - self.start > self.line_start;
+                            if started && line_len >= self.limits.max_line {
                                 let limit = self.limits.max_line;
                                 return self.fail(FrameError::LineTooLong { limit });
                             }
@@ -440,72 +451,168 @@ impl Framer {
     /// offset of the LF ending the line, or `None` with `pos` at the end of
     /// the data.
     fn scan_line(&mut self) -> Result<Option<usize>, FrameError> {
-        let base = self.start;
-        let data = &self.buf[base..self.filled];
+        // Work on locals so the hot loop keeps its state in registers.
+        // Never look past the longest allowed line: which limit trips first
+        // must not depend on how the input was split into reads.
+        let end = if self.discarding {
+            self.filled
+        } else {
+            let window = self.line_start.saturating_add(self.limits.max_line);
+            self.filled.min(self.start.saturating_add(window))
+        };
+        let data = &self.buf[self.start..end];
         let mut i = self.pos;
-        let max_depth = self.limits.max_depth;
-        while i < data.len() {
-            if self.in_quote {
-                if self.escape {
+        let mut depth = self.depth;
+        let mut in_quote = self.in_quote;
+        let mut escape = self.escape;
+        let max_depth = if self.discarding {
+            usize::MAX
+        } else {
+            self.limits.max_depth
+        };
+        let result = 'scan: loop {
+            // Bulk path: 16 bytes at a time, visiting only interesting bytes.
+            while let Some(block) = data.get(i..i + 16) {
+                let Ok(block) = <&[u8; 16]>::try_from(block) else {
+                    break;
+                };
+                let (outside, inside) = masks16(block);
+                let mut from = 0usize;
+                while from < 16 {
+                    if in_quote && escape {
+                        escape = false;
+                        if block[from] == b'\n' {
+                            break 'scan Ok(Some(i + from));
+                        }
+                        from += 1;
+                        continue;
+                    }
+                    let m = if in_quote { inside } else { outside } >> from;
+                    if m == 0 {
+                        break;
+                    }
+                    let p = from + m.trailing_zeros() as usize;
+                    from = p + 1;
+                    let b = block[p];
+                    if in_quote {
+                        match b {
+                            b'\\' => escape = true,
+                            b'"' => in_quote = false,
+                            _ => break 'scan Ok(Some(i + p)),
+                        }
+                        continue;
+                    }
+                    match CLASS[b as usize] & 7 {
+                        1 => break 'scan Ok(Some(i + p)),
+                        2 => in_quote = true,
+                        3 => {
+                            depth += 1;
+                            if depth > max_depth {
+                                i += p + 1;
+                                break 'scan Err(FrameError::TooDeep { limit: max_depth });
+                            }
+                        }
+                        _ => depth = depth.saturating_sub(1),
+                    }
+                }
+                i += 16;
+            }
+            let Some(rest) = data.get(i..).filter(|r| !r.is_empty()) else {
+                break Ok(None);
+            };
+            if in_quote {
+                if escape {
                     // The byte after a backslash, possibly from a later read.
-                    self.escape = false;
-                    if data[i] == b'\n' {
-                        self.pos = i;
-                        return Ok(Some(i));
+                    escape = false;
+                    if rest[0] == b'\n' {
+                        break Ok(Some(i));
                     }
                     i += 1;
                     continue;
                 }
-                // Inside quotes only `"`, `\` and LF matter.
-                match memchr::memchr3(b'"', b'\\', b'\n', &data[i..]) {
-                    None => {
-                        i = data.len();
-                        break;
-                    }
-                    Some(k) => {
-                        let j = i + k;
-                        match data[j] {
-                            b'\\' => self.escape = true,
-                            b'"' => self.in_quote = false,
-                            _ => {
-                                self.pos = j;
-                                return Ok(Some(j));
-                            }
-                        }
-                        i = j + 1;
-                    }
+                // Inside quotes only `"`, `\\` and LF matter.
+                let Some(k) = rest
+                    .iter()
+                    .position(|&b| CLASS[b as usize] & QUOTE_STOP != 0)
+                else {
+                    i = data.len();
+                    break Ok(None);
+                };
+                i += k;
+                match rest[k] {
+                    b'\\' => escape = true,
+                    b'"' => in_quote = false,
+                    _ => break Ok(Some(i)),
                 }
+                i += 1;
                 continue;
             }
             // Hot loop: skip bytes of no interest.
-            while i < data.len() && CLASS[data[i] as usize] == 0 {
-                i += 1;
-            }
-            let Some(&b) = data.get(i) else { break };
-            match CLASS[b as usize] {
-                1 => {
-                    self.pos = i;
-                    return Ok(Some(i));
-                }
-                2 => {
-                    self.in_quote = true;
-                    self.escape = false;
-                }
-                3 if !self.discarding => {
-                    self.depth += 1;
-                    if self.depth > max_depth {
-                        self.pos = i + 1;
-                        return Err(FrameError::TooDeep { limit: max_depth });
+            let Some(k) = rest.iter().position(|&b| CLASS[b as usize] & 7 != 0) else {
+                i = data.len();
+                break Ok(None);
+            };
+            i += k;
+            match CLASS[rest[k] as usize] & 7 {
+                1 => break Ok(Some(i)),
+                2 => in_quote = true,
+                3 => {
+                    depth += 1;
+                    if depth > max_depth {
+                        i += 1;
+                        break Err(FrameError::TooDeep { limit: max_depth });
                     }
                 }
-                4 => self.depth = self.depth.saturating_sub(1),
-                _ => {}
+                _ => depth = depth.saturating_sub(1),
             }
             i += 1;
+        };
+        // A line end is reported through the result; `pos` then points at it.
+        if let Ok(Some(lf)) = result {
+            i = lf;
         }
         self.pos = i;
-        Ok(None)
+        self.depth = depth;
+        self.in_quote = in_quote;
+        self.escape = escape;
+        result
     }
+}
+
+/// Bit masks of the interesting bytes of a 16-byte block: outside quotes
+/// (LF, `"`, brackets) and inside quotes (LF, `"`, `\\`).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn masks16(block: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned load reads
+    // exactly the 16 bytes of `block`.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast());
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        let lf_q = _mm_or_si128(eq(b'\n'), eq(b'"'));
+        let open = _mm_or_si128(eq(b'('), eq(b'['));
+        let close = _mm_or_si128(eq(b')'), eq(b']'));
+        let outside = _mm_or_si128(lf_q, _mm_or_si128(open, close));
+        let inside = _mm_or_si128(lf_q, eq(b'\\'));
+        (
+            _mm_movemask_epi8(outside) as u32,
+            _mm_movemask_epi8(inside) as u32,
+        )
+    }
+}
+
+/// Portable version of the above.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn masks16(block: &[u8; 16]) -> (u32, u32) {
+    let (mut outside, mut inside) = (0u32, 0u32);
+    for (k, &b) in block.iter().enumerate() {
+        let c = CLASS[b as usize];
+        outside |= u32::from(c & 7 != 0) << k;
+        inside |= u32::from(c & QUOTE_STOP != 0) << k;
+    }
+    (outside, inside)
 }
 
 /// A literal header at the end of `line` (LF excluded): `{digits}`,

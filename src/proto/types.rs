@@ -229,7 +229,7 @@ pub enum Untagged<'a> {
         mailbox: Bytes<'a>,
         roots: Vec<Bytes<'a>>,
     },
-    /// RFC 4314 `* ACL mailbox (identifier rights)...`.
+    /// RFC 4314 `* ACL mailbox identifier rights [identifier rights]...`.
     Acl {
         mailbox: Bytes<'a>,
         entries: Vec<(Bytes<'a>, Bytes<'a>)>,

@@ -244,3 +244,20 @@ fn read_buf_and_commit() {
     assert_eq!(f.next_event(), Ok(None));
     assert_eq!(f.buffered(), 0);
 }
+
+#[test]
+fn first_limit_hit_does_not_depend_on_splits() {
+    // Too long before it gets too deep: LineTooLong however it is read.
+    let mut input = b"* 1 X ".to_vec();
+    input.extend(std::iter::repeat(b'a').take(100));
+    input.extend_from_slice(b" ((((((((((\r\n* 2 EXISTS\r\n");
+    for piece in [1, 13, 1000] {
+        let out = run(&mut Framer::new(small_limits()), &input, piece);
+        assert_eq!(
+            out.errors,
+            vec![FrameError::LineTooLong { limit: 64 }],
+            "piece {piece}"
+        );
+        assert_eq!(out.frames, vec![b"* 2 EXISTS\r\n".to_vec()]);
+    }
+}

@@ -153,8 +153,9 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
         }
         b'E' if eq(name, b"ENVELOPE") => {
             let (r, ()) = sp(r)?;
-            let (r, e) = envelope(r, budget)?;
-            return Ok((r, FetchItem::Envelope(Box::new(e))));
+            let mut e = Box::<Envelope>::default();
+            let (r, ()) = envelope_into(r, budget, &mut e)?;
+            return Ok((r, FetchItem::Envelope(e)));
         }
         b'E' if eq(name, b"EMAILID") => {
             let (r, ()) = sp(r)?;
@@ -163,8 +164,9 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
         }
         b'B' if eq(name, b"BODYSTRUCTURE") => {
             let (r, ()) = sp(r)?;
-            let (r, b) = body(r, budget)?;
-            return Ok((r, FetchItem::BodyStructure(Box::new(b))));
+            let mut b = Box::<BodyPart>::default();
+            let (r, ()) = body_into(r, budget, &mut b)?;
+            return Ok((r, FetchItem::BodyStructure(b)));
         }
         b'B' if eq(name, b"BODY") => {
             if r.first() == Some(&b'[') {
@@ -180,8 +182,9 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
                 ));
             }
             let (r, ()) = sp(r)?;
-            let (r, b) = body(r, budget)?;
-            return Ok((r, FetchItem::BodyStructure(Box::new(b))));
+            let mut b = Box::<BodyPart>::default();
+            let (r, ()) = body_into(r, budget, &mut b)?;
+            return Ok((r, FetchItem::BodyStructure(b)));
         }
         b'B' if eq(name, b"BINARY") => {
             let (r, (section, origin, data, streamed)) = section_data(r)?;
@@ -258,11 +261,11 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
             return Ok((r, FetchItem::ThreadId(Some(Cow::Borrowed(id)))));
         }
         b'S' if eq(name, b"SAVEDATE") => {
-            let (r, s) = preceded(sp, nstring).parse(r)?;
+            let (r, s) = sp_nstring(r)?;
             return Ok((r, FetchItem::SaveDate(s)));
         }
         b'P' if eq(name, b"PREVIEW") => {
-            let (r, s) = preceded(sp, nstring).parse(r)?;
+            let (r, s) = sp_nstring(r)?;
             return Ok((r, FetchItem::Preview(s)));
         }
         _ => {}
@@ -300,42 +303,39 @@ fn section_data(i: &[u8]) -> Res<'_, SectionData<'_>> {
     Ok((r, (sect, origin, data, streamed)))
 }
 
-/// `(date subject from sender reply-to to cc bcc in-reply-to message-id)`.
-pub(crate) fn envelope(i: &[u8], budget: usize) -> Res<'_, Envelope<'_>> {
+/// `(date subject from sender reply-to to cc bcc in-reply-to message-id)`,
+/// filled in place (the model's structs are large: no moves on the hot path).
+pub(crate) fn envelope_into<'a>(i: &'a [u8], budget: usize, e: &mut Envelope<'a>) -> Res<'a, ()> {
     if budget < 3 {
         return fail(i, "nesting too deep");
     }
     let (r, ()) = byte(i, b'(')?;
     let (r, date) = nstring(r)?;
-    let (r, subject) = preceded(sp, nstring).parse(r)?;
-    let (r, from) = preceded(sp, address_list).parse(r)?;
-    let (r, sender) = preceded(sp, address_list).parse(r)?;
-    let (r, reply_to) = preceded(sp, address_list).parse(r)?;
-    let (r, to) = preceded(sp, address_list).parse(r)?;
-    let (r, cc) = preceded(sp, address_list).parse(r)?;
-    let (r, bcc) = preceded(sp, address_list).parse(r)?;
-    let (r, in_reply_to) = preceded(sp, nstring).parse(r)?;
-    let (r, message_id) = preceded(sp, nstring).parse(r)?;
-    let (r, ()) = close(r)?;
-    Ok((
-        r,
-        Envelope {
-            date,
-            subject,
-            from,
-            sender,
-            reply_to,
-            to,
-            cc,
-            bcc,
-            in_reply_to,
-            message_id,
-        },
-    ))
+    e.date = date;
+    let (r, subject) = sp_nstring(r)?;
+    e.subject = subject;
+    let mut r = r;
+    for list in [
+        &mut e.from,
+        &mut e.sender,
+        &mut e.reply_to,
+        &mut e.to,
+        &mut e.cc,
+        &mut e.bcc,
+    ] {
+        let (r2, ()) = sp(r)?;
+        let (r2, ()) = address_list(r2, list)?;
+        r = r2;
+    }
+    let (r, in_reply_to) = sp_nstring(r)?;
+    e.in_reply_to = in_reply_to;
+    let (r, message_id) = sp_nstring(r)?;
+    e.message_id = message_id;
+    close(r)
 }
 
 /// `)`, with trailing spaces before it accepted as a quirk.
-#[inline]
+#[inline(always)]
 fn close(i: &[u8]) -> Res<'_, ()> {
     match i {
         [b')', rest @ ..] => Ok((rest, ())),
@@ -348,15 +348,16 @@ fn close(i: &[u8]) -> Res<'_, ()> {
 }
 
 /// NIL or `(address+)`; spaces between addresses accepted as a quirk.
-fn address_list(i: &[u8]) -> Res<'_, Vec<Address<'_>>> {
+fn address_list<'a>(i: &'a [u8], out: &mut Vec<Address<'a>>) -> Res<'a, ()> {
     if let Some(r) = nil(i) {
-        return Ok((r, Vec::new()));
+        return Ok((r, ()));
     }
     let (mut r, ()) = byte(i, b'(')?;
-    let mut out = Vec::with_capacity(1);
+    // Most lists hold one or two addresses: one allocation.
+    out.reserve_exact(2);
     loop {
         match r.first() {
-            Some(b')') => return Ok((&r[1..], out)),
+            Some(b')') => return Ok((&r[1..], ())),
             Some(b' ') => {
                 log::debug!(target: LOG, "quirk: space between addresses");
                 r = skip_spaces(r);
@@ -366,9 +367,9 @@ fn address_list(i: &[u8]) -> Res<'_, Vec<Address<'_>>> {
         }
         let (r2, ()) = byte(r, b'(')?;
         let (r2, name) = nstring(r2)?;
-        let (r2, adl) = preceded(sp, nstring).parse(r2)?;
-        let (r2, mailbox) = preceded(sp, nstring).parse(r2)?;
-        let (r2, host) = preceded(sp, nstring).parse(r2)?;
+        let (r2, adl) = sp_nstring(r2)?;
+        let (r2, mailbox) = sp_nstring(r2)?;
+        let (r2, host) = sp_nstring(r2)?;
         let (r2, ()) = close(r2)?;
         out.push(Address {
             name,
@@ -382,7 +383,7 @@ fn address_list(i: &[u8]) -> Res<'_, Vec<Address<'_>>> {
 
 /// If another field follows (SP not followed by `)`), the input after the
 /// space; otherwise `None` (the caller then expects `)`).
-#[inline]
+#[inline(always)]
 fn next_field(i: &[u8]) -> Option<&[u8]> {
     match i {
         [b' ', c, ..] if *c != b' ' && *c != b')' => Some(&i[1..]),
@@ -440,7 +441,8 @@ fn disposition(i: &[u8]) -> Res<'_, Option<Disposition<'_>>> {
     }
     let (r, ()) = byte(i, b'(')?;
     let (r, kind) = string(r)?;
-    let (r, params) = preceded(sp, params).parse(r)?;
+    let (r, ()) = sp(r)?;
+    let (r, params) = params(r)?;
     let (r, ()) = close(r)?;
     Ok((r, Some(Disposition { kind, params })))
 }
@@ -486,67 +488,108 @@ fn body_ext_tail<'a>(i: &'a [u8], part: &mut BodyPart<'a>, budget: usize) -> Res
     Ok((r, ()))
 }
 
-/// BODY / BODYSTRUCTURE: one part or a multipart tree. `budget` bounds
-/// the nesting.
-pub(crate) fn body(i: &[u8], budget: usize) -> Res<'_, BodyPart<'_>> {
+/// BODY / BODYSTRUCTURE: one part or a multipart tree, filled into
+/// `part` (a default `BodyPart`). `budget` bounds the nesting.
+///
+/// The recursive functions (`body_into`, `multipart_into`) only steer; the
+/// field parsing sits in `#[inline(never)]` helpers so each nesting level
+/// costs a small stack frame, even in debug builds.
+pub(crate) fn body_into<'a>(i: &'a [u8], budget: usize, part: &mut BodyPart<'a>) -> Res<'a, ()> {
     if budget == 0 {
         return fail(i, "nesting too deep");
     }
     let budget = budget - 1;
     let (r, ()) = byte(i, b'(')?;
     if r.first() == Some(&b'(') {
-        return multipart(r, budget);
+        return multipart_into(r, budget, part);
     }
+    let (mut r, is_message) = single_head(r, part)?;
+    if is_message {
+        let mut m = Box::<(Envelope, BodyPart)>::default();
+        let (r2, ()) = message_envelope(r, budget, &mut m.0)?;
+        let (r2, ()) = body_into(r2, budget, &mut m.1)?;
+        part.message = Some(m);
+        r = r2;
+    }
+    single_tail(r, part, budget, is_message)
+}
+
+/// type, subtype, params, id, description, encoding, size, and for text
+/// parts the line count. Returns whether a message/rfc822 body follows.
+#[inline(never)]
+fn single_head<'a>(r: &'a [u8], part: &mut BodyPart<'a>) -> Res<'a, bool> {
     let (r, media_type) = string_or_nil(r)?;
-    let (r, media_subtype) = preceded(sp, string_or_nil).parse(r)?;
-    let (r, params) = preceded(sp, params).parse(r)?;
-    let (r, id) = preceded(sp, nstring).parse(r)?;
-    let (r, description) = preceded(sp, nstring).parse(r)?;
-    let (r, encoding) = preceded(sp, nstring).parse(r)?;
-    let (r, size) = preceded(sp, number_or_minus1).parse(r)?;
-    let mut part = BodyPart {
-        media_type,
-        media_subtype,
-        params,
-        id,
-        description,
-        encoding,
-        size: size.unwrap_or(0),
-        ..Default::default()
-    };
-    let mut r = r;
+    part.media_type = media_type;
+    let (r, ()) = sp(r)?;
+    let (r, media_subtype) = string_or_nil(r)?;
+    part.media_subtype = media_subtype;
+    let (r, ()) = sp(r)?;
+    let (r, params) = params(r)?;
+    part.params = params;
+    let (r, id) = sp_nstring(r)?;
+    part.id = id;
+    let (r, description) = sp_nstring(r)?;
+    part.description = description;
+    let (r, encoding) = sp_nstring(r)?;
+    part.encoding = encoding;
+    let (r, ()) = sp(r)?;
+    let (r, size) = number_or_minus1(r)?;
+    part.size = size.unwrap_or(0);
     if eq(&part.media_type, b"TEXT") {
-        let (r2, lines) = preceded(sp, number_or_minus1).parse(r)?;
+        let (r, ()) = sp(r)?;
+        let (r, lines) = number_or_minus1(r)?;
         part.lines = lines;
-        r = r2;
-    } else if eq(&part.media_type, b"MESSAGE")
+        return Ok((r, false));
+    }
+    let is_message = eq(&part.media_type, b"MESSAGE")
         && (eq(&part.media_subtype, b"RFC822") || eq(&part.media_subtype, b"GLOBAL"))
-        && r.starts_with(b" (")
-    {
-        let (r2, env) = envelope(&r[1..], budget)?;
-        let (r2, inner) = preceded(sp, |i| body(i, budget)).parse(r2)?;
-        let (r2, lines) = preceded(sp, number_or_minus1).parse(r2)?;
-        part.message = Some(Box::new((env, inner)));
+        && r.starts_with(b" (");
+    Ok((r, is_message))
+}
+
+/// ` envelope ` before the enclosed body of a message/rfc822 part.
+#[inline(never)]
+fn message_envelope<'a>(r: &'a [u8], budget: usize, env: &mut Envelope<'a>) -> Res<'a, ()> {
+    let (r, ()) = sp(r)?;
+    let (r, ()) = envelope_into(r, budget, env)?;
+    sp(r)
+}
+
+/// The line count of a message/rfc822 part, then extension data (md5,
+/// disposition, language, location, more) and `)`.
+#[inline(never)]
+fn single_tail<'a>(
+    r: &'a [u8],
+    part: &mut BodyPart<'a>,
+    budget: usize,
+    is_message: bool,
+) -> Res<'a, ()> {
+    let mut r = r;
+    if is_message {
+        let (r2, ()) = sp(r)?;
+        let (r2, lines) = number_or_minus1(r2)?;
         part.lines = lines;
         r = r2;
     }
-    // Extension data: md5, then disposition, language, location, more.
     if let Some(r2) = next_field(r) {
         let (r2, md5) = nstring(r2)?;
         part.md5 = md5;
-        let (r2, ()) = body_ext_tail(r2, &mut part, budget)?;
+        let (r2, ()) = body_ext_tail(r2, part, budget)?;
         r = r2;
     }
-    let (r, ()) = close(r)?;
-    Ok((r, part))
+    close(r)
 }
 
-fn multipart(i: &[u8], budget: usize) -> Res<'_, BodyPart<'_>> {
-    let mut children = Vec::with_capacity(2);
+fn multipart_into<'a>(i: &'a [u8], budget: usize, part: &mut BodyPart<'a>) -> Res<'a, ()> {
+    part.media_type = Cow::Borrowed(b"multipart");
+    part.children.reserve(2);
     let mut r = i;
     loop {
-        let (r2, child) = body(r, budget)?;
-        children.push(child);
+        part.children.push(BodyPart::default());
+        let Some(child) = part.children.last_mut() else {
+            return fail(r, "internal error");
+        };
+        let (r2, ()) = body_into(r, budget, child)?;
         r = r2;
         if r.first() == Some(&b'(') {
             continue;
@@ -558,20 +601,20 @@ fn multipart(i: &[u8], budget: usize) -> Res<'_, BodyPart<'_>> {
         }
         break;
     }
-    let (r, media_subtype) = preceded(sp, string_or_nil).parse(r)?;
-    let mut part = BodyPart {
-        media_type: Cow::Borrowed(b"multipart"),
-        media_subtype,
-        children,
-        ..Default::default()
-    };
-    let mut r = r;
+    multipart_tail(r, part, budget)
+}
+
+/// Subtype, extension data and `)` of a multipart.
+#[inline(never)]
+fn multipart_tail<'a>(r: &'a [u8], part: &mut BodyPart<'a>, budget: usize) -> Res<'a, ()> {
+    let (r, ()) = sp(r)?;
+    let (mut r, media_subtype) = string_or_nil(r)?;
+    part.media_subtype = media_subtype;
     if let Some(r2) = next_field(r) {
         let (r2, params) = params(r2)?;
         part.params = params;
-        let (r2, ()) = body_ext_tail(r2, &mut part, budget)?;
+        let (r2, ()) = body_ext_tail(r2, part, budget)?;
         r = r2;
     }
-    let (r, ()) = close(r)?;
-    Ok((r, part))
+    close(r)
 }

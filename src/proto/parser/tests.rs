@@ -835,3 +835,54 @@ fn no_panic_on_prefixes() {
         }
     }
 }
+
+#[test]
+fn deepest_allowed_nesting_fits_a_small_stack() {
+    // 99 nested multiparts (plus the FETCH list) is within the default
+    // depth; parsing it must not need a big stack, even in debug builds.
+    let mut body = "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)".to_string();
+    for _ in 0..98 {
+        body = format!("({body} \"MIXED\")");
+    }
+    let fetch = format!("* 1 FETCH (BODYSTRUCTURE {body})\r\n");
+    let thread = format!("* THREAD {}1{}\r\n", "(".repeat(99), ")".repeat(99));
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            assert!(parse_response(fetch.as_bytes()).is_ok());
+            assert!(parse_response(thread.as_bytes()).is_ok());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn more_quirks() {
+    // NIL where a string belongs, `{n+}` literal from a server, bare LF.
+    let (_, items) = fetch(
+        b"* 4 FETCH (INTERNALDATE NIL BODY (NIL \"PLAIN\" NIL NIL NIL NIL 0) BODY[TEXT] {2+}\r\nok RFC822.SIZE 18446744073709551615)\n",
+    );
+    assert_eq!(items[0], FetchItem::InternalDate(b("")));
+    let FetchItem::BodyStructure(bs) = &items[1] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(
+        (bs.media_type.as_ref(), bs.encoding.as_ref()),
+        (&b""[..], None)
+    );
+    assert!(matches!(&items[2], FetchItem::Section { data: Some(d), .. } if d.as_ref() == b"ok"));
+    assert_eq!(items[3], FetchItem::Rfc822Size(u64::MAX));
+    // u64 overflow is an item error, not a wrap-around.
+    let (_, items) = fetch(b"* 4 FETCH (MODSEQ (18446744073709551616) UID 1)\r\n");
+    assert!(matches!(items[0], FetchItem::Error { .. }));
+    assert_eq!(items[1], FetchItem::Uid(1));
+    // Lowercase everything.
+    assert_eq!(
+        one(b"a3 ok [uidnext 5] done\r\n"),
+        Response::Tagged {
+            tag: b("a3"),
+            status: status(StatusKind::Ok, Some(ResponseCode::UidNext(5)), "done")
+        }
+    );
+}
