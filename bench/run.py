@@ -122,7 +122,10 @@ def build(args):
     cs.append(Contender("python", "Python IMAPClient", [py, os.path.join(ROOT, "bench", "py_imapclient_bench.py")],
                         stream=False, note="no streaming API"))
     if not os.path.exists("/usr/bin/time"):
-        sh(["apt-get", "install", "-y", "-q", "time"])
+        # GNU time, for the peak RSS (%M); the shell builtin cannot.
+        if subprocess.run(["apt-get", "install", "-y", "-q", "time"]).returncode != 0:
+            sh(["apt-get", "update", "-q"])
+            sh(["apt-get", "install", "-y", "-q", "time"])
     return cs
 
 
@@ -217,6 +220,9 @@ def run_one(c, server_env, folder, items, stream, timeout):
     the whole process) or an error."""
     env = dict(os.environ, **server_env, IMAP_USER=USER, IMAP_PASSWORD=PASSWORD, IMAP_TLS="none")
     env.pop("IMAP_CAFILE", None)
+    # The C and Go clients load libimapclient.so from the release build.
+    lib = os.path.join(cargo_target(), "release")
+    env["LD_LIBRARY_PATH"] = lib + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
     with tempfile.NamedTemporaryFile("r", prefix="rss", dir=OUT) as rss:
         argv = ["/usr/bin/time", "-f", "%M %U %S", "-o", rss.name] + c.argv + [folder, items] + (["--stream"] if stream else [])
         try:

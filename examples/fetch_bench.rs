@@ -39,7 +39,10 @@ fn fail(msg: &str) -> ! {
 /// `BODY.PEEK[HEADER.FIELDS (FROM TO)]` stays one item.
 fn split_items(s: &str) -> Vec<&str> {
     let s = s.trim();
-    let s = s.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(s);
+    let s = s
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(s);
     let (mut out, mut depth, mut start) = (Vec::new(), 0i32, None);
     for (i, c) in s.char_indices() {
         match c {
@@ -75,17 +78,21 @@ fn main() {
         "implicit" => Security::Implicit,
         other => fail(&format!("IMAP_TLS={other}: use implicit, starttls or none")),
     };
-    let port: u16 = env("IMAP_PORT").parse().unwrap_or_else(|_| fail("IMAP_PORT is not a port"));
+    let port: u16 = env("IMAP_PORT")
+        .parse()
+        .unwrap_or_else(|_| fail("IMAP_PORT is not a port"));
     let mut opts = ConnectOptions::new(env("IMAP_HOST"), security).port(port);
     if let (Ok(ca), false) = (std::env::var("IMAP_CAFILE"), security == Security::Plain) {
         let mut b = TlsConfigBuilder::new();
-        b.add_ca_file(Path::new(&ca)).unwrap_or_else(|e| fail(&e.to_string()));
+        b.add_ca_file(Path::new(&ca))
+            .unwrap_or_else(|e| fail(&e.to_string()));
         opts = opts.tls(b.build().unwrap_or_else(|e| fail(&e.to_string())));
     }
     let mut c = Client::connect(&opts).unwrap_or_else(|e| fail(&format!("connect: {e}")));
     c.login(&env("IMAP_USER"), &env("IMAP_PASSWORD"))
         .unwrap_or_else(|e| fail(&format!("login: {e}")));
-    c.examine_folder(pos[0]).unwrap_or_else(|e| fail(&format!("examine: {e}")));
+    c.examine_folder(pos[0])
+        .unwrap_or_else(|e| fail(&format!("examine: {e}")));
     let items = split_items(pos[1]);
 
     let (mut messages, mut bytes, mut envelopes) = (0u64, 0u64, 0u64);
@@ -109,12 +116,18 @@ fn main() {
             .unwrap_or_else(|e| fail(&format!("fetch: {e}")));
         messages = n as u64;
     } else {
-        let all = c.fetch("1:*", &items).unwrap_or_else(|e| fail(&format!("fetch: {e}")));
+        let all = c
+            .fetch("1:*", &items)
+            .unwrap_or_else(|e| fail(&format!("fetch: {e}")));
         for m in all.iter() {
             messages += 1;
             envelopes += u64::from(m.envelope.is_some());
             std::hint::black_box((&m.flags, m.size, &m.internal_date, &m.body_structure));
-            bytes += m.sections.iter().map(|s| s.data.as_ref().map_or(0, |d| d.len() as u64)).sum::<u64>();
+            bytes += m
+                .sections
+                .iter()
+                .map(|s| s.data.as_ref().map_or(0, |d| d.len() as u64))
+                .sum::<u64>();
         }
     }
     let secs = t0.elapsed().as_secs_f64();

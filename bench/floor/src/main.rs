@@ -17,7 +17,10 @@ use std::time::Instant;
 // were 1.5-4x slower on loopback). FLOOR_BUF overrides it for experiments.
 const BUF: usize = 64 * 1024;
 fn buf_size() -> usize {
-    std::env::var("FLOOR_BUF").ok().and_then(|s| s.parse().ok()).unwrap_or(BUF)
+    std::env::var("FLOOR_BUF")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(BUF)
 }
 
 fn env(name: &str) -> String {
@@ -69,12 +72,18 @@ fn read_answer(s: &mut TcpStream, buf: &mut [u8], tag: &[u8]) -> (u64, Vec<u8>) 
 
 fn main() {
     // `--stream` is accepted and changes nothing: the floor never buffers.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--stream").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--stream")
+        .collect();
     if args.len() != 2 {
         eprintln!("usage: imap-floor FOLDER ITEMS [--stream]");
         std::process::exit(2);
     }
-    if std::env::var("IMAP_TLS").map(|t| t != "none").unwrap_or(false) {
+    if std::env::var("IMAP_TLS")
+        .map(|t| t != "none")
+        .unwrap_or(false)
+    {
         eprintln!("imap-floor: only IMAP_TLS=none is supported");
         std::process::exit(2);
     }
@@ -90,23 +99,40 @@ fn main() {
         assert!(n > 0, "closed before greeting");
         greeting.extend_from_slice(&buf[..n]);
     }
-    let login = format!("A1 LOGIN {} {}\r\n", quote(&env("IMAP_USER")), quote(&env("IMAP_PASSWORD")));
+    let login = format!(
+        "A1 LOGIN {} {}\r\n",
+        quote(&env("IMAP_USER")),
+        quote(&env("IMAP_PASSWORD"))
+    );
     s.write_all(login.as_bytes()).expect("write");
     let (_, line) = read_answer(&mut s, &mut buf, b"A1 ");
-    assert!(line.starts_with(b"A1 OK"), "login failed: {}", String::from_utf8_lossy(&line));
-    s.write_all(format!("A2 EXAMINE {}\r\n", quote(&args[0])).as_bytes()).expect("write");
+    assert!(
+        line.starts_with(b"A1 OK"),
+        "login failed: {}",
+        String::from_utf8_lossy(&line)
+    );
+    s.write_all(format!("A2 EXAMINE {}\r\n", quote(&args[0])).as_bytes())
+        .expect("write");
     // The EXAMINE answer is small: read it whole to find EXISTS.
     let mut exam = Vec::new();
     loop {
         let n = s.read(&mut buf).expect("read");
         assert!(n > 0, "closed during EXAMINE");
         exam.extend_from_slice(&buf[..n]);
-        if exam.ends_with(b"\r\n") && (exam.starts_with(b"A2 ") || exam.windows(5).any(|w| w == b"\nA2 O" || w == b"\nA2 N" || w == b"\nA2 B")) {
+        if exam.ends_with(b"\r\n")
+            && (exam.starts_with(b"A2 ")
+                || exam
+                    .windows(5)
+                    .any(|w| w == b"\nA2 O" || w == b"\nA2 N" || w == b"\nA2 B"))
+        {
             break;
         }
     }
     let text = String::from_utf8_lossy(&exam);
-    assert!(text.contains("\nA2 OK") || text.starts_with("A2 OK"), "EXAMINE failed: {text}");
+    assert!(
+        text.contains("\nA2 OK") || text.starts_with("A2 OK"),
+        "EXAMINE failed: {text}"
+    );
     let exists: u64 = text
         .lines()
         .filter_map(|l| l.strip_prefix("* ")?.strip_suffix(" EXISTS")?.parse().ok())
@@ -119,7 +145,10 @@ fn main() {
     let (bytes, line) = read_answer(&mut s, &mut buf, b"A3 ");
     let secs = t0.elapsed().as_secs_f64();
     if !line.starts_with(b"A3 OK") {
-        eprintln!("imap-floor: FETCH failed: {}", String::from_utf8_lossy(&line));
+        eprintln!(
+            "imap-floor: FETCH failed: {}",
+            String::from_utf8_lossy(&line)
+        );
         std::process::exit(1);
     }
     println!("messages={exists} bytes={bytes} seconds={secs:.6}");

@@ -36,7 +36,10 @@ struct Captures {
 /// (clients add it or not), sorted.
 fn norm_items(s: &str) -> String {
     let s = s.trim();
-    let s = s.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(s);
+    let s = s
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(s);
     let mut items = Vec::new();
     let mut cur = String::new();
     let mut depth = 0i32;
@@ -73,7 +76,9 @@ fn norm_items(s: &str) -> String {
 fn unquote(s: &str) -> String {
     let s = s.trim();
     if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
-        s[1..s.len() - 1].replace("\\\"", "\"").replace("\\\\", "\\")
+        s[1..s.len() - 1]
+            .replace("\\\"", "\"")
+            .replace("\\\\", "\\")
     } else {
         s.to_string()
     }
@@ -121,7 +126,10 @@ fn replay(w: &mut TcpStream, data: &[u8], tag: &str) -> std::io::Result<()> {
 }
 
 /// One command, literals included (synchronising ones get a continuation).
-fn read_command(r: &mut BufReader<TcpStream>, w: &mut TcpStream) -> std::io::Result<Option<String>> {
+fn read_command(
+    r: &mut BufReader<TcpStream>,
+    w: &mut TcpStream,
+) -> std::io::Result<Option<String>> {
     let mut cmd = Vec::new();
     loop {
         let mut line = Vec::new();
@@ -178,7 +186,10 @@ fn serve(stream: TcpStream, caps: Arc<Captures>) -> std::io::Result<()> {
                         folder = Some(name);
                         replay(&mut w, d, &tag)?;
                     }
-                    None => write!(w, "{tag} NO [NONEXISTENT] replay: no capture of folder {name}\r\n")?,
+                    None => write!(
+                        w,
+                        "{tag} NO [NONEXISTENT] replay: no capture of folder {name}\r\n"
+                    )?,
                 }
             }
             "FETCH" => {
@@ -197,7 +208,9 @@ fn serve(stream: TcpStream, caps: Arc<Captures>) -> std::io::Result<()> {
                     }
                 }
             }
-            "NOOP" | "CHECK" | "ENABLE" | "UNSELECT" | "CLOSE" => write!(w, "{tag} OK {verb} completed.\r\n")?,
+            "NOOP" | "CHECK" | "ENABLE" | "UNSELECT" | "CLOSE" => {
+                write!(w, "{tag} OK {verb} completed.\r\n")?
+            }
             "ID" => write!(w, "* ID NIL\r\n{tag} OK ID completed.\r\n")?,
             "LOGOUT" => {
                 write!(w, "* BYE Logging out\r\n{tag} OK Logout completed.\r\n")?;
@@ -231,7 +244,9 @@ fn main() {
         let caps = caps.clone();
         std::thread::spawn(move || {
             if let Err(e) = serve(conn, caps) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe && e.kind() != std::io::ErrorKind::ConnectionReset {
+                if e.kind() != std::io::ErrorKind::BrokenPipe
+                    && e.kind() != std::io::ErrorKind::ConnectionReset
+                {
                     eprintln!("imap-replay: {e}");
                 }
             }

@@ -21,7 +21,10 @@ fn main() {
         eprintln!("usage: rust-imap-bench FOLDER ITEMS   (no --stream: the crate cannot stream)");
         std::process::exit(2);
     }
-    if std::env::var("IMAP_TLS").map(|t| t != "none").unwrap_or(false) {
+    if std::env::var("IMAP_TLS")
+        .map(|t| t != "none")
+        .unwrap_or(false)
+    {
         eprintln!("rust-imap-bench: only IMAP_TLS=none is supported");
         std::process::exit(2);
     }
@@ -30,11 +33,16 @@ fn main() {
     let tcp = TcpStream::connect((host.as_str(), port)).expect("connect");
     let mut client = imap::Client::new(tcp);
     client.read_greeting().expect("greeting");
-    let mut session = client.login(env("IMAP_USER"), env("IMAP_PASSWORD")).map_err(|e| e.0).expect("login");
+    let mut session = client
+        .login(env("IMAP_USER"), env("IMAP_PASSWORD"))
+        .map_err(|e| e.0)
+        .expect("login");
     session.examine(&args[0]).expect("examine");
 
     let t0 = Instant::now();
-    let fetches = session.uid_fetch("1:*", format!("({})", args[1])).expect("fetch");
+    let fetches = session
+        .uid_fetch("1:*", format!("({})", args[1]))
+        .expect("fetch");
     let mut messages = 0u64;
     let mut bytes = 0u64;
     let mut envelopes = 0u64;
