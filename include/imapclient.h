@@ -23,16 +23,2197 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/**
- * Nesting limit used by [`parse_response`], equal to the framer's default
- * `max_depth`.
- */
-#define DEFAULT_MAX_DEPTH 100
+/** The \Seen flag: the message has been read. */
+#define IMAPC_FLAG_SEEN "\\Seen"
+/** The \Answered flag: the message has been answered. */
+#define IMAPC_FLAG_ANSWERED "\\Answered"
+/** The \Flagged flag: the message is flagged for attention. */
+#define IMAPC_FLAG_FLAGGED "\\Flagged"
+/** The \Deleted flag: the message is marked for removal by expunge. */
+#define IMAPC_FLAG_DELETED "\\Deleted"
+/** The \Draft flag: the message is a draft. */
+#define IMAPC_FLAG_DRAFT "\\Draft"
+/** The \Recent flag (read-only: set by the server, never stored). */
+#define IMAPC_FLAG_RECENT "\\Recent"
+
 
 /**
- * [`MessageSet::to_ids`] refuses to expand sets larger than this, so a
- * set such as `1:4294967295` cannot make it allocate 16 GiB.
+ * Major version of the library.
  */
-#define MAX_EXPANDED_IDS (1 << 24)
+#define IMAPC_VERSION_MAJOR 0
+
+/**
+ * Minor version of the library.
+ */
+#define IMAPC_VERSION_MINOR 1
+
+/**
+ * Patch version of the library.
+ */
+#define IMAPC_VERSION_PATCH 0
+
+/**
+ * STORE: add the flags.
+ */
+#define IMAPC_STORE_ADD 1
+
+/**
+ * STORE: remove the flags.
+ */
+#define IMAPC_STORE_REMOVE 2
+
+/**
+ * STORE: replace all flags with these.
+ */
+#define IMAPC_STORE_SET 3
+
+/**
+ * STORE option: `.SILENT` (the server does not echo the new flags).
+ */
+#define IMAPC_STORE_SILENT 1
+
+/**
+ * The folder now has `number` messages.
+ */
+#define IMAPC_EVENT_EXISTS 1
+
+/**
+ * The message with sequence number `number` was expunged.
+ */
+#define IMAPC_EVENT_EXPUNGE 2
+
+/**
+ * `number` messages are \Recent.
+ */
+#define IMAPC_EVENT_RECENT 3
+
+/**
+ * UIDs vanished (QRESYNC): see `imapc_event_list_ids`.
+ */
+#define IMAPC_EVENT_VANISHED 4
+
+/**
+ * Flags or other data of a message changed: see `imapc_event_list_message`.
+ */
+#define IMAPC_EVENT_FETCH 5
+
+/**
+ * The folder's defined flags changed; the text holds them, space-separated.
+ */
+#define IMAPC_EVENT_FLAGS 6
+
+/**
+ * An `[ALERT]` the user must see; the text holds it.
+ */
+#define IMAPC_EVENT_ALERT 7
+
+/**
+ * The server is closing the connection; the text holds its reason.
+ */
+#define IMAPC_EVENT_BYE 8
+
+/**
+ * Another untagged status; the text is `KIND [CODE] text`.
+ */
+#define IMAPC_EVENT_STATUS 9
+
+/**
+ * Anything else; the text holds the raw line.
+ */
+#define IMAPC_EVENT_OTHER 10
+
+/**
+ * STATUS item: number of messages.
+ */
+#define IMAPC_STATUS_MESSAGES 1
+
+/**
+ * STATUS item: number of \Recent messages.
+ */
+#define IMAPC_STATUS_RECENT 2
+
+/**
+ * STATUS item: the next UID.
+ */
+#define IMAPC_STATUS_UIDNEXT 3
+
+/**
+ * STATUS item: UIDVALIDITY.
+ */
+#define IMAPC_STATUS_UIDVALIDITY 4
+
+/**
+ * STATUS item: number of unseen messages.
+ */
+#define IMAPC_STATUS_UNSEEN 5
+
+/**
+ * STATUS item: number of \Deleted messages (IMAP4rev2).
+ */
+#define IMAPC_STATUS_DELETED 6
+
+/**
+ * STATUS item: HIGHESTMODSEQ (CONDSTORE).
+ */
+#define IMAPC_STATUS_HIGHESTMODSEQ 7
+
+/**
+ * STATUS item: total size in octets (STATUS=SIZE).
+ */
+#define IMAPC_STATUS_SIZE 8
+
+/**
+ * Log levels passed to the callback and accepted as the maximum level.
+ */
+#define IMAPC_LOG_OFF 0
+
+/**
+ * An error.
+ */
+#define IMAPC_LOG_ERROR 1
+
+/**
+ * A warning (e.g. TLS verification turned off).
+ */
+#define IMAPC_LOG_WARN 2
+
+/**
+ * Information (connections, logins).
+ */
+#define IMAPC_LOG_INFO 3
+
+/**
+ * Debugging detail.
+ */
+#define IMAPC_LOG_DEBUG 4
+
+/**
+ * Everything, including protocol lines (passwords are masked).
+ */
+#define IMAPC_LOG_TRACE 5
+
+/**
+ * TLS from the first byte (port 993). The default and the recommended mode.
+ */
+#define IMAPC_SECURITY_IMPLICIT_TLS 0
+
+/**
+ * Plaintext, then STARTTLS before anything else (port 143); failure to
+ * upgrade fails the connection.
+ */
+#define IMAPC_SECURITY_STARTTLS 1
+
+/**
+ * DANGEROUS: no TLS at all; passwords travel in the clear.
+ */
+#define IMAPC_SECURITY_DANGEROUS_PLAINTEXT 2
+
+/**
+ * Lowest TLS version: 1.2 (the default).
+ */
+#define IMAPC_TLS_VERSION_1_2 12
+
+/**
+ * Lowest TLS version: 1.3.
+ */
+#define IMAPC_TLS_VERSION_1_3 13
+
+/**
+ * One address of an envelope; borrowed from its envelope.
+ */
+typedef struct imapc_address imapc_address;
+
+/**
+ * The addresses of one envelope field; borrowed from its envelope.
+ */
+typedef struct imapc_address_list imapc_address_list;
+
+/**
+ * One node of a BODYSTRUCTURE tree; borrowed from its message.
+ */
+typedef struct imapc_body_part imapc_body_part;
+
+/**
+ * A connection to an IMAP server. Created by `imapc_client_connect`,
+ * owned by the caller, freed with `imapc_client_free`. Use a client from
+ * one thread at a time (a concurrent call fails with
+ * `IMAPC_ERR_ILLEGAL_STATE`); only `imapc_client_interrupt` may be called
+ * from any thread at any time.
+ */
+typedef struct imapc_client imapc_client;
+
+/**
+ * Everything needed to connect. Owned by the caller; free with
+ * `imapc_connect_options_free`. Use from one thread at a time.
+ */
+typedef struct imapc_connect_options imapc_connect_options;
+
+/**
+ * The result of COPY or MOVE: source and destination UIDs (COPYUID, when
+ * the server has UIDPLUS). Caller owns it; free with
+ * `imapc_copy_result_free`.
+ */
+typedef struct imapc_copy_result imapc_copy_result;
+
+/**
+ * An ENVELOPE; borrowed from its message.
+ */
+typedef struct imapc_envelope imapc_envelope;
+
+/**
+ * The details of a failed call. Created by the library, owned by the
+ * caller, freed with `imapc_error_free`.
+ */
+typedef struct imapc_error imapc_error;
+
+/**
+ * Events in arrival order. Caller owns it; free with
+ * `imapc_event_list_free`.
+ */
+typedef struct imapc_event_list imapc_event_list;
+
+/**
+ * One folder of an `imapc_folder_list`; borrowed from the list.
+ */
+typedef struct imapc_folder imapc_folder;
+
+/**
+ * Folders from LIST or LSUB. Caller owns it; free with
+ * `imapc_folder_list_free`.
+ */
+typedef struct imapc_folder_list imapc_folder_list;
+
+/**
+ * Counters from STATUS. Caller owns it; free with
+ * `imapc_folder_status_free`.
+ */
+typedef struct imapc_folder_status imapc_folder_status;
+
+/**
+ * Message ids (UIDs or sequence numbers, as the client's `use_uid` was):
+ * the result of SEARCH, SORT and EXPUNGE. Caller owns it; free with
+ * `imapc_id_list_free`.
+ */
+typedef struct imapc_id_list imapc_id_list;
+
+/**
+ * The state of a folder after SELECT or EXAMINE. Caller owns it; free
+ * with `imapc_mailbox_state_free`.
+ */
+typedef struct imapc_mailbox_state imapc_mailbox_state;
+
+/**
+ * One message of a FETCH result; borrowed from its list (or, in a
+ * streaming fetch callback, valid only during the callback).
+ */
+typedef struct imapc_message imapc_message;
+
+/**
+ * FETCH (or STORE) results in server order. Caller owns it; free with
+ * `imapc_message_list_free`, which frees every message in it.
+ */
+typedef struct imapc_message_list imapc_message_list;
+
+/**
+ * Quotas from GETQUOTA / GETQUOTAROOT: one entry per (root, resource).
+ * Caller owns it; free with `imapc_quota_list_free`.
+ */
+typedef struct imapc_quota_list imapc_quota_list;
+
+/**
+ * A list of strings (capabilities, flags, ENABLE results, ID or ACL
+ * pairs...). Owned by the caller when returned through `**out`; free with
+ * `imapc_string_list_free`. Lists borrowed from other objects are never
+ * freed by the caller.
+ */
+typedef struct imapc_string_list imapc_string_list;
+
+/**
+ * An immutable TLS configuration. Thread-safe: one config may be passed
+ * to many connect options and clients at once, from any thread; each of
+ * them keeps its own reference, so the caller may free its pointer with
+ * `imapc_tls_config_free` as soon as it no longer needs it.
+ */
+typedef struct imapc_tls_config imapc_tls_config;
+
+/**
+ * Builds an `imapc_tls_config`. Owned by the caller; free with
+ * `imapc_tls_config_builder_free`. Use from one thread at a time.
+ */
+typedef struct imapc_tls_config_builder imapc_tls_config_builder;
+
+/**
+ * The result of a fallible call: `IMAPC_OK` (0) or an `IMAPC_ERR_*` code.
+ * Codes are stable: never renumbered or reused.
+ */
+typedef int32_t imapc_result;
+
+/**
+ * Streaming fetch, per-message callback: the message (borrowed: valid
+ * only during the call; sections delivered as chunks are empty there).
+ * Return nonzero to stop the fetch.
+ */
+typedef int (*imapc_message_callback)(void *userdata, const struct imapc_message *message);
+
+/**
+ * Streaming fetch, body-chunk callback: piece `data`/`len` of section
+ * `section` (normalised, e.g. `"BODY[]"`) of message `seq`/`uid` (uid 0
+ * when not known yet), at `offset` within the section of `total` bytes.
+ * All borrowed for the call. Return nonzero to stop the fetch.
+ */
+typedef int (*imapc_chunk_callback)(void *userdata,
+                                    uint32_t seq,
+                                    uint32_t uid,
+                                    const char *section,
+                                    uint64_t offset,
+                                    uint64_t total,
+                                    const uint8_t *data,
+                                    size_t len);
+
+/**
+ * A log callback: `userdata` as registered, the level (`IMAPC_LOG_*`),
+ * the target (e.g. `"imapclient::wire"`) and the message, both borrowed
+ * for the duration of the call. May run on any thread that uses a client;
+ * it must not call back into the library.
+ */
+typedef void (*imapc_log_callback)(void *userdata,
+                                   uint32_t level,
+                                   const char *target,
+                                   const char *message);
+
+/**
+ * Success.
+ */
+#define IMAPC_OK 0
+
+/**
+ * An argument is malformed (message set, flag, date, name...).
+ */
+#define IMAPC_ERR_INVALID_ARGUMENT 100
+
+/**
+ * A required pointer was NULL.
+ */
+#define IMAPC_ERR_NULL_POINTER 101
+
+/**
+ * A string was not valid UTF-8.
+ */
+#define IMAPC_ERR_INVALID_UTF8 102
+
+/**
+ * The call is not allowed now (no folder selected, IDLE running, client
+ * unusable after a fatal error, client in use by another thread).
+ */
+#define IMAPC_ERR_ILLEGAL_STATE 103
+
+/**
+ * A write on a folder opened read-only (EXAMINE).
+ */
+#define IMAPC_ERR_READ_ONLY 104
+
+/**
+ * The server lacks a capability the call needs; nothing was sent.
+ */
+#define IMAPC_ERR_CAPABILITY_MISSING 105
+
+/**
+ * Any other I/O failure (connection refused, reset, DNS...).
+ */
+#define IMAPC_ERR_IO 200
+
+/**
+ * A connect, read or write timed out.
+ */
+#define IMAPC_ERR_TIMEOUT 201
+
+/**
+ * `imapc_client_interrupt` was called while the call blocked.
+ */
+#define IMAPC_ERR_INTERRUPTED 202
+
+/**
+ * The connection closed before the command completed.
+ */
+#define IMAPC_ERR_CONNECTION_CLOSED 203
+
+/**
+ * A streaming callback asked to stop.
+ */
+#define IMAPC_ERR_ABORTED 204
+
+/**
+ * A TLS failure without a more specific code.
+ */
+#define IMAPC_ERR_TLS 300
+
+/**
+ * The certificate chain does not lead to a trusted CA.
+ */
+#define IMAPC_ERR_TLS_UNKNOWN_ISSUER 301
+
+/**
+ * A certificate has expired or is not valid yet.
+ */
+#define IMAPC_ERR_TLS_EXPIRED 302
+
+/**
+ * The certificate is not valid for the host name.
+ */
+#define IMAPC_ERR_TLS_NAME_MISMATCH 303
+
+/**
+ * The server's certificate is self-signed and not trusted.
+ */
+#define IMAPC_ERR_TLS_SELF_SIGNED 304
+
+/**
+ * STARTTLS was required but not offered, refused, or preceded by injected data.
+ */
+#define IMAPC_ERR_STARTTLS_FAILED 305
+
+/**
+ * The TLS configuration is unusable (bad PEM, bad key...).
+ */
+#define IMAPC_ERR_TLS_CONFIG 306
+
+/**
+ * The server's bytes are not valid IMAP.
+ */
+#define IMAPC_ERR_PROTOCOL 400
+
+/**
+ * The server answered NO (see the message and response code).
+ */
+#define IMAPC_ERR_NO 401
+
+/**
+ * The server answered BAD.
+ */
+#define IMAPC_ERR_BAD 402
+
+/**
+ * The server said BYE and closed the session.
+ */
+#define IMAPC_ERR_BYE 403
+
+/**
+ * Login or authentication was refused.
+ */
+#define IMAPC_ERR_AUTH_FAILED 404
+
+/**
+ * A response exceeded a configured limit (line, literal, nesting).
+ */
+#define IMAPC_ERR_LIMIT_EXCEEDED 405
+
+/**
+ * A bug in the library (a panic was caught at the boundary).
+ */
+#define IMAPC_ERR_INTERNAL 500
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The library's version as `"MAJOR.MINOR.PATCH"` (static storage). Compare
+ * with the `IMAPC_VERSION_*` macros to detect a header/library mismatch.
+ */
+const char *imapc_version(void);
+
+/**
+ * Connect as the options say: TCP, TLS or STARTTLS, greeting and
+ * capabilities. On success the caller owns `*client_out`; free with
+ * `imapc_client_free` (after `imapc_client_logout` for a polite goodbye).
+ * TLS failures give `IMAPC_ERR_TLS_*` codes with the reason in the message.
+ *
+ * # Safety
+ * `options` is live; `client_out` is writable.
+ */
+imapc_result imapc_client_connect(const struct imapc_connect_options *options,
+                                  struct imapc_client **client_out,
+                                  struct imapc_error **err_out);
+
+/**
+ * Close the connection (without LOGOUT) and free the client. NULL is
+ * allowed. No other thread may be using the client.
+ */
+void imapc_client_free(struct imapc_client *client);
+
+/**
+ * Interrupt the blocking call running on this client, from any thread:
+ * it returns `IMAPC_ERR_INTERRUPTED` promptly and the connection is closed
+ * (reconnect afterwards). Safe to call at any time, also when no call
+ * runs; does nothing for NULL. The client must not be freed concurrently.
+ */
+void imapc_client_interrupt(const struct imapc_client *client);
+
+/**
+ * The message of the last failed call on this client (`"IMAPC_ERR_NAME:
+ * detail"`), or NULL when the last call succeeded. Valid until the next
+ * call on this client.
+ */
+const char *imapc_client_last_error(const struct imapc_client *client);
+
+/**
+ * LOGIN with a user name and password (UTF-8; never logged).
+ * `IMAPC_ERR_AUTH_FAILED` when refused.
+ *
+ * # Safety
+ * `client` is live; strings are NUL-terminated.
+ */
+imapc_result imapc_client_login(struct imapc_client *client,
+                                const char *user,
+                                const char *password,
+                                struct imapc_error **err_out);
+
+/**
+ * AUTHENTICATE PLAIN (RFC 4616); `authzid` may be NULL.
+ *
+ * # Safety
+ * `client` is live; strings are NUL-terminated (authzid may be NULL).
+ */
+imapc_result imapc_client_authenticate_plain(struct imapc_client *client,
+                                             const char *authzid,
+                                             const char *user,
+                                             const char *password,
+                                             struct imapc_error **err_out);
+
+/**
+ * AUTHENTICATE XOAUTH2 (Google, Microsoft) with an OAuth 2 bearer token;
+ * `vendor` may be NULL.
+ *
+ * # Safety
+ * `client` is live; strings are NUL-terminated (vendor may be NULL).
+ */
+imapc_result imapc_client_authenticate_xoauth2(struct imapc_client *client,
+                                               const char *user,
+                                               const char *token,
+                                               const char *vendor,
+                                               struct imapc_error **err_out);
+
+/**
+ * AUTHENTICATE OAUTHBEARER (RFC 7628) with an OAuth 2 bearer token.
+ *
+ * # Safety
+ * `client` is live; strings are NUL-terminated.
+ */
+imapc_result imapc_client_authenticate_oauthbearer(struct imapc_client *client,
+                                                   const char *user,
+                                                   const char *token,
+                                                   struct imapc_error **err_out);
+
+/**
+ * The server's capabilities as last seen (no network traffic). Caller
+ * owns `*caps_out`; free with `imapc_string_list_free`.
+ *
+ * # Safety
+ * `client` is live; `caps_out` is writable.
+ */
+imapc_result imapc_client_capabilities(struct imapc_client *client,
+                                       struct imapc_string_list **caps_out,
+                                       struct imapc_error **err_out);
+
+/**
+ * True when the server has the capability (case-insensitive, e.g.
+ * `"IDLE"`, `"AUTH=PLAIN"`). False for NULL arguments or a busy client.
+ *
+ * # Safety
+ * `client` is NULL or live; `cap` is NULL or NUL-terminated.
+ */
+bool imapc_client_has_capability(struct imapc_client *client, const char *cap);
+
+/**
+ * True when the connection is protected by TLS.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+bool imapc_client_is_tls(struct imapc_client *client);
+
+/**
+ * Message ids are UIDs (true, the default) or sequence numbers (false)
+ * from the next call on.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_set_use_uid(struct imapc_client *client,
+                                      bool yes,
+                                      struct imapc_error **err_out);
+
+/**
+ * Whether message ids are UIDs. False for NULL or a busy client.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+bool imapc_client_use_uid(struct imapc_client *client);
+
+/**
+ * Folder names are UTF-8, encoded to modified UTF-7 on the wire (true,
+ * the default); false passes names through as raw bytes.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_set_folder_encode(struct imapc_client *client,
+                                            bool yes,
+                                            struct imapc_error **err_out);
+
+/**
+ * Whether folder names are encoded. False for NULL or a busy client.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+bool imapc_client_folder_encode(struct imapc_client *client);
+
+/**
+ * NOOP: lets the server deliver pending events (see
+ * `imapc_client_take_events`).
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_noop(struct imapc_client *client, struct imapc_error **err_out);
+
+/**
+ * LOGOUT and close the connection. The client stays allocated: free it
+ * with `imapc_client_free`.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_logout(struct imapc_client *client, struct imapc_error **err_out);
+
+/**
+ * Drain the events received so far (EXISTS, EXPUNGE, flag changes,
+ * ALERT...). Caller owns `*events_out` (possibly empty); free with
+ * `imapc_event_list_free`.
+ *
+ * # Safety
+ * `client` is live; `events_out` is writable.
+ */
+imapc_result imapc_client_take_events(struct imapc_client *client,
+                                      struct imapc_event_list **events_out,
+                                      struct imapc_error **err_out);
+
+/**
+ * ID (RFC 2971): send `n` key/value pairs (`keys[i]`, `values[i]`; n may
+ * be 0) and receive the server's as a flat list `key0, value0, key1,
+ * ...` (a NIL value is `""`). Caller owns `*server_id_out` (may be NULL to
+ * ignore it); free with `imapc_string_list_free`.
+ *
+ * # Safety
+ * `client` is live; `keys` and `values` hold `n` strings each.
+ */
+imapc_result imapc_client_id(struct imapc_client *client,
+                             const char *const *keys,
+                             const char *const *values,
+                             size_t n,
+                             struct imapc_string_list **server_id_out,
+                             struct imapc_error **err_out);
+
+/**
+ * ENABLE (RFC 5161) `n` capabilities (e.g. `"CONDSTORE"`, `"UTF8=ACCEPT"`);
+ * the enabled ones go to `*enabled_out` (may be NULL). Caller owns it.
+ *
+ * # Safety
+ * `client` is live; `caps` holds `n` strings.
+ */
+imapc_result imapc_client_enable(struct imapc_client *client,
+                                 const char *const *caps,
+                                 size_t n,
+                                 struct imapc_string_list **enabled_out,
+                                 struct imapc_error **err_out);
+
+/**
+ * NAMESPACE (RFC 2342): three flat lists `prefix0, delimiter0, prefix1,
+ * ...` (delimiter `""` when none) for personal, other users' and shared
+ * namespaces. Each output may be NULL to ignore it; the caller owns and
+ * frees the others with `imapc_string_list_free`.
+ *
+ * # Safety
+ * `client` is live; outputs are NULL or writable.
+ */
+imapc_result imapc_client_namespace(struct imapc_client *client,
+                                    struct imapc_string_list **personal_out,
+                                    struct imapc_string_list **other_out,
+                                    struct imapc_string_list **shared_out,
+                                    struct imapc_error **err_out);
+
+/**
+ * LIST folders under `reference` (usually `""`) matching `pattern` (`"*"`
+ * all, `"%"` one level). Names are decoded to UTF-8. Caller owns
+ * `*folders_out`; free with `imapc_folder_list_free`.
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated; `folders_out` writable.
+ */
+imapc_result imapc_client_list(struct imapc_client *client,
+                               const char *reference,
+                               const char *pattern,
+                               struct imapc_folder_list **folders_out,
+                               struct imapc_error **err_out);
+
+/**
+ * LSUB: the subscribed folders, as `imapc_client_list`.
+ *
+ * # Safety
+ * As `imapc_client_list`.
+ */
+imapc_result imapc_client_lsub(struct imapc_client *client,
+                               const char *reference,
+                               const char *pattern,
+                               struct imapc_folder_list **folders_out,
+                               struct imapc_error **err_out);
+
+/**
+ * STATUS of a folder (not the selected one). Caller owns `*status_out`;
+ * free with `imapc_folder_status_free`.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `status_out` writable.
+ */
+imapc_result imapc_client_status(struct imapc_client *client,
+                                 const char *folder,
+                                 struct imapc_folder_status **status_out,
+                                 struct imapc_error **err_out);
+
+/**
+ * The folder with a special-use attribute (`"\\Sent"`, `"\\Trash"`,
+ * `"\\Drafts"`, `"\\Junk"`, `"\\Archive"`...), by SPECIAL-USE or by
+ * well-known names. `*name_out` receives a string the caller frees with
+ * `imapc_string_free`, or NULL when there is none.
+ *
+ * # Safety
+ * `client` is live; `attr` NUL-terminated; `name_out` writable.
+ */
+imapc_result imapc_client_find_special_folder(struct imapc_client *client,
+                                              const char *attr,
+                                              char **name_out,
+                                              struct imapc_error **err_out);
+
+/**
+ * Whether a folder exists: true or false to `*exists_out`.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `exists_out` writable.
+ */
+imapc_result imapc_client_folder_exists(struct imapc_client *client,
+                                        const char *folder,
+                                        bool *exists_out,
+                                        struct imapc_error **err_out);
+
+/**
+ * CREATE a folder (UTF-8 name).
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated.
+ */
+imapc_result imapc_client_create_folder(struct imapc_client *client,
+                                        const char *folder,
+                                        struct imapc_error **err_out);
+
+/**
+ * DELETE a folder.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated.
+ */
+imapc_result imapc_client_delete_folder(struct imapc_client *client,
+                                        const char *folder,
+                                        struct imapc_error **err_out);
+
+/**
+ * SUBSCRIBE to a folder.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated.
+ */
+imapc_result imapc_client_subscribe_folder(struct imapc_client *client,
+                                           const char *folder,
+                                           struct imapc_error **err_out);
+
+/**
+ * UNSUBSCRIBE from a folder.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated.
+ */
+imapc_result imapc_client_unsubscribe_folder(struct imapc_client *client,
+                                             const char *folder,
+                                             struct imapc_error **err_out);
+
+/**
+ * RENAME a folder.
+ *
+ * # Safety
+ * `client` is live; names NUL-terminated.
+ */
+imapc_result imapc_client_rename_folder(struct imapc_client *client,
+                                        const char *old_name,
+                                        const char *new_name,
+                                        struct imapc_error **err_out);
+
+/**
+ * SELECT a folder for reading and writing. `*state_out` (may be NULL to
+ * ignore it) receives its state; caller owns it and frees it with
+ * `imapc_mailbox_state_free`.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `state_out` NULL or writable.
+ */
+imapc_result imapc_client_select(struct imapc_client *client,
+                                 const char *folder,
+                                 struct imapc_mailbox_state **state_out,
+                                 struct imapc_error **err_out);
+
+/**
+ * EXAMINE: select read-only, as `imapc_client_select`.
+ *
+ * # Safety
+ * As `imapc_client_select`.
+ */
+imapc_result imapc_client_examine(struct imapc_client *client,
+                                  const char *folder,
+                                  struct imapc_mailbox_state **state_out,
+                                  struct imapc_error **err_out);
+
+/**
+ * SELECT (or EXAMINE when `read_only`) with CONDSTORE, so HIGHESTMODSEQ
+ * is reported. As `imapc_client_select`.
+ *
+ * # Safety
+ * As `imapc_client_select`.
+ */
+imapc_result imapc_client_select_condstore(struct imapc_client *client,
+                                           const char *folder,
+                                           bool read_only,
+                                           struct imapc_mailbox_state **state_out,
+                                           struct imapc_error **err_out);
+
+/**
+ * UNSELECT (RFC 3691): leave the folder without expunging.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_unselect(struct imapc_client *client, struct imapc_error **err_out);
+
+/**
+ * CLOSE: leave the folder, expunging `\Deleted` messages if writable.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_close(struct imapc_client *client, struct imapc_error **err_out);
+
+/**
+ * GETACL (RFC 4314): a flat list `identifier0, rights0, ...`. Caller owns
+ * `*acl_out`; free with `imapc_string_list_free`.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `acl_out` writable.
+ */
+imapc_result imapc_client_get_acl(struct imapc_client *client,
+                                  const char *folder,
+                                  struct imapc_string_list **acl_out,
+                                  struct imapc_error **err_out);
+
+/**
+ * SETACL (RFC 4314): give `identifier` these `rights` (`+`/`-` prefixes
+ * add or remove).
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated.
+ */
+imapc_result imapc_client_set_acl(struct imapc_client *client,
+                                  const char *folder,
+                                  const char *identifier,
+                                  const char *rights,
+                                  struct imapc_error **err_out);
+
+/**
+ * GETQUOTAROOT: the quota roots of a folder to `*roots_out` (may be NULL)
+ * and their quotas to `*quotas_out` (may be NULL). Caller owns both.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; outputs NULL or writable.
+ */
+imapc_result imapc_client_get_quota_root(struct imapc_client *client,
+                                         const char *folder,
+                                         struct imapc_string_list **roots_out,
+                                         struct imapc_quota_list **quotas_out,
+                                         struct imapc_error **err_out);
+
+/**
+ * GETQUOTA for a quota root (often `""`). Caller owns `*quotas_out`; free
+ * with `imapc_quota_list_free`.
+ *
+ * # Safety
+ * `client` is live; `root` NUL-terminated; `quotas_out` writable.
+ */
+imapc_result imapc_client_get_quota(struct imapc_client *client,
+                                    const char *root,
+                                    struct imapc_quota_list **quotas_out,
+                                    struct imapc_error **err_out);
+
+/**
+ * SEARCH with raw IMAP search keys (e.g. `"UNSEEN FROM \"alice\""`,
+ * `"SINCE 1-Feb-2024 NOT DELETED"`; NULL or `""` means ALL), passed
+ * through after validation (one line, balanced parentheses and quotes,
+ * no literals). Non-ASCII strings are sent with CHARSET UTF-8. Ids are
+ * UIDs or sequence numbers per `use_uid`. Caller owns `*ids_out`; free
+ * with `imapc_id_list_free`.
+ *
+ * # Safety
+ * `client` is live; `criteria` NULL or NUL-terminated; `ids_out` writable.
+ */
+imapc_result imapc_client_search(struct imapc_client *client,
+                                 const char *criteria,
+                                 struct imapc_id_list **ids_out,
+                                 struct imapc_error **err_out);
+
+/**
+ * SORT (RFC 5256): `order` is space-separated sort keys such as
+ * `"REVERSE DATE"` or `"FROM SUBJECT"`; `criteria` as in
+ * `imapc_client_search`. Ids come in sorted order. Caller owns `*ids_out`.
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated (criteria may be NULL);
+ * `ids_out` writable.
+ */
+imapc_result imapc_client_sort(struct imapc_client *client,
+                               const char *order,
+                               const char *criteria,
+                               struct imapc_id_list **ids_out,
+                               struct imapc_error **err_out);
+
+/**
+ * FETCH `items` (a string such as `"FLAGS ENVELOPE RFC822.SIZE
+ * INTERNALDATE BODYSTRUCTURE"` or `"BODY.PEEK[HEADER] BODY.PEEK[1]"`) of
+ * the messages in `set` (`"2,4:7,9,12:*"`; UIDs or sequence numbers per
+ * `use_uid`), buffered. Caller owns `*messages_out`; free with
+ * `imapc_message_list_free`.
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated; `messages_out` writable.
+ */
+imapc_result imapc_client_fetch(struct imapc_client *client,
+                                const char *set,
+                                const char *items,
+                                struct imapc_message_list **messages_out,
+                                struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_fetch`, with the messages given as `n` ids.
+ *
+ * # Safety
+ * `ids` holds `n` ids; otherwise as `imapc_client_fetch`.
+ */
+imapc_result imapc_client_fetch_ids(struct imapc_client *client,
+                                    const uint32_t *ids,
+                                    size_t n,
+                                    const char *items,
+                                    struct imapc_message_list **messages_out,
+                                    struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_fetch`, only messages whose MODSEQ is above
+ * `changed_since` (CONDSTORE CHANGEDSINCE).
+ *
+ * # Safety
+ * As `imapc_client_fetch`.
+ */
+imapc_result imapc_client_fetch_changed_since(struct imapc_client *client,
+                                              const char *set,
+                                              const char *items,
+                                              uint64_t changed_since,
+                                              struct imapc_message_list **messages_out,
+                                              struct imapc_error **err_out);
+
+/**
+ * Streaming FETCH: messages are handed to `on_message` as they arrive and
+ * body sections larger than `stream_threshold` bytes (0: all of them) to
+ * `on_chunk` in pieces, so mail of any size flows through fixed memory.
+ * Both callbacks may be NULL, run on the calling thread with `userdata`
+ * first, and may return nonzero to stop: the rest of the answer is read
+ * and discarded and the call fails with `IMAPC_ERR_ABORTED`. A callback
+ * must not call functions on this client. The number of messages goes to
+ * `*count_out` (may be NULL).
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated; callbacks valid.
+ */
+imapc_result imapc_client_fetch_stream(struct imapc_client *client,
+                                       const char *set,
+                                       const char *items,
+                                       uint64_t stream_threshold,
+                                       imapc_message_callback on_message,
+                                       imapc_chunk_callback on_chunk,
+                                       void *userdata,
+                                       size_t *count_out,
+                                       struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_fetch_stream`, with the messages given as `n` ids.
+ *
+ * # Safety
+ * `ids` holds `n` ids; otherwise as `imapc_client_fetch_stream`.
+ */
+imapc_result imapc_client_fetch_stream_ids(struct imapc_client *client,
+                                           const uint32_t *ids,
+                                           size_t n,
+                                           const char *items,
+                                           uint64_t stream_threshold,
+                                           imapc_message_callback on_message,
+                                           imapc_chunk_callback on_chunk,
+                                           void *userdata,
+                                           size_t *count_out,
+                                           struct imapc_error **err_out);
+
+/**
+ * STORE flags on the messages of `set`: `action` is `IMAPC_STORE_ADD`,
+ * `_REMOVE` or `_SET`; `flags` is space-separated (`"\\Seen \\Flagged"`,
+ * see `IMAPC_FLAG_*`); `options` is 0 or `IMAPC_STORE_SILENT`;
+ * `unchanged_since` > 0 adds CONDSTORE UNCHANGEDSINCE. The new flags (and
+ * the ids not changed because of UNCHANGEDSINCE) go to `*messages_out`
+ * (may be NULL); caller owns it.
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated; `messages_out` NULL or writable.
+ */
+imapc_result imapc_client_store(struct imapc_client *client,
+                                const char *set,
+                                uint32_t action,
+                                const char *flags,
+                                uint32_t options,
+                                uint64_t unchanged_since,
+                                struct imapc_message_list **messages_out,
+                                struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_store`, with `n_ids` ids and `n_flags` flags as arrays.
+ *
+ * # Safety
+ * Arrays hold their counts; otherwise as `imapc_client_store`.
+ */
+imapc_result imapc_client_store_ids(struct imapc_client *client,
+                                    const uint32_t *ids,
+                                    size_t n_ids,
+                                    uint32_t action,
+                                    const char *const *flags,
+                                    size_t n_flags,
+                                    uint32_t options,
+                                    uint64_t unchanged_since,
+                                    struct imapc_message_list **messages_out,
+                                    struct imapc_error **err_out);
+
+/**
+ * APPEND a message (`data`, `len`: the raw RFC 5322 bytes) to `folder`
+ * with space-separated `flags` (may be NULL or `""`) and, when
+ * `internal_date` is not NULL, that time (seconds since the epoch) shown
+ * at `offset_minutes` east of UTC. The new UID (UIDPLUS) goes to
+ * `*uid_out` (may be NULL; 0 when the server does not say).
+ *
+ * # Safety
+ * `client` is live; `data` has `len` bytes; strings NUL-terminated.
+ */
+imapc_result imapc_client_append(struct imapc_client *client,
+                                 const char *folder,
+                                 const uint8_t *data,
+                                 size_t len,
+                                 const char *flags,
+                                 const int64_t *internal_date,
+                                 int32_t offset_minutes,
+                                 uint32_t *uid_out,
+                                 struct imapc_error **err_out);
+
+/**
+ * COPY the messages of `set` to `folder`. The UID mapping (COPYUID) goes
+ * to `*result_out` (may be NULL); caller owns it; free with
+ * `imapc_copy_result_free`.
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated; `result_out` NULL or writable.
+ */
+imapc_result imapc_client_copy(struct imapc_client *client,
+                               const char *set,
+                               const char *folder,
+                               struct imapc_copy_result **result_out,
+                               struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_copy` with `n` ids.
+ *
+ * # Safety
+ * `ids` holds `n` ids; otherwise as `imapc_client_copy`.
+ */
+imapc_result imapc_client_copy_ids(struct imapc_client *client,
+                                   const uint32_t *ids,
+                                   size_t n,
+                                   const char *folder,
+                                   struct imapc_copy_result **result_out,
+                                   struct imapc_error **err_out);
+
+/**
+ * MOVE the messages of `set` to `folder` (RFC 6851; without MOVE, COPY +
+ * STORE \Deleted + UID EXPUNGE of exactly those messages). COPYUID as in
+ * `imapc_client_copy`.
+ *
+ * # Safety
+ * As `imapc_client_copy`.
+ */
+imapc_result imapc_client_move(struct imapc_client *client,
+                               const char *set,
+                               const char *folder,
+                               struct imapc_copy_result **result_out,
+                               struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_move` with `n` ids.
+ *
+ * # Safety
+ * `ids` holds `n` ids; otherwise as `imapc_client_move`.
+ */
+imapc_result imapc_client_move_ids(struct imapc_client *client,
+                                   const uint32_t *ids,
+                                   size_t n,
+                                   const char *folder,
+                                   struct imapc_copy_result **result_out,
+                                   struct imapc_error **err_out);
+
+/**
+ * EXPUNGE every `\Deleted` message of the selected folder. The expunged
+ * sequence numbers go to `*expunged_out` (may be NULL); caller owns it.
+ *
+ * # Safety
+ * `client` is live; `expunged_out` NULL or writable.
+ */
+imapc_result imapc_client_expunge(struct imapc_client *client,
+                                  struct imapc_id_list **expunged_out,
+                                  struct imapc_error **err_out);
+
+/**
+ * UID EXPUNGE (UIDPLUS): expunge only these `\Deleted` messages; `uids`
+ * are UIDs whatever `use_uid` says. Output as `imapc_client_expunge`.
+ *
+ * # Safety
+ * As `imapc_client_expunge`; `uids` NUL-terminated.
+ */
+imapc_result imapc_client_uid_expunge(struct imapc_client *client,
+                                      const char *uids,
+                                      struct imapc_id_list **expunged_out,
+                                      struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_uid_expunge` with `n` UIDs.
+ *
+ * # Safety
+ * `uids` holds `n` ids; otherwise as `imapc_client_expunge`.
+ */
+imapc_result imapc_client_uid_expunge_ids(struct imapc_client *client,
+                                          const uint32_t *uids,
+                                          size_t n,
+                                          struct imapc_id_list **expunged_out,
+                                          struct imapc_error **err_out);
+
+/**
+ * Start IDLE. While it runs, only `imapc_client_idle_wait`,
+ * `imapc_client_idle_done`, `imapc_client_take_events`,
+ * `imapc_client_logout` and `imapc_client_interrupt` are allowed.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+imapc_result imapc_client_idle_start(struct imapc_client *client, struct imapc_error **err_out);
+
+/**
+ * Wait up to `timeout_ms` for events during IDLE; returns as soon as some
+ * arrived. `*events_out` receives them (empty when the time ran out);
+ * caller owns it; free with `imapc_event_list_free`.
+ *
+ * # Safety
+ * `client` is live; `events_out` writable.
+ */
+imapc_result imapc_client_idle_wait(struct imapc_client *client,
+                                    uint64_t timeout_ms,
+                                    struct imapc_event_list **events_out,
+                                    struct imapc_error **err_out);
+
+/**
+ * End IDLE (DONE). Events that arrived meanwhile go to `*events_out` (may
+ * be NULL to drop them); caller owns it.
+ *
+ * # Safety
+ * `client` is live; `events_out` NULL or writable.
+ */
+imapc_result imapc_client_idle_done(struct imapc_client *client,
+                                    struct imapc_event_list **events_out,
+                                    struct imapc_error **err_out);
+
+/**
+ * The socket's file descriptor, for poll/select while idling (readable
+ * means: call `imapc_client_idle_wait` with timeout 0), or -1 when closed
+ * or NULL. Do not read, write or close it. TLS may buffer data, so also
+ * call `imapc_client_idle_wait` after each poll timeout of your own.
+ *
+ * # Safety
+ * `client` is NULL or live.
+ */
+int imapc_client_fd(struct imapc_client *client);
+
+/**
+ * Free a string the library returned (e.g. by
+ * `imapc_client_find_special_folder`). NULL is allowed.
+ *
+ * # Safety
+ * `s` is NULL or a string from this library, not yet freed.
+ */
+void imapc_string_free(char *s);
+
+/**
+ * Free an error. NULL is allowed.
+ *
+ * # Safety
+ * `err` is NULL or came from this library and was not freed yet.
+ */
+void imapc_error_free(struct imapc_error *err);
+
+/**
+ * The error's code (`IMAPC_ERR_*`); `IMAPC_ERR_NULL_POINTER` for NULL.
+ *
+ * # Safety
+ * `err` is NULL or a live error.
+ */
+imapc_result imapc_error_code(const struct imapc_error *err);
+
+/**
+ * The error's readable message: the server's text for NO/BAD, the TLS
+ * reason for certificate failures. Valid until the error is freed; never
+ * NULL (an empty string for a NULL error).
+ *
+ * # Safety
+ * `err` is NULL or a live error.
+ */
+const char *imapc_error_message(const struct imapc_error *err);
+
+/**
+ * The bracketed response code of a server refusal (e.g. `"TRYCREATE"`,
+ * `"AUTHENTICATIONFAILED"`), or NULL when there was none. Valid until the
+ * error is freed.
+ *
+ * # Safety
+ * `err` is NULL or a live error.
+ */
+const char *imapc_error_response_code(const struct imapc_error *err);
+
+/**
+ * The stable name of a code: `"IMAPC_OK"`, `"IMAPC_ERR_TIMEOUT"`, ...;
+ * `"IMAPC_ERR_UNKNOWN"` for a number that is not a code. Static storage:
+ * never freed.
+ */
+const char *imapc_error_name(imapc_result code);
+
+/**
+ * Number of events; 0 for NULL.
+ */
+size_t imapc_event_list_count(const struct imapc_event_list *list);
+
+/**
+ * Kind of event `i` (`IMAPC_EVENT_*`), or 0 when out of range.
+ */
+uint32_t imapc_event_list_kind(const struct imapc_event_list *list, size_t i);
+
+/**
+ * The number of event `i`: the count for EXISTS and RECENT, the sequence
+ * number for EXPUNGE and FETCH, 1 for a VANISHED (EARLIER); else 0.
+ */
+uint32_t imapc_event_list_number(const struct imapc_event_list *list, size_t i);
+
+/**
+ * The text of event `i` (ALERT, BYE, STATUS, FLAGS, OTHER), or NULL.
+ */
+const char *imapc_event_list_text(const struct imapc_event_list *list, size_t i);
+
+/**
+ * The changed message of a FETCH event, or NULL. Valid until the list is
+ * freed.
+ */
+const struct imapc_message *imapc_event_list_message(const struct imapc_event_list *list, size_t i);
+
+/**
+ * The UIDs of a VANISHED event: array to return, count to `*count_out`
+ * (may be NULL). NULL (count 0) for other events.
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+const uint32_t *imapc_event_list_ids(const struct imapc_event_list *list,
+                                     size_t i,
+                                     size_t *count_out);
+
+/**
+ * Free a list. NULL is allowed.
+ */
+void imapc_event_list_free(struct imapc_event_list *list);
+
+/**
+ * Number of folders; 0 for NULL.
+ */
+size_t imapc_folder_list_count(const struct imapc_folder_list *list);
+
+/**
+ * Folder `i`, or NULL when out of range. Valid until the list is freed.
+ */
+const struct imapc_folder *imapc_folder_list_get(const struct imapc_folder_list *list, size_t i);
+
+/**
+ * Free a list and its folders. NULL is allowed.
+ */
+void imapc_folder_list_free(struct imapc_folder_list *list);
+
+/**
+ * The folder's name, decoded from modified UTF-7 to UTF-8 (when the
+ * client's `folder_encode` is on, the default). Pass it back unchanged to
+ * select, rename, delete... NULL for a NULL folder.
+ */
+const char *imapc_folder_name(const struct imapc_folder *folder);
+
+/**
+ * The name exactly as the server sent it (modified UTF-7 bytes); the
+ * length goes to `*len_out` (may be NULL). Not NUL-terminated.
+ *
+ * # Safety
+ * `len_out` is NULL or writable.
+ */
+const uint8_t *imapc_folder_raw_name(const struct imapc_folder *folder, size_t *len_out);
+
+/**
+ * The hierarchy delimiter as a Unicode code point (usually `'/'` or
+ * `'.'`), or 0 for a flat namespace.
+ */
+uint32_t imapc_folder_delimiter(const struct imapc_folder *folder);
+
+/**
+ * The folder's attributes (`\HasNoChildren`, `\Noselect`, `\Sent`, ...),
+ * borrowed: valid until the list is freed; do not free it.
+ */
+const struct imapc_string_list *imapc_folder_attributes(const struct imapc_folder *folder);
+
+/**
+ * True when the folder has the attribute (case-insensitive), e.g.
+ * `"\\Noselect"`.
+ *
+ * # Safety
+ * `attr` is NULL or a NUL-terminated string.
+ */
+bool imapc_folder_has_attribute(const struct imapc_folder *folder, const char *attr);
+
+/**
+ * Free a state. NULL is allowed.
+ */
+void imapc_mailbox_state_free(struct imapc_mailbox_state *state);
+
+/**
+ * The folder's name (UTF-8), valid until the state is freed.
+ */
+const char *imapc_mailbox_state_name(const struct imapc_mailbox_state *state);
+
+/**
+ * Number of messages (EXISTS).
+ */
+uint32_t imapc_mailbox_state_exists(const struct imapc_mailbox_state *state);
+
+/**
+ * Number of \Recent messages.
+ */
+uint32_t imapc_mailbox_state_recent(const struct imapc_mailbox_state *state);
+
+/**
+ * UIDVALIDITY, or 0 when the server sent none.
+ */
+uint32_t imapc_mailbox_state_uid_validity(const struct imapc_mailbox_state *state);
+
+/**
+ * UIDNEXT, or 0 when the server sent none.
+ */
+uint32_t imapc_mailbox_state_uid_next(const struct imapc_mailbox_state *state);
+
+/**
+ * Sequence number of the first unseen message, or 0 when not reported.
+ */
+uint32_t imapc_mailbox_state_unseen(const struct imapc_mailbox_state *state);
+
+/**
+ * HIGHESTMODSEQ (CONDSTORE), or 0 when not reported.
+ */
+uint64_t imapc_mailbox_state_highest_modseq(const struct imapc_mailbox_state *state);
+
+/**
+ * True when the server answered `[NOMODSEQ]` (no CONDSTORE for this folder).
+ */
+bool imapc_mailbox_state_no_modseq(const struct imapc_mailbox_state *state);
+
+/**
+ * True when the folder is open read-only (EXAMINE or `[READ-ONLY]`).
+ */
+bool imapc_mailbox_state_read_only(const struct imapc_mailbox_state *state);
+
+/**
+ * The flags defined in the folder (FLAGS), borrowed until the state is
+ * freed.
+ */
+const struct imapc_string_list *imapc_mailbox_state_flags(const struct imapc_mailbox_state *state);
+
+/**
+ * The flags that can be stored permanently (PERMANENTFLAGS; `\*` means
+ * new keywords are allowed), borrowed until the state is freed.
+ */
+const struct imapc_string_list *imapc_mailbox_state_permanent_flags(const struct imapc_mailbox_state *state);
+
+/**
+ * Number of strings; 0 for NULL.
+ */
+size_t imapc_string_list_count(const struct imapc_string_list *list);
+
+/**
+ * String `i` (UTF-8), or NULL when out of range. Valid until the list is
+ * freed.
+ */
+const char *imapc_string_list_get(const struct imapc_string_list *list, size_t i);
+
+/**
+ * True when the list holds `s`, compared ASCII case-insensitively (for
+ * capabilities and flags). False for NULL arguments.
+ *
+ * # Safety
+ * `s` is NULL or a NUL-terminated string.
+ */
+bool imapc_string_list_contains(const struct imapc_string_list *list, const char *s);
+
+/**
+ * Free a list. NULL is allowed.
+ */
+void imapc_string_list_free(struct imapc_string_list *list);
+
+/**
+ * Number of ids; 0 for NULL.
+ */
+size_t imapc_id_list_count(const struct imapc_id_list *list);
+
+/**
+ * Id `i`, or 0 when out of range.
+ */
+uint32_t imapc_id_list_get(const struct imapc_id_list *list, size_t i);
+
+/**
+ * All ids as an array of `imapc_id_list_count` items (NULL when empty),
+ * valid until the list is freed.
+ */
+const uint32_t *imapc_id_list_data(const struct imapc_id_list *list);
+
+/**
+ * The highest MODSEQ of the matches when CONDSTORE reported it, else 0.
+ */
+uint64_t imapc_id_list_modseq(const struct imapc_id_list *list);
+
+/**
+ * Free a list. NULL is allowed.
+ */
+void imapc_id_list_free(struct imapc_id_list *list);
+
+/**
+ * UIDVALIDITY of the destination folder, or 0 when the server sent no
+ * COPYUID.
+ */
+uint32_t imapc_copy_result_uid_validity(const struct imapc_copy_result *r);
+
+/**
+ * Number of source/destination UID pairs (0 without COPYUID).
+ */
+size_t imapc_copy_result_count(const struct imapc_copy_result *r);
+
+/**
+ * Source UID of pair `i`, or 0 when out of range.
+ */
+uint32_t imapc_copy_result_source_uid(const struct imapc_copy_result *r, size_t i);
+
+/**
+ * Destination UID of pair `i`, or 0 when out of range.
+ */
+uint32_t imapc_copy_result_dest_uid(const struct imapc_copy_result *r, size_t i);
+
+/**
+ * Free a result. NULL is allowed.
+ */
+void imapc_copy_result_free(struct imapc_copy_result *r);
+
+/**
+ * Number of entries; 0 for NULL.
+ */
+size_t imapc_quota_list_count(const struct imapc_quota_list *list);
+
+/**
+ * Quota root of entry `i`, or NULL when out of range.
+ */
+const char *imapc_quota_list_root(const struct imapc_quota_list *list, size_t i);
+
+/**
+ * Resource name of entry `i` (`"STORAGE"` in KiB, `"MESSAGE"`...), or NULL.
+ */
+const char *imapc_quota_list_resource(const struct imapc_quota_list *list, size_t i);
+
+/**
+ * Usage of entry `i`, or 0.
+ */
+uint64_t imapc_quota_list_usage(const struct imapc_quota_list *list, size_t i);
+
+/**
+ * Limit of entry `i`, or 0.
+ */
+uint64_t imapc_quota_list_limit(const struct imapc_quota_list *list, size_t i);
+
+/**
+ * Free a list. NULL is allowed.
+ */
+void imapc_quota_list_free(struct imapc_quota_list *list);
+
+/**
+ * Read one counter (`IMAPC_STATUS_*`) into `*value_out`. Returns true and
+ * writes the value when the server reported it; false (nothing written)
+ * when it did not, or for NULL or an unknown item.
+ *
+ * # Safety
+ * `value_out` is NULL or writable.
+ */
+bool imapc_folder_status_get(const struct imapc_folder_status *status,
+                             uint32_t item,
+                             uint64_t *value_out);
+
+/**
+ * Free a status. NULL is allowed.
+ */
+void imapc_folder_status_free(struct imapc_folder_status *status);
+
+/**
+ * Send log records up to `max_level` (`IMAPC_LOG_*`) to `callback`, with
+ * `userdata` passed back unchanged. A NULL callback (or `IMAPC_LOG_OFF`)
+ * turns logging off. Process-wide; call it before creating clients.
+ * `userdata` must stay valid until logging is turned off or the callback
+ * replaced.
+ */
+void imapc_log_set_callback(imapc_log_callback callback, void *userdata, uint32_t max_level);
+
+/**
+ * Log to stderr when the environment variable `IMAPCLIENT_LOG` is set to
+ * `error`, `warn`, `info`, `debug` or `trace`; does nothing otherwise.
+ * Returns true when logging was switched on.
+ */
+bool imapc_log_init_from_env(void);
+
+/**
+ * Number of addresses; 0 for NULL.
+ */
+size_t imapc_address_list_count(const struct imapc_address_list *list);
+
+/**
+ * Address `i`, or NULL when out of range.
+ */
+const struct imapc_address *imapc_address_list_get(const struct imapc_address_list *list, size_t i);
+
+/**
+ * Display name, RFC 2047 decoded to UTF-8, or NULL when absent.
+ */
+const char *imapc_address_name(const struct imapc_address *a);
+
+/**
+ * Local part (before the `@`), or NULL. For a group start it is the group
+ * name and the host is NULL.
+ */
+const char *imapc_address_mailbox(const struct imapc_address *a);
+
+/**
+ * Domain (after the `@`), or NULL.
+ */
+const char *imapc_address_host(const struct imapc_address *a);
+
+/**
+ * Source route (obsolete), or NULL.
+ */
+const char *imapc_address_route(const struct imapc_address *a);
+
+/**
+ * `mailbox@host` (or whichever part exists; `""` when neither). Never
+ * NULL for a non-NULL address.
+ */
+const char *imapc_address_email(const struct imapc_address *a);
+
+/**
+ * Subject, RFC 2047 decoded to UTF-8, or NULL when absent.
+ */
+const char *imapc_envelope_subject(const struct imapc_envelope *e);
+
+/**
+ * The Date header as sent, or NULL.
+ */
+const char *imapc_envelope_date_raw(const struct imapc_envelope *e);
+
+/**
+ * The Date header parsed: seconds since the epoch to `*time_out` and the
+ * zone offset in minutes east of UTC to `*offset_out` (either may be
+ * NULL). Returns false, writing nothing, when absent or unparsable.
+ *
+ * # Safety
+ * Output pointers are NULL or writable.
+ */
+bool imapc_envelope_date(const struct imapc_envelope *e, int64_t *time_out, int32_t *offset_out);
+
+/**
+ * From addresses (never NULL for a non-NULL envelope; may be empty).
+ */
+const struct imapc_address_list *imapc_envelope_from(const struct imapc_envelope *e);
+
+/**
+ * Sender addresses.
+ */
+const struct imapc_address_list *imapc_envelope_sender(const struct imapc_envelope *e);
+
+/**
+ * Reply-To addresses.
+ */
+const struct imapc_address_list *imapc_envelope_reply_to(const struct imapc_envelope *e);
+
+/**
+ * To addresses.
+ */
+const struct imapc_address_list *imapc_envelope_to(const struct imapc_envelope *e);
+
+/**
+ * Cc addresses.
+ */
+const struct imapc_address_list *imapc_envelope_cc(const struct imapc_envelope *e);
+
+/**
+ * Bcc addresses.
+ */
+const struct imapc_address_list *imapc_envelope_bcc(const struct imapc_envelope *e);
+
+/**
+ * In-Reply-To, or NULL.
+ */
+const char *imapc_envelope_in_reply_to(const struct imapc_envelope *e);
+
+/**
+ * Message-ID, or NULL.
+ */
+const char *imapc_envelope_message_id(const struct imapc_envelope *e);
+
+/**
+ * Media type in lower case (`"text"`, `"multipart"`, `"image"`...).
+ */
+const char *imapc_body_part_type(const struct imapc_body_part *p);
+
+/**
+ * Media subtype in lower case (`"plain"`, `"mixed"`, `"pdf"`...).
+ */
+const char *imapc_body_part_subtype(const struct imapc_body_part *p);
+
+/**
+ * The value of a Content-Type parameter (`"charset"`, `"name"`,
+ * `"boundary"`), matched case-insensitively, or NULL.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+const char *imapc_body_part_param(const struct imapc_body_part *p, const char *name);
+
+/**
+ * Number of Content-Type parameters.
+ */
+size_t imapc_body_part_param_count(const struct imapc_body_part *p);
+
+/**
+ * Name of parameter `i`, or NULL when out of range.
+ */
+const char *imapc_body_part_param_name(const struct imapc_body_part *p, size_t i);
+
+/**
+ * Value of parameter `i`, or NULL when out of range.
+ */
+const char *imapc_body_part_param_value(const struct imapc_body_part *p, size_t i);
+
+/**
+ * Content-ID, or NULL.
+ */
+const char *imapc_body_part_id(const struct imapc_body_part *p);
+
+/**
+ * Content-Description, or NULL.
+ */
+const char *imapc_body_part_description(const struct imapc_body_part *p);
+
+/**
+ * Content-Transfer-Encoding as sent (`"BASE64"`, `"7BIT"`...), or NULL.
+ */
+const char *imapc_body_part_encoding(const struct imapc_body_part *p);
+
+/**
+ * Size in octets (encoded); 0 for multipart nodes.
+ */
+uint64_t imapc_body_part_size(const struct imapc_body_part *p);
+
+/**
+ * Number of lines (text and message/rfc822 parts), or 0.
+ */
+uint64_t imapc_body_part_lines(const struct imapc_body_part *p);
+
+/**
+ * Content-Disposition in lower case (`"inline"`, `"attachment"`), or NULL.
+ */
+const char *imapc_body_part_disposition(const struct imapc_body_part *p);
+
+/**
+ * A Content-Disposition parameter (e.g. `"filename"`), or NULL.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+const char *imapc_body_part_disposition_param(const struct imapc_body_part *p, const char *name);
+
+/**
+ * Content-MD5, or NULL.
+ */
+const char *imapc_body_part_md5(const struct imapc_body_part *p);
+
+/**
+ * Content-Location, or NULL.
+ */
+const char *imapc_body_part_location(const struct imapc_body_part *p);
+
+/**
+ * Content-Language values (borrowed list, possibly empty).
+ */
+const struct imapc_string_list *imapc_body_part_languages(const struct imapc_body_part *p);
+
+/**
+ * The IMAP part number (`"1"`, `"2.1"`): what goes between the brackets
+ * of `BODY.PEEK[...]` to fetch this part. `""` for a multipart root.
+ */
+const char *imapc_body_part_number(const struct imapc_body_part *p);
+
+/**
+ * Number of children (parts of a multipart); 0 for leaves.
+ */
+size_t imapc_body_part_child_count(const struct imapc_body_part *p);
+
+/**
+ * Child `i`, or NULL when out of range.
+ */
+const struct imapc_body_part *imapc_body_part_child(const struct imapc_body_part *p, size_t i);
+
+/**
+ * For a message/rfc822 part: the enclosed message's envelope, else NULL.
+ */
+const struct imapc_envelope *imapc_body_part_message_envelope(const struct imapc_body_part *p);
+
+/**
+ * For a message/rfc822 part: the enclosed message's body, else NULL.
+ */
+const struct imapc_body_part *imapc_body_part_message_body(const struct imapc_body_part *p);
+
+/**
+ * The part with this part number anywhere below (or at) `p`, or NULL.
+ *
+ * # Safety
+ * `number` is NULL or a NUL-terminated string.
+ */
+const struct imapc_body_part *imapc_body_part_find(const struct imapc_body_part *p,
+                                                   const char *number);
+
+/**
+ * Number of messages; 0 for NULL.
+ */
+size_t imapc_message_list_count(const struct imapc_message_list *list);
+
+/**
+ * Message `i` in server order, or NULL when out of range.
+ */
+const struct imapc_message *imapc_message_list_get(const struct imapc_message_list *list, size_t i);
+
+/**
+ * The message with this id (a UID when the list was fetched with
+ * `use_uid` on, else a sequence number), or NULL.
+ */
+const struct imapc_message *imapc_message_list_find(const struct imapc_message_list *list,
+                                                    uint32_t id);
+
+/**
+ * True when ids in this list are UIDs.
+ */
+bool imapc_message_list_by_uid(const struct imapc_message_list *list);
+
+/**
+ * STORE with UNCHANGEDSINCE: number of ids the server did not change
+ * (the MODIFIED response code). 0 otherwise.
+ */
+size_t imapc_message_list_modified_count(const struct imapc_message_list *list);
+
+/**
+ * Id `i` of the messages not changed by STORE UNCHANGEDSINCE, or 0.
+ */
+uint32_t imapc_message_list_modified(const struct imapc_message_list *list, size_t i);
+
+/**
+ * Free a list and its messages. NULL is allowed.
+ */
+void imapc_message_list_free(struct imapc_message_list *list);
+
+/**
+ * Sequence number.
+ */
+uint32_t imapc_message_seq(const struct imapc_message *m);
+
+/**
+ * UID, or 0 when not fetched (it always is when `use_uid` is on).
+ */
+uint32_t imapc_message_uid(const struct imapc_message *m);
+
+/**
+ * The flags (borrowed list), or NULL when FLAGS was not fetched.
+ */
+const struct imapc_string_list *imapc_message_flags(const struct imapc_message *m);
+
+/**
+ * True when the message has the flag (case-insensitive), e.g.
+ * `IMAPC_FLAG_SEEN`.
+ *
+ * # Safety
+ * `flag` is NULL or a NUL-terminated string.
+ */
+bool imapc_message_has_flag(const struct imapc_message *m, const char *flag);
+
+/**
+ * INTERNALDATE: seconds since the epoch to `*time_out` and the zone offset
+ * in minutes east of UTC to `*offset_out` (either may be NULL). Returns
+ * false, writing nothing, when it was not fetched.
+ *
+ * # Safety
+ * Output pointers are NULL or writable.
+ */
+bool imapc_message_internal_date(const struct imapc_message *m,
+                                 int64_t *time_out,
+                                 int32_t *offset_out);
+
+/**
+ * RFC822.SIZE, or 0 when not fetched.
+ */
+uint64_t imapc_message_size(const struct imapc_message *m);
+
+/**
+ * The envelope, or NULL when ENVELOPE was not fetched.
+ */
+const struct imapc_envelope *imapc_message_envelope(const struct imapc_message *m);
+
+/**
+ * The root of the body structure tree, or NULL when BODYSTRUCTURE was not
+ * fetched.
+ */
+const struct imapc_body_part *imapc_message_body_structure(const struct imapc_message *m);
+
+/**
+ * The data of a body section, by name as requested (`"BODY.PEEK[]"`,
+ * `"BODY[HEADER]"`, `"RFC822"`, `"BINARY[1]"`...): pointer to `*data_out`
+ * and length to `*len_out`, owned by the message (not NUL-terminated).
+ * Returns false, writing nothing, when the section is absent or NIL.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; outputs are NULL or writable.
+ */
+bool imapc_message_section(const struct imapc_message *m,
+                           const char *name,
+                           const uint8_t **data_out,
+                           size_t *len_out);
+
+/**
+ * Number of body sections received.
+ */
+size_t imapc_message_section_count(const struct imapc_message *m);
+
+/**
+ * Normalised name of section `i` (`"BODY[]"`, `"BODY[HEADER]"`), or NULL.
+ */
+const char *imapc_message_section_name(const struct imapc_message *m, size_t i);
+
+/**
+ * Data of section `i` as in `imapc_message_section`. Returns false when
+ * out of range or NIL (a streamed section has length 0).
+ *
+ * # Safety
+ * Outputs are NULL or writable.
+ */
+bool imapc_message_section_data(const struct imapc_message *m,
+                                size_t i,
+                                const uint8_t **data_out,
+                                size_t *len_out);
+
+/**
+ * MODSEQ (CONDSTORE), or 0.
+ */
+uint64_t imapc_message_modseq(const struct imapc_message *m);
+
+/**
+ * PREVIEW text (RFC 8970), or NULL.
+ */
+const char *imapc_message_preview(const struct imapc_message *m);
+
+/**
+ * EMAILID (RFC 8474), or NULL.
+ */
+const char *imapc_message_email_id(const struct imapc_message *m);
+
+/**
+ * THREADID (RFC 8474), or NULL.
+ */
+const char *imapc_message_thread_id(const struct imapc_message *m);
+
+/**
+ * Gmail X-GM-MSGID, or 0.
+ */
+uint64_t imapc_message_gm_msgid(const struct imapc_message *m);
+
+/**
+ * Gmail X-GM-THRID, or 0.
+ */
+uint64_t imapc_message_gm_thrid(const struct imapc_message *m);
+
+/**
+ * Gmail X-GM-LABELS (borrowed list), or NULL when not fetched.
+ */
+const struct imapc_string_list *imapc_message_gm_labels(const struct imapc_message *m);
+
+/**
+ * Number of FETCH items of this message that did not parse (the rest of
+ * the message is still usable).
+ */
+size_t imapc_message_error_count(const struct imapc_message *m);
+
+/**
+ * New options for `host` (a name or an IP address) and `port` (0 = the
+ * standard port of the mode: 993 or 143), with `security` one of
+ * `IMAPC_SECURITY_*`. Defaults: system trust store, connect timeout 30 s,
+ * I/O timeout 60 s. Caller owns `*options_out`; free with
+ * `imapc_connect_options_free`.
+ *
+ * # Safety
+ * `host` is a NUL-terminated string; `options_out` is writable.
+ */
+imapc_result imapc_connect_options_new(const char *host,
+                                       uint16_t port,
+                                       uint32_t security,
+                                       struct imapc_connect_options **options_out,
+                                       struct imapc_error **err_out);
+
+/**
+ * Free options. NULL is allowed. Clients already connected are unaffected.
+ *
+ * # Safety
+ * `options` is NULL or live, not used afterwards.
+ */
+void imapc_connect_options_free(struct imapc_connect_options *options);
+
+/**
+ * Use this TLS configuration (the options keep their own reference; the
+ * caller may free `config` afterwards). NULL restores the default.
+ *
+ * # Safety
+ * `options` is live; `config` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_tls_config(struct imapc_connect_options *options,
+                                                  const struct imapc_tls_config *config,
+                                                  struct imapc_error **err_out);
+
+/**
+ * Verify the certificate against (and send as SNI) `name` instead of the
+ * host, e.g. when connecting to an IP address. NULL restores the host.
+ *
+ * # Safety
+ * `options` is live; `name` is NULL or a NUL-terminated string.
+ */
+imapc_result imapc_connect_options_set_tls_server_name(struct imapc_connect_options *options,
+                                                       const char *name,
+                                                       struct imapc_error **err_out);
+
+/**
+ * Connect timeout in milliseconds (0 waits forever). Default 30000.
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_connect_timeout_ms(struct imapc_connect_options *options,
+                                                          uint64_t timeout_ms,
+                                                          struct imapc_error **err_out);
+
+/**
+ * Timeout of every read and write in milliseconds (0 waits forever).
+ * Default 60000.
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_io_timeout_ms(struct imapc_connect_options *options,
+                                                     uint64_t timeout_ms,
+                                                     struct imapc_error **err_out);
+
+/**
+ * Response limits that protect against hostile servers; 0 keeps the
+ * default of each: `max_line` (8 MiB), `max_literal` (256 MiB),
+ * `max_depth` (100 nested parentheses).
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_limits(struct imapc_connect_options *options,
+                                              size_t max_line,
+                                              uint64_t max_literal,
+                                              size_t max_depth,
+                                              struct imapc_error **err_out);
+
+/**
+ * Longest command line sent (default 8000); longer message sets are split
+ * into several commands. Must be at least 100.
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_max_command_len(struct imapc_connect_options *options,
+                                                       size_t max_len,
+                                                       struct imapc_error **err_out);
+
+/**
+ * A new builder: system trust store, host name verified, TLS 1.2 or
+ * later. Caller owns it; free with `imapc_tls_config_builder_free`.
+ * Returns NULL only if memory ran out.
+ */
+struct imapc_tls_config_builder *imapc_tls_config_builder_new(void);
+
+/**
+ * Free a builder. NULL is allowed.
+ *
+ * # Safety
+ * `b` is NULL or a live builder, not used afterwards.
+ */
+void imapc_tls_config_builder_free(struct imapc_tls_config_builder *b);
+
+/**
+ * Trust the CA certificates of a PEM file. Adding a CA replaces the
+ * system store unless `imapc_tls_config_builder_use_system_roots` turns
+ * it back on. Fails with `IMAPC_ERR_TLS_CONFIG` for an unreadable file or
+ * bad PEM.
+ *
+ * # Safety
+ * `b` is a live builder; `path` a NUL-terminated string.
+ */
+imapc_result imapc_tls_config_builder_add_ca_file(struct imapc_tls_config_builder *b,
+                                                  const char *path,
+                                                  struct imapc_error **err_out);
+
+/**
+ * Trust the CA certificates in PEM bytes (`pem`, `len`). Borrowed for the
+ * call only.
+ *
+ * # Safety
+ * `b` is a live builder; `pem` points to `len` readable bytes.
+ */
+imapc_result imapc_tls_config_builder_add_ca_pem(struct imapc_tls_config_builder *b,
+                                                 const uint8_t *pem,
+                                                 size_t len,
+                                                 struct imapc_error **err_out);
+
+/**
+ * Also trust the system store (on by default only when no CA was added).
+ *
+ * # Safety
+ * `b` is NULL or a live builder.
+ */
+imapc_result imapc_tls_config_builder_use_system_roots(struct imapc_tls_config_builder *b,
+                                                       bool yes,
+                                                       struct imapc_error **err_out);
+
+/**
+ * DANGEROUS: stop checking that the certificate names the host (the
+ * chain is still verified against the trusted CAs). Anyone holding any
+ * certificate from a trusted CA can impersonate the server.
+ *
+ * # Safety
+ * `b` is NULL or a live builder.
+ */
+imapc_result imapc_tls_config_builder_dangerous_disable_hostname_verification(struct imapc_tls_config_builder *b,
+                                                                              struct imapc_error **err_out);
+
+/**
+ * DANGEROUS: accept any certificate. Anyone on the network path can read
+ * and change the session, passwords included. A warning is logged at
+ * every connection. For tests only.
+ *
+ * # Safety
+ * `b` is NULL or a live builder.
+ */
+imapc_result imapc_tls_config_builder_dangerous_disable_verification(struct imapc_tls_config_builder *b,
+                                                                     struct imapc_error **err_out);
+
+/**
+ * Present a client certificate: the chain and the private key, both PEM.
+ * Borrowed for the call only.
+ *
+ * # Safety
+ * `b` is a live builder; each buffer has its length readable.
+ */
+imapc_result imapc_tls_config_builder_set_client_cert(struct imapc_tls_config_builder *b,
+                                                      const uint8_t *chain_pem,
+                                                      size_t chain_len,
+                                                      const uint8_t *key_pem,
+                                                      size_t key_len,
+                                                      struct imapc_error **err_out);
+
+/**
+ * The lowest TLS version accepted: `IMAPC_TLS_VERSION_1_2` (default) or
+ * `IMAPC_TLS_VERSION_1_3`.
+ *
+ * # Safety
+ * `b` is NULL or a live builder.
+ */
+imapc_result imapc_tls_config_builder_set_min_version(struct imapc_tls_config_builder *b,
+                                                      uint32_t version,
+                                                      struct imapc_error **err_out);
+
+/**
+ * Finish: write an immutable configuration to `*config_out`. The builder
+ * is not consumed (free it separately) and may build again. Caller owns
+ * the config; free with `imapc_tls_config_free`.
+ *
+ * # Safety
+ * `b` is a live builder; `config_out` is writable.
+ */
+imapc_result imapc_tls_config_builder_build(const struct imapc_tls_config_builder *b,
+                                            const struct imapc_tls_config **config_out,
+                                            struct imapc_error **err_out);
+
+/**
+ * Release the caller's reference to a configuration. Clients and options
+ * that use it keep their own. NULL is allowed.
+ *
+ * # Safety
+ * `config` is NULL or came from `imapc_tls_config_builder_build` and was
+ * not freed yet.
+ */
+void imapc_tls_config_free(const struct imapc_tls_config *config);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
 
 #endif  /* IMAPCLIENT_H */

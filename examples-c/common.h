@@ -1,0 +1,97 @@
+/* Shared helpers of the C examples: environment, connection, failure. */
+#ifndef IMAPC_EXAMPLES_COMMON_H
+#define IMAPC_EXAMPLES_COMMON_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "imapclient.h"
+
+/* Print the error's name and message, free it, exit 1. */
+static inline void die(const char *what, imapc_result rc, imapc_error *err)
+{
+    fprintf(stderr, "%s failed: %s: %s\n", what, imapc_error_name(rc),
+            err ? imapc_error_message(err) : "(no detail)");
+    imapc_error_free(err);
+    exit(1);
+}
+
+/* Exit 1 with a message when a checked condition is false. */
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (!(cond)) {                                                     \
+            fprintf(stderr, "check failed: %s: ", #cond);                  \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fprintf(stderr, "\n");                                         \
+            exit(1);                                                       \
+        }                                                                  \
+    } while (0)
+
+/* Run an imapc call whose last argument is &err; die on failure. */
+#define TRY(call)                                                          \
+    do {                                                                   \
+        imapc_error *err_ = NULL;                                          \
+        imapc_result rc_ = (call);                                         \
+        (void)err_;                                                        \
+        if (rc_ != IMAPC_OK) die(#call, rc_, err_);                        \
+    } while (0)
+/* TRY's call must pass &err_ as the error out-parameter. */
+#define ERR (&err_)
+
+static inline const char *env_or(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+    return (v && *v) ? v : dflt;
+}
+
+/* Build connect options from IMAP_HOST, IMAP_PORT, IMAP_TLS
+ * (implicit|starttls|none) and IMAP_CAFILE. For implicit TLS the port is
+ * IMAP_TLS_PORT when set. */
+static inline imapc_connect_options *options_from_env(void)
+{
+    const char *host = env_or("IMAP_HOST", "127.0.0.1");
+    const char *tls = env_or("IMAP_TLS", "starttls");
+    const char *port_s = env_or("IMAP_PORT", "0");
+    uint32_t security = IMAPC_SECURITY_STARTTLS;
+    imapc_connect_options *opts = NULL;
+    const char *cafile = getenv("IMAP_CAFILE");
+
+    if (strcmp(tls, "implicit") == 0) {
+        security = IMAPC_SECURITY_IMPLICIT_TLS;
+        port_s = env_or("IMAP_TLS_PORT", port_s);
+    } else if (strcmp(tls, "none") == 0) {
+        security = IMAPC_SECURITY_DANGEROUS_PLAINTEXT;
+    }
+    TRY(imapc_connect_options_new(host, (uint16_t)atoi(port_s), security, &opts, ERR));
+    if (security != IMAPC_SECURITY_DANGEROUS_PLAINTEXT && cafile && *cafile) {
+        imapc_tls_config_builder *b = imapc_tls_config_builder_new();
+        const imapc_tls_config *cfg = NULL;
+        TRY(imapc_tls_config_builder_add_ca_file(b, cafile, ERR));
+        TRY(imapc_tls_config_builder_build(b, &cfg, ERR));
+        imapc_tls_config_builder_free(b);
+        TRY(imapc_connect_options_set_tls_config(opts, cfg, ERR));
+        imapc_tls_config_free(cfg); /* the options keep their own reference */
+    }
+    return opts;
+}
+
+/* Connect and log in as IMAP_USER / IMAP_PASSWORD. */
+static inline imapc_client *connect_from_env(void)
+{
+    imapc_connect_options *opts = options_from_env();
+    imapc_client *c = NULL;
+    imapc_log_init_from_env();
+    TRY(imapc_client_connect(opts, &c, ERR));
+    imapc_connect_options_free(opts);
+    TRY(imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"), ERR));
+    return c;
+}
+
+static inline void logout_and_free(imapc_client *c)
+{
+    TRY(imapc_client_logout(c, ERR));
+    imapc_client_free(c);
+}
+
+#endif

@@ -1,0 +1,1863 @@
+//! The client handle: connection, session, folders, messages, IDLE.
+//!
+//! A handle holds the `Interrupter` beside a mutex around the client, so
+//! `imapc_client_interrupt` works from any thread without the lock, and a
+//! second thread using the client at the same time gets
+//! `IMAPC_ERR_ILLEGAL_STATE` instead of a data race.
+
+use std::ffi::{c_void, CString};
+use std::os::raw::{c_char, c_int};
+use std::sync::{Mutex, TryLockError};
+use std::time::Duration;
+
+use super::boundary::{catch, cstring, slice_arg, str_arg, str_array};
+use super::error::{imapc_error, imapc_result, need_out, put, report, run, IMAPC_OK};
+use super::events::imapc_event_list;
+use super::folder::{imapc_folder_list, imapc_mailbox_state};
+use super::lists::{
+    imapc_copy_result, imapc_folder_status, imapc_id_list, imapc_quota_list, imapc_string_list,
+};
+use super::message::{imapc_message, imapc_message_list};
+use super::options::imapc_connect_options;
+use crate::client::{
+    Client, DateTime, Error, ErrorKind, MessageSet, Result, SearchKey, StoreAction, StoreOptions,
+};
+use crate::client::{Interrupter, Sasl as sasl};
+
+struct Slot {
+    client: Client,
+    last_error: Option<CString>,
+    broken_by_panic: bool,
+}
+
+/// A connection to an IMAP server. Created by `imapc_client_connect`,
+/// owned by the caller, freed with `imapc_client_free`. Use a client from
+/// one thread at a time (a concurrent call fails with
+/// `IMAPC_ERR_ILLEGAL_STATE`); only `imapc_client_interrupt` may be called
+/// from any thread at any time.
+pub struct imapc_client {
+    interrupter: Interrupter,
+    slot: Mutex<Slot>,
+}
+
+/// Run `f` on the client inside the panic boundary; remember the error
+/// message in the handle and report it through `err_out`.
+unsafe fn call(
+    c: *const imapc_client,
+    err_out: *mut *mut imapc_error,
+    f: impl FnOnce(&mut Client) -> Result<()>,
+) -> imapc_result {
+    // SAFETY: NULL or a live handle per every function's contract.
+    let Some(h) = (unsafe { c.as_ref() }) else {
+        // SAFETY: err_out NULL or writable.
+        return unsafe {
+            report(
+                &Error::new(ErrorKind::NullPointer, "client is NULL"),
+                err_out,
+            )
+        };
+    };
+    let mut guard = match h.slot.try_lock() {
+        Ok(g) => g,
+        Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(TryLockError::WouldBlock) => {
+            let e = Error::state(
+                "the client is in use by another thread (or by a callback of this call)",
+            );
+            // SAFETY: err_out NULL or writable.
+            return unsafe { report(&e, err_out) };
+        }
+    };
+    let slot = &mut *guard;
+    let r = if slot.broken_by_panic {
+        Err(Error::state(
+            "the client is unusable after an internal error",
+        ))
+    } else {
+        let client = &mut slot.client;
+        catch(move || f(client))
+    };
+    match r {
+        Ok(()) => {
+            slot.last_error = None;
+            IMAPC_OK
+        }
+        Err(e) => {
+            if e.kind == ErrorKind::Internal {
+                slot.broken_by_panic = true;
+            }
+            slot.last_error = Some(cstring(&format!("{}: {}", e.kind.name(), e.message)));
+            // SAFETY: err_out NULL or writable.
+            unsafe { report(&e, err_out) }
+        }
+    }
+}
+
+fn boxed<T>(v: T) -> *mut T {
+    Box::into_raw(Box::new(v))
+}
+
+/// Box `v` into `*out` when `out` is not NULL (else drop it: nullable
+/// outputs must not leak).
+///
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn put_boxed<T>(out: *mut *mut T, v: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable per the caller's contract.
+        unsafe { out.write(boxed(v)) };
+    }
+}
+
+/// Connect as the options say: TCP, TLS or STARTTLS, greeting and
+/// capabilities. On success the caller owns `*client_out`; free with
+/// `imapc_client_free` (after `imapc_client_logout` for a polite goodbye).
+/// TLS failures give `IMAPC_ERR_TLS_*` codes with the reason in the message.
+///
+/// # Safety
+/// `options` is live; `client_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_connect(
+    options: *const imapc_connect_options,
+    client_out: *mut *mut imapc_client,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside; contract as documented.
+    unsafe {
+        run(err_out, || {
+            let o = options
+                .as_ref()
+                .ok_or_else(|| Error::new(ErrorKind::NullPointer, "options is NULL"))?;
+            need_out(client_out, "client_out")?;
+            let client = Client::connect(&o.inner)?;
+            let h = imapc_client {
+                interrupter: client.interrupter(),
+                slot: Mutex::new(Slot {
+                    client,
+                    last_error: None,
+                    broken_by_panic: false,
+                }),
+            };
+            put_boxed(client_out, h);
+            Ok(())
+        })
+    }
+}
+
+/// Close the connection (without LOGOUT) and free the client. NULL is
+/// allowed. No other thread may be using the client.
+#[no_mangle]
+pub extern "C" fn imapc_client_free(client: *mut imapc_client) {
+    super::lists::free_box(client)
+}
+
+/// Interrupt the blocking call running on this client, from any thread:
+/// it returns `IMAPC_ERR_INTERRUPTED` promptly and the connection is closed
+/// (reconnect afterwards). Safe to call at any time, also when no call
+/// runs; does nothing for NULL. The client must not be freed concurrently.
+#[no_mangle]
+pub extern "C" fn imapc_client_interrupt(client: *const imapc_client) {
+    if let Some(h) = super::lists::get(client) {
+        super::boundary::catch_value((), || h.interrupter.interrupt());
+    }
+}
+
+/// The message of the last failed call on this client (`"IMAPC_ERR_NAME:
+/// detail"`), or NULL when the last call succeeded. Valid until the next
+/// call on this client.
+#[no_mangle]
+pub extern "C" fn imapc_client_last_error(client: *const imapc_client) -> *const c_char {
+    let Some(h) = super::lists::get(client) else {
+        return std::ptr::null();
+    };
+    let g = match h.slot.try_lock() {
+        Ok(g) => g,
+        Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(TryLockError::WouldBlock) => return std::ptr::null(),
+    };
+    // The CString's heap buffer stays put until the slot's next change.
+    g.last_error
+        .as_ref()
+        .map_or(std::ptr::null(), |s| s.as_ptr())
+}
+
+/// LOGIN with a user name and password (UTF-8; never logged).
+/// `IMAPC_ERR_AUTH_FAILED` when refused.
+///
+/// # Safety
+/// `client` is live; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_login(
+    client: *mut imapc_client,
+    user: *const c_char,
+    password: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let u = str_arg(user, "user")?;
+            let p = str_arg(password, "password")?;
+            c.login(u, p)
+        })
+    }
+}
+
+/// AUTHENTICATE PLAIN (RFC 4616); `authzid` may be NULL.
+///
+/// # Safety
+/// `client` is live; strings are NUL-terminated (authzid may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_authenticate_plain(
+    client: *mut imapc_client,
+    authzid: *const c_char,
+    user: *const c_char,
+    password: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let z = super::boundary::opt_str_arg(authzid, "authzid")?;
+            let u = str_arg(user, "user")?;
+            let p = str_arg(password, "password")?;
+            c.authenticate(&sasl::Plain {
+                authzid: z,
+                user: u,
+                password: p,
+            })
+        })
+    }
+}
+
+/// AUTHENTICATE XOAUTH2 (Google, Microsoft) with an OAuth 2 bearer token;
+/// `vendor` may be NULL.
+///
+/// # Safety
+/// `client` is live; strings are NUL-terminated (vendor may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_authenticate_xoauth2(
+    client: *mut imapc_client,
+    user: *const c_char,
+    token: *const c_char,
+    vendor: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let u = str_arg(user, "user")?;
+            let t = str_arg(token, "token")?;
+            let v = super::boundary::opt_str_arg(vendor, "vendor")?;
+            c.authenticate(&sasl::XOAuth2 {
+                user: u,
+                token: t,
+                vendor: v,
+            })
+        })
+    }
+}
+
+/// AUTHENTICATE OAUTHBEARER (RFC 7628) with an OAuth 2 bearer token.
+///
+/// # Safety
+/// `client` is live; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_authenticate_oauthbearer(
+    client: *mut imapc_client,
+    user: *const c_char,
+    token: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let u = str_arg(user, "user")?;
+            let t = str_arg(token, "token")?;
+            c.authenticate(&sasl::OAuthBearer { user: u, token: t })
+        })
+    }
+}
+
+/// The server's capabilities as last seen (no network traffic). Caller
+/// owns `*caps_out`; free with `imapc_string_list_free`.
+///
+/// # Safety
+/// `client` is live; `caps_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_capabilities(
+    client: *mut imapc_client,
+    caps_out: *mut *mut imapc_string_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            need_out(caps_out, "caps_out")?;
+            put_boxed(caps_out, imapc_string_list::new(c.capabilities()));
+            Ok(())
+        })
+    }
+}
+
+/// True when the server has the capability (case-insensitive, e.g.
+/// `"IDLE"`, `"AUTH=PLAIN"`). False for NULL arguments or a busy client.
+///
+/// # Safety
+/// `client` is NULL or live; `cap` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_has_capability(
+    client: *mut imapc_client,
+    cap: *const c_char,
+) -> bool {
+    let mut yes = false;
+    // SAFETY: pointers checked inside.
+    let _ = unsafe {
+        call(client, std::ptr::null_mut(), |c| {
+            yes = c.has_capability(str_arg(cap, "cap")?);
+            Ok(())
+        })
+    };
+    yes
+}
+
+/// True when the connection is protected by TLS.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_is_tls(client: *mut imapc_client) -> bool {
+    let mut yes = false;
+    // SAFETY: pointer checked inside.
+    let _ = unsafe {
+        call(client, std::ptr::null_mut(), |c| {
+            yes = c.is_tls();
+            Ok(())
+        })
+    };
+    yes
+}
+
+/// Message ids are UIDs (true, the default) or sequence numbers (false)
+/// from the next call on.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_set_use_uid(
+    client: *mut imapc_client,
+    yes: bool,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            c.set_use_uid(yes);
+            Ok(())
+        })
+    }
+}
+
+/// Whether message ids are UIDs. False for NULL or a busy client.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_use_uid(client: *mut imapc_client) -> bool {
+    let mut yes = false;
+    // SAFETY: pointer checked inside.
+    let _ = unsafe {
+        call(client, std::ptr::null_mut(), |c| {
+            yes = c.use_uid();
+            Ok(())
+        })
+    };
+    yes
+}
+
+/// Folder names are UTF-8, encoded to modified UTF-7 on the wire (true,
+/// the default); false passes names through as raw bytes.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_set_folder_encode(
+    client: *mut imapc_client,
+    yes: bool,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            c.set_folder_encode(yes);
+            Ok(())
+        })
+    }
+}
+
+/// Whether folder names are encoded. False for NULL or a busy client.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_folder_encode(client: *mut imapc_client) -> bool {
+    let mut yes = false;
+    // SAFETY: pointer checked inside.
+    let _ = unsafe {
+        call(client, std::ptr::null_mut(), |c| {
+            yes = c.folder_encode();
+            Ok(())
+        })
+    };
+    yes
+}
+
+/// NOOP: lets the server deliver pending events (see
+/// `imapc_client_take_events`).
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_noop(
+    client: *mut imapc_client,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe { call(client, err_out, |c| c.noop()) }
+}
+
+/// LOGOUT and close the connection. The client stays allocated: free it
+/// with `imapc_client_free`.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_logout(
+    client: *mut imapc_client,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe { call(client, err_out, |c| c.logout()) }
+}
+
+/// Drain the events received so far (EXISTS, EXPUNGE, flag changes,
+/// ALERT...). Caller owns `*events_out` (possibly empty); free with
+/// `imapc_event_list_free`.
+///
+/// # Safety
+/// `client` is live; `events_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_take_events(
+    client: *mut imapc_client,
+    events_out: *mut *mut imapc_event_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            need_out(events_out, "events_out")?;
+            put_boxed(events_out, imapc_event_list::new(c.take_events()));
+            Ok(())
+        })
+    }
+}
+
+/// ID (RFC 2971): send `n` key/value pairs (`keys[i]`, `values[i]`; n may
+/// be 0) and receive the server's as a flat list `key0, value0, key1,
+/// ...` (a NIL value is `""`). Caller owns `*server_id_out` (may be NULL to
+/// ignore it); free with `imapc_string_list_free`.
+///
+/// # Safety
+/// `client` is live; `keys` and `values` hold `n` strings each.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_id(
+    client: *mut imapc_client,
+    keys: *const *const c_char,
+    values: *const *const c_char,
+    n: usize,
+    server_id_out: *mut *mut imapc_string_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let k = str_array(keys, n, "keys")?;
+            let v = str_array(values, n, "values")?;
+            let params: Vec<(&str, &str)> = k.into_iter().zip(v).collect();
+            let got = c.id(&params)?;
+            let flat = got
+                .into_iter()
+                .flat_map(|(k, v)| [k, v.unwrap_or_default()]);
+            put_boxed(server_id_out, imapc_string_list::new(flat));
+            Ok(())
+        })
+    }
+}
+
+/// ENABLE (RFC 5161) `n` capabilities (e.g. `"CONDSTORE"`, `"UTF8=ACCEPT"`);
+/// the enabled ones go to `*enabled_out` (may be NULL). Caller owns it.
+///
+/// # Safety
+/// `client` is live; `caps` holds `n` strings.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_enable(
+    client: *mut imapc_client,
+    caps: *const *const c_char,
+    n: usize,
+    enabled_out: *mut *mut imapc_string_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let caps = str_array(caps, n, "caps")?;
+            let got = c.enable(&caps)?;
+            put_boxed(enabled_out, imapc_string_list::new(got));
+            Ok(())
+        })
+    }
+}
+
+/// NAMESPACE (RFC 2342): three flat lists `prefix0, delimiter0, prefix1,
+/// ...` (delimiter `""` when none) for personal, other users' and shared
+/// namespaces. Each output may be NULL to ignore it; the caller owns and
+/// frees the others with `imapc_string_list_free`.
+///
+/// # Safety
+/// `client` is live; outputs are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_namespace(
+    client: *mut imapc_client,
+    personal_out: *mut *mut imapc_string_list,
+    other_out: *mut *mut imapc_string_list,
+    shared_out: *mut *mut imapc_string_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let ns = c.namespace()?;
+            let flat = |v: Vec<(String, Option<char>)>| {
+                boxed(imapc_string_list::new(v.into_iter().flat_map(|(p, d)| {
+                    [p, d.map(String::from).unwrap_or_default()]
+                })))
+            };
+            if !personal_out.is_null() {
+                put(personal_out, flat(ns.personal));
+            }
+            if !other_out.is_null() {
+                put(other_out, flat(ns.other));
+            }
+            if !shared_out.is_null() {
+                put(shared_out, flat(ns.shared));
+            }
+            Ok(())
+        })
+    }
+}
+
+// ---------------------------------------------------------------- folders
+
+/// LIST folders under `reference` (usually `""`) matching `pattern` (`"*"`
+/// all, `"%"` one level). Names are decoded to UTF-8. Caller owns
+/// `*folders_out`; free with `imapc_folder_list_free`.
+///
+/// # Safety
+/// `client` is live; strings NUL-terminated; `folders_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_list(
+    client: *mut imapc_client,
+    reference: *const c_char,
+    pattern: *const c_char,
+    folders_out: *mut *mut imapc_folder_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let r = str_arg(reference, "reference")?;
+            let p = str_arg(pattern, "pattern")?;
+            need_out(folders_out, "folders_out")?;
+            let v = c.list_folders(r, p)?;
+            put_boxed(folders_out, imapc_folder_list::new(v));
+            Ok(())
+        })
+    }
+}
+
+/// LSUB: the subscribed folders, as `imapc_client_list`.
+///
+/// # Safety
+/// As `imapc_client_list`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_lsub(
+    client: *mut imapc_client,
+    reference: *const c_char,
+    pattern: *const c_char,
+    folders_out: *mut *mut imapc_folder_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let r = str_arg(reference, "reference")?;
+            let p = str_arg(pattern, "pattern")?;
+            need_out(folders_out, "folders_out")?;
+            let v = c.list_subscribed(r, p)?;
+            put_boxed(folders_out, imapc_folder_list::new(v));
+            Ok(())
+        })
+    }
+}
+
+/// STATUS of a folder (not the selected one). Caller owns `*status_out`;
+/// free with `imapc_folder_status_free`.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `status_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_status(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    status_out: *mut *mut imapc_folder_status,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            need_out(status_out, "status_out")?;
+            let s = c.folder_status(f)?;
+            put_boxed(status_out, imapc_folder_status { inner: s });
+            Ok(())
+        })
+    }
+}
+
+/// The folder with a special-use attribute (`"\\Sent"`, `"\\Trash"`,
+/// `"\\Drafts"`, `"\\Junk"`, `"\\Archive"`...), by SPECIAL-USE or by
+/// well-known names. `*name_out` receives a string the caller frees with
+/// `imapc_string_free`, or NULL when there is none.
+///
+/// # Safety
+/// `client` is live; `attr` NUL-terminated; `name_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_find_special_folder(
+    client: *mut imapc_client,
+    attr: *const c_char,
+    name_out: *mut *mut c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let a = str_arg(attr, "attr")?;
+            need_out(name_out, "name_out")?;
+            let n = c.find_special_folder(a)?;
+            put(
+                name_out,
+                n.map_or(std::ptr::null_mut(), |n| super::boundary::owned_string(&n)),
+            );
+            Ok(())
+        })
+    }
+}
+
+/// Whether a folder exists: true or false to `*exists_out`.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `exists_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_folder_exists(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    exists_out: *mut bool,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            need_out(exists_out, "exists_out")?;
+            let e = c.folder_exists(f)?;
+            put(exists_out, e);
+            Ok(())
+        })
+    }
+}
+
+unsafe fn folder_cmd(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    err_out: *mut *mut imapc_error,
+    f: impl FnOnce(&mut Client, &str) -> Result<()>,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe { call(client, err_out, |c| f(c, str_arg(folder, "folder")?)) }
+}
+
+/// CREATE a folder (UTF-8 name).
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_create_folder(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { folder_cmd(client, folder, err_out, |c, f| c.create_folder(f)) }
+}
+
+/// DELETE a folder.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_delete_folder(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { folder_cmd(client, folder, err_out, |c, f| c.delete_folder(f)) }
+}
+
+/// SUBSCRIBE to a folder.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_subscribe_folder(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { folder_cmd(client, folder, err_out, |c, f| c.subscribe_folder(f)) }
+}
+
+/// UNSUBSCRIBE from a folder.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_unsubscribe_folder(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { folder_cmd(client, folder, err_out, |c, f| c.unsubscribe_folder(f)) }
+}
+
+/// RENAME a folder.
+///
+/// # Safety
+/// `client` is live; names NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_rename_folder(
+    client: *mut imapc_client,
+    old_name: *const c_char,
+    new_name: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let o = str_arg(old_name, "old_name")?;
+            let n = str_arg(new_name, "new_name")?;
+            c.rename_folder(o, n)
+        })
+    }
+}
+
+unsafe fn open(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    state_out: *mut *mut imapc_mailbox_state,
+    err_out: *mut *mut imapc_error,
+    f: impl FnOnce(&mut Client, &str) -> Result<crate::client::MailboxState>,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let name = str_arg(folder, "folder")?;
+            let st = f(c, name)?;
+            put_boxed(state_out, imapc_mailbox_state::new(st));
+            Ok(())
+        })
+    }
+}
+
+/// SELECT a folder for reading and writing. `*state_out` (may be NULL to
+/// ignore it) receives its state; caller owns it and frees it with
+/// `imapc_mailbox_state_free`.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `state_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_select(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    state_out: *mut *mut imapc_mailbox_state,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        open(client, folder, state_out, err_out, |c, f| {
+            c.select_folder(f)
+        })
+    }
+}
+
+/// EXAMINE: select read-only, as `imapc_client_select`.
+///
+/// # Safety
+/// As `imapc_client_select`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_examine(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    state_out: *mut *mut imapc_mailbox_state,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        open(client, folder, state_out, err_out, |c, f| {
+            c.examine_folder(f)
+        })
+    }
+}
+
+/// SELECT (or EXAMINE when `read_only`) with CONDSTORE, so HIGHESTMODSEQ
+/// is reported. As `imapc_client_select`.
+///
+/// # Safety
+/// As `imapc_client_select`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_select_condstore(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    read_only: bool,
+    state_out: *mut *mut imapc_mailbox_state,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        open(client, folder, state_out, err_out, |c, f| {
+            c.select_folder_condstore(f, read_only)
+        })
+    }
+}
+
+/// UNSELECT (RFC 3691): leave the folder without expunging.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_unselect(
+    client: *mut imapc_client,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe { call(client, err_out, |c| c.unselect_folder()) }
+}
+
+/// CLOSE: leave the folder, expunging `\Deleted` messages if writable.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_close(
+    client: *mut imapc_client,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe { call(client, err_out, |c| c.close_folder()) }
+}
+
+/// GETACL (RFC 4314): a flat list `identifier0, rights0, ...`. Caller owns
+/// `*acl_out`; free with `imapc_string_list_free`.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `acl_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_get_acl(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    acl_out: *mut *mut imapc_string_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            need_out(acl_out, "acl_out")?;
+            let v = c.get_acl(f)?;
+            put(
+                acl_out,
+                boxed(imapc_string_list::new(
+                    v.into_iter().flat_map(|(a, b)| [a, b]),
+                )),
+            );
+            Ok(())
+        })
+    }
+}
+
+/// SETACL (RFC 4314): give `identifier` these `rights` (`+`/`-` prefixes
+/// add or remove).
+///
+/// # Safety
+/// `client` is live; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_set_acl(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    identifier: *const c_char,
+    rights: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            let w = str_arg(identifier, "identifier")?;
+            let r = str_arg(rights, "rights")?;
+            c.set_acl(f, w, r)
+        })
+    }
+}
+
+/// GETQUOTAROOT: the quota roots of a folder to `*roots_out` (may be NULL)
+/// and their quotas to `*quotas_out` (may be NULL). Caller owns both.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; outputs NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_get_quota_root(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    roots_out: *mut *mut imapc_string_list,
+    quotas_out: *mut *mut imapc_quota_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            let (roots, quotas) = c.get_quota_root(f)?;
+            if !roots_out.is_null() {
+                put_boxed(roots_out, imapc_string_list::new(roots));
+            }
+            if !quotas_out.is_null() {
+                put_boxed(quotas_out, imapc_quota_list::new(quotas));
+            }
+            Ok(())
+        })
+    }
+}
+
+/// GETQUOTA for a quota root (often `""`). Caller owns `*quotas_out`; free
+/// with `imapc_quota_list_free`.
+///
+/// # Safety
+/// `client` is live; `root` NUL-terminated; `quotas_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_get_quota(
+    client: *mut imapc_client,
+    root: *const c_char,
+    quotas_out: *mut *mut imapc_quota_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let r = str_arg(root, "root")?;
+            need_out(quotas_out, "quotas_out")?;
+            let q = c.get_quota(r)?;
+            put_boxed(quotas_out, imapc_quota_list::new(q));
+            Ok(())
+        })
+    }
+}
+
+// --------------------------------------------------------------- messages
+
+/// Split a FETCH item string into items: spaces separate items except
+/// inside `[...]` and `(...)`; one pair of outer parentheses is dropped.
+pub(crate) fn split_items(s: &str) -> Result<Vec<&str>> {
+    let t = s.trim();
+    let t = match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        Some(inner) => inner.trim(),
+        None => t,
+    };
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, None::<usize>);
+    for (i, ch) in t.char_indices() {
+        match ch {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return Err(Error::invalid(format!(
+                "unbalanced brackets in fetch items {s:?}"
+            )));
+        }
+        if ch.is_ascii_whitespace() && depth == 0 {
+            if let Some(b) = start.take() {
+                out.push(&t[b..i]);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if depth != 0 {
+        return Err(Error::invalid(format!(
+            "unbalanced brackets in fetch items {s:?}"
+        )));
+    }
+    if let Some(b) = start {
+        out.push(&t[b..]);
+    }
+    if out.is_empty() {
+        return Err(Error::invalid("no fetch items given"));
+    }
+    Ok(out)
+}
+
+fn set_from_str(s: &str) -> Result<MessageSet> {
+    MessageSet::parse(s.trim()).map_err(|e| Error::invalid(e.message))
+}
+
+fn set_from_ids(ids: &[u32]) -> Result<MessageSet> {
+    MessageSet::from_ids(ids).map_err(|e| Error::invalid(e.message))
+}
+
+unsafe fn set_arg(set: *const c_char) -> Result<MessageSet> {
+    // SAFETY: forwarded contract.
+    set_from_str(unsafe { str_arg(set, "set") }?)
+}
+
+unsafe fn ids_arg(ids: *const u32, n: usize) -> Result<MessageSet> {
+    if n == 0 {
+        return Err(Error::invalid("the id array is empty"));
+    }
+    // SAFETY: forwarded contract.
+    set_from_ids(unsafe { slice_arg(ids, n, "ids") }?)
+}
+
+/// Validate a raw search criteria string: one line, balanced parentheses
+/// and closed quotes, so it cannot end or corrupt the command.
+pub(crate) fn check_criteria(s: &str) -> Result<()> {
+    if s.bytes().any(|b| b == b'\r' || b == b'\n') {
+        return Err(Error::invalid("search criteria may not contain CR or LF"));
+    }
+    if s.contains('{') {
+        return Err(Error::invalid(
+            "search criteria may not contain literals; use a quoted string",
+        ));
+    }
+    let (mut depth, mut quoted, mut esc) = (0i32, false, false);
+    for b in s.bytes() {
+        if quoted {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => quoted = true,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(Error::invalid("unbalanced parentheses in search criteria"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if quoted {
+        return Err(Error::invalid(
+            "unterminated quoted string in search criteria",
+        ));
+    }
+    if depth != 0 {
+        return Err(Error::invalid("unbalanced parentheses in search criteria"));
+    }
+    Ok(())
+}
+
+unsafe fn criteria_arg(criteria: *const c_char) -> Result<Vec<SearchKey>> {
+    // SAFETY: forwarded contract.
+    let s = unsafe { super::boundary::opt_str_arg(criteria, "criteria") }?
+        .unwrap_or("")
+        .trim();
+    if s.is_empty() {
+        return Ok(vec![SearchKey::All]);
+    }
+    check_criteria(s)?;
+    Ok(vec![SearchKey::Raw(s.as_bytes().to_vec())])
+}
+
+/// SEARCH with raw IMAP search keys (e.g. `"UNSEEN FROM \"alice\""`,
+/// `"SINCE 1-Feb-2024 NOT DELETED"`; NULL or `""` means ALL), passed
+/// through after validation (one line, balanced parentheses and quotes,
+/// no literals). Non-ASCII strings are sent with CHARSET UTF-8. Ids are
+/// UIDs or sequence numbers per `use_uid`. Caller owns `*ids_out`; free
+/// with `imapc_id_list_free`.
+///
+/// # Safety
+/// `client` is live; `criteria` NULL or NUL-terminated; `ids_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_search(
+    client: *mut imapc_client,
+    criteria: *const c_char,
+    ids_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let keys = criteria_arg(criteria)?;
+            need_out(ids_out, "ids_out")?;
+            let r = c.search(&keys)?;
+            put(
+                ids_out,
+                boxed(imapc_id_list {
+                    ids: r.ids,
+                    modseq: r.modseq,
+                }),
+            );
+            Ok(())
+        })
+    }
+}
+
+/// SORT (RFC 5256): `order` is space-separated sort keys such as
+/// `"REVERSE DATE"` or `"FROM SUBJECT"`; `criteria` as in
+/// `imapc_client_search`. Ids come in sorted order. Caller owns `*ids_out`.
+///
+/// # Safety
+/// `client` is live; strings NUL-terminated (criteria may be NULL);
+/// `ids_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_sort(
+    client: *mut imapc_client,
+    order: *const c_char,
+    criteria: *const c_char,
+    ids_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let o: Vec<&str> = str_arg(order, "order")?.split_ascii_whitespace().collect();
+            let keys = criteria_arg(criteria)?;
+            need_out(ids_out, "ids_out")?;
+            let ids = c.sort(&o, &keys)?;
+            put_boxed(ids_out, imapc_id_list { ids, modseq: None });
+            Ok(())
+        })
+    }
+}
+
+unsafe fn fetch_impl(
+    client: *mut imapc_client,
+    set: Result<MessageSet>,
+    items: *const c_char,
+    changed_since: u64,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let set = set?;
+            let items = split_items(str_arg(items, "items")?)?;
+            need_out(messages_out, "messages_out")?;
+            let opts = crate::client::FetchOptions {
+                changed_since: (changed_since > 0).then_some(changed_since),
+                vanished: false,
+            };
+            let m = c.fetch_with(set, &items, &opts)?;
+            put_boxed(messages_out, imapc_message_list::new(m, Vec::new()));
+            Ok(())
+        })
+    }
+}
+
+/// FETCH `items` (a string such as `"FLAGS ENVELOPE RFC822.SIZE
+/// INTERNALDATE BODYSTRUCTURE"` or `"BODY.PEEK[HEADER] BODY.PEEK[1]"`) of
+/// the messages in `set` (`"2,4:7,9,12:*"`; UIDs or sequence numbers per
+/// `use_uid`), buffered. Caller owns `*messages_out`; free with
+/// `imapc_message_list_free`.
+///
+/// # Safety
+/// `client` is live; strings NUL-terminated; `messages_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_fetch(
+    client: *mut imapc_client,
+    set: *const c_char,
+    items: *const c_char,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { fetch_impl(client, set_arg(set), items, 0, messages_out, err_out) }
+}
+
+/// As `imapc_client_fetch`, with the messages given as `n` ids.
+///
+/// # Safety
+/// `ids` holds `n` ids; otherwise as `imapc_client_fetch`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_fetch_ids(
+    client: *mut imapc_client,
+    ids: *const u32,
+    n: usize,
+    items: *const c_char,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { fetch_impl(client, ids_arg(ids, n), items, 0, messages_out, err_out) }
+}
+
+/// As `imapc_client_fetch`, only messages whose MODSEQ is above
+/// `changed_since` (CONDSTORE CHANGEDSINCE).
+///
+/// # Safety
+/// As `imapc_client_fetch`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_fetch_changed_since(
+    client: *mut imapc_client,
+    set: *const c_char,
+    items: *const c_char,
+    changed_since: u64,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        fetch_impl(
+            client,
+            set_arg(set),
+            items,
+            changed_since.max(1),
+            messages_out,
+            err_out,
+        )
+    }
+}
+
+/// Streaming fetch, per-message callback: the message (borrowed: valid
+/// only during the call; sections delivered as chunks are empty there).
+/// Return nonzero to stop the fetch.
+pub type imapc_message_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, message: *const imapc_message) -> c_int>;
+
+/// Streaming fetch, body-chunk callback: piece `data`/`len` of section
+/// `section` (normalised, e.g. `"BODY[]"`) of message `seq`/`uid` (uid 0
+/// when not known yet), at `offset` within the section of `total` bytes.
+/// All borrowed for the call. Return nonzero to stop the fetch.
+pub type imapc_chunk_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        seq: u32,
+        uid: u32,
+        section: *const c_char,
+        offset: u64,
+        total: u64,
+        data: *const u8,
+        len: usize,
+    ) -> c_int,
+>;
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn fetch_stream_impl(
+    client: *mut imapc_client,
+    set: Result<MessageSet>,
+    items: *const c_char,
+    stream_threshold: u64,
+    on_message: imapc_message_callback,
+    on_chunk: imapc_chunk_callback,
+    userdata: *mut c_void,
+    count_out: *mut usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside; callbacks per their contract.
+    unsafe {
+        call(client, err_out, |c| {
+            let set = set?;
+            let items = split_items(str_arg(items, "items")?)?;
+            let mut on_msg = |m: &crate::client::Message| -> bool {
+                match on_message {
+                    Some(f) => {
+                        let wrapped = imapc_message::new(m.clone());
+                        // SAFETY: the caller's callback with its userdata;
+                        // the message is borrowed for the call.
+                        f(userdata, &wrapped) == 0
+                    }
+                    None => true,
+                }
+            };
+            let mut on_chk = |ch: &crate::client::Chunk<'_>| -> bool {
+                match on_chunk {
+                    Some(f) => {
+                        let name = cstring(ch.section);
+                        // SAFETY: the caller's callback; all arguments are
+                        // borrowed for the call.
+                        f(
+                            userdata,
+                            ch.seq,
+                            ch.uid.unwrap_or(0),
+                            name.as_ptr(),
+                            ch.offset,
+                            ch.total,
+                            ch.data.as_ptr(),
+                            ch.data.len(),
+                        ) == 0
+                    }
+                    None => true,
+                }
+            };
+            let n = c.fetch_stream(set, &items, stream_threshold, &mut on_msg, &mut on_chk)?;
+            put(count_out, n);
+            Ok(())
+        })
+    }
+}
+
+/// Streaming FETCH: messages are handed to `on_message` as they arrive and
+/// body sections larger than `stream_threshold` bytes (0: all of them) to
+/// `on_chunk` in pieces, so mail of any size flows through fixed memory.
+/// Both callbacks may be NULL, run on the calling thread with `userdata`
+/// first, and may return nonzero to stop: the rest of the answer is read
+/// and discarded and the call fails with `IMAPC_ERR_ABORTED`. A callback
+/// must not call functions on this client. The number of messages goes to
+/// `*count_out` (may be NULL).
+///
+/// # Safety
+/// `client` is live; strings NUL-terminated; callbacks valid.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn imapc_client_fetch_stream(
+    client: *mut imapc_client,
+    set: *const c_char,
+    items: *const c_char,
+    stream_threshold: u64,
+    on_message: imapc_message_callback,
+    on_chunk: imapc_chunk_callback,
+    userdata: *mut c_void,
+    count_out: *mut usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        fetch_stream_impl(
+            client,
+            set_arg(set),
+            items,
+            stream_threshold,
+            on_message,
+            on_chunk,
+            userdata,
+            count_out,
+            err_out,
+        )
+    }
+}
+
+/// As `imapc_client_fetch_stream`, with the messages given as `n` ids.
+///
+/// # Safety
+/// `ids` holds `n` ids; otherwise as `imapc_client_fetch_stream`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn imapc_client_fetch_stream_ids(
+    client: *mut imapc_client,
+    ids: *const u32,
+    n: usize,
+    items: *const c_char,
+    stream_threshold: u64,
+    on_message: imapc_message_callback,
+    on_chunk: imapc_chunk_callback,
+    userdata: *mut c_void,
+    count_out: *mut usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        fetch_stream_impl(
+            client,
+            ids_arg(ids, n),
+            items,
+            stream_threshold,
+            on_message,
+            on_chunk,
+            userdata,
+            count_out,
+            err_out,
+        )
+    }
+}
+
+/// STORE: add the flags.
+pub const IMAPC_STORE_ADD: u32 = 1;
+/// STORE: remove the flags.
+pub const IMAPC_STORE_REMOVE: u32 = 2;
+/// STORE: replace all flags with these.
+pub const IMAPC_STORE_SET: u32 = 3;
+/// STORE option: `.SILENT` (the server does not echo the new flags).
+pub const IMAPC_STORE_SILENT: u32 = 1;
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn store_impl(
+    client: *mut imapc_client,
+    set: Result<MessageSet>,
+    action: u32,
+    flags: Result<Vec<String>>,
+    options: u32,
+    unchanged_since: u64,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let set = set?;
+            let flags = flags?;
+            let action = match action {
+                IMAPC_STORE_ADD => StoreAction::Add,
+                IMAPC_STORE_REMOVE => StoreAction::Remove,
+                IMAPC_STORE_SET => StoreAction::Set,
+                _ => return Err(Error::invalid(format!("unknown store action {action}"))),
+            };
+            if options & !IMAPC_STORE_SILENT != 0 {
+                return Err(Error::invalid(format!(
+                    "unknown store options {options:#x}"
+                )));
+            }
+            let f: Vec<&str> = flags.iter().map(String::as_str).collect();
+            let opts = StoreOptions {
+                silent: options & IMAPC_STORE_SILENT != 0,
+                unchanged_since: (unchanged_since > 0).then_some(unchanged_since),
+            };
+            let r = c.store(set, action, &f, &opts)?;
+            put_boxed(
+                messages_out,
+                imapc_message_list::new(r.messages, r.modified),
+            );
+            Ok(())
+        })
+    }
+}
+
+/// STORE flags on the messages of `set`: `action` is `IMAPC_STORE_ADD`,
+/// `_REMOVE` or `_SET`; `flags` is space-separated (`"\\Seen \\Flagged"`,
+/// see `IMAPC_FLAG_*`); `options` is 0 or `IMAPC_STORE_SILENT`;
+/// `unchanged_since` > 0 adds CONDSTORE UNCHANGEDSINCE. The new flags (and
+/// the ids not changed because of UNCHANGEDSINCE) go to `*messages_out`
+/// (may be NULL); caller owns it.
+///
+/// # Safety
+/// `client` is live; strings NUL-terminated; `messages_out` NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn imapc_client_store(
+    client: *mut imapc_client,
+    set: *const c_char,
+    action: u32,
+    flags: *const c_char,
+    options: u32,
+    unchanged_since: u64,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let f = str_arg(flags, "flags")
+            .map(|s| s.split_ascii_whitespace().map(str::to_owned).collect());
+        store_impl(
+            client,
+            set_arg(set),
+            action,
+            f,
+            options,
+            unchanged_since,
+            messages_out,
+            err_out,
+        )
+    }
+}
+
+/// As `imapc_client_store`, with `n_ids` ids and `n_flags` flags as arrays.
+///
+/// # Safety
+/// Arrays hold their counts; otherwise as `imapc_client_store`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn imapc_client_store_ids(
+    client: *mut imapc_client,
+    ids: *const u32,
+    n_ids: usize,
+    action: u32,
+    flags: *const *const c_char,
+    n_flags: usize,
+    options: u32,
+    unchanged_since: u64,
+    messages_out: *mut *mut imapc_message_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let f =
+            str_array(flags, n_flags, "flags").map(|v| v.into_iter().map(str::to_owned).collect());
+        store_impl(
+            client,
+            ids_arg(ids, n_ids),
+            action,
+            f,
+            options,
+            unchanged_since,
+            messages_out,
+            err_out,
+        )
+    }
+}
+
+/// APPEND a message (`data`, `len`: the raw RFC 5322 bytes) to `folder`
+/// with space-separated `flags` (may be NULL or `""`) and, when
+/// `internal_date` is not NULL, that time (seconds since the epoch) shown
+/// at `offset_minutes` east of UTC. The new UID (UIDPLUS) goes to
+/// `*uid_out` (may be NULL; 0 when the server does not say).
+///
+/// # Safety
+/// `client` is live; `data` has `len` bytes; strings NUL-terminated.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn imapc_client_append(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    data: *const u8,
+    len: usize,
+    flags: *const c_char,
+    internal_date: *const i64,
+    offset_minutes: i32,
+    uid_out: *mut u32,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            let d = slice_arg(data, len, "data")?;
+            let fl: Vec<&str> = super::boundary::opt_str_arg(flags, "flags")?
+                .unwrap_or("")
+                .split_ascii_whitespace()
+                .collect();
+            if !(-24 * 60..=24 * 60).contains(&offset_minutes) {
+                return Err(Error::invalid("offset_minutes out of range"));
+            }
+            let date = internal_date
+                .as_ref()
+                .map(|&t| DateTime::from_unix(t, offset_minutes));
+            let r = c.append(f, d, &fl, date)?;
+            put(uid_out, r.uids.first().copied().unwrap_or(0));
+            Ok(())
+        })
+    }
+}
+
+unsafe fn copy_impl(
+    client: *mut imapc_client,
+    set: Result<MessageSet>,
+    folder: *const c_char,
+    is_move: bool,
+    result_out: *mut *mut imapc_copy_result,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let set = set?;
+            let f = str_arg(folder, "folder")?;
+            let r = if is_move {
+                c.move_messages(set, f)?
+            } else {
+                c.copy(set, f)?
+            };
+            put_boxed(result_out, imapc_copy_result { inner: r });
+            Ok(())
+        })
+    }
+}
+
+/// COPY the messages of `set` to `folder`. The UID mapping (COPYUID) goes
+/// to `*result_out` (may be NULL); caller owns it; free with
+/// `imapc_copy_result_free`.
+///
+/// # Safety
+/// `client` is live; strings NUL-terminated; `result_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_copy(
+    client: *mut imapc_client,
+    set: *const c_char,
+    folder: *const c_char,
+    result_out: *mut *mut imapc_copy_result,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { copy_impl(client, set_arg(set), folder, false, result_out, err_out) }
+}
+
+/// As `imapc_client_copy` with `n` ids.
+///
+/// # Safety
+/// `ids` holds `n` ids; otherwise as `imapc_client_copy`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_copy_ids(
+    client: *mut imapc_client,
+    ids: *const u32,
+    n: usize,
+    folder: *const c_char,
+    result_out: *mut *mut imapc_copy_result,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { copy_impl(client, ids_arg(ids, n), folder, false, result_out, err_out) }
+}
+
+/// MOVE the messages of `set` to `folder` (RFC 6851; without MOVE, COPY +
+/// STORE \Deleted + UID EXPUNGE of exactly those messages). COPYUID as in
+/// `imapc_client_copy`.
+///
+/// # Safety
+/// As `imapc_client_copy`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_move(
+    client: *mut imapc_client,
+    set: *const c_char,
+    folder: *const c_char,
+    result_out: *mut *mut imapc_copy_result,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { copy_impl(client, set_arg(set), folder, true, result_out, err_out) }
+}
+
+/// As `imapc_client_move` with `n` ids.
+///
+/// # Safety
+/// `ids` holds `n` ids; otherwise as `imapc_client_move`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_move_ids(
+    client: *mut imapc_client,
+    ids: *const u32,
+    n: usize,
+    folder: *const c_char,
+    result_out: *mut *mut imapc_copy_result,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { copy_impl(client, ids_arg(ids, n), folder, true, result_out, err_out) }
+}
+
+/// EXPUNGE every `\Deleted` message of the selected folder. The expunged
+/// sequence numbers go to `*expunged_out` (may be NULL); caller owns it.
+///
+/// # Safety
+/// `client` is live; `expunged_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_expunge(
+    client: *mut imapc_client,
+    expunged_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let ids = c.expunge()?;
+            put_boxed(expunged_out, imapc_id_list { ids, modseq: None });
+            Ok(())
+        })
+    }
+}
+
+unsafe fn uid_expunge_impl(
+    client: *mut imapc_client,
+    set: Result<MessageSet>,
+    expunged_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let ids = c.uid_expunge(set?)?;
+            put_boxed(expunged_out, imapc_id_list { ids, modseq: None });
+            Ok(())
+        })
+    }
+}
+
+/// UID EXPUNGE (UIDPLUS): expunge only these `\Deleted` messages; `uids`
+/// are UIDs whatever `use_uid` says. Output as `imapc_client_expunge`.
+///
+/// # Safety
+/// As `imapc_client_expunge`; `uids` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_uid_expunge(
+    client: *mut imapc_client,
+    uids: *const c_char,
+    expunged_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { uid_expunge_impl(client, set_arg(uids), expunged_out, err_out) }
+}
+
+/// As `imapc_client_uid_expunge` with `n` UIDs.
+///
+/// # Safety
+/// `uids` holds `n` ids; otherwise as `imapc_client_expunge`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_uid_expunge_ids(
+    client: *mut imapc_client,
+    uids: *const u32,
+    n: usize,
+    expunged_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { uid_expunge_impl(client, ids_arg(uids, n), expunged_out, err_out) }
+}
+
+// ------------------------------------------------------------------- IDLE
+
+/// Start IDLE. While it runs, only `imapc_client_idle_wait`,
+/// `imapc_client_idle_done`, `imapc_client_take_events`,
+/// `imapc_client_logout` and `imapc_client_interrupt` are allowed.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_idle_start(
+    client: *mut imapc_client,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe { call(client, err_out, |c| c.idle_start()) }
+}
+
+/// Wait up to `timeout_ms` for events during IDLE; returns as soon as some
+/// arrived. `*events_out` receives them (empty when the time ran out);
+/// caller owns it; free with `imapc_event_list_free`.
+///
+/// # Safety
+/// `client` is live; `events_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_idle_wait(
+    client: *mut imapc_client,
+    timeout_ms: u64,
+    events_out: *mut *mut imapc_event_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            need_out(events_out, "events_out")?;
+            let ev = c.idle_wait(Duration::from_millis(timeout_ms))?;
+            put_boxed(events_out, imapc_event_list::new(ev));
+            Ok(())
+        })
+    }
+}
+
+/// End IDLE (DONE). Events that arrived meanwhile go to `*events_out` (may
+/// be NULL to drop them); caller owns it.
+///
+/// # Safety
+/// `client` is live; `events_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_idle_done(
+    client: *mut imapc_client,
+    events_out: *mut *mut imapc_event_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let ev = c.idle_done()?;
+            put_boxed(events_out, imapc_event_list::new(ev));
+            Ok(())
+        })
+    }
+}
+
+/// The socket's file descriptor, for poll/select while idling (readable
+/// means: call `imapc_client_idle_wait` with timeout 0), or -1 when closed
+/// or NULL. Do not read, write or close it. TLS may buffer data, so also
+/// call `imapc_client_idle_wait` after each poll timeout of your own.
+///
+/// # Safety
+/// `client` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_fd(client: *mut imapc_client) -> c_int {
+    let mut fd = -1;
+    // SAFETY: pointer checked inside.
+    let _ = unsafe {
+        call(client, std::ptr::null_mut(), |c| {
+            fd = c.raw_fd().unwrap_or(-1);
+            Ok(())
+        })
+    };
+    fd
+}
+
+/// Free a string the library returned (e.g. by
+/// `imapc_client_find_special_folder`). NULL is allowed.
+///
+/// # Safety
+/// `s` is NULL or a string from this library, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_string_free(s: *mut c_char) {
+    // SAFETY: forwarded contract.
+    super::boundary::catch_value((), || unsafe { super::boundary::free_string(s) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_split_respecting_brackets() {
+        assert_eq!(
+            split_items("FLAGS ENVELOPE").unwrap(),
+            vec!["FLAGS", "ENVELOPE"]
+        );
+        assert_eq!(
+            split_items("(UID BODY.PEEK[HEADER.FIELDS (FROM TO)] RFC822.SIZE)").unwrap(),
+            vec!["UID", "BODY.PEEK[HEADER.FIELDS (FROM TO)]", "RFC822.SIZE"]
+        );
+        assert!(split_items("BODY[").is_err());
+        assert!(split_items("  ").is_err());
+    }
+
+    #[test]
+    fn criteria_checked() {
+        assert!(check_criteria("UNSEEN FROM \"a (b\"").is_ok());
+        assert!(check_criteria("OR (FROM a) (TO b)").is_ok());
+        assert!(check_criteria("ALL\r\nA1 LOGOUT").is_err());
+        assert!(check_criteria("(ALL").is_err());
+        assert!(check_criteria("SUBJECT \"x").is_err());
+        assert!(check_criteria("SUBJECT {5}").is_err());
+    }
+}

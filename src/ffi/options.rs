@@ -1,0 +1,220 @@
+//! Connect options: host, port, security mode, TLS config, timeouts and
+//! limits, set with struct-free setters so the ABI can grow.
+
+use std::os::raw::c_char;
+use std::time::Duration;
+
+use super::boundary::{catch_value, opt_str_arg, str_arg};
+use super::error::{imapc_error, imapc_result, need_out, put, run};
+use super::tls::imapc_tls_config;
+use crate::client::{ConnectOptions, Error, ErrorKind, Result, Security};
+
+/// TLS from the first byte (port 993). The default and the recommended mode.
+pub const IMAPC_SECURITY_IMPLICIT_TLS: u32 = 0;
+/// Plaintext, then STARTTLS before anything else (port 143); failure to
+/// upgrade fails the connection.
+pub const IMAPC_SECURITY_STARTTLS: u32 = 1;
+/// DANGEROUS: no TLS at all; passwords travel in the clear.
+pub const IMAPC_SECURITY_DANGEROUS_PLAINTEXT: u32 = 2;
+
+/// Everything needed to connect. Owned by the caller; free with
+/// `imapc_connect_options_free`. Use from one thread at a time.
+pub struct imapc_connect_options {
+    pub(crate) inner: ConnectOptions,
+}
+
+unsafe fn opts<'a>(o: *mut imapc_connect_options) -> Result<&'a mut imapc_connect_options> {
+    // SAFETY: NULL or live and unshared per the API contract.
+    unsafe { o.as_mut() }.ok_or_else(|| Error::new(ErrorKind::NullPointer, "options is NULL"))
+}
+
+/// New options for `host` (a name or an IP address) and `port` (0 = the
+/// standard port of the mode: 993 or 143), with `security` one of
+/// `IMAPC_SECURITY_*`. Defaults: system trust store, connect timeout 30 s,
+/// I/O timeout 60 s. Caller owns `*options_out`; free with
+/// `imapc_connect_options_free`.
+///
+/// # Safety
+/// `host` is a NUL-terminated string; `options_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_new(
+    host: *const c_char,
+    port: u16,
+    security: u32,
+    options_out: *mut *mut imapc_connect_options,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside; contract as documented.
+    unsafe {
+        run(err_out, || {
+            let host = str_arg(host, "host")?;
+            need_out(options_out, "options_out")?;
+            if host.is_empty() {
+                return Err(Error::invalid("host is empty"));
+            }
+            let sec = match security {
+                IMAPC_SECURITY_IMPLICIT_TLS => Security::Implicit,
+                IMAPC_SECURITY_STARTTLS => Security::StartTls,
+                IMAPC_SECURITY_DANGEROUS_PLAINTEXT => Security::Plain,
+                _ => return Err(Error::invalid(format!("unknown security mode {security}"))),
+            };
+            let o = imapc_connect_options {
+                inner: ConnectOptions::new(host, sec).port(port),
+            };
+            put(options_out, Box::into_raw(Box::new(o)));
+            Ok(())
+        })
+    }
+}
+
+/// Free options. NULL is allowed. Clients already connected are unaffected.
+///
+/// # Safety
+/// `options` is NULL or live, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_free(options: *mut imapc_connect_options) {
+    if !options.is_null() {
+        // SAFETY: came from Box::into_raw in _new; freed once.
+        catch_value((), || drop(unsafe { Box::from_raw(options) }));
+    }
+}
+
+/// Use this TLS configuration (the options keep their own reference; the
+/// caller may free `config` afterwards). NULL restores the default.
+///
+/// # Safety
+/// `options` is live; `config` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_tls_config(
+    options: *mut imapc_connect_options,
+    config: *const imapc_tls_config,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        run(err_out, || {
+            let o = opts(options)?;
+            o.inner.tls = config.as_ref().map(|c| c.inner.clone());
+            Ok(())
+        })
+    }
+}
+
+/// Verify the certificate against (and send as SNI) `name` instead of the
+/// host, e.g. when connecting to an IP address. NULL restores the host.
+///
+/// # Safety
+/// `options` is live; `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_tls_server_name(
+    options: *mut imapc_connect_options,
+    name: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        run(err_out, || {
+            let o = opts(options)?;
+            o.inner.tls_server_name = opt_str_arg(name, "name")?.map(str::to_owned);
+            Ok(())
+        })
+    }
+}
+
+fn ms(v: u64) -> Option<Duration> {
+    (v > 0).then(|| Duration::from_millis(v))
+}
+
+/// Connect timeout in milliseconds (0 waits forever). Default 30000.
+///
+/// # Safety
+/// `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_connect_timeout_ms(
+    options: *mut imapc_connect_options,
+    timeout_ms: u64,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            opts(options)?.inner.connect_timeout = ms(timeout_ms);
+            Ok(())
+        })
+    }
+}
+
+/// Timeout of every read and write in milliseconds (0 waits forever).
+/// Default 60000.
+///
+/// # Safety
+/// `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
+    options: *mut imapc_connect_options,
+    timeout_ms: u64,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            opts(options)?.inner.io_timeout = ms(timeout_ms);
+            Ok(())
+        })
+    }
+}
+
+/// Response limits that protect against hostile servers; 0 keeps the
+/// default of each: `max_line` (8 MiB), `max_literal` (256 MiB),
+/// `max_depth` (100 nested parentheses).
+///
+/// # Safety
+/// `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_limits(
+    options: *mut imapc_connect_options,
+    max_line: usize,
+    max_literal: u64,
+    max_depth: usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            let o = opts(options)?;
+            if max_line > 0 {
+                o.inner.limits.max_line = max_line;
+            }
+            if max_literal > 0 {
+                o.inner.limits.max_literal = max_literal;
+            }
+            if max_depth > 0 {
+                o.inner.limits.max_depth = max_depth;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Longest command line sent (default 8000); longer message sets are split
+/// into several commands. Must be at least 100.
+///
+/// # Safety
+/// `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_max_command_len(
+    options: *mut imapc_connect_options,
+    max_len: usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            if max_len < 100 {
+                return Err(Error::invalid("max_command_len must be at least 100"));
+            }
+            opts(options)?.inner.max_command_len = max_len;
+            Ok(())
+        })
+    }
+}
