@@ -443,6 +443,14 @@ def main():
             replay.wait()
         stop_dovecot(state)
     loads.append(loadavg())
+    # Every run's figures, for a second look without re-running.
+    import json
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump({"command": cmdline, "loadavg": loads,
+                   "runs": [{"server": k[0], "workload": k[1], "contender": k[2],
+                             "results": [r if isinstance(r, str) else dict(zip(
+                                 ("seconds", "rss_kib", "messages", "bytes", "cpu_seconds"), r)) for r in v]}
+                            for k, v in results.items()]}, f, indent=1)
     if not a.quick:
         report(a.out, contenders, results, servers, runs, cmdline, tuple(loads), capdir, wls)
 
