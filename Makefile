@@ -20,7 +20,7 @@ LIBDIR = target/release
 # overwriting each other's library and rebuild it every time.
 CARGO_BUILD = $(CARGO) build --release --lib --tests
 
-.PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo fmt clippy clean
+.PHONY: all deps lib header-check test test-inner test-rust test-c test-go demo bench fmt clippy clean
 
 all: lib
 
@@ -108,6 +108,12 @@ demo: deps lib
 	$(CMAKE) -S . -B $(BUILD_DIR) && $(CMAKE) --build $(BUILD_DIR) && \
 	scripts/test-server.sh run -- sh -c \
 		'IMAP_TLS=implicit IMAP_PORT=$$IMAP_TLS_PORT exec $(BUILD_DIR)/examples-c/quickstart'
+
+# Fetch benchmark (bench/README.md): builds the contenders, runs them against
+# a replay server and the private Dovecot, rewrites docs/performance.md.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--runs 7 --servers replay".
+bench: deps lib
+	python3 bench/run.py $(BENCH_ARGS)
 
 fmt:
 	$(CARGO) fmt --all
