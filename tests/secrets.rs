@@ -343,7 +343,18 @@ fn literal_bodies_are_truncated_in_logs() {
             "client literal not truncated: {} bytes",
             l.len()
         );
-        assert!(l.len() < 2_000, "log line of {} bytes", l.len());
+        // Only our own targets: rustls traces whole handshake messages.
+        if l.split_whitespace()
+            .nth(1)
+            .is_some_and(|t| t.starts_with("imapclient"))
+        {
+            assert!(
+                l.len() < 2_000,
+                "log line of {} bytes: {}",
+                l.len(),
+                &l[..300]
+            );
+        }
     }
 }
 
