@@ -112,6 +112,13 @@ demo: deps lib
 # Fetch benchmark (bench/README.md): builds the contenders, runs them against
 # a replay server and the private Dovecot, rewrites docs/performance.md.
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--runs 7 --servers replay".
+# Bounded run of every cargo-fuzz target (framer+parser, UTF-7, message
+# sets); fails on a crash. FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 30
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz-ci.sh $(FUZZ_SECONDS)
+
 bench: deps lib
 	python3 bench/run.py $(BENCH_ARGS)
 
