@@ -392,28 +392,41 @@ impl Client {
         Ok(())
     }
 
+    /// `[UID] NAME args... keys` for SEARCH, SORT and THREAD; no criteria
+    /// means ALL.
+    fn criteria_command(
+        &mut self,
+        name: &str,
+        args: &[&[u8]],
+        criteria: &[SearchKey],
+    ) -> Result<crate::proto::encoder::Command> {
+        let all = [SearchKey::All];
+        let keys = if criteria.is_empty() {
+            &all[..]
+        } else {
+            criteria
+        };
+        let verb = self.verb(name);
+        let mut b = self.command(&verb);
+        for a in args {
+            b.raw(a);
+        }
+        b.search_keys(keys).map_err(|e| Error::invalid(e.message))?;
+        Ok(b.finish())
+    }
+
     /// SEARCH with typed criteria (CHARSET UTF-8 added when a string is not
     /// ASCII). Uses ESEARCH when the server has it.
     pub fn search(&mut self, criteria: &[SearchKey]) -> Result<SearchResult> {
         self.require_selected("SEARCH")?;
-        let keys: Vec<SearchKey> = if criteria.is_empty() {
-            vec![SearchKey::All]
-        } else {
-            criteria.to_vec()
-        };
-        let esearch = self.has_capability("ESEARCH");
-        let charset = keys.iter().any(SearchKey::needs_charset);
-        let verb = self.verb("SEARCH");
-        let mut b = self.command(&verb);
-        if esearch {
-            b.raw(b"RETURN (ALL)");
+        let mut args: Vec<&[u8]> = Vec::new();
+        if self.has_capability("ESEARCH") {
+            args.push(b"RETURN (ALL)");
         }
-        if charset {
-            b.raw(b"CHARSET UTF-8");
+        if criteria.iter().any(SearchKey::needs_charset) {
+            args.push(b"CHARSET UTF-8");
         }
-        b.search_keys(&keys)
-            .map_err(|e| Error::invalid(e.message))?;
-        let cmd = b.finish();
+        let cmd = self.criteria_command("SEARCH", &args, criteria)?;
         let mut res = SearchResult::default();
         self.run(
             cmd,
@@ -455,18 +468,8 @@ impl Client {
                 )));
             }
         }
-        let keys: Vec<SearchKey> = if criteria.is_empty() {
-            vec![SearchKey::All]
-        } else {
-            criteria.to_vec()
-        };
-        let verb = self.verb("SORT");
-        let mut b = self.command(&verb);
-        b.raw(format!("({})", order.join(" ")).as_bytes())
-            .raw(b"UTF-8");
-        b.search_keys(&keys)
-            .map_err(|e| Error::invalid(e.message))?;
-        let cmd = b.finish();
+        let order = format!("({})", order.join(" "));
+        let cmd = self.criteria_command("SORT", &[order.as_bytes(), b"UTF-8"], criteria)?;
         let mut out = Vec::new();
         self.run(
             cmd,
@@ -502,17 +505,7 @@ impl Client {
             "THREAD",
         )?;
         self.require_selected("THREAD")?;
-        let keys: Vec<SearchKey> = if criteria.is_empty() {
-            vec![SearchKey::All]
-        } else {
-            criteria.to_vec()
-        };
-        let verb = self.verb("THREAD");
-        let mut b = self.command(&verb);
-        b.raw(algorithm.as_bytes()).raw(b"UTF-8");
-        b.search_keys(&keys)
-            .map_err(|e| Error::invalid(e.message))?;
-        let cmd = b.finish();
+        let cmd = self.criteria_command("THREAD", &[algorithm.as_bytes(), b"UTF-8"], criteria)?;
         let mut out = Vec::new();
         self.run(
             cmd,
