@@ -237,8 +237,13 @@ def generate():
 
 
 def main():
+    global OUT
     text = generate()
-    if "--check" in sys.argv[1:]:
+    args = sys.argv[1:]
+    if "--output" in args:
+        # The build generates the file into its own directory.
+        OUT = args[args.index("--output") + 1]
+    if "--check" in args:
         try:
             with open(OUT, encoding="utf-8") as f:
                 same = f.read() == text
