@@ -301,6 +301,23 @@ pub unsafe extern "C" fn imapc_client_capabilities(
     }
 }
 
+/// A boolean read from the client: false for NULL, a busy client or a
+/// failing check (the getters have no error channel).
+///
+/// # Safety
+/// `c` is NULL or a live handle.
+unsafe fn get_bool(c: *const imapc_client, f: impl FnOnce(&mut Client) -> Result<bool>) -> bool {
+    let mut yes = false;
+    // SAFETY: pointer checked inside `call`.
+    let _ = unsafe {
+        call(c, std::ptr::null_mut(), |c| {
+            yes = f(c)?;
+            Ok(())
+        })
+    };
+    yes
+}
+
 /// True when the server has the capability (case-insensitive, e.g.
 /// `"IDLE"`, `"AUTH=PLAIN"`). False for NULL arguments or a busy client.
 ///
@@ -311,15 +328,8 @@ pub unsafe extern "C" fn imapc_client_has_capability(
     client: *mut imapc_client,
     cap: *const c_char,
 ) -> bool {
-    let mut yes = false;
     // SAFETY: pointers checked inside.
-    let _ = unsafe {
-        call(client, std::ptr::null_mut(), |c| {
-            yes = c.has_capability(str_arg(cap, "cap")?);
-            Ok(())
-        })
-    };
-    yes
+    unsafe { get_bool(client, |c| Ok(c.has_capability(str_arg(cap, "cap")?))) }
 }
 
 /// True when the connection is protected by TLS.
@@ -328,15 +338,8 @@ pub unsafe extern "C" fn imapc_client_has_capability(
 /// `client` is NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn imapc_client_is_tls(client: *mut imapc_client) -> bool {
-    let mut yes = false;
-    // SAFETY: pointer checked inside.
-    let _ = unsafe {
-        call(client, std::ptr::null_mut(), |c| {
-            yes = c.is_tls();
-            Ok(())
-        })
-    };
-    yes
+    // SAFETY: pointers checked inside.
+    unsafe { get_bool(client, |c| Ok(c.is_tls())) }
 }
 
 /// Message ids are UIDs (true, the default) or sequence numbers (false)
@@ -365,15 +368,8 @@ pub unsafe extern "C" fn imapc_client_set_use_uid(
 /// `client` is NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn imapc_client_use_uid(client: *mut imapc_client) -> bool {
-    let mut yes = false;
-    // SAFETY: pointer checked inside.
-    let _ = unsafe {
-        call(client, std::ptr::null_mut(), |c| {
-            yes = c.use_uid();
-            Ok(())
-        })
-    };
-    yes
+    // SAFETY: pointers checked inside.
+    unsafe { get_bool(client, |c| Ok(c.use_uid())) }
 }
 
 /// Folder names are UTF-8, encoded to modified UTF-7 on the wire (true,
@@ -402,15 +398,8 @@ pub unsafe extern "C" fn imapc_client_set_folder_encode(
 /// `client` is NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn imapc_client_folder_encode(client: *mut imapc_client) -> bool {
-    let mut yes = false;
-    // SAFETY: pointer checked inside.
-    let _ = unsafe {
-        call(client, std::ptr::null_mut(), |c| {
-            yes = c.folder_encode();
-            Ok(())
-        })
-    };
-    yes
+    // SAFETY: pointers checked inside.
+    unsafe { get_bool(client, |c| Ok(c.folder_encode())) }
 }
 
 /// NOOP: lets the server deliver pending events (see
