@@ -480,14 +480,36 @@ impl Framer {
             self.limits.max_depth
         };
         let result = 'scan: loop {
-            // Bulk path: 16 bytes at a time, visiting only interesting bytes.
-            while let Some(block) = data.get(i..i + 16) {
-                let Ok(block) = <&[u8; 16]>::try_from(block) else {
+            // Bulk path: 64 bytes at a time. A block without a line end and
+            // without a backslash inside quotes is settled with bit
+            // arithmetic (quoted regions by prefix XOR, brackets by
+            // population count); any other block visits its interesting
+            // bytes one by one.
+            while let Some(block) = data.get(i..i + 64) {
+                let Ok(block) = <&[u8; 64]>::try_from(block) else {
                     break;
                 };
-                let (outside, inside) = masks16(block);
+                let m = Masks::of(block);
+                if m.lf == 0 && !escape {
+                    let inside = prefix_xor(m.quote) ^ if in_quote { u64::MAX } else { 0 };
+                    if m.backslash & inside == 0 {
+                        let opens = (m.open & !inside).count_ones() as usize;
+                        let closes = (m.close & !inside).count_ones() as usize;
+                        // Exact unless the depth could dip below zero (a
+                        // stray `)`, where the scan saturates) or pass the
+                        // limit somewhere inside the block.
+                        if closes <= depth && depth + opens <= max_depth {
+                            depth = depth + opens - closes;
+                            in_quote ^= m.quote.count_ones() & 1 == 1;
+                            i += 64;
+                            continue;
+                        }
+                    }
+                }
+                let outside = m.lf | m.quote | m.open | m.close;
+                let inside = m.lf | m.quote | m.backslash;
                 let mut from = 0usize;
-                while from < 16 {
+                while from < 64 {
                     if in_quote && escape {
                         escape = false;
                         if block[from] == b'\n' {
@@ -524,7 +546,7 @@ impl Framer {
                         _ => depth = depth.saturating_sub(1),
                     }
                 }
-                i += 16;
+                i += 64;
             }
             let Some(rest) = data.get(i..).filter(|r| !r.is_empty()) else {
                 break Ok(None);
@@ -613,40 +635,86 @@ fn text_start(line: &[u8]) -> Option<usize> {
     Some(at)
 }
 
-/// Bit masks of the interesting bytes of a 16-byte block: outside quotes
-/// (LF, `"`, brackets) and inside quotes (LF, `"`, `\\`).
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn masks16(block: &[u8; 16]) -> (u32, u32) {
-    use std::arch::x86_64::*;
-    // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned load reads
-    // exactly the 16 bytes of `block`.
-    unsafe {
-        let v = _mm_loadu_si128(block.as_ptr().cast());
-        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-        let lf_q = _mm_or_si128(eq(b'\n'), eq(b'"'));
-        let open = _mm_or_si128(eq(b'('), eq(b'['));
-        let close = _mm_or_si128(eq(b')'), eq(b']'));
-        let outside = _mm_or_si128(lf_q, _mm_or_si128(open, close));
-        let inside = _mm_or_si128(lf_q, eq(b'\\'));
-        (
-            _mm_movemask_epi8(outside) as u32,
-            _mm_movemask_epi8(inside) as u32,
-        )
+/// Bit masks (bit k = byte k) of the bytes of a 64-byte block that matter
+/// to the line scan.
+struct Masks {
+    lf: u64,
+    quote: u64,
+    backslash: u64,
+    /// `(` and `[`.
+    open: u64,
+    /// `)` and `]`.
+    close: u64,
+}
+
+impl Masks {
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn of(block: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::*;
+        let mut m = Masks {
+            lf: 0,
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
+            let shift = 16 * k as u32;
+            // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned
+            // load reads exactly the 16 bytes of `chunk`.
+            unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16) << shift;
+                m.lf |= bits(eq(b'\n'));
+                m.quote |= bits(eq(b'"'));
+                m.backslash |= bits(eq(b'\\'));
+                m.open |= bits(_mm_or_si128(eq(b'('), eq(b'[')));
+                m.close |= bits(_mm_or_si128(eq(b')'), eq(b']')));
+            }
+        }
+        m
+    }
+
+    /// Portable version of the above.
+    #[cfg(not(target_arch = "x86_64"))]
+    #[inline(always)]
+    fn of(block: &[u8; 64]) -> Masks {
+        let mut m = Masks {
+            lf: 0,
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for (k, &b) in block.iter().enumerate() {
+            let bit = 1u64 << k;
+            match b {
+                b'\n' => m.lf |= bit,
+                b'"' => m.quote |= bit,
+                b'\\' => m.backslash |= bit,
+                b'(' | b'[' => m.open |= bit,
+                b')' | b']' => m.close |= bit,
+                _ => {}
+            }
+        }
+        m
     }
 }
 
-/// Portable version of the above.
-#[cfg(not(target_arch = "x86_64"))]
+/// Bit k of the result is the XOR of bits 0..=k of `x`: with `x` the quote
+/// positions, the bytes from an opening quote up to (not including) its
+/// closing quote.
 #[inline(always)]
-fn masks16(block: &[u8; 16]) -> (u32, u32) {
-    let (mut outside, mut inside) = (0u32, 0u32);
-    for (k, &b) in block.iter().enumerate() {
-        let c = CLASS[b as usize];
-        outside |= u32::from(c & 7 != 0) << k;
-        inside |= u32::from(c & QUOTE_STOP != 0) << k;
-    }
-    (outside, inside)
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
 }
 
 /// A literal header at the end of `line` (LF excluded): `{digits}`,

@@ -318,3 +318,114 @@ fn status_text_rule_does_not_depend_on_splits_while_discarding() {
         assert_eq!(out.errors, whole.errors, "piece {piece}");
     }
 }
+
+/// What the line scan must find, byte by byte: each LF-terminated line is a
+/// frame, or `TooDeep` when brackets outside quoted strings nest deeper
+/// than `max_depth`.
+fn reference_lines(input: &[u8], max_depth: usize) -> (Vec<Vec<u8>>, Vec<FrameError>) {
+    let (mut frames, mut errors) = (Vec::new(), Vec::new());
+    for line in input.split_inclusive(|&b| b == b'\n') {
+        if line.last() != Some(&b'\n') {
+            break;
+        }
+        let (mut depth, mut in_quote, mut escape, mut deep) = (0usize, false, false, false);
+        for &b in line {
+            if in_quote {
+                if escape {
+                    escape = false;
+                } else if b == b'\\' {
+                    escape = true;
+                } else if b == b'"' {
+                    in_quote = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_quote = true,
+                b'(' | b'[' => {
+                    depth += 1;
+                    if depth > max_depth {
+                        deep = true;
+                        break;
+                    }
+                }
+                b')' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if deep {
+            errors.push(FrameError::TooDeep { limit: max_depth });
+        } else if line != b"\n" && line != b"\r\n" {
+            frames.push(line.to_vec());
+        }
+    }
+    (frames, errors)
+}
+
+mod scan_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Long lines (the 64-byte block path) of quotes, escapes and brackets.
+    fn line_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            20 => Just(b'a'),
+            4 => Just(b' '),
+            2 => Just(b'"'),
+            1 => Just(b'\\'),
+            3 => Just(b'('),
+            3 => Just(b')'),
+            1 => Just(b'['),
+            1 => Just(b']'),
+        ];
+        proptest::collection::vec(byte, 0..400)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn block_scan_matches_bytewise_reference(
+            lines in proptest::collection::vec(line_bytes(), 1..4),
+            max_depth in 1usize..40,
+            piece in prop_oneof![Just(1usize), Just(13), Just(64), Just(100_000)],
+        ) {
+            let mut input = Vec::new();
+            for l in &lines {
+                input.extend_from_slice(b"* ");
+                input.extend_from_slice(l);
+                input.extend_from_slice(b"\r\n");
+            }
+            let limits = Limits { max_line: 1 << 20, max_literal: 1 << 20, max_depth };
+            let (frames, errors) = reference_lines(&input, max_depth);
+            let out = run(&mut Framer::new(limits), &input, piece);
+            prop_assert_eq!(out.frames, frames);
+            prop_assert_eq!(out.errors, errors);
+        }
+
+        /// Mid-line, the scan state (depth, inside quotes, after a
+        /// backslash) equals the byte-wise reference's.
+        #[test]
+        fn block_scan_state_matches_reference(body in line_bytes(), piece in 1usize..200) {
+            let mut input = b"* ".to_vec();
+            input.extend_from_slice(&body);
+            let limits = Limits { max_line: 1 << 20, max_literal: 1 << 20, max_depth: 1000 };
+            let mut f = Framer::new(limits);
+            let out = run(&mut f, &input, piece);
+            prop_assert!(out.frames.is_empty() && out.errors.is_empty());
+            let (mut depth, mut in_quote, mut escape) = (0usize, false, false);
+            for &b in &input {
+                if in_quote {
+                    if escape { escape = false } else if b == b'\\' { escape = true } else if b == b'"' { in_quote = false }
+                    continue;
+                }
+                match b {
+                    b'"' => in_quote = true,
+                    b'(' | b'[' => depth += 1,
+                    b')' | b']' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            prop_assert_eq!((f.depth, f.in_quote, f.escape), (depth, in_quote, escape));
+        }
+    }
+}

@@ -113,9 +113,9 @@ fn nstring_streamed(i: &[u8]) -> Res<'_, (Option<Bytes<'_>>, bool)> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn eq(a: &[u8], b: &[u8]) -> bool {
-    a.eq_ignore_ascii_case(b)
+    keyword_eq(a, b)
 }
 
 /// An item name: atom characters up to `[`.

@@ -289,14 +289,23 @@ pub(crate) fn number_or_minus1(i: &[u8]) -> Res<'_, Option<u64>> {
     Ok((r, Some(n)))
 }
 
+/// Case-insensitive comparison of a wire keyword with an upper-case
+/// constant. Servers almost always send keywords in upper case, so an exact
+/// comparison (one memcmp) is tried before the byte-wise folding one.
+#[inline(always)]
+pub(crate) fn keyword_eq(wire: &[u8], upper: &[u8]) -> bool {
+    wire.len() == upper.len() && (wire == upper || wire.eq_ignore_ascii_case(upper))
+}
+
 /// `NIL` (case-insensitive) not followed by more atom characters.
 #[inline(always)]
 pub(crate) fn nil(i: &[u8]) -> Option<&[u8]> {
+    // Clearing bit 5 folds exactly `n`/`N` (`i`/`I`, `l`/`L`) together.
     match i {
         [a, b, c, rest @ ..]
-            if a.eq_ignore_ascii_case(&b'N')
-                && b.eq_ignore_ascii_case(&b'I')
-                && c.eq_ignore_ascii_case(&b'L')
+            if (*a & 0xdf) == b'N'
+                && (*b & 0xdf) == b'I'
+                && (*c & 0xdf) == b'L'
                 && rest
                     .first()
                     .map_or(true, |&x| CHARS[x as usize] & ASTRING_STOP != 0) =>
