@@ -291,9 +291,109 @@ fn parse_named_zone(s: &str) -> Option<i32> {
     Some(h * 60)
 }
 
+/// Two ASCII digits at `b[0..2]`.
+#[inline]
+fn two_digits(b: &[u8]) -> Option<u8> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9', ..] => Some((a - b'0') * 10 + (c - b'0')),
+        _ => None,
+    }
+}
+
+/// `HH:MM:SS SHHMM` exactly (14 bytes), the tail that both canonical forms
+/// share. `None` for anything else, including out-of-range zone digits.
+#[inline]
+fn fast_time_zone(b: &[u8]) -> Option<(u8, u8, u8, i32)> {
+    if b.len() != 14 || b[2] != b':' || b[5] != b':' || b[8] != b' ' {
+        return None;
+    }
+    let (h, m, sec) = (two_digits(b)?, two_digits(&b[3..])?, two_digits(&b[6..])?);
+    let sign = match b[9] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (zh, zm) = (two_digits(&b[10..])?, two_digits(&b[12..])?);
+    if zh > 23 || zm > 59 {
+        return None;
+    }
+    Some((h, m, sec, sign * (i32::from(zh) * 60 + i32::from(zm))))
+}
+
+/// `Mon YYYY` / `Mon-YYYY` (with the separator `sep`) at the start of `b`.
+#[inline]
+fn fast_month_year(b: &[u8], sep: u8) -> Option<(u8, i32)> {
+    if b.len() < 8 || b[3] != sep {
+        return None;
+    }
+    let month = MONTHS
+        .iter()
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(&b[..3]))? as u8
+        + 1;
+    let year = i32::from(two_digits(&b[4..])?) * 100 + i32::from(two_digits(&b[6..])?);
+    Some((month, year))
+}
+
+/// The canonical INTERNALDATE `dd-Mon-yyyy HH:MM:SS +zzzz` (day possibly
+/// space-padded), as every server sends it. `None` sends the caller to the
+/// general parser, which also produces the error messages.
+fn fast_internal_date(s: &[u8]) -> Option<DateTime> {
+    let s = s.strip_prefix(b" ").unwrap_or(s);
+    let (day, rest) = match s {
+        [d @ b'0'..=b'9', b'-', rest @ ..] => (d - b'0', rest),
+        [_, _, b'-', rest @ ..] => (two_digits(s)?, rest),
+        _ => return None,
+    };
+    let (month, year) = fast_month_year(rest, b'-')?;
+    if rest.get(8) != Some(&b' ') {
+        return None;
+    }
+    let (h, m, sec, off) = fast_time_zone(&rest[9..])?;
+    DateTime::new(Date::new(year, month, day).ok()?, h, m, sec, off).ok()
+}
+
+/// The canonical RFC 5322 date `[Ddd, ]d[d] Mon yyyy HH:MM:SS +zzzz` with
+/// nothing before or after; `None` for every variant (the general parser
+/// then handles it).
+fn fast_rfc2822(s: &[u8]) -> Option<DateTime> {
+    let s = match s {
+        [a, b, c, b',', b' ', rest @ ..] => {
+            let w = [
+                a.to_ascii_lowercase(),
+                b.to_ascii_lowercase(),
+                c.to_ascii_lowercase(),
+            ];
+            if !WEEKDAYS.iter().any(|d| d.as_bytes().starts_with(&w)) {
+                return None;
+            }
+            rest
+        }
+        _ => s,
+    };
+    let (day, rest) = match s {
+        [d @ b'0'..=b'9', b' ', rest @ ..] => (d - b'0', rest),
+        [_, _, b' ', rest @ ..] => (two_digits(s)?, rest),
+        _ => return None,
+    };
+    let (month, year) = fast_month_year(rest, b' ')?;
+    if rest.get(8) != Some(&b' ') {
+        return None;
+    }
+    let (h, m, sec, off) = fast_time_zone(&rest[9..])?;
+    DateTime::new(Date::new(year, month, day).ok()?, h, m, sec, off).ok()
+}
+
 /// Parse an INTERNALDATE string (`17-Jul-1996 02:44:25 -0700`, also with a
 /// space-padded day).
 pub fn parse_internal_date(s: &[u8]) -> Result<DateTime, DateError> {
+    if let Some(d) = fast_internal_date(s) {
+        return Ok(d);
+    }
+    parse_internal_date_general(s)
+}
+
+/// [`parse_internal_date`] without the fast path for the canonical form.
+fn parse_internal_date_general(s: &[u8]) -> Result<DateTime, DateError> {
     let text = String::from_utf8_lossy(s);
     let bad = |why: &str| date_err(format!("invalid INTERNALDATE {text:?}: {why}"));
     let mut t: &str = &text;
@@ -364,6 +464,14 @@ fn strip_comments(s: &str) -> String {
 /// Also accepted: `17-Jul-1996` style dates, month before day (`Jul 17`),
 /// asctime's year after the time, a missing zone (taken as 0).
 pub fn parse_rfc2822(s: &[u8]) -> Result<DateTime, DateError> {
+    if let Some(d) = fast_rfc2822(s) {
+        return Ok(d);
+    }
+    parse_rfc2822_general(s)
+}
+
+/// [`parse_rfc2822`] without the fast path for the canonical form.
+fn parse_rfc2822_general(s: &[u8]) -> Result<DateTime, DateError> {
     let text = String::from_utf8_lossy(s);
     let bad = |why: &str| date_err(format!("invalid date {text:?}: {why}"));
     let cleaned = strip_comments(&text);
@@ -612,7 +720,63 @@ mod tests {
         let _ = DateTime::from_unix(i64::MIN, i32::MIN).to_internal_date();
     }
 
+    /// Canonical-looking dates with every field possibly out of range.
+    fn canonical_parts() -> impl Strategy<Value = (String, String, String)> {
+        let mon = prop_oneof![
+            proptest::sample::select(MONTHS.to_vec()).prop_map(str::to_string),
+            Just("jUL".to_string()),
+            Just("Jux".to_string()),
+        ];
+        (
+            0u32..40,
+            mon,
+            prop_oneof![
+                Just(1996u32),
+                Just(2024),
+                Just(2000),
+                Just(1900),
+                0u32..10000
+            ],
+            (0u32..30, 0u32..70, 0u32..70),
+            (
+                prop_oneof![Just('+'), Just('-'), Just(' ')],
+                0u32..30,
+                0u32..70,
+            ),
+            any::<bool>(),
+        )
+            .prop_map(|(d, mon, y, (h, mi, se), (sign, zh, zm), pad)| {
+                let day = if pad && d < 10 {
+                    format!(" {d}")
+                } else if d < 10 && !pad {
+                    format!("{d}")
+                } else {
+                    format!("{d:02}")
+                };
+                let tail = format!("{h:02}:{mi:02}:{se:02} {sign}{zh:02}{zm:02}");
+                (day, mon, format!("{y:04} {tail}"))
+            })
+    }
+
     proptest! {
+        /// The fast paths give exactly what the general parsers give.
+        #[test]
+        fn fast_paths_agree((day, mon, rest) in canonical_parts(), weekday in any::<bool>()) {
+            let internal = format!("{day}-{mon}-{rest}");
+            let fast = fast_internal_date(internal.as_bytes());
+            let general = parse_internal_date_general(internal.as_bytes()).ok();
+            prop_assert!(fast.is_none() || fast == general, "{internal:?}: {fast:?} vs {general:?}");
+            let wd = if weekday { "Wed, " } else { "" };
+            let rfc = format!("{wd}{} {mon} {rest}", day.trim_start());
+            let fast = fast_rfc2822(rfc.as_bytes());
+            let general = parse_rfc2822_general(rfc.as_bytes()).ok();
+            prop_assert!(fast.is_none() || fast == general, "{rfc:?}: {fast:?} vs {general:?}");
+            // The canonical valid form always takes the fast path.
+            if general.is_some() && !mon.contains('x') && !rest.contains("  ") {
+                prop_assert!(fast.is_some());
+            }
+        }
+
         #[test]
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..60)) {
             let _ = parse_internal_date(&bytes);

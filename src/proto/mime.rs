@@ -8,15 +8,15 @@ use std::borrow::Cow;
 use encoding_rs::Encoding;
 
 /// One encoded word, parsed but not yet decoded to text.
-struct Word<'a> {
-    charset: &'a [u8],
+struct Word {
+    encoding: &'static Encoding,
     bytes: Vec<u8>,
 }
 
 /// A piece of the header: plain text or a decodable encoded word.
 enum Piece<'a> {
     Text(&'a [u8]),
-    Word(Word<'a>, &'a [u8]),
+    Word(Word),
 }
 
 fn b64_value(b: u8) -> Option<u8> {
@@ -81,7 +81,7 @@ fn decode_q(text: &[u8]) -> Option<Vec<u8>> {
 /// Parse an encoded word at the start of `s` (which begins with `=?`).
 /// Returns the word and its length, or None when it is not a well-formed,
 /// decodable word.
-fn parse_word(s: &[u8]) -> Option<(Word<'_>, usize)> {
+fn parse_word(s: &[u8]) -> Option<(Word, usize)> {
     let rest = s.strip_prefix(b"=?")?;
     let q1 = rest.iter().position(|&b| b == b'?')?;
     let charset = &rest[..q1];
@@ -91,7 +91,11 @@ fn parse_word(s: &[u8]) -> Option<(Word<'_>, usize)> {
     }
     let enc = after[0];
     let text_and_more = &after[2..];
-    let end = text_and_more.windows(2).position(|w| w == b"?=")?;
+    // The text holds no `?`: the first one must start the closing `?=`.
+    let end = memchr::memchr(b'?', text_and_more)?;
+    if text_and_more.get(end + 1) != Some(&b'=') {
+        return None;
+    }
     let text = &text_and_more[..end];
     if charset.is_empty()
         || charset.iter().any(|b| b.is_ascii_whitespace())
@@ -105,9 +109,9 @@ fn parse_word(s: &[u8]) -> Option<(Word<'_>, usize)> {
         _ => return None,
     };
     // Refuse charsets we cannot decode now, so the word stays verbatim.
-    encoding_for(charset)?;
+    let encoding = encoding_for(charset)?;
     let len = 2 + q1 + 1 + 2 + end + 2;
-    Some((Word { charset, bytes }, len))
+    Some((Word { encoding, bytes }, len))
 }
 
 /// The encoding for a charset name, dropping an RFC 2231 `*lang` suffix.
@@ -116,6 +120,11 @@ fn encoding_for(charset: &[u8]) -> Option<&'static Encoding> {
         Some(p) => &charset[..p],
         None => charset,
     };
+    // The label lookup folds and searches a table: answer the usual
+    // charset directly.
+    if name.eq_ignore_ascii_case(b"utf-8") {
+        return Some(encoding_rs::UTF_8);
+    }
     Encoding::for_label(name)
 }
 
@@ -130,7 +139,7 @@ fn pieces(raw: &[u8]) -> Vec<Piece<'_>> {
                 if text_start < i {
                     out.push(Piece::Text(&raw[text_start..i]));
                 }
-                out.push(Piece::Word(word, &raw[i..i + len]));
+                out.push(Piece::Word(word));
                 i += len;
                 text_start = i;
                 continue;
@@ -178,7 +187,11 @@ fn unfold(raw: &[u8]) -> Cow<'_, [u8]> {
 pub fn decode_header(raw: &[u8]) -> String {
     // Most names and subjects hold no encoded word and no line break: skip
     // the word scanner for them (it dominated header sync in profiles).
-    if !raw.windows(2).any(|w| w == b"=?") && !raw.contains(&b'\n') {
+    // (memmem's searcher costs more to set up than these short fields take
+    // to scan.)
+    let plain = memchr::memchr2_iter(b'=', b'\n', raw)
+        .all(|k| raw[k] == b'=' && raw.get(k + 1) != Some(&b'?'));
+    if plain {
         return String::from_utf8_lossy(raw).into_owned();
     }
     let unfolded = unfold(raw);
@@ -191,36 +204,26 @@ pub fn decode_header(raw: &[u8]) -> String {
             out.push_str(&enc.decode_without_bom_handling(&bytes).0);
         }
     };
-    let n = pieces.len();
-    for (idx, piece) in pieces.iter().enumerate() {
-        match piece {
+    // Whitespace between two encoded words is dropped (RFC 2047 6.2).
+    let mut pieces = pieces;
+    let is_word = |p: Option<&Piece<'_>>| matches!(p, Some(Piece::Word(_)));
+    for idx in 0..pieces.len() {
+        let between_words = idx > 0 && is_word(pieces.get(idx - 1)) && is_word(pieces.get(idx + 1));
+        match &mut pieces[idx] {
             Piece::Text(t) => {
-                let between_words = idx > 0
-                    && idx + 1 < n
-                    && matches!(pieces[idx - 1], Piece::Word(..))
-                    && matches!(pieces[idx + 1], Piece::Word(..))
-                    && t.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-                if between_words {
+                if between_words && t.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
                     continue;
                 }
                 flush(&mut out, &mut pending);
                 out.push_str(&String::from_utf8_lossy(t));
             }
-            Piece::Word(w, verbatim) => {
-                let Some(enc) = encoding_for(w.charset) else {
-                    // parse_word checked this; keep verbatim if not.
+            Piece::Word(w) => match &mut pending {
+                Some((penc, bytes)) if *penc == w.encoding => bytes.extend_from_slice(&w.bytes),
+                _ => {
                     flush(&mut out, &mut pending);
-                    out.push_str(&String::from_utf8_lossy(verbatim));
-                    continue;
-                };
-                match &mut pending {
-                    Some((penc, bytes)) if *penc == enc => bytes.extend_from_slice(&w.bytes),
-                    _ => {
-                        flush(&mut out, &mut pending);
-                        pending = Some((enc, w.bytes.clone()));
-                    }
+                    pending = Some((w.encoding, std::mem::take(&mut w.bytes)));
                 }
-            }
+            },
         }
     }
     flush(&mut out, &mut pending);

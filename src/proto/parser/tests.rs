@@ -724,6 +724,26 @@ fn fetch_bodystructure() {
             params: vec![]
         })
     );
+    // The owned copy equals the borrowed tree; common MIME tokens come from
+    // static storage, everything else is copied.
+    let owned = (**bs).clone().into_owned();
+    assert_eq!(&owned, &**bs);
+    let om = owned.message.as_ref().unwrap();
+    assert!(matches!(owned.media_type, Cow::Borrowed(b"MESSAGE")));
+    assert!(matches!(om.1.media_subtype, Cow::Borrowed(b"HTML")));
+    assert!(matches!(om.0.subject, Some(Cow::Owned(_))));
+    let (_, items) = fetch(
+        b"* 3 FETCH (BODYSTRUCTURE (\"text\" \"x-odd\" (\"charset\" \"koi8-r\") NIL NIL \"base64\" 4 1))\r\n",
+    );
+    let FetchItem::BodyStructure(bs) = &items[0] else {
+        panic!("{items:?}")
+    };
+    let owned = (**bs).clone().into_owned();
+    assert_eq!(&owned, &**bs);
+    assert!(matches!(owned.media_subtype, Cow::Owned(ref v) if v == b"x-odd"));
+    assert!(matches!(owned.params[0].1, Cow::Owned(ref v) if v == b"koi8-r"));
+    assert!(matches!(owned.params[0].0, Cow::Borrowed(b"charset")));
+    assert!(matches!(owned.encoding, Some(Cow::Borrowed(b"base64"))));
 }
 
 #[test]
