@@ -334,22 +334,28 @@ fn fast_month_year(b: &[u8], sep: u8) -> Option<(u8, i32)> {
     Some((month, year))
 }
 
-/// The canonical INTERNALDATE `dd-Mon-yyyy HH:MM:SS +zzzz` (day possibly
-/// space-padded), as every server sends it. `None` sends the caller to the
-/// general parser, which also produces the error messages.
-fn fast_internal_date(s: &[u8]) -> Option<DateTime> {
-    let s = s.strip_prefix(b" ").unwrap_or(s);
+/// `d[d]<sep>Mon<sep>yyyy HH:MM:SS +zzzz`, the shape both canonical forms
+/// share after their prefix (`sep` is `-` for INTERNALDATE, a space for
+/// RFC 5322). `None` for anything else.
+fn fast_date_time(s: &[u8], sep: u8) -> Option<DateTime> {
     let (day, rest) = match s {
-        [d @ b'0'..=b'9', b'-', rest @ ..] => (d - b'0', rest),
-        [_, _, b'-', rest @ ..] => (two_digits(s)?, rest),
+        [d @ b'0'..=b'9', c, rest @ ..] if *c == sep => (d - b'0', rest),
+        [_, _, c, rest @ ..] if *c == sep => (two_digits(s)?, rest),
         _ => return None,
     };
-    let (month, year) = fast_month_year(rest, b'-')?;
+    let (month, year) = fast_month_year(rest, sep)?;
     if rest.get(8) != Some(&b' ') {
         return None;
     }
     let (h, m, sec, off) = fast_time_zone(&rest[9..])?;
     DateTime::new(Date::new(year, month, day).ok()?, h, m, sec, off).ok()
+}
+
+/// The canonical INTERNALDATE `dd-Mon-yyyy HH:MM:SS +zzzz` (day possibly
+/// space-padded), as every server sends it. `None` sends the caller to the
+/// general parser, which also produces the error messages.
+fn fast_internal_date(s: &[u8]) -> Option<DateTime> {
+    fast_date_time(s.strip_prefix(b" ").unwrap_or(s), b'-')
 }
 
 /// The canonical RFC 5322 date `[Ddd, ]d[d] Mon yyyy HH:MM:SS +zzzz` with
@@ -370,17 +376,7 @@ fn fast_rfc2822(s: &[u8]) -> Option<DateTime> {
         }
         _ => s,
     };
-    let (day, rest) = match s {
-        [d @ b'0'..=b'9', b' ', rest @ ..] => (d - b'0', rest),
-        [_, _, b' ', rest @ ..] => (two_digits(s)?, rest),
-        _ => return None,
-    };
-    let (month, year) = fast_month_year(rest, b' ')?;
-    if rest.get(8) != Some(&b' ') {
-        return None;
-    }
-    let (h, m, sec, off) = fast_time_zone(&rest[9..])?;
-    DateTime::new(Date::new(year, month, day).ok()?, h, m, sec, off).ok()
+    fast_date_time(s, b' ')
 }
 
 /// Parse an INTERNALDATE string (`17-Jul-1996 02:44:25 -0700`, also with a

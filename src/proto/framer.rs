@@ -647,6 +647,7 @@ fn text_start(line: &[u8]) -> Option<usize> {
 
 /// Bit masks (bit k = byte k) of the bytes of a 64-byte block that matter
 /// to the line scan.
+#[derive(Default)]
 struct Masks {
     lf: u64,
     quote: u64,
@@ -662,13 +663,7 @@ impl Masks {
     #[inline(always)]
     fn of(block: &[u8; 64]) -> Masks {
         use std::arch::x86_64::*;
-        let mut m = Masks {
-            lf: 0,
-            quote: 0,
-            backslash: 0,
-            open: 0,
-            close: 0,
-        };
+        let mut m = Masks::default();
         for (k, chunk) in block.chunks_exact(16).enumerate() {
             let shift = 16 * k as u32;
             // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned
@@ -691,13 +686,7 @@ impl Masks {
     #[cfg(not(target_arch = "x86_64"))]
     #[inline(always)]
     fn of(block: &[u8; 64]) -> Masks {
-        let mut m = Masks {
-            lf: 0,
-            quote: 0,
-            backslash: 0,
-            open: 0,
-            close: 0,
-        };
+        let mut m = Masks::default();
         for (k, &b) in block.iter().enumerate() {
             let bit = 1u64 << k;
             match b {
