@@ -368,7 +368,11 @@ impl Client {
     pub(crate) fn require_selected(&self, what: &str) -> Result<&super::types::MailboxState> {
         match (&self.st.session, &self.st.selected) {
             (SessionState::Selected, Some(m)) => Ok(m),
-            _ => Err(Error::state(format!("{what}: no folder is selected"))),
+            _ => {
+                // A client an earlier error broke says so (fatally).
+                self.check_usable()?;
+                Err(Error::state(format!("{what}: no folder is selected")))
+            }
         }
     }
 
