@@ -334,6 +334,29 @@ func TestLimitExceededSkipped(t *testing.T) {
 	}
 }
 
+// Folder names with control characters are refused before anything is
+// sent; the session goes on.
+func TestFolderNameControlCharacters(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	for _, name := range []string{"x\r\nA1 DELETE INBOX", "tab\there", "nul\x00byte"} {
+		err := c.CreateFolder(ctx, name)
+		var ie *Error
+		if !errors.Is(err, ErrInvalidArgument) || !errors.As(err, &ie) || ie.Fatal {
+			t.Errorf("CreateFolder(%q) = %v, want a non-fatal ErrInvalidArgument", name, err)
+		}
+		if _, err := c.Select(ctx, name); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Select(%q) = %v, want ErrInvalidArgument", name, err)
+		}
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.FolderExists(ctx, "INBOX"); err != nil || !ok {
+		t.Errorf("INBOX exists: %v, %v", ok, err)
+	}
+}
+
 func TestFetch(t *testing.T) {
 	c := dialLogin(t)
 	ctx := testCtx(t)
