@@ -33,7 +33,9 @@
 const LOG: &str = "imapclient::proto";
 
 /// Bytes of a line kept while discarding: enough to recognise a literal
-/// header (`~{` + 20 digits + `+}\r`) at its end.
+/// header (`~{` + 20 digits + `+}\r`) at its end. A longer header (leading
+/// zeros) is shortened to one of the same value when its start would be
+/// dropped (`keep_header_tail`).
 const DISCARD_KEEP: usize = 32;
 
 /// Smallest growth of the read buffer.
@@ -246,12 +248,54 @@ impl Framer {
     /// Drop bytes of a discarded response that are no longer needed.
     fn drop_discarded(&mut self) {
         let keep_from = match self.mode {
-            Mode::Line => self.line_start.max(self.pos.saturating_sub(DISCARD_KEEP)),
+            Mode::Line => {
+                let keep = self.line_start.max(self.pos.saturating_sub(DISCARD_KEEP));
+                self.keep_header_tail(keep)
+            }
             _ => self.pos,
         };
         self.start += keep_from;
         self.pos -= keep_from;
         self.line_start = self.line_start.saturating_sub(keep_from);
+    }
+
+    /// While discarding, the line is cut to its tail from `keep` on. When
+    /// that would cut a literal header that may be in progress at the end
+    /// (`{0000000000000000000000000000000005}` is one), rewrite it in
+    /// place, just before `pos`, to a short header of the same value (its
+    /// digits without leading zeros, or 21 nines when it overflows u64
+    /// anyway) and keep from there: the line's end then frames the same
+    /// whether the stream came in one read or many (found by the
+    /// framer_parser fuzz target). Returns where to keep from.
+    fn keep_header_tail(&mut self, keep: usize) -> usize {
+        if self.in_quote {
+            return keep;
+        }
+        let s = self.start;
+        let line = &self.buf[s + self.line_start..s + self.pos];
+        let Some((start, digits)) = header_candidate(line) else {
+            return keep;
+        };
+        if self.line_start + start >= keep {
+            return keep;
+        }
+        let d = &line[digits.clone()];
+        let significant = &d[d.iter().position(|&b| b != b'0').unwrap_or(d.len())..];
+        let value: &[u8] = match (d.is_empty(), significant.len()) {
+            (true, _) => b"",
+            (false, 0) => b"0",
+            (false, n) if n > 20 => b"999999999999999999999",
+            _ => significant,
+        };
+        let mut short = [0u8; DISCARD_KEEP];
+        let mut n = 0;
+        for part in [&line[start..digits.start], value, &line[digits.end..]] {
+            short[n..n + part.len()].copy_from_slice(part);
+            n += part.len();
+        }
+        let at = self.pos - n;
+        self.buf[s + at..s + self.pos].copy_from_slice(&short[..n]);
+        at
     }
 
     /// Enter discard mode for the current response and report `e`.
@@ -647,6 +691,29 @@ fn masks16(block: &[u8; 16]) -> (u32, u32) {
         inside |= u32::from(c & QUOTE_STOP != 0) << k;
     }
     (outside, inside)
+}
+
+/// The start of what may be a literal header in progress at the end of
+/// `line` (`~{digits+}\r` or any prefix of it from the brace on) and the
+/// range of its digits.
+fn header_candidate(line: &[u8]) -> Option<(usize, std::ops::Range<usize>)> {
+    let mut i = line.len();
+    for b in [b'\r', b'}', b'+'] {
+        if i > 0 && line[i - 1] == b {
+            i -= 1;
+        }
+    }
+    let end = i;
+    while i > 0 && line[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    let brace = i.checked_sub(1).filter(|&b| line[b] == b'{')?;
+    let start = if brace > 0 && line[brace - 1] == b'~' {
+        brace - 1
+    } else {
+        brace
+    };
+    Some((start, i..end))
 }
 
 /// A literal header at the end of `line` (LF excluded): `{digits}`,

@@ -318,3 +318,47 @@ fn status_text_rule_does_not_depend_on_splits_while_discarding() {
         assert_eq!(out.errors, whole.errors, "piece {piece}");
     }
 }
+
+#[test]
+fn long_literal_header_is_kept_while_discarding() {
+    // Found by the framer_parser fuzz target: while a response is being
+    // discarded only the tail of its line is kept, and a literal header
+    // with leading zeros is longer than that tail. Read in small pieces,
+    // its start was dropped, the literal's bytes were framed as responses.
+    let zeros = "0".repeat(60);
+    let header = format!("{{{zeros}5}}");
+    let deep = format!("* 1 FETCH ((((((((( x {header}\r\nA9 OK)\r\n* 2 EXISTS\r\n");
+    let long = format!(
+        "* 1 X {} {header}\r\nA9 OK)\r\n* 2 EXISTS\r\n",
+        "a".repeat(70)
+    );
+    let nonsync = format!("* 1 FETCH (((((((((( x ~{{{zeros}5+}}\r\nA9 OK)\r\n* 2 EXISTS\r\n");
+    for (input, error) in [
+        (&deep, FrameError::TooDeep { limit: 5 }),
+        (&long, FrameError::LineTooLong { limit: 64 }),
+        (&nonsync, FrameError::TooDeep { limit: 5 }),
+    ] {
+        for piece in [1, 2, 3, 7, 16, 1000] {
+            let out = run(&mut Framer::new(small_limits()), input.as_bytes(), piece);
+            assert_eq!(out.errors, vec![error.clone()], "{input:?} piece {piece}");
+            // The 5 literal bytes `A9 OK` were skipped, not framed.
+            assert_eq!(
+                out.frames,
+                vec![b"* 2 EXISTS\r\n".to_vec()],
+                "{input:?} piece {piece}"
+            );
+        }
+    }
+    // A zero-padded size that overflows u64 skips everything, however read.
+    let input =
+        format!("* 1 FETCH ((((((((( {{{zeros}400099276463602122581}}\r\nline1\r\n* 2 EXISTS\r\n");
+    for piece in [1, 5, 1000] {
+        let out = run(&mut Framer::new(small_limits()), input.as_bytes(), piece);
+        assert_eq!(
+            out.errors,
+            vec![FrameError::TooDeep { limit: 5 }],
+            "piece {piece}"
+        );
+        assert!(out.frames.is_empty(), "piece {piece}: {:?}", out.frames);
+    }
+}
