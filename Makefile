@@ -95,7 +95,9 @@ test-c:
 test-go:
 	@echo "==== Go tests (bindings/go) ===="
 	@if [ -f bindings/go/go.mod ]; then \
-		cd bindings/go && $(GO) vet ./... && $(GO) test -race ./...; \
+		cd bindings/go && $(GO) vet ./... && $(GO) test -race ./... && \
+		echo "==== Go soak without -race (the RSS check applies) ====" && \
+		$(GO) test -count=1 -run '^TestSoak$$' -v .; \
 	else \
 		echo "skipped: no bindings/go yet"; \
 	fi
