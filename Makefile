@@ -115,7 +115,8 @@ demo: deps lib
 # a replay server and the private Dovecot, rewrites docs/performance.md.
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--runs 7 --servers replay".
 # Bounded run of every cargo-fuzz target (framer+parser, UTF-7, message
-# sets); fails on a crash. FUZZ_SECONDS per target.
+# sets); fails on a crash. FUZZ_SECONDS per target; FUZZ_TARGETS picks some.
+# A campaign: make fuzz FUZZ_SECONDS=600 (README: Reliability and security tests).
 FUZZ_SECONDS ?= 30
 .PHONY: fuzz
 fuzz:
