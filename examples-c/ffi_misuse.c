@@ -348,10 +348,6 @@ static int work(struct worker *w)
     uint32_t security = strcmp(tls, "implicit") == 0 ? IMAPC_SECURITY_IMPLICIT_TLS
                         : strcmp(tls, "none") == 0   ? IMAPC_SECURITY_DANGEROUS_PLAINTEXT
                                                      : IMAPC_SECURITY_STARTTLS;
-    const char *port = security == IMAPC_SECURITY_IMPLICIT_TLS
-                           ? env_or("IMAP_TLS_PORT", env_or("IMAP_PORT", "993"))
-                           : env_or("IMAP_PORT", "143");
-    imapc_connect_options *o = NULL;
     imapc_client *c = NULL;
     imapc_mailbox_state *st = NULL;
     imapc_message_list *l = NULL;
@@ -360,21 +356,9 @@ static int work(struct worker *w)
     uint32_t exists;
     int ok = 0;
 
-    rc = imapc_connect_options_new(env_or("IMAP_HOST", "127.0.0.1"), (uint16_t)atoi(port),
-                                   security, &o, &err);
-    if (rc) return worker_fail(w, "options", rc, err);
-    if (security != IMAPC_SECURITY_DANGEROUS_PLAINTEXT &&
-        (rc = imapc_connect_options_set_tls_config(o, w->cfg, &err))) {
-        imapc_connect_options_free(o);
-        return worker_fail(w, "tls config", rc, err);
-    }
-    rc = imapc_client_connect(o, &c, &err);
-    imapc_connect_options_free(o);
-    if (rc) return worker_fail(w, "connect", rc, err);
-    if ((rc = imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"),
-                                 &err))) {
-        worker_fail(w, "login", rc, err);
-    } else if ((rc = imapc_client_examine(c, "INBOX", &st, &err))) {
+    rc = connect_login(security, w->cfg, &c, &err);
+    if (rc) return worker_fail(w, "connect/login", rc, err);
+    if ((rc = imapc_client_examine(c, "INBOX", &st, &err))) {
         worker_fail(w, "examine", rc, err);
     } else if (exists = imapc_mailbox_state_exists(st),
                (rc = imapc_client_fetch(c, "1:*", "UID FLAGS ENVELOPE RFC822.SIZE", &l, &err))) {

@@ -143,29 +143,10 @@ static imapc_client *open_client(struct client_state *s)
 {
     static const uint32_t modes[3] = {IMAPC_SECURITY_STARTTLS, IMAPC_SECURITY_IMPLICIT_TLS,
                                       IMAPC_SECURITY_DANGEROUS_PLAINTEXT};
-    uint32_t mode = modes[s->id % 3];
-    const char *port = mode == IMAPC_SECURITY_IMPLICIT_TLS
-                           ? env_or("IMAP_TLS_PORT", env_or("IMAP_PORT", "993"))
-                           : env_or("IMAP_PORT", "143");
-    imapc_connect_options *o = NULL;
     imapc_client *c = NULL;
     imapc_error *err = NULL;
-    imapc_result rc;
-
-    rc = imapc_connect_options_new(env_or("IMAP_HOST", "127.0.0.1"), (uint16_t)atoi(port), mode,
-                                   &o, &err);
-    if (rc == IMAPC_OK && mode != IMAPC_SECURITY_DANGEROUS_PLAINTEXT)
-        rc = imapc_connect_options_set_tls_config(o, s->cfg->tls, &err);
-    if (rc == IMAPC_OK) rc = imapc_client_connect(o, &c, &err);
-    imapc_connect_options_free(o);
-    if (rc == IMAPC_OK)
-        rc = imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"),
-                                &err);
-    if (rc != IMAPC_OK) {
-        failed(s, "connect/login", rc, err);
-        imapc_client_free(c);
-        return NULL;
-    }
+    imapc_result rc = connect_login(modes[s->id % 3], s->cfg->tls, &c, &err);
+    if (rc != IMAPC_OK) failed(s, "connect/login", rc, err);
     return c;
 }
 
