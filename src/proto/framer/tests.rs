@@ -362,3 +362,33 @@ fn long_literal_header_is_kept_while_discarding() {
         assert!(out.frames.is_empty(), "piece {piece}: {:?}", out.frames);
     }
 }
+
+#[test]
+fn discarded_line_keeps_the_same_bytes_however_split() {
+    // Found by the framer_parser fuzz target after the fix above: the
+    // bytes kept of a discarded line must not depend on the reads either
+    // (`buffered` is the same), also when the input stops inside a
+    // literal header with leading zeros, or with a `~` or `+` in it.
+    let zeros = "0".repeat(41);
+    for end in [
+        format!("{{{zeros}"),
+        format!("x ~{{{zeros}12"),
+        format!("{{{zeros}7+"),
+        format!("{{{zeros}7+}}\r"),
+        "{5}3".to_string(),
+        "~".to_string(),
+        format!("\"{{{zeros}5"),
+    ] {
+        let input = format!("* 1 FETCH ((((((((( x {end}");
+        let mut whole = Framer::new(small_limits());
+        let w = run(&mut whole, input.as_bytes(), input.len());
+        for piece in [1, 2, 3, 5, 9] {
+            let mut f = Framer::new(small_limits());
+            let out = run(&mut f, input.as_bytes(), piece);
+            assert_eq!(out.errors, w.errors, "{end:?} piece {piece}");
+            assert_eq!(f.buffered(), whole.buffered(), "{end:?} piece {piece}");
+        }
+        // At most a short header is kept.
+        assert!(whole.buffered() <= 25, "{end:?}: {}", whole.buffered());
+    }
+}
