@@ -13,6 +13,7 @@ use crate::proto::parser::{parse_response_with_depth, ParseError};
 use crate::proto::types::{Response, ResponseCode, StatusKind, StatusResponse, Untagged};
 
 const READ_CHUNK: usize = 64 * 1024;
+const LOG_LINE_MAX: usize = 300;
 
 /// A literal over `Limits::max_literal` but at most this large (64 MiB) is
 /// read and thrown away (the framer keeps none of it), so its command fails
@@ -20,7 +21,6 @@ const READ_CHUNK: usize = 64 * 1024;
 /// ends the connection at once. With the default `max_literal` (256 MiB)
 /// every oversized literal is larger; this serves callers who lower it.
 pub(crate) const MAX_SKIPPED_LITERAL: u64 = 64 << 20;
-const LOG_LINE_MAX: usize = 300;
 
 /// What the framer and parser produced, borrowed from the read buffer.
 pub(crate) enum Incoming<'a> {
