@@ -95,7 +95,9 @@ test-c:
 test-go:
 	@echo "==== Go tests (bindings/go) ===="
 	@if [ -f bindings/go/go.mod ]; then \
-		cd bindings/go && $(GO) vet ./... && $(GO) test -race ./...; \
+		cd bindings/go && $(GO) vet ./... && $(GO) test -race ./... && \
+		echo "==== Go soak without -race (the RSS check applies) ====" && \
+		$(GO) test -count=1 -run '^TestSoak$$' -v .; \
 	else \
 		echo "skipped: no bindings/go yet"; \
 	fi
@@ -113,7 +115,8 @@ demo: deps lib
 # a replay server and the private Dovecot, rewrites docs/performance.md.
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--runs 7 --servers replay".
 # Bounded run of every cargo-fuzz target (framer+parser, UTF-7, message
-# sets); fails on a crash. FUZZ_SECONDS per target.
+# sets); fails on a crash. FUZZ_SECONDS per target; FUZZ_TARGETS picks some.
+# A campaign: make fuzz FUZZ_SECONDS=600 (README: Reliability and security tests).
 FUZZ_SECONDS ?= 30
 .PHONY: fuzz
 fuzz:

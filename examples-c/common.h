@@ -76,6 +76,35 @@ static inline imapc_connect_options *options_from_env(void)
     return opts;
 }
 
+/* Connect to IMAP_HOST with `security` (implicit TLS on IMAP_TLS_PORT,
+ * else IMAP_PORT) and the shared TLS config `tls` (not used for
+ * plaintext), then log in as IMAP_USER / IMAP_PASSWORD. For threads: on
+ * failure the code is returned with the error in *err, nothing exits. */
+static inline imapc_result connect_login(uint32_t security, const imapc_tls_config *tls,
+                                         imapc_client **out, imapc_error **err)
+{
+    const char *port = security == IMAPC_SECURITY_IMPLICIT_TLS
+                           ? env_or("IMAP_TLS_PORT", env_or("IMAP_PORT", "993"))
+                           : env_or("IMAP_PORT", "143");
+    imapc_connect_options *o = NULL;
+    imapc_client *c = NULL;
+    imapc_result rc = imapc_connect_options_new(env_or("IMAP_HOST", "127.0.0.1"),
+                                                (uint16_t)atoi(port), security, &o, err);
+    if (rc == IMAPC_OK && security != IMAPC_SECURITY_DANGEROUS_PLAINTEXT)
+        rc = imapc_connect_options_set_tls_config(o, tls, err);
+    if (rc == IMAPC_OK) rc = imapc_client_connect(o, &c, err);
+    imapc_connect_options_free(o);
+    if (rc == IMAPC_OK)
+        rc = imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"),
+                                err);
+    if (rc != IMAPC_OK) {
+        imapc_client_free(c);
+        c = NULL;
+    }
+    *out = c;
+    return rc;
+}
+
 /* Connect and log in as IMAP_USER / IMAP_PASSWORD. */
 static inline imapc_client *connect_from_env(void)
 {

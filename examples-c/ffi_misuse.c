@@ -6,7 +6,10 @@
  *     neutral value for getters; never a crash. Free functions take NULL.
  *  2. Invalid UTF-8 is refused with IMAPC_ERR_INVALID_UTF8.
  *  3. A client fails cleanly after a fatal error: interrupted during IDLE,
- *     and with its connection gone (socket shut down under it).
+ *     and with its connection gone (socket shut down under it); those
+ *     errors, and every later refusal, say imapc_error_is_fatal. A
+ *     response over a limit that could be skipped is not fatal: the same
+ *     client goes on.
  *  4. 16 threads each drive their own client at once (sharing one TLS
  *     config): connect, login, examine, fetch, logout; zero failures. */
 #include <pthread.h>
@@ -202,9 +205,13 @@ static void expect_dead(imapc_client *c, const char *why)
     imapc_error *err = NULL;
     imapc_id_list *ids = NULL;
     imapc_result rc = imapc_client_noop(c, &err);
-    checks += 3;
+    checks += 5;
+    /* The first call may be the one that finds the connection gone. */
     if (rc == IMAPC_OK) {
         fprintf(stderr, "%s: NOOP succeeded\n", why);
+        failures++;
+    } else if (!imapc_error_is_fatal(err)) {
+        fprintf(stderr, "%s: NOOP gave %s, not fatal\n", why, imapc_error_name(rc));
         failures++;
     }
     imapc_error_free(err);
@@ -212,6 +219,10 @@ static void expect_dead(imapc_client *c, const char *why)
     rc = imapc_client_search(c, "ALL", &ids, &err);
     if (rc == IMAPC_OK || ids) {
         fprintf(stderr, "%s: SEARCH succeeded\n", why);
+        failures++;
+    } else if (rc != IMAPC_ERR_ILLEGAL_STATE || !imapc_error_is_fatal(err)) {
+        fprintf(stderr, "%s: SEARCH gave %s, fatal %d; want a fatal IMAPC_ERR_ILLEGAL_STATE\n",
+                why, imapc_error_name(rc), (int)imapc_error_is_fatal(err));
         failures++;
     }
     imapc_error_free(err);
@@ -231,6 +242,8 @@ static void fatal_errors(void)
 {
     imapc_client *c = connect_from_env();
     imapc_event_list *ev = NULL;
+    imapc_error *err = NULL;
+    imapc_result rc;
     pthread_t th;
     int fd;
 
@@ -238,7 +251,14 @@ static void fatal_errors(void)
     TRY(imapc_client_select(c, "INBOX", NULL, ERR));
     TRY(imapc_client_idle_start(c, ERR));
     CHECK(pthread_create(&th, NULL, interrupter, c) == 0, "pthread_create");
-    EXPECT("idle_wait interrupted", IMAPC_ERR_INTERRUPTED, imapc_client_idle_wait(c, 20000, &ev, ERR));
+    rc = imapc_client_idle_wait(c, 20000, &ev, &err);
+    checks++;
+    if (!err || !imapc_error_is_fatal(err)) {
+        fprintf(stderr, "idle_wait interrupted: error not fatal\n");
+        failures++;
+    }
+    expect_code("idle_wait interrupted", rc, err, IMAPC_ERR_INTERRUPTED);
+    err = NULL;
     CHECK(ev == NULL, "no events output on failure");
     pthread_join(th, NULL);
     expect_dead(c, "after interrupt");
@@ -250,6 +270,60 @@ static void fatal_errors(void)
     CHECK(fd >= 0, "client fd");
     CHECK(shutdown(fd, SHUT_RDWR) == 0, "shutdown");
     expect_dead(c, "after the connection is gone");
+}
+
+/* A 1 KiB literal limit against the seeded INBOX (messages of up to
+ * 100 kB): the FETCH fails with IMAPC_ERR_LIMIT_EXCEEDED, which is not
+ * fatal since the oversized literals were skipped and the command
+ * completed; the same client goes on. */
+static void recovered_limit(void)
+{
+    imapc_connect_options *opts = options_from_env();
+    imapc_client *c = NULL;
+    imapc_mailbox_state *st = NULL;
+    imapc_message_list *l = NULL;
+    imapc_error *err = NULL;
+    imapc_result rc;
+    uint32_t exists;
+
+    TRY(imapc_connect_options_set_limits(opts, 0, 1024, 0, ERR));
+    TRY(imapc_client_connect(opts, &c, ERR));
+    imapc_connect_options_free(opts);
+    TRY(imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"), ERR));
+    TRY(imapc_client_select(c, "INBOX", &st, ERR));
+    exists = imapc_mailbox_state_exists(st);
+    imapc_mailbox_state_free(st);
+    CHECK(exists > 1, "seeded INBOX, %u messages", exists);
+
+    rc = imapc_client_fetch(c, "1:*", "BODY.PEEK[]", &l, &err);
+    checks += 3;
+    if (rc != IMAPC_ERR_LIMIT_EXCEEDED || !err ||
+        !strstr(imapc_error_message(err), "exceeds the limit of 1024")) {
+        fprintf(stderr, "limit: fetch gave %s: %s\n", imapc_error_name(rc),
+                err ? imapc_error_message(err) : "-");
+        failures++;
+    }
+    if (imapc_error_is_fatal(err)) {
+        fprintf(stderr, "limit: a skipped literal is reported as fatal\n");
+        failures++;
+    }
+    if (l != NULL) {
+        fprintf(stderr, "limit: output written on failure\n");
+        failures++;
+    }
+    imapc_error_free(err);
+
+    /* The same client, in step with the server. */
+    TRY(imapc_client_noop(c, ERR));
+    TRY(imapc_client_fetch(c, "1:*", "UID RFC822.SIZE", &l, ERR));
+    checks++;
+    if (imapc_message_list_count(l) != exists) {
+        fprintf(stderr, "limit: then fetched %zu of %u\n", imapc_message_list_count(l), exists);
+        failures++;
+    }
+    imapc_message_list_free(l);
+    logout_and_free(c);
+    printf("limit exceeded and skipped: not fatal, the client goes on\n");
 }
 
 /* 16 clients at once, one per thread, sharing one TLS config. */
@@ -274,10 +348,6 @@ static int work(struct worker *w)
     uint32_t security = strcmp(tls, "implicit") == 0 ? IMAPC_SECURITY_IMPLICIT_TLS
                         : strcmp(tls, "none") == 0   ? IMAPC_SECURITY_DANGEROUS_PLAINTEXT
                                                      : IMAPC_SECURITY_STARTTLS;
-    const char *port = security == IMAPC_SECURITY_IMPLICIT_TLS
-                           ? env_or("IMAP_TLS_PORT", env_or("IMAP_PORT", "993"))
-                           : env_or("IMAP_PORT", "143");
-    imapc_connect_options *o = NULL;
     imapc_client *c = NULL;
     imapc_mailbox_state *st = NULL;
     imapc_message_list *l = NULL;
@@ -286,21 +356,9 @@ static int work(struct worker *w)
     uint32_t exists;
     int ok = 0;
 
-    rc = imapc_connect_options_new(env_or("IMAP_HOST", "127.0.0.1"), (uint16_t)atoi(port),
-                                   security, &o, &err);
-    if (rc) return worker_fail(w, "options", rc, err);
-    if (security != IMAPC_SECURITY_DANGEROUS_PLAINTEXT &&
-        (rc = imapc_connect_options_set_tls_config(o, w->cfg, &err))) {
-        imapc_connect_options_free(o);
-        return worker_fail(w, "tls config", rc, err);
-    }
-    rc = imapc_client_connect(o, &c, &err);
-    imapc_connect_options_free(o);
-    if (rc) return worker_fail(w, "connect", rc, err);
-    if ((rc = imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"),
-                                 &err))) {
-        worker_fail(w, "login", rc, err);
-    } else if ((rc = imapc_client_examine(c, "INBOX", &st, &err))) {
+    rc = connect_login(security, w->cfg, &c, &err);
+    if (rc) return worker_fail(w, "connect/login", rc, err);
+    if ((rc = imapc_client_examine(c, "INBOX", &st, &err))) {
         worker_fail(w, "examine", rc, err);
     } else if (exists = imapc_mailbox_state_exists(st),
                (rc = imapc_client_fetch(c, "1:*", "UID FLAGS ENVELOPE RFC822.SIZE", &l, &err))) {
@@ -367,6 +425,7 @@ int main(void)
 
     invalid_utf8();
     fatal_errors();
+    recovered_limit();
     threads();
 
     printf("%u checks, %u failures\n", checks, failures);

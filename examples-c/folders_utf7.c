@@ -1,6 +1,8 @@
 /* folders_utf7: create, list, rename and delete folders with non-ASCII
  * names. Checks that the decoded UTF-8 name round-trips and that the name
- * on the wire (imapc_folder_raw_name) is modified UTF-7 (RFC 3501 5.1.3). */
+ * on the wire (imapc_folder_raw_name) is modified UTF-7 (RFC 3501 5.1.3).
+ * Names with control characters (CR, LF, TAB...) are refused before
+ * anything is sent, with a non-fatal IMAPC_ERR_INVALID_ARGUMENT. */
 #include "common.h"
 
 #define PARENT "Ärger"
@@ -34,6 +36,19 @@ static int listed(imapc_client *c, const char *name, const char *raw_expected)
     imapc_folder_list_free(l);
     return found;
 }
+
+/* `call` (passing ERR) is refused as an invalid argument, not fatally. */
+#define REFUSED(call)                                                      \
+    do {                                                                   \
+        imapc_error *err_ = NULL;                                          \
+        imapc_result rc_ = (call);                                         \
+        CHECK(rc_ == IMAPC_ERR_INVALID_ARGUMENT && err_ &&                 \
+                  strstr(imapc_error_message(err_), "control character") && \
+                  !imapc_error_is_fatal(err_),                             \
+              "%s gave %s: %s", #call, imapc_error_name(rc_),              \
+              err_ ? imapc_error_message(err_) : "-");                     \
+        imapc_error_free(err_);                                            \
+    } while (0)
 
 static int exists(imapc_client *c, const char *name)
 {
@@ -83,6 +98,16 @@ int main(void)
     TRY(imapc_client_delete_folder(c, PARENT, ERR));
     CHECK(!exists(c, RENAMED) && !exists(c, PARENT), "deleted");
     printf("deleted\n");
+
+    /* Control characters in names are refused by the client: nothing
+     * reaches the server, the session goes on, INBOX is untouched. */
+    REFUSED(imapc_client_create_folder(c, "x\r\nA1 DELETE INBOX", ERR));
+    REFUSED(imapc_client_rename_folder(c, "INBOX", "x\nA1 DELETE INBOX", ERR));
+    REFUSED(imapc_client_select(c, "tab\there", NULL, ERR));
+    REFUSED(imapc_client_delete_folder(c, "INBOX\r", ERR));
+    TRY(imapc_client_noop(c, ERR));
+    CHECK(exists(c, "INBOX"), "INBOX still exists");
+    printf("control characters refused\n");
 
     logout_and_free(c);
     printf("folders_utf7: OK\n");

@@ -1427,6 +1427,22 @@ const char *imapc_error_message(const struct imapc_error *err);
 const char *imapc_error_response_code(const struct imapc_error *err);
 
 /**
+ * True when the client's connection is unusable after this error: every
+ * later call on that client fails with `IMAPC_ERR_ILLEGAL_STATE` (an error
+ * that is itself fatal), so free it and reconnect. False when the client
+ * is still in step with the server and the next call may succeed: a NO or
+ * BAD, an invalid argument, or an `IMAPC_ERR_LIMIT_EXCEEDED` whose
+ * oversized response was skipped while its command completed (the same
+ * code is fatal when the response could not be skipped). Errors of calls
+ * without a client (connect, options) are fatal when the connection
+ * failed. False for NULL.
+ *
+ * # Safety
+ * `err` is NULL or a live error.
+ */
+bool imapc_error_is_fatal(const struct imapc_error *err);
+
+/**
  * The stable name of a code: `"IMAPC_OK"`, `"IMAPC_ERR_TIMEOUT"`, ...;
  * `"IMAPC_ERR_UNKNOWN"` for a number that is not a code. Static storage:
  * never freed.
@@ -2186,7 +2202,12 @@ imapc_result imapc_connect_options_set_io_timeout_ms(struct imapc_connect_option
 /**
  * Response limits that protect against hostile servers; 0 keeps the
  * default of each: `max_line` (8 MiB), `max_literal` (256 MiB),
- * `max_depth` (100 nested parentheses).
+ * `max_depth` (100 nested parentheses). A response over a limit fails its
+ * command with `IMAPC_ERR_LIMIT_EXCEEDED`. The client skips such a
+ * response without keeping it (a literal of up to 64 MiB is read and
+ * dropped) and the error is not fatal (`imapc_error_is_fatal`); a larger
+ * literal, or one met while sending a command, during authentication or
+ * IDLE, ends the connection.
  *
  * # Safety
  * `options` is NULL or live.

@@ -22,7 +22,8 @@
 #   expired.pem expired.key         localhost cert from ca.pem, expired in 2021
 #   selfsigned.pem selfsigned.key   self-signed localhost cert
 #   wronghost.pem wronghost.key     cert from ca.pem for "wrong.example" only
-# Users (passwd-file <dir>/passwd): test/pass, test2..test9/pass, ünï/pässwörd.
+# Users (passwd-file <dir>/passwd): test/pass, test2..test9/pass, soak/pass
+# (load tests), ünï/pässwörd.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,7 +41,7 @@ PATH=$PATH:/usr/sbin:/sbin
 DOVECOT=${DOVECOT:-dovecot}
 DOVEADM=${DOVEADM:-doveadm}
 
-USERS=(test test2 test3 test4 test5 test6 test7 test8 test9)
+USERS=(test test2 test3 test4 test5 test6 test7 test8 test9 soak)
 UNICODE_USER='ünï'
 UNICODE_PASS='pässwörd'
 
@@ -280,6 +281,7 @@ protocol imap {
 
 service imap-login {
   chroot =
+  process_limit = 256
   inet_listener imap {
     address = 127.0.0.1
     port = $1
@@ -289,6 +291,12 @@ service imap-login {
     port = $2
     ssl = yes
   }
+}
+# Load tests (examples-c/soak.c, the Go TestSoak) hold 50 and more
+# sessions at once: each has an imap process and, over TLS, an imap-login
+# process proxying it. The defaults (100 each) would cap that near 100.
+service imap {
+  process_limit = 256
 }
 service anvil {
   chroot =

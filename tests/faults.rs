@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use fake::Step::{self, *};
 use fake::{expect, login_steps, select_steps, send, FakeServer, Split};
-use imapclient::client::{Client, ErrorKind, Event, Messages};
+use imapclient::client::{Client, ConnectOptions, Error, ErrorKind, Event, Messages};
 
 /// Connect, LOGIN (A1) and SELECT INBOX (A2); later commands are A3, A4...
 fn session(exists: u32, rest: Vec<Step>) -> (FakeServer, Client) {
@@ -19,11 +19,23 @@ fn session(exists: u32, rest: Vec<Step>) -> (FakeServer, Client) {
 }
 
 fn session_split(exists: u32, rest: Vec<Step>, split: Split) -> (FakeServer, Client) {
+    session_with(exists, rest, split, |_| {})
+}
+
+/// `session_split` with the connect options adjusted first.
+fn session_with(
+    exists: u32,
+    rest: Vec<Step>,
+    split: Split,
+    adjust: impl FnOnce(&mut ConnectOptions),
+) -> (FakeServer, Client) {
     let mut steps = login_steps();
     steps.extend(select_steps("A2", exists));
     steps.extend(rest);
     let srv = FakeServer::start_split(steps, split);
-    let mut c = Client::connect(&srv.options()).expect("connect");
+    let mut o = srv.options();
+    adjust(&mut o);
+    let mut c = Client::connect(&o).expect("connect");
     c.login("user", "secret").expect("login");
     let st = c.select_folder("INBOX").expect("select");
     assert_eq!(st.exists, exists);
@@ -309,6 +321,120 @@ fn literal_size_overflowing_u64_is_limit_exceeded() {
     let e = c.fetch(1, &["BODY.PEEK[]"]).unwrap_err();
     assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
     assert!(t0.elapsed() < Duration::from_secs(2));
+}
+
+/// The error's verdict matches the client's state: fatal exactly when the
+/// client now refuses every call.
+fn assert_verdict(c: &Client, e: &Error, fatal: bool) {
+    assert_eq!(e.is_fatal(), fatal, "is_fatal of {e}");
+    assert_eq!(
+        c.fatal_error().map(|f| f.kind),
+        fatal.then_some(e.kind),
+        "fatal_error after {e}"
+    );
+}
+
+/// A response that exceeded a limit was skipped and the command completed:
+/// the error is not fatal, and the next command on the same client runs.
+fn assert_recovered(srv: FakeServer, mut c: Client, e: Error, what: &str) {
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(e.message.contains(what), "{e}");
+    assert_verdict(&c, &e, false);
+    c.noop().expect("NOOP after a skipped response");
+    assert_eq!(c.selected().unwrap().exists, 2, "the NOOP's EXISTS");
+    let m = c
+        .fetch(1, &["FLAGS"])
+        .expect("FETCH after a skipped response");
+    assert!(m.messages[0].has_flag("\\Seen"), "{m:?}");
+    c.logout().expect("logout");
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// FETCH (A3) answered with `payload` in pieces of `piece` bytes and OK;
+/// then NOOP (A4), FETCH FLAGS (A5), LOGOUT (A6).
+fn fetch_then_recovery(payload: Vec<u8>, piece: usize) -> Vec<Step> {
+    vec![
+        expect("A3 UID FETCH 1 "),
+        Step::SendPieces(payload, piece),
+        send("A3 OK Fetch completed\r\n"),
+        expect("A4 NOOP"),
+        send("* 2 EXISTS\r\nA4 OK NOOP completed\r\n"),
+        expect("A5 UID FETCH 1 "),
+        send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\nA5 OK Fetch completed\r\n"),
+        expect("A6 LOGOUT"),
+        send("* BYE Logging out\r\nA6 OK Logout completed\r\n"),
+    ]
+}
+
+#[test]
+fn long_line_skipped_is_not_fatal_and_the_next_command_succeeds() {
+    let mut line = b"* 1 FETCH (UID 1 X-LONG \"".to_vec();
+    line.extend(vec![b'a'; 5000]);
+    line.extend_from_slice(b"\")\r\n");
+    let steps = fetch_then_recovery(line, 700);
+    let (srv, mut c) = session_with(1, steps, Split::Whole, |o| o.limits.max_line = 1024);
+    let e = c.fetch(1, &["FLAGS"]).unwrap_err();
+    assert_recovered(srv, c, e, "longer than 1024");
+}
+
+#[test]
+fn oversized_literal_is_drained_not_fatal_and_the_next_command_succeeds() {
+    // 100 kB over a 1 KiB literal limit, arriving in many reads, followed
+    // by a second response for the same message: the literal is read and
+    // thrown away, the rest of the command is still understood.
+    let mut resp = b"* 1 FETCH (UID 1 BODY[] {100000}\r\n".to_vec();
+    resp.extend((0..100_000u32).map(|i| b"ab\r\n)*{3}\"x"[(i % 11) as usize]));
+    resp.extend_from_slice(b" FLAGS (\\Seen))\r\n* 1 FETCH (UID 1 RFC822.SIZE 100000)\r\n");
+    let steps = fetch_then_recovery(resp, 4096);
+    let (srv, mut c) = session_with(1, steps, Split::Whole, |o| o.limits.max_literal = 1024);
+    let e = c.fetch(1, &["BODY.PEEK[]"]).unwrap_err();
+    assert_recovered(
+        srv,
+        c,
+        e,
+        "literal of 100000 bytes exceeds the limit of 1024",
+    );
+}
+
+#[test]
+fn literal_too_large_to_drain_is_fatal_and_later_calls_fail_cleanly() {
+    // 100 MiB announced over a 1 KiB limit: more than the client drains
+    // (64 MiB), so it gives up on the connection without reading on.
+    let (srv, mut c) = session_with(
+        1,
+        vec![
+            expect("A3 UID FETCH 1 "),
+            send("* 1 FETCH (UID 1 BODY[] {104857600}\r\nSubject: hi\r\n\r\n"),
+        ],
+        Split::Whole,
+        |o| o.limits.max_literal = 1024,
+    );
+    let e = c.fetch(1, &["BODY.PEEK[]"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(e.message.contains("104857600"), "{e}");
+    assert_verdict(&c, &e, true);
+    // Every later call fails at once, with a fatal IllegalState naming
+    // the cause, and nothing more reaches the server.
+    for r in [
+        c.noop().map(drop),
+        c.fetch(1, &["FLAGS"]).map(drop),
+        c.select_folder("INBOX").map(drop),
+    ] {
+        let later = r.unwrap_err();
+        assert_eq!(later.kind, ErrorKind::IllegalState, "{later}");
+        assert!(later.is_fatal(), "{later}");
+        assert!(later.message.contains("104857600"), "{later}");
+    }
+    assert_eq!(
+        c.fatal_error().map(|f| f.message.clone()),
+        Some(e.message.clone()),
+        "the first error stays the cause"
+    );
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    assert!(!t.contains(b"A4"), "sent after a fatal error: {}", t.text());
 }
 
 #[test]
@@ -653,7 +779,8 @@ fn many_small_unsolicited_responses_do_not_hang() {
 #[test]
 fn status_text_ending_in_a_brace_count_is_not_a_literal() {
     // Dovecot echoes a mailbox name decoded from modified UTF-7, CR LF
-    // included, in its NO text: the line then ends in `{5}`.
+    // included, in its NO text: the line then ends in `{5}`. (The client
+    // refuses CR and LF in names, but a raw name can spell them in UTF-7.)
     let (srv, mut c) = session(
         1,
         vec![
@@ -663,8 +790,9 @@ fn status_text_ending_in_a_brace_count_is_not_a_literal() {
             send("A4 OK done\r\n"),
         ],
     );
+    c.set_folder_encode(false);
     let t0 = Instant::now();
-    let e = c.folder_status("x {5}\r\nA5 DELETE foo").unwrap_err();
+    let e = c.folder_status("x {5}&AA0ACg-A5 DELETE foo").unwrap_err();
     assert_eq!(e.kind, ErrorKind::No, "{e}");
     assert_eq!(e.response_code.as_deref(), Some("NONEXISTENT"));
     assert!(t0.elapsed() < Duration::from_secs(1));

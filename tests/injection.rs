@@ -2,6 +2,8 @@
 //! strings, flags, FETCH items and credentials holding CR, LF, NUL,
 //! quotes, parentheses, wildcards, 8-bit bytes and crafted
 //! `x\r\nA2 DELETE INBOX` payloads run only the intended command.
+//! Folder names with control characters are refused by the client before
+//! anything is sent; the others reach the server as one name.
 //!
 //! Each test works as its own seeded user (test5, test6) so a successful
 //! injection could not harm other tests. A sentinel folder is created
@@ -86,55 +88,111 @@ fn payloads(sentinel: &str) -> Vec<String> {
     ]
 }
 
+/// Every folder, by its wire name (the same whatever `folder_encode`).
+fn folder_names(c: &mut Client) -> Vec<Vec<u8>> {
+    let mut names: Vec<Vec<u8>> = c
+        .list_folders("", "*")
+        .unwrap()
+        .into_iter()
+        .map(|f| f.raw_name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// A name holding a control character: refused by the client.
+fn has_control(name: &str) -> bool {
+    name.chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+}
+
+/// Every command taking a folder name refuses `name` before sending
+/// anything, with a non-fatal InvalidArgument. If one did send it, the
+/// rename of the sentinel or the deletes would show in `check_intact`.
+fn refused_everywhere(c: &mut Client, name: &str, sentinel: &str, what: &str) {
+    const MSG: &[u8] = b"From: a@example.org\r\nSubject: injection\r\n\r\nx\r\n";
+    // Read-write, so MOVE gets as far as the name (and would move a
+    // message out of INBOX, which `check_intact` would see).
+    c.select_folder("INBOX").unwrap();
+    let results: Vec<(&str, Option<imapclient::client::Error>)> = vec![
+        ("CREATE", c.create_folder(name).err()),
+        ("DELETE", c.delete_folder(name).err()),
+        ("RENAME from", c.rename_folder(name, "renamed-target").err()),
+        ("RENAME to", c.rename_folder(sentinel, name).err()),
+        ("SUBSCRIBE", c.subscribe_folder(name).err()),
+        ("UNSUBSCRIBE", c.unsubscribe_folder(name).err()),
+        ("STATUS", c.folder_status(name).err()),
+        ("LIST", c.list_folders("", name).err()),
+        ("LIST reference", c.list_folders(name, "*").err()),
+        ("LSUB", c.list_subscribed("", name).err()),
+        ("exists", c.folder_exists(name).err()),
+        ("APPEND", c.append(name, MSG, &[], None).err()),
+        ("COPY", c.copy("1", name).err()),
+        ("MOVE", c.move_messages("1", name).err()),
+        ("GETACL", c.get_acl(name).err()),
+        ("GETQUOTAROOT", c.get_quota_root(name).err()),
+        ("SELECT", c.select_folder(name).err()),
+        ("EXAMINE", c.examine_folder(name).err()),
+    ];
+    for (cmd, e) in results {
+        let e = e.unwrap_or_else(|| panic!("{what}: {cmd} accepted the name"));
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{what}: {cmd}: {e}");
+        assert!(
+            e.message.contains("control character"),
+            "{what}: {cmd}: {e}"
+        );
+        assert!(!e.is_fatal(), "{what}: {cmd}: {e}");
+    }
+}
+
 #[test]
 fn folder_names_cannot_inject_commands() {
     let (mut c, sentinel, inbox) = setup("test5");
+    let before = folder_names(&mut c);
     for encode in [true, false] {
         c.set_folder_encode(encode);
         let mut all = payloads(&sentinel);
-        all.push("nul\0byte".into());
+        all.extend([
+            "nul\0byte".into(),
+            "tab\there".into(),
+            "del\u{7f}".into(),
+            "c1\u{85}next-line".into(),
+            format!("sep\u{2028}A8 DELETE {sentinel}"),
+        ]);
         for name in all {
-            let what = format!("CREATE {name:?} (folder_encode {encode})");
-            match c.create_folder(&name) {
-                Ok(()) => {
-                    // Created under exactly that name, not split.
-                    let found = c
-                        .list_folders("", "*")
-                        .unwrap()
-                        .into_iter()
-                        .filter(|f| f.name == name)
-                        .count();
-                    assert_eq!(found, 1, "{what}: not listed under its exact name");
-                    c.delete_folder(&name)
-                        .unwrap_or_else(|e| panic!("{what}: delete: {e}"));
-                }
-                Err(e) => assert!(
-                    matches!(
-                        e.kind,
-                        ErrorKind::InvalidArgument | ErrorKind::No | ErrorKind::Bad
+            let what = format!("{name:?} (folder_encode {encode})");
+            if has_control(&name) {
+                // CR, LF, NUL and every other control character: refused
+                // by the client, whatever the command.
+                refused_everywhere(&mut c, &name, &sentinel, &what);
+            } else {
+                match c.create_folder(&name) {
+                    Ok(()) => {
+                        // Created under exactly that name, not split.
+                        let found = c
+                            .list_folders("", "*")
+                            .unwrap()
+                            .into_iter()
+                            .filter(|f| f.name == name)
+                            .count();
+                        assert_eq!(found, 1, "{what}: not listed under its exact name");
+                        c.delete_folder(&name)
+                            .unwrap_or_else(|e| panic!("{what}: delete: {e}"));
+                    }
+                    Err(e) => assert!(
+                        matches!(e.kind, ErrorKind::No | ErrorKind::Bad),
+                        "{what}: {e}"
                     ),
-                    "{what}: {e}"
-                ),
-            }
-            if name.contains('\0') {
-                assert_eq!(
-                    c.create_folder(&name).unwrap_err().kind,
-                    ErrorKind::InvalidArgument
-                );
+                }
+                // The other folder commands take the same path.
+                let _ = c.rename_folder(&name, "renamed-target");
+                let _ = c.folder_status(&name);
+                let _ = c.subscribe_folder(&name);
+                let _ = c.examine_folder(&name);
+                let _ = c.list_folders("", &name);
             }
             check_intact(&mut c, &sentinel, inbox, &what);
-            // The other folder commands take the same path.
-            let _ = c.rename_folder(&name, "renamed-target");
-            let _ = c.folder_status(&name);
-            let _ = c.subscribe_folder(&name);
-            let _ = c.examine_folder(&name);
-            let _ = c.list_folders("", &name);
-            check_intact(
-                &mut c,
-                &sentinel,
-                inbox,
-                &format!("other commands with {name:?}"),
-            );
+            assert_eq!(folder_names(&mut c), before, "{what}: the folders changed");
         }
     }
     c.set_folder_encode(true);

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,12 +85,79 @@ func TestContextDeadlineInterrupts(t *testing.T) {
 		t.Fatalf("err = %v, want ErrTimeout and DeadlineExceeded", err)
 	}
 	var ie *Error
-	if !errors.As(err, &ie) || ie.Code != CodeTimeout || ie.Op != "Noop" {
+	if !errors.As(err, &ie) || ie.Code != CodeTimeout || ie.Op != "Noop" || !ie.Fatal {
 		t.Errorf("error %+v", ie)
 	}
 	// The interrupt closed the connection.
-	if err := c.Noop(context.Background()); !errors.Is(err, ErrClosed) {
-		t.Errorf("Noop after interrupt = %v, want ErrClosed", err)
+	err = c.Noop(context.Background())
+	if !errors.Is(err, ErrClosed) || !errors.As(err, &ie) || !ie.Fatal {
+		t.Errorf("Noop after interrupt = %v (%+v), want a fatal ErrClosed", err, ie)
+	}
+}
+
+// hostileServer greets with PREAUTH, answers SELECT with one message and
+// FETCH with a 100 MiB literal of which it sends a few bytes.
+func hostileServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		conn.Write([]byte("* PREAUTH [CAPABILITY IMAP4rev1] hostile server ready\r\n"))
+		r := bufio.NewReader(conn)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			tag, rest, _ := strings.Cut(line, " ")
+			switch {
+			case strings.HasPrefix(rest, "SELECT"):
+				conn.Write([]byte("* 1 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\n" + tag + " OK [READ-WRITE] done\r\n"))
+			case strings.Contains(rest, "FETCH"):
+				conn.Write([]byte("* 1 FETCH (UID 1 BODY[] {104857600}\r\nSubject: hi\r\n"))
+			default:
+				conn.Write([]byte(tag + " OK done\r\n"))
+			}
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// A literal too large to skip ends the connection: the error says Fatal,
+// and later calls fail at once with a fatal ErrClosed.
+func TestLimitExceededFatal(t *testing.T) {
+	c, err := Dial(context.Background(), hostileServer(t), &Options{TLS: TLSNone, MaxLiteral: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := testCtx(t)
+	if _, err := c.Select(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Fetch(ctx, IDs(1), "BODY.PEEK[]")
+	var ie *Error
+	if !errors.As(err, &ie) || ie.Code != CodeLimitExceeded || !ie.Fatal || !errors.Is(err, ErrProtocol) {
+		t.Fatalf("Fetch = %v (%+v), want a fatal CodeLimitExceeded", err, ie)
+	}
+	for _, op := range []func() error{
+		func() error { return c.Noop(ctx) },
+		func() error { _, err := c.Fetch(ctx, IDs(1), "FLAGS"); return err },
+	} {
+		err := op()
+		if !errors.Is(err, ErrClosed) || !errors.As(err, &ie) || !ie.Fatal {
+			t.Errorf("call after a fatal limit error = %v (%+v), want a fatal ErrClosed", err, ie)
+		}
 	}
 }
 

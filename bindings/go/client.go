@@ -82,7 +82,10 @@ type Options struct {
 	// context also bounds the connect.
 	ConnectTimeout, IOTimeout time.Duration
 	// Response limits against hostile servers; 0 keeps each default
-	// (8 MiB line, 256 MiB literal, 100 nested parentheses).
+	// (8 MiB line, 256 MiB literal, 100 nested parentheses). A response
+	// over a limit fails its call with CodeLimitExceeded; when it could be
+	// skipped (a literal of up to 64 MiB is read and dropped) the error's
+	// Fatal is false and the client goes on.
 	MaxLine    int
 	MaxLiteral int64
 	MaxDepth   int
@@ -102,17 +105,6 @@ type Client struct {
 	inCall  atomic.Bool // a C call that the context may interrupt is running
 	pending []Event     // events left over from IDLE, guarded by mu
 	dead    bool        // a fatal error or LOGOUT ended the connection, guarded by mu
-}
-
-// fatal reports whether an error code leaves the connection unusable (as
-// the library's client decides: I/O, timeouts, interrupts, TLS, protocol
-// errors, BYE).
-func fatal(code Code) bool {
-	switch code {
-	case CodeIO, CodeTimeout, CodeInterrupted, CodeConnectionClosed, CodeProtocol, CodeBye, CodeLimitExceeded:
-		return true
-	}
-	return code >= CodeTLS && code <= CodeStartTLSFailed
 }
 
 // cstring converts s for C; the caller frees it. NUL bytes are refused.
@@ -428,20 +420,20 @@ func (c *Client) call(ctx context.Context, op string, f func(p *C.imapc_client, 
 		// The context ended the call (the interrupt fired).
 		C.imapc_error_free(cerr)
 		c.dead = true
-		return ctxError(op, ctx.Err())
+		e := ctxError(op, ctx.Err())
+		e.Fatal = true
+		return e
 	}
 	if rc == C.IMAPC_OK {
 		return nil
 	}
 	e := takeError(op, rc, cerr)
-	switch {
-	case fatal(e.Code):
-		c.dead = true
-	case e.Code == CodeIllegalState && c.dead:
+	if e.Code == CodeIllegalState && c.dead {
 		// The library says "unusable after an earlier error" (or "closed"
 		// after LOGOUT) with ILLEGAL_STATE; in Go that is ErrClosed.
 		e.Code = CodeConnectionClosed
 	}
+	c.dead = c.dead || e.Fatal
 	return e
 }
 

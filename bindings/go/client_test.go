@@ -301,6 +301,62 @@ func TestSearch(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// A response over a limit that the library could skip fails its call with
+// a non-fatal CodeLimitExceeded; the same client goes on.
+func TestLimitExceededSkipped(t *testing.T) {
+	e := serverEnv(t)
+	ctx := testCtx(t)
+	opts := e.options(TLSStartTLS)
+	opts.MaxLiteral = 1024 // the seeded INBOX holds messages of up to 100 kB
+	c, err := Dial(ctx, e.addr(TLSStartTLS), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, e.user, e.pass); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Examine(ctx, "INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Fetch(ctx, All, "BODY.PEEK[]")
+	var ie *Error
+	if !errors.As(err, &ie) || ie.Code != CodeLimitExceeded || ie.Fatal || !errors.Is(err, ErrProtocol) {
+		t.Fatalf("Fetch = %v (%+v), want a non-fatal CodeLimitExceeded", err, ie)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Fatalf("Noop after a skipped response: %v", err)
+	}
+	msgs, err := c.Fetch(ctx, All, "UID RFC822.SIZE")
+	if err != nil || uint32(len(msgs)) != st.Exists {
+		t.Fatalf("Fetch after a skipped response: %d of %d messages, %v", len(msgs), st.Exists, err)
+	}
+}
+
+// Folder names with control characters are refused before anything is
+// sent; the session goes on.
+func TestFolderNameControlCharacters(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	for _, name := range []string{"x\r\nA1 DELETE INBOX", "tab\there", "nul\x00byte"} {
+		err := c.CreateFolder(ctx, name)
+		var ie *Error
+		if !errors.Is(err, ErrInvalidArgument) || !errors.As(err, &ie) || ie.Fatal {
+			t.Errorf("CreateFolder(%q) = %v, want a non-fatal ErrInvalidArgument", name, err)
+		}
+		if _, err := c.Select(ctx, name); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Select(%q) = %v, want ErrInvalidArgument", name, err)
+		}
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.FolderExists(ctx, "INBOX"); err != nil || !ok {
+		t.Errorf("INBOX exists: %v, %v", ok, err)
+	}
+}
+
 func TestFetch(t *testing.T) {
 	c := dialLogin(t)
 	ctx := testCtx(t)

@@ -60,7 +60,13 @@ type Error struct {
 	Op           string // the Go method that failed, e.g. "Select"
 	Message      string // readable detail: server text, TLS reason...
 	ResponseCode string // e.g. "TRYCREATE", "AUTHENTICATIONFAILED"; "" when none
-	cause        error  // context.Canceled or context.DeadlineExceeded, when the context ended the call
+	// Fatal: the connection is unusable after this error (the library's
+	// verdict, imapc_error_is_fatal); every later call fails with ErrClosed,
+	// so Close and Dial again. False when the client can go on: after a
+	// NO, an invalid argument, or a CodeLimitExceeded whose oversized
+	// response was skipped.
+	Fatal bool
+	cause error // context.Canceled or context.DeadlineExceeded, when the context ended the call
 }
 
 func (e *Error) Error() string {
@@ -147,6 +153,7 @@ func takeError(op string, rc C.imapc_result, cerr *C.imapc_error) *Error {
 	if cerr != nil {
 		e.Code = Code(C.imapc_error_code(cerr))
 		e.Message = C.GoString(C.imapc_error_message(cerr))
+		e.Fatal = bool(C.imapc_error_is_fatal(cerr))
 		if rc := C.imapc_error_response_code(cerr); rc != nil {
 			e.ResponseCode = C.GoString(rc)
 		}
@@ -168,7 +175,7 @@ func ctxError(op string, err error) *Error {
 }
 
 func closedError(op string) *Error {
-	return &Error{Code: CodeConnectionClosed, Op: op, Message: "client is closed"}
+	return &Error{Code: CodeConnectionClosed, Op: op, Message: "client is closed", Fatal: true}
 }
 
 func invalidError(op, msg string) *Error {

@@ -242,7 +242,9 @@ func (c *Client) folderCall(ctx context.Context, op, folder string, f func(p *C.
 	})
 }
 
-// CreateFolder creates a folder (UTF-8 name).
+// CreateFolder creates a folder (UTF-8 name). Like every method taking a
+// folder name, it refuses names with control characters (CR, LF, TAB...)
+// with ErrInvalidArgument before sending anything.
 func (c *Client) CreateFolder(ctx context.Context, folder string) error {
 	return c.folderCall(ctx, "CreateFolder", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
 		return C.imapc_client_create_folder(p, cf, e)

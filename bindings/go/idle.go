@@ -202,7 +202,7 @@ func (i *IdleCmd) loop(fd int) {
 		var cerr *C.imapc_error
 		if rc := C.imapc_client_idle_wait(p, 1, &l, &cerr); rc != C.IMAPC_OK {
 			e := takeError("Idle", rc, cerr)
-			c.dead = c.dead || fatal(e.Code)
+			c.dead = c.dead || e.Fatal
 			return nil, e
 		}
 		evs := goEvents(l)
@@ -250,7 +250,7 @@ func (i *IdleCmd) loop(fd int) {
 	var cerr *C.imapc_error
 	if rc := C.imapc_client_idle_done(p, &l, &cerr); rc != C.IMAPC_OK {
 		e := takeError("Idle", rc, cerr)
-		c.dead = c.dead || fatal(e.Code)
+		c.dead = c.dead || e.Fatal
 		i.err = e
 		return
 	}

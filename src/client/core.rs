@@ -15,6 +15,13 @@ use crate::proto::types::{Response, ResponseCode, StatusKind, StatusResponse, Un
 const READ_CHUNK: usize = 64 * 1024;
 const LOG_LINE_MAX: usize = 300;
 
+/// A literal over `Limits::max_literal` but at most this large (64 MiB) is
+/// read and thrown away (the framer keeps none of it), so its command fails
+/// with a non-fatal `LimitExceeded` and the session goes on. A larger one
+/// ends the connection at once. With the default `max_literal` (256 MiB)
+/// every oversized literal is larger; this serves callers who lower it.
+pub(crate) const MAX_SKIPPED_LITERAL: u64 = 64 << 20;
+
 /// What the framer and parser produced, borrowed from the read buffer.
 pub(crate) enum Incoming<'a> {
     Resp(Response<'a>),
@@ -101,7 +108,8 @@ impl Client {
         CommandBuilder::new(&tag, name, self.literal_mode())
     }
 
-    /// Fail fast when the client cannot be used.
+    /// Fail fast when the client cannot be used. The refusal of a client
+    /// whose connection is gone is fatal too: reconnect.
     pub(crate) fn check_usable(&self) -> Result<()> {
         if let Some(e) = &self.broken {
             return Err(Error::new(
@@ -110,13 +118,13 @@ impl Client {
                     "the connection is unusable after an earlier error: {}",
                     e.message
                 ),
-            ));
+            )
+            .with_fatal(true));
         }
         if self.stream.is_none() {
-            return Err(Error::new(
-                ErrorKind::IllegalState,
-                "the connection is closed",
-            ));
+            return Err(
+                Error::new(ErrorKind::IllegalState, "the connection is closed").with_fatal(true),
+            );
         }
         if self.idle.is_some() {
             return Err(Error::state("IDLE is running: call idle_done first"));
@@ -124,11 +132,14 @@ impl Client {
         Ok(())
     }
 
-    /// Remember a fatal error; close the socket.
+    /// Remember a fatal error (the first one: it is the cause); close the
+    /// socket.
     pub(crate) fn fail(&mut self, e: Error) -> Error {
         if e.is_fatal() {
             log::debug!(target: "imapclient::client", "fatal: {e}");
-            self.broken = Some(e.clone());
+            if self.broken.is_none() {
+                self.broken = Some(e.clone());
+            }
             self.st.session = SessionState::Closed;
             if let Some(s) = self.stream.take() {
                 let _ = s.tcp().shutdown(std::net::Shutdown::Both);
@@ -297,9 +308,9 @@ impl Client {
         // A response was dropped for exceeding a limit: the result would be
         // short, so the command fails. The framer skipped that response and
         // the command completed, so the session is still in step with the
-        // server: report the error without breaking the connection.
+        // server: the error is not fatal and the connection goes on.
         if let Some(fe) = dropped {
-            return Err(limit_error(&fe));
+            return Err(limit_error(&fe).with_fatal(false));
         }
         match st.kind {
             StatusKind::Ok => Ok(st),
@@ -322,8 +333,11 @@ impl Client {
             match step {
                 Step::Continue | Step::GoOn => {}
                 // Skipping an oversized literal means reading as many bytes
-                // as the server announced (up to 2^64): give up at once.
-                Step::Limit(fe @ FrameError::LiteralTooLarge { .. }) => {
+                // as the server announced (up to 2^64): beyond a bound,
+                // give up at once rather than take its word for it.
+                Step::Limit(fe @ FrameError::LiteralTooLarge { size, .. })
+                    if size > MAX_SKIPPED_LITERAL =>
+                {
                     return Err(limit_error(&fe))
                 }
                 Step::Limit(fe) => limit = limit.or(Some(fe)),
@@ -344,7 +358,8 @@ impl Client {
     }
 }
 
-/// A fatal error for a framer limit.
+/// A framer limit error: fatal, unless the caller knows the response was
+/// skipped and its command completed.
 fn limit_error(fe: &FrameError) -> Error {
     Error::new(ErrorKind::LimitExceeded, format!("response rejected: {fe}"))
 }

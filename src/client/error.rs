@@ -65,8 +65,11 @@ pub enum ErrorKind {
     /// Login or authentication was refused.
     AuthFailed = 404,
     /// A response exceeded a configured limit (line, literal, nesting).
-    /// When the framer could skip the response and the command still
-    /// completed, the client stays usable (`Client::fatal_error` is `None`).
+    /// When the client could skip the response and the command still
+    /// completed, the client stays usable: that error's `Error::is_fatal`
+    /// is false and `Client::fatal_error` is `None`. Too long lines and too
+    /// deep nesting are skipped; an oversized literal is skipped when it is
+    /// at most 64 MiB, larger ones end the connection.
     LimitExceeded = 405,
     // 5xx: the library itself.
     /// A bug: a panic was caught at the C boundary, or an invariant broke.
@@ -116,7 +119,11 @@ impl ErrorKind {
         ALL_KINDS.iter().copied().find(|k| k.code() == code)
     }
 
-    /// True when the connection cannot be used after this error.
+    /// True when errors of this kind leave the connection unusable. This
+    /// is the verdict for a kind; a given error may differ, so ask
+    /// `Error::is_fatal`: a `LimitExceeded` the client recovered from is
+    /// not fatal, and an `IllegalState` refusing a call on a client that
+    /// an earlier error broke is.
     pub fn is_fatal(self) -> bool {
         use ErrorKind::*;
         matches!(
@@ -168,7 +175,8 @@ pub const ALL_KINDS: &[ErrorKind] = &[
 ];
 
 /// An error: a kind, a readable message, and for server refusals the
-/// response code; for protocol errors the offending raw bytes.
+/// response code; for protocol errors the offending raw bytes. Whether the
+/// connection survived it is `is_fatal`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub kind: ErrorKind,
@@ -177,6 +185,9 @@ pub struct Error {
     pub response_code: Option<String>,
     /// For protocol errors: the bytes that did not parse (truncated).
     pub raw: Option<Vec<u8>>,
+    /// The connection is unusable after this error (set from the kind,
+    /// overridden where the client knows better).
+    pub(crate) fatal: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -188,7 +199,13 @@ impl Error {
             message: message.into(),
             response_code: None,
             raw: None,
+            fatal: kind.is_fatal(),
         }
+    }
+
+    /// The same error, with the verdict on the connection set explicitly.
+    pub(crate) fn with_fatal(self, fatal: bool) -> Error {
+        Error { fatal, ..self }
     }
 
     pub fn invalid(message: impl Into<String>) -> Error {
@@ -233,11 +250,17 @@ impl Error {
             message,
             response_code: code,
             raw: None,
+            fatal: kind.is_fatal(),
         }
     }
 
+    /// True when the connection is unusable after this error: every later
+    /// call on the client fails with `IllegalState` (itself fatal), so
+    /// reconnect. False when the client is still in step with the server,
+    /// e.g. after a NO, or after a response that exceeded a limit was
+    /// skipped and its command completed.
     pub fn is_fatal(&self) -> bool {
-        self.kind.is_fatal()
+        self.fatal
     }
 }
 
@@ -314,6 +337,17 @@ mod tests {
         }
         assert_eq!(ErrorKind::Timeout.code(), 201);
         assert_eq!(ErrorKind::from_code(999), None);
+    }
+
+    #[test]
+    fn the_verdict_belongs_to_the_error() {
+        let e = Error::new(ErrorKind::LimitExceeded, "line too long");
+        assert!(e.is_fatal(), "by default as its kind says");
+        let skipped = e.with_fatal(false);
+        assert!(!skipped.is_fatal());
+        assert_eq!(skipped.kind, ErrorKind::LimitExceeded);
+        assert!(!Error::state("no folder").is_fatal());
+        assert!(Error::state("unusable").with_fatal(true).is_fatal());
     }
 
     #[test]

@@ -79,12 +79,30 @@ const POPULAR: &[(&str, &[&str])] = &[
     ("\\Flagged", &["[Gmail]/Starred", "Starred", "Flagged"]),
 ];
 
+/// Refuse a folder name (or LIST pattern) holding a control character:
+/// C0 (NUL, CR, LF, TAB...), DEL, C1, or the Unicode line and paragraph
+/// separators. RFC 6855 section 3 forbids exactly these in mailbox names;
+/// no server can usefully hold them (RFC 3501 could only smuggle them
+/// through modified UTF-7 or a literal), and a CR or LF in a name is most
+/// likely an injection attempt. Refused before anything is sent, with
+/// `InvalidArgument`, whatever `folder_encode` says.
+pub(crate) fn check_name(name: &str) -> Result<()> {
+    match name
+        .chars()
+        .find(|&c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+    {
+        Some(c) => Err(Error::invalid(format!(
+            "folder name contains the control character U+{:04X}; mailbox names may not hold control characters (RFC 6855 section 3)",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl Client {
     /// A folder name as it goes on the wire.
     pub(crate) fn encode_name(&self, name: &str) -> Result<Vec<u8>> {
-        if name.bytes().any(|b| b == 0) {
-            return Err(Error::invalid("folder name contains a NUL byte"));
-        }
+        check_name(name)?;
         if self.st.folder_encode {
             Ok(utf7::encode(name).into_bytes())
         } else {
@@ -368,7 +386,11 @@ impl Client {
     pub(crate) fn require_selected(&self, what: &str) -> Result<&super::types::MailboxState> {
         match (&self.st.session, &self.st.selected) {
             (SessionState::Selected, Some(m)) => Ok(m),
-            _ => Err(Error::state(format!("{what}: no folder is selected"))),
+            _ => {
+                // A client an earlier error broke says so (fatally).
+                self.check_usable()?;
+                Err(Error::state(format!("{what}: no folder is selected")))
+            }
         }
     }
 
@@ -487,5 +509,45 @@ fn push_quotas(out: &mut Vec<Quota>, root: &[u8], res: &[crate::proto::types::Qu
             usage: r.usage,
             limit: r.limit,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_name;
+    use crate::client::ErrorKind;
+
+    #[test]
+    fn control_characters_are_refused_in_names() {
+        for bad in [
+            "a\0b",
+            "x\r\nA2 DELETE INBOX",
+            "cr\r",
+            "lf\n",
+            "tab\there",
+            "del\u{7f}",
+            "c1\u{85}next-line",
+            "c1\u{9f}",
+            "line\u{2028}sep",
+            "para\u{2029}sep",
+        ] {
+            let e = check_name(bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad:?}");
+            assert!(!e.is_fatal());
+            assert!(e.message.contains("control character U+"), "{e}");
+        }
+        assert!(check_name("x\r\ny").unwrap_err().message.contains("U+000D"));
+        for good in [
+            "INBOX",
+            "a b",
+            "Entwürfe/日本語",
+            "&AMk--looks-like-utf7",
+            "quote\"in(the)name",
+            "star*and%percent",
+            "nbsp\u{a0}and\u{a0}soft\u{ad}hyphen",
+            "",
+        ] {
+            assert!(check_name(good).is_ok(), "{good:?}");
+        }
     }
 }

@@ -326,7 +326,10 @@ impl Client {
             SessionState::Authenticated | SessionState::Selected => Ok(()),
             SessionState::NotAuthenticated => Err(Error::state(format!("{what}: log in first"))),
             SessionState::Idle => Err(Error::state(format!("{what}: IDLE is running"))),
-            SessionState::Closed => Err(Error::state(format!("{what}: the connection is closed"))),
+            SessionState::Closed => {
+                self.check_usable()?;
+                Err(Error::state(format!("{what}: the connection is closed")).with_fatal(true))
+            }
         }
     }
 

@@ -71,9 +71,7 @@ pub(super) unsafe fn call(
     };
     let slot = &mut *guard;
     let r = if slot.broken_by_panic {
-        Err(Error::state(
-            "the client is unusable after an internal error",
-        ))
+        Err(Error::state("the client is unusable after an internal error").with_fatal(true))
     } else {
         let client = &mut slot.client;
         catch(move || f(client))

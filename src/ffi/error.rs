@@ -73,6 +73,7 @@ pub struct imapc_error {
     code: imapc_result,
     message: CString,
     response_code: Option<CString>,
+    fatal: bool,
 }
 
 impl imapc_error {
@@ -81,6 +82,7 @@ impl imapc_error {
             code: e.kind.code(),
             message: cstring(&e.message),
             response_code: e.response_code.as_deref().map(cstring),
+            fatal: e.is_fatal(),
         }
     }
 }
@@ -188,6 +190,24 @@ pub unsafe extern "C" fn imapc_error_response_code(err: *const imapc_error) -> *
         Some(c) => c.as_ptr(),
         None => std::ptr::null(),
     }
+}
+
+/// True when the client's connection is unusable after this error: every
+/// later call on that client fails with `IMAPC_ERR_ILLEGAL_STATE` (an error
+/// that is itself fatal), so free it and reconnect. False when the client
+/// is still in step with the server and the next call may succeed: a NO or
+/// BAD, an invalid argument, or an `IMAPC_ERR_LIMIT_EXCEEDED` whose
+/// oversized response was skipped while its command completed (the same
+/// code is fatal when the response could not be skipped). Errors of calls
+/// without a client (connect, options) are fatal when the connection
+/// failed. False for NULL.
+///
+/// # Safety
+/// `err` is NULL or a live error.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_error_is_fatal(err: *const imapc_error) -> bool {
+    // SAFETY: NULL or live per the contract.
+    unsafe { err.as_ref() }.is_some_and(|e| e.fatal)
 }
 
 /// The stable name of a code: `"IMAPC_OK"`, `"IMAPC_ERR_TIMEOUT"`, ...;

@@ -166,7 +166,12 @@ pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
 
 /// Response limits that protect against hostile servers; 0 keeps the
 /// default of each: `max_line` (8 MiB), `max_literal` (256 MiB),
-/// `max_depth` (100 nested parentheses).
+/// `max_depth` (100 nested parentheses). A response over a limit fails its
+/// command with `IMAPC_ERR_LIMIT_EXCEEDED`. The client skips such a
+/// response without keeping it (a literal of up to 64 MiB is read and
+/// dropped) and the error is not fatal (`imapc_error_is_fatal`); a larger
+/// literal, or one met while sending a command, during authentication or
+/// IDLE, ends the connection.
 ///
 /// # Safety
 /// `options` is NULL or live.

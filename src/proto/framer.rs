@@ -32,10 +32,6 @@
 /// Log target for protocol quirks.
 const LOG: &str = "imapclient::proto";
 
-/// Bytes of a line kept while discarding: enough to recognise a literal
-/// header (`~{` + 20 digits + `+}\r`) at its end.
-const DISCARD_KEEP: usize = 32;
-
 /// Smallest growth of the read buffer.
 const MIN_READ: usize = 8 << 10;
 
@@ -250,12 +246,52 @@ impl Framer {
     /// Drop bytes of a discarded response that are no longer needed.
     fn drop_discarded(&mut self) {
         let keep_from = match self.mode {
-            Mode::Line => self.line_start.max(self.pos.saturating_sub(DISCARD_KEEP)),
+            Mode::Line => self.keep_header_tail(),
             _ => self.pos,
         };
         self.start += keep_from;
         self.pos -= keep_from;
         self.line_start = self.line_start.saturating_sub(keep_from);
+    }
+
+    /// While discarding, all the end of a line can still mean is a literal
+    /// header (the plain rule, see `next_event`), so only a header in
+    /// progress at the end is kept, and in a canonical form: `{`, its
+    /// digits without leading zeros (21 nines when they overflow u64
+    /// anyway), then what follows of `+}\r`. It is rewritten in place just
+    /// before `pos`; returns where to keep from. The bytes kept then depend
+    /// on what was received, not on how it was split into reads: a header
+    /// with leading zeros (`{0000000000000000000000000000000005}`) once
+    /// lost its brace when read in small pieces (found by the
+    /// framer_parser fuzz target).
+    fn keep_header_tail(&mut self) -> usize {
+        if self.in_quote {
+            return self.pos;
+        }
+        let s = self.start;
+        let line = &self.buf[s + self.line_start..s + self.pos];
+        let Some(digits) = header_candidate(line) else {
+            return self.pos;
+        };
+        let d = &line[digits.clone()];
+        let significant = &d[d.iter().position(|&b| b != b'0').unwrap_or(d.len())..];
+        let value: &[u8] = match (d.is_empty(), significant.len()) {
+            (true, _) => b"",
+            (false, 0) => b"0",
+            (false, n) if n > 20 => b"999999999999999999999",
+            _ => significant,
+        };
+        // `{` + 21 digits + `+}\r`: 25 bytes at most, never longer than
+        // the original (which had at least as many digits).
+        let mut short = [0u8; 25];
+        let mut n = 0;
+        for part in [&b"{"[..], value, &line[digits.end..]] {
+            short[n..n + part.len()].copy_from_slice(part);
+            n += part.len();
+        }
+        let at = self.pos - n;
+        self.buf[s + at..s + self.pos].copy_from_slice(&short[..n]);
+        at
     }
 
     /// Enter discard mode for the current response and report `e`.
@@ -372,7 +408,8 @@ impl Framer {
                         // In the free text of a status response or a
                         // continuation a `{n}` is text (servers echo names
                         // and user input there), not a literal header.
-                        // While discarding only the line's tail is kept, so
+                        // While discarding only a header in progress at the
+                        // end of the line is kept (`keep_header_tail`), so
                         // its start cannot be looked at: keep the plain rule.
                         literal_header(line).filter(|&(_, brace)| {
                             self.discarding
@@ -714,6 +751,22 @@ fn prefix_xor(mut x: u64) -> u64 {
     x ^= x << 16;
     x ^= x << 32;
     x
+}
+
+/// The digits of what may be a literal header in progress at the end of
+/// `line`: `{digits+}\r` or any prefix of it from the brace on.
+fn header_candidate(line: &[u8]) -> Option<std::ops::Range<usize>> {
+    let mut i = line.len();
+    for b in [b'\r', b'}', b'+'] {
+        if i > 0 && line[i - 1] == b {
+            i -= 1;
+        }
+    }
+    let end = i;
+    while i > 0 && line[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    (i > 0 && line[i - 1] == b'{').then_some(i..end)
 }
 
 /// A literal header at the end of `line` (LF excluded): `{digits}`,

@@ -433,3 +433,77 @@ mod scan_properties {
         }
     }
 }
+
+#[test]
+fn long_literal_header_is_kept_while_discarding() {
+    // Found by the framer_parser fuzz target: while a response is being
+    // discarded only the tail of its line is kept, and a literal header
+    // with leading zeros is longer than that tail. Read in small pieces,
+    // its start was dropped, the literal's bytes were framed as responses.
+    let zeros = "0".repeat(60);
+    let header = format!("{{{zeros}5}}");
+    let deep = format!("* 1 FETCH ((((((((( x {header}\r\nA9 OK)\r\n* 2 EXISTS\r\n");
+    let long = format!(
+        "* 1 X {} {header}\r\nA9 OK)\r\n* 2 EXISTS\r\n",
+        "a".repeat(70)
+    );
+    let nonsync = format!("* 1 FETCH (((((((((( x ~{{{zeros}5+}}\r\nA9 OK)\r\n* 2 EXISTS\r\n");
+    for (input, error) in [
+        (&deep, FrameError::TooDeep { limit: 5 }),
+        (&long, FrameError::LineTooLong { limit: 64 }),
+        (&nonsync, FrameError::TooDeep { limit: 5 }),
+    ] {
+        for piece in [1, 2, 3, 7, 16, 1000] {
+            let out = run(&mut Framer::new(small_limits()), input.as_bytes(), piece);
+            assert_eq!(out.errors, vec![error.clone()], "{input:?} piece {piece}");
+            // The 5 literal bytes `A9 OK` were skipped, not framed.
+            assert_eq!(
+                out.frames,
+                vec![b"* 2 EXISTS\r\n".to_vec()],
+                "{input:?} piece {piece}"
+            );
+        }
+    }
+    // A zero-padded size that overflows u64 skips everything, however read.
+    let input =
+        format!("* 1 FETCH ((((((((( {{{zeros}400099276463602122581}}\r\nline1\r\n* 2 EXISTS\r\n");
+    for piece in [1, 5, 1000] {
+        let out = run(&mut Framer::new(small_limits()), input.as_bytes(), piece);
+        assert_eq!(
+            out.errors,
+            vec![FrameError::TooDeep { limit: 5 }],
+            "piece {piece}"
+        );
+        assert!(out.frames.is_empty(), "piece {piece}: {:?}", out.frames);
+    }
+}
+
+#[test]
+fn discarded_line_keeps_the_same_bytes_however_split() {
+    // Found by the framer_parser fuzz target after the fix above: the
+    // bytes kept of a discarded line must not depend on the reads either
+    // (`buffered` is the same), also when the input stops inside a
+    // literal header with leading zeros, or with a `~` or `+` in it.
+    let zeros = "0".repeat(41);
+    for end in [
+        format!("{{{zeros}"),
+        format!("x ~{{{zeros}12"),
+        format!("{{{zeros}7+"),
+        format!("{{{zeros}7+}}\r"),
+        "{5}3".to_string(),
+        "~".to_string(),
+        format!("\"{{{zeros}5"),
+    ] {
+        let input = format!("* 1 FETCH ((((((((( x {end}");
+        let mut whole = Framer::new(small_limits());
+        let w = run(&mut whole, input.as_bytes(), input.len());
+        for piece in [1, 2, 3, 5, 9] {
+            let mut f = Framer::new(small_limits());
+            let out = run(&mut f, input.as_bytes(), piece);
+            assert_eq!(out.errors, w.errors, "{end:?} piece {piece}");
+            assert_eq!(f.buffered(), whole.buffered(), "{end:?} piece {piece}");
+        }
+        // At most a short header is kept.
+        assert!(whole.buffered() <= 25, "{end:?}: {}", whole.buffered());
+    }
+}

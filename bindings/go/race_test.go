@@ -1,0 +1,6 @@
+//go:build race
+
+package imapclient
+
+// raceDetector: the tests run under -race.
+const raceDetector = true
