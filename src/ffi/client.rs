@@ -1291,7 +1291,7 @@ unsafe fn fetch_stream_impl(
             let mut on_msg = |m: &crate::client::Message| -> bool {
                 match on_message {
                     Some(f) => {
-                        let wrapped = imapc_message::new(m.clone());
+                        let wrapped = imapc_message::borrowed(m);
                         // SAFETY: the caller's callback with its userdata;
                         // the message is borrowed for the call.
                         f(userdata, &wrapped) == 0
