@@ -21,6 +21,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	imapclient "github.com/libimapclient/imapclient-go"
@@ -103,6 +104,16 @@ func main() {
 		for _, s := range m.Sections {
 			bytes += int64(len(s.Data))
 		}
+	}
+	if path := os.Getenv("FETCHBENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			die("%v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			die("%v", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	if stream {
