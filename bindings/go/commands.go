@@ -6,6 +6,7 @@ import "C"
 
 import (
 	"context"
+	"math"
 	"strings"
 	"time"
 	"unsafe"
@@ -68,28 +69,26 @@ func (c *Client) Fetch(ctx context.Context, set MessageSet, items string) ([]Mes
 	if set.isIDs && len(set.ids) == 0 {
 		return []Message{}, nil
 	}
-	var out []Message
-	err := withCString(op, "items", items, func(ci *C.char) error {
-		take := func(rc C.imapc_result, l *C.imapc_message_list) C.imapc_result {
-			if rc == C.IMAPC_OK {
-				out = goMessages(l)
-				C.imapc_message_list_free(l)
-			}
-			return rc
+	// Streamed without a threshold: each message is copied into Go as it
+	// arrives and the library drops its own copy at once, so the bodies
+	// are held once (here), not twice until the end.
+	out := []Message{}
+	bySeq := map[uint32]int{}
+	opts := &StreamOptions{OnMessage: func(m *Message) error {
+		// Several responses for one message (as a server may send) are
+		// merged, as the library's buffered fetch does.
+		if i, ok := bySeq[m.SeqNum]; ok {
+			out[i].merge(m)
+			return nil
 		}
-		return withSet(op, set, func(cs *C.char) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_message_list
-				return take(C.imapc_client_fetch(p, cs, ci, &l, e), l)
-			})
-		}, func(ids *C.uint32_t, n C.size_t) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_message_list
-				return take(C.imapc_client_fetch_ids(p, ids, n, ci, &l, e), l)
-			})
-		})
-	})
-	return out, err
+		bySeq[m.SeqNum] = len(out)
+		out = append(out, *m)
+		return nil
+	}}
+	if _, err := c.fetchStream(ctx, op, set, items, math.MaxUint64, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 const (

@@ -209,6 +209,61 @@ func (m *Message) HasFlag(flag string) bool {
 	return false
 }
 
+// merge folds a later FETCH response for the same message into m, as the
+// library's buffered fetch does: each item present in o replaces m's.
+func (m *Message) merge(o *Message) {
+	if o.UID != 0 {
+		m.UID = o.UID
+	}
+	if o.Flags != nil {
+		m.Flags = o.Flags
+	}
+	if !o.InternalDate.IsZero() {
+		m.InternalDate = o.InternalDate
+	}
+	if o.Size != 0 {
+		m.Size = o.Size
+	}
+	if o.Envelope != nil {
+		m.Envelope = o.Envelope
+	}
+	if o.BodyStructure != nil {
+		m.BodyStructure = o.BodyStructure
+	}
+next:
+	for _, s := range o.Sections {
+		for i := range m.Sections {
+			if m.Sections[i].Name == s.Name {
+				m.Sections[i] = s
+				continue next
+			}
+		}
+		m.Sections = append(m.Sections, s)
+	}
+	if o.ModSeq != 0 {
+		m.ModSeq = o.ModSeq
+	}
+	if o.Preview != "" {
+		m.Preview = o.Preview
+	}
+	if o.EmailID != "" {
+		m.EmailID = o.EmailID
+	}
+	if o.ThreadID != "" {
+		m.ThreadID = o.ThreadID
+	}
+	if o.GmMsgID != 0 {
+		m.GmMsgID = o.GmMsgID
+	}
+	if o.GmThrID != 0 {
+		m.GmThrID = o.GmThrID
+	}
+	if o.GmLabels != nil {
+		m.GmLabels = o.GmLabels
+	}
+	m.ParseErrors += o.ParseErrors
+}
+
 // Section returns the data of a body section by name as requested
 // ("BODY.PEEK[]", "BODY[HEADER]", "RFC822", "BINARY[1]"...), nil when
 // absent.
@@ -279,15 +334,6 @@ func goMessage(m *C.imapc_message) Message {
 		msg.ParseErrors++
 	}
 	return msg
-}
-
-func goMessages(l *C.imapc_message_list) []Message {
-	n := int(C.imapc_message_list_count(l))
-	out := make([]Message, n)
-	for i := range out {
-		out[i] = goMessage(C.imapc_message_list_get(l, C.size_t(i)))
-	}
-	return out
 }
 
 func goIDs(l *C.imapc_id_list) []uint32 {

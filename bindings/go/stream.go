@@ -181,14 +181,23 @@ func (c *Client) FetchStream(ctx context.Context, set MessageSet, items string, 
 	if set.isIDs && len(set.ids) == 0 {
 		return 0, nil
 	}
+	return c.fetchStream(ctx, op, set, items, uint64(opts.Threshold), opts)
+}
+
+// fetchStream runs a streaming FETCH with the callbacks of opts (Fetch
+// uses it too, with no threshold).
+func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, items string, threshold uint64, opts *StreamOptions) (int, error) {
 	st := &streamState{opts: opts}
 	h := cgo.NewHandle(st)
 	defer h.Delete()
+	// Without a section consumer the library is not asked for chunks at
+	// all (a callback per section for nothing).
+	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
 	var count C.size_t
 	run := func(cs *C.char, ids *C.uint32_t, n C.size_t) error {
 		return withCString(op, "items", items, func(ci *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				rc := cFetchStream(p, cs, ids, n, ci, uint64(opts.Threshold), opts.OnMessage != nil, h, &count, e)
+				rc := cFetchStream(p, cs, ids, n, ci, threshold, opts.OnMessage != nil, chunks, h, &count, e)
 				st.finishSection() // after an error: let a reader goroutine end
 				return rc
 			})

@@ -145,3 +145,26 @@ func TestDialArguments(t *testing.T) {
 		t.Errorf("canceled: %v", err)
 	}
 }
+
+// Several FETCH responses for one message fold into one, each item present
+// in the later one replacing the earlier (the library's buffered merge).
+func TestMessageMerge(t *testing.T) {
+	date := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	m := Message{SeqNum: 3, UID: 30, Flags: []string{`\Seen`}, Size: 100, InternalDate: date,
+		Sections: []Section{{Name: "BODY[HEADER]", Data: []byte("h")}}, ParseErrors: 1}
+	m.merge(&Message{SeqNum: 3, Flags: []string{}, ModSeq: 7,
+		Sections: []Section{{Name: "BODY[HEADER]", Data: []byte("h2")}, {Name: "BODY[1]", Data: []byte("b")}},
+		Envelope: &Envelope{Subject: "s"}, ParseErrors: 1})
+	if m.UID != 30 || m.Size != 100 || !m.InternalDate.Equal(date) {
+		t.Errorf("absent items must not clear: %+v", m)
+	}
+	if m.Flags == nil || len(m.Flags) != 0 || m.ModSeq != 7 || m.Envelope == nil || m.Envelope.Subject != "s" {
+		t.Errorf("present items must replace: %+v", m)
+	}
+	if len(m.Sections) != 2 || string(m.Section("BODY.PEEK[HEADER]")) != "h2" || string(m.Section("BODY[1]")) != "b" {
+		t.Errorf("sections: %+v", m.Sections)
+	}
+	if m.ParseErrors != 2 {
+		t.Errorf("parse errors add up: %d", m.ParseErrors)
+	}
+}
