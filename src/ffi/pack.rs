@@ -19,9 +19,13 @@ const ABSENT: u32 = u32::MAX;
 /// Flatten a message. The buffer never grows after this, so pointers into
 /// it stay valid as long as it lives.
 pub(crate) fn pack_message(m: &Message) -> Vec<u8> {
+    // A header-sync message (envelope and body structure) packs to 1 to
+    // 2.5 KiB, one with neither to a few dozen bytes.
+    let cap = 128
+        + if m.envelope.is_some() { 768 } else { 0 }
+        + if m.body_structure.is_some() { 1152 } else { 0 };
     let mut p = Packer {
-        // Header-sync messages pack to 1 to 2.5 KiB.
-        buf: Vec::with_capacity(2048),
+        buf: Vec::with_capacity(cap),
         number: String::new(),
     };
     p.u8(IMAPC_PACK_VERSION as u8);
