@@ -305,8 +305,9 @@ func optString(p *C.char) string {
 }
 
 // goMessage copies a C message into Go memory: one call for everything
-// but the section data (imapc_message_pack), one per section for that.
-func goMessage(m *C.imapc_message) Message {
+// but the section data (imapc_message_pack), one per section for that
+// unless withData is false (then Data is empty).
+func goMessage(m *C.imapc_message, withData bool) Message {
 	var data *C.uint8_t
 	var n C.size_t
 	if !C.imapc_message_pack(m, &data, &n) || n == 0 {
@@ -323,7 +324,7 @@ func goMessage(m *C.imapc_message) Message {
 		s := &msg.Sections[i]
 		var d *C.uint8_t
 		var l C.size_t
-		if C.imapc_message_section_data(m, C.size_t(i), &d, &l) && l > 0 {
+		if withData && bool(C.imapc_message_section_data(m, C.size_t(i), &d, &l)) && l > 0 {
 			s.Data = make([]byte, int(l))
 			copy(s.Data, unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l)))
 		} else {

@@ -32,6 +32,11 @@ type StreamOptions struct {
 	// and also kept in Message.Sections. 0 streams every section. Either
 	// way OnSection (or OnSectionReader) sees the bytes of every section.
 	Threshold int64
+	// DropSectionData leaves Data empty in Message.Sections for the
+	// sections that arrive whole too, so that their bytes reach only
+	// OnSection (or OnSectionReader), like the streamed ones: one copy
+	// fewer for callers that consume every section there.
+	DropSectionData bool
 	// OnMessage receives each message once complete (its streamed
 	// sections are listed with empty Data). The message is the
 	// callback's to keep.
@@ -159,7 +164,7 @@ func (st *streamState) onMessage(m *C.imapc_message) C.int {
 	if st.opts.OnMessage == nil {
 		return 0
 	}
-	msg := goMessage(m)
+	msg := goMessage(m, !st.opts.DropSectionData)
 	if err := st.opts.OnMessage(&msg); err != nil {
 		return st.fail(err)
 	}
