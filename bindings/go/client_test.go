@@ -491,6 +491,31 @@ func TestFetchStream(t *testing.T) {
 		}
 	})
 
+	t.Run("drop section data", func(t *testing.T) {
+		var bytesSeen, kept int
+		_, err := c.FetchStream(ctx, All, "BODY.PEEK[]", &StreamOptions{
+			Threshold:       50_000,
+			DropSectionData: true,
+			OnSection: func(s SectionInfo) (io.Writer, error) {
+				return writerFunc(func(p []byte) { bytesSeen += len(p) }), nil
+			},
+			OnMessage: func(m *Message) error {
+				if s := m.Section("BODY[]"); s == nil || len(s) > 0 {
+					kept++
+				}
+				return nil
+			},
+		})
+		total := 0
+		for _, w := range want {
+			total += len(w)
+		}
+		// The bytes reach the writer only; the section is listed, empty.
+		if err != nil || kept != 0 || bytesSeen != total {
+			t.Errorf("err %v, kept %d, bytes %d of %d", err, kept, bytesSeen, total)
+		}
+	})
+
 	t.Run("callback error", func(t *testing.T) {
 		stop := errors.New("enough")
 		var seen int
@@ -522,6 +547,10 @@ func TestFetchStream(t *testing.T) {
 		t.Errorf("Noop after panic: %v", err)
 	}
 }
+
+type writerFunc func(p []byte)
+
+func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
 
 func TestStoreAppendCopyMoveExpunge(t *testing.T) {
 	c := dialLogin(t)
