@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use super::boundary::catch_value;
 use super::error::put;
 use super::lists::{free_box, get, imapc_string_list};
-use super::pack::{pack_message, CPtr, Reader};
+use super::pack::{pack_into, pack_message, CPtr, Reader};
 use crate::client::{Message, Messages};
 
 /// One address of an envelope; borrowed from its envelope.
@@ -488,23 +488,36 @@ pub unsafe extern "C" fn imapc_body_part_find(
 /// streaming fetch callback, valid only during the callback).
 pub struct imapc_message {
     held: Held,
-    pack: OnceLock<Vec<u8>>,
-    view: OnceLock<View>,
+    pack: OnceLock<Pack>,
+    view: OnceLock<Box<View>>,
 }
 
-/// The client's message: owned in lists and events, borrowed for the
-/// duration of a streaming callback (no copy of its sections). Not boxed:
-/// a list holds thousands of owned ones, and a box each would cost an
-/// allocation each.
-#[allow(clippy::large_enum_variant)]
+/// A message's pack: its own buffer, or its part of its list's buffer.
+enum Pack {
+    Own(Vec<u8>),
+    InList(*const u8, usize),
+}
+
+// SAFETY: InList points into the buffer of the list that holds the
+// message, which is immutable and outlives it.
+unsafe impl Send for Pack {}
+// SAFETY: as above.
+unsafe impl Sync for Pack {}
+
+/// The client's message: owned by an event; in a list, borrowed from the
+/// list's vector of messages (so that a list of 100 000 does not move
+/// 100 000 messages of a kilobyte each into new memory); in a streaming
+/// callback, borrowed for the duration of the call (no copy of its
+/// sections).
 enum Held {
-    Owned(Message),
+    Owned(Box<Message>),
     Borrowed(*const Message),
 }
 
-// SAFETY: a Borrowed message exists only inside a streaming callback, on
-// the thread running the fetch, and points to a message that outlives the
-// callback; Owned is plain data.
+// SAFETY: a Borrowed message points into the vector of the list that holds
+// this message, or to the message of a streaming callback, on the thread
+// running the fetch and only during the call; either outlives the
+// imapc_message. Owned is plain data.
 unsafe impl Send for Held {}
 // SAFETY: as above; nothing mutates the message through a Held.
 unsafe impl Sync for Held {}
@@ -550,22 +563,28 @@ impl View {
 }
 
 impl imapc_message {
-    pub(crate) fn new(m: Message) -> imapc_message {
-        imapc_message::holding(Held::Owned(m))
+    /// An owned message (of an event).
+    pub(crate) fn new(mut m: Message) -> imapc_message {
+        let pack = pack_message(&m);
+        strip(&mut m);
+        imapc_message::holding(Held::Owned(Box::new(m)), Some(Pack::Own(pack)))
     }
 
-    /// A view of `m` for the duration of a callback: it must not outlive
-    /// `m`.
+    /// A view of `m`: it must not outlive `m`.
     pub(crate) fn borrowed(m: &Message) -> imapc_message {
-        imapc_message::holding(Held::Borrowed(m))
+        imapc_message::holding(Held::Borrowed(m), None)
     }
 
-    fn holding(held: Held) -> imapc_message {
-        imapc_message {
+    fn holding(held: Held, pack: Option<Pack>) -> imapc_message {
+        let m = imapc_message {
             held,
             pack: OnceLock::new(),
             view: OnceLock::new(),
+        };
+        if let Some(p) = pack {
+            let _ = m.pack.set(p);
         }
+        m
     }
 
     pub(crate) fn inner(&self) -> &Message {
@@ -577,21 +596,43 @@ impl imapc_message {
     }
 
     fn pack(&self) -> &[u8] {
-        self.pack.get_or_init(|| pack_message(self.inner()))
+        match self
+            .pack
+            .get_or_init(|| Pack::Own(pack_message(self.inner())))
+        {
+            Pack::Own(v) => v,
+            // SAFETY: see `Pack`.
+            Pack::InList(p, n) => unsafe { std::slice::from_raw_parts(*p, *n) },
+        }
     }
 
     /// The views, built on first use; None only if building them panicked.
     fn view(&self) -> Option<&View> {
         catch_value(None, || {
-            Some(self.view.get_or_init(|| View::read(self.pack())))
+            Some(&**self.view.get_or_init(|| Box::new(View::read(self.pack()))))
         })
     }
+}
+
+/// Drop from a packed message the strings its pack holds.
+fn strip(m: &mut Message) {
+    m.flags = None;
+    m.gm_labels = None;
+    m.envelope = None;
+    m.body_structure = None;
+    m.preview = None;
+    m.email_id = None;
+    m.thread_id = None;
 }
 
 /// FETCH (or STORE) results in server order. Caller owns it; free with
 /// `imapc_message_list_free`, which frees every message in it.
 pub struct imapc_message_list {
     items: Vec<imapc_message>,
+    /// The messages `items` borrow and their packs, one after the other;
+    /// never changed once the list is made.
+    _messages: Vec<Message>,
+    _packs: Vec<u8>,
     by_uid: bool,
     index: HashMap<u32, usize>,
     modified: Vec<u32>,
@@ -600,7 +641,28 @@ pub struct imapc_message_list {
 impl imapc_message_list {
     pub(crate) fn new(m: Messages, modified: Vec<u32>) -> imapc_message_list {
         let by_uid = m.by_uid;
-        let items: Vec<imapc_message> = m.messages.into_iter().map(imapc_message::new).collect();
+        let mut messages = m.messages;
+        // Pack each message and drop the strings the pack now holds while
+        // they are still in the cache (and so as not to keep them twice).
+        let mut packs = Vec::with_capacity(messages.len() * 256);
+        let ends: Vec<usize> = messages
+            .iter_mut()
+            .map(|m| {
+                pack_into(&mut packs, m);
+                strip(m);
+                packs.len()
+            })
+            .collect();
+        let mut start = 0;
+        let items: Vec<imapc_message> = messages
+            .iter()
+            .zip(ends)
+            .map(|(m, end)| {
+                let p = Pack::InList(packs[start..end].as_ptr(), end - start);
+                start = end;
+                imapc_message::holding(Held::Borrowed(m), Some(p))
+            })
+            .collect();
         let index = items
             .iter()
             .enumerate()
@@ -609,6 +671,8 @@ impl imapc_message_list {
             .collect();
         imapc_message_list {
             items,
+            _messages: messages,
+            _packs: packs,
             by_uid,
             index,
             modified,
@@ -1020,6 +1084,31 @@ mod tests {
             }],
             ..Message::default()
         }
+    }
+
+    /// A list packs its messages into one buffer and borrows them.
+    #[test]
+    fn list_of_packed_messages() {
+        let mut ms = Messages::default();
+        ms.by_uid = true;
+        for uid in [70, 71, 72] {
+            let mut m = sample();
+            m.uid = Some(uid);
+            ms.messages.push(m);
+        }
+        let l = Box::into_raw(Box::new(imapc_message_list::new(ms, Vec::new())));
+        assert_eq!(imapc_message_list_count(l), 3);
+        for (i, uid) in [70, 71, 72].into_iter().enumerate() {
+            let m = imapc_message_list_get(l, i);
+            assert_eq!(imapc_message_list_find(l, uid), m);
+            assert_eq!(imapc_message_uid(m), uid);
+            let e = imapc_message_envelope(m);
+            assert_eq!(s(imapc_envelope_subject(e)).as_deref(), Some("Grüße"));
+            let root = imapc_message_body_structure(m);
+            assert_eq!(imapc_body_part_child_count(root), 2);
+            assert_eq!(imapc_message_section_count(m), 1);
+        }
+        imapc_message_list_free(l);
     }
 
     /// The C views read back what the pack holds: strings, part numbers,

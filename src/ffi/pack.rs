@@ -16,16 +16,24 @@ use crate::proto::types::{BodyPart, Bytes};
 
 const ABSENT: u32 = u32::MAX;
 
-/// Flatten a message. The buffer never grows after this, so pointers into
-/// it stay valid as long as it lives.
+/// Flatten a message into a buffer of its own.
 pub(crate) fn pack_message(m: &Message) -> Vec<u8> {
     // A header-sync message (envelope and body structure) packs to 1 to
     // 2.5 KiB, one with neither to a few dozen bytes.
     let cap = 128
         + if m.envelope.is_some() { 768 } else { 0 }
         + if m.body_structure.is_some() { 1152 } else { 0 };
+    let mut buf = Vec::with_capacity(cap);
+    pack_into(&mut buf, m);
+    buf.shrink_to_fit();
+    buf
+}
+
+/// Append the pack of `m` to `buf` (a list packs all its messages into one
+/// buffer: no allocation per message).
+pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
     let mut p = Packer {
-        buf: Vec::with_capacity(cap),
+        buf,
         number: String::new(),
     };
     p.u8(IMAPC_PACK_VERSION as u8);
@@ -59,8 +67,6 @@ pub(crate) fn pack_message(m: &Message) -> Vec<u8> {
         }
         p.part(b);
     }
-    p.buf.shrink_to_fit();
-    p.buf
 }
 
 /// Append the decimal digits of `n` (no formatting machinery: this runs
@@ -105,13 +111,13 @@ fn is_multipart(b: &BodyPart<'_>) -> bool {
     b.media_type.eq_ignore_ascii_case(b"multipart")
 }
 
-struct Packer {
-    buf: Vec<u8>,
+struct Packer<'a> {
+    buf: &'a mut Vec<u8>,
     /// The part number of the part being written.
     number: String,
 }
 
-impl Packer {
+impl Packer<'_> {
     fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
@@ -135,7 +141,7 @@ impl Packer {
     fn text(&mut self, parts: &[&str]) {
         let start = self.begin();
         for part in parts {
-            push_text(&mut self.buf, part.as_bytes());
+            push_text(self.buf, part.as_bytes());
         }
         self.end(start);
     }
@@ -386,8 +392,9 @@ mod tests {
 
     #[test]
     fn strings_are_nul_terminated_and_sanitised() {
+        let mut buf = Vec::new();
         let mut p = Packer {
-            buf: Vec::new(),
+            buf: &mut buf,
             number: String::new(),
         };
         p.text(&["a\0b", "@", "C"]);
@@ -395,7 +402,7 @@ mod tests {
         p.bytes(b"Text", true);
         p.bytes(b"\0X\xff", true);
         p.opt(None);
-        let mut r = Reader::new(&p.buf);
+        let mut r = Reader::new(&buf);
         assert_eq!(r.str().bytes(), "a\u{FFFD}b@C".as_bytes());
         assert_eq!(r.str().bytes(), "x\u{FFFD}".as_bytes());
         assert_eq!(r.str().bytes(), b"text");
