@@ -2,11 +2,12 @@
 //! structure trees. Every pointer a getter returns is borrowed from the
 //! object it came from and valid until the owning list is freed.
 //!
-//! A message keeps the client's `Message`; its strings are flattened into
-//! one buffer (the pack, see `pack.rs`) and the C views (envelope,
-//! addresses, body parts, flags) point into that buffer. Both are built on
-//! the first call that needs them, so a binding that reads the pack never
-//! pays for the views.
+//! A message keeps the client's `Message` (its numbers and section data);
+//! its strings are flattened into one buffer (the pack, see `pack.rs`),
+//! made with the message and shared by a whole list, and dropped from the
+//! `Message`. The C views (envelope, addresses, body parts, flags) point
+//! into the pack and are built on the first call that needs them, so a
+//! binding that reads the pack never pays for them.
 
 use std::collections::HashMap;
 use std::os::raw::c_char;
@@ -488,18 +489,19 @@ pub unsafe extern "C" fn imapc_body_part_find(
 /// streaming fetch callback, valid only during the callback).
 pub struct imapc_message {
     held: Held,
-    pack: OnceLock<Pack>,
+    pack: Pack,
     view: OnceLock<Box<View>>,
 }
 
-/// A message's pack: its own buffer, or its part of its list's buffer.
+/// A message's pack: its own buffer, or its part of a buffer that outlives
+/// it (its list's, or a streaming fetch's scratch buffer).
 enum Pack {
     Own(Vec<u8>),
-    InList(*const u8, usize),
+    Borrowed(*const u8, usize),
 }
 
-// SAFETY: InList points into the buffer of the list that holds the
-// message, which is immutable and outlives it.
+// SAFETY: Borrowed points into a buffer that is not changed while the
+// message lives.
 unsafe impl Send for Pack {}
 // SAFETY: as above.
 unsafe impl Sync for Pack {}
@@ -567,24 +569,25 @@ impl imapc_message {
     pub(crate) fn new(mut m: Message) -> imapc_message {
         let pack = pack_message(&m);
         strip(&mut m);
-        imapc_message::holding(Held::Owned(Box::new(m)), Some(Pack::Own(pack)))
+        imapc_message::holding(Held::Owned(Box::new(m)), Pack::Own(pack))
     }
 
-    /// A view of `m`: it must not outlive `m`.
-    pub(crate) fn borrowed(m: &Message) -> imapc_message {
-        imapc_message::holding(Held::Borrowed(m), None)
+    /// A view of `m`, packed into `scratch` (reused from message to
+    /// message, so no allocation): it must outlive neither, and `scratch`
+    /// must not change while it lives.
+    pub(crate) fn borrowed(m: &Message, scratch: &mut Vec<u8>) -> imapc_message {
+        scratch.clear();
+        pack_into(scratch, m);
+        let pack = Pack::Borrowed(scratch.as_ptr(), scratch.len());
+        imapc_message::holding(Held::Borrowed(m), pack)
     }
 
-    fn holding(held: Held, pack: Option<Pack>) -> imapc_message {
-        let m = imapc_message {
+    fn holding(held: Held, pack: Pack) -> imapc_message {
+        imapc_message {
             held,
-            pack: OnceLock::new(),
+            pack,
             view: OnceLock::new(),
-        };
-        if let Some(p) = pack {
-            let _ = m.pack.set(p);
         }
-        m
     }
 
     pub(crate) fn inner(&self) -> &Message {
@@ -596,13 +599,10 @@ impl imapc_message {
     }
 
     fn pack(&self) -> &[u8] {
-        match self
-            .pack
-            .get_or_init(|| Pack::Own(pack_message(self.inner())))
-        {
+        match &self.pack {
             Pack::Own(v) => v,
             // SAFETY: see `Pack`.
-            Pack::InList(p, n) => unsafe { std::slice::from_raw_parts(*p, *n) },
+            Pack::Borrowed(p, n) => unsafe { std::slice::from_raw_parts(*p, *n) },
         }
     }
 
@@ -632,7 +632,7 @@ pub struct imapc_message_list {
     /// The messages `items` borrow and their packs, one after the other;
     /// never changed once the list is made.
     _messages: Vec<Message>,
-    _packs: Vec<u8>,
+    _packs: Vec<Vec<u8>>,
     by_uid: bool,
     index: HashMap<u32, usize>,
     modified: Vec<u32>,
@@ -644,23 +644,31 @@ impl imapc_message_list {
         let mut messages = m.messages;
         // Pack each message and drop the strings the pack now holds while
         // they are still in the cache (and so as not to keep them twice).
-        let mut packs = Vec::with_capacity(messages.len() * 256);
-        let ends: Vec<usize> = messages
+        // The packs go one after the other into blocks of about 1 MiB
+        // (a single buffer for all would be copied as it grows); pointers
+        // are taken once every block is complete.
+        const BLOCK: usize = 1 << 20;
+        let mut packs: Vec<Vec<u8>> = Vec::new();
+        let mut cur = Vec::with_capacity(BLOCK.min(messages.len() * 1536));
+        let spans: Vec<(usize, usize, usize)> = messages
             .iter_mut()
             .map(|m| {
-                pack_into(&mut packs, m);
+                if cur.capacity() - cur.len() < 8192 && !cur.is_empty() {
+                    packs.push(std::mem::replace(&mut cur, Vec::with_capacity(BLOCK)));
+                }
+                let start = cur.len();
+                pack_into(&mut cur, m);
                 strip(m);
-                packs.len()
+                (packs.len(), start, cur.len())
             })
             .collect();
-        let mut start = 0;
+        packs.push(cur);
         let items: Vec<imapc_message> = messages
             .iter()
-            .zip(ends)
-            .map(|(m, end)| {
-                let p = Pack::InList(packs[start..end].as_ptr(), end - start);
-                start = end;
-                imapc_message::holding(Held::Borrowed(m), Some(p))
+            .zip(spans)
+            .map(|(m, (block, start, end))| {
+                let p = Pack::Borrowed(packs[block][start..end].as_ptr(), end - start);
+                imapc_message::holding(Held::Borrowed(m), p)
             })
             .collect();
         let index = items
@@ -1116,7 +1124,11 @@ mod tests {
     #[test]
     fn views_over_the_pack() {
         let held = sample();
-        for m in [imapc_message::new(sample()), imapc_message::borrowed(&held)] {
+        let mut scratch = Vec::new();
+        for m in [
+            imapc_message::new(sample()),
+            imapc_message::borrowed(&held, &mut scratch),
+        ] {
             let m = &m as *const imapc_message;
             assert_eq!(imapc_message_uid(m), 70);
             let flags = imapc_message_flags(m);
