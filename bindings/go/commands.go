@@ -72,23 +72,44 @@ func (c *Client) Fetch(ctx context.Context, set MessageSet, items string) ([]Mes
 	// Streamed without a threshold: each message is copied into Go as it
 	// arrives and the library drops its own copy at once, so the bodies
 	// are held once (here), not twice until the end.
-	out := []Message{}
-	bySeq := map[uint32]int{}
-	opts := &StreamOptions{OnMessage: func(m *Message) error {
-		// Several responses for one message (as a server may send) are
-		// merged, as the library's buffered fetch does.
-		if i, ok := bySeq[m.SeqNum]; ok {
-			out[i].merge(m)
-			return nil
-		}
-		bySeq[m.SeqNum] = len(out)
-		out = append(out, *m)
-		return nil
-	}}
+	var ms mergedMessages
+	opts := &StreamOptions{OnMessage: func(m *Message) error { ms.add(m); return nil }}
 	if _, err := c.fetchStream(ctx, op, set, items, math.MaxUint64, opts); err != nil {
 		return nil, err
 	}
-	return out, nil
+	if ms.out == nil {
+		return []Message{}, nil
+	}
+	return ms.out, nil
+}
+
+// mergedMessages collects FETCH responses in arrival order, merging
+// several responses for one message (as a server may send) the way the
+// library's buffered fetch does.
+type mergedMessages struct {
+	out    []Message
+	maxSeq uint32
+	bySeq  map[uint32]int // built once a sequence number repeats or goes back
+}
+
+func (ms *mergedMessages) add(m *Message) {
+	if m.SeqNum <= ms.maxSeq {
+		if ms.bySeq == nil {
+			ms.bySeq = make(map[uint32]int, len(ms.out))
+			for i := range ms.out {
+				ms.bySeq[ms.out[i].SeqNum] = i
+			}
+		}
+		if i, ok := ms.bySeq[m.SeqNum]; ok {
+			ms.out[i].merge(m)
+			return
+		}
+	}
+	ms.maxSeq = max(ms.maxSeq, m.SeqNum)
+	if ms.bySeq != nil {
+		ms.bySeq[m.SeqNum] = len(ms.out)
+	}
+	ms.out = append(ms.out, *m)
 }
 
 const (

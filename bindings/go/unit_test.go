@@ -168,3 +168,20 @@ func TestMessageMerge(t *testing.T) {
 		t.Errorf("parse errors add up: %d", m.ParseErrors)
 	}
 }
+
+func TestMergedMessages(t *testing.T) {
+	var ms mergedMessages
+	for _, m := range []Message{
+		{SeqNum: 2, UID: 20}, {SeqNum: 5, UID: 50}, {SeqNum: 2, ModSeq: 9}, {SeqNum: 1, UID: 10},
+		{SeqNum: 1, Size: 3}, {SeqNum: 7, UID: 70},
+	} {
+		ms.add(&m)
+	}
+	got := ""
+	for _, m := range ms.out {
+		got += fmt.Sprintf("%d/%d/%d/%d ", m.SeqNum, m.UID, m.ModSeq, m.Size)
+	}
+	if want := "2/20/9/0 5/50/0/0 1/10/0/3 7/70/0/0 "; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
