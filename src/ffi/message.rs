@@ -843,7 +843,23 @@ pub unsafe extern "C" fn imapc_message_section(
     let Ok(Some(name)) = (unsafe { super::boundary::opt_str_arg(name, "name") }) else {
         return false;
     };
-    match get(m).and_then(|m| m.inner().section(name)) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        put_bytes(
+            get(m).and_then(|m| m.inner().section(name)),
+            data_out,
+            len_out,
+        )
+    }
+}
+
+/// Write borrowed bytes as pointer and length; false, writing nothing,
+/// for None.
+///
+/// # Safety
+/// Outputs are NULL or writable.
+unsafe fn put_bytes(d: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut usize) -> bool {
+    match d {
         Some(d) => {
             // SAFETY: NULL or writable per the contract.
             unsafe {
@@ -882,20 +898,11 @@ pub unsafe extern "C" fn imapc_message_section_data(
     data_out: *mut *const u8,
     len_out: *mut usize,
 ) -> bool {
-    match get(m)
+    let d = get(m)
         .and_then(|m| m.inner().sections.get(i))
-        .and_then(|s| s.data.as_deref())
-    {
-        Some(d) => {
-            // SAFETY: NULL or writable per the contract.
-            unsafe {
-                put(data_out, d.as_ptr());
-                put(len_out, d.len());
-            }
-            true
-        }
-        None => false,
-    }
+        .and_then(|s| s.data.as_deref());
+    // SAFETY: forwarded contract.
+    unsafe { put_bytes(d, data_out, len_out) }
 }
 
 /// MODSEQ (CONDSTORE), or 0.
@@ -999,18 +1006,8 @@ pub unsafe extern "C" fn imapc_message_pack(
     data_out: *mut *const u8,
     len_out: *mut usize,
 ) -> bool {
-    let Some(m) = get(m) else { return false };
-    match catch_value(None, || Some(m.pack())) {
-        Some(p) => {
-            // SAFETY: NULL or writable per the contract.
-            unsafe {
-                put(data_out, p.as_ptr());
-                put(len_out, p.len());
-            }
-            true
-        }
-        None => false,
-    }
+    // SAFETY: forwarded contract.
+    unsafe { put_bytes(get(m).map(imapc_message::pack), data_out, len_out) }
 }
 
 #[cfg(test)]
