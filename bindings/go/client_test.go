@@ -458,6 +458,36 @@ func TestFetchStream(t *testing.T) {
 		}
 	})
 
+	t.Run("reader with threshold", func(t *testing.T) {
+		// Sections up to the threshold reach the reader from their
+		// message, larger ones in chunks: all arrive, in order.
+		var got []uint32
+		sizes := map[uint32]int{}
+		_, err := c.FetchStream(ctx, All, "BODY.PEEK[]", &StreamOptions{
+			Threshold: 50_000,
+			OnSectionReader: func(s SectionInfo, r io.Reader) error {
+				n, err := io.Copy(io.Discard, r)
+				got = append(got, s.SeqNum)
+				sizes[s.SeqNum] = int(n)
+				if s.Name != "BODY[]" || s.Size != n {
+					t.Errorf("section %+v, read %d", s, n)
+				}
+				return err
+			},
+		})
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("err %v, sections %v", err, got)
+		}
+		for i, seq := range got {
+			if i > 0 && seq <= got[i-1] {
+				t.Errorf("out of order: %v", got)
+			}
+			if sizes[seq] != len(want[seq]) {
+				t.Errorf("seq %d: read %d, want %d", seq, sizes[seq], len(want[seq]))
+			}
+		}
+	})
+
 	t.Run("reader stops early", func(t *testing.T) {
 		var calls int
 		_, err := c.FetchStream(ctx, IDs(9, 10), "BODY.PEEK[]", &StreamOptions{
