@@ -70,6 +70,8 @@ NULLABLE = {
     ("imapc_message_section", "len_out"),
     ("imapc_message_section_data", "data_out"),
     ("imapc_message_section_data", "len_out"),
+    ("imapc_message_pack", "data_out"),
+    ("imapc_message_pack", "len_out"),
     ("imapc_folder_raw_name", "len_out"),
     ("imapc_folder_status_get", "value_out"),
     ("imapc_connect_options_set_tls_config", "config"),

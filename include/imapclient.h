@@ -193,6 +193,11 @@
 #define IMAPC_LOG_TRACE 5
 
 /**
+ * Version of the format written by `imapc_message_pack` (its first byte).
+ */
+#define IMAPC_PACK_VERSION 1
+
+/**
  * TLS from the first byte (port 993). The default and the recommended mode.
  */
 #define IMAPC_SECURITY_IMPLICIT_TLS 0
@@ -2131,6 +2136,45 @@ const struct imapc_string_list *imapc_message_gm_labels(const struct imapc_messa
  * the message is still usable).
  */
 size_t imapc_message_error_count(const struct imapc_message *m);
+
+/**
+ * The whole message (everything but section data) flattened into one
+ * buffer, for language bindings that would otherwise make one call per
+ * field: pointer to `*data_out`, length to `*len_out`, owned by the message
+ * and valid as long as it is. Strings in it are the very strings the
+ * getters return. Returns false, writing nothing, for NULL.
+ *
+ * Format, version 1 (integers little-endian):
+ *
+ * ```text
+ * str     = u32 len, len bytes, 0x00      len 0xFFFFFFFF: absent (no bytes, no NUL)
+ * strs    = u32 n, n × str                n 0xFFFFFFFF: absent
+ * pairs   = u32 n, n × (str name, str value)
+ * date    = u8 present, i64 seconds since the epoch, i32 zone offset in minutes east
+ * message = u8 version (1), u32 seq, u32 uid (0: absent), u64 RFC822.SIZE (0: absent),
+ *           date INTERNALDATE, u64 MODSEQ, u64 X-GM-MSGID, u64 X-GM-THRID,
+ *           u32 item errors, strs FLAGS, strs X-GM-LABELS, str PREVIEW, str EMAILID,
+ *           str THREADID, u32 n sections, n × str section name,
+ *           u8 has envelope [envelope], u8 has body structure [part]
+ * envelope = date, str Date as sent, str subject (decoded), 6 × addresses
+ *           (from, sender, reply-to, to, cc, bcc), str in-reply-to, str message-id
+ * addresses = u32 n, n × (str name (decoded), str mailbox, str host, str route,
+ *           str email ("mailbox@host"; never absent))
+ * part    = str type (lower case), str subtype (lower case), pairs params, str id,
+ *           str description, str encoding, u64 size, u64 lines, str disposition
+ *           (lower case), pairs disposition params, str md5, str location,
+ *           strs languages, str part number, u32 n children, n × part,
+ *           u8 is message/rfc822 [envelope, part]
+ * ```
+ *
+ * Text is UTF-8 without NUL bytes (invalid bytes and NULs become U+FFFD),
+ * so every str is also a C string. The first byte is the version
+ * (`IMAPC_PACK_VERSION`); a later version may change everything after it.
+ *
+ * # Safety
+ * Outputs are NULL or writable.
+ */
+bool imapc_message_pack(const struct imapc_message *m, const uint8_t **data_out, size_t *len_out);
 
 /**
  * New options for `host` (a name or an IP address) and `port` (0 = the

@@ -16,13 +16,25 @@ extern int imapcgoChunk(uintptr_t h, uint32_t seq, uint32_t uid, char *section,
                         uint64_t offset, uint64_t total, uint8_t *data, size_t len);
 extern void imapcgoLog(uint32_t level, char *target, char *msg);
 
+// A fetch's userdata: the Go handle, and the threshold up to which
+// sections come whole with their message.
+struct imapcgo_stream {
+	uintptr_t h;
+	uint64_t threshold;
+};
+
 static int imapcgo_on_message(void *ud, const imapc_message *m) {
-	return imapcgoMessage((uintptr_t)ud, (imapc_message *)m);
+	return imapcgoMessage(((struct imapcgo_stream *)ud)->h, (imapc_message *)m);
 }
 
 static int imapcgo_on_chunk(void *ud, uint32_t seq, uint32_t uid, const char *section,
                             uint64_t offset, uint64_t total, const uint8_t *data, size_t len) {
-	return imapcgoChunk((uintptr_t)ud, seq, uid, (char *)section, offset, total, (uint8_t *)data, len);
+	struct imapcgo_stream *s = ud;
+	// A section up to the threshold is also in its message: Go takes it
+	// from there, one callback instead of two.
+	if (total <= s->threshold)
+		return 0;
+	return imapcgoChunk(s->h, seq, uid, (char *)section, offset, total, (uint8_t *)data, len);
 }
 
 static void imapcgo_on_log(void *ud, uint32_t level, const char *target, const char *msg) {
@@ -32,13 +44,14 @@ static void imapcgo_on_log(void *ud, uint32_t level, const char *target, const c
 
 static imapc_result imapcgo_fetch_stream(imapc_client *c, const char *set, const uint32_t *ids, size_t n,
                                          const char *items, uint64_t threshold, int want_messages,
-                                         uintptr_t h, size_t *count, imapc_error **err) {
+                                         int want_chunks, uintptr_t h, size_t *count, imapc_error **err) {
 	imapc_message_callback on_msg = want_messages ? imapcgo_on_message : NULL;
+	imapc_chunk_callback on_chunk = want_chunks ? imapcgo_on_chunk : NULL;
+	struct imapcgo_stream s = {h, threshold};
 	if (set != NULL)
-		return imapc_client_fetch_stream(c, set, items, threshold, on_msg, imapcgo_on_chunk,
-		                                 (void *)h, count, err);
-	return imapc_client_fetch_stream_ids(c, ids, n, items, threshold, on_msg, imapcgo_on_chunk,
-	                                     (void *)h, count, err);
+		return imapc_client_fetch_stream(c, set, items, threshold, on_msg, on_chunk, &s, count, err);
+	return imapc_client_fetch_stream_ids(c, ids, n, items, threshold, on_msg, on_chunk, &s, count,
+	                                     err);
 }
 
 static void imapcgo_set_log(uint32_t max_level) {
@@ -65,12 +78,16 @@ import "C"
 import "runtime/cgo"
 
 func cFetchStream(p *C.imapc_client, set *C.char, ids *C.uint32_t, n C.size_t, items *C.char,
-	threshold uint64, wantMessages bool, h cgo.Handle, count *C.size_t, e **C.imapc_error) C.imapc_result {
-	want := C.int(0)
-	if wantMessages {
-		want = 1
+	threshold uint64, wantMessages, wantChunks bool, h cgo.Handle, count *C.size_t, e **C.imapc_error) C.imapc_result {
+	return C.imapcgo_fetch_stream(p, set, ids, n, items, C.uint64_t(threshold), cBool(wantMessages),
+		cBool(wantChunks), C.uintptr_t(h), count, e)
+}
+
+func cBool(b bool) C.int {
+	if b {
+		return 1
 	}
-	return C.imapcgo_fetch_stream(p, set, ids, n, items, C.uint64_t(threshold), want, C.uintptr_t(h), count, e)
+	return 0
 }
 
 func cSetLogLevel(level uint32) { C.imapcgo_set_log(C.uint32_t(level)) }

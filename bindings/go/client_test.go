@@ -514,6 +514,36 @@ func TestFetchStream(t *testing.T) {
 		}
 	})
 
+	t.Run("reader with threshold", func(t *testing.T) {
+		// Sections up to the threshold reach the reader from their
+		// message, larger ones in chunks: all arrive, in order.
+		var got []uint32
+		sizes := map[uint32]int{}
+		_, err := c.FetchStream(ctx, All, "BODY.PEEK[]", &StreamOptions{
+			Threshold: 50_000,
+			OnSectionReader: func(s SectionInfo, r io.Reader) error {
+				n, err := io.Copy(io.Discard, r)
+				got = append(got, s.SeqNum)
+				sizes[s.SeqNum] = int(n)
+				if s.Name != "BODY[]" || s.Size != n {
+					t.Errorf("section %+v, read %d", s, n)
+				}
+				return err
+			},
+		})
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("err %v, sections %v", err, got)
+		}
+		for i, seq := range got {
+			if i > 0 && seq <= got[i-1] {
+				t.Errorf("out of order: %v", got)
+			}
+			if sizes[seq] != len(want[seq]) {
+				t.Errorf("seq %d: read %d, want %d", seq, sizes[seq], len(want[seq]))
+			}
+		}
+	})
+
 	t.Run("reader stops early", func(t *testing.T) {
 		var calls int
 		_, err := c.FetchStream(ctx, IDs(9, 10), "BODY.PEEK[]", &StreamOptions{
@@ -544,6 +574,31 @@ func TestFetchStream(t *testing.T) {
 		// kept in the message.
 		if err != nil || streamed != 14 || small != 13 {
 			t.Errorf("err %v, streamed %d, buffered %d", err, streamed, small)
+		}
+	})
+
+	t.Run("drop section data", func(t *testing.T) {
+		var bytesSeen, kept int
+		_, err := c.FetchStream(ctx, All, "BODY.PEEK[]", &StreamOptions{
+			Threshold:       50_000,
+			DropSectionData: true,
+			OnSection: func(s SectionInfo) (io.Writer, error) {
+				return writerFunc(func(p []byte) { bytesSeen += len(p) }), nil
+			},
+			OnMessage: func(m *Message) error {
+				if s := m.Section("BODY[]"); s == nil || len(s) > 0 {
+					kept++
+				}
+				return nil
+			},
+		})
+		total := 0
+		for _, w := range want {
+			total += len(w)
+		}
+		// The bytes reach the writer only; the section is listed, empty.
+		if err != nil || kept != 0 || bytesSeen != total {
+			t.Errorf("err %v, kept %d, bytes %d of %d", err, kept, bytesSeen, total)
 		}
 	})
 
@@ -578,6 +633,10 @@ func TestFetchStream(t *testing.T) {
 		t.Errorf("Noop after panic: %v", err)
 	}
 }
+
+type writerFunc func(p []byte)
+
+func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
 
 func TestStoreAppendCopyMoveExpunge(t *testing.T) {
 	c := dialLogin(t)

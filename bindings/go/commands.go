@@ -6,6 +6,7 @@ import "C"
 
 import (
 	"context"
+	"math"
 	"strings"
 	"time"
 	"unsafe"
@@ -68,28 +69,47 @@ func (c *Client) Fetch(ctx context.Context, set MessageSet, items string) ([]Mes
 	if set.isIDs && len(set.ids) == 0 {
 		return []Message{}, nil
 	}
-	var out []Message
-	err := withCString(op, "items", items, func(ci *C.char) error {
-		take := func(rc C.imapc_result, l *C.imapc_message_list) C.imapc_result {
-			if rc == C.IMAPC_OK {
-				out = goMessages(l)
-				C.imapc_message_list_free(l)
+	// Streamed without a threshold: each message is copied into Go as it
+	// arrives and the library drops its own copy at once, so the bodies
+	// are held once (here), not twice until the end.
+	var ms mergedMessages
+	opts := &StreamOptions{OnMessage: func(m *Message) error { ms.add(m); return nil }}
+	if _, err := c.fetchStream(ctx, op, set, items, math.MaxUint64, opts); err != nil {
+		return nil, err
+	}
+	if ms.out == nil {
+		return []Message{}, nil
+	}
+	return ms.out, nil
+}
+
+// mergedMessages collects FETCH responses in arrival order, merging
+// several responses for one message (as a server may send) the way the
+// library's buffered fetch does.
+type mergedMessages struct {
+	out    []Message
+	maxSeq uint32
+	bySeq  map[uint32]int // built once a sequence number repeats or goes back
+}
+
+func (ms *mergedMessages) add(m *Message) {
+	if m.SeqNum <= ms.maxSeq {
+		if ms.bySeq == nil {
+			ms.bySeq = make(map[uint32]int, len(ms.out))
+			for i := range ms.out {
+				ms.bySeq[ms.out[i].SeqNum] = i
 			}
-			return rc
 		}
-		return withSet(op, set, func(cs *C.char) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_message_list
-				return take(C.imapc_client_fetch(p, cs, ci, &l, e), l)
-			})
-		}, func(ids *C.uint32_t, n C.size_t) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_message_list
-				return take(C.imapc_client_fetch_ids(p, ids, n, ci, &l, e), l)
-			})
-		})
-	})
-	return out, err
+		if i, ok := ms.bySeq[m.SeqNum]; ok {
+			ms.out[i].merge(m)
+			return
+		}
+	}
+	ms.maxSeq = max(ms.maxSeq, m.SeqNum)
+	if ms.bySeq != nil {
+		ms.bySeq[m.SeqNum] = len(ms.out)
+	}
+	ms.out = append(ms.out, *m)
 }
 
 const (

@@ -28,7 +28,7 @@ func imapcgoChunk(h C.uintptr_t, seq, uid C.uint32_t, section *C.char, offset, t
 	if n > 0 {
 		b = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n))
 	}
-	return st.onChunk(uint32(seq), uint32(uid), section, uint64(offset), uint64(total), b)
+	return st.onChunk(uint32(seq), uint32(uid), section, "", uint64(offset), uint64(total), b)
 }
 
 //export imapcgoLog

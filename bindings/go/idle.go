@@ -56,7 +56,7 @@ func goEvents(l *C.imapc_event_list) []Event {
 			Text:   optString(C.imapc_event_list_text(l, ci)),
 		}
 		if m := C.imapc_event_list_message(l, ci); m != nil {
-			msg := goMessage(m)
+			msg := goMessage(m, true)
 			ev.Message = &msg
 		}
 		var cnt C.size_t

@@ -130,10 +130,8 @@ type BodyPart struct {
 	Size          uint64 // encoded octets; 0 for multipart
 	Lines         uint64 // text/* and message/rfc822
 	Disposition   string // lower case: "inline", "attachment"; "" when none
-	// DispositionParams holds the well-known Content-Disposition
-	// parameters present (filename, size, creation-date,
-	// modification-date, read-date): the C ABI can look parameters up by
-	// name but not list them.
+	// DispositionParams holds the Content-Disposition parameters
+	// (filename, size, creation-date...), keyed by lower-case name.
 	DispositionParams map[string]string
 	MD5               string
 	Location          string
@@ -211,6 +209,61 @@ func (m *Message) HasFlag(flag string) bool {
 	return false
 }
 
+// merge folds a later FETCH response for the same message into m, as the
+// library's buffered fetch does: each item present in o replaces m's.
+func (m *Message) merge(o *Message) {
+	if o.UID != 0 {
+		m.UID = o.UID
+	}
+	if o.Flags != nil {
+		m.Flags = o.Flags
+	}
+	if !o.InternalDate.IsZero() {
+		m.InternalDate = o.InternalDate
+	}
+	if o.Size != 0 {
+		m.Size = o.Size
+	}
+	if o.Envelope != nil {
+		m.Envelope = o.Envelope
+	}
+	if o.BodyStructure != nil {
+		m.BodyStructure = o.BodyStructure
+	}
+next:
+	for _, s := range o.Sections {
+		for i := range m.Sections {
+			if m.Sections[i].Name == s.Name {
+				m.Sections[i] = s
+				continue next
+			}
+		}
+		m.Sections = append(m.Sections, s)
+	}
+	if o.ModSeq != 0 {
+		m.ModSeq = o.ModSeq
+	}
+	if o.Preview != "" {
+		m.Preview = o.Preview
+	}
+	if o.EmailID != "" {
+		m.EmailID = o.EmailID
+	}
+	if o.ThreadID != "" {
+		m.ThreadID = o.ThreadID
+	}
+	if o.GmMsgID != 0 {
+		m.GmMsgID = o.GmMsgID
+	}
+	if o.GmThrID != 0 {
+		m.GmThrID = o.GmThrID
+	}
+	if o.GmLabels != nil {
+		m.GmLabels = o.GmLabels
+	}
+	m.ParseErrors += o.ParseErrors
+}
+
 // Section returns the data of a body section by name as requested
 // ("BODY.PEEK[]", "BODY[HEADER]", "RFC822", "BINARY[1]"...), nil when
 // absent.
@@ -251,164 +304,37 @@ func optString(p *C.char) string {
 	return C.GoString(p)
 }
 
-func goTime(t C.int64_t, off C.int32_t) time.Time {
-	return time.Unix(int64(t), 0).In(time.FixedZone("", int(off)*60))
-}
-
-func goAddresses(l *C.imapc_address_list) []Address {
-	n := int(C.imapc_address_list_count(l))
-	if n == 0 {
-		return nil
+// goMessage copies a C message into Go memory: one call for everything
+// but the section data (imapc_message_pack), one per section for that
+// unless withData is false (then Data is empty).
+func goMessage(m *C.imapc_message, withData bool) Message {
+	var data *C.uint8_t
+	var n C.size_t
+	if !C.imapc_message_pack(m, &data, &n) || n == 0 {
+		return Message{}
 	}
-	out := make([]Address, n)
-	for i := range out {
-		a := C.imapc_address_list_get(l, C.size_t(i))
-		out[i] = Address{
-			Name:    optString(C.imapc_address_name(a)),
-			Mailbox: optString(C.imapc_address_mailbox(a)),
-			Host:    optString(C.imapc_address_host(a)),
-			Route:   optString(C.imapc_address_route(a)),
+	r := packReader{s: C.GoStringN((*C.char)(unsafe.Pointer(data)), C.int(n))}
+	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
+		// A library of another version than the header this package was
+		// built with: only the ids are trustworthy.
+		return Message{SeqNum: uint32(C.imapc_message_seq(m)), UID: uint32(C.imapc_message_uid(m)), ParseErrors: 1}
+	}
+	msg := r.message()
+	for i := range msg.Sections {
+		s := &msg.Sections[i]
+		var d *C.uint8_t
+		var l C.size_t
+		if withData && bool(C.imapc_message_section_data(m, C.size_t(i), &d, &l)) && l > 0 {
+			s.Data = make([]byte, int(l))
+			copy(s.Data, unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l)))
+		} else {
+			s.Data = []byte{}
 		}
 	}
-	return out
-}
-
-func goEnvelope(e *C.imapc_envelope) *Envelope {
-	if e == nil {
-		return nil
-	}
-	env := &Envelope{
-		DateRaw:   optString(C.imapc_envelope_date_raw(e)),
-		Subject:   optString(C.imapc_envelope_subject(e)),
-		From:      goAddresses(C.imapc_envelope_from(e)),
-		Sender:    goAddresses(C.imapc_envelope_sender(e)),
-		ReplyTo:   goAddresses(C.imapc_envelope_reply_to(e)),
-		To:        goAddresses(C.imapc_envelope_to(e)),
-		Cc:        goAddresses(C.imapc_envelope_cc(e)),
-		Bcc:       goAddresses(C.imapc_envelope_bcc(e)),
-		InReplyTo: optString(C.imapc_envelope_in_reply_to(e)),
-		MessageID: optString(C.imapc_envelope_message_id(e)),
-	}
-	var t C.int64_t
-	var off C.int32_t
-	if C.imapc_envelope_date(e, &t, &off) {
-		env.Date = goTime(t, off)
-	}
-	return env
-}
-
-// dispositionParams are looked up by name (the C ABI cannot list them).
-var dispositionParams = []string{"filename", "size", "creation-date", "modification-date", "read-date"}
-
-var cDispositionParams = func() []*C.char {
-	out := make([]*C.char, len(dispositionParams))
-	for i, s := range dispositionParams {
-		out[i] = C.CString(s) // process lifetime
-	}
-	return out
-}()
-
-func goBodyPart(p *C.imapc_body_part) *BodyPart {
-	if p == nil {
-		return nil
-	}
-	b := &BodyPart{
-		Type:        optString(C.imapc_body_part_type(p)),
-		Subtype:     optString(C.imapc_body_part_subtype(p)),
-		ID:          optString(C.imapc_body_part_id(p)),
-		Description: optString(C.imapc_body_part_description(p)),
-		Encoding:    optString(C.imapc_body_part_encoding(p)),
-		Size:        uint64(C.imapc_body_part_size(p)),
-		Lines:       uint64(C.imapc_body_part_lines(p)),
-		Disposition: optString(C.imapc_body_part_disposition(p)),
-		MD5:         optString(C.imapc_body_part_md5(p)),
-		Location:    optString(C.imapc_body_part_location(p)),
-		Languages:   goStrings(C.imapc_body_part_languages(p)),
-		Number:      optString(C.imapc_body_part_number(p)),
-		Envelope:    goEnvelope(C.imapc_body_part_message_envelope(p)),
-		Body:        goBodyPart(C.imapc_body_part_message_body(p)),
-	}
-	if n := int(C.imapc_body_part_param_count(p)); n > 0 {
-		b.Params = make(map[string]string, n)
-		for i := 0; i < n; i++ {
-			k := strings.ToLower(optString(C.imapc_body_part_param_name(p, C.size_t(i))))
-			b.Params[k] = optString(C.imapc_body_part_param_value(p, C.size_t(i)))
-		}
-	}
-	if b.Disposition != "" {
-		for i, name := range dispositionParams {
-			if v := C.imapc_body_part_disposition_param(p, cDispositionParams[i]); v != nil {
-				if b.DispositionParams == nil {
-					b.DispositionParams = map[string]string{}
-				}
-				b.DispositionParams[name] = C.GoString(v)
-			}
-		}
-	}
-	if n := int(C.imapc_body_part_child_count(p)); n > 0 {
-		b.Children = make([]*BodyPart, n)
-		for i := range b.Children {
-			b.Children[i] = goBodyPart(C.imapc_body_part_child(p, C.size_t(i)))
-		}
-	}
-	return b
-}
-
-// goMessage copies a C message into Go memory.
-func goMessage(m *C.imapc_message) Message {
-	msg := Message{
-		SeqNum:        uint32(C.imapc_message_seq(m)),
-		UID:           uint32(C.imapc_message_uid(m)),
-		Size:          int64(C.imapc_message_size(m)),
-		Envelope:      goEnvelope(C.imapc_message_envelope(m)),
-		BodyStructure: goBodyPart(C.imapc_message_body_structure(m)),
-		ModSeq:        uint64(C.imapc_message_modseq(m)),
-		Preview:       optString(C.imapc_message_preview(m)),
-		EmailID:       optString(C.imapc_message_email_id(m)),
-		ThreadID:      optString(C.imapc_message_thread_id(m)),
-		GmMsgID:       uint64(C.imapc_message_gm_msgid(m)),
-		GmThrID:       uint64(C.imapc_message_gm_thrid(m)),
-		ParseErrors:   int(C.imapc_message_error_count(m)),
-	}
-	if fl := C.imapc_message_flags(m); fl != nil {
-		msg.Flags = goStrings(fl)
-		if msg.Flags == nil {
-			msg.Flags = []string{}
-		}
-	}
-	if gl := C.imapc_message_gm_labels(m); gl != nil {
-		msg.GmLabels = goStrings(gl)
-	}
-	var t C.int64_t
-	var off C.int32_t
-	if C.imapc_message_internal_date(m, &t, &off) {
-		msg.InternalDate = goTime(t, off)
-	}
-	if n := int(C.imapc_message_section_count(m)); n > 0 {
-		msg.Sections = make([]Section, n)
-		for i := range msg.Sections {
-			s := &msg.Sections[i]
-			s.Name = optString(C.imapc_message_section_name(m, C.size_t(i)))
-			var data *C.uint8_t
-			var l C.size_t
-			if C.imapc_message_section_data(m, C.size_t(i), &data, &l) && l > 0 {
-				s.Data = make([]byte, int(l))
-				copy(s.Data, unsafe.Slice((*byte)(unsafe.Pointer(data)), int(l)))
-			} else {
-				s.Data = []byte{}
-			}
-		}
+	if r.bad {
+		msg.ParseErrors++
 	}
 	return msg
-}
-
-func goMessages(l *C.imapc_message_list) []Message {
-	n := int(C.imapc_message_list_count(l))
-	out := make([]Message, n)
-	for i := range out {
-		out[i] = goMessage(C.imapc_message_list_get(l, C.size_t(i)))
-	}
-	return out
 }
 
 func goIDs(l *C.imapc_id_list) []uint32 {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"runtime/cgo"
+	"unsafe"
 )
 
 // SectionInfo describes a body section being streamed.
@@ -32,6 +33,11 @@ type StreamOptions struct {
 	// and also kept in Message.Sections. 0 streams every section. Either
 	// way OnSection (or OnSectionReader) sees the bytes of every section.
 	Threshold int64
+	// DropSectionData leaves Data empty in Message.Sections for the
+	// sections that arrive whole too, so that their bytes reach only
+	// OnSection (or OnSectionReader), like the streamed ones: one copy
+	// fewer for callers that consume every section there.
+	DropSectionData bool
 	// OnMessage receives each message once complete (its streamed
 	// sections are listed with empty Data). The message is the
 	// callback's to keep.
@@ -52,6 +58,7 @@ var errReaderDone = errors.New("imapclient: section reader returned")
 // streamState lives behind a cgo.Handle during one FetchStream.
 type streamState struct {
 	opts     *StreamOptions
+	whole    bool  // sections up to the threshold come with their message
 	err      error // first callback error
 	panicked any
 	hasPanic bool
@@ -99,7 +106,9 @@ func (st *streamState) finishSection() C.int {
 	return 0
 }
 
-func (st *streamState) onChunk(seq, uid uint32, section *C.char, offset, total uint64, data []byte) C.int {
+// onChunk takes bytes of a section, named by name or, when that is "", by
+// the C string section (converted only when the section starts).
+func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, offset, total uint64, data []byte) C.int {
 	if st.open && (offset == 0 || seq != st.seq) {
 		if rc := st.finishSection(); rc != 0 {
 			return rc
@@ -107,7 +116,9 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, offset, total u
 	}
 	if !st.open {
 		st.open, st.seq, st.discard = true, seq, false
-		st.name = C.GoString(section)
+		if st.name = name; name == "" {
+			st.name = C.GoString(section)
+		}
 		info := SectionInfo{SeqNum: seq, UID: uid, Name: st.name, Size: int64(total)}
 		switch {
 		case st.opts.OnSection != nil:
@@ -156,12 +167,51 @@ func (st *streamState) onMessage(m *C.imapc_message) C.int {
 	if rc := st.finishSection(); rc != 0 {
 		return rc
 	}
+	var msg Message
+	if st.opts.OnMessage != nil {
+		msg = goMessage(m, !st.opts.DropSectionData)
+	}
+	if st.whole {
+		if rc := st.wholeSections(m, &msg); rc != 0 {
+			return rc
+		}
+	}
 	if st.opts.OnMessage == nil {
 		return 0
 	}
-	msg := goMessage(m)
 	if err := st.opts.OnMessage(&msg); err != nil {
 		return st.fail(err)
+	}
+	return 0
+}
+
+// wholeSections hands the sections that came whole (up to the threshold)
+// to the section consumer, from the message: the C side does not pass them
+// as chunks (see imapcgo_on_chunk), which saves a callback into Go per
+// section. msg is the decoded message, or zero when nobody wanted it.
+func (st *streamState) wholeSections(m *C.imapc_message, msg *Message) C.int {
+	n := int(C.imapc_message_section_count(m))
+	seq, uid := msg.SeqNum, msg.UID
+	if seq == 0 {
+		seq, uid = uint32(C.imapc_message_seq(m)), uint32(C.imapc_message_uid(m))
+	}
+	for i := 0; i < n; i++ {
+		var d *C.uint8_t
+		var l C.size_t
+		if !C.imapc_message_section_data(m, C.size_t(i), &d, &l) || l == 0 {
+			continue
+		}
+		var name string
+		var cname *C.char
+		if i < len(msg.Sections) {
+			name = msg.Sections[i].Name
+		} else {
+			cname = C.imapc_message_section_name(m, C.size_t(i))
+		}
+		data := unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l))
+		if rc := st.onChunk(seq, uid, cname, name, 0, uint64(l), data); rc != 0 {
+			return rc
+		}
 	}
 	return 0
 }
@@ -181,14 +231,24 @@ func (c *Client) FetchStream(ctx context.Context, set MessageSet, items string, 
 	if set.isIDs && len(set.ids) == 0 {
 		return 0, nil
 	}
-	st := &streamState{opts: opts}
+	return c.fetchStream(ctx, op, set, items, uint64(opts.Threshold), opts)
+}
+
+// fetchStream runs a streaming FETCH with the callbacks of opts (Fetch
+// uses it too, with no threshold).
+func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, items string, threshold uint64, opts *StreamOptions) (int, error) {
+	// Without a section consumer the library is not asked for chunks at
+	// all (a callback per section for nothing). Sections up to the
+	// threshold come whole with their message, and are taken from there.
+	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
+	st := &streamState{opts: opts, whole: chunks && threshold > 0}
 	h := cgo.NewHandle(st)
 	defer h.Delete()
 	var count C.size_t
 	run := func(cs *C.char, ids *C.uint32_t, n C.size_t) error {
 		return withCString(op, "items", items, func(ci *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				rc := cFetchStream(p, cs, ids, n, ci, uint64(opts.Threshold), opts.OnMessage != nil, h, &count, e)
+				rc := cFetchStream(p, cs, ids, n, ci, threshold, opts.OnMessage != nil || st.whole, chunks, h, &count, e)
 				st.finishSection() // after an error: let a reader goroutine end
 				return rc
 			})

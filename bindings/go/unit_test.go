@@ -145,3 +145,43 @@ func TestDialArguments(t *testing.T) {
 		t.Errorf("canceled: %v", err)
 	}
 }
+
+// Several FETCH responses for one message fold into one, each item present
+// in the later one replacing the earlier (the library's buffered merge).
+func TestMessageMerge(t *testing.T) {
+	date := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	m := Message{SeqNum: 3, UID: 30, Flags: []string{`\Seen`}, Size: 100, InternalDate: date,
+		Sections: []Section{{Name: "BODY[HEADER]", Data: []byte("h")}}, ParseErrors: 1}
+	m.merge(&Message{SeqNum: 3, Flags: []string{}, ModSeq: 7,
+		Sections: []Section{{Name: "BODY[HEADER]", Data: []byte("h2")}, {Name: "BODY[1]", Data: []byte("b")}},
+		Envelope: &Envelope{Subject: "s"}, ParseErrors: 1})
+	if m.UID != 30 || m.Size != 100 || !m.InternalDate.Equal(date) {
+		t.Errorf("absent items must not clear: %+v", m)
+	}
+	if m.Flags == nil || len(m.Flags) != 0 || m.ModSeq != 7 || m.Envelope == nil || m.Envelope.Subject != "s" {
+		t.Errorf("present items must replace: %+v", m)
+	}
+	if len(m.Sections) != 2 || string(m.Section("BODY.PEEK[HEADER]")) != "h2" || string(m.Section("BODY[1]")) != "b" {
+		t.Errorf("sections: %+v", m.Sections)
+	}
+	if m.ParseErrors != 2 {
+		t.Errorf("parse errors add up: %d", m.ParseErrors)
+	}
+}
+
+func TestMergedMessages(t *testing.T) {
+	var ms mergedMessages
+	for _, m := range []Message{
+		{SeqNum: 2, UID: 20}, {SeqNum: 5, UID: 50}, {SeqNum: 2, ModSeq: 9}, {SeqNum: 1, UID: 10},
+		{SeqNum: 1, Size: 3}, {SeqNum: 7, UID: 70},
+	} {
+		ms.add(&m)
+	}
+	got := ""
+	for _, m := range ms.out {
+		got += fmt.Sprintf("%d/%d/%d/%d ", m.SeqNum, m.UID, m.ModSeq, m.Size)
+	}
+	if want := "2/20/9/0 5/50/0/0 1/10/0/3 7/70/0/0 "; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

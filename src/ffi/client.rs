@@ -1286,10 +1286,11 @@ unsafe fn fetch_stream_impl(
         call(client, err_out, |c| {
             let set = set?;
             let items = split_items(str_arg(items, "items")?)?;
+            let mut scratch = Vec::new();
             let mut on_msg = |m: &crate::client::Message| -> bool {
                 match on_message {
                     Some(f) => {
-                        let wrapped = imapc_message::new(m.clone());
+                        let wrapped = imapc_message::borrowed(m, &mut scratch);
                         // SAFETY: the caller's callback with its userdata;
                         // the message is borrowed for the call.
                         f(userdata, &wrapped) == 0

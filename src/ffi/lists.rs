@@ -6,6 +6,7 @@ use std::ffi::CString;
 use std::os::raw::c_char;
 
 use super::boundary::{catch_value, cstring};
+use super::pack::{push_text, CPtr};
 use crate::client::{CopyResult, FolderStatus, Quota};
 
 /// Borrow an object from a C pointer (NULL gives None).
@@ -24,22 +25,43 @@ pub(crate) fn free_box<T>(p: *mut T) {
     }
 }
 
-pub(crate) fn opt_ptr(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())
-}
-
 /// A list of strings (capabilities, flags, ENABLE results, ID or ACL
 /// pairs...). Owned by the caller when returned through `**out`; free with
 /// `imapc_string_list_free`. Lists borrowed from other objects are never
 /// freed by the caller.
 pub struct imapc_string_list {
-    pub(crate) items: Vec<CString>,
+    pub(crate) items: Vec<CPtr>,
+    /// The strings, NUL-terminated, when the list owns them; empty when
+    /// they live in a message's pack.
+    _buf: Vec<u8>,
 }
 
 impl imapc_string_list {
     pub(crate) fn new<S: AsRef<str>>(v: impl IntoIterator<Item = S>) -> imapc_string_list {
+        // All strings in one buffer: offsets first, pointers once it is
+        // complete (it does not move after that).
+        let mut buf = Vec::new();
+        let offsets: Vec<usize> = v
+            .into_iter()
+            .map(|s| {
+                let at = buf.len();
+                push_text(&mut buf, s.as_ref().as_bytes());
+                buf.push(0);
+                at
+            })
+            .collect();
+        let items = offsets
+            .into_iter()
+            .map(|at| CPtr(buf[at..].as_ptr().cast()))
+            .collect();
+        imapc_string_list { items, _buf: buf }
+    }
+
+    /// A list of strings that live in a pack.
+    pub(crate) fn borrowed(items: Vec<CPtr>) -> imapc_string_list {
         imapc_string_list {
-            items: v.into_iter().map(|s| cstring(s.as_ref())).collect(),
+            items,
+            _buf: Vec::new(),
         }
     }
 }
@@ -56,7 +78,7 @@ pub extern "C" fn imapc_string_list_count(list: *const imapc_string_list) -> usi
 pub extern "C" fn imapc_string_list_get(list: *const imapc_string_list, i: usize) -> *const c_char {
     get(list)
         .and_then(|l| l.items.get(i))
-        .map_or(std::ptr::null(), |s| s.as_ptr())
+        .map_or(std::ptr::null(), |s| s.0)
 }
 
 /// True when the list holds `s`, compared ASCII case-insensitively (for
@@ -76,7 +98,7 @@ pub unsafe extern "C" fn imapc_string_list_contains(
     get(list).is_some_and(|l| {
         l.items
             .iter()
-            .any(|x| x.to_bytes().eq_ignore_ascii_case(s.as_bytes()))
+            .any(|x| x.bytes().eq_ignore_ascii_case(s.as_bytes()))
     })
 }
 

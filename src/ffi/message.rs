@@ -1,32 +1,31 @@
 //! FETCH results: message lists, messages, envelopes, addresses and body
 //! structure trees. Every pointer a getter returns is borrowed from the
 //! object it came from and valid until the owning list is freed.
+//!
+//! A message keeps the client's `Message` (its numbers and section data);
+//! its strings are flattened into one buffer (the pack, see `pack.rs`),
+//! made with the message and shared by a whole list, and dropped from the
+//! `Message`. The C views (envelope, addresses, body parts, flags) point
+//! into the pack and are built on the first call that needs them, so a
+//! binding that reads the pack never pays for them.
 
 use std::collections::HashMap;
-use std::ffi::CString;
 use std::os::raw::c_char;
+use std::sync::OnceLock;
 
-use super::boundary::cstring;
+use super::boundary::catch_value;
 use super::error::put;
-use super::lists::{free_box, get, imapc_string_list, opt_ptr};
-use crate::client::{Address, DateTime, Envelope, Message, Messages};
-use crate::proto::types::BodyPart;
-
-fn ocs(s: &Option<String>) -> Option<CString> {
-    s.as_deref().map(cstring)
-}
-
-fn lossy(b: &[u8]) -> CString {
-    cstring(&String::from_utf8_lossy(b))
-}
+use super::lists::{free_box, get, imapc_string_list};
+use super::pack::{pack_into, pack_message, CPtr, Reader};
+use crate::client::{Message, Messages};
 
 /// One address of an envelope; borrowed from its envelope.
 pub struct imapc_address {
-    name: Option<CString>,
-    mailbox: Option<CString>,
-    host: Option<CString>,
-    route: Option<CString>,
-    email: CString,
+    name: CPtr,
+    mailbox: CPtr,
+    host: CPtr,
+    route: CPtr,
+    email: CPtr,
 }
 
 /// The addresses of one envelope field; borrowed from its envelope.
@@ -35,16 +34,16 @@ pub struct imapc_address_list {
 }
 
 impl imapc_address_list {
-    fn new(v: &[Address]) -> imapc_address_list {
+    fn read(r: &mut Reader<'_>) -> imapc_address_list {
+        let n = r.count().unwrap_or(0);
         imapc_address_list {
-            items: v
-                .iter()
-                .map(|a| imapc_address {
-                    name: ocs(&a.name),
-                    mailbox: ocs(&a.mailbox),
-                    host: ocs(&a.host),
-                    route: ocs(&a.route),
-                    email: cstring(&a.email()),
+            items: (0..n)
+                .map(|_| imapc_address {
+                    name: r.str(),
+                    mailbox: r.str(),
+                    host: r.str(),
+                    route: r.str(),
+                    email: r.str(),
                 })
                 .collect(),
         }
@@ -71,80 +70,76 @@ pub extern "C" fn imapc_address_list_get(
 /// Display name, RFC 2047 decoded to UTF-8, or NULL when absent.
 #[no_mangle]
 pub extern "C" fn imapc_address_name(a: *const imapc_address) -> *const c_char {
-    get(a).map_or(std::ptr::null(), |a| opt_ptr(&a.name))
+    get(a).map_or(std::ptr::null(), |a| a.name.0)
 }
 
 /// Local part (before the `@`), or NULL. For a group start it is the group
 /// name and the host is NULL.
 #[no_mangle]
 pub extern "C" fn imapc_address_mailbox(a: *const imapc_address) -> *const c_char {
-    get(a).map_or(std::ptr::null(), |a| opt_ptr(&a.mailbox))
+    get(a).map_or(std::ptr::null(), |a| a.mailbox.0)
 }
 
 /// Domain (after the `@`), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_address_host(a: *const imapc_address) -> *const c_char {
-    get(a).map_or(std::ptr::null(), |a| opt_ptr(&a.host))
+    get(a).map_or(std::ptr::null(), |a| a.host.0)
 }
 
 /// Source route (obsolete), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_address_route(a: *const imapc_address) -> *const c_char {
-    get(a).map_or(std::ptr::null(), |a| opt_ptr(&a.route))
+    get(a).map_or(std::ptr::null(), |a| a.route.0)
 }
 
 /// `mailbox@host` (or whichever part exists; `""` when neither). Never
 /// NULL for a non-NULL address.
 #[no_mangle]
 pub extern "C" fn imapc_address_email(a: *const imapc_address) -> *const c_char {
-    get(a).map_or(std::ptr::null(), |a| a.email.as_ptr())
+    get(a).map_or(std::ptr::null(), |a| a.email.0)
 }
 
 /// An ENVELOPE; borrowed from its message.
 pub struct imapc_envelope {
-    date: Option<DateTime>,
-    date_raw: Option<CString>,
-    subject: Option<CString>,
+    date: Option<(i64, i32)>,
+    date_raw: CPtr,
+    subject: CPtr,
     from: imapc_address_list,
     sender: imapc_address_list,
     reply_to: imapc_address_list,
     to: imapc_address_list,
     cc: imapc_address_list,
     bcc: imapc_address_list,
-    in_reply_to: Option<CString>,
-    message_id: Option<CString>,
+    in_reply_to: CPtr,
+    message_id: CPtr,
 }
 
 impl imapc_envelope {
-    fn new(e: &Envelope) -> imapc_envelope {
+    fn read(r: &mut Reader<'_>) -> imapc_envelope {
         imapc_envelope {
-            date: e.date,
-            date_raw: e.date_raw.as_deref().map(lossy),
-            subject: ocs(&e.subject),
-            from: imapc_address_list::new(&e.from),
-            sender: imapc_address_list::new(&e.sender),
-            reply_to: imapc_address_list::new(&e.reply_to),
-            to: imapc_address_list::new(&e.to),
-            cc: imapc_address_list::new(&e.cc),
-            bcc: imapc_address_list::new(&e.bcc),
-            in_reply_to: ocs(&e.in_reply_to),
-            message_id: ocs(&e.message_id),
+            date: r.date(),
+            date_raw: r.str(),
+            subject: r.str(),
+            from: imapc_address_list::read(r),
+            sender: imapc_address_list::read(r),
+            reply_to: imapc_address_list::read(r),
+            to: imapc_address_list::read(r),
+            cc: imapc_address_list::read(r),
+            bcc: imapc_address_list::read(r),
+            in_reply_to: r.str(),
+            message_id: r.str(),
         }
-    }
-
-    fn from_proto(e: &crate::proto::types::Envelope<'_>) -> imapc_envelope {
-        imapc_envelope::new(&Envelope::from_proto(e))
     }
 }
 
 /// Write a date as a `time_t` and its zone offset in minutes east of UTC.
-unsafe fn put_date(d: Option<DateTime>, time_out: *mut i64, offset_out: *mut i32) -> bool {
+unsafe fn put_date(d: Option<(i64, i32)>, time_out: *mut i64, offset_out: *mut i32) -> bool {
     match d {
-        Some(d) => {
+        Some((t, off)) => {
             // SAFETY: NULL or writable per the caller's contract.
             unsafe {
-                put(time_out, d.unix_timestamp());
-                put(offset_out, d.offset_minutes);
+                put(time_out, t);
+                put(offset_out, off);
             }
             true
         }
@@ -155,13 +150,13 @@ unsafe fn put_date(d: Option<DateTime>, time_out: *mut i64, offset_out: *mut i32
 /// Subject, RFC 2047 decoded to UTF-8, or NULL when absent.
 #[no_mangle]
 pub extern "C" fn imapc_envelope_subject(e: *const imapc_envelope) -> *const c_char {
-    get(e).map_or(std::ptr::null(), |e| opt_ptr(&e.subject))
+    get(e).map_or(std::ptr::null(), |e| e.subject.0)
 }
 
 /// The Date header as sent, or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_envelope_date_raw(e: *const imapc_envelope) -> *const c_char {
-    get(e).map_or(std::ptr::null(), |e| opt_ptr(&e.date_raw))
+    get(e).map_or(std::ptr::null(), |e| e.date_raw.0)
 }
 
 /// The Date header parsed: seconds since the epoch to `*time_out` and the
@@ -219,109 +214,78 @@ pub extern "C" fn imapc_envelope_bcc(e: *const imapc_envelope) -> *const imapc_a
 /// In-Reply-To, or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_envelope_in_reply_to(e: *const imapc_envelope) -> *const c_char {
-    get(e).map_or(std::ptr::null(), |e| opt_ptr(&e.in_reply_to))
+    get(e).map_or(std::ptr::null(), |e| e.in_reply_to.0)
 }
 
 /// Message-ID, or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_envelope_message_id(e: *const imapc_envelope) -> *const c_char {
-    get(e).map_or(std::ptr::null(), |e| opt_ptr(&e.message_id))
+    get(e).map_or(std::ptr::null(), |e| e.message_id.0)
 }
 
 /// One node of a BODYSTRUCTURE tree; borrowed from its message.
 pub struct imapc_body_part {
-    media_type: CString,
-    subtype: CString,
-    params: Vec<(CString, CString)>,
-    id: Option<CString>,
-    description: Option<CString>,
-    encoding: Option<CString>,
+    media_type: CPtr,
+    subtype: CPtr,
+    params: Vec<(CPtr, CPtr)>,
+    id: CPtr,
+    description: CPtr,
+    encoding: CPtr,
     size: u64,
-    lines: Option<u64>,
-    disposition: Option<CString>,
-    disposition_params: Vec<(CString, CString)>,
-    md5: Option<CString>,
-    location: Option<CString>,
+    lines: u64,
+    disposition: CPtr,
+    disposition_params: Vec<(CPtr, CPtr)>,
+    md5: CPtr,
+    location: CPtr,
     languages: imapc_string_list,
-    part_number: CString,
+    part_number: CPtr,
     children: Vec<imapc_body_part>,
     message: Option<Box<(imapc_envelope, imapc_body_part)>>,
 }
 
-fn pairs(
-    v: &[(
-        crate::proto::types::Bytes<'_>,
-        crate::proto::types::Bytes<'_>,
-    )],
-) -> Vec<(CString, CString)> {
-    v.iter().map(|(a, b)| (lossy(a), lossy(b))).collect()
+fn read_pairs(r: &mut Reader<'_>) -> Vec<(CPtr, CPtr)> {
+    let n = r.count().unwrap_or(0);
+    (0..n).map(|_| (r.str(), r.str())).collect()
+}
+
+fn read_strs(r: &mut Reader<'_>) -> Option<imapc_string_list> {
+    let n = r.count()?;
+    Some(imapc_string_list::borrowed(
+        (0..n).map(|_| r.str()).collect(),
+    ))
 }
 
 impl imapc_body_part {
-    /// `number` is this part's IMAP part number ("" for a multipart root).
-    fn new(b: &BodyPart<'_>, number: &str) -> imapc_body_part {
-        let multipart = b.media_type.eq_ignore_ascii_case(b"multipart");
-        let child_no = |i: usize| {
-            if number.is_empty() {
-                format!("{}", i + 1)
-            } else {
-                format!("{number}.{}", i + 1)
-            }
+    fn read(r: &mut Reader<'_>) -> imapc_body_part {
+        let mut p = imapc_body_part {
+            media_type: r.str(),
+            subtype: r.str(),
+            params: read_pairs(r),
+            id: r.str(),
+            description: r.str(),
+            encoding: r.str(),
+            size: r.u64(),
+            lines: r.u64(),
+            disposition: r.str(),
+            disposition_params: read_pairs(r),
+            md5: r.str(),
+            location: r.str(),
+            languages: read_strs(r).unwrap_or_else(|| imapc_string_list::borrowed(Vec::new())),
+            part_number: r.str(),
+            children: Vec::new(),
+            message: None,
         };
-        let children = b
-            .children
-            .iter()
-            .enumerate()
-            .map(|(i, c)| imapc_body_part::new(c, &child_no(i)))
-            .collect();
-        let message = b.message.as_ref().map(|m| {
-            let (env, body) = &**m;
-            // The enclosed body of part N is N.1 unless it is multipart,
-            // whose parts are then N.1, N.2 ...
-            let inner_no = if body.media_type.eq_ignore_ascii_case(b"multipart") {
-                number.to_string()
-            } else {
-                format!("{number}.1")
-            };
-            Box::new((
-                imapc_envelope::from_proto(env),
-                imapc_body_part::new(body, &inner_no),
-            ))
-        });
-        let _ = multipart;
-        imapc_body_part {
-            media_type: lossy(&b.media_type.to_ascii_lowercase()),
-            subtype: lossy(&b.media_subtype.to_ascii_lowercase()),
-            params: pairs(&b.params),
-            id: b.id.as_deref().map(lossy),
-            description: b.description.as_deref().map(lossy),
-            encoding: b.encoding.as_deref().map(lossy),
-            size: b.size,
-            lines: b.lines,
-            disposition: b
-                .disposition
-                .as_ref()
-                .map(|d| lossy(&d.kind.to_ascii_lowercase())),
-            disposition_params: b
-                .disposition
-                .as_ref()
-                .map(|d| pairs(&d.params))
-                .unwrap_or_default(),
-            md5: b.md5.as_deref().map(lossy),
-            location: b.location.as_deref().map(lossy),
-            languages: imapc_string_list::new(
-                b.language
-                    .iter()
-                    .map(|l| String::from_utf8_lossy(l).into_owned()),
-            ),
-            part_number: cstring(number),
-            children,
-            message,
+        let n = r.count().unwrap_or(0);
+        p.children = (0..n).map(|_| imapc_body_part::read(r)).collect();
+        if r.u8() != 0 {
+            let env = imapc_envelope::read(r);
+            p.message = Some(Box::new((env, imapc_body_part::read(r))));
         }
+        p
     }
 
     fn find(&self, number: &str) -> Option<&imapc_body_part> {
-        if self.part_number.to_bytes() == number.as_bytes() {
+        if self.part_number.bytes() == number.as_bytes() {
             return Some(self);
         }
         self.children
@@ -331,26 +295,26 @@ impl imapc_body_part {
     }
 }
 
-fn find_param(v: &[(CString, CString)], name: *const c_char) -> *const c_char {
+fn find_param(v: &[(CPtr, CPtr)], name: *const c_char) -> *const c_char {
     // SAFETY: getter contract: NULL or NUL-terminated.
     let Ok(Some(name)) = (unsafe { super::boundary::opt_str_arg(name, "name") }) else {
         return std::ptr::null();
     };
     v.iter()
-        .find(|(k, _)| k.to_bytes().eq_ignore_ascii_case(name.as_bytes()))
-        .map_or(std::ptr::null(), |(_, v)| v.as_ptr())
+        .find(|(k, _)| k.bytes().eq_ignore_ascii_case(name.as_bytes()))
+        .map_or(std::ptr::null(), |(_, v)| v.0)
 }
 
 /// Media type in lower case (`"text"`, `"multipart"`, `"image"`...).
 #[no_mangle]
 pub extern "C" fn imapc_body_part_type(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| p.media_type.as_ptr())
+    get(p).map_or(std::ptr::null(), |p| p.media_type.0)
 }
 
 /// Media subtype in lower case (`"plain"`, `"mixed"`, `"pdf"`...).
 #[no_mangle]
 pub extern "C" fn imapc_body_part_subtype(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| p.subtype.as_ptr())
+    get(p).map_or(std::ptr::null(), |p| p.subtype.0)
 }
 
 /// The value of a Content-Type parameter (`"charset"`, `"name"`,
@@ -377,7 +341,7 @@ pub extern "C" fn imapc_body_part_param_count(p: *const imapc_body_part) -> usiz
 pub extern "C" fn imapc_body_part_param_name(p: *const imapc_body_part, i: usize) -> *const c_char {
     get(p)
         .and_then(|p| p.params.get(i))
-        .map_or(std::ptr::null(), |kv| kv.0.as_ptr())
+        .map_or(std::ptr::null(), |kv| kv.0 .0)
 }
 
 /// Value of parameter `i`, or NULL when out of range.
@@ -388,25 +352,25 @@ pub extern "C" fn imapc_body_part_param_value(
 ) -> *const c_char {
     get(p)
         .and_then(|p| p.params.get(i))
-        .map_or(std::ptr::null(), |kv| kv.1.as_ptr())
+        .map_or(std::ptr::null(), |kv| kv.1 .0)
 }
 
 /// Content-ID, or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_id(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| opt_ptr(&p.id))
+    get(p).map_or(std::ptr::null(), |p| p.id.0)
 }
 
 /// Content-Description, or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_description(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| opt_ptr(&p.description))
+    get(p).map_or(std::ptr::null(), |p| p.description.0)
 }
 
 /// Content-Transfer-Encoding as sent (`"BASE64"`, `"7BIT"`...), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_encoding(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| opt_ptr(&p.encoding))
+    get(p).map_or(std::ptr::null(), |p| p.encoding.0)
 }
 
 /// Size in octets (encoded); 0 for multipart nodes.
@@ -418,13 +382,13 @@ pub extern "C" fn imapc_body_part_size(p: *const imapc_body_part) -> u64 {
 /// Number of lines (text and message/rfc822 parts), or 0.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_lines(p: *const imapc_body_part) -> u64 {
-    get(p).and_then(|p| p.lines).unwrap_or(0)
+    get(p).map_or(0, |p| p.lines)
 }
 
 /// Content-Disposition in lower case (`"inline"`, `"attachment"`), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_disposition(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| opt_ptr(&p.disposition))
+    get(p).map_or(std::ptr::null(), |p| p.disposition.0)
 }
 
 /// A Content-Disposition parameter (e.g. `"filename"`), or NULL.
@@ -444,13 +408,13 @@ pub unsafe extern "C" fn imapc_body_part_disposition_param(
 /// Content-MD5, or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_md5(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| opt_ptr(&p.md5))
+    get(p).map_or(std::ptr::null(), |p| p.md5.0)
 }
 
 /// Content-Location, or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_location(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| opt_ptr(&p.location))
+    get(p).map_or(std::ptr::null(), |p| p.location.0)
 }
 
 /// Content-Language values (borrowed list, possibly empty).
@@ -463,7 +427,7 @@ pub extern "C" fn imapc_body_part_languages(p: *const imapc_body_part) -> *const
 /// of `BODY.PEEK[...]` to fetch this part. `""` for a multipart root.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_number(p: *const imapc_body_part) -> *const c_char {
-    get(p).map_or(std::ptr::null(), |p| p.part_number.as_ptr())
+    get(p).map_or(std::ptr::null(), |p| p.part_number.0)
 }
 
 /// Number of children (parts of a multipart); 0 for leaves.
@@ -524,45 +488,151 @@ pub unsafe extern "C" fn imapc_body_part_find(
 /// One message of a FETCH result; borrowed from its list (or, in a
 /// streaming fetch callback, valid only during the callback).
 pub struct imapc_message {
-    pub(crate) inner: Message,
+    held: Held,
+    pack: Pack,
+    view: OnceLock<Box<View>>,
+}
+
+/// A message's pack: its own buffer, or its part of a buffer that outlives
+/// it (its list's, or a streaming fetch's scratch buffer).
+enum Pack {
+    Own(Vec<u8>),
+    Borrowed(*const u8, usize),
+}
+
+// SAFETY: Borrowed points into a buffer that is not changed while the
+// message lives.
+unsafe impl Send for Pack {}
+// SAFETY: as above.
+unsafe impl Sync for Pack {}
+
+/// The client's message: owned by an event; in a list, borrowed from the
+/// list's vector of messages (so that a list of 100 000 does not move
+/// 100 000 messages of a kilobyte each into new memory); in a streaming
+/// callback, borrowed for the duration of the call (no copy of its
+/// sections).
+enum Held {
+    Owned(Box<Message>),
+    Borrowed(*const Message),
+}
+
+// SAFETY: a Borrowed message points into the vector of the list that holds
+// this message, or to the message of a streaming callback, on the thread
+// running the fetch and only during the call; either outlives the
+// imapc_message. Owned is plain data.
+unsafe impl Send for Held {}
+// SAFETY: as above; nothing mutates the message through a Held.
+unsafe impl Sync for Held {}
+
+/// The C views of a message's strings, pointing into its pack.
+struct View {
     flags: Option<imapc_string_list>,
+    labels: Option<imapc_string_list>,
+    preview: CPtr,
+    email_id: CPtr,
+    thread_id: CPtr,
+    section_names: Vec<CPtr>,
     envelope: Option<imapc_envelope>,
     body: Option<imapc_body_part>,
-    section_names: Vec<CString>,
-    preview: Option<CString>,
-    email_id: Option<CString>,
-    thread_id: Option<CString>,
-    labels: Option<imapc_string_list>,
+}
+
+impl View {
+    fn read(pack: &[u8]) -> View {
+        let mut r = Reader::new(pack);
+        // The fixed fields, which the getters read from the message.
+        let _version = r.u8();
+        let (_seq, _uid, _size) = (r.u32(), r.u32(), r.u64());
+        let _internal_date = r.date();
+        let (_modseq, _msgid, _thrid, _errors) = (r.u64(), r.u64(), r.u64(), r.u32());
+        let flags = read_strs(&mut r);
+        let labels = read_strs(&mut r);
+        let (preview, email_id, thread_id) = (r.str(), r.str(), r.str());
+        let n = r.count().unwrap_or(0);
+        let section_names = (0..n).map(|_| r.str()).collect();
+        let envelope = (r.u8() != 0).then(|| imapc_envelope::read(&mut r));
+        let body = (r.u8() != 0).then(|| imapc_body_part::read(&mut r));
+        View {
+            flags,
+            labels,
+            preview,
+            email_id,
+            thread_id,
+            section_names,
+            envelope,
+            body,
+        }
+    }
 }
 
 impl imapc_message {
-    pub(crate) fn new(m: Message) -> imapc_message {
-        let body = m.body_structure.as_ref().map(|b| {
-            let root = if b.media_type.eq_ignore_ascii_case(b"multipart") {
-                ""
-            } else {
-                "1"
-            };
-            imapc_body_part::new(b, root)
-        });
+    /// An owned message (of an event).
+    pub(crate) fn new(mut m: Message) -> imapc_message {
+        let pack = pack_message(&m);
+        strip(&mut m);
+        imapc_message::holding(Held::Owned(Box::new(m)), Pack::Own(pack))
+    }
+
+    /// A view of `m`, packed into `scratch` (reused from message to
+    /// message, so no allocation): it must outlive neither, and `scratch`
+    /// must not change while it lives.
+    pub(crate) fn borrowed(m: &Message, scratch: &mut Vec<u8>) -> imapc_message {
+        scratch.clear();
+        pack_into(scratch, m);
+        let pack = Pack::Borrowed(scratch.as_ptr(), scratch.len());
+        imapc_message::holding(Held::Borrowed(m), pack)
+    }
+
+    fn holding(held: Held, pack: Pack) -> imapc_message {
         imapc_message {
-            flags: m.flags.as_ref().map(imapc_string_list::new),
-            envelope: m.envelope.as_ref().map(imapc_envelope::new),
-            body,
-            section_names: m.sections.iter().map(|s| cstring(&s.name)).collect(),
-            preview: ocs(&m.preview),
-            email_id: ocs(&m.email_id),
-            thread_id: ocs(&m.thread_id),
-            labels: m.gm_labels.as_ref().map(imapc_string_list::new),
-            inner: m,
+            held,
+            pack,
+            view: OnceLock::new(),
         }
     }
+
+    pub(crate) fn inner(&self) -> &Message {
+        match &self.held {
+            Held::Owned(m) => m,
+            // SAFETY: see `Held`: the message outlives this borrow.
+            Held::Borrowed(p) => unsafe { &**p },
+        }
+    }
+
+    fn pack(&self) -> &[u8] {
+        match &self.pack {
+            Pack::Own(v) => v,
+            // SAFETY: see `Pack`.
+            Pack::Borrowed(p, n) => unsafe { std::slice::from_raw_parts(*p, *n) },
+        }
+    }
+
+    /// The views, built on first use; None only if building them panicked.
+    fn view(&self) -> Option<&View> {
+        catch_value(None, || {
+            Some(&**self.view.get_or_init(|| Box::new(View::read(self.pack()))))
+        })
+    }
+}
+
+/// Drop from a packed message the strings its pack holds.
+fn strip(m: &mut Message) {
+    m.flags = None;
+    m.gm_labels = None;
+    m.envelope = None;
+    m.body_structure = None;
+    m.preview = None;
+    m.email_id = None;
+    m.thread_id = None;
 }
 
 /// FETCH (or STORE) results in server order. Caller owns it; free with
 /// `imapc_message_list_free`, which frees every message in it.
 pub struct imapc_message_list {
     items: Vec<imapc_message>,
+    /// The messages `items` borrow and their packs, one after the other;
+    /// never changed once the list is made.
+    _messages: Vec<Message>,
+    _packs: Vec<Vec<u8>>,
     by_uid: bool,
     index: HashMap<u32, usize>,
     modified: Vec<u32>,
@@ -571,15 +641,46 @@ pub struct imapc_message_list {
 impl imapc_message_list {
     pub(crate) fn new(m: Messages, modified: Vec<u32>) -> imapc_message_list {
         let by_uid = m.by_uid;
-        let items: Vec<imapc_message> = m.messages.into_iter().map(imapc_message::new).collect();
+        let mut messages = m.messages;
+        // Pack each message and drop the strings the pack now holds while
+        // they are still in the cache (and so as not to keep them twice).
+        // The packs go one after the other into blocks of about 1 MiB
+        // (a single buffer for all would be copied as it grows); pointers
+        // are taken once every block is complete.
+        const BLOCK: usize = 1 << 20;
+        let mut packs: Vec<Vec<u8>> = Vec::new();
+        let mut cur = Vec::with_capacity(BLOCK.min(messages.len() * 1536));
+        let spans: Vec<(usize, usize, usize)> = messages
+            .iter_mut()
+            .map(|m| {
+                if cur.capacity() - cur.len() < 8192 && !cur.is_empty() {
+                    packs.push(std::mem::replace(&mut cur, Vec::with_capacity(BLOCK)));
+                }
+                let start = cur.len();
+                pack_into(&mut cur, m);
+                strip(m);
+                (packs.len(), start, cur.len())
+            })
+            .collect();
+        packs.push(cur);
+        let items: Vec<imapc_message> = messages
+            .iter()
+            .zip(spans)
+            .map(|(m, (block, start, end))| {
+                let p = Pack::Borrowed(packs[block][start..end].as_ptr(), end - start);
+                imapc_message::holding(Held::Borrowed(m), p)
+            })
+            .collect();
         let index = items
             .iter()
             .enumerate()
-            .map(|(i, m)| (m.inner.id(by_uid), i))
+            .map(|(i, m)| (m.inner().id(by_uid), i))
             .filter(|(id, _)| *id != 0)
             .collect();
         imapc_message_list {
             items,
+            _messages: messages,
+            _packs: packs,
             by_uid,
             index,
             modified,
@@ -646,20 +747,20 @@ pub extern "C" fn imapc_message_list_free(list: *mut imapc_message_list) {
 /// Sequence number.
 #[no_mangle]
 pub extern "C" fn imapc_message_seq(m: *const imapc_message) -> u32 {
-    get(m).map_or(0, |m| m.inner.seq)
+    get(m).map_or(0, |m| m.inner().seq)
 }
 
 /// UID, or 0 when not fetched (it always is when `use_uid` is on).
 #[no_mangle]
 pub extern "C" fn imapc_message_uid(m: *const imapc_message) -> u32 {
-    get(m).and_then(|m| m.inner.uid).unwrap_or(0)
+    get(m).and_then(|m| m.inner().uid).unwrap_or(0)
 }
 
 /// The flags (borrowed list), or NULL when FLAGS was not fetched.
 #[no_mangle]
 pub extern "C" fn imapc_message_flags(m: *const imapc_message) -> *const imapc_string_list {
     get(m)
-        .and_then(|m| m.flags.as_ref())
+        .and_then(|m| m.view()?.flags.as_ref())
         .map_or(std::ptr::null(), |f| f as *const _)
 }
 
@@ -690,20 +791,28 @@ pub unsafe extern "C" fn imapc_message_internal_date(
     offset_out: *mut i32,
 ) -> bool {
     // SAFETY: forwarded contract.
-    get(m).is_some_and(|m| unsafe { put_date(m.inner.internal_date, time_out, offset_out) })
+    get(m).is_some_and(|m| unsafe {
+        put_date(
+            m.inner()
+                .internal_date
+                .map(|d| (d.unix_timestamp(), d.offset_minutes)),
+            time_out,
+            offset_out,
+        )
+    })
 }
 
 /// RFC822.SIZE, or 0 when not fetched.
 #[no_mangle]
 pub extern "C" fn imapc_message_size(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner.size).unwrap_or(0)
+    get(m).and_then(|m| m.inner().size).unwrap_or(0)
 }
 
 /// The envelope, or NULL when ENVELOPE was not fetched.
 #[no_mangle]
 pub extern "C" fn imapc_message_envelope(m: *const imapc_message) -> *const imapc_envelope {
     get(m)
-        .and_then(|m| m.envelope.as_ref())
+        .and_then(|m| m.view()?.envelope.as_ref())
         .map_or(std::ptr::null(), |e| e as *const _)
 }
 
@@ -712,7 +821,7 @@ pub extern "C" fn imapc_message_envelope(m: *const imapc_message) -> *const imap
 #[no_mangle]
 pub extern "C" fn imapc_message_body_structure(m: *const imapc_message) -> *const imapc_body_part {
     get(m)
-        .and_then(|m| m.body.as_ref())
+        .and_then(|m| m.view()?.body.as_ref())
         .map_or(std::ptr::null(), |b| b as *const _)
 }
 
@@ -734,7 +843,23 @@ pub unsafe extern "C" fn imapc_message_section(
     let Ok(Some(name)) = (unsafe { super::boundary::opt_str_arg(name, "name") }) else {
         return false;
     };
-    match get(m).and_then(|m| m.inner.section(name)) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        put_bytes(
+            get(m).and_then(|m| m.inner().section(name)),
+            data_out,
+            len_out,
+        )
+    }
+}
+
+/// Write borrowed bytes as pointer and length; false, writing nothing,
+/// for None.
+///
+/// # Safety
+/// Outputs are NULL or writable.
+unsafe fn put_bytes(d: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut usize) -> bool {
+    match d {
         Some(d) => {
             // SAFETY: NULL or writable per the contract.
             unsafe {
@@ -750,15 +875,15 @@ pub unsafe extern "C" fn imapc_message_section(
 /// Number of body sections received.
 #[no_mangle]
 pub extern "C" fn imapc_message_section_count(m: *const imapc_message) -> usize {
-    get(m).map_or(0, |m| m.inner.sections.len())
+    get(m).map_or(0, |m| m.inner().sections.len())
 }
 
 /// Normalised name of section `i` (`"BODY[]"`, `"BODY[HEADER]"`), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_section_name(m: *const imapc_message, i: usize) -> *const c_char {
     get(m)
-        .and_then(|m| m.section_names.get(i))
-        .map_or(std::ptr::null(), |s| s.as_ptr())
+        .and_then(|m| m.view()?.section_names.get(i).copied())
+        .map_or(std::ptr::null(), |s| s.0)
 }
 
 /// Data of section `i` as in `imapc_message_section`. Returns false when
@@ -773,63 +898,60 @@ pub unsafe extern "C" fn imapc_message_section_data(
     data_out: *mut *const u8,
     len_out: *mut usize,
 ) -> bool {
-    match get(m)
-        .and_then(|m| m.inner.sections.get(i))
-        .and_then(|s| s.data.as_deref())
-    {
-        Some(d) => {
-            // SAFETY: NULL or writable per the contract.
-            unsafe {
-                put(data_out, d.as_ptr());
-                put(len_out, d.len());
-            }
-            true
-        }
-        None => false,
-    }
+    let d = get(m)
+        .and_then(|m| m.inner().sections.get(i))
+        .and_then(|s| s.data.as_deref());
+    // SAFETY: forwarded contract.
+    unsafe { put_bytes(d, data_out, len_out) }
 }
 
 /// MODSEQ (CONDSTORE), or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_modseq(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner.modseq).unwrap_or(0)
+    get(m).and_then(|m| m.inner().modseq).unwrap_or(0)
 }
 
 /// PREVIEW text (RFC 8970), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_preview(m: *const imapc_message) -> *const c_char {
-    get(m).map_or(std::ptr::null(), |m| opt_ptr(&m.preview))
+    get(m)
+        .and_then(|m| m.view())
+        .map_or(std::ptr::null(), |v| v.preview.0)
 }
 
 /// EMAILID (RFC 8474), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_email_id(m: *const imapc_message) -> *const c_char {
-    get(m).map_or(std::ptr::null(), |m| opt_ptr(&m.email_id))
+    get(m)
+        .and_then(|m| m.view())
+        .map_or(std::ptr::null(), |v| v.email_id.0)
 }
 
 /// THREADID (RFC 8474), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_thread_id(m: *const imapc_message) -> *const c_char {
-    get(m).map_or(std::ptr::null(), |m| opt_ptr(&m.thread_id))
+    get(m)
+        .and_then(|m| m.view())
+        .map_or(std::ptr::null(), |v| v.thread_id.0)
 }
 
 /// Gmail X-GM-MSGID, or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_gm_msgid(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner.gm_msgid).unwrap_or(0)
+    get(m).and_then(|m| m.inner().gm_msgid).unwrap_or(0)
 }
 
 /// Gmail X-GM-THRID, or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_gm_thrid(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner.gm_thrid).unwrap_or(0)
+    get(m).and_then(|m| m.inner().gm_thrid).unwrap_or(0)
 }
 
 /// Gmail X-GM-LABELS (borrowed list), or NULL when not fetched.
 #[no_mangle]
 pub extern "C" fn imapc_message_gm_labels(m: *const imapc_message) -> *const imapc_string_list {
     get(m)
-        .and_then(|m| m.labels.as_ref())
+        .and_then(|m| m.view()?.labels.as_ref())
         .map_or(std::ptr::null(), |l| l as *const _)
 }
 
@@ -837,5 +959,242 @@ pub extern "C" fn imapc_message_gm_labels(m: *const imapc_message) -> *const ima
 /// the message is still usable).
 #[no_mangle]
 pub extern "C" fn imapc_message_error_count(m: *const imapc_message) -> usize {
-    get(m).map_or(0, |m| m.inner.errors.len())
+    get(m).map_or(0, |m| m.inner().errors.len())
+}
+
+/// Version of the format written by `imapc_message_pack` (its first byte).
+pub const IMAPC_PACK_VERSION: u32 = 1;
+
+/// The whole message (everything but section data) flattened into one
+/// buffer, for language bindings that would otherwise make one call per
+/// field: pointer to `*data_out`, length to `*len_out`, owned by the message
+/// and valid as long as it is. Strings in it are the very strings the
+/// getters return. Returns false, writing nothing, for NULL.
+///
+/// Format, version 1 (integers little-endian):
+///
+/// ```text
+/// str     = u32 len, len bytes, 0x00      len 0xFFFFFFFF: absent (no bytes, no NUL)
+/// strs    = u32 n, n × str                n 0xFFFFFFFF: absent
+/// pairs   = u32 n, n × (str name, str value)
+/// date    = u8 present, i64 seconds since the epoch, i32 zone offset in minutes east
+/// message = u8 version (1), u32 seq, u32 uid (0: absent), u64 RFC822.SIZE (0: absent),
+///           date INTERNALDATE, u64 MODSEQ, u64 X-GM-MSGID, u64 X-GM-THRID,
+///           u32 item errors, strs FLAGS, strs X-GM-LABELS, str PREVIEW, str EMAILID,
+///           str THREADID, u32 n sections, n × str section name,
+///           u8 has envelope [envelope], u8 has body structure [part]
+/// envelope = date, str Date as sent, str subject (decoded), 6 × addresses
+///           (from, sender, reply-to, to, cc, bcc), str in-reply-to, str message-id
+/// addresses = u32 n, n × (str name (decoded), str mailbox, str host, str route,
+///           str email ("mailbox@host"; never absent))
+/// part    = str type (lower case), str subtype (lower case), pairs params, str id,
+///           str description, str encoding, u64 size, u64 lines, str disposition
+///           (lower case), pairs disposition params, str md5, str location,
+///           strs languages, str part number, u32 n children, n × part,
+///           u8 is message/rfc822 [envelope, part]
+/// ```
+///
+/// Text is UTF-8 without NUL bytes (invalid bytes and NULs become U+FFFD),
+/// so every str is also a C string. The first byte is the version
+/// (`IMAPC_PACK_VERSION`); a later version may change everything after it.
+///
+/// # Safety
+/// Outputs are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_message_pack(
+    m: *const imapc_message,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { put_bytes(get(m).map(imapc_message::pack), data_out, len_out) }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::ffi::{CStr, CString};
+
+    use super::*;
+    use crate::client::{Address, Envelope, Section};
+    use crate::ffi::lists::imapc_string_list_count;
+    use crate::proto::types::{self as pt, BodyPart, Disposition};
+
+    fn s(p: *const c_char) -> Option<String> {
+        // SAFETY: getters return NULL or a NUL-terminated string.
+        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    }
+
+    fn leaf(t: &'static [u8], sub: &'static [u8]) -> BodyPart<'static> {
+        BodyPart {
+            media_type: Cow::Borrowed(t),
+            media_subtype: Cow::Borrowed(sub),
+            params: vec![(Cow::Borrowed(b"CHARSET"), Cow::Borrowed(b"utf-8"))],
+            size: 42,
+            lines: Some(3),
+            ..BodyPart::default()
+        }
+    }
+
+    fn sample() -> Message {
+        let inner = pt::Envelope {
+            subject: Some(Cow::Borrowed(b"inner")),
+            ..pt::Envelope::default()
+        };
+        let attached = BodyPart {
+            message: Some(Box::new((inner, leaf(b"TEXT", b"PLAIN")))),
+            ..leaf(b"MESSAGE", b"RFC822")
+        };
+        let mut pdf = leaf(b"application", b"PDF");
+        pdf.disposition = Some(Disposition {
+            kind: Cow::Borrowed(b"ATTACHMENT"),
+            params: vec![(Cow::Borrowed(b"filename"), Cow::Borrowed(b"a\0b.pdf"))],
+        });
+        let mixed = BodyPart {
+            children: vec![
+                leaf(b"text", b"plain"),
+                BodyPart {
+                    children: vec![pdf, attached],
+                    ..leaf(b"multipart", b"mixed")
+                },
+            ],
+            ..leaf(b"MULTIPART", b"MIXED")
+        };
+        Message {
+            seq: 7,
+            uid: Some(70),
+            flags: Some(vec!["\\Seen".into(), "$Work".into()]),
+            envelope: Some(Envelope {
+                subject: Some("Grüße".into()),
+                from: vec![
+                    Address {
+                        name: Some("Ann".into()),
+                        mailbox: Some("ann".into()),
+                        host: Some("example.org".into()),
+                        ..Address::default()
+                    },
+                    Address {
+                        mailbox: Some("group".into()),
+                        ..Address::default()
+                    },
+                ],
+                message_id: Some("<1@x>".into()),
+                ..Envelope::default()
+            }),
+            body_structure: Some(mixed),
+            sections: vec![Section {
+                name: "BODY[HEADER]".into(),
+                origin: None,
+                data: Some(b"Subject: x\r\n".to_vec()),
+            }],
+            ..Message::default()
+        }
+    }
+
+    /// A list packs its messages into one buffer and borrows them.
+    #[test]
+    fn list_of_packed_messages() {
+        let mut ms = Messages::default();
+        ms.by_uid = true;
+        for uid in [70, 71, 72] {
+            let mut m = sample();
+            m.uid = Some(uid);
+            ms.messages.push(m);
+        }
+        let l = Box::into_raw(Box::new(imapc_message_list::new(ms, Vec::new())));
+        assert_eq!(imapc_message_list_count(l), 3);
+        for (i, uid) in [70, 71, 72].into_iter().enumerate() {
+            let m = imapc_message_list_get(l, i);
+            assert_eq!(imapc_message_list_find(l, uid), m);
+            assert_eq!(imapc_message_uid(m), uid);
+            let e = imapc_message_envelope(m);
+            assert_eq!(s(imapc_envelope_subject(e)).as_deref(), Some("Grüße"));
+            let root = imapc_message_body_structure(m);
+            assert_eq!(imapc_body_part_child_count(root), 2);
+            assert_eq!(imapc_message_section_count(m), 1);
+        }
+        imapc_message_list_free(l);
+    }
+
+    /// The C views read back what the pack holds: strings, part numbers,
+    /// lower-cased types, addresses with their email, nested messages.
+    #[test]
+    fn views_over_the_pack() {
+        let held = sample();
+        let mut scratch = Vec::new();
+        for m in [
+            imapc_message::new(sample()),
+            imapc_message::borrowed(&held, &mut scratch),
+        ] {
+            let m = &m as *const imapc_message;
+            assert_eq!(imapc_message_uid(m), 70);
+            let flags = imapc_message_flags(m);
+            assert_eq!(imapc_string_list_count(flags), 2);
+            let flag = CString::new("\\SEEN").unwrap();
+            // SAFETY: valid arguments.
+            assert!(unsafe { imapc_message_has_flag(m, flag.as_ptr()) });
+            let e = imapc_message_envelope(m);
+            assert_eq!(s(imapc_envelope_subject(e)).as_deref(), Some("Grüße"));
+            assert_eq!(s(imapc_envelope_message_id(e)).as_deref(), Some("<1@x>"));
+            assert!(imapc_envelope_date_raw(e).is_null());
+            let from = imapc_envelope_from(e);
+            assert_eq!(imapc_address_list_count(from), 2);
+            let ann = imapc_address_list_get(from, 0);
+            assert_eq!(
+                s(imapc_address_email(ann)).as_deref(),
+                Some("ann@example.org")
+            );
+            assert_eq!(s(imapc_address_name(ann)).as_deref(), Some("Ann"));
+            let group = imapc_address_list_get(from, 1);
+            assert_eq!(s(imapc_address_email(group)).as_deref(), Some("group"));
+            assert!(imapc_address_host(group).is_null());
+            assert_eq!(imapc_address_list_count(imapc_envelope_cc(e)), 0);
+
+            let root = imapc_message_body_structure(m);
+            assert_eq!(s(imapc_body_part_type(root)).as_deref(), Some("multipart"));
+            assert_eq!(s(imapc_body_part_number(root)).as_deref(), Some(""));
+            assert_eq!(imapc_body_part_child_count(root), 2);
+            let inner = imapc_body_part_child(root, 1);
+            assert_eq!(s(imapc_body_part_number(inner)).as_deref(), Some("2"));
+            let pdf = imapc_body_part_child(inner, 0);
+            assert_eq!(s(imapc_body_part_number(pdf)).as_deref(), Some("2.1"));
+            assert_eq!(s(imapc_body_part_subtype(pdf)).as_deref(), Some("pdf"));
+            assert_eq!(
+                s(imapc_body_part_disposition(pdf)).as_deref(),
+                Some("attachment")
+            );
+            let name = CString::new("FILENAME").unwrap();
+            // SAFETY: valid arguments.
+            let file = unsafe { imapc_body_part_disposition_param(pdf, name.as_ptr()) };
+            assert_eq!(s(file).as_deref(), Some("a\u{FFFD}b.pdf"));
+            let cs = CString::new("charset").unwrap();
+            // SAFETY: valid arguments.
+            let charset = unsafe { imapc_body_part_param(pdf, cs.as_ptr()) };
+            assert_eq!(s(charset).as_deref(), Some("utf-8"));
+            assert_eq!(imapc_body_part_size(pdf), 42);
+            assert_eq!(imapc_body_part_lines(pdf), 3);
+            let att = imapc_body_part_child(inner, 1);
+            let env = imapc_body_part_message_envelope(att);
+            assert_eq!(s(imapc_envelope_subject(env)).as_deref(), Some("inner"));
+            let body = imapc_body_part_message_body(att);
+            assert_eq!(s(imapc_body_part_number(body)).as_deref(), Some("2.2.1"));
+            let n = CString::new("2.2.1").unwrap();
+            // SAFETY: valid arguments.
+            assert_eq!(unsafe { imapc_body_part_find(root, n.as_ptr()) }, body);
+
+            assert_eq!(
+                s(imapc_message_section_name(m, 0)).as_deref(),
+                Some("BODY[HEADER]")
+            );
+            let (mut data, mut len) = (std::ptr::null(), 0);
+            // SAFETY: valid arguments.
+            assert!(unsafe { imapc_message_section_data(m, 0, &mut data, &mut len) });
+            assert_eq!(len, 12);
+            let (mut p, mut plen) = (std::ptr::null(), 0);
+            // SAFETY: valid arguments.
+            assert!(unsafe { imapc_message_pack(m, &mut p, &mut plen) });
+            // SAFETY: the pack lives as long as the message.
+            assert_eq!(unsafe { *p }, IMAPC_PACK_VERSION as u8);
+        }
+    }
 }

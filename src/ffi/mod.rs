@@ -17,6 +17,7 @@ pub mod lists;
 pub mod logging;
 pub mod message;
 pub mod options;
+mod pack;
 pub mod search;
 pub mod thread;
 pub mod tls;

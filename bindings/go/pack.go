@@ -1,0 +1,213 @@
+package imapclient
+
+import (
+	"strings"
+	"sync"
+	"time"
+)
+
+// packReader decodes a message flattened by imapc_message_pack (the format
+// is described in imapclient.h). s is one Go copy of the whole pack; every
+// string field is a substring of it, so a message costs one string
+// allocation however many fields it has. Reads past the end give zero
+// values and set bad.
+type packReader struct {
+	s   string
+	pos int
+	bad bool
+}
+
+const packAbsent = 0xFFFFFFFF
+
+func (r *packReader) take(n int) string {
+	if r.bad || n > len(r.s)-r.pos {
+		r.bad = true
+		return ""
+	}
+	v := r.s[r.pos : r.pos+n]
+	r.pos += n
+	return v
+}
+
+func (r *packReader) u8() uint8 {
+	if b := r.take(1); b != "" {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *packReader) u32() uint32 {
+	b := r.take(4)
+	if len(b) < 4 {
+		return 0
+	}
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+func (r *packReader) u64() uint64 {
+	return uint64(r.u32()) | uint64(r.u32())<<32
+}
+
+// str reads a string; "" when absent.
+func (r *packReader) str() string {
+	n := r.u32()
+	if n == packAbsent {
+		return ""
+	}
+	s := r.take(int(n))
+	r.take(1) // the NUL for C
+	return s
+}
+
+// count reads a count; -1 when absent.
+func (r *packReader) count() int {
+	n := r.u32()
+	if n == packAbsent {
+		return -1
+	}
+	if int(n) > len(r.s)-r.pos {
+		r.bad = true
+		return 0
+	}
+	return int(n)
+}
+
+// strs reads a list: nil when absent or empty, as goStrings gives; present
+// tells the two apart.
+func (r *packReader) strs() (v []string, present bool) {
+	n := r.count()
+	if n <= 0 {
+		return nil, n == 0
+	}
+	v = make([]string, n)
+	for i := range v {
+		v[i] = r.str()
+	}
+	return v, true
+}
+
+// zones caches one *time.Location per offset: FixedZone allocates.
+var zones sync.Map
+
+func goTime(t int64, offMinutes int32) time.Time {
+	z, ok := zones.Load(offMinutes)
+	if !ok {
+		z, _ = zones.LoadOrStore(offMinutes, time.FixedZone("", int(offMinutes)*60))
+	}
+	return time.Unix(t, 0).In(z.(*time.Location))
+}
+
+func (r *packReader) date() time.Time {
+	present := r.u8() != 0
+	t := int64(r.u64())
+	off := int32(r.u32())
+	if !present {
+		return time.Time{}
+	}
+	return goTime(t, off)
+}
+
+// params reads name/value pairs into a map keyed by the lower-case name;
+// nil when there are none.
+func (r *packReader) params() map[string]string {
+	n := r.count()
+	if n <= 0 {
+		return nil
+	}
+	m := make(map[string]string, n)
+	for i := 0; i < n; i++ {
+		k := strings.ToLower(r.str())
+		m[k] = r.str()
+	}
+	return m
+}
+
+func (r *packReader) addresses() []Address {
+	n := r.count()
+	if n <= 0 {
+		return nil
+	}
+	out := make([]Address, n)
+	for i := range out {
+		out[i] = Address{Name: r.str(), Mailbox: r.str(), Host: r.str(), Route: r.str()}
+		r.str() // "mailbox@host", for C
+	}
+	return out
+}
+
+func (r *packReader) envelope() *Envelope {
+	e := &Envelope{Date: r.date()}
+	e.DateRaw = r.str()
+	e.Subject = r.str()
+	e.From = r.addresses()
+	e.Sender = r.addresses()
+	e.ReplyTo = r.addresses()
+	e.To = r.addresses()
+	e.Cc = r.addresses()
+	e.Bcc = r.addresses()
+	e.InReplyTo = r.str()
+	e.MessageID = r.str()
+	return e
+}
+
+func (r *packReader) part() *BodyPart {
+	b := &BodyPart{Type: r.str()}
+	b.Subtype = r.str()
+	b.Params = r.params()
+	b.ID = r.str()
+	b.Description = r.str()
+	b.Encoding = r.str()
+	b.Size = r.u64()
+	b.Lines = r.u64()
+	b.Disposition = r.str()
+	b.DispositionParams = r.params()
+	b.MD5 = r.str()
+	b.Location = r.str()
+	b.Languages, _ = r.strs()
+	b.Number = r.str()
+	if n := r.count(); n > 0 {
+		b.Children = make([]*BodyPart, n)
+		for i := range b.Children {
+			b.Children[i] = r.part()
+		}
+	}
+	if r.u8() != 0 {
+		b.Envelope = r.envelope()
+		b.Body = r.part()
+	}
+	return b
+}
+
+// message reads everything after the version byte; section data is not in
+// the pack (goMessage fills it in).
+func (r *packReader) message() Message {
+	m := Message{SeqNum: r.u32()}
+	m.UID = r.u32()
+	m.Size = int64(r.u64())
+	m.InternalDate = r.date()
+	m.ModSeq = r.u64()
+	m.GmMsgID = r.u64()
+	m.GmThrID = r.u64()
+	m.ParseErrors = int(r.u32())
+	var fetched bool
+	if m.Flags, fetched = r.strs(); fetched && m.Flags == nil {
+		m.Flags = []string{}
+	}
+	m.GmLabels, _ = r.strs()
+	m.Preview = r.str()
+	m.EmailID = r.str()
+	m.ThreadID = r.str()
+	if n := r.count(); n > 0 {
+		m.Sections = make([]Section, n)
+		for i := range m.Sections {
+			m.Sections[i].Name = r.str()
+		}
+	}
+	if r.u8() != 0 {
+		m.Envelope = r.envelope()
+	}
+	if r.u8() != 0 {
+		m.BodyStructure = r.part()
+	}
+	return m
+}

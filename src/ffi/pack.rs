@@ -1,0 +1,415 @@
+//! A FETCH message flattened into one buffer ("pack"): every string of it
+//! NUL-terminated, in one allocation. The C views of a message (envelope,
+//! addresses, body structure, flags) point into it instead of owning a
+//! `CString` each, and language bindings read the whole message with one
+//! call (`imapc_message_pack`) instead of one call per field.
+//!
+//! The format is documented on `imapc_message_pack` (message.rs), so that
+//! it is in the header.
+//!
+
+use std::os::raw::c_char;
+
+use super::message::IMAPC_PACK_VERSION;
+use crate::client::{Address, DateTime, Envelope, Message};
+use crate::proto::types::{BodyPart, Bytes};
+
+const ABSENT: u32 = u32::MAX;
+
+/// Flatten a message into a buffer of its own.
+pub(crate) fn pack_message(m: &Message) -> Vec<u8> {
+    // A header-sync message (envelope and body structure) packs to 1 to
+    // 2.5 KiB, one with neither to a few dozen bytes.
+    let cap = 128
+        + if m.envelope.is_some() { 768 } else { 0 }
+        + if m.body_structure.is_some() { 1152 } else { 0 };
+    let mut buf = Vec::with_capacity(cap);
+    pack_into(&mut buf, m);
+    buf.shrink_to_fit();
+    buf
+}
+
+/// Append the pack of `m` to `buf` (a list packs all its messages into one
+/// buffer: no allocation per message).
+pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
+    let mut p = Packer {
+        buf,
+        number: String::new(),
+    };
+    p.u8(IMAPC_PACK_VERSION as u8);
+    p.u32(m.seq);
+    p.u32(m.uid.unwrap_or(0));
+    p.u64(m.size.unwrap_or(0));
+    p.date(m.internal_date);
+    p.u64(m.modseq.unwrap_or(0));
+    p.u64(m.gm_msgid.unwrap_or(0));
+    p.u64(m.gm_thrid.unwrap_or(0));
+    p.u32(len32(m.errors.len()));
+    p.strs(m.flags.as_deref());
+    p.strs(m.gm_labels.as_deref());
+    p.opt(m.preview.as_deref());
+    p.opt(m.email_id.as_deref());
+    p.opt(m.thread_id.as_deref());
+    p.u32(len32(m.sections.len()));
+    for s in &m.sections {
+        p.str(&s.name);
+    }
+    p.u8(u8::from(m.envelope.is_some()));
+    if let Some(e) = &m.envelope {
+        p.envelope(e);
+    }
+    p.u8(u8::from(m.body_structure.is_some()));
+    if let Some(b) = &m.body_structure {
+        // A single-part message's body is part 1; a multipart root has no
+        // number of its own.
+        if !is_multipart(b) {
+            p.number.push('1');
+        }
+        p.part(b);
+    }
+}
+
+/// Append the decimal digits of `n` (no formatting machinery: this runs
+/// for every body part).
+fn push_number(s: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+/// Append `s` with its NUL bytes (which C strings cannot hold) replaced
+/// by U+FFFD.
+pub(crate) fn push_text(buf: &mut Vec<u8>, s: &[u8]) {
+    if !s.contains(&0) {
+        buf.extend_from_slice(s);
+        return;
+    }
+    let mut pieces = s.split(|&b| b == 0);
+    if let Some(first) = pieces.next() {
+        buf.extend_from_slice(first);
+    }
+    for piece in pieces {
+        buf.extend_from_slice("\u{FFFD}".as_bytes());
+        buf.extend_from_slice(piece);
+    }
+}
+
+fn len32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(ABSENT - 1)
+}
+
+fn is_multipart(b: &BodyPart<'_>) -> bool {
+    b.media_type.eq_ignore_ascii_case(b"multipart")
+}
+
+struct Packer<'a> {
+    buf: &'a mut Vec<u8>,
+    /// The part number of the part being written.
+    number: String,
+}
+
+impl Packer<'_> {
+    fn u8(&mut self, v: u8) {
+        self.buf.push(v);
+    }
+
+    fn u32(&mut self, v: u32) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn u64(&mut self, v: u64) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn date(&mut self, d: Option<DateTime>) {
+        let (t, off) = d.map_or((0, 0), |d| (d.unix_timestamp(), d.offset_minutes));
+        self.u8(u8::from(d.is_some()));
+        self.buf.extend_from_slice(&t.to_le_bytes());
+        self.buf.extend_from_slice(&off.to_le_bytes());
+    }
+
+    /// One str made of the concatenated `parts`.
+    fn text(&mut self, parts: &[&str]) {
+        let start = self.begin();
+        for part in parts {
+            push_text(self.buf, part.as_bytes());
+        }
+        self.end(start);
+    }
+
+    /// One str from text.
+    fn str(&mut self, s: &str) {
+        if s.as_bytes().contains(&0) {
+            return self.text(&[s]);
+        }
+        self.buf.reserve(s.len() + 5);
+        self.u32(len32(s.len()));
+        self.buf.extend_from_slice(s.as_bytes());
+        self.buf.push(0);
+    }
+
+    /// One str from bytes that should be UTF-8 (read lossily).
+    fn bytes(&mut self, b: &[u8], lower: bool) {
+        let start = self.buf.len() + 4;
+        match std::str::from_utf8(b) {
+            Ok(s) => self.str(s),
+            Err(_) => self.str(&String::from_utf8_lossy(b)),
+        }
+        if lower {
+            let end = self.buf.len() - 1;
+            self.buf[start..end].make_ascii_lowercase();
+        }
+    }
+
+    /// Room for a str's length; returns where its bytes start.
+    fn begin(&mut self) -> usize {
+        self.u32(0);
+        self.buf.len()
+    }
+
+    /// Fill in the length of the str started at `start`, add the NUL.
+    fn end(&mut self, start: usize) {
+        let len = len32(self.buf.len() - start).to_le_bytes();
+        self.buf[start - 4..start].copy_from_slice(&len);
+        self.buf.push(0);
+    }
+
+    fn opt(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.str(s),
+            None => self.u32(ABSENT),
+        }
+    }
+
+    fn opt_bytes(&mut self, b: Option<&[u8]>, lower: bool) {
+        match b {
+            Some(b) => self.bytes(b, lower),
+            None => self.u32(ABSENT),
+        }
+    }
+
+    fn strs<S: AsRef<str>>(&mut self, v: Option<&[S]>) {
+        match v {
+            Some(v) => {
+                self.u32(len32(v.len()));
+                for s in v {
+                    self.str(s.as_ref());
+                }
+            }
+            None => self.u32(ABSENT),
+        }
+    }
+
+    fn pairs(&mut self, v: &[(Bytes<'_>, Bytes<'_>)]) {
+        self.u32(len32(v.len()));
+        for (k, val) in v {
+            self.bytes(k, false);
+            self.bytes(val, false);
+        }
+    }
+
+    fn addresses(&mut self, v: &[Address]) {
+        self.u32(len32(v.len()));
+        for a in v {
+            self.opt(a.name.as_deref());
+            self.opt(a.mailbox.as_deref());
+            self.opt(a.host.as_deref());
+            self.opt(a.route.as_deref());
+            // As Address::email, without its allocation.
+            let (m, h) = (a.mailbox.as_deref(), a.host.as_deref());
+            let at = if h.is_some() { "@" } else { "" };
+            self.text(&[m.unwrap_or_default(), at, h.unwrap_or_default()]);
+        }
+    }
+
+    fn envelope(&mut self, e: &Envelope) {
+        self.date(e.date);
+        self.opt_bytes(e.date_raw.as_deref(), false);
+        self.opt(e.subject.as_deref());
+        for list in [&e.from, &e.sender, &e.reply_to, &e.to, &e.cc, &e.bcc] {
+            self.addresses(list);
+        }
+        self.opt(e.in_reply_to.as_deref());
+        self.opt(e.message_id.as_deref());
+    }
+
+    /// A body part numbered `self.number`.
+    fn part(&mut self, b: &BodyPart<'_>) {
+        self.bytes(&b.media_type, true);
+        self.bytes(&b.media_subtype, true);
+        self.pairs(&b.params);
+        self.opt_bytes(b.id.as_deref(), false);
+        self.opt_bytes(b.description.as_deref(), false);
+        self.opt_bytes(b.encoding.as_deref(), false);
+        self.u64(b.size);
+        self.u64(b.lines.unwrap_or(0));
+        self.opt_bytes(b.disposition.as_ref().map(|d| &*d.kind), true);
+        self.pairs(b.disposition.as_ref().map_or(&[], |d| &d.params[..]));
+        self.opt_bytes(b.md5.as_deref(), false);
+        self.opt_bytes(b.location.as_deref(), false);
+        self.u32(len32(b.language.len()));
+        for l in &b.language {
+            self.bytes(l, false);
+        }
+        let number = std::mem::take(&mut self.number);
+        self.str(&number);
+        self.u32(len32(b.children.len()));
+        for (i, c) in b.children.iter().enumerate() {
+            self.number.clear();
+            if !number.is_empty() {
+                self.number.push_str(&number);
+                self.number.push('.');
+            }
+            push_number(&mut self.number, i + 1);
+            self.part(c);
+        }
+        self.u8(u8::from(b.message.is_some()));
+        if let Some(m) = &b.message {
+            let (env, body) = &**m;
+            self.envelope(&Envelope::from_proto(env));
+            // The enclosed body of part N is N.1 unless it is multipart,
+            // whose parts are then N.1, N.2 ...
+            self.number.clear();
+            self.number.push_str(&number);
+            if !is_multipart(body) {
+                self.number.push_str(".1");
+            }
+            self.part(body);
+        }
+        self.number = number;
+    }
+}
+
+/// A pointer to a NUL-terminated string inside a buffer that its owner
+/// never changes while the pointer lives (a pack, or a string list's own
+/// buffer). NULL for an absent string.
+#[derive(Clone, Copy)]
+pub(crate) struct CPtr(pub(crate) *const c_char);
+
+// SAFETY: the pointed-to bytes are immutable and owned by the object that
+// holds the CPtr, so sharing or sending it is as safe as sharing `&[u8]`.
+unsafe impl Send for CPtr {}
+// SAFETY: as above.
+unsafe impl Sync for CPtr {}
+
+impl CPtr {
+    pub(crate) const NULL: CPtr = CPtr(std::ptr::null());
+
+    /// The bytes before the NUL; empty for NULL.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        if self.0.is_null() {
+            return &[];
+        }
+        // SAFETY: non-NULL CPtrs point to NUL-terminated bytes that live as
+        // long as the owner of `self`.
+        unsafe { std::ffi::CStr::from_ptr(self.0) }.to_bytes()
+    }
+}
+
+/// Reads a pack back. Out-of-range reads give zeros and absent strings
+/// instead of panicking (a pack is only ever read by the code that wrote
+/// it, so this is a guard, not a path).
+pub(crate) struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(buf: &'a [u8]) -> Reader<'a> {
+        Reader { buf, pos: 0 }
+    }
+
+    fn take<const N: usize>(&mut self) -> [u8; N] {
+        let mut out = [0u8; N];
+        if let Some(b) = self.buf.get(self.pos..self.pos + N) {
+            out.copy_from_slice(b);
+        }
+        self.pos += N;
+        out
+    }
+
+    pub(crate) fn u8(&mut self) -> u8 {
+        self.take::<1>()[0]
+    }
+
+    pub(crate) fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.take())
+    }
+
+    pub(crate) fn u64(&mut self) -> u64 {
+        u64::from_le_bytes(self.take())
+    }
+
+    pub(crate) fn date(&mut self) -> Option<(i64, i32)> {
+        let present = self.u8() != 0;
+        let t = i64::from_le_bytes(self.take());
+        let off = i32::from_le_bytes(self.take());
+        present.then_some((t, off))
+    }
+
+    /// A str as a pointer into the pack (NULL when absent).
+    pub(crate) fn str(&mut self) -> CPtr {
+        let len = self.u32();
+        if len == ABSENT {
+            return CPtr::NULL;
+        }
+        let at = self.pos;
+        self.pos += len as usize + 1;
+        match self.buf.get(at..self.pos) {
+            Some(s) if s.last() == Some(&0) => CPtr(s.as_ptr().cast()),
+            _ => CPtr::NULL,
+        }
+    }
+
+    /// A count, bounded by what the rest of the pack could hold.
+    pub(crate) fn count(&mut self) -> Option<usize> {
+        let n = self.u32();
+        (n != ABSENT).then(|| (n as usize).min(self.buf.len().saturating_sub(self.pos)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        let mut s = String::from("2.");
+        push_number(&mut s, 0);
+        push_number(&mut s, 10);
+        push_number(&mut s, 12345);
+        assert_eq!(s, "2.01012345");
+    }
+
+    #[test]
+    fn strings_are_nul_terminated_and_sanitised() {
+        let mut buf = Vec::new();
+        let mut p = Packer {
+            buf: &mut buf,
+            number: String::new(),
+        };
+        p.text(&["a\0b", "@", "C"]);
+        p.str("x\0");
+        p.bytes(b"Text", true);
+        p.bytes(b"\0X\xff", true);
+        p.opt(None);
+        let mut r = Reader::new(&buf);
+        assert_eq!(r.str().bytes(), "a\u{FFFD}b@C".as_bytes());
+        assert_eq!(r.str().bytes(), "x\u{FFFD}".as_bytes());
+        assert_eq!(r.str().bytes(), b"text");
+        assert_eq!(r.str().bytes(), "\u{FFFD}x\u{FFFD}".as_bytes());
+        assert!(r.str().0.is_null());
+        // Past the end: absent, no panic.
+        assert!(r.str().0.is_null());
+        assert_eq!(r.u64(), 0);
+    }
+}
