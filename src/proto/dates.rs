@@ -101,10 +101,14 @@ fn month_from_name(name: &str) -> Option<u8> {
     if name.len() < 3 || !name.is_ascii() {
         return None;
     }
-    let abbr = &name[..3];
+    month_from_abbr(&name.as_bytes()[..3])
+}
+
+/// 1 to 12 for a three-letter month abbreviation, any case.
+fn month_from_abbr(abbr: &[u8]) -> Option<u8> {
     MONTHS
         .iter()
-        .position(|m| m.eq_ignore_ascii_case(abbr))
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(abbr))
         .map(|i| i as u8 + 1)
 }
 
@@ -326,10 +330,7 @@ fn fast_month_year(b: &[u8], sep: u8) -> Option<(u8, i32)> {
     if b.len() < 8 || b[3] != sep {
         return None;
     }
-    let month = MONTHS
-        .iter()
-        .position(|m| m.as_bytes().eq_ignore_ascii_case(&b[..3]))? as u8
-        + 1;
+    let month = month_from_abbr(&b[..3])?;
     let year = i32::from(two_digits(&b[4..])?) * 100 + i32::from(two_digits(&b[6..])?);
     Some((month, year))
 }

@@ -195,7 +195,7 @@ pub fn decode_header(raw: &[u8]) -> String {
         return String::from_utf8_lossy(raw).into_owned();
     }
     let unfolded = unfold(raw);
-    let pieces = pieces(&unfolded);
+    let mut pieces = pieces(&unfolded);
     let mut out = String::with_capacity(unfolded.len());
     // Pending bytes of consecutive words sharing one charset.
     let mut pending: Option<(&'static Encoding, Vec<u8>)> = None;
@@ -205,7 +205,6 @@ pub fn decode_header(raw: &[u8]) -> String {
         }
     };
     // Whitespace between two encoded words is dropped (RFC 2047 6.2).
-    let mut pieces = pieces;
     let is_word = |p: Option<&Piece<'_>>| matches!(p, Some(Piece::Word(_)));
     for idx in 0..pieces.len() {
         let between_words = idx > 0 && is_word(pieces.get(idx - 1)) && is_word(pieces.get(idx + 1));

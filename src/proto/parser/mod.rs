@@ -633,7 +633,7 @@ fn tagged(i: &[u8]) -> Res<'_, Response<'_>> {
 }
 
 fn status_kind(k: &[u8]) -> Option<StatusKind> {
-    let eq = |s: &[u8]| k.eq_ignore_ascii_case(s);
+    let eq = |s: &[u8]| keyword_eq(k, s);
     if eq(b"OK") {
         Some(StatusKind::Ok)
     } else if eq(b"NO") {
@@ -719,7 +719,7 @@ fn resp_code(i: &[u8]) -> Res<'_, ResponseCode<'_>> {
 }
 
 fn known_code<'a>(name: &'a [u8], r: &'a [u8]) -> Res<'a, ResponseCode<'a>> {
-    let eq = |s: &[u8]| name.eq_ignore_ascii_case(s);
+    let eq = |s: &[u8]| keyword_eq(name, s);
     let num = |r| preceded(sp, number_u32).parse(r);
     Ok(if eq(b"ALERT") {
         (r, ResponseCode::Alert)
@@ -808,7 +808,7 @@ fn untagged(i: &[u8], depth: usize) -> Res<'_, Untagged<'_>> {
         let (r2, n) = number_u32(r)?;
         let (r2, ()) = sp(r2)?;
         let (r2, kw) = atom(r2)?;
-        let eq = |s: &[u8]| kw.eq_ignore_ascii_case(s);
+        let eq = |s: &[u8]| keyword_eq(kw, s);
         return if eq(b"FETCH") {
             let (r2, ()) = sp(r2)?;
             let (r2, items) = fetch::fetch_list(r2, depth)?;
@@ -829,7 +829,7 @@ fn untagged(i: &[u8], depth: usize) -> Res<'_, Untagged<'_>> {
         let (r, s) = status_rest(r, kind)?;
         return Ok((r, Untagged::Status(s)));
     }
-    let eq = |s: &[u8]| kw.eq_ignore_ascii_case(s);
+    let eq = |s: &[u8]| keyword_eq(kw, s);
     let (r, u) = if eq(b"CAPABILITY") {
         let (r, v) = atoms_to_eol(r)?;
         (r, Untagged::Capability(v))
@@ -973,7 +973,7 @@ fn list_item(i: &[u8]) -> Res<'_, ListItem<'_>> {
                 }
                 let (r2, name) = astring(r)?;
                 let (r2, ()) = sp(r2)?;
-                if name.eq_ignore_ascii_case(b"CHILDINFO") {
+                if keyword_eq(&name, b"CHILDINFO") {
                     let (r3, v) = paren_list(r2, 1, astring)?;
                     childinfo.extend(v);
                     r = r3;
@@ -1021,7 +1021,7 @@ fn mailbox_status(i: &[u8]) -> Res<'_, MailboxStatus<'_>> {
     let (r, ()) = sp(r)?;
     let (r, pairs) = paren_list(r, 8, |i| separated_pair(atom, sp, number_u64).parse(i))?;
     for (name, v) in pairs {
-        let eq = |s: &[u8]| name.eq_ignore_ascii_case(s);
+        let eq = |s: &[u8]| keyword_eq(name, s);
         let small = || u32::try_from(v).ok();
         let slot = if eq(b"MESSAGES") {
             &mut st.messages
@@ -1114,7 +1114,7 @@ fn esearch(i: &[u8]) -> Res<'_, ESearch<'_>> {
             break;
         }
         let (r2, name) = atom(r2)?;
-        let eq = |s: &[u8]| name.eq_ignore_ascii_case(s);
+        let eq = |s: &[u8]| keyword_eq(name, s);
         if eq(b"UID") {
             e.uid = true;
             r = r2;
