@@ -365,6 +365,12 @@ impl Messages {
 
     /// Append another batch (from a split command).
     pub(crate) fn extend(&mut self, other: Messages) {
+        if self.messages.is_empty() && self.by_uid == other.by_uid {
+            // The usual case, one command: take the batch as it is instead
+            // of moving every message and rebuilding both indexes.
+            *self = other;
+            return;
+        }
         for m in other.messages {
             let id = m.id(self.by_uid);
             self.by_seq.insert(m.seq, self.messages.len());

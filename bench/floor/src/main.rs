@@ -9,6 +9,12 @@
 //! size of the whole FETCH answer in bytes (not body bytes), S the time from
 //! sending the FETCH to reading its tagged completion line. The end is found
 //! by looking only at the end of each read for a line starting `A3 `.
+//!
+//! With `FLOOR_KEEP=1` the floor also keeps every byte of the answer: each
+//! read is copied into retained 1 MiB blocks of fresh memory, freed only
+//! after the time is taken. That is the least any API must do that returns
+//! the whole answer in memory (one copy, plus the kernel's page faults on
+//! the new memory), and it is the fair floor for a buffered download.
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Instant;
@@ -34,9 +40,50 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// Retained copy of the answer for `FLOOR_KEEP=1`.
+#[derive(Default)]
+struct Keep {
+    on: bool,
+    blocks: Vec<Vec<u8>>,
+}
+
+const KEEP_BLOCK: usize = 1 << 20;
+
+impl Keep {
+    fn put(&mut self, mut data: &[u8]) {
+        if !self.on {
+            return;
+        }
+        while !data.is_empty() {
+            let room = match self.blocks.last() {
+                Some(b) => b.capacity() - b.len(),
+                None => 0,
+            };
+            if room == 0 {
+                self.blocks.push(Vec::with_capacity(KEEP_BLOCK));
+                continue;
+            }
+            let n = room.min(data.len());
+            let last = self.blocks.last_mut().expect("a block");
+            last.extend_from_slice(&data[..n]);
+            data = &data[n..];
+        }
+    }
+
+    fn len(&self) -> u64 {
+        self.blocks.iter().map(|b| b.len() as u64).sum()
+    }
+}
+
 /// Reads until a read ends with a complete line that starts with `tag `.
-/// Keeps only a short tail across reads. Returns (bytes read, tail).
-fn read_answer(s: &mut TcpStream, buf: &mut [u8], tag: &[u8]) -> (u64, Vec<u8>) {
+/// Keeps only a short tail across reads (and, with `keep` on, a copy of
+/// everything). Returns (bytes read, tail).
+fn read_answer(
+    s: &mut TcpStream,
+    buf: &mut [u8],
+    tag: &[u8],
+    keep: &mut Keep,
+) -> (u64, Vec<u8>) {
     let mut total = 0u64;
     let mut tail: Vec<u8> = Vec::with_capacity(1024);
     loop {
@@ -47,6 +94,7 @@ fn read_answer(s: &mut TcpStream, buf: &mut [u8], tag: &[u8]) -> (u64, Vec<u8>) 
         }
         total += n as u64;
         let chunk = &buf[..n];
+        keep.put(chunk);
         // Keep the last 512 bytes seen (the tagged line is short).
         if chunk.len() >= 512 {
             tail.clear();
@@ -105,7 +153,7 @@ fn main() {
         quote(&env("IMAP_PASSWORD"))
     );
     s.write_all(login.as_bytes()).expect("write");
-    let (_, line) = read_answer(&mut s, &mut buf, b"A1 ");
+    let (_, line) = read_answer(&mut s, &mut buf, b"A1 ", &mut Keep::default());
     assert!(
         line.starts_with(b"A1 OK"),
         "login failed: {}",
@@ -140,10 +188,19 @@ fn main() {
         .unwrap_or(0);
 
     let cmd = format!("A3 UID FETCH 1:* ({})\r\n", args[1]);
+    let mut keep = Keep {
+        on: std::env::var("FLOOR_KEEP").is_ok_and(|v| v == "1"),
+        blocks: Vec::new(),
+    };
     let t0 = Instant::now();
     s.write_all(cmd.as_bytes()).expect("write");
-    let (bytes, line) = read_answer(&mut s, &mut buf, b"A3 ");
+    let (bytes, line) = read_answer(&mut s, &mut buf, b"A3 ", &mut keep);
     let secs = t0.elapsed().as_secs_f64();
+    if keep.on && keep.len() != bytes {
+        eprintln!("imap-floor: kept {} of {bytes} bytes", keep.len());
+        std::process::exit(1);
+    }
+    drop(keep);
     if !line.starts_with(b"A3 OK") {
         eprintln!(
             "imap-floor: FETCH failed: {}",
