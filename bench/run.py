@@ -68,8 +68,11 @@ def cargo_target():
 
 
 class Contender:
-    def __init__(self, key, label, argv, stream=True, note=None):
+    """reference: a floor (not a client): its bytes are the answer's size,
+    and it has no row where it does not run."""
+    def __init__(self, key, label, argv, stream=True, note=None, env=None, reference=False):
         self.key, self.label, self.argv, self.stream, self.note = key, label, argv, stream, note
+        self.env, self.reference = env or {}, reference
 
     @property
     def present(self):
@@ -82,10 +85,18 @@ def build(args):
     for crate in ("replay", "floor", "rust-imap"):
         sh([cargo, "build", "--release", "--quiet", "--manifest-path",
             os.path.join(ROOT, "bench", crate, "Cargo.toml"), "--target-dir", BTARGET])
-    sh([cargo, "build", "--release", "--quiet", "--example", "fetch_bench"], cwd=ROOT)
+    sh([cargo, "build", "--release", "--quiet", "--example", "fetch_bench", "--example", "parse_floor"], cwd=ROOT)
     rel = os.path.join(BTARGET, "release")
+    examples = os.path.join(cargo_target(), "release", "examples")
     cs = [
-        Contender("floor", "floor (raw socket reader)", [os.path.join(rel, "imap-floor")]),
+        Contender("floor", "floor (raw socket reader)", [os.path.join(rel, "imap-floor")], reference=True),
+        # Two more floors, for reading the targets: what keeping the answer
+        # costs (any buffered API must), and what framing and parsing cost
+        # (any client on our protocol core must).
+        Contender("floor-keep", "floor keeping the answer (raw reader, one retained copy)",
+                  [os.path.join(rel, "imap-floor")], stream=False, env={"FLOOR_KEEP": "1"}, reference=True),
+        Contender("core", "protocol core alone (frame and parse, nothing kept)",
+                  [os.path.join(examples, "parse_floor")], reference=True),
         Contender("rust", "libimapclient, Rust API", [os.path.join(cargo_target(), "release", "examples", "fetch_bench")]),
     ]
     # C: the example from the C ABI branch, built with the project's CMake.
@@ -221,6 +232,7 @@ def run_one(c, server_env, folder, items, stream, timeout):
     the whole process) or an error."""
     env = dict(os.environ, **server_env, IMAP_USER=USER, IMAP_PASSWORD=PASSWORD, IMAP_TLS="none")
     env.pop("IMAP_CAFILE", None)
+    env.update(c.env)
     # The C and Go clients load libimapclient.so from the release build.
     lib = os.path.join(cargo_target(), "release")
     env["LD_LIBRARY_PATH"] = lib + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
@@ -278,7 +290,7 @@ def check_counts(results, server, wl, contenders):
     bad = []
     for c in contenders:
         got = counts(results, (server, wl, c.key))
-        if c.key not in ("floor", "rust") and ref and got and got != ref:
+        if not c.reference and c.key != "rust" and ref and got and got != ref:
             log("MISMATCH %s %s %s: messages/bytes %s, Rust API %s" % (server, wl, c.key, sorted(got), sorted(ref)))
             bad.append(c.key)
     return bad
@@ -335,6 +347,21 @@ def targets_section(results, contenders):
                 w = max(w or 0, x[0] / y[0])
         return w
 
+    # The same workloads against the other two floors: no targets, but they
+    # show how much of the distance to the raw floor any client pays.
+    for wl, ref, what in (("headers", "core", "the protocol core alone (frame and parse)"),
+                          ("download", "floor-keep", "the floor keeping the answer")):
+        f = median_of(results, ("replay", wl, ref))
+        if f is None or f[0] <= 0:
+            continue
+        row = []
+        for c in ours:
+            m = median_of(results, ("replay", wl, c.key))
+            row.append("–" if m is None else "%.2f×" % (m[0] / f[0]))
+        raw = median_of(results, ("replay", wl, "floor"))
+        L.append("| %s: × %s (%.4f s%s; for reading, no target) | %s |"
+                 % (wl, what, f[0], ", %.1f× the floor" % (f[0] / raw[0]) if raw and raw[0] > 0 else "",
+                    " | ".join(row)))
     keys = {c.key for c in ours}
     if {"go", "c"} <= keys:
         w = worst("go", "c")
@@ -391,7 +418,9 @@ def report(path, contenders, results, servers, runs, cmdline, loads, capdir, wor
         for wl, folder, items, stream in workloads:
             floor = median_of(results, (srv, wl, "floor"))
             for c in contenders:
-                if stream and not c.stream and c.key != "floor":
+                if stream and not c.stream and c.reference:
+                    continue
+                if stream and not c.stream:
                     L.append("| %s | %s | – | | | | | | %s |" % (wl, c.label, c.note))
                     continue
                 if not c.present:
@@ -454,7 +483,7 @@ def main():
     contenders = build(a)
     if a.contenders:
         keep = a.contenders.split(",")
-        contenders = [c for c in contenders if c.key in keep or c.key == "floor"]
+        contenders = [c for c in contenders if c.key in keep or c.reference]
     wls = [w for w in WORKLOADS if w[0] in a.workloads.split(",")]
     runs = 1 if a.quick else a.runs
     servers = a.servers.split(",")
