@@ -78,12 +78,7 @@ impl Keep {
 /// Reads until a read ends with a complete line that starts with `tag `.
 /// Keeps only a short tail across reads (and, with `keep` on, a copy of
 /// everything). Returns (bytes read, tail).
-fn read_answer(
-    s: &mut TcpStream,
-    buf: &mut [u8],
-    tag: &[u8],
-    keep: &mut Keep,
-) -> (u64, Vec<u8>) {
+fn read_answer(s: &mut TcpStream, buf: &mut [u8], tag: &[u8], keep: &mut Keep) -> (u64, Vec<u8>) {
     let mut total = 0u64;
     let mut tail: Vec<u8> = Vec::with_capacity(1024);
     loop {
