@@ -146,18 +146,45 @@ fn check_items(items: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Collects FETCH responses that belong to the command.
-struct FetchCollector<'s> {
-    set: &'s MessageSet,
-    use_uid: bool,
-    out: Messages,
+/// Where the FETCH responses of a buffered fetch go: the Rust API merges
+/// them into owned `Messages`; the C ABI packs the heavy items (envelope,
+/// body structure) straight from the parse instead of owning them first.
+pub(crate) trait FetchSink {
+    /// One response that belongs to the command.
+    fn response(&mut self, seq: u32, items: Vec<FetchItem<'_>>);
+    /// A FETCH response for message `seq` that did not parse.
+    fn malformed(&mut self, seq: u32, error: super::types::ItemError);
 }
 
-impl Handler for FetchCollector<'_> {
+impl FetchSink for Messages {
+    fn response(&mut self, seq: u32, items: Vec<FetchItem<'_>>) {
+        let _ = self.merge(seq, items);
+    }
+
+    fn malformed(&mut self, seq: u32, error: super::types::ItemError) {
+        // One broken message costs that message only: keep an entry with
+        // the error so the caller sees it was not silently dropped.
+        let mut m = Message {
+            seq,
+            ..Message::default()
+        };
+        m.errors.push(error);
+        self.messages.push(m);
+    }
+}
+
+/// Collects FETCH responses that belong to the command.
+struct FetchCollector<'s, 'o> {
+    set: &'s MessageSet,
+    use_uid: bool,
+    out: &'o mut dyn FetchSink,
+}
+
+impl Handler for FetchCollector<'_, '_> {
     fn untagged<'a>(&mut self, _st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
         match u {
             Untagged::Fetch { seq, items } if self.belongs(seq, &items) => {
-                self.out.merge(seq, items);
+                self.out.response(seq, items);
                 None
             }
             u => Some(u),
@@ -165,23 +192,19 @@ impl Handler for FetchCollector<'_> {
     }
 
     fn malformed(&mut self, raw: &[u8], err: &ParseError) {
-        // One broken message costs that message only: keep an entry with
-        // the error so the caller sees it was not silently dropped.
         if let Some(seq) = fetch_seq(raw) {
-            let mut m = Message {
+            self.out.malformed(
                 seq,
-                ..Message::default()
-            };
-            m.errors.push(super::types::ItemError {
-                message: err.to_string(),
-                raw: raw[..raw.len().min(512)].to_vec(),
-            });
-            self.out.messages.push(m);
+                super::types::ItemError {
+                    message: err.to_string(),
+                    raw: raw[..raw.len().min(512)].to_vec(),
+                },
+            );
         }
     }
 }
 
-impl FetchCollector<'_> {
+impl FetchCollector<'_, '_> {
     fn belongs(&self, seq: u32, items: &[FetchItem<'_>]) -> bool {
         if self.use_uid {
             items
@@ -567,21 +590,33 @@ impl Client {
         items: &[&str],
         opts: &FetchOptions,
     ) -> Result<Messages> {
+        let mut all = Messages::new(self.st.use_uid);
+        self.fetch_into(ids, items, opts, &mut all)?;
+        Ok(all)
+    }
+
+    /// FETCH with every response that belongs to the command handed to
+    /// `out` (all the parts of a split command go to the one sink).
+    pub(crate) fn fetch_into(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        opts: &FetchOptions,
+        out: &mut dyn FetchSink,
+    ) -> Result<()> {
         let set = ids.into_set()?;
         check_items(items)?;
         self.require_selected("FETCH")?;
-        let mut all = Messages::new(self.st.use_uid);
         for part in self.split_set(&set) {
             let cmd = self.fetch_cmd(&part, items, opts)?;
             let mut h = FetchCollector {
                 set: &part,
                 use_uid: self.st.use_uid,
-                out: Messages::new(self.st.use_uid),
+                out: &mut *out,
             };
             self.run(cmd, "FETCH", &mut h)?;
-            all.extend(h.out);
         }
-        Ok(all)
+        Ok(())
     }
 
     /// FETCH with each message handed to `on_message` as it arrives and
@@ -700,13 +735,12 @@ impl Client {
             let mut h = FetchCollector {
                 set: &part,
                 use_uid: self.st.use_uid,
-                out: Messages::new(self.st.use_uid),
+                out: &mut out.messages,
             };
             let st = self.run(cmd, "STORE", &mut h)?;
             if let Some(ResponseCode::Modified(r)) = &st.code {
                 out.modified.extend(expand_ranges(r));
             }
-            out.messages.extend(h.out);
         }
         Ok(out)
     }

@@ -341,8 +341,9 @@ impl Messages {
     }
 
     /// Merge one FETCH response (keyed by sequence number, which is what
-    /// ties several responses for one message together).
-    pub(crate) fn merge(&mut self, seq: u32, items: Vec<pt::FetchItem<'_>>) {
+    /// ties several responses for one message together). Returns the
+    /// message's position.
+    pub(crate) fn merge(&mut self, seq: u32, items: Vec<pt::FetchItem<'_>>) -> usize {
         // The common case, one response per message, is a miss here.
         let pos = self.by_seq.get(&seq).copied();
         let i = match pos {
@@ -361,24 +362,7 @@ impl Messages {
         if id != 0 {
             self.index.insert(id, i);
         }
-    }
-
-    /// Append another batch (from a split command).
-    pub(crate) fn extend(&mut self, other: Messages) {
-        if self.messages.is_empty() && self.by_uid == other.by_uid {
-            // The usual case, one command: take the batch as it is instead
-            // of moving every message and rebuilding both indexes.
-            *self = other;
-            return;
-        }
-        for m in other.messages {
-            let id = m.id(self.by_uid);
-            self.by_seq.insert(m.seq, self.messages.len());
-            self.messages.push(m);
-            if id != 0 {
-                self.index.insert(id, self.messages.len() - 1);
-            }
-        }
+        i
     }
 }
 

@@ -17,7 +17,7 @@ use super::folder::{imapc_folder_list, imapc_mailbox_state};
 use super::lists::{
     imapc_copy_result, imapc_folder_status, imapc_id_list, imapc_quota_list, imapc_string_list,
 };
-use super::message::{imapc_message, imapc_message_list};
+use super::message::{imapc_message, imapc_message_list, PackingSink};
 use super::options::imapc_connect_options;
 use crate::client::{
     AppendMessage, Client, DateTime, Error, ErrorKind, MessageSet, Result, SearchKey, StoreAction,
@@ -1175,8 +1175,9 @@ unsafe fn fetch_impl(
                 changed_since: (changed_since > 0).then_some(changed_since),
                 vanished: false,
             };
-            let m = c.fetch_with(set, &items, &opts)?;
-            put_boxed(messages_out, imapc_message_list::new(m, Vec::new()));
+            let mut sink = PackingSink::new(c.use_uid());
+            c.fetch_into(set, &items, &opts, &mut sink)?;
+            put_boxed(messages_out, sink.finish(Vec::new()));
             Ok(())
         })
     }

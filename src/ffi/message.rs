@@ -16,8 +16,9 @@ use std::sync::OnceLock;
 use super::boundary::catch_value;
 use super::error::put;
 use super::lists::{free_box, get, imapc_string_list};
-use super::pack::{pack_into, pack_message, CPtr, Reader};
-use crate::client::{Message, Messages};
+use super::pack::{pack_into, pack_message, pack_parsed, CPtr, Item, Reader, Segments};
+use crate::client::{FetchSink, ItemError, Message, Messages};
+use crate::proto::types::{self as pt, BodyPart, FetchItem};
 
 /// One address of an envelope; borrowed from its envelope.
 pub struct imapc_address {
@@ -638,31 +639,159 @@ pub struct imapc_message_list {
     modified: Vec<u32>,
 }
 
+/// Packs go one after the other into blocks of about 1 MiB (a single
+/// buffer for all would be copied as it grows); pointers are taken once
+/// every block is complete.
+#[derive(Default)]
+struct Blocks {
+    done: Vec<Vec<u8>>,
+    cur: Vec<u8>,
+}
+
+/// Where a message's pack lies: block, start, end.
+type Span = (usize, usize, usize);
+
+impl Blocks {
+    const SIZE: usize = 1 << 20;
+
+    /// The block to append the next pack to, and its index.
+    fn room(&mut self) -> (usize, &mut Vec<u8>) {
+        if self.cur.capacity() - self.cur.len() < 8192 && !self.cur.is_empty() {
+            let full = std::mem::replace(&mut self.cur, Vec::with_capacity(Self::SIZE));
+            self.done.push(full);
+        } else if self.cur.capacity() == 0 {
+            self.cur.reserve(Self::SIZE);
+        }
+        (self.done.len(), &mut self.cur)
+    }
+
+    fn get(&self, (block, start, end): Span) -> &[u8] {
+        let b = if block == self.done.len() {
+            &self.cur
+        } else {
+            &self.done[block]
+        };
+        &b[start..end]
+    }
+
+    fn finish(mut self) -> Vec<Vec<u8>> {
+        self.done.push(self.cur);
+        self.done
+    }
+}
+
+/// The buffered FETCH of the C ABI: each message is packed as its response
+/// arrives, its envelope and body structure straight from the parse (the
+/// owned `Message` gets the light items only), so no owned copy of their
+/// every field is made and freed again.
+#[derive(Default)]
+pub(crate) struct PackingSink {
+    messages: Messages,
+    blocks: Blocks,
+    /// By message position: its pack and the segments in it.
+    spans: Vec<(Span, Segments)>,
+}
+
+impl PackingSink {
+    pub(crate) fn new(by_uid: bool) -> PackingSink {
+        PackingSink {
+            messages: Messages::new(by_uid),
+            ..PackingSink::default()
+        }
+    }
+
+    pub(crate) fn finish(self, modified: Vec<u32>) -> imapc_message_list {
+        let spans = self.spans.into_iter().map(|(s, _)| s).collect();
+        imapc_message_list::assemble(self.messages, self.blocks.finish(), spans, modified)
+    }
+
+    /// (Re)pack message `i` with these items.
+    fn pack(&mut self, i: usize, env: Item<'_, pt::Envelope<'_>>, body: Item<'_, BodyPart<'_>>) {
+        let (block, buf) = self.blocks.room();
+        let start = buf.len();
+        let seg = pack_parsed(buf, &self.messages.messages[i], env, body);
+        let span = (block, start, buf.len());
+        if i == self.spans.len() {
+            self.spans.push((span, seg));
+        } else {
+            self.spans[i] = (span, seg);
+        }
+    }
+}
+
+impl FetchSink for PackingSink {
+    fn response(&mut self, seq: u32, items: Vec<FetchItem<'_>>) {
+        let (mut env, mut body) = (None, None);
+        let mut rest = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                FetchItem::Envelope(e) => env = Some(e),
+                FetchItem::BodyStructure(b) => body = Some(b),
+                other => rest.push(other),
+            }
+        }
+        let i = self.messages.merge(seq, rest);
+        if i == self.spans.len() {
+            let env = env.as_deref().map_or(Item::Absent, Item::Parsed);
+            let body = body.as_deref().map_or(Item::Absent, Item::Parsed);
+            return self.pack(i, env, body);
+        }
+        // A further response for a message packed before (rare): repack,
+        // keeping its earlier envelope and body structure unless replaced.
+        let (span, seg) = self.spans[i].clone();
+        let old = self.blocks.get(span);
+        let old_env = old[seg.envelope.clone()].to_vec();
+        let old_body = old[seg.body.clone()].to_vec();
+        let had_env = old[seg.envelope.start - 1] != 0;
+        let had_body = old[seg.body.start - 1] != 0;
+        let env = match env.as_deref() {
+            Some(e) => Item::Parsed(e),
+            None if had_env => Item::Packed(&old_env),
+            None => Item::Absent,
+        };
+        let body = match body.as_deref() {
+            Some(b) => Item::Parsed(b),
+            None if had_body => Item::Packed(&old_body),
+            None => Item::Absent,
+        };
+        self.pack(i, env, body);
+    }
+
+    fn malformed(&mut self, seq: u32, error: ItemError) {
+        FetchSink::malformed(&mut self.messages, seq, error);
+        let i = self.messages.messages.len() - 1;
+        self.pack(i, Item::Absent, Item::Absent);
+    }
+}
+
 impl imapc_message_list {
     pub(crate) fn new(m: Messages, modified: Vec<u32>) -> imapc_message_list {
-        let by_uid = m.by_uid;
-        let mut messages = m.messages;
         // Pack each message and drop the strings the pack now holds while
         // they are still in the cache (and so as not to keep them twice).
-        // The packs go one after the other into blocks of about 1 MiB
-        // (a single buffer for all would be copied as it grows); pointers
-        // are taken once every block is complete.
-        const BLOCK: usize = 1 << 20;
-        let mut packs: Vec<Vec<u8>> = Vec::new();
-        let mut cur = Vec::with_capacity(BLOCK.min(messages.len() * 1536));
-        let spans: Vec<(usize, usize, usize)> = messages
-            .iter_mut()
+        let mut blocks = Blocks::default();
+        let spans = m
+            .messages
+            .iter()
             .map(|m| {
-                if cur.capacity() - cur.len() < 8192 && !cur.is_empty() {
-                    packs.push(std::mem::replace(&mut cur, Vec::with_capacity(BLOCK)));
-                }
-                let start = cur.len();
-                pack_into(&mut cur, m);
-                strip(m);
-                (packs.len(), start, cur.len())
+                let (block, buf) = blocks.room();
+                let start = buf.len();
+                pack_into(buf, m);
+                (block, start, buf.len())
             })
             .collect();
-        packs.push(cur);
+        imapc_message_list::assemble(m, blocks.finish(), spans, modified)
+    }
+
+    /// The list of `m`'s messages, whose packs are at `spans` in `packs`.
+    fn assemble(
+        m: Messages,
+        packs: Vec<Vec<u8>>,
+        spans: Vec<Span>,
+        modified: Vec<u32>,
+    ) -> imapc_message_list {
+        let by_uid = m.by_uid;
+        let mut messages = m.messages;
+        messages.iter_mut().for_each(strip);
         let items: Vec<imapc_message> = messages
             .iter()
             .zip(spans)
@@ -1196,5 +1325,83 @@ mod tests {
             // SAFETY: the pack lives as long as the message.
             assert_eq!(unsafe { *p }, IMAPC_PACK_VERSION as u8);
         }
+    }
+
+    /// FETCH responses with what the packer must get right: encoded words
+    /// (joined, and in names), NUL and invalid UTF-8 in literals, groups,
+    /// routes, a missing host, bad and good dates, a nested message whose
+    /// body is multipart, dispositions, languages and locations.
+    const RESPONSES: &[&[u8]] = &[
+        b"* 1 FETCH (UID 11 FLAGS (\\Seen $Forwarded) RFC822.SIZE 1234 INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \"=?UTF-8?B?w6lsw6h2ZQ==?= =?UTF-8?Q?_ok?=\" ((\"=?ISO-8859-1?Q?Andr=E9?= P\" NIL \"andre\" \"example.org\")) ((NIL \"@relay.example\" \"s\" \"example.org\")) NIL ((NIL NIL \"team\" NIL)(\"Bob\" NIL \"bob\" \"example.com\")(NIL NIL NIL NIL)) ((NIL NIL \"nohost\" NIL)) NIL \"<parent@x>\" \"<id@x>\") BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 12 1 NIL NIL NIL NIL)(\"MESSAGE\" \"RFC822\" NIL \"<cid>\" \"desc\" \"7BIT\" 500 (\"bad date\" \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) ((\"TEXT\" \"HTML\" NIL NIL NIL \"BASE64\" 20 2 NIL NIL NIL NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"a.pdf\") NIL NIL \"BASE64\" 30 NIL (\"ATTACHMENT\" (\"FILENAME\" \"a.pdf\")) (\"EN\" \"DE\") \"http://loc\") \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL) 9 NIL NIL NIL NIL) \"MIXED\" (\"BOUNDARY\" \"a\") (\"INLINE\" NIL) \"fr\" NIL))\r\n",
+        b"* 2 FETCH (UID 12 ENVELOPE (NIL {5}\r\na\x00b\xffc NIL NIL NIL ((\"Zo\xc3\xab {3}\" NIL \"z\" \"h\")) NIL NIL NIL NIL) BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"8BIT\" 3 1 NIL NIL NIL NIL))\r\n",
+        b"* 3 FETCH (UID 13 FLAGS ())\r\n",
+        // A second response for message 1 (flags only): its envelope and
+        // body structure must survive the repack.
+        b"* 1 FETCH (FLAGS (\\Seen \\Answered))\r\n",
+        // A second response for message 2 replacing its envelope.
+        b"* 2 FETCH (ENVELOPE (NIL \"replaced\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
+        b"* 4 FETCH (UID 14 BODY[HEADER] {4}\r\nab\r\n)\r\n",
+    ];
+
+    fn fetch_of(raw: &[u8]) -> (u32, Vec<pt::FetchItem<'_>>) {
+        match crate::proto::parser::parse_response(raw) {
+            Ok(pt::Response::Untagged(pt::Untagged::Fetch { seq, items })) => (seq, items),
+            other => panic!("not a FETCH: {other:?}"),
+        }
+    }
+
+    fn packs(l: &imapc_message_list) -> Vec<Vec<u8>> {
+        l.items.iter().map(|m| m.pack().to_vec()).collect()
+    }
+
+    #[test]
+    fn packing_from_the_parse_matches_packing_the_owned_message() {
+        let mut owned = Messages::new(true);
+        let mut sink = PackingSink::new(true);
+        for raw in RESPONSES {
+            let (seq, items) = fetch_of(raw);
+            owned.merge(seq, items);
+            let (seq, items) = fetch_of(raw);
+            sink.response(seq, items);
+        }
+        let malformed = ItemError {
+            message: "bad".into(),
+            raw: b"* 9 FETCH (".to_vec(),
+        };
+        FetchSink::malformed(&mut owned, 9, malformed.clone());
+        sink.malformed(9, malformed);
+        // Sanity: the fixtures hold what the test is about.
+        let m1 = owned.get(11).expect("message 1");
+        assert_eq!(
+            m1.flags.as_deref(),
+            Some(&["\\Seen".to_string(), "\\Answered".to_string()][..])
+        );
+        let e1 = m1.envelope.as_ref().expect("envelope 1");
+        assert_eq!(e1.subject.as_deref(), Some("élève ok"));
+        assert_eq!(e1.from[0].name.as_deref(), Some("André P"));
+        assert!(m1.body_structure.as_ref().unwrap().children[1]
+            .message
+            .is_some());
+        let e2 = owned.get(12).unwrap().envelope.as_ref().unwrap();
+        assert_eq!(e2.subject.as_deref(), Some("replaced"));
+        assert_eq!(owned.len(), 5);
+
+        let want = imapc_message_list::new(owned, Vec::new());
+        let got = sink.finish(Vec::new());
+        assert_eq!(got.items.len(), 5);
+        assert_eq!(packs(&got), packs(&want));
+        // And the views read the same strings.
+        let env = got.items[0].view().unwrap().envelope.as_ref().unwrap();
+        assert_eq!(s(env.subject.0).as_deref(), Some("élève ok"));
+    }
+
+    #[test]
+    fn the_first_response_packs_the_nul_and_lossy_text_as_the_owned_path() {
+        let (seq, items) = fetch_of(RESPONSES[1]);
+        let mut sink = PackingSink::new(true);
+        sink.response(seq, items);
+        let got = sink.finish(Vec::new());
+        let env = got.items[0].view().unwrap().envelope.as_ref().unwrap();
+        assert_eq!(s(env.subject.0).as_deref(), Some("a\u{FFFD}b\u{FFFD}c"));
     }
 }

@@ -10,9 +10,12 @@
 
 use std::os::raw::c_char;
 
+use std::ops::Range;
+
 use super::message::IMAPC_PACK_VERSION;
 use crate::client::{Address, DateTime, Envelope, Message};
-use crate::proto::types::{BodyPart, Bytes};
+use crate::proto::mime;
+use crate::proto::types::{self as pt, BodyPart, Bytes};
 
 const ABSENT: u32 = u32::MAX;
 
@@ -36,36 +39,104 @@ pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
         buf,
         number: String::new(),
     };
-    p.u8(IMAPC_PACK_VERSION as u8);
-    p.u32(m.seq);
-    p.u32(m.uid.unwrap_or(0));
-    p.u64(m.size.unwrap_or(0));
-    p.date(m.internal_date);
-    p.u64(m.modseq.unwrap_or(0));
-    p.u64(m.gm_msgid.unwrap_or(0));
-    p.u64(m.gm_thrid.unwrap_or(0));
-    p.u32(len32(m.errors.len()));
-    p.strs(m.flags.as_deref());
-    p.strs(m.gm_labels.as_deref());
-    p.opt(m.preview.as_deref());
-    p.opt(m.email_id.as_deref());
-    p.opt(m.thread_id.as_deref());
-    p.u32(len32(m.sections.len()));
-    for s in &m.sections {
-        p.str(&s.name);
-    }
+    p.head(m);
     p.u8(u8::from(m.envelope.is_some()));
     if let Some(e) = &m.envelope {
         p.envelope(e);
     }
     p.u8(u8::from(m.body_structure.is_some()));
     if let Some(b) = &m.body_structure {
+        p.body(b);
+    }
+}
+
+/// The envelope or the body structure of a message packed from the parse.
+pub(crate) enum Item<'p, T> {
+    Absent,
+    /// As parsed: packed now.
+    Parsed(&'p T),
+    /// Packed before (the segment of an earlier pack of the message).
+    Packed(&'p [u8]),
+}
+
+/// Where the envelope and body structure segments lie in a pack (offsets
+/// from its start; empty when absent), so that a later response for the
+/// same message can repack it without them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Segments {
+    pub(crate) envelope: Range<usize>,
+    pub(crate) body: Range<usize>,
+}
+
+/// Append the pack of `m` with its envelope and body structure taken from
+/// `envelope` and `body` instead of from `m` (whose own are ignored): the
+/// C ABI packs them straight from the parsed response, without the owned
+/// copy of every field the Rust API builds. The bytes are the same as
+/// `pack_into` writes for the message with those items merged.
+pub(crate) fn pack_parsed(
+    buf: &mut Vec<u8>,
+    m: &Message,
+    envelope: Item<'_, pt::Envelope<'_>>,
+    body: Item<'_, BodyPart<'_>>,
+) -> Segments {
+    let base = buf.len();
+    let mut p = Packer {
+        buf,
+        number: String::new(),
+    };
+    p.head(m);
+    p.u8(u8::from(!matches!(envelope, Item::Absent)));
+    let start = p.buf.len();
+    match envelope {
+        Item::Absent => {}
+        Item::Parsed(e) => p.envelope_parsed(e),
+        Item::Packed(b) => p.buf.extend_from_slice(b),
+    }
+    let envelope = start - base..p.buf.len() - base;
+    p.u8(u8::from(!matches!(body, Item::Absent)));
+    let start = p.buf.len();
+    match body {
+        Item::Absent => {}
+        Item::Parsed(b) => p.body(b),
+        Item::Packed(b) => p.buf.extend_from_slice(b),
+    }
+    let body = start - base..p.buf.len() - base;
+    Segments { envelope, body }
+}
+
+impl Packer<'_> {
+    /// Everything before the envelope.
+    fn head(&mut self, m: &Message) {
+        let p = self;
+        p.u8(IMAPC_PACK_VERSION as u8);
+        p.u32(m.seq);
+        p.u32(m.uid.unwrap_or(0));
+        p.u64(m.size.unwrap_or(0));
+        p.date(m.internal_date);
+        p.u64(m.modseq.unwrap_or(0));
+        p.u64(m.gm_msgid.unwrap_or(0));
+        p.u64(m.gm_thrid.unwrap_or(0));
+        p.u32(len32(m.errors.len()));
+        p.strs(m.flags.as_deref());
+        p.strs(m.gm_labels.as_deref());
+        p.opt(m.preview.as_deref());
+        p.opt(m.email_id.as_deref());
+        p.opt(m.thread_id.as_deref());
+        p.u32(len32(m.sections.len()));
+        for s in &m.sections {
+            p.str(&s.name);
+        }
+    }
+
+    /// A message's body structure, from its root.
+    fn body(&mut self, b: &BodyPart<'_>) {
         // A single-part message's body is part 1; a multipart root has no
         // number of its own.
+        self.number.clear();
         if !is_multipart(b) {
-            p.number.push('1');
+            self.number.push('1');
         }
-        p.part(b);
+        self.part(b);
     }
 }
 
@@ -231,6 +302,56 @@ impl Packer<'_> {
         }
     }
 
+    /// One str from the lossy UTF-8 reading of the concatenated `parts`
+    /// (as `text` over each part read with `String::from_utf8_lossy`).
+    fn lossy_text(&mut self, parts: &[&[u8]]) {
+        let start = self.begin();
+        for part in parts {
+            match std::str::from_utf8(part) {
+                Ok(s) => push_text(self.buf, s.as_bytes()),
+                Err(_) => push_text(self.buf, String::from_utf8_lossy(part).as_bytes()),
+            }
+        }
+        self.end(start);
+    }
+
+    /// A subject or display name, RFC 2047 decoded (as `decode_header`,
+    /// without its allocation for the usual plain text).
+    fn header_text(&mut self, raw: Option<&[u8]>) {
+        match raw {
+            Some(r) if mime::is_plain_header(r) => self.bytes(r, false),
+            Some(r) => self.str(&mime::decode_header(r)),
+            None => self.u32(ABSENT),
+        }
+    }
+
+    /// As `addresses` over `Envelope::from_proto`'s addresses.
+    fn addresses_parsed(&mut self, v: &[pt::Address<'_>]) {
+        self.u32(len32(v.len()));
+        for a in v {
+            self.header_text(a.name.as_deref());
+            self.opt_bytes(a.mailbox.as_deref(), false);
+            self.opt_bytes(a.host.as_deref(), false);
+            self.opt_bytes(a.adl.as_deref(), false);
+            let (m, h) = (a.mailbox.as_deref(), a.host.as_deref());
+            let at: &[u8] = if h.is_some() { b"@" } else { b"" };
+            self.lossy_text(&[m.unwrap_or_default(), at, h.unwrap_or_default()]);
+        }
+    }
+
+    /// As `envelope` over `Envelope::from_proto(e)`, straight from the parse.
+    fn envelope_parsed(&mut self, e: &pt::Envelope<'_>) {
+        let date = e.date.as_deref();
+        self.date(date.and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()));
+        self.opt_bytes(date, false);
+        self.header_text(e.subject.as_deref());
+        for list in [&e.from, &e.sender, &e.reply_to, &e.to, &e.cc, &e.bcc] {
+            self.addresses_parsed(list);
+        }
+        self.opt_bytes(e.in_reply_to.as_deref(), false);
+        self.opt_bytes(e.message_id.as_deref(), false);
+    }
+
     fn envelope(&mut self, e: &Envelope) {
         self.date(e.date);
         self.opt_bytes(e.date_raw.as_deref(), false);
@@ -275,7 +396,7 @@ impl Packer<'_> {
         self.u8(u8::from(b.message.is_some()));
         if let Some(m) = &b.message {
             let (env, body) = &**m;
-            self.envelope(&Envelope::from_proto(env));
+            self.envelope_parsed(env);
             // The enclosed body of part N is N.1 unless it is multipart,
             // whose parts are then N.1, N.2 ...
             self.number.clear();

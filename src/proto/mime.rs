@@ -178,6 +178,15 @@ fn unfold(raw: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// True when `raw` holds no encoded word and no line break, so that
+/// `decode_header` is only its lossy UTF-8 reading. Most names and subjects
+/// are like that: callers skip the word scanner for them (it dominated
+/// header sync in profiles). (memmem's searcher costs more to set up than
+/// these short fields take to scan.)
+pub fn is_plain_header(raw: &[u8]) -> bool {
+    memchr::memchr2_iter(b'=', b'\n', raw).all(|k| raw[k] == b'=' && raw.get(k + 1) != Some(&b'?'))
+}
+
 /// Decode `=?charset?B|Q?...?=` words (adjacent words joined without the
 /// whitespace between them), any charset encoding_rs knows; undecodable
 /// words are kept as they are; non-UTF-8 raw bytes are read as UTF-8 lossily.
@@ -185,13 +194,7 @@ fn unfold(raw: &[u8]) -> Cow<'_, [u8]> {
 /// Adjacent words in the same charset are joined before decoding, because
 /// some mailers split a multi-byte character across two words.
 pub fn decode_header(raw: &[u8]) -> String {
-    // Most names and subjects hold no encoded word and no line break: skip
-    // the word scanner for them (it dominated header sync in profiles).
-    // (memmem's searcher costs more to set up than these short fields take
-    // to scan.)
-    let plain = memchr::memchr2_iter(b'=', b'\n', raw)
-        .all(|k| raw[k] == b'=' && raw.get(k + 1) != Some(&b'?'));
-    if plain {
+    if is_plain_header(raw) {
         return String::from_utf8_lossy(raw).into_owned();
     }
     let unfolded = unfold(raw);
