@@ -3,14 +3,16 @@
 
 use super::core::{with, Handler, NoData};
 use super::error::{Error, ErrorKind, Result};
-use super::types::{expand_ranges, AppendResult, CopyResult, Message, Messages, SearchResult};
+use super::types::{
+    expand_ranges, split_heavy, AppendResult, CopyResult, Message, Messages, SearchResult,
+};
 use super::{Client, State};
 use crate::proto::dates::DateTime;
 use crate::proto::encoder::CommandBuilder;
 use crate::proto::parser::ParseError;
 use crate::proto::search::SearchKey;
 use crate::proto::seqset::{Bound, MessageSet};
-use crate::proto::types::{FetchItem, ResponseCode, Untagged};
+use crate::proto::types::{self as pt, BodyPart, FetchItem, ResponseCode, Untagged};
 
 /// Anything that names messages: one id, a list of ids, a set string such
 /// as `2,4:7,9,12:*`, or a [`MessageSet`].
@@ -281,11 +283,21 @@ fn find_uid(prefix: &[u8]) -> Option<u32> {
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
+/// The envelope and body structure of a streamed message, when they are
+/// withheld from its `Message` (see `fetch_stream_parsed`).
+pub(crate) struct Withheld<'p, 'a> {
+    pub(crate) envelope: Option<&'p pt::Envelope<'a>>,
+    pub(crate) body: Option<&'p BodyPart<'a>>,
+}
+
 /// Streams FETCH: messages to one callback, body pieces to another.
 struct StreamCollector<'s, 'c> {
     set: &'s MessageSet,
     use_uid: bool,
-    on_message: &'c mut dyn FnMut(&Message) -> bool,
+    /// Hand the envelope and body structure to `on_message` as parsed
+    /// instead of merging them into the message.
+    withhold: bool,
+    on_message: &'c mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
     on_chunk: &'c mut dyn FnMut(&Chunk<'_>) -> bool,
     stopped: bool,
     count: usize,
@@ -313,7 +325,14 @@ impl Handler for StreamCollector<'_, '_> {
                     seq,
                     ..Message::default()
                 };
-                m.merge_items(items);
+                let heavy = if self.withhold {
+                    let (rest, heavy) = split_heavy(items);
+                    m.merge_items(rest);
+                    Some(heavy)
+                } else {
+                    m.merge_items(items);
+                    None
+                };
                 // Sections small enough to arrive whole go to the chunk
                 // callback too, so it sees every section's bytes.
                 for s in &m.sections {
@@ -332,7 +351,11 @@ impl Handler for StreamCollector<'_, '_> {
                         }
                     }
                 }
-                if !(self.on_message)(&m) {
+                let withheld = Withheld {
+                    envelope: heavy.as_ref().and_then(|h| h.envelope.as_deref()),
+                    body: heavy.as_ref().and_then(|h| h.body.as_deref()),
+                };
+                if !(self.on_message)(&m, withheld) {
                     self.stopped = true;
                 }
                 None
@@ -355,7 +378,11 @@ impl Handler for StreamCollector<'_, '_> {
                 raw: raw[..raw.len().min(512)].to_vec(),
             });
             self.count += 1;
-            if !(self.on_message)(&m) {
+            let none = Withheld {
+                envelope: None,
+                body: None,
+            };
+            if !(self.on_message)(&m, none) {
                 self.stopped = true;
             }
         }
@@ -633,6 +660,40 @@ impl Client {
         on_message: &mut dyn FnMut(&Message) -> bool,
         on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
     ) -> Result<usize> {
+        let mut on_message = |m: &Message, _: Withheld<'_, '_>| on_message(m);
+        self.fetch_stream_inner(
+            ids,
+            items,
+            stream_threshold,
+            false,
+            &mut on_message,
+            on_chunk,
+        )
+    }
+
+    /// As `fetch_stream`, with each message's envelope and body structure
+    /// handed to `on_message` as parsed instead of in the `Message` (for
+    /// the C ABI, which packs them without an owned copy).
+    pub(crate) fn fetch_stream_parsed(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        stream_threshold: u64,
+        on_message: &mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
+        on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
+    ) -> Result<usize> {
+        self.fetch_stream_inner(ids, items, stream_threshold, true, on_message, on_chunk)
+    }
+
+    fn fetch_stream_inner(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        stream_threshold: u64,
+        withhold: bool,
+        on_message: &mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
+        on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
+    ) -> Result<usize> {
         let set = ids.into_set()?;
         check_items(items)?;
         self.require_selected("FETCH")?;
@@ -645,6 +706,7 @@ impl Client {
                 let mut h = StreamCollector {
                     set: &part,
                     use_uid: self.st.use_uid,
+                    withhold,
                     on_message: &mut *on_message,
                     on_chunk: &mut *on_chunk,
                     stopped,

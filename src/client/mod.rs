@@ -22,10 +22,10 @@ use std::time::Duration;
 
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::idle::IdleEvents;
-pub(crate) use self::messages::FetchSink;
 pub use self::messages::{
     AppendMessage, Chunk, FetchOptions, IntoMessageSet, StoreAction, StoreOptions, StoreResult,
 };
+pub(crate) use self::messages::{FetchSink, Withheld};
 pub use self::session::Sasl;
 pub use self::tls::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use self::transport::Interrupter;

@@ -296,6 +296,31 @@ impl Message {
     }
 }
 
+/// The envelope and body structure of a FETCH response, taken out of it for
+/// a caller that packs them straight from the parse (the C ABI) instead of
+/// merging an owned copy.
+pub(crate) struct Heavy<'a> {
+    pub(crate) envelope: Option<Box<pt::Envelope<'a>>>,
+    pub(crate) body: Option<Box<BodyPart<'a>>>,
+}
+
+/// Split `items` into the heavy ones and the rest (order kept).
+pub(crate) fn split_heavy(items: Vec<pt::FetchItem<'_>>) -> (Vec<pt::FetchItem<'_>>, Heavy<'_>) {
+    let mut heavy = Heavy {
+        envelope: None,
+        body: None,
+    };
+    let mut rest = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            pt::FetchItem::Envelope(e) => heavy.envelope = Some(e),
+            pt::FetchItem::BodyStructure(b) => heavy.body = Some(b),
+            other => rest.push(other),
+        }
+    }
+    (rest, heavy)
+}
+
 /// Gmail labels are mailbox-like names in modified UTF-7.
 fn decode_label(b: &[u8]) -> String {
     crate::proto::utf7::decode_lenient(b).0

@@ -19,6 +19,7 @@ use super::lists::{
 };
 use super::message::{imapc_message, imapc_message_list, PackingSink};
 use super::options::imapc_connect_options;
+use crate::client::Withheld;
 use crate::client::{
     AppendMessage, Client, DateTime, Error, ErrorKind, MessageSet, Result, SearchKey, StoreAction,
     StoreOptions,
@@ -1288,10 +1289,10 @@ unsafe fn fetch_stream_impl(
             let set = set?;
             let items = split_items(str_arg(items, "items")?)?;
             let mut scratch = Vec::new();
-            let mut on_msg = |m: &crate::client::Message| -> bool {
+            let mut on_msg = |m: &crate::client::Message, w: Withheld<'_, '_>| -> bool {
                 match on_message {
                     Some(f) => {
-                        let wrapped = imapc_message::borrowed(m, &mut scratch);
+                        let wrapped = imapc_message::borrowed_parsed(m, w, &mut scratch);
                         // SAFETY: the caller's callback with its userdata;
                         // the message is borrowed for the call.
                         f(userdata, &wrapped) == 0
@@ -1319,7 +1320,8 @@ unsafe fn fetch_stream_impl(
                     None => true,
                 }
             };
-            let n = c.fetch_stream(set, &items, stream_threshold, &mut on_msg, &mut on_chk)?;
+            let n =
+                c.fetch_stream_parsed(set, &items, stream_threshold, &mut on_msg, &mut on_chk)?;
             put(count_out, n);
             Ok(())
         })

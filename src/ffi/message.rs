@@ -17,7 +17,8 @@ use super::boundary::catch_value;
 use super::error::put;
 use super::lists::{free_box, get, imapc_string_list};
 use super::pack::{pack_into, pack_message, pack_parsed, CPtr, Item, Reader, Segments};
-use crate::client::{FetchSink, ItemError, Message, Messages};
+use crate::client::types::{split_heavy, Heavy};
+use crate::client::{FetchSink, ItemError, Message, Messages, Withheld};
 use crate::proto::types::{self as pt, BodyPart, FetchItem};
 
 /// One address of an envelope; borrowed from its envelope.
@@ -575,10 +576,29 @@ impl imapc_message {
 
     /// A view of `m`, packed into `scratch` (reused from message to
     /// message, so no allocation): it must outlive neither, and `scratch`
-    /// must not change while it lives.
+    /// must not change while it lives. (The streaming fetch uses
+    /// `borrowed_parsed`.)
+    #[cfg(test)]
     pub(crate) fn borrowed(m: &Message, scratch: &mut Vec<u8>) -> imapc_message {
         scratch.clear();
         pack_into(scratch, m);
+        let pack = Pack::Borrowed(scratch.as_ptr(), scratch.len());
+        imapc_message::holding(Held::Borrowed(m), pack)
+    }
+
+    /// A view of streamed message `m`, whose envelope and body structure
+    /// were withheld from it and are packed from the parse, into `scratch`
+    /// (reused from message to message): it must outlive neither, and
+    /// `scratch` must not change while it lives.
+    pub(crate) fn borrowed_parsed(
+        m: &Message,
+        w: Withheld<'_, '_>,
+        scratch: &mut Vec<u8>,
+    ) -> imapc_message {
+        scratch.clear();
+        let env = w.envelope.map_or(Item::Absent, Item::Parsed);
+        let body = w.body.map_or(Item::Absent, Item::Parsed);
+        pack_parsed(scratch, m, env, body);
         let pack = Pack::Borrowed(scratch.as_ptr(), scratch.len());
         imapc_message::holding(Held::Borrowed(m), pack)
     }
@@ -721,15 +741,13 @@ impl PackingSink {
 
 impl FetchSink for PackingSink {
     fn response(&mut self, seq: u32, items: Vec<FetchItem<'_>>) {
-        let (mut env, mut body) = (None, None);
-        let mut rest = Vec::with_capacity(items.len());
-        for item in items {
-            match item {
-                FetchItem::Envelope(e) => env = Some(e),
-                FetchItem::BodyStructure(b) => body = Some(b),
-                other => rest.push(other),
-            }
-        }
+        let (
+            rest,
+            Heavy {
+                envelope: env,
+                body,
+            },
+        ) = split_heavy(items);
         let i = self.messages.merge(seq, rest);
         if i == self.spans.len() {
             let env = env.as_deref().map_or(Item::Absent, Item::Parsed);
