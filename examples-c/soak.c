@@ -167,6 +167,9 @@ static int setup(struct client_state *s, imapc_client *c)
     return 1;
 }
 
+/* Where IMAP_SOAK_LEAK's blocks go (each overwrites the last: leaked). */
+static void *volatile leak_sink;
+
 /* One round: 6 operations, every result checked. Returns 1 on success. */
 static int round_trip(struct client_state *s, imapc_client *c, unsigned long n)
 {
@@ -211,9 +214,12 @@ static int round_trip(struct client_state *s, imapc_client *c, unsigned long n)
     imapc_event_list_free(ev);
     s->ops += 6;
     if (s->cfg->leak) {
-        /* On purpose (IMAP_SOAK_LEAK): touched, so it counts in the RSS. */
+        /* On purpose (IMAP_SOAK_LEAK): touched, so it counts in the RSS, and
+         * stored through a volatile pointer, or an optimising compiler
+         * removes the unused malloc and memset (a Release build did). */
         void *p = malloc(s->cfg->leak);
         if (p) memset(p, 0x5a, s->cfg->leak);
+        leak_sink = p;
     }
     return 1;
 }
