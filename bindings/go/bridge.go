@@ -10,8 +10,9 @@ package imapclient
 #include <stdint.h>
 #include <stddef.h>
 #include <imapclient.h>
+#include "imapcgo.h"
 
-extern int imapcgoMessage(uintptr_t h, imapc_message *m);
+extern int imapcgoMessage(uintptr_t h, struct imapcgo_msg *g);
 extern int imapcgoChunk(uintptr_t h, uint32_t seq, uint32_t uid, char *section,
                         uint64_t offset, uint64_t total, uint8_t *data, size_t len);
 extern void imapcgoLog(uint32_t level, char *target, char *msg);
@@ -23,8 +24,27 @@ struct imapcgo_stream {
 	uint64_t threshold;
 };
 
+static void imapcgo_gather(const imapc_message *m, struct imapcgo_msg *g) {
+	size_t i;
+	g->m = m;
+	if (!imapc_message_pack(m, &g->pack, &g->pack_len)) {
+		g->pack = NULL;
+		g->pack_len = 0;
+	}
+	g->nsections = imapc_message_section_count(m);
+	for (i = 0; i < g->nsections && i < IMAPCGO_SECTIONS; i++) {
+		struct imapcgo_section *s = &g->sections[i];
+		if (!imapc_message_section_data(m, i, &s->data, &s->len)) {
+			s->data = NULL;
+			s->len = 0;
+		}
+	}
+}
+
 static int imapcgo_on_message(void *ud, const imapc_message *m) {
-	return imapcgoMessage(((struct imapcgo_stream *)ud)->h, (imapc_message *)m);
+	struct imapcgo_msg g;
+	imapcgo_gather(m, &g);
+	return imapcgoMessage(((struct imapcgo_stream *)ud)->h, &g);
 }
 
 static int imapcgo_on_chunk(void *ud, uint32_t seq, uint32_t uid, const char *section,
@@ -82,6 +102,10 @@ func cFetchStream(p *C.imapc_client, set *C.char, ids *C.uint32_t, n C.size_t, i
 	return C.imapcgo_fetch_stream(p, set, ids, n, items, C.uint64_t(threshold), cBool(wantMessages),
 		cBool(wantChunks), C.uintptr_t(h), count, e)
 }
+
+// cGather fills g from m (for messages that do not come through a
+// streaming callback, such as IDLE's).
+func cGather(m *C.imapc_message, g *C.struct_imapcgo_msg) { C.imapcgo_gather(m, g) }
 
 func cBool(b bool) C.int {
 	if b {

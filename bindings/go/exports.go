@@ -6,6 +6,7 @@ package imapclient
 // #include <stdint.h>
 // #include <stddef.h>
 // #include <imapclient.h>
+// #include "imapcgo.h"
 import "C"
 
 import (
@@ -14,10 +15,10 @@ import (
 )
 
 //export imapcgoMessage
-func imapcgoMessage(h C.uintptr_t, m *C.imapc_message) (rc C.int) {
+func imapcgoMessage(h C.uintptr_t, g *C.struct_imapcgo_msg) (rc C.int) {
 	st := cgo.Handle(h).Value().(*streamState)
 	defer st.recover(&rc)
-	return st.onMessage(m)
+	return st.onMessage(g)
 }
 
 //export imapcgoChunk

@@ -2,6 +2,7 @@ package imapclient
 
 // #include <stdlib.h>
 // #include <imapclient.h>
+// #include "imapcgo.h"
 import "C"
 
 import (
@@ -56,7 +57,9 @@ func goEvents(l *C.imapc_event_list) []Event {
 			Text:   optString(C.imapc_event_list_text(l, ci)),
 		}
 		if m := C.imapc_event_list_message(l, ci); m != nil {
-			msg := goMessage(m, true)
+			var g C.struct_imapcgo_msg
+			cGather(m, &g)
+			msg := goMessage(&g, true)
 			ev.Message = &msg
 		}
 		var cnt C.size_t

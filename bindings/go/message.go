@@ -2,6 +2,7 @@ package imapclient
 
 // #include <stdlib.h>
 // #include <imapclient.h>
+// #include "imapcgo.h"
 import "C"
 
 import (
@@ -304,37 +305,59 @@ func optString(p *C.char) string {
 	return C.GoString(p)
 }
 
-// goMessage copies a C message into Go memory: one call for everything
-// but the section data (imapc_message_pack), one per section for that
-// unless withData is false (then Data is empty).
-func goMessage(m *C.imapc_message, withData bool) Message {
-	var data *C.uint8_t
-	var n C.size_t
-	if !C.imapc_message_pack(m, &data, &n) || n == 0 {
+// goMessage copies a message gathered by imapcgo_gather into Go memory
+// (section data only if withData; otherwise Data is empty). It makes no
+// call into C unless the message has more than IMAPCGO_SECTIONS sections.
+func goMessage(g *C.struct_imapcgo_msg, withData bool) Message {
+	if g.pack == nil || g.pack_len == 0 {
 		return Message{}
 	}
-	r := packReader{s: C.GoStringN((*C.char)(unsafe.Pointer(data)), C.int(n))}
+	r := packReader{s: C.GoStringN((*C.char)(unsafe.Pointer(g.pack)), C.int(g.pack_len))}
 	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
 		// A library of another version than the header this package was
 		// built with: only the ids are trustworthy.
-		return Message{SeqNum: uint32(C.imapc_message_seq(m)), UID: uint32(C.imapc_message_uid(m)), ParseErrors: 1}
+		return Message{SeqNum: uint32(C.imapc_message_seq(g.m)), UID: uint32(C.imapc_message_uid(g.m)), ParseErrors: 1}
 	}
 	msg := r.message()
 	for i := range msg.Sections {
-		s := &msg.Sections[i]
-		var d *C.uint8_t
-		var l C.size_t
-		if withData && bool(C.imapc_message_section_data(m, C.size_t(i), &d, &l)) && l > 0 {
-			s.Data = make([]byte, int(l))
-			copy(s.Data, unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l)))
+		if d := sectionData(g, i); withData && len(d) > 0 {
+			msg.Sections[i].Data = make([]byte, len(d))
+			copy(msg.Sections[i].Data, d)
 		} else {
-			s.Data = []byte{}
+			msg.Sections[i].Data = []byte{}
 		}
 	}
 	if r.bad {
 		msg.ParseErrors++
 	}
 	return msg
+}
+
+// sectionData is the data of section i of g, borrowed from the library
+// (valid while g is); nil when empty or NIL.
+func sectionData(g *C.struct_imapcgo_msg, i int) []byte {
+	if i >= int(g.nsections) {
+		return nil
+	}
+	if i >= C.IMAPCGO_SECTIONS {
+		return sectionDataC(g.m, i)
+	}
+	s := &g.sections[i]
+	if s.data == nil || s.len == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
+}
+
+// sectionDataC asks the library (apart from sectionData, whose out
+// variables would otherwise escape to the heap on every call).
+func sectionDataC(m *C.imapc_message, i int) []byte {
+	var d *C.uint8_t
+	var l C.size_t
+	if !C.imapc_message_section_data(m, C.size_t(i), &d, &l) || d == nil || l == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l))
 }
 
 func goIDs(l *C.imapc_id_list) []uint32 {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"runtime/cgo"
-	"unsafe"
 )
 
 // SectionInfo describes a body section being streamed.
@@ -163,23 +162,24 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 	return 0
 }
 
-func (st *streamState) onMessage(m *C.imapc_message) C.int {
+func (st *streamState) onMessage(g *C.struct_imapcgo_msg) C.int {
 	if rc := st.finishSection(); rc != 0 {
 		return rc
 	}
-	var msg Message
+	var msg *Message // allocated only for OnMessage, which keeps it
 	if st.opts.OnMessage != nil {
-		msg = goMessage(m, !st.opts.DropSectionData)
+		msg = new(Message)
+		*msg = goMessage(g, !st.opts.DropSectionData)
 	}
 	if st.whole {
-		if rc := st.wholeSections(m, &msg); rc != 0 {
+		if rc := st.wholeSections(g, msg); rc != 0 {
 			return rc
 		}
 	}
-	if st.opts.OnMessage == nil {
+	if msg == nil {
 		return 0
 	}
-	if err := st.opts.OnMessage(&msg); err != nil {
+	if err := st.opts.OnMessage(msg); err != nil {
 		return st.fail(err)
 	}
 	return 0
@@ -188,28 +188,29 @@ func (st *streamState) onMessage(m *C.imapc_message) C.int {
 // wholeSections hands the sections that came whole (up to the threshold)
 // to the section consumer, from the message: the C side does not pass them
 // as chunks (see imapcgo_on_chunk), which saves a callback into Go per
-// section. msg is the decoded message, or zero when nobody wanted it.
-func (st *streamState) wholeSections(m *C.imapc_message, msg *Message) C.int {
-	n := int(C.imapc_message_section_count(m))
-	seq, uid := msg.SeqNum, msg.UID
+// section. msg is the decoded message, or nil when nobody wanted it.
+func (st *streamState) wholeSections(g *C.struct_imapcgo_msg, msg *Message) C.int {
+	n := int(g.nsections)
+	var seq, uid uint32
+	if msg != nil {
+		seq, uid = msg.SeqNum, msg.UID
+	}
 	if seq == 0 {
-		seq, uid = uint32(C.imapc_message_seq(m)), uint32(C.imapc_message_uid(m))
+		seq, uid = uint32(C.imapc_message_seq(g.m)), uint32(C.imapc_message_uid(g.m))
 	}
 	for i := 0; i < n; i++ {
-		var d *C.uint8_t
-		var l C.size_t
-		if !C.imapc_message_section_data(m, C.size_t(i), &d, &l) || l == 0 {
+		data := sectionData(g, i)
+		if len(data) == 0 {
 			continue
 		}
 		var name string
 		var cname *C.char
-		if i < len(msg.Sections) {
+		if msg != nil && i < len(msg.Sections) {
 			name = msg.Sections[i].Name
 		} else {
-			cname = C.imapc_message_section_name(m, C.size_t(i))
+			cname = C.imapc_message_section_name(g.m, C.size_t(i))
 		}
-		data := unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l))
-		if rc := st.onChunk(seq, uid, cname, name, 0, uint64(l), data); rc != 0 {
+		if rc := st.onChunk(seq, uid, cname, name, 0, uint64(len(data)), data); rc != 0 {
 			return rc
 		}
 	}
