@@ -312,7 +312,7 @@ func goMessage(g *C.struct_imapcgo_msg, withData bool) Message {
 	if g.pack == nil || g.pack_len == 0 {
 		return Message{}
 	}
-	r := packReader{s: C.GoStringN((*C.char)(unsafe.Pointer(g.pack)), C.int(g.pack_len))}
+	r := newPackReader(C.GoStringN((*C.char)(unsafe.Pointer(g.pack)), C.int(g.pack_len)))
 	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
 		// A library of another version than the header this package was
 		// built with: only the ids are trustworthy.
