@@ -258,14 +258,70 @@ fn find_uid(prefix: &[u8]) -> Option<u32> {
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
-/// Streams FETCH: messages to one callback, body pieces to another.
+/// Where a streaming FETCH delivers: `fetch_stream`'s two callbacks
+/// ([`Callbacks`]), or the C ABI's batches, which keep messages until they
+/// hand several on at once.
+pub(crate) trait StreamSink {
+    /// A complete message. Return false to stop the fetch.
+    fn message(&mut self, m: Message) -> bool;
+    /// A piece of a streamed section, borrowed until this returns. Return
+    /// false to stop the fetch.
+    fn chunk(&mut self, c: &Chunk<'_>) -> bool;
+    /// Nothing complete is buffered any more: the client is about to wait
+    /// for the server, or the command has ended. Return false to stop.
+    fn flush(&mut self) -> bool {
+        true
+    }
+}
+
+/// `fetch_stream`'s callbacks as a sink: sections that came whole go to
+/// `on_chunk` too (just before their message), so that it sees every
+/// section's bytes.
+struct Callbacks<'c> {
+    on_message: &'c mut dyn FnMut(&Message) -> bool,
+    on_chunk: &'c mut dyn FnMut(&Chunk<'_>) -> bool,
+}
+
+impl StreamSink for Callbacks<'_> {
+    fn message(&mut self, m: Message) -> bool {
+        for s in &m.sections {
+            if let Some(d) = s.data.as_deref().filter(|d| !d.is_empty()) {
+                let c = Chunk {
+                    seq: m.seq,
+                    uid: m.uid,
+                    section: &s.name,
+                    offset: 0,
+                    total: d.len() as u64,
+                    data: d,
+                };
+                if !(self.on_chunk)(&c) {
+                    return false;
+                }
+            }
+        }
+        (self.on_message)(&m)
+    }
+
+    fn chunk(&mut self, c: &Chunk<'_>) -> bool {
+        (self.on_chunk)(c)
+    }
+}
+
+/// Streams FETCH into a sink.
 struct StreamCollector<'s, 'c> {
     set: &'s MessageSet,
     use_uid: bool,
-    on_message: &'c mut dyn FnMut(&Message) -> bool,
-    on_chunk: &'c mut dyn FnMut(&Chunk<'_>) -> bool,
+    sink: &'c mut dyn StreamSink,
     stopped: bool,
     count: usize,
+}
+
+impl StreamCollector<'_, '_> {
+    fn flush(&mut self) {
+        if !self.stopped && !self.sink.flush() {
+            self.stopped = true;
+        }
+    }
 }
 
 impl Handler for StreamCollector<'_, '_> {
@@ -291,25 +347,7 @@ impl Handler for StreamCollector<'_, '_> {
                     ..Message::default()
                 };
                 m.merge_items(items);
-                // Sections small enough to arrive whole go to the chunk
-                // callback too, so it sees every section's bytes.
-                for s in &m.sections {
-                    if let Some(d) = s.data.as_deref().filter(|d| !d.is_empty()) {
-                        let c = Chunk {
-                            seq,
-                            uid: m.uid,
-                            section: &s.name,
-                            offset: 0,
-                            total: d.len() as u64,
-                            data: d,
-                        };
-                        if !(self.on_chunk)(&c) {
-                            self.stopped = true;
-                            return None;
-                        }
-                    }
-                }
-                if !(self.on_message)(&m) {
+                if !self.sink.message(m) {
                     self.stopped = true;
                 }
                 None
@@ -332,7 +370,7 @@ impl Handler for StreamCollector<'_, '_> {
                 raw: raw[..raw.len().min(512)].to_vec(),
             });
             self.count += 1;
-            if !(self.on_message)(&m) {
+            if !self.sink.message(m) {
                 self.stopped = true;
             }
         }
@@ -351,10 +389,14 @@ impl Handler for StreamCollector<'_, '_> {
             total,
             data,
         };
-        if !(self.on_chunk)(&c) {
+        if !self.sink.chunk(&c) {
             self.stopped = true;
         }
         !self.stopped
+    }
+
+    fn before_read(&mut self) {
+        self.flush();
     }
 }
 
@@ -598,6 +640,23 @@ impl Client {
         on_message: &mut dyn FnMut(&Message) -> bool,
         on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
     ) -> Result<usize> {
+        let mut sink = Callbacks {
+            on_message,
+            on_chunk,
+        };
+        self.fetch_into(ids, items, stream_threshold, &mut sink)
+    }
+
+    /// `fetch_stream` into a sink, which is flushed whenever the client is
+    /// about to wait for the server and at the end of each command (also
+    /// one that failed: what came before the failure is delivered).
+    pub(crate) fn fetch_into(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        stream_threshold: u64,
+        sink: &mut dyn StreamSink,
+    ) -> Result<usize> {
         let set = ids.into_set()?;
         check_items(items)?;
         self.require_selected("FETCH")?;
@@ -610,12 +669,13 @@ impl Client {
                 let mut h = StreamCollector {
                     set: &part,
                     use_uid: self.st.use_uid,
-                    on_message: &mut *on_message,
-                    on_chunk: &mut *on_chunk,
+                    sink: &mut *sink,
                     stopped,
                     count: 0,
                 };
-                self.run(cmd, "FETCH", &mut h)?;
+                let r = self.run(cmd, "FETCH", &mut h);
+                h.flush();
+                r?;
                 total += h.count;
                 stopped = h.stopped;
                 if stopped {

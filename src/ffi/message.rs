@@ -582,6 +582,13 @@ impl imapc_message {
         imapc_message::holding(Held::Borrowed(m), pack)
     }
 
+    /// A view of `m` whose pack is `pack` (part of a buffer shared by the
+    /// messages of a batch): as `borrowed`, neither may change or move
+    /// while the view lives.
+    pub(crate) fn borrowed_packed(m: &Message, pack: &[u8]) -> imapc_message {
+        imapc_message::holding(Held::Borrowed(m), Pack::Borrowed(pack.as_ptr(), pack.len()))
+    }
+
     fn holding(held: Held, pack: Pack) -> imapc_message {
         imapc_message {
             held,
