@@ -2,7 +2,6 @@ package imapclient
 
 // #include <stdlib.h>
 // #include <imapclient.h>
-// #include "imapcgo.h"
 import "C"
 
 import (
@@ -57,9 +56,7 @@ func goEvents(l *C.imapc_event_list) []Event {
 			Text:   optString(C.imapc_event_list_text(l, ci)),
 		}
 		if m := C.imapc_event_list_message(l, ci); m != nil {
-			var g C.struct_imapcgo_msg
-			cGather(m, &g)
-			msg := goMessage(&g, true)
+			msg := goMessage(heldMessage(m), true)
 			ev.Message = &msg
 		}
 		var cnt C.size_t

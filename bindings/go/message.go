@@ -2,7 +2,6 @@ package imapclient
 
 // #include <stdlib.h>
 // #include <imapclient.h>
-// #include "imapcgo.h"
 import "C"
 
 import (
@@ -305,22 +304,72 @@ func optString(p *C.char) string {
 	return C.GoString(p)
 }
 
-// goMessage copies a message gathered by imapcgo_gather into Go memory
-// (section data only if withData; otherwise Data is empty). It makes no
-// call into C unless the message has more than IMAPCGO_SECTIONS sections.
-func goMessage(g *C.struct_imapcgo_msg, withData bool) Message {
-	if g.pack == nil || g.pack_len == 0 {
+// cMessage is what Go reads of a message, borrowed from the library: its
+// pack and the data of its sections (an item of a streaming batch carries
+// both, so decoding a streamed message calls nothing in C).
+type cMessage struct {
+	m        *C.imapc_message
+	pack     []byte
+	sections []C.imapc_bytes
+}
+
+// streamedMessage is the message of a batch item.
+func streamedMessage(it *C.imapc_stream_item) cMessage {
+	cm := cMessage{m: it.message}
+	if it.pack != nil {
+		cm.pack = unsafe.Slice((*byte)(unsafe.Pointer(it.pack)), int(it.pack_len))
+	}
+	if it.sections != nil {
+		cm.sections = unsafe.Slice(it.sections, int(it.section_count))
+	}
+	return cm
+}
+
+// heldMessage asks the library for the pack and sections of m (a message
+// of an event list).
+func heldMessage(m *C.imapc_message) cMessage {
+	cm := cMessage{m: m}
+	var data *C.uint8_t
+	var n C.size_t
+	if C.imapc_message_pack(m, &data, &n) && n > 0 {
+		cm.pack = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n))
+	}
+	cm.sections = make([]C.imapc_bytes, int(C.imapc_message_section_count(m)))
+	for i := range cm.sections {
+		s := &cm.sections[i]
+		if !C.imapc_message_section_data(m, C.size_t(i), &data, &n) {
+			data, n = nil, 0
+		}
+		s.data, s.len = data, n
+	}
+	return cm
+}
+
+// sectionData is the data of section i, borrowed like cm; nil when empty
+// or NIL.
+func (cm cMessage) sectionData(i int) []byte {
+	if i >= len(cm.sections) || cm.sections[i].data == nil || cm.sections[i].len == 0 {
+		return nil
+	}
+	s := cm.sections[i]
+	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
+}
+
+// goMessage copies a message into Go memory (section data only if
+// withData; otherwise Data is empty).
+func goMessage(cm cMessage, withData bool) Message {
+	if len(cm.pack) == 0 {
 		return Message{}
 	}
-	r := newPackReader(C.GoStringN((*C.char)(unsafe.Pointer(g.pack)), C.int(g.pack_len)))
+	r := newPackReader(string(cm.pack))
 	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
 		// A library of another version than the header this package was
 		// built with: only the ids are trustworthy.
-		return Message{SeqNum: uint32(C.imapc_message_seq(g.m)), UID: uint32(C.imapc_message_uid(g.m)), ParseErrors: 1}
+		return Message{SeqNum: uint32(C.imapc_message_seq(cm.m)), UID: uint32(C.imapc_message_uid(cm.m)), ParseErrors: 1}
 	}
 	msg := r.message()
 	for i := range msg.Sections {
-		if d := sectionData(g, i); withData && len(d) > 0 {
+		if d := cm.sectionData(i); withData && len(d) > 0 {
 			msg.Sections[i].Data = make([]byte, len(d))
 			copy(msg.Sections[i].Data, d)
 		} else {
@@ -331,33 +380,6 @@ func goMessage(g *C.struct_imapcgo_msg, withData bool) Message {
 		msg.ParseErrors++
 	}
 	return msg
-}
-
-// sectionData is the data of section i of g, borrowed from the library
-// (valid while g is); nil when empty or NIL.
-func sectionData(g *C.struct_imapcgo_msg, i int) []byte {
-	if i >= int(g.nsections) {
-		return nil
-	}
-	if i >= C.IMAPCGO_SECTIONS {
-		return sectionDataC(g.m, i)
-	}
-	s := &g.sections[i]
-	if s.data == nil || s.len == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
-}
-
-// sectionDataC asks the library (apart from sectionData, whose out
-// variables would otherwise escape to the heap on every call).
-func sectionDataC(m *C.imapc_message, i int) []byte {
-	var d *C.uint8_t
-	var l C.size_t
-	if !C.imapc_message_section_data(m, C.size_t(i), &d, &l) || d == nil || l == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l))
 }
 
 func goIDs(l *C.imapc_id_list) []uint32 {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"runtime/cgo"
+	"unsafe"
 )
 
 // SectionInfo describes a body section being streamed.
@@ -56,11 +57,13 @@ var errReaderDone = errors.New("imapclient: section reader returned")
 
 // streamState lives behind a cgo.Handle during one FetchStream.
 type streamState struct {
-	opts     *StreamOptions
-	whole    bool  // sections up to the threshold come with their message
-	err      error // first callback error
-	panicked any
-	hasPanic bool
+	opts         *StreamOptions
+	wantMessages bool  // message items (OnMessage, or sections in them)
+	wantChunks   bool  // chunk items (a section consumer)
+	whole        bool  // sections up to the threshold come with their message
+	err          error // first callback error
+	panicked     any
+	hasPanic     bool
 
 	// the section being streamed
 	open    bool
@@ -162,17 +165,45 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 	return 0
 }
 
-func (st *streamState) onMessage(g *C.struct_imapcgo_msg) C.int {
+// onBatch takes a batch of items from the library, in server order.
+func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
+	for i := range items {
+		it := &items[i]
+		var rc C.int
+		switch it.kind {
+		case C.IMAPC_STREAM_ITEM_MESSAGE:
+			if st.wantMessages {
+				rc = st.onMessage(it)
+			}
+		case C.IMAPC_STREAM_ITEM_CHUNK:
+			if st.wantChunks {
+				var data []byte
+				if it.len > 0 {
+					data = unsafe.Slice((*byte)(unsafe.Pointer(it.data)), int(it.len))
+				}
+				rc = st.onChunk(uint32(it.seq), uint32(it.uid), it.section, "", uint64(it.offset), uint64(it.total), data)
+			}
+		}
+		if rc != 0 {
+			// The rest of the batch is dropped with the rest of the answer.
+			return rc
+		}
+	}
+	return 0
+}
+
+func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	if rc := st.finishSection(); rc != 0 {
 		return rc
 	}
+	cm := streamedMessage(it)
 	var msg *Message // allocated only for OnMessage, which keeps it
 	if st.opts.OnMessage != nil {
 		msg = new(Message)
-		*msg = goMessage(g, !st.opts.DropSectionData)
+		*msg = goMessage(cm, !st.opts.DropSectionData)
 	}
 	if st.whole {
-		if rc := st.wholeSections(g, msg); rc != 0 {
+		if rc := st.wholeSections(it, cm, msg); rc != 0 {
 			return rc
 		}
 	}
@@ -186,20 +217,12 @@ func (st *streamState) onMessage(g *C.struct_imapcgo_msg) C.int {
 }
 
 // wholeSections hands the sections that came whole (up to the threshold)
-// to the section consumer, from the message: the C side does not pass them
-// as chunks (see imapcgo_on_chunk), which saves a callback into Go per
-// section. msg is the decoded message, or nil when nobody wanted it.
-func (st *streamState) wholeSections(g *C.struct_imapcgo_msg, msg *Message) C.int {
-	n := int(g.nsections)
-	var seq, uid uint32
-	if msg != nil {
-		seq, uid = msg.SeqNum, msg.UID
-	}
-	if seq == 0 {
-		seq, uid = uint32(C.imapc_message_seq(g.m)), uint32(C.imapc_message_uid(g.m))
-	}
-	for i := 0; i < n; i++ {
-		data := sectionData(g, i)
+// to the section consumer, from their message: the library passes only
+// the pieces of larger sections as chunks. msg is the decoded message, or
+// nil when nobody wanted it.
+func (st *streamState) wholeSections(it *C.imapc_stream_item, cm cMessage, msg *Message) C.int {
+	for i := range cm.sections {
+		data := cm.sectionData(i)
 		if len(data) == 0 {
 			continue
 		}
@@ -208,9 +231,9 @@ func (st *streamState) wholeSections(g *C.struct_imapcgo_msg, msg *Message) C.in
 		if msg != nil && i < len(msg.Sections) {
 			name = msg.Sections[i].Name
 		} else {
-			cname = C.imapc_message_section_name(g.m, C.size_t(i))
+			cname = C.imapc_message_section_name(cm.m, C.size_t(i))
 		}
-		if rc := st.onChunk(seq, uid, cname, name, 0, uint64(len(data)), data); rc != 0 {
+		if rc := st.onChunk(uint32(it.seq), uint32(it.uid), cname, name, 0, uint64(len(data)), data); rc != 0 {
 			return rc
 		}
 	}
@@ -238,18 +261,20 @@ func (c *Client) FetchStream(ctx context.Context, set MessageSet, items string, 
 // fetchStream runs a streaming FETCH with the callbacks of opts (Fetch
 // uses it too, with no threshold).
 func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, items string, threshold uint64, opts *StreamOptions) (int, error) {
-	// Without a section consumer the library is not asked for chunks at
-	// all (a callback per section for nothing). Sections up to the
+	// The library hands over messages and the pieces of large sections
+	// in batches, one call into Go each; a batch of only pieces nobody
+	// wants does not reach Go (see imapcgo_on_batch). Sections up to the
 	// threshold come whole with their message, and are taken from there.
 	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
-	st := &streamState{opts: opts, whole: chunks && threshold > 0}
+	st := &streamState{opts: opts, wantChunks: chunks, whole: chunks && threshold > 0}
+	st.wantMessages = opts.OnMessage != nil || st.whole
 	h := cgo.NewHandle(st)
 	defer h.Delete()
 	var count C.size_t
 	run := func(cs *C.char, ids *C.uint32_t, n C.size_t) error {
 		return withCString(op, "items", items, func(ci *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				rc := cFetchStream(p, cs, ids, n, ci, threshold, opts.OnMessage != nil || st.whole, chunks, h, &count, e)
+				rc := cFetchStream(p, cs, ids, n, ci, threshold, st.wantMessages, st.wantChunks, h, &count, e)
 				st.finishSection() // after an error: let a reader goroutine end
 				return rc
 			})
