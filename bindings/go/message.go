@@ -355,31 +355,47 @@ func (cm cMessage) sectionData(i int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
 }
 
-// goMessage copies a message into Go memory (section data only if
+// goMessage copies a message into Go memory, into m (section data only if
 // withData; otherwise Data is empty).
-func goMessage(cm cMessage, withData bool) Message {
+func goMessage(m *Message, cm cMessage, withData bool) {
 	if len(cm.pack) == 0 {
-		return Message{}
+		*m = Message{}
+		return
 	}
 	r := newPackReader(string(cm.pack))
 	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
 		// A library of another version than the header this package was
 		// built with: only the ids are trustworthy.
-		return Message{SeqNum: uint32(C.imapc_message_seq(cm.m)), UID: uint32(C.imapc_message_uid(cm.m)), ParseErrors: 1}
+		*m = Message{SeqNum: uint32(C.imapc_message_seq(cm.m)), UID: uint32(C.imapc_message_uid(cm.m)), ParseErrors: 1}
+		return
 	}
-	msg := r.message()
-	for i := range msg.Sections {
+	r.message(m)
+	for i := range m.Sections {
 		if d := cm.sectionData(i); withData && len(d) > 0 {
-			msg.Sections[i].Data = make([]byte, len(d))
-			copy(msg.Sections[i].Data, d)
+			m.Sections[i].Data = make([]byte, len(d))
+			copy(m.Sections[i].Data, d)
 		} else {
-			msg.Sections[i].Data = []byte{}
+			m.Sections[i].Data = []byte{}
 		}
 	}
 	if r.bad {
-		msg.ParseErrors++
+		m.ParseErrors++
 	}
-	return msg
+}
+
+// messageAndSection holds a message and its first section in one
+// allocation: most fetches have one section at most, and a streaming
+// fetch allocates a message for each.
+type messageAndSection struct {
+	m Message
+	s [1]Section
+}
+
+// newMessage is an empty message with room for one section.
+func newMessage() *Message {
+	x := new(messageAndSection)
+	x.m.Sections = x.s[:0]
+	return &x.m
 }
 
 func goIDs(l *C.imapc_id_list) []uint32 {

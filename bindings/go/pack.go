@@ -199,10 +199,11 @@ func (r *packReader) part() *BodyPart {
 	return b
 }
 
-// message reads everything after the version byte; section data is not in
+// message reads everything after the version byte into m, whose Sections
+// may bring room for the sections (see newMessage); section data is not in
 // the pack (goMessage fills it in).
-func (r *packReader) message() Message {
-	m := Message{SeqNum: r.u32()}
+func (r *packReader) message(m *Message) {
+	m.SeqNum = r.u32()
 	m.UID = r.u32()
 	m.Size = int64(r.u64())
 	m.InternalDate = r.date()
@@ -219,10 +220,16 @@ func (r *packReader) message() Message {
 	m.EmailID = r.str()
 	m.ThreadID = r.str()
 	if n := r.count(); n > 0 {
-		m.Sections = make([]Section, n)
+		if cap(m.Sections) >= n {
+			m.Sections = m.Sections[:n]
+		} else {
+			m.Sections = make([]Section, n)
+		}
 		for i := range m.Sections {
 			m.Sections[i].Name = r.str()
 		}
+	} else {
+		m.Sections = nil
 	}
 	if r.u8() != 0 {
 		m.Envelope = r.envelope()
@@ -230,5 +237,4 @@ func (r *packReader) message() Message {
 	if r.u8() != 0 {
 		m.BodyStructure = r.part()
 	}
-	return m
 }

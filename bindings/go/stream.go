@@ -51,6 +51,11 @@ type StreamOptions struct {
 	// arrive, one section at a time, so memory stays fixed; whatever it
 	// leaves unread is discarded.
 	OnSectionReader func(s SectionInfo, r io.Reader) error
+
+	// copies: OnMessage copies the message and drops it (Fetch), so the
+	// message and its sections are allocated apart and only the
+	// sections stay alive.
+	copies bool
 }
 
 var errReaderDone = errors.New("imapclient: section reader returned")
@@ -199,8 +204,12 @@ func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	cm := streamedMessage(it)
 	var msg *Message // allocated only for OnMessage, which keeps it
 	if st.opts.OnMessage != nil {
-		msg = new(Message)
-		*msg = goMessage(cm, !st.opts.DropSectionData)
+		if st.opts.copies {
+			msg = new(Message)
+		} else {
+			msg = newMessage()
+		}
+		goMessage(msg, cm, !st.opts.DropSectionData)
 	}
 	if st.whole {
 		if rc := st.wholeSections(it, cm, msg); rc != 0 {
