@@ -49,24 +49,29 @@ func (r *packReader) u8() uint8 {
 	return v
 }
 
-func (r *packReader) u32() uint32 {
-	if r.bad || 4 > len(r.b)-r.pos {
+// word is the next n bytes of a fixed-size value; nil past the end.
+func (r *packReader) word(n int) []byte {
+	if r.bad || n > len(r.b)-r.pos {
 		r.bad = true
-		return 0
+		return nil
 	}
-	v := binary.LittleEndian.Uint32(r.b[r.pos:])
-	r.pos += 4
-	return v
+	b := r.b[r.pos : r.pos+n]
+	r.pos += n
+	return b
+}
+
+func (r *packReader) u32() uint32 {
+	if b := r.word(4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
 }
 
 func (r *packReader) u64() uint64 {
-	if r.bad || 8 > len(r.b)-r.pos {
-		r.bad = true
-		return 0
+	if b := r.word(8); b != nil {
+		return binary.LittleEndian.Uint64(b)
 	}
-	v := binary.LittleEndian.Uint64(r.b[r.pos:])
-	r.pos += 8
-	return v
+	return 0
 }
 
 // str reads a string; "" when absent.

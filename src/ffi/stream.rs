@@ -17,9 +17,8 @@ use std::ffi::c_void;
 use std::os::raw::{c_char, c_int};
 use std::ptr::null;
 
-use super::boundary::str_arg;
-use super::client::{call, ids_arg, imapc_client, set_arg, split_items};
-use super::error::{imapc_error, imapc_result, put};
+use super::client::{ids_arg, imapc_client, set_arg, stream_call};
+use super::error::{imapc_error, imapc_result};
 use super::message::imapc_message;
 use super::pack::{pack_into, push_text};
 use crate::client::{Chunk, Error, Message, MessageSet, Result, StreamSink};
@@ -276,24 +275,19 @@ unsafe fn batched_impl(
 ) -> imapc_result {
     // SAFETY: pointers checked inside; the callback per its contract.
     unsafe {
-        call(client, err_out, |c| {
+        stream_call(client, set, items, count_out, err_out, |c, set, items| {
             if item_version != IMAPC_STREAM_ITEM_VERSION {
                 return Err(Error::invalid(format!(
                     "stream item version {item_version}: this library writes version \
                      {IMAPC_STREAM_ITEM_VERSION}"
                 )));
             }
-            let set = set?;
-            let items = split_items(str_arg(items, "items")?)?;
-            let n = match on_batch {
+            match on_batch {
                 Some(f) => {
-                    let mut sink = Batcher::new(f, userdata);
-                    c.fetch_into(set, &items, stream_threshold, &mut sink)?
+                    c.fetch_into(set, items, stream_threshold, &mut Batcher::new(f, userdata))
                 }
-                None => c.fetch_into(set, &items, stream_threshold, &mut Discard)?,
-            };
-            put(count_out, n);
-            Ok(())
+                None => c.fetch_into(set, items, stream_threshold, &mut Discard),
+            }
         })
     }
 }
