@@ -44,6 +44,10 @@ NULLABLE = {
     ("imapc_client_fetch_stream", "count_out"),
     ("imapc_client_fetch_stream_ids", "userdata"),
     ("imapc_client_fetch_stream_ids", "count_out"),
+    ("imapc_client_fetch_stream_batched", "userdata"),
+    ("imapc_client_fetch_stream_batched", "count_out"),
+    ("imapc_client_fetch_stream_batched_ids", "userdata"),
+    ("imapc_client_fetch_stream_batched_ids", "count_out"),
     ("imapc_client_store", "messages_out"),
     ("imapc_client_store_ids", "messages_out"),
     ("imapc_client_store_gmail_labels", "messages_out"),
@@ -100,7 +104,8 @@ EMPTY_STRING_FOR_NULL = {"imapc_error_message"}
 # Scalars whose default would be rejected before the NULL check.
 SCALAR_BY_NAME = {"max_len": "4096"}
 
-CALLBACKS = {"imapc_message_callback", "imapc_chunk_callback", "imapc_log_callback"}
+CALLBACKS = {"imapc_message_callback", "imapc_chunk_callback", "imapc_batch_callback",
+             "imapc_log_callback"}
 
 
 def parse(text):

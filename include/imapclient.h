@@ -214,6 +214,24 @@
 #define IMAPC_SECURITY_DANGEROUS_PLAINTEXT 2
 
 /**
+ * Layout version of `imapc_stream_item`: pass it to
+ * `imapc_client_fetch_stream_batched`, which fails with
+ * `IMAPC_ERR_INVALID_ARGUMENT` for a version it does not write. A later
+ * library may write older layouts too; a new layout gets a new number.
+ */
+#define IMAPC_STREAM_ITEM_VERSION 1
+
+/**
+ * `imapc_stream_item.kind`: a complete message.
+ */
+#define IMAPC_STREAM_ITEM_MESSAGE 1
+
+/**
+ * `imapc_stream_item.kind`: a piece of a streamed section.
+ */
+#define IMAPC_STREAM_ITEM_CHUNK 2
+
+/**
  * Lowest TLS version: 1.2 (the default).
  */
 #define IMAPC_TLS_VERSION_1_2 12
@@ -427,6 +445,92 @@ typedef void (*imapc_log_callback)(void *userdata,
                                    uint32_t level,
                                    const char *target,
                                    const char *message);
+
+/**
+ * `len` bytes at `data` (NULL when `len` is 0), borrowed.
+ */
+typedef struct imapc_bytes {
+    /**
+     * The first byte, or NULL.
+     */
+    const uint8_t *data;
+    /**
+     * Number of bytes.
+     */
+    size_t len;
+} imapc_bytes;
+
+/**
+ * One item of a batch (see `imapc_batch_callback`): a message, or a piece
+ * of a streamed section. Fields that do not apply to the kind are 0 or
+ * NULL. Everything it points to is borrowed for the callback.
+ */
+typedef struct imapc_stream_item {
+    /**
+     * `IMAPC_STREAM_ITEM_MESSAGE` or `IMAPC_STREAM_ITEM_CHUNK`.
+     */
+    uint32_t kind;
+    /**
+     * The message's sequence number.
+     */
+    uint32_t seq;
+    /**
+     * Its UID; 0 when not fetched or, for a chunk, not sent before the
+     * section.
+     */
+    uint32_t uid;
+    /**
+     * MESSAGE: the number of entries of `sections`.
+     */
+    uint32_t section_count;
+    /**
+     * MESSAGE: the message, as `imapc_message_callback` gets it (its
+     * streamed sections are empty).
+     */
+    const struct imapc_message *message;
+    /**
+     * MESSAGE: its pack, as `imapc_message_pack` gives it.
+     */
+    const uint8_t *pack;
+    /**
+     * MESSAGE: bytes at `pack`.
+     */
+    size_t pack_len;
+    /**
+     * MESSAGE: the data of each of its sections, in the order of
+     * `imapc_message_section_name` (as `imapc_message_section_data`:
+     * NULL and 0 when NIL or streamed).
+     */
+    const struct imapc_bytes *sections;
+    /**
+     * CHUNK: normalised section name (e.g. `"BODY[]"`).
+     */
+    const char *section;
+    /**
+     * CHUNK: offset of `data` within the section.
+     */
+    uint64_t offset;
+    /**
+     * CHUNK: size of the whole section.
+     */
+    uint64_t total;
+    /**
+     * CHUNK: the piece.
+     */
+    const uint8_t *data;
+    /**
+     * CHUNK: bytes at `data`.
+     */
+    size_t len;
+} imapc_stream_item;
+
+/**
+ * Streaming fetch in batches: `n` (at least 1) items in server order,
+ * all borrowed for the call. Return nonzero to stop the fetch: the items
+ * after the one being handled are dropped, the rest of the answer is read
+ * and discarded and the call fails with `IMAPC_ERR_ABORTED`.
+ */
+typedef int (*imapc_batch_callback)(void *userdata, const struct imapc_stream_item *items, size_t n);
 
 /**
  * Success.
@@ -2726,6 +2830,53 @@ imapc_result imapc_client_sort_criteria(struct imapc_client *client,
                                         const struct imapc_search *search,
                                         struct imapc_id_list **ids_out,
                                         struct imapc_error **err_out);
+
+/**
+ * Streaming FETCH in batches: as `imapc_client_fetch_stream`, but the
+ * messages and the pieces of sections larger than `stream_threshold`
+ * reach `on_batch` several at a time, as `imapc_stream_item`s in server
+ * order (a message's pieces before the message). Sections up to the
+ * threshold come whole in their message item only (`sections`), not as
+ * chunks. `item_version` is `IMAPC_STREAM_ITEM_VERSION`.
+ *
+ * A batch never waits for the network: it is handed over before the
+ * client waits for the server, at the end of the command, with each
+ * streamed piece, and once it holds 64 messages or about 1 MiB of them.
+ * `on_batch` may be NULL (the fetch only counts), runs on the calling
+ * thread with `userdata` first, must not call functions on this client,
+ * and may return nonzero to stop (see `imapc_batch_callback`). The
+ * number of messages goes to `*count_out` (may be NULL).
+ *
+ * # Safety
+ * `client` is live; strings NUL-terminated; the callback valid.
+ */
+imapc_result imapc_client_fetch_stream_batched(struct imapc_client *client,
+                                               const char *set,
+                                               const char *items,
+                                               uint64_t stream_threshold,
+                                               uint32_t item_version,
+                                               imapc_batch_callback on_batch,
+                                               void *userdata,
+                                               size_t *count_out,
+                                               struct imapc_error **err_out);
+
+/**
+ * As `imapc_client_fetch_stream_batched`, with the messages given as `n`
+ * ids.
+ *
+ * # Safety
+ * `ids` holds `n` ids; otherwise as `imapc_client_fetch_stream_batched`.
+ */
+imapc_result imapc_client_fetch_stream_batched_ids(struct imapc_client *client,
+                                                   const uint32_t *ids,
+                                                   size_t n,
+                                                   const char *items,
+                                                   uint64_t stream_threshold,
+                                                   uint32_t item_version,
+                                                   imapc_batch_callback on_batch,
+                                                   void *userdata,
+                                                   size_t *count_out,
+                                                   struct imapc_error **err_out);
 
 /**
  * Number of nodes (all threads together); 0 for NULL.

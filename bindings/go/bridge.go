@@ -11,30 +11,26 @@ package imapclient
 #include <stddef.h>
 #include <imapclient.h>
 
-extern int imapcgoMessage(uintptr_t h, imapc_message *m);
-extern int imapcgoChunk(uintptr_t h, uint32_t seq, uint32_t uid, char *section,
-                        uint64_t offset, uint64_t total, uint8_t *data, size_t len);
+extern int imapcgoBatch(uintptr_t h, imapc_stream_item *items, size_t n);
 extern void imapcgoLog(uint32_t level, char *target, char *msg);
 
-// A fetch's userdata: the Go handle, and the threshold up to which
-// sections come whole with their message.
+// A fetch's userdata: the Go handle and the kinds of item Go wants.
 struct imapcgo_stream {
 	uintptr_t h;
-	uint64_t threshold;
+	int want_messages, want_chunks;
 };
 
-static int imapcgo_on_message(void *ud, const imapc_message *m) {
-	return imapcgoMessage(((struct imapcgo_stream *)ud)->h, (imapc_message *)m);
-}
-
-static int imapcgo_on_chunk(void *ud, uint32_t seq, uint32_t uid, const char *section,
-                            uint64_t offset, uint64_t total, const uint8_t *data, size_t len) {
+// One call into Go per batch of messages and pieces (the library hands
+// several over at once: a cgo callback costs much more than a C call),
+// none for a batch of only what Go does not want.
+static int imapcgo_on_batch(void *ud, const imapc_stream_item *items, size_t n) {
 	struct imapcgo_stream *s = ud;
-	// A section up to the threshold is also in its message: Go takes it
-	// from there, one callback instead of two.
-	if (total <= s->threshold)
-		return 0;
-	return imapcgoChunk(s->h, seq, uid, (char *)section, offset, total, (uint8_t *)data, len);
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (items[i].kind == IMAPC_STREAM_ITEM_CHUNK ? s->want_chunks : s->want_messages)
+			return imapcgoBatch(s->h, (imapc_stream_item *)items, n);
+	}
+	return 0;
 }
 
 static void imapcgo_on_log(void *ud, uint32_t level, const char *target, const char *msg) {
@@ -45,13 +41,13 @@ static void imapcgo_on_log(void *ud, uint32_t level, const char *target, const c
 static imapc_result imapcgo_fetch_stream(imapc_client *c, const char *set, const uint32_t *ids, size_t n,
                                          const char *items, uint64_t threshold, int want_messages,
                                          int want_chunks, uintptr_t h, size_t *count, imapc_error **err) {
-	imapc_message_callback on_msg = want_messages ? imapcgo_on_message : NULL;
-	imapc_chunk_callback on_chunk = want_chunks ? imapcgo_on_chunk : NULL;
-	struct imapcgo_stream s = {h, threshold};
+	imapc_batch_callback on_batch = want_messages || want_chunks ? imapcgo_on_batch : NULL;
+	struct imapcgo_stream s = {h, want_messages, want_chunks};
 	if (set != NULL)
-		return imapc_client_fetch_stream(c, set, items, threshold, on_msg, on_chunk, &s, count, err);
-	return imapc_client_fetch_stream_ids(c, ids, n, items, threshold, on_msg, on_chunk, &s, count,
-	                                     err);
+		return imapc_client_fetch_stream_batched(c, set, items, threshold, IMAPC_STREAM_ITEM_VERSION,
+		                                         on_batch, &s, count, err);
+	return imapc_client_fetch_stream_batched_ids(c, ids, n, items, threshold,
+	                                             IMAPC_STREAM_ITEM_VERSION, on_batch, &s, count, err);
 }
 
 static void imapcgo_set_log(uint32_t max_level) {

@@ -602,6 +602,92 @@ func TestFetchStream(t *testing.T) {
 		}
 	})
 
+	t.Run("batched delivery keeps order and values", func(t *testing.T) {
+		// The library hands messages and pieces over in batches; each
+		// must still reach Go once, in order: a section's bytes (whole
+		// or in pieces) before its message, every byte as buffered.
+		const threshold = 600 // about half the messages come in pieces
+		type event struct {
+			seq  uint32
+			name string
+		}
+		var events []event
+		var cur *bytes.Buffer
+		sections := map[uint32][]byte{}
+		pieces := 0
+		n, err := c.FetchStream(ctx, All, "UID BODY.PEEK[]", &StreamOptions{
+			Threshold:       threshold,
+			DropSectionData: true,
+			OnSection: func(s SectionInfo) (io.Writer, error) {
+				events = append(events, event{s.SeqNum, "section"})
+				if _, dup := sections[s.SeqNum]; dup {
+					t.Errorf("seq %d: a second section", s.SeqNum)
+				}
+				cur = &bytes.Buffer{}
+				seq, want := s.SeqNum, s.Size
+				return writerFunc(func(p []byte) {
+					if int64(len(p)) < want {
+						pieces++
+					}
+					cur.Write(p)
+					sections[seq] = cur.Bytes()
+				}), nil
+			},
+			OnMessage: func(m *Message) error {
+				events = append(events, event{m.SeqNum, "message"})
+				if m.UID == 0 || len(m.Sections) != 1 || len(m.Sections[0].Data) != 0 {
+					t.Errorf("message %+v", m)
+				}
+				if !bytes.Equal(sections[m.SeqNum], want[m.UID]) {
+					t.Errorf("seq %d (UID %d): %d bytes, want %d", m.SeqNum, m.UID, len(sections[m.SeqNum]), len(want[m.UID]))
+				}
+				return nil
+			},
+		})
+		if err != nil || n != len(want) {
+			t.Fatalf("FetchStream = %d, %v", n, err)
+		}
+		var wantEvents []event
+		for seq := uint32(1); seq <= uint32(len(want)); seq++ {
+			wantEvents = append(wantEvents, event{seq, "section"}, event{seq, "message"})
+		}
+		if !slices.Equal(events, wantEvents) {
+			t.Errorf("events %v\nwant   %v", events, wantEvents)
+		}
+		if pieces == 0 {
+			t.Errorf("no section came in pieces")
+		}
+	})
+
+	t.Run("stop in the middle of a batch", func(t *testing.T) {
+		// FLAGS of 14 messages come in one or two batches: a stop at the
+		// 3rd message drops the rest, and nothing is called after it.
+		stop := errors.New("enough")
+		var seqs []uint32
+		_, err := c.FetchStream(ctx, All, "FLAGS BODY.PEEK[HEADER]", &StreamOptions{
+			Threshold: 1 << 20,
+			OnSection: func(s SectionInfo) (io.Writer, error) {
+				if len(seqs) >= 3 {
+					t.Errorf("section of seq %d after the stop", s.SeqNum)
+				}
+				return nil, nil
+			},
+			OnMessage: func(m *Message) error {
+				seqs = append(seqs, m.SeqNum)
+				if len(seqs) == 3 {
+					return stop
+				}
+				return nil
+			},
+		})
+		if err != stop || !slices.Equal(seqs, []uint32{1, 2, 3}) {
+			t.Errorf("err %v, messages %v", err, seqs)
+		}
+		if err := c.Noop(ctx); err != nil {
+			t.Errorf("Noop after the stop: %v", err)
+		}
+	})
+
 	t.Run("callback error", func(t *testing.T) {
 		stop := errors.New("enough")
 		var seen int

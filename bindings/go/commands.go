@@ -73,7 +73,7 @@ func (c *Client) Fetch(ctx context.Context, set MessageSet, items string) ([]Mes
 	// arrives and the library drops its own copy at once, so the bodies
 	// are held once (here), not twice until the end.
 	var ms mergedMessages
-	opts := &StreamOptions{OnMessage: func(m *Message) error { ms.add(m); return nil }}
+	opts := &StreamOptions{OnMessage: func(m *Message) error { ms.add(m); return nil }, copies: true}
 	if _, err := c.fetchStream(ctx, op, set, items, math.MaxUint64, opts); err != nil {
 		return nil, err
 	}

@@ -13,22 +13,11 @@ import (
 	"unsafe"
 )
 
-//export imapcgoMessage
-func imapcgoMessage(h C.uintptr_t, m *C.imapc_message) (rc C.int) {
+//export imapcgoBatch
+func imapcgoBatch(h C.uintptr_t, items *C.imapc_stream_item, n C.size_t) (rc C.int) {
 	st := cgo.Handle(h).Value().(*streamState)
 	defer st.recover(&rc)
-	return st.onMessage(m)
-}
-
-//export imapcgoChunk
-func imapcgoChunk(h C.uintptr_t, seq, uid C.uint32_t, section *C.char, offset, total C.uint64_t, data *C.uint8_t, n C.size_t) (rc C.int) {
-	st := cgo.Handle(h).Value().(*streamState)
-	defer st.recover(&rc)
-	var b []byte
-	if n > 0 {
-		b = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n))
-	}
-	return st.onChunk(uint32(seq), uint32(uid), section, "", uint64(offset), uint64(total), b)
+	return st.onBatch(unsafe.Slice(items, int(n)))
 }
 
 //export imapcgoLog

@@ -56,8 +56,8 @@ func goEvents(l *C.imapc_event_list) []Event {
 			Text:   optString(C.imapc_event_list_text(l, ci)),
 		}
 		if m := C.imapc_event_list_message(l, ci); m != nil {
-			msg := goMessage(m, true)
-			ev.Message = &msg
+			ev.Message = newMessage()
+			goMessage(ev.Message, heldMessage(m), true)
 		}
 		var cnt C.size_t
 		if ids := C.imapc_event_list_ids(l, ci, &cnt); ids != nil && cnt > 0 {

@@ -304,37 +304,98 @@ func optString(p *C.char) string {
 	return C.GoString(p)
 }
 
-// goMessage copies a C message into Go memory: one call for everything
-// but the section data (imapc_message_pack), one per section for that
-// unless withData is false (then Data is empty).
-func goMessage(m *C.imapc_message, withData bool) Message {
+// cMessage is what Go reads of a message, borrowed from the library: its
+// pack and the data of its sections (an item of a streaming batch carries
+// both, so decoding a streamed message calls nothing in C).
+type cMessage struct {
+	m        *C.imapc_message
+	pack     []byte
+	sections []C.imapc_bytes
+}
+
+// streamedMessage is the message of a batch item.
+func streamedMessage(it *C.imapc_stream_item) cMessage {
+	cm := cMessage{m: it.message}
+	if it.pack != nil {
+		cm.pack = unsafe.Slice((*byte)(unsafe.Pointer(it.pack)), int(it.pack_len))
+	}
+	if it.sections != nil {
+		cm.sections = unsafe.Slice(it.sections, int(it.section_count))
+	}
+	return cm
+}
+
+// heldMessage asks the library for the pack and sections of m (a message
+// of an event list).
+func heldMessage(m *C.imapc_message) cMessage {
+	cm := cMessage{m: m}
 	var data *C.uint8_t
 	var n C.size_t
-	if !C.imapc_message_pack(m, &data, &n) || n == 0 {
-		return Message{}
+	if C.imapc_message_pack(m, &data, &n) && n > 0 {
+		cm.pack = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n))
 	}
-	r := packReader{s: C.GoStringN((*C.char)(unsafe.Pointer(data)), C.int(n))}
+	cm.sections = make([]C.imapc_bytes, int(C.imapc_message_section_count(m)))
+	for i := range cm.sections {
+		s := &cm.sections[i]
+		if !C.imapc_message_section_data(m, C.size_t(i), &data, &n) {
+			data, n = nil, 0
+		}
+		s.data, s.len = data, n
+	}
+	return cm
+}
+
+// sectionData is the data of section i, borrowed like cm; nil when empty
+// or NIL.
+func (cm cMessage) sectionData(i int) []byte {
+	if i >= len(cm.sections) || cm.sections[i].data == nil || cm.sections[i].len == 0 {
+		return nil
+	}
+	s := cm.sections[i]
+	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
+}
+
+// goMessage copies a message into Go memory, into m (section data only if
+// withData; otherwise Data is empty).
+func goMessage(m *Message, cm cMessage, withData bool) {
+	if len(cm.pack) == 0 {
+		*m = Message{}
+		return
+	}
+	r := newPackReader(string(cm.pack))
 	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
 		// A library of another version than the header this package was
 		// built with: only the ids are trustworthy.
-		return Message{SeqNum: uint32(C.imapc_message_seq(m)), UID: uint32(C.imapc_message_uid(m)), ParseErrors: 1}
+		*m = Message{SeqNum: uint32(C.imapc_message_seq(cm.m)), UID: uint32(C.imapc_message_uid(cm.m)), ParseErrors: 1}
+		return
 	}
-	msg := r.message()
-	for i := range msg.Sections {
-		s := &msg.Sections[i]
-		var d *C.uint8_t
-		var l C.size_t
-		if withData && bool(C.imapc_message_section_data(m, C.size_t(i), &d, &l)) && l > 0 {
-			s.Data = make([]byte, int(l))
-			copy(s.Data, unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l)))
+	r.message(m)
+	for i := range m.Sections {
+		if d := cm.sectionData(i); withData && len(d) > 0 {
+			m.Sections[i].Data = make([]byte, len(d))
+			copy(m.Sections[i].Data, d)
 		} else {
-			s.Data = []byte{}
+			m.Sections[i].Data = []byte{}
 		}
 	}
 	if r.bad {
-		msg.ParseErrors++
+		m.ParseErrors++
 	}
-	return msg
+}
+
+// messageAndSection holds a message and its first section in one
+// allocation: most fetches have one section at most, and a streaming
+// fetch allocates a message for each.
+type messageAndSection struct {
+	m Message
+	s [1]Section
+}
+
+// newMessage is an empty message with room for one section.
+func newMessage() *Message {
+	x := new(messageAndSection)
+	x.m.Sections = x.s[:0]
+	return &x.m
 }
 
 func goIDs(l *C.imapc_id_list) []uint32 {

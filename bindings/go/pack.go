@@ -1,9 +1,11 @@
 package imapclient
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // packReader decodes a message flattened by imapc_message_pack (the format
@@ -13,8 +15,13 @@ import (
 // values and set bad.
 type packReader struct {
 	s   string
+	b   []byte // s's bytes, for the fixed-size reads; never written
 	pos int
 	bad bool
+}
+
+func newPackReader(s string) packReader {
+	return packReader{s: s, b: unsafe.Slice(unsafe.StringData(s), len(s))}
 }
 
 const packAbsent = 0xFFFFFFFF
@@ -29,23 +36,42 @@ func (r *packReader) take(n int) string {
 	return v
 }
 
+// The fixed-size reads check the bounds once and load the bytes as one
+// word: they run a dozen times a message.
+
 func (r *packReader) u8() uint8 {
-	if b := r.take(1); b != "" {
-		return b[0]
+	if r.bad || r.pos >= len(r.b) {
+		r.bad = true
+		return 0
+	}
+	v := r.b[r.pos]
+	r.pos++
+	return v
+}
+
+// word is the next n bytes of a fixed-size value; nil past the end.
+func (r *packReader) word(n int) []byte {
+	if r.bad || n > len(r.b)-r.pos {
+		r.bad = true
+		return nil
+	}
+	b := r.b[r.pos : r.pos+n]
+	r.pos += n
+	return b
+}
+
+func (r *packReader) u32() uint32 {
+	if b := r.word(4); b != nil {
+		return binary.LittleEndian.Uint32(b)
 	}
 	return 0
 }
 
-func (r *packReader) u32() uint32 {
-	b := r.take(4)
-	if len(b) < 4 {
-		return 0
-	}
-	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
-}
-
 func (r *packReader) u64() uint64 {
-	return uint64(r.u32()) | uint64(r.u32())<<32
+	if b := r.word(8); b != nil {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
 }
 
 // str reads a string; "" when absent.
@@ -178,10 +204,11 @@ func (r *packReader) part() *BodyPart {
 	return b
 }
 
-// message reads everything after the version byte; section data is not in
+// message reads everything after the version byte into m, whose Sections
+// may bring room for the sections (see newMessage); section data is not in
 // the pack (goMessage fills it in).
-func (r *packReader) message() Message {
-	m := Message{SeqNum: r.u32()}
+func (r *packReader) message(m *Message) {
+	m.SeqNum = r.u32()
 	m.UID = r.u32()
 	m.Size = int64(r.u64())
 	m.InternalDate = r.date()
@@ -198,10 +225,16 @@ func (r *packReader) message() Message {
 	m.EmailID = r.str()
 	m.ThreadID = r.str()
 	if n := r.count(); n > 0 {
-		m.Sections = make([]Section, n)
+		if cap(m.Sections) >= n {
+			m.Sections = m.Sections[:n]
+		} else {
+			m.Sections = make([]Section, n)
+		}
 		for i := range m.Sections {
 			m.Sections[i].Name = r.str()
 		}
+	} else {
+		m.Sections = nil
 	}
 	if r.u8() != 0 {
 		m.Envelope = r.envelope()
@@ -209,5 +242,4 @@ func (r *packReader) message() Message {
 	if r.u8() != 0 {
 		m.BodyStructure = r.part()
 	}
-	return m
 }

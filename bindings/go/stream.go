@@ -51,17 +51,24 @@ type StreamOptions struct {
 	// arrive, one section at a time, so memory stays fixed; whatever it
 	// leaves unread is discarded.
 	OnSectionReader func(s SectionInfo, r io.Reader) error
+
+	// copies: OnMessage copies the message and drops it (Fetch), so the
+	// message and its sections are allocated apart and only the
+	// sections stay alive.
+	copies bool
 }
 
 var errReaderDone = errors.New("imapclient: section reader returned")
 
 // streamState lives behind a cgo.Handle during one FetchStream.
 type streamState struct {
-	opts     *StreamOptions
-	whole    bool  // sections up to the threshold come with their message
-	err      error // first callback error
-	panicked any
-	hasPanic bool
+	opts         *StreamOptions
+	wantMessages bool  // message items (OnMessage, or sections in them)
+	wantChunks   bool  // chunk items (a section consumer)
+	whole        bool  // sections up to the threshold come with their message
+	err          error // first callback error
+	panicked     any
+	hasPanic     bool
 
 	// the section being streamed
 	open    bool
@@ -163,53 +170,79 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 	return 0
 }
 
-func (st *streamState) onMessage(m *C.imapc_message) C.int {
-	if rc := st.finishSection(); rc != 0 {
-		return rc
-	}
-	var msg Message
-	if st.opts.OnMessage != nil {
-		msg = goMessage(m, !st.opts.DropSectionData)
-	}
-	if st.whole {
-		if rc := st.wholeSections(m, &msg); rc != 0 {
+// onBatch takes a batch of items from the library, in server order.
+func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
+	for i := range items {
+		it := &items[i]
+		var rc C.int
+		switch it.kind {
+		case C.IMAPC_STREAM_ITEM_MESSAGE:
+			if st.wantMessages {
+				rc = st.onMessage(it)
+			}
+		case C.IMAPC_STREAM_ITEM_CHUNK:
+			if st.wantChunks {
+				var data []byte
+				if it.len > 0 {
+					data = unsafe.Slice((*byte)(unsafe.Pointer(it.data)), int(it.len))
+				}
+				rc = st.onChunk(uint32(it.seq), uint32(it.uid), it.section, "", uint64(it.offset), uint64(it.total), data)
+			}
+		}
+		if rc != 0 {
+			// The rest of the batch is dropped with the rest of the answer.
 			return rc
 		}
 	}
-	if st.opts.OnMessage == nil {
+	return 0
+}
+
+func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
+	if rc := st.finishSection(); rc != 0 {
+		return rc
+	}
+	cm := streamedMessage(it)
+	var msg *Message // allocated only for OnMessage, which keeps it
+	if st.opts.OnMessage != nil {
+		if st.opts.copies {
+			msg = new(Message)
+		} else {
+			msg = newMessage()
+		}
+		goMessage(msg, cm, !st.opts.DropSectionData)
+	}
+	if st.whole {
+		if rc := st.wholeSections(it, cm, msg); rc != 0 {
+			return rc
+		}
+	}
+	if msg == nil {
 		return 0
 	}
-	if err := st.opts.OnMessage(&msg); err != nil {
+	if err := st.opts.OnMessage(msg); err != nil {
 		return st.fail(err)
 	}
 	return 0
 }
 
 // wholeSections hands the sections that came whole (up to the threshold)
-// to the section consumer, from the message: the C side does not pass them
-// as chunks (see imapcgo_on_chunk), which saves a callback into Go per
-// section. msg is the decoded message, or zero when nobody wanted it.
-func (st *streamState) wholeSections(m *C.imapc_message, msg *Message) C.int {
-	n := int(C.imapc_message_section_count(m))
-	seq, uid := msg.SeqNum, msg.UID
-	if seq == 0 {
-		seq, uid = uint32(C.imapc_message_seq(m)), uint32(C.imapc_message_uid(m))
-	}
-	for i := 0; i < n; i++ {
-		var d *C.uint8_t
-		var l C.size_t
-		if !C.imapc_message_section_data(m, C.size_t(i), &d, &l) || l == 0 {
+// to the section consumer, from their message: the library passes only
+// the pieces of larger sections as chunks. msg is the decoded message, or
+// nil when nobody wanted it.
+func (st *streamState) wholeSections(it *C.imapc_stream_item, cm cMessage, msg *Message) C.int {
+	for i := range cm.sections {
+		data := cm.sectionData(i)
+		if len(data) == 0 {
 			continue
 		}
 		var name string
 		var cname *C.char
-		if i < len(msg.Sections) {
+		if msg != nil && i < len(msg.Sections) {
 			name = msg.Sections[i].Name
 		} else {
-			cname = C.imapc_message_section_name(m, C.size_t(i))
+			cname = C.imapc_message_section_name(cm.m, C.size_t(i))
 		}
-		data := unsafe.Slice((*byte)(unsafe.Pointer(d)), int(l))
-		if rc := st.onChunk(seq, uid, cname, name, 0, uint64(l), data); rc != 0 {
+		if rc := st.onChunk(uint32(it.seq), uint32(it.uid), cname, name, 0, uint64(len(data)), data); rc != 0 {
 			return rc
 		}
 	}
@@ -237,18 +270,20 @@ func (c *Client) FetchStream(ctx context.Context, set MessageSet, items string, 
 // fetchStream runs a streaming FETCH with the callbacks of opts (Fetch
 // uses it too, with no threshold).
 func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, items string, threshold uint64, opts *StreamOptions) (int, error) {
-	// Without a section consumer the library is not asked for chunks at
-	// all (a callback per section for nothing). Sections up to the
+	// The library hands over messages and the pieces of large sections
+	// in batches, one call into Go each; a batch of only pieces nobody
+	// wants does not reach Go (see imapcgo_on_batch). Sections up to the
 	// threshold come whole with their message, and are taken from there.
 	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
-	st := &streamState{opts: opts, whole: chunks && threshold > 0}
+	st := &streamState{opts: opts, wantChunks: chunks, whole: chunks && threshold > 0}
+	st.wantMessages = opts.OnMessage != nil || st.whole
 	h := cgo.NewHandle(st)
 	defer h.Delete()
 	var count C.size_t
 	run := func(cs *C.char, ids *C.uint32_t, n C.size_t) error {
 		return withCString(op, "items", items, func(ci *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				rc := cFetchStream(p, cs, ids, n, ci, threshold, opts.OnMessage != nil || st.whole, chunks, h, &count, e)
+				rc := cFetchStream(p, cs, ids, n, ci, threshold, st.wantMessages, st.wantChunks, h, &count, e)
 				st.finishSection() // after an error: let a reader goroutine end
 				return rc
 			})

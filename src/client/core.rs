@@ -51,6 +51,9 @@ pub(crate) trait Handler {
     fn chunk(&mut self, _prefix: &[u8], _data: &[u8], _offset: u64, _total: u64) -> bool {
         true
     }
+    /// Every complete response buffered has been handled: the client is
+    /// about to wait for the server.
+    fn before_read(&mut self) {}
 }
 
 /// A handler that takes nothing: everything becomes an event.
@@ -329,7 +332,12 @@ impl Client {
         }
         let mut limit: Option<FrameError> = None;
         loop {
-            let step = self.next(|st, inc| route(st, inc, &cmd.tag, h, false))?;
+            let Some(step) = self.next_opt(false, |st, inc| route(st, inc, &cmd.tag, h, false))?
+            else {
+                h.before_read();
+                self.fill()?;
+                continue;
+            };
             match step {
                 Step::Continue | Step::GoOn => {}
                 // Skipping an oversized literal means reading as many bytes

@@ -283,24 +283,88 @@ fn find_uid(prefix: &[u8]) -> Option<u32> {
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
-/// The envelope and body structure of a streamed message, when they are
-/// withheld from its `Message` (see `fetch_stream_parsed`).
+/// The envelope and body structure of a streamed message, when its sink
+/// takes them as parsed instead of in the `Message` (`StreamSink::withhold`).
 pub(crate) struct Withheld<'p, 'a> {
     pub(crate) envelope: Option<&'p pt::Envelope<'a>>,
     pub(crate) body: Option<&'p BodyPart<'a>>,
 }
 
-/// Streams FETCH: messages to one callback, body pieces to another.
+/// Where a streaming FETCH delivers: `fetch_stream`'s two callbacks
+/// ([`Callbacks`]), or the C ABI's batches, which keep messages until they
+/// hand several on at once.
+pub(crate) trait StreamSink {
+    /// True when `message` takes each message's envelope and body
+    /// structure as parsed (in `Withheld`) instead of in the `Message`:
+    /// the C ABI packs them without an owned copy.
+    fn withhold(&self) -> bool {
+        false
+    }
+    /// A complete message. Return false to stop the fetch.
+    fn message(&mut self, m: Message, w: Withheld<'_, '_>) -> bool;
+    /// A piece of a streamed section, borrowed until this returns. Return
+    /// false to stop the fetch.
+    fn chunk(&mut self, c: &Chunk<'_>) -> bool;
+    /// Nothing complete is buffered any more: the client is about to wait
+    /// for the server, or the command has ended. Return false to stop.
+    fn flush(&mut self) -> bool {
+        true
+    }
+}
+
+/// `fetch_stream`'s callbacks as a sink: sections that came whole go to
+/// `on_chunk` too (just before their message), so that it sees every
+/// section's bytes.
+struct Callbacks<'c> {
+    on_message: &'c mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
+    on_chunk: &'c mut dyn FnMut(&Chunk<'_>) -> bool,
+    withhold: bool,
+}
+
+impl StreamSink for Callbacks<'_> {
+    fn withhold(&self) -> bool {
+        self.withhold
+    }
+
+    fn message(&mut self, m: Message, w: Withheld<'_, '_>) -> bool {
+        for s in &m.sections {
+            if let Some(d) = s.data.as_deref().filter(|d| !d.is_empty()) {
+                let c = Chunk {
+                    seq: m.seq,
+                    uid: m.uid,
+                    section: &s.name,
+                    offset: 0,
+                    total: d.len() as u64,
+                    data: d,
+                };
+                if !(self.on_chunk)(&c) {
+                    return false;
+                }
+            }
+        }
+        (self.on_message)(&m, w)
+    }
+
+    fn chunk(&mut self, c: &Chunk<'_>) -> bool {
+        (self.on_chunk)(c)
+    }
+}
+
+/// Streams FETCH into a sink.
 struct StreamCollector<'s, 'c> {
     set: &'s MessageSet,
     use_uid: bool,
-    /// Hand the envelope and body structure to `on_message` as parsed
-    /// instead of merging them into the message.
-    withhold: bool,
-    on_message: &'c mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
-    on_chunk: &'c mut dyn FnMut(&Chunk<'_>) -> bool,
+    sink: &'c mut dyn StreamSink,
     stopped: bool,
     count: usize,
+}
+
+impl StreamCollector<'_, '_> {
+    fn flush(&mut self) {
+        if !self.stopped && !self.sink.flush() {
+            self.stopped = true;
+        }
+    }
 }
 
 impl Handler for StreamCollector<'_, '_> {
@@ -325,7 +389,7 @@ impl Handler for StreamCollector<'_, '_> {
                     seq,
                     ..Message::default()
                 };
-                let heavy = if self.withhold {
+                let heavy = if self.sink.withhold() {
                     let (rest, heavy) = split_heavy(items);
                     m.merge_items(rest);
                     Some(heavy)
@@ -333,29 +397,11 @@ impl Handler for StreamCollector<'_, '_> {
                     m.merge_items(items);
                     None
                 };
-                // Sections small enough to arrive whole go to the chunk
-                // callback too, so it sees every section's bytes.
-                for s in &m.sections {
-                    if let Some(d) = s.data.as_deref().filter(|d| !d.is_empty()) {
-                        let c = Chunk {
-                            seq,
-                            uid: m.uid,
-                            section: &s.name,
-                            offset: 0,
-                            total: d.len() as u64,
-                            data: d,
-                        };
-                        if !(self.on_chunk)(&c) {
-                            self.stopped = true;
-                            return None;
-                        }
-                    }
-                }
                 let withheld = Withheld {
                     envelope: heavy.as_ref().and_then(|h| h.envelope.as_deref()),
                     body: heavy.as_ref().and_then(|h| h.body.as_deref()),
                 };
-                if !(self.on_message)(&m, withheld) {
+                if !self.sink.message(m, withheld) {
                     self.stopped = true;
                 }
                 None
@@ -382,7 +428,7 @@ impl Handler for StreamCollector<'_, '_> {
                 envelope: None,
                 body: None,
             };
-            if !(self.on_message)(&m, none) {
+            if !self.sink.message(m, none) {
                 self.stopped = true;
             }
         }
@@ -401,10 +447,14 @@ impl Handler for StreamCollector<'_, '_> {
             total,
             data,
         };
-        if !(self.on_chunk)(&c) {
+        if !self.sink.chunk(&c) {
             self.stopped = true;
         }
         !self.stopped
+    }
+
+    fn before_read(&mut self) {
+        self.flush();
     }
 }
 
@@ -661,14 +711,12 @@ impl Client {
         on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
     ) -> Result<usize> {
         let mut on_message = |m: &Message, _: Withheld<'_, '_>| on_message(m);
-        self.fetch_stream_inner(
-            ids,
-            items,
-            stream_threshold,
-            false,
-            &mut on_message,
+        let mut sink = Callbacks {
+            on_message: &mut on_message,
             on_chunk,
-        )
+            withhold: false,
+        };
+        self.fetch_stream_into(ids, items, stream_threshold, &mut sink)
     }
 
     /// As `fetch_stream`, with each message's envelope and body structure
@@ -682,17 +730,23 @@ impl Client {
         on_message: &mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
         on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
     ) -> Result<usize> {
-        self.fetch_stream_inner(ids, items, stream_threshold, true, on_message, on_chunk)
+        let mut sink = Callbacks {
+            on_message,
+            on_chunk,
+            withhold: true,
+        };
+        self.fetch_stream_into(ids, items, stream_threshold, &mut sink)
     }
 
-    fn fetch_stream_inner(
+    /// `fetch_stream` into a sink, which is flushed whenever the client is
+    /// about to wait for the server and at the end of each command (also
+    /// one that failed: what came before the failure is delivered).
+    pub(crate) fn fetch_stream_into(
         &mut self,
         ids: impl IntoMessageSet,
         items: &[&str],
         stream_threshold: u64,
-        withhold: bool,
-        on_message: &mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
-        on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
+        sink: &mut dyn StreamSink,
     ) -> Result<usize> {
         let set = ids.into_set()?;
         check_items(items)?;
@@ -706,13 +760,13 @@ impl Client {
                 let mut h = StreamCollector {
                     set: &part,
                     use_uid: self.st.use_uid,
-                    withhold,
-                    on_message: &mut *on_message,
-                    on_chunk: &mut *on_chunk,
+                    sink: &mut *sink,
                     stopped,
                     count: 0,
                 };
-                self.run(cmd, "FETCH", &mut h)?;
+                let r = self.run(cmd, "FETCH", &mut h);
+                h.flush();
+                r?;
                 total += h.count;
                 stopped = h.stopped;
                 if stopped {

@@ -22,6 +22,7 @@ use std::time::Duration;
 
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::idle::IdleEvents;
+pub(crate) use self::messages::StreamSink;
 pub use self::messages::{
     AppendMessage, Chunk, FetchOptions, IntoMessageSet, StoreAction, StoreOptions, StoreResult,
 };

@@ -1271,6 +1271,31 @@ pub type imapc_chunk_callback = Option<
     ) -> c_int,
 >;
 
+/// The frame of the streaming fetches: `set` and `items` checked, `run` on
+/// the client with them, its count to `*count_out`.
+///
+/// # Safety
+/// As `call`; `items` NUL-terminated; `count_out` NULL or writable.
+pub(super) unsafe fn stream_call(
+    client: *mut imapc_client,
+    set: Result<MessageSet>,
+    items: *const c_char,
+    count_out: *mut usize,
+    err_out: *mut *mut imapc_error,
+    run: impl FnOnce(&mut Client, MessageSet, &[&str]) -> Result<usize>,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call(client, err_out, |c| {
+            let set = set?;
+            let items = split_items(str_arg(items, "items")?)?;
+            let n = run(c, set, &items)?;
+            put(count_out, n);
+            Ok(())
+        })
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 unsafe fn fetch_stream_impl(
     client: *mut imapc_client,
@@ -1285,9 +1310,7 @@ unsafe fn fetch_stream_impl(
 ) -> imapc_result {
     // SAFETY: pointers checked inside; callbacks per their contract.
     unsafe {
-        call(client, err_out, |c| {
-            let set = set?;
-            let items = split_items(str_arg(items, "items")?)?;
+        stream_call(client, set, items, count_out, err_out, |c, set, items| {
             let mut scratch = Vec::new();
             let mut on_msg = |m: &crate::client::Message, w: Withheld<'_, '_>| -> bool {
                 match on_message {
@@ -1320,10 +1343,7 @@ unsafe fn fetch_stream_impl(
                     None => true,
                 }
             };
-            let n =
-                c.fetch_stream_parsed(set, &items, stream_threshold, &mut on_msg, &mut on_chk)?;
-            put(count_out, n);
-            Ok(())
+            c.fetch_stream_parsed(set, items, stream_threshold, &mut on_msg, &mut on_chk)
         })
     }
 }

@@ -16,7 +16,9 @@ use std::sync::OnceLock;
 use super::boundary::catch_value;
 use super::error::put;
 use super::lists::{free_box, get, imapc_string_list};
-use super::pack::{pack_into, pack_message, pack_parsed, CPtr, Item, Reader, Segments};
+use super::pack::{
+    pack_into, pack_message, pack_parsed, pack_withheld, CPtr, Item, Reader, Segments,
+};
 use crate::client::types::{split_heavy, Heavy};
 use crate::client::{FetchSink, ItemError, Message, Messages, Withheld};
 use crate::proto::types::{self as pt, BodyPart, FetchItem};
@@ -596,11 +598,15 @@ impl imapc_message {
         scratch: &mut Vec<u8>,
     ) -> imapc_message {
         scratch.clear();
-        let env = w.envelope.map_or(Item::Absent, Item::Parsed);
-        let body = w.body.map_or(Item::Absent, Item::Parsed);
-        pack_parsed(scratch, m, env, body);
-        let pack = Pack::Borrowed(scratch.as_ptr(), scratch.len());
-        imapc_message::holding(Held::Borrowed(m), pack)
+        pack_withheld(scratch, m, w);
+        imapc_message::borrowed_packed(m, scratch)
+    }
+
+    /// A view of `m` whose pack is `pack` (part of a buffer shared by the
+    /// messages of a batch): as `borrowed`, neither may change or move
+    /// while the view lives.
+    pub(crate) fn borrowed_packed(m: &Message, pack: &[u8]) -> imapc_message {
+        imapc_message::holding(Held::Borrowed(m), Pack::Borrowed(pack.as_ptr(), pack.len()))
     }
 
     fn holding(held: Held, pack: Pack) -> imapc_message {

@@ -19,6 +19,7 @@ pub mod message;
 pub mod options;
 mod pack;
 pub mod search;
+pub mod stream;
 pub mod thread;
 pub mod tls;
 

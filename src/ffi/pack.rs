@@ -13,7 +13,7 @@ use std::os::raw::c_char;
 use std::ops::Range;
 
 use super::message::IMAPC_PACK_VERSION;
-use crate::client::{Address, DateTime, Envelope, Message};
+use crate::client::{Address, DateTime, Envelope, Message, Withheld};
 use crate::proto::mime;
 use crate::proto::types::{self as pt, BodyPart, Bytes};
 
@@ -102,6 +102,14 @@ pub(crate) fn pack_parsed(
     }
     let body = start - base..p.buf.len() - base;
     Segments { envelope, body }
+}
+
+/// Append the pack of streamed message `m`, whose envelope and body
+/// structure were withheld from it (`fetch_stream_parsed`), from the parse.
+pub(crate) fn pack_withheld(buf: &mut Vec<u8>, m: &Message, w: Withheld<'_, '_>) -> Segments {
+    let env = w.envelope.map_or(Item::Absent, Item::Parsed);
+    let body = w.body.map_or(Item::Absent, Item::Parsed);
+    pack_parsed(buf, m, env, body)
 }
 
 impl Packer<'_> {
