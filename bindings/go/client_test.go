@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -1022,4 +1023,42 @@ func TestSharedClientIsSafe(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestFetchManyInOrder fetches more messages than one decoding batch of
+// Fetch (fetchPipe) holds: every message once, in server order, with its
+// own envelope and body bytes.
+func TestFetchManyInOrder(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	folder := tempFolder(t, c, "many")
+	const n = 3*pipeBatch + 17
+	for i := 0; i < n; i++ {
+		body := fmt.Sprintf("body %d %s", i, strings.Repeat("x", i%50))
+		if _, err := c.Append(ctx, folder, testMessage(fmt.Sprintf("many %03d", i), body), nil); err != nil {
+			t.Fatalf("Append %d: %v", i, err)
+		}
+	}
+	if _, err := c.Select(ctx, folder); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := c.Fetch(ctx, Set("1:*"), "ENVELOPE BODY.PEEK[TEXT]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != n {
+		t.Fatalf("%d messages, want %d", len(msgs), n)
+	}
+	for i, m := range msgs {
+		if m.SeqNum != uint32(i+1) || (i > 0 && m.UID <= msgs[i-1].UID) {
+			t.Fatalf("message %d: seq %d uid %d after uid %d", i, m.SeqNum, m.UID, msgs[max(i-1, 0)].UID)
+		}
+		if m.Envelope == nil || m.Envelope.Subject != fmt.Sprintf("many %03d", i) {
+			t.Fatalf("message %d: envelope %+v", i, m.Envelope)
+		}
+		want := fmt.Sprintf("body %d %s\r\n", i, strings.Repeat("x", i%50))
+		if len(m.Sections) != 1 || string(m.Sections[0].Data) != want {
+			t.Fatalf("message %d: sections %+v, want %q", i, m.Sections, want)
+		}
+	}
 }

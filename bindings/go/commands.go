@@ -71,16 +71,18 @@ func (c *Client) Fetch(ctx context.Context, set MessageSet, items string) ([]Mes
 	}
 	// Streamed without a threshold: each message is copied into Go as it
 	// arrives and the library drops its own copy at once, so the bodies
-	// are held once (here), not twice until the end.
-	var ms mergedMessages
-	opts := &StreamOptions{OnMessage: func(m *Message) error { ms.add(m); return nil }, copies: true}
-	if _, err := c.fetchStream(ctx, op, set, items, math.MaxUint64, opts); err != nil {
+	// are held once (here), not twice until the end. The copies are
+	// decoded on another goroutine meanwhile (fetchPipe).
+	p := newFetchPipe()
+	_, err := c.fetchStream(ctx, op, set, items, math.MaxUint64, &StreamOptions{pipe: p})
+	out := p.finish()
+	if err != nil {
 		return nil, err
 	}
-	if ms.out == nil {
+	if out == nil {
 		return []Message{}, nil
 	}
-	return ms.out, nil
+	return out, nil
 }
 
 // mergedMessages collects FETCH responses in arrival order, merging

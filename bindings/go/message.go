@@ -355,21 +355,33 @@ func (cm cMessage) sectionData(i int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
 }
 
+// decodePack decodes a message's pack into m, all but the section data;
+// false when there is nothing more to fill in (an empty pack, or one of
+// another version than the header this package was built with, when only
+// the ids seq and uid are trustworthy).
+func decodePack(m *Message, pack string, seq, uid uint32) bool {
+	if len(pack) == 0 {
+		*m = Message{}
+		return false
+	}
+	r := newPackReader(pack)
+	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
+		*m = Message{SeqNum: seq, UID: uid, ParseErrors: 1}
+		return false
+	}
+	r.message(m)
+	if r.bad {
+		m.ParseErrors++
+	}
+	return true
+}
+
 // goMessage copies a message into Go memory, into m (section data only if
 // withData; otherwise Data is empty).
 func goMessage(m *Message, cm cMessage, withData bool) {
-	if len(cm.pack) == 0 {
-		*m = Message{}
+	if !decodePack(m, string(cm.pack), uint32(C.imapc_message_seq(cm.m)), uint32(C.imapc_message_uid(cm.m))) {
 		return
 	}
-	r := newPackReader(string(cm.pack))
-	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
-		// A library of another version than the header this package was
-		// built with: only the ids are trustworthy.
-		*m = Message{SeqNum: uint32(C.imapc_message_seq(cm.m)), UID: uint32(C.imapc_message_uid(cm.m)), ParseErrors: 1}
-		return
-	}
-	r.message(m)
 	for i := range m.Sections {
 		if d := cm.sectionData(i); withData && len(d) > 0 {
 			m.Sections[i].Data = make([]byte, len(d))
@@ -378,8 +390,41 @@ func goMessage(m *Message, cm cMessage, withData bool) {
 			m.Sections[i].Data = []byte{}
 		}
 	}
-	if r.bad {
-		m.ParseErrors++
+}
+
+// rawMessage is a message copied into Go while the library lends it (its
+// pack and section data), to be decoded later, elsewhere: Fetch decodes on
+// a goroutine of its own while the library goes on reading and parsing.
+type rawMessage struct {
+	pack     string
+	seq, uid uint32
+	data     [][]byte // by section; nil when NIL, empty or streamed
+}
+
+func copyRaw(cm cMessage, seq, uid uint32) rawMessage {
+	raw := rawMessage{pack: string(cm.pack), seq: seq, uid: uid}
+	if len(cm.sections) > 0 {
+		raw.data = make([][]byte, len(cm.sections))
+		for i := range raw.data {
+			if d := cm.sectionData(i); len(d) > 0 {
+				raw.data[i] = append([]byte(nil), d...)
+			}
+		}
+	}
+	return raw
+}
+
+// decode is goMessage for a copied message, with its section data.
+func (raw *rawMessage) decode(m *Message) {
+	if !decodePack(m, raw.pack, raw.seq, raw.uid) {
+		return
+	}
+	for i := range m.Sections {
+		if i < len(raw.data) && raw.data[i] != nil {
+			m.Sections[i].Data = raw.data[i]
+		} else {
+			m.Sections[i].Data = []byte{}
+		}
 	}
 }
 
