@@ -171,7 +171,7 @@ impl FetchSink for Messages {
             ..Message::default()
         };
         m.errors.push(error);
-        self.messages.push(m);
+        self.push_new(m);
     }
 }
 

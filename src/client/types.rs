@@ -1,6 +1,7 @@
 //! Owned, plain-data results of client calls: what crosses into C and Go.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::proto::dates::DateTime;
 use crate::proto::mime;
@@ -327,30 +328,53 @@ fn decode_label(b: &[u8]) -> String {
 }
 
 /// FETCH results in server order, with a lookup by id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Messages {
     pub messages: Vec<Message>,
     /// Whether ids are UIDs (the client's `use_uid` at fetch time).
     pub by_uid: bool,
-    index: HashMap<u32, usize>,
+    /// Id -> position, built on the first `get` (many callers only walk
+    /// the list: no hash map insert per message for them).
+    index: OnceLock<HashMap<u32, usize>>,
     /// Sequence number -> position, to merge several responses for one
-    /// message in constant time.
-    by_seq: HashMap<u32, usize>,
+    /// message in constant time; built only once a sequence number comes
+    /// again or goes back (servers send them rising, one response per
+    /// message, as a rule).
+    by_seq: Option<HashMap<u32, usize>>,
+    /// The highest sequence number merged so far.
+    max_seq: u32,
 }
+
+/// Equal when the messages and `by_uid` are (the maps are derived data).
+impl PartialEq for Messages {
+    fn eq(&self, other: &Messages) -> bool {
+        self.by_uid == other.by_uid && self.messages == other.messages
+    }
+}
+
+impl Eq for Messages {}
 
 impl Messages {
     pub(crate) fn new(by_uid: bool) -> Messages {
         Messages {
-            messages: Vec::new(),
             by_uid,
-            index: HashMap::new(),
-            by_seq: HashMap::new(),
+            ..Messages::default()
         }
     }
 
     /// The message with this id (UID or sequence number as at fetch time).
     pub fn get(&self, id: u32) -> Option<&Message> {
-        self.index.get(&id).map(|&i| &self.messages[i])
+        let index = self.index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.messages.len());
+            for (i, m) in self.messages.iter().enumerate() {
+                let id = m.id(self.by_uid);
+                if id != 0 {
+                    index.insert(id, i);
+                }
+            }
+            index
+        });
+        index.get(&id).and_then(|&i| self.messages.get(i))
     }
 
     pub fn len(&self) -> usize {
@@ -365,28 +389,48 @@ impl Messages {
         self.messages.iter()
     }
 
+    /// The position of the message with sequence number `seq`, if merged
+    /// before.
+    fn position(&mut self, seq: u32) -> Option<usize> {
+        if seq > self.max_seq && self.by_seq.is_none() {
+            return None;
+        }
+        let messages = &self.messages;
+        let by_seq = self.by_seq.get_or_insert_with(|| {
+            messages
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.seq, i))
+                .collect()
+        });
+        by_seq.get(&seq).copied()
+    }
+
+    /// Append a message not seen before; returns its position.
+    pub(crate) fn push_new(&mut self, m: Message) -> usize {
+        let i = self.messages.len();
+        self.max_seq = self.max_seq.max(m.seq);
+        if let Some(by_seq) = &mut self.by_seq {
+            by_seq.insert(m.seq, i);
+        }
+        self.messages.push(m);
+        self.index.take();
+        i
+    }
+
     /// Merge one FETCH response (keyed by sequence number, which is what
     /// ties several responses for one message together). Returns the
     /// message's position.
     pub(crate) fn merge(&mut self, seq: u32, items: Vec<pt::FetchItem<'_>>) -> usize {
-        // The common case, one response per message, is a miss here.
-        let pos = self.by_seq.get(&seq).copied();
-        let i = match pos {
+        let i = match self.position(seq) {
             Some(i) => i,
-            None => {
-                self.messages.push(Message {
-                    seq,
-                    ..Message::default()
-                });
-                self.by_seq.insert(seq, self.messages.len() - 1);
-                self.messages.len() - 1
-            }
+            None => self.push_new(Message {
+                seq,
+                ..Message::default()
+            }),
         };
         self.messages[i].merge_items(items);
-        let id = self.messages[i].id(self.by_uid);
-        if id != 0 {
-            self.index.insert(id, i);
-        }
+        self.index.take();
         i
     }
 }
@@ -490,6 +534,49 @@ pub struct Quota {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::FetchSink;
+
+    #[test]
+    fn merging_by_sequence_number_and_finding_by_id() {
+        let uid = |u| vec![pt::FetchItem::Uid(u)];
+        let size = |n| vec![pt::FetchItem::Rfc822Size(n)];
+        let mut ms = Messages::new(true);
+        assert_eq!(ms.merge(1, uid(101)), 0);
+        assert_eq!(ms.merge(2, uid(102)), 1);
+        assert_eq!(ms.merge(3, uid(103)), 2);
+        assert!(ms.by_seq.is_none(), "rising sequence numbers need no map");
+        assert_eq!(ms.get(102).map(|m| m.seq), Some(2));
+        // A later response for message 2 (the number goes back): merged.
+        assert_eq!(ms.merge(2, size(42)), 1);
+        assert!(ms.by_seq.is_some());
+        // A new message after that, then one more response for it.
+        assert_eq!(ms.merge(5, uid(105)), 3);
+        assert_eq!(ms.merge(5, size(7)), 3);
+        // A broken response is an entry of its own, found like the rest.
+        FetchSink::malformed(
+            &mut ms,
+            9,
+            ItemError {
+                message: "bad".into(),
+                raw: Vec::new(),
+            },
+        );
+        assert_eq!(ms.merge(9, uid(109)), 4);
+        assert_eq!(ms.len(), 5);
+        let m2 = ms.get(102).expect("message 2");
+        assert_eq!((m2.seq, m2.size), (2, Some(42)));
+        let m5 = ms
+            .get(105)
+            .expect("message 5, found after the map was built");
+        assert_eq!((m5.seq, m5.size), (5, Some(7)));
+        let m9 = ms.get(109).expect("message 9");
+        assert_eq!(m9.errors.len(), 1);
+        assert!(ms.get(104).is_none());
+        // By sequence number when not by UID.
+        let mut bs = Messages::new(false);
+        bs.merge(7, size(1));
+        assert_eq!(bs.get(7).and_then(|m| m.size), Some(1));
+    }
 
     #[test]
     fn section_names_normalise() {

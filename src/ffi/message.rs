@@ -661,7 +661,8 @@ pub struct imapc_message_list {
     _messages: Vec<Message>,
     _packs: Vec<Vec<u8>>,
     by_uid: bool,
-    index: HashMap<u32, usize>,
+    /// Id -> position, built by the first `imapc_message_list_find`.
+    index: OnceLock<HashMap<u32, usize>>,
     modified: Vec<u32>,
 }
 
@@ -806,6 +807,18 @@ impl imapc_message_list {
         imapc_message_list::assemble(m, blocks.finish(), spans, modified)
     }
 
+    fn find(&self, id: u32) -> Option<&imapc_message> {
+        let index = self.index.get_or_init(|| {
+            self.items
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.inner().id(self.by_uid), i))
+                .filter(|(id, _)| *id != 0)
+                .collect()
+        });
+        index.get(&id).and_then(|&i| self.items.get(i))
+    }
+
     /// The list of `m`'s messages, whose packs are at `spans` in `packs`.
     fn assemble(
         m: Messages,
@@ -824,18 +837,12 @@ impl imapc_message_list {
                 imapc_message::holding(Held::Borrowed(m), p)
             })
             .collect();
-        let index = items
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.inner().id(by_uid), i))
-            .filter(|(id, _)| *id != 0)
-            .collect();
         imapc_message_list {
             items,
             _messages: messages,
             _packs: packs,
             by_uid,
-            index,
+            index: OnceLock::new(),
             modified,
         }
     }
@@ -866,7 +873,7 @@ pub extern "C" fn imapc_message_list_find(
     id: u32,
 ) -> *const imapc_message {
     get(list)
-        .and_then(|l| l.index.get(&id).and_then(|&i| l.items.get(i)))
+        .and_then(|l| l.find(id))
         .map_or(std::ptr::null(), |m| m as *const _)
 }
 
