@@ -105,7 +105,7 @@ pub struct Envelope {
 }
 
 fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    mime::lossy_string(b)
 }
 
 impl Envelope {
