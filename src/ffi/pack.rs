@@ -85,22 +85,8 @@ pub(crate) fn pack_parsed(
         number: String::new(),
     };
     p.head(m);
-    p.u8(u8::from(!matches!(envelope, Item::Absent)));
-    let start = p.buf.len();
-    match envelope {
-        Item::Absent => {}
-        Item::Parsed(e) => p.envelope_parsed(e),
-        Item::Packed(b) => p.buf.extend_from_slice(b),
-    }
-    let envelope = start - base..p.buf.len() - base;
-    p.u8(u8::from(!matches!(body, Item::Absent)));
-    let start = p.buf.len();
-    match body {
-        Item::Absent => {}
-        Item::Parsed(b) => p.body(b),
-        Item::Packed(b) => p.buf.extend_from_slice(b),
-    }
-    let body = start - base..p.buf.len() - base;
+    let envelope = p.segment(base, envelope, Packer::envelope_parsed);
+    let body = p.segment(base, body, Packer::body);
     Segments { envelope, body }
 }
 
@@ -113,6 +99,25 @@ pub(crate) fn pack_withheld(buf: &mut Vec<u8>, m: &Message, w: Withheld<'_, '_>)
 }
 
 impl Packer<'_> {
+    /// An optional item's presence byte, then the item: written from the
+    /// parse by `write`, or copied as packed before. Returns where its
+    /// bytes lie, from `base`.
+    fn segment<T>(
+        &mut self,
+        base: usize,
+        item: Item<'_, T>,
+        write: impl FnOnce(&mut Self, &T),
+    ) -> Range<usize> {
+        self.u8(u8::from(!matches!(item, Item::Absent)));
+        let start = self.buf.len();
+        match item {
+            Item::Absent => {}
+            Item::Parsed(x) => write(self, x),
+            Item::Packed(b) => self.buf.extend_from_slice(b),
+        }
+        start - base..self.buf.len() - base
+    }
+
     /// Everything before the envelope.
     fn head(&mut self, m: &Message) {
         let p = self;
