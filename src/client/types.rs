@@ -305,21 +305,32 @@ pub(crate) struct Heavy<'a> {
     pub(crate) body: Option<Box<BodyPart<'a>>>,
 }
 
-/// Split `items` into the heavy ones and the rest (order kept).
-pub(crate) fn split_heavy(items: Vec<pt::FetchItem<'_>>) -> (Vec<pt::FetchItem<'_>>, Heavy<'_>) {
+/// Split `items` into the heavy ones (the last of each kind, as merging
+/// keeps) and the rest, in order, in the same vector: no allocation per
+/// response.
+pub(crate) fn split_heavy(
+    mut items: Vec<pt::FetchItem<'_>>,
+) -> (Vec<pt::FetchItem<'_>>, Heavy<'_>) {
     let mut heavy = Heavy {
         envelope: None,
         body: None,
     };
-    let mut rest = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
+    let mut i = 0;
+    while i < items.len() {
+        if !matches!(
+            items[i],
+            pt::FetchItem::Envelope(_) | pt::FetchItem::BodyStructure(_)
+        ) {
+            i += 1;
+            continue;
+        }
+        match items.remove(i) {
             pt::FetchItem::Envelope(e) => heavy.envelope = Some(e),
             pt::FetchItem::BodyStructure(b) => heavy.body = Some(b),
-            other => rest.push(other),
+            _ => {}
         }
     }
-    (rest, heavy)
+    (items, heavy)
 }
 
 /// Gmail labels are mailbox-like names in modified UTF-7.
@@ -535,6 +546,42 @@ pub struct Quota {
 mod tests {
     use super::*;
     use crate::client::FetchSink;
+
+    #[test]
+    fn heavy_items_are_split_off_in_order() {
+        let env = |s: &'static [u8]| {
+            pt::FetchItem::Envelope(Box::new(pt::Envelope {
+                subject: Some(std::borrow::Cow::Borrowed(s)),
+                ..pt::Envelope::default()
+            }))
+        };
+        let items = vec![
+            pt::FetchItem::Uid(1),
+            env(b"first"),
+            pt::FetchItem::BodyStructure(Box::default()),
+            pt::FetchItem::Rfc822Size(5),
+            env(b"last"),
+            pt::FetchItem::ModSeq(9),
+        ];
+        let (rest, heavy) = split_heavy(items);
+        assert_eq!(
+            rest,
+            [
+                pt::FetchItem::Uid(1),
+                pt::FetchItem::Rfc822Size(5),
+                pt::FetchItem::ModSeq(9)
+            ]
+        );
+        let subject = heavy
+            .envelope
+            .and_then(|e| e.subject.map(|s| s.into_owned()));
+        assert_eq!(
+            subject.as_deref(),
+            Some(&b"last"[..]),
+            "the last one, as merging keeps"
+        );
+        assert!(heavy.body.is_some());
+    }
 
     #[test]
     fn merging_by_sequence_number_and_finding_by_id() {
