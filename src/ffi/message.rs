@@ -666,9 +666,10 @@ pub struct imapc_message_list {
     modified: Vec<u32>,
 }
 
-/// Packs go one after the other into blocks of about 1 MiB (a single
-/// buffer for all would be copied as it grows); pointers are taken once
-/// every block is complete.
+/// Packs go one after the other into blocks (a single buffer for all would
+/// be copied as it grows); pointers are taken once every block is
+/// complete. Blocks start small, for the one-message results of STORE and
+/// small fetches, and double up to about 1 MiB.
 #[derive(Default)]
 struct Blocks {
     done: Vec<Vec<u8>>,
@@ -679,15 +680,17 @@ struct Blocks {
 type Span = (usize, usize, usize);
 
 impl Blocks {
+    const FIRST: usize = 16 << 10;
     const SIZE: usize = 1 << 20;
 
     /// The block to append the next pack to, and its index.
     fn room(&mut self) -> (usize, &mut Vec<u8>) {
         if self.cur.capacity() - self.cur.len() < 8192 && !self.cur.is_empty() {
-            let full = std::mem::replace(&mut self.cur, Vec::with_capacity(Self::SIZE));
+            let next = (self.cur.capacity() * 2).clamp(Self::FIRST, Self::SIZE);
+            let full = std::mem::replace(&mut self.cur, Vec::with_capacity(next));
             self.done.push(full);
         } else if self.cur.capacity() == 0 {
-            self.cur.reserve(Self::SIZE);
+            self.cur.reserve(Self::FIRST);
         }
         (self.done.len(), &mut self.cur)
     }
@@ -1434,5 +1437,41 @@ mod tests {
         let got = sink.finish(Vec::new());
         let env = got.items[0].view().unwrap().envelope.as_ref().unwrap();
         assert_eq!(s(env.subject.0).as_deref(), Some("a\u{FFFD}b\u{FFFD}c"));
+    }
+
+    #[test]
+    fn blocks_start_small_grow_and_keep_every_span() {
+        let mut b = Blocks::default();
+        let mut spans = Vec::new();
+        for i in 0..2000u32 {
+            let (block, buf) = b.room();
+            let start = buf.len();
+            buf.extend(std::iter::repeat_n(
+                (i % 251) as u8,
+                100 + (i as usize % 900),
+            ));
+            spans.push((block, start, buf.len()));
+        }
+        assert_eq!(
+            b.done[0].capacity(),
+            Blocks::FIRST,
+            "the first block is small"
+        );
+        assert!(b.done.len() > 5, "{} blocks", b.done.len());
+        for (i, &span) in spans.iter().enumerate() {
+            let got = b.get(span);
+            assert_eq!(got.len(), 100 + i % 900);
+            assert!(got.iter().all(|&x| x == (i % 251) as u8), "pack {i}");
+        }
+        let sizes: Vec<usize> = b.done.iter().map(Vec::capacity).collect();
+        assert!(
+            sizes
+                .windows(2)
+                .all(|w| w[1] == (w[0] * 2).min(Blocks::SIZE)),
+            "{sizes:?}"
+        );
+        let packs = b.finish();
+        let (block, start, end) = spans[1999];
+        assert_eq!(packs[block][start..end].len(), 100 + 1999 % 900);
     }
 }
