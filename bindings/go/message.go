@@ -355,31 +355,43 @@ func (cm cMessage) sectionData(i int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
 }
 
-// decodePack decodes a message's pack into m, all but the section data;
-// false when there is nothing more to fill in (an empty pack, or one of
-// another version than the header this package was built with, when only
-// the ids seq and uid are trustworthy).
-func decodePack(m *Message, pack string, seq, uid uint32) bool {
+// What decodePack found.
+const (
+	packDecoded = iota
+	packEmpty
+	packOtherVersion // of another version than the header this package was built with
+)
+
+// decodePack decodes a message's pack into m, all but the section data.
+// For an empty pack m is zeroed; for one of another version too, and then
+// only the ids are trustworthy: the caller sets them (ParseErrors is 1).
+func decodePack(m *Message, pack string) int {
 	if len(pack) == 0 {
 		*m = Message{}
-		return false
+		return packEmpty
 	}
 	r := newPackReader(pack)
 	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
-		*m = Message{SeqNum: seq, UID: uid, ParseErrors: 1}
-		return false
+		*m = Message{ParseErrors: 1}
+		return packOtherVersion
 	}
 	r.message(m)
 	if r.bad {
 		m.ParseErrors++
 	}
-	return true
+	return packDecoded
 }
 
 // goMessage copies a message into Go memory, into m (section data only if
 // withData; otherwise Data is empty).
 func goMessage(m *Message, cm cMessage, withData bool) {
-	if !decodePack(m, string(cm.pack), uint32(C.imapc_message_seq(cm.m)), uint32(C.imapc_message_uid(cm.m))) {
+	switch decodePack(m, string(cm.pack)) {
+	case packEmpty:
+		return
+	case packOtherVersion:
+		// Asked of the library only here: a call into C per message
+		// costs (this runs for every message of a stream).
+		m.SeqNum, m.UID = uint32(C.imapc_message_seq(cm.m)), uint32(C.imapc_message_uid(cm.m))
 		return
 	}
 	for i := range m.Sections {
@@ -416,7 +428,11 @@ func copyRaw(cm cMessage, seq, uid uint32) rawMessage {
 
 // decode is goMessage for a copied message, with its section data.
 func (raw *rawMessage) decode(m *Message) {
-	if !decodePack(m, raw.pack, raw.seq, raw.uid) {
+	switch decodePack(m, raw.pack) {
+	case packEmpty:
+		return
+	case packOtherVersion:
+		m.SeqNum, m.UID = raw.seq, raw.uid
 		return
 	}
 	for i := range m.Sections {
