@@ -40,20 +40,16 @@ pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
         number: String::new(),
     };
     p.head(m);
-    p.u8(u8::from(m.envelope.is_some()));
-    if let Some(e) = &m.envelope {
-        p.envelope(e);
-    }
-    p.u8(u8::from(m.body_structure.is_some()));
-    if let Some(b) = &m.body_structure {
-        p.body(b);
-    }
+    let envelope = m.envelope.as_ref().map_or(Item::Absent, Item::Parsed);
+    p.segment(0, envelope, Packer::envelope);
+    let body = m.body_structure.as_ref().map_or(Item::Absent, Item::Parsed);
+    p.segment(0, body, Packer::body);
 }
 
-/// The envelope or the body structure of a message packed from the parse.
+/// The envelope or the body structure of a message being packed.
 pub(crate) enum Item<'p, T> {
     Absent,
-    /// As parsed: packed now.
+    /// To pack now (as parsed, or from the owned message).
     Parsed(&'p T),
     /// Packed before (the segment of an earlier pack of the message).
     Packed(&'p [u8]),
@@ -99,9 +95,9 @@ pub(crate) fn pack_withheld(buf: &mut Vec<u8>, m: &Message, w: Withheld<'_, '_>)
 }
 
 impl Packer<'_> {
-    /// An optional item's presence byte, then the item: written from the
-    /// parse by `write`, or copied as packed before. Returns where its
-    /// bytes lie, from `base`.
+    /// An optional item's presence byte, then the item: written by
+    /// `write`, or copied as packed before. Returns where its bytes lie,
+    /// from `base`.
     fn segment<T>(
         &mut self,
         base: usize,
