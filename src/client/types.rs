@@ -190,6 +190,27 @@ pub struct Message {
 /// keyword upper-cased, section text upper-cased (IMAP is case-insensitive
 /// there too, except inside quoted header names, which we also fold).
 pub fn normalize_section(name: &str) -> String {
+    // Every streamed or fetched message passes its section names here, and
+    // servers send them normalised already (`BODY[]`, `BODY[HEADER]`): keep
+    // those as they are, one allocation, instead of the four of the general
+    // case below.
+    let b = name.as_bytes();
+    let plain = !b.is_empty()
+        && !b[0].is_ascii_whitespace()
+        && !b[b.len() - 1].is_ascii_whitespace()
+        && b.iter().all(|c| c.is_ascii() && !c.is_ascii_lowercase())
+        && !b.windows(5).any(|w| w == b".PEEK")
+        && b.iter()
+            .position(|&c| c == b']')
+            .map_or(true, |i| i == b.len() - 1)
+        && !name.starts_with("RFC822");
+    if plain {
+        return name.to_owned();
+    }
+    normalize_section_general(name)
+}
+
+fn normalize_section_general(name: &str) -> String {
     let up = name.trim().to_ascii_uppercase();
     let up = up
         .replacen("BODY.PEEK[", "BODY[", 1)
@@ -634,6 +655,39 @@ mod tests {
         );
         assert_eq!(normalize_section("RFC822"), "BODY[]");
         assert_eq!(normalize_section("BINARY.PEEK[1]"), "BINARY[1]");
+        // The shortcut for names already normalised agrees with the general
+        // case, whichever one a name takes.
+        for name in [
+            "BODY[]",
+            "BODY[HEADER]",
+            "BODY[1.2.MIME]",
+            "BINARY[1]",
+            "BODY[]<0>",
+            "BODY[HEADER.FIELDS (SUBJECT FROM)]",
+            "body[]",
+            " BODY[]",
+            "BODY[] ",
+            "BODY.PEEK[TEXT]",
+            "RFC822",
+            "RFC822.HEADER",
+            "RFC822.TEXT",
+            "RFC822.SIZE",
+            "BODY[\u{e9}]",
+            "BODY[HEADER.FIELDS (X-Caf\u{e9})]",
+            "",
+            "\u{a0}BODY[]",
+            "X",
+            "BODY[1]<0.10>",
+            "BODY[1]]",
+        ] {
+            assert_eq!(
+                normalize_section(name),
+                normalize_section_general(name),
+                "{name:?}"
+            );
+        }
+        assert_eq!(normalize_section("BODY[]<0>"), "BODY[]");
+        assert_eq!(normalize_section(" BODY[] "), "BODY[]");
     }
 
     #[test]
