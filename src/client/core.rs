@@ -51,9 +51,10 @@ pub(crate) trait Handler {
     fn chunk(&mut self, _prefix: &[u8], _data: &[u8], _offset: u64, _total: u64) -> bool {
         true
     }
-    /// Every complete response buffered has been handled: the client is
-    /// about to wait for the server.
-    fn before_read(&mut self) {}
+    /// Every complete response buffered has been handled and the client is
+    /// about to read; `read_waits` tells (with a syscall, so only when
+    /// needed) whether that read would wait for the server.
+    fn before_read(&mut self, _read_waits: &mut dyn FnMut() -> bool) {}
 }
 
 /// A handler that takes nothing: everything becomes an event.
@@ -334,7 +335,8 @@ impl Client {
         loop {
             let Some(step) = self.next_opt(false, |st, inc| route(st, inc, &cmd.tag, h, false))?
             else {
-                h.before_read();
+                let stream = &self.stream;
+                h.before_read(&mut || !stream.as_ref().is_some_and(|s| s.readable_now()));
                 self.fill()?;
                 continue;
             };

@@ -310,6 +310,11 @@ pub(crate) trait StreamSink {
     fn flush(&mut self) -> bool {
         true
     }
+    /// True when the sink holds messages back for `flush` (the client
+    /// then checks, before a read, whether it would wait).
+    fn holding(&self) -> bool {
+        false
+    }
 }
 
 /// `fetch_stream`'s callbacks as a sink: sections that came whole go to
@@ -453,8 +458,15 @@ impl Handler for StreamCollector<'_, '_> {
         !self.stopped
     }
 
-    fn before_read(&mut self) {
-        self.flush();
+    fn before_read(&mut self, read_waits: &mut dyn FnMut() -> bool) {
+        // What the sink holds goes on before the client waits for the
+        // server, not before every read: while the answer keeps coming, a
+        // batching sink fills its batches (one call into a binding per
+        // read's worth of messages costs a Go caller a tenth of a streamed
+        // download).
+        if !self.stopped && self.sink.holding() && read_waits() {
+            self.flush();
+        }
     }
 }
 

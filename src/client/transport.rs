@@ -62,6 +62,23 @@ impl Stream {
         matches!(self, Stream::Tls(_))
     }
 
+    /// True when a read would return at once: the socket holds bytes (or
+    /// an end of file or error to report). Under TLS only the socket is
+    /// looked at, so plaintext rustls holds already reads as "would wait",
+    /// the safe answer for callers deciding whether to hand on what they
+    /// hold before a read.
+    pub(crate) fn readable_now(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        let mut p = libc::pollfd {
+            fd: self.tcp().as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, a zero timeout: poll only looks.
+        let n = unsafe { libc::poll(&mut p, 1, 0) };
+        n > 0 && p.revents != 0
+    }
+
     /// Read timeout for the next reads (`None` blocks forever).
     pub(crate) fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
         self.tcp().set_read_timeout(t.filter(|d| !d.is_zero()))
@@ -209,4 +226,41 @@ pub(crate) fn tls_handshake(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Resu
     log::debug!(target: "imapclient::tls", "TLS established with {host}: {:?} {:?}",
         conn.protocol_version(), conn.negotiated_cipher_suite().map(|c| c.suite()));
     Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn readable_now_tells_whether_a_read_would_wait() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let s = Stream::Plain(TcpStream::connect(l.local_addr().unwrap()).unwrap());
+        let (mut peer, _) = l.accept().unwrap();
+        assert!(!s.readable_now(), "nothing sent yet");
+        peer.write_all(b"* OK\r\n").unwrap();
+        let t0 = std::time::Instant::now();
+        while !s.readable_now() {
+            assert!(t0.elapsed() < Duration::from_secs(5), "bytes never seen");
+            std::thread::yield_now();
+        }
+        let mut plain = match s {
+            Stream::Plain(p) => p,
+            Stream::Tls(_) => unreachable!(),
+        };
+        let mut buf = [0u8; 16];
+        assert_eq!(plain.read(&mut buf).unwrap(), 6);
+        let s = Stream::Plain(plain);
+        assert!(!s.readable_now(), "all read");
+        drop(peer);
+        let t0 = std::time::Instant::now();
+        while !s.readable_now() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(5),
+                "end of file never seen"
+            );
+            std::thread::yield_now();
+        }
+    }
 }

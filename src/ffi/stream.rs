@@ -253,6 +253,10 @@ impl StreamSink for Batcher {
     fn flush(&mut self) -> bool {
         self.messages.is_empty() || self.send(None)
     }
+
+    fn holding(&self) -> bool {
+        !self.messages.is_empty()
+    }
 }
 
 /// No callback: the fetch only counts.

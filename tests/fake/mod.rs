@@ -38,10 +38,43 @@ pub enum Step {
     /// Read exactly this many bytes, whatever they are.
     ReadBytes(usize),
     Sleep(Duration),
+    /// Wait until the test opens the gate (at most 10 s), e.g. until the
+    /// client has handed on what it received so far.
+    Wait(Gate),
     /// Close the connection cleanly (FIN).
     Close,
     /// Abort the connection with a TCP RST (SO_LINGER 0, then close).
     Reset,
+}
+
+/// A gate a script can wait at (`Step::Wait`) and a test can open.
+#[derive(Clone, Default)]
+pub struct Gate(std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gate(open: {})", self.is_open())
+    }
+}
+
+impl Gate {
+    pub fn open(&self) {
+        *self.0 .0.lock().unwrap() = true;
+        self.0 .1.notify_all();
+    }
+
+    pub fn is_open(&self) -> bool {
+        *self.0 .0.lock().unwrap()
+    }
+
+    /// Wait for `open`, at most `limit`; whether it was opened.
+    pub fn wait(&self, limit: Duration) -> bool {
+        let (m, cv) = &*self.0;
+        let g = cv
+            .wait_timeout_while(m.lock().unwrap(), limit, |open| !*open)
+            .unwrap();
+        *g.0
+    }
 }
 
 pub fn send(s: impl AsRef<[u8]>) -> Step {
@@ -314,6 +347,10 @@ fn run_step(
         Step::ReadBytes(n) => read_exact(s, pending, t, *n).map(|_| ()),
         Step::Sleep(d) => {
             std::thread::sleep(*d);
+            Ok(())
+        }
+        Step::Wait(g) => {
+            g.wait(Duration::from_secs(10));
             Ok(())
         }
         Step::Close => {
