@@ -255,7 +255,12 @@ def loadavg():
     return open("/proc/loadavg").read().split()[0]
 
 
-def bench_server(name, server_env, contenders, runs, timeout, results, workloads):
+# Contenders whose median run is shorter than this (seconds) get the extra
+# rounds of --fast-runs.
+FAST_RUN = 0.5
+
+
+def bench_server(name, server_env, contenders, runs, fast_runs, timeout, results, workloads):
     for wl, folder, items, stream in workloads:
         cs = [c for c in contenders if c.present and (c.stream or not stream)]
         # One unrecorded floor run first: it warms Dovecot's cache and the
@@ -265,8 +270,16 @@ def bench_server(name, server_env, contenders, runs, timeout, results, workloads
             t0 = time.time()
             run_one(floor[0], server_env, folder, items, stream, timeout)
             log("%-7s %-16s warm-up floor run: %.1f s" % (name, wl, time.time() - t0))
-        for r in range(runs):
-            for c in cs:
+        # `runs` rounds of every contender; then more rounds, up to
+        # `fast_runs`, of those whose median so far is under FAST_RUN: a
+        # run of a few hundredths of a second is shaken most by the
+        # machine's other work, and costs little to repeat.
+        for r in range(max(runs, fast_runs)):
+            if r < runs:
+                rcs = cs
+            else:
+                rcs = [c for c in cs if (m := median_of(results, (name, wl, c.key))) and m[0] < FAST_RUN]
+            for c in rcs:
                 res = run_one(c, server_env, folder, items, stream, timeout)
                 key = (name, wl, c.key)
                 results.setdefault(key, []).append(res)
@@ -375,7 +388,7 @@ def targets_section(results, contenders):
     return L
 
 
-def report(path, contenders, results, servers, runs, cmdline, loads, capdir, workloads):
+def report(path, contenders, results, servers, runs, fast_runs, cmdline, loads, capdir, workloads):
     cpu = "?"
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
@@ -406,30 +419,32 @@ def report(path, contenders, results, servers, runs, cmdline, loads, capdir, wor
     L.append("- Tools: " + "; ".join(v for v in vers if v))
     L.append("- Load average (1 min) before / after the runs: %s / %s. Above about 0.5 on this 2-core machine other "
              "work was running and the times are noisy." % loads)
-    L.append("- Runs: %d per contender and workload, contenders alternating within each round; median seconds "
-             "(the fetch only, as printed by each client), ratio to the floor's median, highest peak RSS of the runs." % runs)
+    L.append("- Runs: %d rounds, contenders alternating within each round; then, up to %d rounds in all, more rounds "
+             "of the contenders whose median run is under %.1f s (short runs are the ones the machine's other work "
+             "shakes most; the `runs` column has the count). Median seconds (the fetch only, as printed by each "
+             "client), ratio to the floor's median, highest peak RSS of the runs." % (runs, max(runs, fast_runs), FAST_RUN))
     for (folder, items), size in sorted(caps.items()):
         L.append("- Captured answer `UID FETCH 1:* (%s)` on %s: %.1f MB" % (items, folder, size / 1e6))
     L.append("")
     for srv in servers:
         L.append("## %s\n" % {"replay": "Replay server (client-bound)", "dovecot": "Dovecot (server-bound)"}[srv])
-        L.append("| workload | contender | median s | min–max s | × floor | CPU s | peak RSS MB | messages | bytes |")
-        L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        L.append("| workload | contender | median s | min–max s | × floor | CPU s | peak RSS MB | runs | messages | bytes |")
+        L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for wl, folder, items, stream in workloads:
             floor = median_of(results, (srv, wl, "floor"))
             for c in contenders:
                 if stream and not c.stream and c.reference:
                     continue
                 if stream and not c.stream:
-                    L.append("| %s | %s | – | | | | | | %s |" % (wl, c.label, c.note))
+                    L.append("| %s | %s | – | | | | | | | %s |" % (wl, c.label, c.note))
                     continue
                 if not c.present:
-                    L.append("| %s | %s | – | | | | | | %s |" % (wl, c.label, c.note))
+                    L.append("| %s | %s | – | | | | | | | %s |" % (wl, c.label, c.note))
                     continue
                 m = median_of(results, (srv, wl, c.key))
                 if m is None:
                     errs = [r for r in results.get((srv, wl, c.key), []) if isinstance(r, str)]
-                    L.append("| %s | %s | failed | | | | | | %s |" % (wl, c.label, (errs[:1] or ["not run"])[0].replace("|", "/")))
+                    L.append("| %s | %s | failed | | | | | | | %s |" % (wl, c.label, (errs[:1] or ["not run"])[0].replace("|", "/")))
                     continue
                 ratio = "%.2f" % (m[0] / floor[0]) if floor and floor[0] > 0 else "–"
                 nb = m[3]
@@ -437,8 +452,8 @@ def report(path, contenders, results, servers, runs, cmdline, loads, capdir, wor
                 byts = ",".join(sorted({str(x[1]) for x in nb}))
                 if c.key in check_counts(results, srv, wl, contenders):
                     byts += " ≠ Rust API"
-                L.append("| %s | %s | %.4f | %.4f–%.4f | %s | %.2f | %.1f | %s | %s |"
-                         % (wl, c.label, m[0], m[4], m[5], ratio, m[6], m[1], msgs, byts))
+                L.append("| %s | %s | %.4f | %.4f–%.4f | %s | %.2f | %.1f | %d | %s | %s |"
+                         % (wl, c.label, m[0], m[4], m[5], ratio, m[6], m[1], m[2], msgs, byts))
         L.append("")
         L.append("Scale (header sync, 100 000 vs 10 000 messages):\n")
         L.append("| contender | 10k s | 100k s | 100k / 10k | 10k CPU s | 100k CPU s | CPU 100k / 10k |")
@@ -469,7 +484,9 @@ def report(path, contenders, results, servers, runs, cmdline, loads, capdir, wor
 
 def main():
     ap = argparse.ArgumentParser(description="fetch benchmark")
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=5, help="rounds of every contender")
+    ap.add_argument("--fast-runs", type=int, default=11,
+                    help="rounds in all for contenders whose median run is under %.1f s" % FAST_RUN)
     ap.add_argument("--servers", default="replay,dovecot", help="comma list: replay,dovecot")
     ap.add_argument("--workloads", default=",".join(w[0] for w in WORKLOADS))
     ap.add_argument("--contenders", default="", help="comma list of keys (default all present)")
@@ -486,6 +503,7 @@ def main():
         contenders = [c for c in contenders if c.key in keep or c.reference]
     wls = [w for w in WORKLOADS if w[0] in a.workloads.split(",")]
     runs = 1 if a.quick else a.runs
+    fast_runs = 1 if a.quick else a.fast_runs
     servers = a.servers.split(",")
     capdir = os.path.join(OUT, "capture")
     state, dovecot_env = start_dovecot()
@@ -496,9 +514,9 @@ def main():
         capture(dovecot_env, capdir, a.recapture)
         if "replay" in servers:
             replay, replay_env = start_replay(capdir)
-            bench_server("replay", replay_env, contenders, runs, a.timeout, results, wls)
+            bench_server("replay", replay_env, contenders, runs, fast_runs, a.timeout, results, wls)
         if "dovecot" in servers:
-            bench_server("dovecot", dovecot_env, contenders, runs, a.timeout, results, wls)
+            bench_server("dovecot", dovecot_env, contenders, runs, fast_runs, a.timeout, results, wls)
     finally:
         if replay:
             replay.send_signal(signal.SIGTERM)
@@ -514,7 +532,7 @@ def main():
                                  ("seconds", "rss_kib", "messages", "bytes", "cpu_seconds"), r)) for r in v]}
                             for k, v in results.items()]}, f, indent=1)
     if not a.quick:
-        report(a.out, contenders, results, servers, runs, cmdline, tuple(loads), capdir, wls)
+        report(a.out, contenders, results, servers, runs, fast_runs, cmdline, tuple(loads), capdir, wls)
 
 
 if __name__ == "__main__":
