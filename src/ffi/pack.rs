@@ -38,6 +38,8 @@ pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
     let mut p = Packer {
         buf,
         number: String::new(),
+        text: String::new(),
+        pending: Vec::new(),
     };
     p.head(m);
     let envelope = m.envelope.as_ref().map_or(Item::Absent, Item::Parsed);
@@ -79,6 +81,8 @@ pub(crate) fn pack_parsed(
     let mut p = Packer {
         buf,
         number: String::new(),
+        text: String::new(),
+        pending: Vec::new(),
     };
     p.head(m);
     let envelope = p.segment(base, envelope, Packer::envelope_parsed);
@@ -195,6 +199,10 @@ struct Packer<'a> {
     buf: &'a mut Vec<u8>,
     /// The part number of the part being written.
     number: String,
+    /// Scratch space for decoding encoded words (`header_text`), reused
+    /// for every field of the pack.
+    text: String,
+    pending: Vec<u8>,
 }
 
 impl Packer<'_> {
@@ -348,7 +356,13 @@ impl Packer<'_> {
     fn header_text(&mut self, raw: Option<&[u8]>) {
         match raw {
             Some(r) if mime::is_plain_header(r) => self.bytes(r, false),
-            Some(r) => self.str(&mime::decode_header(r)),
+            Some(r) => {
+                let mut text = std::mem::take(&mut self.text);
+                text.clear();
+                mime::decode_header_into(r, &mut text, &mut self.pending);
+                self.str(&text);
+                self.text = text;
+            }
             None => self.u32(ABSENT),
         }
     }
@@ -545,6 +559,8 @@ mod tests {
         let mut p = Packer {
             buf: &mut buf,
             number: String::new(),
+            text: String::new(),
+            pending: Vec::new(),
         };
         p.text(&["a\0b", "@", "C"]);
         p.str("x\0");
