@@ -603,6 +603,53 @@ func TestFetchStream(t *testing.T) {
 		}
 	})
 
+	t.Run("reuse message", func(t *testing.T) {
+		// One Message lent for every message, overwritten each time: the
+		// values read during each call are each message's own.
+		collect := func(reuse bool) (ptrs map[*Message]bool, uids []uint32, data map[uint32][]byte, flags int) {
+			ptrs, data = map[*Message]bool{}, map[uint32][]byte{}
+			_, err := c.FetchStream(ctx, All, "UID FLAGS BODY.PEEK[]", &StreamOptions{
+				Threshold:    50_000,
+				ReuseMessage: reuse,
+				OnSection:    func(SectionInfo) (io.Writer, error) { return nil, nil },
+				OnMessage: func(m *Message) error {
+					ptrs[m] = true
+					uids = append(uids, m.UID)
+					if m.Flags != nil {
+						flags++
+					}
+					if d := m.Section("BODY[]"); len(d) > 0 {
+						data[m.UID] = bytes.Clone(d)
+					}
+					if len(m.Sections) != 1 || m.Envelope != nil {
+						t.Errorf("UID %d: sections %d, envelope %v (left from another message?)", m.UID, len(m.Sections), m.Envelope)
+					}
+					return nil
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		ptrs, uids, data, flags := collect(true)
+		kept, keptUIDs, keptData, keptFlags := collect(false)
+		if len(ptrs) != 1 || len(kept) != len(want) {
+			t.Errorf("%d messages lent, %d kept; want 1 and %d", len(ptrs), len(kept), len(want))
+		}
+		if !slices.Equal(uids, keptUIDs) || len(uids) != len(want) || flags != len(want) || keptFlags != flags {
+			t.Errorf("UIDs %v / %v, flags %d / %d", uids, keptUIDs, flags, keptFlags)
+		}
+		if len(data) != 13 || len(keptData) != 13 {
+			t.Errorf("small sections: %d lent, %d kept; want 13", len(data), len(keptData))
+		}
+		for uid, d := range data {
+			if !bytes.Equal(d, want[uid]) || !bytes.Equal(keptData[uid], want[uid]) {
+				t.Errorf("UID %d: data differs", uid)
+			}
+		}
+	})
+
 	t.Run("batched delivery keeps order and values", func(t *testing.T) {
 		// The library hands messages and pieces over in batches; each
 		// must still reach Go once, in order: a section's bytes (whole

@@ -40,8 +40,15 @@ type StreamOptions struct {
 	DropSectionData bool
 	// OnMessage receives each message once complete (its streamed
 	// sections are listed with empty Data). The message is the
-	// callback's to keep.
+	// callback's to keep, unless ReuseMessage is set.
 	OnMessage func(m *Message) error
+	// ReuseMessage lends OnMessage one Message, overwritten by each
+	// message in turn (its Sections slice included), as the C and Rust
+	// streaming calls lend theirs: the callback copies what it keeps
+	// (strings, and the Envelope and BodyStructure pointers, stay valid;
+	// they are never overwritten). It saves an allocation per message
+	// when a stream only reads each message.
+	ReuseMessage bool
 	// OnSection is called when a streamed section starts; its bytes are
 	// written to the returned Writer (nil discards them). The Writer must
 	// not keep the slices it is given.
@@ -68,6 +75,8 @@ type streamState struct {
 	err          error // first callback error
 	panicked     any
 	hasPanic     bool
+
+	lent *Message // the message lent to OnMessage (ReuseMessage)
 
 	// the section being streamed
 	open    bool
@@ -205,9 +214,17 @@ func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 		st.opts.pipe.push(copyRaw(cm, uint32(it.seq), uint32(it.uid)))
 		return 0
 	}
-	var msg *Message // allocated only for OnMessage, which keeps it
+	var msg *Message // only for OnMessage, which keeps it (or borrows it)
 	if st.opts.OnMessage != nil {
-		msg = newMessage()
+		if st.opts.ReuseMessage {
+			if st.lent == nil {
+				st.lent = newMessage()
+			}
+			msg = st.lent
+			*msg = Message{Sections: msg.Sections[:0]}
+		} else {
+			msg = newMessage()
+		}
 		goMessage(msg, cm, !st.opts.DropSectionData)
 	}
 	if st.whole {
