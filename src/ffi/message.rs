@@ -34,30 +34,55 @@ pub struct imapc_address {
 
 /// The addresses of one envelope field; borrowed from its envelope.
 pub struct imapc_address_list {
-    items: Vec<imapc_address>,
+    /// `len` addresses in the envelope's `addresses` (dangling when 0).
+    items: *const imapc_address,
+    len: usize,
 }
 
+// SAFETY: `items` points into the vector of the envelope that holds this
+// list, which never changes after it is built and lives as long as the
+// list; sharing or sending the list is as safe as sharing `&[imapc_address]`.
+unsafe impl Send for imapc_address_list {}
+// SAFETY: as above.
+unsafe impl Sync for imapc_address_list {}
+
 impl imapc_address_list {
-    fn read(r: &mut Reader<'_>) -> imapc_address_list {
-        let n = r.count().unwrap_or(0);
-        imapc_address_list {
-            items: (0..n)
-                .map(|_| imapc_address {
-                    name: r.str(),
-                    mailbox: r.str(),
-                    host: r.str(),
-                    route: r.str(),
-                    email: r.str(),
-                })
-                .collect(),
-        }
+    fn items(&self) -> &[imapc_address] {
+        // SAFETY: see the Send impl: `len` addresses live at `items`
+        // (a dangling, aligned pointer when `len` is 0).
+        unsafe { std::slice::from_raw_parts(self.items, self.len) }
     }
+}
+
+/// Read the six address lists of an envelope into one vector (one
+/// allocation instead of one per list); the lists point into it.
+fn read_address_lists(r: &mut Reader<'_>) -> (Vec<imapc_address>, [imapc_address_list; 6]) {
+    let mut all = Vec::new();
+    let mut ranges = [(0, 0); 6];
+    for range in &mut ranges {
+        let n = r.count().unwrap_or(0);
+        let start = all.len();
+        all.extend((0..n).map(|_| imapc_address {
+            name: r.str(),
+            mailbox: r.str(),
+            host: r.str(),
+            route: r.str(),
+            email: r.str(),
+        }));
+        *range = (start, n);
+    }
+    // The vector is complete: its buffer no longer moves.
+    let lists = ranges.map(|(start, len)| imapc_address_list {
+        items: all[start..start + len].as_ptr(),
+        len,
+    });
+    (all, lists)
 }
 
 /// Number of addresses; 0 for NULL.
 #[no_mangle]
 pub extern "C" fn imapc_address_list_count(list: *const imapc_address_list) -> usize {
-    get(list).map_or(0, |l| l.items.len())
+    get(list).map_or(0, |l| l.len)
 }
 
 /// Address `i`, or NULL when out of range.
@@ -67,7 +92,7 @@ pub extern "C" fn imapc_address_list_get(
     i: usize,
 ) -> *const imapc_address {
     get(list)
-        .and_then(|l| l.items.get(i))
+        .and_then(|l| l.items().get(i))
         .map_or(std::ptr::null(), |a| a as *const _)
 }
 
@@ -116,22 +141,27 @@ pub struct imapc_envelope {
     bcc: imapc_address_list,
     in_reply_to: CPtr,
     message_id: CPtr,
+    /// The addresses the six lists point into.
+    _addresses: Vec<imapc_address>,
 }
 
 impl imapc_envelope {
     fn read(r: &mut Reader<'_>) -> imapc_envelope {
+        let (date, date_raw, subject) = (r.date(), r.str(), r.str());
+        let (addresses, [from, sender, reply_to, to, cc, bcc]) = read_address_lists(r);
         imapc_envelope {
-            date: r.date(),
-            date_raw: r.str(),
-            subject: r.str(),
-            from: imapc_address_list::read(r),
-            sender: imapc_address_list::read(r),
-            reply_to: imapc_address_list::read(r),
-            to: imapc_address_list::read(r),
-            cc: imapc_address_list::read(r),
-            bcc: imapc_address_list::read(r),
+            date,
+            date_raw,
+            subject,
+            from,
+            sender,
+            reply_to,
+            to,
+            cc,
+            bcc,
             in_reply_to: r.str(),
             message_id: r.str(),
+            _addresses: addresses,
         }
     }
 }
