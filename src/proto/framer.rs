@@ -222,12 +222,23 @@ impl Framer {
         self.filled - self.start - pending
     }
 
-    /// Remove the literal chunk handed out by the previous call.
+    /// Remove the literal chunk handed out by the previous call, moving
+    /// whichever side of it is shorter: the response's bytes before it
+    /// (usually a short line) up, or the bytes received after it down.
+    /// Moving the tail always cost a copy of the rest of the buffer for
+    /// each chunk, so streaming many small literals (a low threshold) was
+    /// quadratic in the bytes buffered.
     fn apply_pending(&mut self) {
         if let Some((at, n)) = self.pending_drop.take() {
             let from = self.start + at;
-            self.buf.copy_within(from + n..self.filled, from);
-            self.filled -= n;
+            let tail = self.filled - (from + n);
+            if at <= tail {
+                self.buf.copy_within(self.start..from, self.start + n);
+                self.start += n;
+            } else {
+                self.buf.copy_within(from + n..self.filled, from);
+                self.filled -= n;
+            }
         }
     }
 
@@ -481,16 +492,33 @@ impl Framer {
         const MARK: &[u8] = b"{0*}";
         let s = self.start;
         let old_len = close + 1 - brace;
-        let (from, to) = (s + close + 1, s + brace + MARK.len());
-        if MARK.len() > old_len {
-            // `{5}` is one byte shorter than the marker: make room.
+        let tail = self.filled - (s + close + 1);
+        // The marker replaces the literal header: the bytes before the
+        // header (the start of the response, usually short) or the bytes
+        // after it (everything received since, up to a whole read) move by
+        // the difference. Move the shorter side; before the header there
+        // must be room to move into when the marker is the longer.
+        if old_len >= MARK.len() && brace <= tail {
+            let shrink = old_len - MARK.len();
+            self.buf.copy_within(s..s + brace, s + shrink);
+            self.start += shrink;
+        } else if old_len < MARK.len() && brace <= tail && s >= MARK.len() - old_len {
             let grow = MARK.len() - old_len;
-            if self.buf.len() < self.filled + grow {
-                self.buf.resize(self.filled + grow, 0);
+            self.buf.copy_within(s..s + brace, s - grow);
+            self.start -= grow;
+        } else {
+            let (from, to) = (s + close + 1, s + brace + MARK.len());
+            if MARK.len() > old_len {
+                // `{5}` is one byte shorter than the marker: make room.
+                let grow = MARK.len() - old_len;
+                if self.buf.len() < self.filled + grow {
+                    self.buf.resize(self.filled + grow, 0);
+                }
             }
+            self.buf.copy_within(from..self.filled, to);
+            self.filled = self.filled + MARK.len() - old_len;
         }
-        self.buf.copy_within(from..self.filled, to);
-        self.filled = self.filled + MARK.len() - old_len;
+        let s = self.start;
         self.buf[s + brace..s + brace + MARK.len()].copy_from_slice(MARK);
         self.pos = self.pos + MARK.len() - old_len;
         self.line_start = self.pos;

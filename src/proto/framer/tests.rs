@@ -406,6 +406,78 @@ mod scan_properties {
             prop_assert_eq!(out.errors, errors);
         }
 
+        /// Streaming literals over the threshold, however the input is
+        /// split into reads: each response's frame has `{0*}` where a
+        /// streamed literal was and the others as sent; the chunks carry
+        /// the streamed bytes in order, each with its response's text up
+        /// to its header as prefix. (Moving the short side of the buffer
+        /// around a chunk or a header must not show.)
+        #[test]
+        fn streamed_literals_match_the_expected_frames(
+            responses in proptest::collection::vec(
+                proptest::collection::vec(
+                    (0usize..40, any::<u8>(), 0usize..3),
+                    1..4,
+                ),
+                1..6,
+            ),
+            threshold in 0u64..24,
+            piece in prop_oneof![1usize..16, 16usize..300, Just(100_000)],
+        ) {
+            let mut input = Vec::new();
+            let mut frames = Vec::new();
+            let mut streamed = Vec::new();
+            let mut prefixes = Vec::new();
+            for (k, lits) in responses.iter().enumerate() {
+                let head = format!("* {} FETCH (UID {}", k + 1, k + 7);
+                let mut sent = head.clone().into_bytes();
+                let mut frame = sent.clone();
+                for (j, &(len, seed, pad)) in lits.iter().enumerate() {
+                    // Data with line ends and braces in it.
+                    let data: Vec<u8> = (0..len)
+                        .map(|x| b"ab{}\r\n)("[(seed as usize + x * 7) % 8])
+                        .collect();
+                    let name = format!(" BODY[{j}]{}", " ".repeat(pad));
+                    sent.extend_from_slice(name.as_bytes());
+                    frame.extend_from_slice(name.as_bytes());
+                    sent.extend_from_slice(format!(" {{{len}}}\r\n").as_bytes());
+                    if len as u64 > threshold {
+                        frame.extend_from_slice(b" ");
+                        if len > 0 {
+                            prefixes.push(frame.clone());
+                            // The chunk's prefix is the frame so far, with
+                            // this literal's header as sent.
+                            let p = prefixes.last_mut().unwrap();
+                            p.extend_from_slice(format!("{{{len}}}\r\n").as_bytes());
+                        }
+                        frame.extend_from_slice(b"{0*}\r\n");
+                        streamed.extend_from_slice(&data);
+                    } else {
+                        frame.extend_from_slice(format!(" {{{len}}}\r\n").as_bytes());
+                        frame.extend_from_slice(&data);
+                    }
+                    sent.extend_from_slice(&data);
+                }
+                sent.extend_from_slice(b" FLAGS (\\Seen))\r\n");
+                frame.extend_from_slice(b" FLAGS (\\Seen))\r\n");
+                input.extend_from_slice(&sent);
+                frames.push(frame);
+            }
+            input.extend_from_slice(b"A1 OK done\r\n");
+            frames.push(b"A1 OK done\r\n".to_vec());
+            let mut f = Framer::default();
+            f.set_stream_threshold(Some(threshold));
+            let out = run(&mut f, &input, piece);
+            prop_assert!(out.errors.is_empty(), "{:?}", out.errors);
+            prop_assert_eq!(out.frames, frames);
+            prop_assert_eq!(out.streamed, streamed);
+            // One prefix per chunk; a literal split over reads gives
+            // several chunks with the same prefix.
+            let mut distinct = out.chunk_prefixes.clone();
+            distinct.dedup();
+            prop_assert_eq!(distinct, prefixes);
+        }
+
         /// Mid-line, the scan state (depth, inside quotes, after a
         /// backslash) equals the byte-wise reference's.
         #[test]
