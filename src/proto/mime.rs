@@ -333,7 +333,7 @@ mod tests {
     /// pieces, a vector per word, a string per charset run): the
     /// reference the one-pass decoder must agree with.
     mod reference {
-        use super::super::{b64_value, encoding_for, hex, is_plain_header, lossy_string, unfold};
+        use super::super::{b64_value, hex, is_plain_header, lossy_string, unfold, word_at};
         use encoding_rs::Encoding;
 
         /// One encoded word, parsed but not yet decoded to text.
@@ -394,39 +394,15 @@ mod tests {
             Some(out)
         }
 
-        /// Parse an encoded word at the start of `s` (which begins with `=?`).
-        /// Returns the word and its length, or None when it is not a well-formed,
-        /// decodable word.
+        /// The word at the start of `s`, decoded, and its length: the
+        /// shared `word_at` finds its parts (the reference checks how
+        /// words are decoded and joined, not how they are found).
         fn parse_word(s: &[u8]) -> Option<(Word, usize)> {
-            let rest = s.strip_prefix(b"=?")?;
-            let q1 = rest.iter().position(|&b| b == b'?')?;
-            let charset = &rest[..q1];
-            let after = &rest[q1 + 1..];
-            if after.len() < 2 || after[1] != b'?' {
-                return None;
-            }
-            let enc = after[0];
-            let text_and_more = &after[2..];
-            // The text holds no `?`: the first one must start the closing `?=`.
-            let end = memchr::memchr(b'?', text_and_more)?;
-            if text_and_more.get(end + 1) != Some(&b'=') {
-                return None;
-            }
-            let text = &text_and_more[..end];
-            if charset.is_empty()
-                || charset.iter().any(|b| b.is_ascii_whitespace())
-                || text.iter().any(|&b| b.is_ascii_whitespace() || b == b'?')
-            {
-                return None;
-            }
-            let bytes = match enc {
+            let (encoding, kind, text, len) = word_at(s)?;
+            let bytes = match kind {
                 b'B' | b'b' => decode_b(text)?,
-                b'Q' | b'q' => decode_q(text)?,
-                _ => return None,
+                _ => decode_q(text)?,
             };
-            // Refuse charsets we cannot decode now, so the word stays verbatim.
-            let encoding = encoding_for(charset)?;
-            let len = 2 + q1 + 1 + 2 + end + 2;
             Some((Word { encoding, bytes }, len))
         }
 
