@@ -1,5 +1,7 @@
 //! TLS verification against local TLS servers with bad certificates, and
-//! STARTTLS failures, through the full client.
+//! STARTTLS failures, through the full client; and one scripted TLS server
+//! for behaviour that depends on what rustls has buffered (the batched
+//! streaming fetch's hand-on before a wait).
 //!
 //! The certificates come from the fixture's certs directory (see
 //! scripts/test-server.sh): `ca.pem` is the trusted CA; the servers here
@@ -67,6 +69,231 @@ fn tls_server(cert: &str, key: &str) -> u16 {
         }
     });
     port
+}
+
+/// A one-connection implicit-TLS server with the fixture's good
+/// certificate, running `script` once the handshake is done.
+fn tls_script_server(
+    script: impl FnOnce(&mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>)
+        + std::marker::Send
+        + 'static,
+) -> u16 {
+    let srv = common::TestServer::get();
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(srv.cert("server.pem"))
+        .expect("cert file")
+        .collect::<Result<_, _>>()
+        .expect("cert PEM");
+    let key = PrivateKeyDer::from_pem_file(srv.cert("server.key")).expect("key PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("server config");
+    let cfg = Arc::new(cfg);
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let Ok((mut tcp, _)) = l.accept() else { return };
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut conn = rustls::ServerConnection::new(cfg).unwrap();
+        while conn.is_handshaking() {
+            if conn.complete_io(&mut tcp).is_err() {
+                return;
+            }
+        }
+        script(&mut rustls::StreamOwned::new(conn, tcp));
+    });
+    port
+}
+
+/// Read one command line; its tag and the rest.
+fn read_command(s: &mut impl Read) -> String {
+    let mut line = Vec::new();
+    let mut b = [0u8; 1];
+    while s.read(&mut b).unwrap_or(0) == 1 {
+        line.push(b[0]);
+        if b[0] == b'\n' {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&line).into_owned()
+}
+
+/// Over TLS too, the C ABI's batched streaming fetch hands on what it
+/// holds before waiting for the server: the server sends the rest of the
+/// answer only once the callback has seen the first two messages (as in
+/// `batched_stream_hands_on_before_waiting` in tests/faults.rs, where the
+/// check is a poll on the socket; under TLS it is rustls's buffered
+/// plaintext).
+#[test]
+fn batched_stream_over_tls_hands_on_before_waiting() {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::*;
+    use imapclient::ffi::options::*;
+    use imapclient::ffi::stream::*;
+    use imapclient::ffi::tls::*;
+    use std::ffi::{c_int, c_void, CString};
+    use std::ptr::null_mut;
+    use std::sync::mpsc;
+
+    let (opened, gate) = mpsc::channel::<()>();
+    let (seen_tx, seen_rx) = mpsc::channel::<Vec<String>>();
+    let port = tls_script_server(move |s| {
+        let mut lines = Vec::new();
+        let say = |s: &mut rustls::StreamOwned<_, _>, text: &str| {
+            s.write_all(text.as_bytes()).unwrap();
+            s.flush().unwrap();
+        };
+        say(
+            s,
+            "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls fake ready\r\n",
+        );
+        lines.push(read_command(s));
+        say(s, "A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n");
+        lines.push(read_command(s));
+        say(
+            s,
+            "* 3 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\nA2 OK [READ-ONLY] Examine done\r\n",
+        );
+        lines.push(read_command(s));
+        say(s, "* 1 FETCH (UID 101 BODY[] {5}\r\nhello)\r\n* 2 FETCH (UID 102 BODY[] {5}\r\nworld)\r\n");
+        // The client has to hand the two messages on before this returns.
+        let ok = gate.recv_timeout(Duration::from_secs(10)).is_ok();
+        if ok {
+            say(s, "* 3 FETCH (UID 103 BODY[] {3}\r\nend)\r\nA3 OK done\r\n");
+        }
+        let _ = seen_tx.send(lines);
+        let _ = read_command(s);
+    });
+
+    struct Seen {
+        opened: mpsc::Sender<()>,
+        batches: Vec<Vec<(u32, u32, Vec<u8>)>>,
+    }
+    unsafe extern "C" fn on_batch(
+        ud: *mut c_void,
+        items: *const imapc_stream_item,
+        n: usize,
+    ) -> c_int {
+        // SAFETY: our Seen; the items are valid for the call.
+        let (seen, items) = unsafe {
+            (
+                &mut *ud.cast::<Seen>(),
+                std::slice::from_raw_parts(items, n),
+            )
+        };
+        let mut batch = Vec::new();
+        for it in items {
+            // SAFETY: one section entry, its data valid for the call.
+            let sec = unsafe { &*it.sections };
+            let data = unsafe { std::slice::from_raw_parts(sec.data, sec.len) }.to_vec();
+            batch.push((it.seq, it.uid, data));
+        }
+        if batch.iter().any(|m| m.0 == 2) {
+            let _ = seen.opened.send(());
+        }
+        seen.batches.push(batch);
+        0
+    }
+
+    let mut seen = Seen {
+        opened,
+        batches: Vec::new(),
+    };
+    let cafile = CString::new(
+        common::TestServer::get()
+            .cafile
+            .to_string_lossy()
+            .as_bytes(),
+    )
+    .unwrap();
+    let host = CString::new("localhost").unwrap();
+    let (user, pass) = (
+        CString::new("user").unwrap(),
+        CString::new("secret").unwrap(),
+    );
+    let (folder, set, items) = (
+        CString::new("INBOX").unwrap(),
+        CString::new("1:*").unwrap(),
+        CString::new("BODY.PEEK[]").unwrap(),
+    );
+    let mut count = 0usize;
+    // SAFETY: C ABI calls with valid strings and out-pointers.
+    let rc = unsafe {
+        let b = imapc_tls_config_builder_new();
+        assert_eq!(
+            imapc_tls_config_builder_add_ca_file(b, cafile.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        let mut cfg = std::ptr::null();
+        assert_eq!(
+            imapc_tls_config_builder_build(b, &mut cfg, null_mut()),
+            IMAPC_OK
+        );
+        imapc_tls_config_builder_free(b);
+        let mut o = null_mut();
+        assert_eq!(
+            imapc_connect_options_new(
+                host.as_ptr(),
+                port,
+                IMAPC_SECURITY_IMPLICIT_TLS,
+                &mut o,
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_connect_options_set_tls_config(o, cfg, null_mut()),
+            IMAPC_OK
+        );
+        imapc_tls_config_free(cfg);
+        assert_eq!(
+            imapc_connect_options_set_io_timeout_ms(o, 2000, null_mut()),
+            IMAPC_OK
+        );
+        let mut c = null_mut();
+        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
+        imapc_connect_options_free(o);
+        assert_eq!(
+            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_client_examine(c, folder.as_ptr(), null_mut(), null_mut()),
+            IMAPC_OK
+        );
+        let rc = imapc_client_fetch_stream_batched(
+            c,
+            set.as_ptr(),
+            items.as_ptr(),
+            1 << 20,
+            IMAPC_STREAM_ITEM_VERSION,
+            Some(on_batch),
+            (&mut seen as *mut Seen).cast(),
+            &mut count,
+            null_mut(),
+        );
+        imapc_client_free(c);
+        rc
+    };
+    let lines = seen_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("server script");
+    assert!(lines[2].starts_with("A3 UID FETCH 1:* "), "{lines:?}");
+    assert_eq!(
+        rc, IMAPC_OK,
+        "the fetch waited with the first messages held back"
+    );
+    assert_eq!(count, 3);
+    assert_eq!(
+        seen.batches,
+        vec![
+            vec![(1, 101, b"hello".to_vec()), (2, 102, b"world".to_vec())],
+            vec![(3, 103, b"end".to_vec())],
+        ]
+    );
 }
 
 fn trusted() -> TlsConfigBuilder {

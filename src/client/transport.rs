@@ -62,15 +62,19 @@ impl Stream {
         matches!(self, Stream::Tls(_))
     }
 
-    /// True when a read would return at once: the socket holds bytes (or
-    /// an end of file or error to report). Under TLS only the socket is
-    /// looked at, so plaintext rustls holds already reads as "would wait",
-    /// the safe answer for callers deciding whether to hand on what they
-    /// hold before a read.
+    /// True when a read would return at once: on a plain socket, when it
+    /// holds bytes (or an end of file or error to report); under TLS, only
+    /// when rustls holds decrypted plaintext (or the peer's close_notify).
+    /// Bytes on a TLS socket may be part of a record whose rest is still
+    /// in flight, and a read would wait for it, so they do not count.
     pub(crate) fn readable_now(&self) -> bool {
         use std::os::fd::AsRawFd;
+        let tcp = match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => return !s.conn.wants_read(),
+        };
         let mut p = libc::pollfd {
-            fd: self.tcp().as_raw_fd(),
+            fd: tcp.as_raw_fd(),
             events: libc::POLLIN,
             revents: 0,
         };
