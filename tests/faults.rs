@@ -5,6 +5,7 @@
 //! Each test asserts on the values the client returns: the error kind and
 //! text, the result, the events, and what the client sent.
 
+mod batched;
 mod fake;
 
 use std::time::{Duration, Instant};
@@ -808,11 +809,9 @@ fn status_text_ending_in_a_brace_count_is_not_a_literal() {
 /// would end in the client's I/O timeout.
 #[test]
 fn batched_stream_hands_on_before_waiting() {
-    use imapclient::ffi::client::*;
-    use imapclient::ffi::error::*;
+    use imapclient::ffi::error::IMAPC_OK;
     use imapclient::ffi::options::*;
-    use imapclient::ffi::stream::*;
-    use std::ffi::{c_int, c_void, CString};
+    use std::ffi::CString;
     use std::ptr::null_mut;
 
     let gate = fake::Gate::default();
@@ -820,62 +819,14 @@ fn batched_stream_hands_on_before_waiting() {
     steps.extend(fake::select_steps("A2", 3));
     steps.extend([
         expect("A3 UID FETCH 1:* (UID BODY.PEEK[])"),
-        send("* 1 FETCH (UID 101 BODY[] {5}\r\nhello)\r\n* 2 FETCH (UID 102 BODY[] {5}\r\nworld)\r\n"),
+        send(batched::FIRST),
         Step::Wait(gate.clone()),
-        send("* 3 FETCH (UID 103 BODY[] {3}\r\nend)\r\nA3 OK done\r\n"),
+        send(batched::REST),
     ]);
     let srv = FakeServer::start_split(steps, fake::Split::Whole);
-
-    struct Seen {
-        gate: fake::Gate,
-        batches: Vec<Vec<(u32, u32, Vec<u8>)>>,
-    }
-    unsafe extern "C" fn on_batch(
-        ud: *mut c_void,
-        items: *const imapc_stream_item,
-        n: usize,
-    ) -> c_int {
-        // SAFETY: our Seen; the items are valid for the call.
-        let (seen, items) = unsafe {
-            (
-                &mut *ud.cast::<Seen>(),
-                std::slice::from_raw_parts(items, n),
-            )
-        };
-        let mut batch = Vec::new();
-        for it in items {
-            assert_eq!(it.kind, IMAPC_STREAM_ITEM_MESSAGE);
-            assert_eq!(it.section_count, 1);
-            // SAFETY: one section entry, its data valid for the call.
-            let s = unsafe { &*it.sections };
-            let data = unsafe { std::slice::from_raw_parts(s.data, s.len) }.to_vec();
-            batch.push((it.seq, it.uid, data));
-        }
-        if batch.iter().any(|m| m.0 == 2) {
-            seen.gate.open();
-        }
-        seen.batches.push(batch);
-        0
-    }
-
-    let mut seen = Seen {
-        gate: gate.clone(),
-        batches: Vec::new(),
-    };
     let host = CString::new("127.0.0.1").unwrap();
-    let (user, pass) = (
-        CString::new("user").unwrap(),
-        CString::new("secret").unwrap(),
-    );
-    let (folder, set, items) = (
-        CString::new("INBOX").unwrap(),
-        CString::new("1:*").unwrap(),
-        CString::new("BODY.PEEK[]").unwrap(),
-    );
-    let mut count = 0usize;
-    // SAFETY: C ABI calls with valid strings and out-pointers; every
-    // error is NULL on success (asserted through the result).
-    let rc = unsafe {
+    // SAFETY: C ABI calls with a valid string and out-pointer.
+    let (rc, count, batches) = unsafe {
         let mut o = null_mut();
         assert_eq!(
             imapc_connect_options_new(
@@ -887,34 +838,7 @@ fn batched_stream_hands_on_before_waiting() {
             ),
             IMAPC_OK
         );
-        assert_eq!(
-            imapc_connect_options_set_io_timeout_ms(o, 2000, null_mut()),
-            IMAPC_OK
-        );
-        let mut c = null_mut();
-        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
-        imapc_connect_options_free(o);
-        assert_eq!(
-            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_client_select(c, folder.as_ptr(), null_mut(), null_mut()),
-            IMAPC_OK
-        );
-        let rc = imapc_client_fetch_stream_batched(
-            c,
-            set.as_ptr(),
-            items.as_ptr(),
-            1 << 20,
-            IMAPC_STREAM_ITEM_VERSION,
-            Some(on_batch),
-            (&mut seen as *mut Seen).cast(),
-            &mut count,
-            null_mut(),
-        );
-        imapc_client_free(c);
-        rc
+        batched::fetch(o, move || gate.open())
     };
     let t = srv.finish();
     assert_eq!(
@@ -922,11 +846,5 @@ fn batched_stream_hands_on_before_waiting() {
         "the fetch waited with the first messages held back: {t:?}"
     );
     assert_eq!(count, 3);
-    assert_eq!(
-        seen.batches,
-        vec![
-            vec![(1, 101, b"hello".to_vec()), (2, 102, b"world".to_vec())],
-            vec![(3, 103, b"end".to_vec())],
-        ]
-    );
+    assert_eq!(batches, batched::want());
 }

@@ -9,6 +9,7 @@
 //! `expired.pem` (trusted CA, expired in 2021), `wronghost.pem` (trusted
 //! CA, for `wrong.example` only) and `selfsigned.pem`.
 
+mod batched;
 mod common;
 mod fake;
 
@@ -29,6 +30,32 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 /// the fixture's certs directory. It greets with capabilities after the
 /// handshake, then reads until the client leaves.
 fn tls_server(cert: &str, key: &str) -> u16 {
+    tls_script_server(cert, key, |s| {
+        let _ = s.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls fake ready\r\n");
+        let _ = s.flush();
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if buf[..n].windows(6).any(|w| w == b"LOGOUT") {
+                let _ = s.write_all(b"* BYE bye\r\nA1 OK done\r\n");
+                let _ = s.flush();
+            }
+        }
+    })
+}
+
+/// A one-connection implicit-TLS server presenting `cert`/`key` from the
+/// fixture's certs directory, running `script` once the handshake is done
+/// (a client that rejects the certificate ends it before).
+fn tls_script_server(
+    cert: &str,
+    key: &str,
+    script: impl FnOnce(&mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>)
+        + std::marker::Send
+        + 'static,
+) -> u16 {
     let srv = common::TestServer::get();
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(srv.cert(cert))
         .expect("cert file")
@@ -47,60 +74,11 @@ fn tls_server(cert: &str, key: &str) -> u16 {
     let port = l.local_addr().unwrap().port();
     std::thread::spawn(move || {
         let Ok((mut tcp, _)) = l.accept() else { return };
-        tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let mut conn = rustls::ServerConnection::new(cfg).unwrap();
-        while conn.is_handshaking() {
-            if conn.complete_io(&mut tcp).is_err() {
-                return; // the client rejected us: expected in most tests
-            }
-        }
-        let mut s = rustls::StreamOwned::new(conn, tcp);
-        let _ = s.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls fake ready\r\n");
-        let _ = s.flush();
-        let mut buf = [0u8; 1024];
-        while let Ok(n) = s.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            if buf[..n].windows(6).any(|w| w == b"LOGOUT") {
-                let _ = s.write_all(b"* BYE bye\r\nA1 OK done\r\n");
-                let _ = s.flush();
-            }
-        }
-    });
-    port
-}
-
-/// A one-connection implicit-TLS server with the fixture's good
-/// certificate, running `script` once the handshake is done.
-fn tls_script_server(
-    script: impl FnOnce(&mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>)
-        + std::marker::Send
-        + 'static,
-) -> u16 {
-    let srv = common::TestServer::get();
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(srv.cert("server.pem"))
-        .expect("cert file")
-        .collect::<Result<_, _>>()
-        .expect("cert PEM");
-    let key = PrivateKeyDer::from_pem_file(srv.cert("server.key")).expect("key PEM");
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let cfg = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .expect("server config");
-    let cfg = Arc::new(cfg);
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let Ok((mut tcp, _)) = l.accept() else { return };
         tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         let mut conn = rustls::ServerConnection::new(cfg).unwrap();
         while conn.is_handshaking() {
             if conn.complete_io(&mut tcp).is_err() {
-                return;
+                return; // the client rejected us: expected in most tests
             }
         }
         script(&mut rustls::StreamOwned::new(conn, tcp));
@@ -129,18 +107,16 @@ fn read_command(s: &mut impl Read) -> String {
 /// plaintext).
 #[test]
 fn batched_stream_over_tls_hands_on_before_waiting() {
-    use imapclient::ffi::client::*;
-    use imapclient::ffi::error::*;
+    use imapclient::ffi::error::IMAPC_OK;
     use imapclient::ffi::options::*;
-    use imapclient::ffi::stream::*;
     use imapclient::ffi::tls::*;
-    use std::ffi::{c_int, c_void, CString};
+    use std::ffi::CString;
     use std::ptr::null_mut;
     use std::sync::mpsc;
 
     let (opened, gate) = mpsc::channel::<()>();
-    let (seen_tx, seen_rx) = mpsc::channel::<Vec<String>>();
-    let port = tls_script_server(move |s| {
+    let (lines_tx, lines_rx) = mpsc::channel::<Vec<String>>();
+    let port = tls_script_server("server.pem", "server.key", move |s| {
         let mut lines = Vec::new();
         let say = |s: &mut rustls::StreamOwned<_, _>, text: &str| {
             s.write_all(text.as_bytes()).unwrap();
@@ -155,53 +131,17 @@ fn batched_stream_over_tls_hands_on_before_waiting() {
         lines.push(read_command(s));
         say(
             s,
-            "* 3 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\nA2 OK [READ-ONLY] Examine done\r\n",
+            "* 3 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\nA2 OK [READ-WRITE] Select done\r\n",
         );
         lines.push(read_command(s));
-        say(s, "* 1 FETCH (UID 101 BODY[] {5}\r\nhello)\r\n* 2 FETCH (UID 102 BODY[] {5}\r\nworld)\r\n");
+        say(s, batched::FIRST);
         // The client has to hand the two messages on before this returns.
-        let ok = gate.recv_timeout(Duration::from_secs(10)).is_ok();
-        if ok {
-            say(s, "* 3 FETCH (UID 103 BODY[] {3}\r\nend)\r\nA3 OK done\r\n");
+        if gate.recv_timeout(Duration::from_secs(10)).is_ok() {
+            say(s, batched::REST);
         }
-        let _ = seen_tx.send(lines);
+        let _ = lines_tx.send(lines);
         let _ = read_command(s);
     });
-
-    struct Seen {
-        opened: mpsc::Sender<()>,
-        batches: Vec<Vec<(u32, u32, Vec<u8>)>>,
-    }
-    unsafe extern "C" fn on_batch(
-        ud: *mut c_void,
-        items: *const imapc_stream_item,
-        n: usize,
-    ) -> c_int {
-        // SAFETY: our Seen; the items are valid for the call.
-        let (seen, items) = unsafe {
-            (
-                &mut *ud.cast::<Seen>(),
-                std::slice::from_raw_parts(items, n),
-            )
-        };
-        let mut batch = Vec::new();
-        for it in items {
-            // SAFETY: one section entry, its data valid for the call.
-            let sec = unsafe { &*it.sections };
-            let data = unsafe { std::slice::from_raw_parts(sec.data, sec.len) }.to_vec();
-            batch.push((it.seq, it.uid, data));
-        }
-        if batch.iter().any(|m| m.0 == 2) {
-            let _ = seen.opened.send(());
-        }
-        seen.batches.push(batch);
-        0
-    }
-
-    let mut seen = Seen {
-        opened,
-        batches: Vec::new(),
-    };
     let cafile = CString::new(
         common::TestServer::get()
             .cafile
@@ -210,18 +150,8 @@ fn batched_stream_over_tls_hands_on_before_waiting() {
     )
     .unwrap();
     let host = CString::new("localhost").unwrap();
-    let (user, pass) = (
-        CString::new("user").unwrap(),
-        CString::new("secret").unwrap(),
-    );
-    let (folder, set, items) = (
-        CString::new("INBOX").unwrap(),
-        CString::new("1:*").unwrap(),
-        CString::new("BODY.PEEK[]").unwrap(),
-    );
-    let mut count = 0usize;
     // SAFETY: C ABI calls with valid strings and out-pointers.
-    let rc = unsafe {
+    let (rc, count, batches) = unsafe {
         let b = imapc_tls_config_builder_new();
         assert_eq!(
             imapc_tls_config_builder_add_ca_file(b, cafile.as_ptr(), null_mut()),
@@ -249,36 +179,11 @@ fn batched_stream_over_tls_hands_on_before_waiting() {
             IMAPC_OK
         );
         imapc_tls_config_free(cfg);
-        assert_eq!(
-            imapc_connect_options_set_io_timeout_ms(o, 2000, null_mut()),
-            IMAPC_OK
-        );
-        let mut c = null_mut();
-        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
-        imapc_connect_options_free(o);
-        assert_eq!(
-            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_client_examine(c, folder.as_ptr(), null_mut(), null_mut()),
-            IMAPC_OK
-        );
-        let rc = imapc_client_fetch_stream_batched(
-            c,
-            set.as_ptr(),
-            items.as_ptr(),
-            1 << 20,
-            IMAPC_STREAM_ITEM_VERSION,
-            Some(on_batch),
-            (&mut seen as *mut Seen).cast(),
-            &mut count,
-            null_mut(),
-        );
-        imapc_client_free(c);
-        rc
+        batched::fetch(o, move || {
+            let _ = opened.send(());
+        })
     };
-    let lines = seen_rx
+    let lines = lines_rx
         .recv_timeout(Duration::from_secs(10))
         .expect("server script");
     assert!(lines[2].starts_with("A3 UID FETCH 1:* "), "{lines:?}");
@@ -287,13 +192,7 @@ fn batched_stream_over_tls_hands_on_before_waiting() {
         "the fetch waited with the first messages held back"
     );
     assert_eq!(count, 3);
-    assert_eq!(
-        seen.batches,
-        vec![
-            vec![(1, 101, b"hello".to_vec()), (2, 102, b"world".to_vec())],
-            vec![(3, 103, b"end".to_vec())],
-        ]
-    );
+    assert_eq!(batches, batched::want());
 }
 
 fn trusted() -> TlsConfigBuilder {
