@@ -461,9 +461,8 @@ impl Handler for StreamCollector<'_, '_> {
     fn before_read(&mut self, read_waits: &mut dyn FnMut() -> bool) {
         // What the sink holds goes on before the client waits for the
         // server, not before every read: while the answer keeps coming, a
-        // batching sink fills its batches (one call into a binding per
-        // read's worth of messages costs a Go caller a tenth of a streamed
-        // download).
+        // batching sink fills its batches (a flush per read made 1 550
+        // calls into Go for a 10 000-message download, against 557).
         if !self.stopped && self.sink.holding() && read_waits() {
             self.flush();
         }
