@@ -480,7 +480,7 @@ fn nesting_just_under_the_limit_parses_on_a_small_stack() {
     let msg = &m.messages[0];
     // Parsed, or reported as a per-item error: never a crash or a dead session.
     let mut depth_seen = 0;
-    if let Some(mut b) = msg.body_structure.as_ref() {
+    if let Some(mut b) = msg.body_structure.as_deref() {
         while let Some(child) = b.children.first() {
             depth_seen += 1;
             b = child;

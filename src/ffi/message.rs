@@ -1257,7 +1257,7 @@ mod tests {
             seq: 7,
             uid: Some(70),
             flags: Some(vec!["\\Seen".into(), "$Work".into()]),
-            envelope: Some(Envelope {
+            envelope: Some(Box::new(Envelope {
                 subject: Some("Grüße".into()),
                 from: vec![
                     Address {
@@ -1273,8 +1273,8 @@ mod tests {
                 ],
                 message_id: Some("<1@x>".into()),
                 ..Envelope::default()
-            }),
-            body_structure: Some(mixed),
+            })),
+            body_structure: Some(Box::new(mixed)),
             sections: vec![Section {
                 name: "BODY[HEADER]".into(),
                 origin: None,

@@ -42,9 +42,12 @@ pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
         pending: Vec::new(),
     };
     p.head(m);
-    let envelope = m.envelope.as_ref().map_or(Item::Absent, Item::Parsed);
+    let envelope = m.envelope.as_deref().map_or(Item::Absent, Item::Parsed);
     p.segment(0, envelope, Packer::envelope);
-    let body = m.body_structure.as_ref().map_or(Item::Absent, Item::Parsed);
+    let body = m
+        .body_structure
+        .as_deref()
+        .map_or(Item::Absent, Item::Parsed);
     p.segment(0, body, Packer::body);
 }
 
