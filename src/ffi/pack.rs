@@ -35,12 +35,7 @@ pub(crate) fn pack_message(m: &Message) -> Vec<u8> {
 /// Append the pack of `m` to `buf` (a list packs all its messages into one
 /// buffer: no allocation per message).
 pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
-    let mut p = Packer {
-        buf,
-        number: String::new(),
-        text: String::new(),
-        pending: Vec::new(),
-    };
+    let mut p = Packer::new(buf);
     p.head(m);
     let envelope = m.envelope.as_deref().map_or(Item::Absent, Item::Parsed);
     p.segment(0, envelope, Packer::envelope);
@@ -81,12 +76,7 @@ pub(crate) fn pack_parsed(
     body: Item<'_, BodyPart<'_>>,
 ) -> Segments {
     let base = buf.len();
-    let mut p = Packer {
-        buf,
-        number: String::new(),
-        text: String::new(),
-        pending: Vec::new(),
-    };
+    let mut p = Packer::new(buf);
     p.head(m);
     let envelope = p.segment(base, envelope, Packer::envelope_parsed);
     let body = p.segment(base, body, Packer::body);
@@ -208,7 +198,17 @@ struct Packer<'a> {
     pending: Vec<u8>,
 }
 
-impl Packer<'_> {
+impl<'a> Packer<'a> {
+    /// A packer appending to `buf`.
+    fn new(buf: &'a mut Vec<u8>) -> Packer<'a> {
+        Packer {
+            buf,
+            number: String::new(),
+            text: String::new(),
+            pending: Vec::new(),
+        }
+    }
+
     fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
@@ -559,12 +559,7 @@ mod tests {
     #[test]
     fn strings_are_nul_terminated_and_sanitised() {
         let mut buf = Vec::new();
-        let mut p = Packer {
-            buf: &mut buf,
-            number: String::new(),
-            text: String::new(),
-            pending: Vec::new(),
-        };
+        let mut p = Packer::new(&mut buf);
         p.text(&["a\0b", "@", "C"]);
         p.str("x\0");
         p.bytes(b"Text", true);
