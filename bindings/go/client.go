@@ -105,6 +105,9 @@ type Client struct {
 	inCall  atomic.Bool // a C call that the context may interrupt is running
 	pending []Event     // events left over from IDLE, guarded by mu
 	dead    bool        // a fatal error or LOGOUT ended the connection, guarded by mu
+	// exists is the message count of the selected folder when it was
+	// selected (0 when none): it sizes Fetch's result for All.
+	exists atomic.Uint32
 }
 
 // cstring converts s for C; the caller frees it. NUL bytes are refused.

@@ -371,6 +371,10 @@ func TestFetch(t *testing.T) {
 	if len(msgs) != 14 {
 		t.Fatalf("%d messages", len(msgs))
 	}
+	// Sized from EXAMINE's count (fetchSizeHint): no room to spare.
+	if cap(msgs) != 14 {
+		t.Errorf("result has room for %d", cap(msgs))
+	}
 	byUID := map[uint32]*Message{}
 	for i := range msgs {
 		m := &msgs[i]

@@ -206,6 +206,12 @@ func (c *Client) selectFolder(ctx context.Context, op, folder string, readOnly b
 			return rc
 		})
 	})
+	// A failed SELECT leaves no folder selected.
+	if err == nil {
+		c.exists.Store(st.Exists)
+	} else {
+		c.exists.Store(0)
+	}
 	return st, err
 }
 
@@ -221,6 +227,7 @@ func (c *Client) Examine(ctx context.Context, folder string) (*MailboxState, err
 
 // Unselect leaves the selected folder without expunging (RFC 3691).
 func (c *Client) Unselect(ctx context.Context) error {
+	c.exists.Store(0)
 	return c.run(ctx, "Unselect", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 		return C.imapc_client_unselect(p, e)
 	})
@@ -229,6 +236,7 @@ func (c *Client) Unselect(ctx context.Context) error {
 // CloseFolder leaves the selected folder, expunging \Deleted messages if
 // it was opened read-write (IMAP CLOSE; not to be confused with Close).
 func (c *Client) CloseFolder(ctx context.Context) error {
+	c.exists.Store(0)
 	return c.run(ctx, "CloseFolder", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 		return C.imapc_client_close(p, e)
 	})

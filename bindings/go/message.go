@@ -355,6 +355,9 @@ func (cm cMessage) sectionData(i int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(s.data)), int(s.len))
 }
 
+// packVersion is the pack format this package reads.
+const packVersion = C.IMAPC_PACK_VERSION
+
 // What decodePack found.
 const (
 	packDecoded = iota
@@ -371,7 +374,7 @@ func decodePack(m *Message, pack string) int {
 		return packEmpty
 	}
 	r := newPackReader(pack)
-	if v := r.u8(); v != C.IMAPC_PACK_VERSION {
+	if v := r.u8(); v != packVersion {
 		*m = Message{ParseErrors: 1}
 		return packOtherVersion
 	}

@@ -148,12 +148,45 @@ func (r *packReader) params() map[string]string {
 	return m
 }
 
-func (r *packReader) addresses() []Address {
+// skipStr passes over a string without reading it.
+func (r *packReader) skipStr() {
+	if n := r.u32(); n != packAbsent {
+		r.take(int(n) + 1) // and the NUL
+	}
+}
+
+// addressCount is how many addresses the n lists ahead hold, read
+// without moving on: an envelope's lists share one allocation.
+func (r *packReader) addressCount(lists int) int {
+	ahead, total := *r, 0
+	for i := 0; i < lists && !ahead.bad; i++ {
+		n := ahead.count()
+		if n <= 0 {
+			continue
+		}
+		total += n
+		for j := 0; j < n*5; j++ {
+			ahead.skipStr()
+		}
+	}
+	return total
+}
+
+// addresses reads a list into the front of *room (which addressCount
+// sized), leaving the rest in *room; capped, so that appending to one
+// list cannot write over the next.
+func (r *packReader) addresses(room *[]Address) []Address {
 	n := r.count()
 	if n <= 0 {
 		return nil
 	}
-	out := make([]Address, n)
+	// Cannot happen (addressCount read the same counts), but a slip
+	// there must not become a panic.
+	if n > len(*room) {
+		*room = make([]Address, n)
+	}
+	out := (*room)[:n:n]
+	*room = (*room)[n:]
 	for i := range out {
 		out[i] = Address{Name: r.str(), Mailbox: r.str(), Host: r.str(), Route: r.str()}
 		r.str() // "mailbox@host", for C
@@ -165,19 +198,26 @@ func (r *packReader) envelope() *Envelope {
 	e := &Envelope{Date: r.date()}
 	e.DateRaw = r.str()
 	e.Subject = r.str()
-	e.From = r.addresses()
-	e.Sender = r.addresses()
-	e.ReplyTo = r.addresses()
-	e.To = r.addresses()
-	e.Cc = r.addresses()
-	e.Bcc = r.addresses()
+	room := make([]Address, r.addressCount(6))
+	e.From = r.addresses(&room)
+	e.Sender = r.addresses(&room)
+	e.ReplyTo = r.addresses(&room)
+	e.To = r.addresses(&room)
+	e.Cc = r.addresses(&room)
+	e.Bcc = r.addresses(&room)
 	e.InReplyTo = r.str()
 	e.MessageID = r.str()
 	return e
 }
 
 func (r *packReader) part() *BodyPart {
-	b := &BodyPart{Type: r.str()}
+	b := new(BodyPart)
+	r.partInto(b)
+	return b
+}
+
+func (r *packReader) partInto(b *BodyPart) {
+	b.Type = r.str()
 	b.Subtype = r.str()
 	b.Params = r.params()
 	b.ID = r.str()
@@ -192,16 +232,18 @@ func (r *packReader) part() *BodyPart {
 	b.Languages, _ = r.strs()
 	b.Number = r.str()
 	if n := r.count(); n > 0 {
+		// The children in one allocation, as the envelope's addresses.
+		parts := make([]BodyPart, n)
 		b.Children = make([]*BodyPart, n)
-		for i := range b.Children {
-			b.Children[i] = r.part()
+		for i := range parts {
+			b.Children[i] = &parts[i]
+			r.partInto(&parts[i])
 		}
 	}
 	if r.u8() != 0 {
 		b.Envelope = r.envelope()
 		b.Body = r.part()
 	}
-	return b
 }
 
 // message reads everything after the version byte into m, whose Sections

@@ -331,8 +331,10 @@ type fetchPipe struct {
 // pipeBatch messages go to the decoder at a time.
 const pipeBatch = 128
 
-func newFetchPipe() *fetchPipe {
+// newFetchPipe expects about sizeHint messages (see mergedMessages).
+func newFetchPipe(sizeHint int) *fetchPipe {
 	p := &fetchPipe{ch: make(chan []rawMessage, 4), done: make(chan struct{})}
+	p.ms.hint = sizeHint
 	go p.run()
 	return p
 }
@@ -379,5 +381,5 @@ func (p *fetchPipe) finish() []Message {
 	if p.panicked != nil {
 		panic(p.panicked)
 	}
-	return p.ms.out
+	return p.ms.result()
 }

@@ -185,3 +185,28 @@ func TestMergedMessages(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// The size hint gives the result its room at once; a wrong hint changes
+// nothing but the room.
+func TestMergedMessagesHint(t *testing.T) {
+	for _, hint := range []int{0, 1, 3, 4, 100} {
+		ms := mergedMessages{hint: hint}
+		var first *Message
+		for i := uint32(1); i <= 4; i++ {
+			ms.add(&Message{SeqNum: i, UID: 10 * i})
+			if i == 1 {
+				first = &ms.out[0]
+			}
+		}
+		out := ms.result()
+		if len(out) != 4 || out[0].UID != 10 || out[3].UID != 40 {
+			t.Errorf("hint %d: %+v", hint, out)
+		}
+		if hint == 4 && (&ms.out[0] != first || cap(out) != 4) {
+			t.Errorf("hint 4: the result moved or has room %d", cap(out))
+		}
+		if cap(out) > 8 {
+			t.Errorf("hint %d: the result keeps room for %d", hint, cap(out))
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package imapclient
+
+import (
+	"encoding/binary"
+	"reflect"
+	"testing"
+)
+
+// packWriter writes the pack format that packReader reads (imapclient.h
+// describes it), for tests that need packs without a server.
+type packWriter struct{ b []byte }
+
+func (w *packWriter) u8(v uint8)   { w.b = append(w.b, v) }
+func (w *packWriter) u32(v uint32) { w.b = binary.LittleEndian.AppendUint32(w.b, v) }
+func (w *packWriter) u64(v uint64) { w.b = binary.LittleEndian.AppendUint64(w.b, v) }
+func (w *packWriter) str(s string) {
+	w.u32(uint32(len(s)))
+	w.b = append(append(w.b, s...), 0)
+}
+func (w *packWriter) absent() { w.u32(packAbsent) }
+func (w *packWriter) noDate() { w.u8(0); w.u64(0); w.u32(0) }
+func (w *packWriter) params(kv ...string) {
+	w.u32(uint32(len(kv) / 2))
+	for _, s := range kv {
+		w.str(s)
+	}
+}
+func (w *packWriter) addresses(as ...Address) {
+	w.u32(uint32(len(as)))
+	for _, a := range as {
+		w.str(a.Name)
+		w.str(a.Mailbox)
+		w.str(a.Host)
+		w.str(a.Route)
+		w.str(a.Addr())
+	}
+}
+
+func (w *packWriter) envelope(e *Envelope) {
+	w.noDate()
+	w.str(e.DateRaw)
+	w.str(e.Subject)
+	for _, l := range [][]Address{e.From, e.Sender, e.ReplyTo, e.To, e.Cc, e.Bcc} {
+		w.addresses(l...)
+	}
+	w.str(e.InReplyTo)
+	w.str(e.MessageID)
+}
+
+// part writes a part with the fields the test parts set.
+func (w *packWriter) part(p *BodyPart) {
+	w.str(p.Type)
+	w.str(p.Subtype)
+	var kv []string
+	for k, v := range p.Params {
+		kv = append(kv, k, v)
+	}
+	w.params(kv...)
+	w.absent() // id
+	w.absent() // description
+	w.str(p.Encoding)
+	w.u64(p.Size)
+	w.u64(p.Lines)
+	w.absent() // disposition
+	w.params() // disposition parameters
+	w.absent() // md5
+	w.absent() // location
+	w.absent() // languages
+	w.str(p.Number)
+	if p.Children == nil {
+		w.absent()
+	} else {
+		w.u32(uint32(len(p.Children)))
+		for _, c := range p.Children {
+			w.part(c)
+		}
+	}
+	if p.Envelope != nil {
+		w.u8(1)
+		w.envelope(p.Envelope)
+		w.part(p.Body)
+	} else {
+		w.u8(0)
+	}
+}
+
+func (w *packWriter) message(m *Message) {
+	w.u8(packVersion)
+	w.u32(m.SeqNum)
+	w.u32(m.UID)
+	w.u64(uint64(m.Size))
+	w.noDate()
+	w.u64(m.ModSeq)
+	w.u64(m.GmMsgID)
+	w.u64(m.GmThrID)
+	w.u32(uint32(m.ParseErrors))
+	w.u32(uint32(len(m.Flags)))
+	for _, f := range m.Flags {
+		w.str(f)
+	}
+	w.absent() // labels
+	w.absent() // preview
+	w.absent() // email id
+	w.absent() // thread id
+	w.u32(0)   // sections
+	w.u8(1)
+	w.envelope(m.Envelope)
+	w.u8(1)
+	w.part(m.BodyStructure)
+}
+
+func addr(name, mailbox, host string) Address {
+	return Address{Name: name, Mailbox: mailbox, Host: host}
+}
+
+// packTestMessage has every address list filled (one list longer than the
+// rest) and a multipart body with a nested message, whose envelope and
+// parts are read by the same code as the top level's.
+func packTestMessage() *Message {
+	inner := &Envelope{
+		Subject: "inner",
+		From:    []Address{addr("In", "in", "example.org")},
+		To:      []Address{addr("", "x", "example.org"), addr("", "y", "example.org")},
+	}
+	text := func(sub, num string) *BodyPart {
+		return &BodyPart{Type: "text", Subtype: sub, Params: map[string]string{"charset": "utf-8"}, Encoding: "7bit", Size: 10, Lines: 1, Number: num}
+	}
+	return &Message{
+		SeqNum: 3, UID: 7, Size: 1234,
+		Flags: []string{`\Seen`, "$Label"},
+		Envelope: &Envelope{
+			DateRaw:   "Mon, 01 Jan 2024 08:13:00 +0000",
+			Subject:   "Grüße",
+			From:      []Address{addr("Kate", "kate", "corp.example")},
+			Sender:    []Address{addr("Kate", "kate", "corp.example")},
+			ReplyTo:   []Address{addr("List", "list", "corp.example")},
+			To:        []Address{addr("A", "a", "x.example"), addr("B", "b", "x.example"), addr("C", "c", "x.example")},
+			Cc:        []Address{addr("D", "d", "x.example")},
+			Bcc:       []Address{addr("E", "e", "x.example"), addr("F", "f", "x.example")},
+			InReplyTo: "<1@x>",
+			MessageID: "<2@x>",
+		},
+		BodyStructure: &BodyPart{
+			Type: "multipart", Subtype: "mixed", Params: map[string]string{"boundary": "b1"},
+			Children: []*BodyPart{
+				text("plain", "1"),
+				text("html", "2"),
+				{
+					Type: "message", Subtype: "rfc822", Encoding: "7bit", Size: 99, Lines: 4, Number: "3",
+					Envelope: inner,
+					Body: &BodyPart{Type: "multipart", Subtype: "alternative",
+						Children: []*BodyPart{text("plain", "3.1"), text("html", "3.2")}},
+				},
+			},
+		},
+	}
+}
+
+func TestPackDecode(t *testing.T) {
+	want := packTestMessage()
+	var w packWriter
+	w.message(want)
+	var got Message
+	if r := decodePack(&got, string(w.b)); r != packDecoded || got.ParseErrors != 0 {
+		t.Fatalf("decodePack = %d, ParseErrors %d", r, got.ParseErrors)
+	}
+	// The writer leaves out what the test message does not set; so does
+	// the comparison.
+	got.Sections = nil
+	if !reflect.DeepEqual(&got, want) {
+		t.Fatalf("decoded\n%+v\nwant\n%+v", got, want)
+	}
+
+	// The six lists share one allocation: each must stay its own.
+	e := got.Envelope
+	for _, l := range [][]Address{e.From, e.Sender, e.ReplyTo, e.To, e.Cc, e.Bcc} {
+		if cap(l) != len(l) {
+			t.Errorf("list %+v has room beyond its end (cap %d)", l, cap(l))
+		}
+	}
+	before := e.Sender[0]
+	e.From = append(e.From, addr("New", "new", "example.org"))
+	if e.Sender[0] != before {
+		t.Errorf("appending to From overwrote Sender: %+v", e.Sender[0])
+	}
+	// So do the children of a part.
+	kids := got.BodyStructure.Children
+	kids[0].Subtype = "changed"
+	if kids[1].Subtype != "html" || kids[2].Body.Children[0].Subtype != "plain" {
+		t.Errorf("children share their fields: %+v", kids)
+	}
+}
+
+// Every truncation of a pack decodes without a panic, with a parse error.
+func TestPackTruncated(t *testing.T) {
+	var w packWriter
+	w.message(packTestMessage())
+	for n := 1; n < len(w.b); n++ {
+		var m Message
+		if decodePack(&m, string(w.b[:n])) != packDecoded || m.ParseErrors == 0 {
+			t.Fatalf("pack cut at %d of %d bytes: no parse error", n, len(w.b))
+		}
+	}
+}
+
+// Corrupt packs (every u32 replaced by counts small and large, every
+// byte flipped) decode without a panic; a count larger than the rest of
+// the pack is flagged.
+func TestPackCorrupt(t *testing.T) {
+	var w packWriter
+	w.message(packTestMessage())
+	b := w.b
+	for i := 1; i+4 <= len(b); i++ {
+		for _, v := range []uint32{0, 1, 2, 5, 1000, packAbsent - 1, packAbsent} {
+			c := append([]byte(nil), b...)
+			binary.LittleEndian.PutUint32(c[i:], v)
+			var m Message
+			decodePack(&m, string(c))
+		}
+		c := append([]byte(nil), b...)
+		c[i] ^= 0xff
+		var m Message
+		decodePack(&m, string(c))
+	}
+	// The To list's count (3, the only list of three) raised past the end.
+	var head packWriter
+	head.addresses(packTestMessage().Envelope.To...)
+	at := indexOf(b, head.b)
+	if at < 0 {
+		t.Fatal("To list not found in the pack")
+	}
+	c := append([]byte(nil), b...)
+	binary.LittleEndian.PutUint32(c[at:], 1000)
+	var m Message
+	if decodePack(&m, string(c)); m.ParseErrors == 0 {
+		t.Errorf("To count raised to 1000: no parse error")
+	}
+}
+
+func indexOf(b, sub []byte) int {
+	for i := 0; i+len(sub) <= len(b); i++ {
+		if string(b[i:i+len(sub)]) == string(sub) {
+			return i
+		}
+	}
+	return -1
+}
