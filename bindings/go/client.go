@@ -108,6 +108,9 @@ type Client struct {
 	// exists is the message count of the selected folder when it was
 	// selected (0 when none): it sizes Fetch's result for All.
 	exists atomic.Uint32
+	// idleRenew is SetIdleRenewInterval's interval (0: the default), which
+	// bounds an Idle's polls.
+	idleRenew atomic.Int64
 }
 
 // cstring converts s for C; the caller frees it. NUL bytes are refused.

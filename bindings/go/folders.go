@@ -175,15 +175,26 @@ type MailboxState struct {
 	PermanentFlags []string
 }
 
-func (c *Client) selectFolder(ctx context.Context, op, folder string, readOnly bool) (*MailboxState, error) {
+type selectMode int
+
+const (
+	selectReadOnly selectMode = 1 << iota // EXAMINE
+	selectCondStore
+)
+
+func (c *Client) selectFolder(ctx context.Context, op, folder string, mode selectMode) (*MailboxState, error) {
+	readOnly := mode&selectReadOnly != 0
 	var st *MailboxState
 	err := withCString(op, "folder", folder, func(cf *C.char) error {
 		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 			var s *C.imapc_mailbox_state
 			var rc C.imapc_result
-			if readOnly {
+			switch {
+			case mode&selectCondStore != 0:
+				rc = C.imapc_client_select_condstore(p, cf, C.bool(readOnly), &s, e)
+			case readOnly:
 				rc = C.imapc_client_examine(p, cf, &s, e)
-			} else {
+			default:
 				rc = C.imapc_client_select(p, cf, &s, e)
 			}
 			if rc != C.IMAPC_OK {
@@ -217,12 +228,12 @@ func (c *Client) selectFolder(ctx context.Context, op, folder string, readOnly b
 
 // Select opens a folder for reading and writing.
 func (c *Client) Select(ctx context.Context, folder string) (*MailboxState, error) {
-	return c.selectFolder(ctx, "Select", folder, false)
+	return c.selectFolder(ctx, "Select", folder, 0)
 }
 
 // Examine opens a folder read-only.
 func (c *Client) Examine(ctx context.Context, folder string) (*MailboxState, error) {
-	return c.selectFolder(ctx, "Examine", folder, true)
+	return c.selectFolder(ctx, "Examine", folder, selectReadOnly)
 }
 
 // Unselect leaves the selected folder without expunging (RFC 3691).

@@ -8,6 +8,7 @@ import (
 	"context"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -209,9 +210,15 @@ func (i *IdleCmd) loop(fd int) {
 		C.imapc_event_list_free(l)
 		return evs, nil
 	}
+	// The library renews IDLE inside a wait once it is due: poll often
+	// enough for a renewal interval shorter than the usual bound.
+	pollMs := idlePollMs
+	if d := time.Duration(c.idleRenew.Load()); d > 0 {
+		pollMs = min(pollMs, max(int(d.Milliseconds()/4), 25))
+	}
 	stopped := false
 	for !stopped {
-		r := cPoll2(fd, i.wakeR, idlePollMs)
+		r := cPoll2(fd, i.wakeR, pollMs)
 		if r < 0 {
 			i.err = &Error{Code: CodeIO, Op: "Idle", Message: "poll failed"}
 			return
