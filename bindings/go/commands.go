@@ -149,7 +149,34 @@ const (
 	storeSet    = C.IMAPC_STORE_SET
 )
 
-func (c *Client) store(ctx context.Context, op string, set MessageSet, action C.uint32_t, flags []string) error {
+// StoreAction says what Store does with the flags.
+type StoreAction int
+
+const (
+	StoreAdd    StoreAction = storeAdd    // add them (+FLAGS)
+	StoreRemove StoreAction = storeRemove // remove them (-FLAGS)
+	StoreSet    StoreAction = storeSet    // replace the flags with them (FLAGS)
+)
+
+// StoreOptions are the optional parts of Store.
+type StoreOptions struct {
+	// UnchangedSince, when above 0, stores only on the messages whose
+	// MODSEQ is not above it (CONDSTORE UNCHANGEDSINCE, RFC 7162): a
+	// message changed since is left as it is and reported in
+	// StoreResult.Modified.
+	UnchangedSince uint64
+}
+
+// StoreResult is what the server reported of a Store.
+type StoreResult struct {
+	// Messages has the new flags of the stored messages as the server
+	// sent them (with ModSeq under CONDSTORE).
+	Messages []Message
+	// Modified are the ids that UnchangedSince kept from being changed.
+	Modified []uint32
+}
+
+func (c *Client) store(ctx context.Context, op string, set MessageSet, action C.uint32_t, flags []string, opts *StoreOptions, res *StoreResult) error {
 	if set.isIDs && len(set.ids) == 0 {
 		return nil
 	}
@@ -158,35 +185,65 @@ func (c *Client) store(ctx context.Context, op string, set MessageSet, action C.
 			return invalidError(op, "bad flag "+`"`+f+`"`)
 		}
 	}
+	var unchanged C.uint64_t
+	if opts != nil {
+		unchanged = C.uint64_t(opts.UnchangedSince)
+	}
+	// The set as a string, ids compressed into ranges.
 	return withCString(op, "flags", strings.Join(flags, " "), func(cf *C.char) error {
-		return withSet(op, set, func(cs *C.char) error {
+		return withCString(op, "message set", set.String(), func(cs *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				return C.imapc_client_store(p, cs, action, cf, C.IMAPC_STORE_SILENT, 0, nil, e)
-			})
-		}, func(ids *C.uint32_t, n C.size_t) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				// The set as a string: store_ids wants the flags as an array.
-				s := C.CString(set.String())
-				defer free(s)
-				return C.imapc_client_store(p, s, action, cf, C.IMAPC_STORE_SILENT, 0, nil, e)
+				if res == nil {
+					return C.imapc_client_store(p, cs, action, cf, C.IMAPC_STORE_SILENT, unchanged, nil, e)
+				}
+				var l *C.imapc_message_list
+				rc := C.imapc_client_store(p, cs, action, cf, 0, unchanged, &l, e)
+				if rc == C.IMAPC_OK {
+					res.Messages = goMessageList(l)
+					if n := int(C.imapc_message_list_modified_count(l)); n > 0 {
+						res.Modified = make([]uint32, n)
+						for i := range res.Modified {
+							res.Modified[i] = uint32(C.imapc_message_list_modified(l, C.size_t(i)))
+						}
+					}
+					C.imapc_message_list_free(l)
+				}
+				return rc
 			})
 		})
 	})
 }
 
+// Store adds, removes or sets flags on the messages and returns what the
+// server reported: their new flags, and with opts.UnchangedSince the
+// messages it kept from changing. AddFlags, RemoveFlags and SetFlags are
+// the same without the report.
+func (c *Client) Store(ctx context.Context, set MessageSet, action StoreAction, flags []string, opts *StoreOptions) (*StoreResult, error) {
+	switch action {
+	case StoreAdd, StoreRemove, StoreSet:
+	default:
+		return nil, invalidError("Store", "unknown StoreAction")
+	}
+	res := &StoreResult{Messages: []Message{}}
+	if err := c.store(ctx, "Store", set, C.uint32_t(action), flags, opts, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
 // AddFlags adds flags (FlagSeen, FlagFlagged, keywords...) to the messages.
 func (c *Client) AddFlags(ctx context.Context, set MessageSet, flags ...string) error {
-	return c.store(ctx, "AddFlags", set, storeAdd, flags)
+	return c.store(ctx, "AddFlags", set, storeAdd, flags, nil, nil)
 }
 
 // RemoveFlags removes flags from the messages.
 func (c *Client) RemoveFlags(ctx context.Context, set MessageSet, flags ...string) error {
-	return c.store(ctx, "RemoveFlags", set, storeRemove, flags)
+	return c.store(ctx, "RemoveFlags", set, storeRemove, flags, nil, nil)
 }
 
 // SetFlags replaces the flags of the messages with these.
 func (c *Client) SetFlags(ctx context.Context, set MessageSet, flags ...string) error {
-	return c.store(ctx, "SetFlags", set, storeSet, flags)
+	return c.store(ctx, "SetFlags", set, storeSet, flags, nil, nil)
 }
 
 // AppendOptions are the optional parts of Append.

@@ -84,6 +84,26 @@ func TestCondStore(t *testing.T) {
 	if err != nil || len(withBody) != 1 || string(withBody[0].Sections[0].Data) != "one\r\n" {
 		t.Errorf("with a section: %+v, %v", withBody, err)
 	}
+	// UNCHANGEDSINCE: message 1 changed after ms and is left alone.
+	res, err := c.Store(ctx, IDs(1, 2), StoreAdd, []string{FlagSeen}, &StoreOptions{UnchangedSince: ms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Modified, []uint32{1}) {
+		t.Errorf("modified %v", res.Modified)
+	}
+	if len(res.Messages) != 1 || res.Messages[0].UID != 2 || !res.Messages[0].HasFlag(FlagSeen) || res.Messages[0].ModSeq <= ms {
+		t.Errorf("stored %+v", res.Messages)
+	}
+	// Without options: the new flags of the messages the store changed
+	// (Dovecot reports only those).
+	res, err = c.Store(ctx, All, StoreRemove, []string{FlagSeen}, nil)
+	if err != nil || len(res.Messages) != 1 || res.Messages[0].UID != 2 || res.Messages[0].HasFlag(FlagSeen) || res.Modified != nil {
+		t.Errorf("Store -FLAGS: %+v, %v", res, err)
+	}
+	if _, err := c.Store(ctx, All, StoreAction(9), []string{FlagSeen}, nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("unknown action: %v", err)
+	}
 }
 
 func TestACLAndQuota(t *testing.T) {
