@@ -257,7 +257,7 @@ def loadavg():
 
 # Contenders whose median run is shorter than this (seconds) get the extra
 # rounds of --fast-runs.
-FAST_RUN = 0.5
+FAST_RUN = 2.0
 
 
 def bench_server(name, server_env, contenders, runs, fast_runs, timeout, results, workloads):
