@@ -44,18 +44,14 @@ func (c *Client) Sort(ctx context.Context, order string, criteria *SearchCriteri
 		return nil, err
 	}
 	var out []uint32
-	err = withCString(op, "order", order, func(co *C.char) error {
-		return withCString(op, "criteria", q, func(cq *C.char) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_id_list
-				rc := C.imapc_client_sort(p, co, cq, &l, e)
-				if rc == C.IMAPC_OK {
-					out = goIDs(l)
-					C.imapc_id_list_free(l)
-				}
-				return rc
-			})
-		})
+	err = c.run2(ctx, op, "order", order, "criteria", q, func(p *C.imapc_client, co, cq *C.char, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_id_list
+		rc := C.imapc_client_sort(p, co, cq, &l, e)
+		if rc == C.IMAPC_OK {
+			out = goIDs(l)
+			C.imapc_id_list_free(l)
+		}
+		return rc
 	})
 	return out, err
 }

@@ -173,18 +173,14 @@ func (c *Client) FetchChangedSince(ctx context.Context, set MessageSet, items st
 		return []Message{}, nil
 	}
 	var out []Message
-	err := withCString(op, "message set", set.String(), func(cs *C.char) error {
-		return withCString(op, "items", items, func(ci *C.char) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_message_list
-				rc := C.imapc_client_fetch_changed_since(p, cs, ci, C.uint64_t(modSeq), &l, e)
-				if rc == C.IMAPC_OK {
-					out = goMessageList(l)
-					C.imapc_message_list_free(l)
-				}
-				return rc
-			})
-		})
+	err := c.run2(ctx, op, "message set", set.String(), "items", items, func(p *C.imapc_client, cs, ci *C.char, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_message_list
+		rc := C.imapc_client_fetch_changed_since(p, cs, ci, C.uint64_t(modSeq), &l, e)
+		if rc == C.IMAPC_OK {
+			out = goMessageList(l)
+			C.imapc_message_list_free(l)
+		}
+		return rc
 	})
 	if err != nil {
 		return nil, err
@@ -397,18 +393,14 @@ func (c *Client) Thread(ctx context.Context, algorithm string, criteria *SearchC
 		return nil, err
 	}
 	var roots []*ThreadNode
-	err = withCString(op, "algorithm", algorithm, func(ca *C.char) error {
-		return withCString(op, "criteria", q, func(cq *C.char) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_thread_list
-				rc := C.imapc_client_thread(p, ca, cq, &l, e)
-				if rc == C.IMAPC_OK {
-					roots = goThreads(l)
-					C.imapc_thread_list_free(l)
-				}
-				return rc
-			})
-		})
+	err = c.run2(ctx, op, "algorithm", algorithm, "criteria", q, func(p *C.imapc_client, ca, cq *C.char, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_thread_list
+		rc := C.imapc_client_thread(p, ca, cq, &l, e)
+		if rc == C.IMAPC_OK {
+			roots = goThreads(l)
+			C.imapc_thread_list_free(l)
+		}
+		return rc
 	})
 	if err != nil {
 		return nil, err

@@ -44,6 +44,17 @@ func withCString(op, what, s string, f func(cs *C.char) error) error {
 	return f(cs)
 }
 
+// run2 is run with two strings converted for f, as by withCString.
+func (c *Client) run2(ctx context.Context, op, what1, s1, what2, s2 string, f func(p *C.imapc_client, c1, c2 *C.char, e **C.imapc_error) C.imapc_result) error {
+	return withCString(op, what1, s1, func(c1 *C.char) error {
+		return withCString(op, what2, s2, func(c2 *C.char) error {
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				return f(p, c1, c2, e)
+			})
+		})
+	})
+}
+
 // ListFolders lists the folders under reference (usually "") matching
 // pattern ("*" all, "%" one level).
 func (c *Client) ListFolders(ctx context.Context, reference, pattern string) ([]Folder, error) {
@@ -57,36 +68,32 @@ func (c *Client) ListSubscribed(ctx context.Context, reference, pattern string) 
 
 func (c *Client) list(ctx context.Context, op, reference, pattern string, lsub bool) ([]Folder, error) {
 	var out []Folder
-	err := withCString(op, "reference", reference, func(cref *C.char) error {
-		return withCString(op, "pattern", pattern, func(cpat *C.char) error {
-			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				var l *C.imapc_folder_list
-				var rc C.imapc_result
-				if lsub {
-					rc = C.imapc_client_lsub(p, cref, cpat, &l, e)
-				} else {
-					rc = C.imapc_client_list(p, cref, cpat, &l, e)
-				}
-				if rc != C.IMAPC_OK {
-					return rc
-				}
-				defer C.imapc_folder_list_free(l)
-				n := int(C.imapc_folder_list_count(l))
-				out = make([]Folder, n)
-				for i := range out {
-					f := C.imapc_folder_list_get(l, C.size_t(i))
-					var rawLen C.size_t
-					raw := C.imapc_folder_raw_name(f, &rawLen)
-					out[i] = Folder{
-						Name:       C.GoString(C.imapc_folder_name(f)),
-						RawName:    C.GoBytes(unsafe.Pointer(raw), C.int(rawLen)),
-						Delimiter:  rune(C.imapc_folder_delimiter(f)),
-						Attributes: goStrings(C.imapc_folder_attributes(f)),
-					}
-				}
-				return rc
-			})
-		})
+	err := c.run2(ctx, op, "reference", reference, "pattern", pattern, func(p *C.imapc_client, cref, cpat *C.char, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_folder_list
+		var rc C.imapc_result
+		if lsub {
+			rc = C.imapc_client_lsub(p, cref, cpat, &l, e)
+		} else {
+			rc = C.imapc_client_list(p, cref, cpat, &l, e)
+		}
+		if rc != C.IMAPC_OK {
+			return rc
+		}
+		defer C.imapc_folder_list_free(l)
+		n := int(C.imapc_folder_list_count(l))
+		out = make([]Folder, n)
+		for i := range out {
+			f := C.imapc_folder_list_get(l, C.size_t(i))
+			var rawLen C.size_t
+			raw := C.imapc_folder_raw_name(f, &rawLen)
+			out[i] = Folder{
+				Name:       C.GoString(C.imapc_folder_name(f)),
+				RawName:    C.GoBytes(unsafe.Pointer(raw), C.int(rawLen)),
+				Delimiter:  rune(C.imapc_folder_delimiter(f)),
+				Attributes: goStrings(C.imapc_folder_attributes(f)),
+			}
+		}
+		return rc
 	})
 	return out, err
 }
