@@ -164,3 +164,62 @@ func ExampleSetLogger() {
 	imapclient.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, nil)), slog.LevelInfo)
 	defer imapclient.SetLogger(nil, 0)
 }
+
+// A sync daemon's loop with CONDSTORE: remember the folder's
+// HighestModSeq, and next time fetch only what changed since.
+func ExampleClient_FetchChangedSince() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, "alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	st, err := c.SelectCondStore(ctx, "INBOX")
+	if err != nil {
+		log.Fatal(err)
+	}
+	last := st.HighestModSeq // stored with the local copy
+	// ... later, on the same or a new connection:
+	changed, err := c.FetchChangedSince(ctx, imapclient.All, "FLAGS", last)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range changed {
+		fmt.Println(m.UID, m.Flags, m.ModSeq)
+	}
+}
+
+func ExampleClient_Thread() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, "alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		log.Fatal(err)
+	}
+	roots, err := c.Thread(ctx, "REFERENCES", &imapclient.SearchCriteria{Since: time.Now().AddDate(0, -1, 0)})
+	if errors.Is(err, imapclient.ErrCapability) {
+		log.Fatal("the server cannot thread")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	var show func(n *imapclient.ThreadNode, depth int)
+	show = func(n *imapclient.ThreadNode, depth int) {
+		fmt.Printf("%*s%d\n", 2*depth, "", n.ID) // 0: a parent the folder lacks
+		for _, ch := range n.Children {
+			show(ch, depth+1)
+		}
+	}
+	for _, r := range roots {
+		show(r, 0)
+	}
+}
