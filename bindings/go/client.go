@@ -536,22 +536,36 @@ func (a PlainAuth) strings() []string   { return []string{a.Identity, a.Username
 func (a XOAuth2) strings() []string     { return []string{a.Username, a.Token, a.Vendor} }
 func (a OAuthBearer) strings() []string { return []string{a.Username, a.Token} }
 
-// withSecrets converts strs to C (secrets zeroed afterwards) and runs f.
-func withSecrets(op string, strs []string, f func(cs []*C.char) C.imapc_result) (C.imapc_result, error) {
-	cs := make([]*C.char, len(strs))
+// withCStringSlice converts ss for C (NUL bytes refused, as by cstring),
+// runs f, and gives each converted string to release (free, or
+// freeSecret for secrets).
+func withCStringSlice(op, what string, ss []string, release func(*C.char), f func(cs []*C.char) error) error {
+	cs := make([]*C.char, len(ss))
 	defer func() {
 		for _, p := range cs {
-			freeSecret(p)
+			if p != nil {
+				release(p)
+			}
 		}
 	}()
-	for i, s := range strs {
-		p, err := cstring(op, "credential", s)
+	for i, s := range ss {
+		p, err := cstring(op, what, s)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		cs[i] = p
 	}
-	return f(cs), nil
+	return f(cs)
+}
+
+// withSecrets converts strs to C (secrets zeroed afterwards) and runs f.
+func withSecrets(op string, strs []string, f func(cs []*C.char) C.imapc_result) (C.imapc_result, error) {
+	var rc C.imapc_result
+	err := withCStringSlice(op, "credential", strs, freeSecret, func(cs []*C.char) error {
+		rc = f(cs)
+		return nil
+	})
+	return rc, err
 }
 
 func (a PlainAuth) authenticate(p *C.imapc_client, e **C.imapc_error) C.imapc_result {

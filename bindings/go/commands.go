@@ -145,6 +145,17 @@ const (
 	storeSet    = C.IMAPC_STORE_SET
 )
 
+// checkFlags refuses flags that cannot be sent as atoms in a
+// space-separated list: empty, or with a space, CR, LF or NUL.
+func checkFlags(op string, flags []string) error {
+	for _, f := range flags {
+		if f == "" || strings.ContainsAny(f, " \r\n\x00") {
+			return invalidError(op, "bad flag "+`"`+f+`"`)
+		}
+	}
+	return nil
+}
+
 // StoreAction says what Store does with the flags.
 type StoreAction int
 
@@ -176,10 +187,8 @@ func (c *Client) store(ctx context.Context, op string, set MessageSet, action C.
 	if set.isIDs && len(set.ids) == 0 {
 		return nil
 	}
-	for _, f := range flags {
-		if f == "" || strings.ContainsAny(f, " \r\n\x00") {
-			return invalidError(op, "bad flag "+`"`+f+`"`)
-		}
+	if err := checkFlags(op, flags); err != nil {
+		return err
 	}
 	var unchanged C.uint64_t
 	if opts != nil {

@@ -17,29 +17,16 @@ import (
 // CONDSTORE, ACL, QUOTA, MULTIAPPEND, THREAD, Gmail labels, and the
 // client settings that go with them.
 
-// withCStrings converts ss into a C array of C strings for f (NULL when
-// ss is empty); NUL bytes are refused as by withCString.
+// withCStrings converts ss for C and hands f the array (NULL when ss is
+// empty; the array is Go memory holding C pointers, which cgo allows);
+// NUL bytes are refused as by withCString.
 func withCStrings(op, what string, ss []string, f func(arr **C.char, n C.size_t) error) error {
-	if len(ss) == 0 {
-		return f(nil, 0)
-	}
-	arr := (*[1 << 28]*C.char)(C.malloc(C.size_t(len(ss)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))[:len(ss):len(ss)]
-	made := 0
-	defer func() {
-		for _, p := range arr[:made] {
-			free(p)
+	return withCStringSlice(op, what, ss, free, func(cs []*C.char) error {
+		if len(cs) == 0 {
+			return f(nil, 0)
 		}
-		C.free(unsafe.Pointer(&arr[0]))
-	}()
-	for i, s := range ss {
-		cs, err := cstring(op, what, s)
-		if err != nil {
-			return err
-		}
-		arr[i] = cs
-		made++
-	}
-	return f(&arr[0], C.size_t(len(ss)))
+		return f(&cs[0], C.size_t(len(cs)))
+	})
 }
 
 // takeStrings copies a string list into Go and frees it.
@@ -338,10 +325,8 @@ func (c *Client) MultiAppend(ctx context.Context, folder string, msgs []AppendMe
 			a.data = (*C.uint8_t)(unsafe.Pointer(&m.Data[0]))
 		}
 		a.len = C.size_t(len(m.Data))
-		for _, f := range m.Flags {
-			if f == "" || strings.ContainsAny(f, " \r\n\x00") {
-				return nil, 0, invalidError(op, "bad flag "+`"`+f+`"`)
-			}
+		if err := checkFlags(op, m.Flags); err != nil {
+			return nil, 0, err
 		}
 		if len(m.Flags) > 0 {
 			a.flags = C.CString(strings.Join(m.Flags, " "))
