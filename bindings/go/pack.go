@@ -133,19 +133,18 @@ func (r *packReader) date() time.Time {
 	return goTime(t, off)
 }
 
-// params reads name/value pairs into a map keyed by the lower-case name;
-// nil when there are none.
-func (r *packReader) params() map[string]string {
+// params reads name/value pairs, names in lower case; nil when there are
+// none.
+func (r *packReader) params() Params {
 	n := r.count()
 	if n <= 0 {
 		return nil
 	}
-	m := make(map[string]string, n)
-	for i := 0; i < n; i++ {
-		k := strings.ToLower(r.str())
-		m[k] = r.str()
+	ps := make(Params, n)
+	for i := range ps {
+		ps[i] = Param{Name: strings.ToLower(r.str()), Value: r.str()}
 	}
-	return m
+	return ps
 }
 
 // skipStr passes over a string without reading it.

@@ -52,8 +52,8 @@ func (w *packWriter) part(p *BodyPart) {
 	w.str(p.Type)
 	w.str(p.Subtype)
 	var kv []string
-	for k, v := range p.Params {
-		kv = append(kv, k, v)
+	for _, p := range p.Params {
+		kv = append(kv, p.Name, p.Value)
 	}
 	w.params(kv...)
 	w.absent() // id
@@ -123,7 +123,7 @@ func packTestMessage() *Message {
 		To:      []Address{addr("", "x", "example.org"), addr("", "y", "example.org")},
 	}
 	text := func(sub, num string) *BodyPart {
-		return &BodyPart{Type: "text", Subtype: sub, Params: map[string]string{"charset": "utf-8"}, Encoding: "7bit", Size: 10, Lines: 1, Number: num}
+		return &BodyPart{Type: "text", Subtype: sub, Params: Params{{"charset", "utf-8"}}, Encoding: "7bit", Size: 10, Lines: 1, Number: num}
 	}
 	return &Message{
 		SeqNum: 3, UID: 7, Size: 1234,
@@ -141,7 +141,7 @@ func packTestMessage() *Message {
 			MessageID: "<2@x>",
 		},
 		BodyStructure: &BodyPart{
-			Type: "multipart", Subtype: "mixed", Params: map[string]string{"boundary": "b1"},
+			Type: "multipart", Subtype: "mixed", Params: Params{{"boundary", "b1"}},
 			Children: []*BodyPart{
 				text("plain", "1"),
 				text("html", "2"),
@@ -244,4 +244,47 @@ func indexOf(b, sub []byte) int {
 		}
 	}
 	return -1
+}
+
+// Parameters keep the server's order and repeats; names arrive in lower
+// case and are looked up ignoring case.
+func TestParams(t *testing.T) {
+	m := &Message{UID: 1, Envelope: &Envelope{Subject: "p"}, BodyStructure: &BodyPart{
+		Type: "application", Subtype: "pdf", Encoding: "base64", Size: 10, Number: "1",
+		Params: Params{{"NAME", "first.pdf"}, {"X-Extra", "1"}, {"name", "second.pdf"}},
+	}}
+	var w packWriter
+	w.message(m)
+	var got Message
+	if r := decodePack(&got, string(w.b)); r != packDecoded || got.ParseErrors != 0 {
+		t.Fatalf("decodePack = %d, ParseErrors %d", r, got.ParseErrors)
+	}
+	p := got.BodyStructure
+	want := Params{{"name", "first.pdf"}, {"x-extra", "1"}, {"name", "second.pdf"}}
+	if !reflect.DeepEqual(p.Params, want) {
+		t.Fatalf("Params = %+v, want %+v", p.Params, want)
+	}
+	if v := p.Params.Get("Name"); v != "first.pdf" {
+		t.Errorf(`Get("Name") = %q, want the first one`, v)
+	}
+	if v, ok := p.Params.Lookup("X-EXTRA"); !ok || v != "1" {
+		t.Errorf(`Lookup("X-EXTRA") = %q, %v`, v, ok)
+	}
+	if v, ok := p.Params.Lookup("charset"); ok || v != "" {
+		t.Errorf(`Lookup("charset") = %q, %v; want absent`, v, ok)
+	}
+	if p.DispositionParams != nil {
+		t.Errorf("DispositionParams = %+v, want nil", p.DispositionParams)
+	}
+	if f := p.Filename(); f != "first.pdf" {
+		t.Errorf("Filename() = %q (no disposition: the Content-Type name)", f)
+	}
+	p.DispositionParams = Params{{"filename", "disp.pdf"}}
+	if f := p.Filename(); f != "disp.pdf" {
+		t.Errorf("Filename() = %q, want the disposition's", f)
+	}
+	var none Params
+	if none.Get("x") != "" {
+		t.Error("Get on nil Params")
+	}
 }
