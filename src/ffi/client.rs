@@ -17,7 +17,7 @@ use super::folder::{imapc_folder_list, imapc_mailbox_state};
 use super::lists::{
     imapc_copy_result, imapc_folder_status, imapc_id_list, imapc_quota_list, imapc_string_list,
 };
-use super::message::{imapc_message, imapc_message_list, PackingSink};
+use super::message::{imapc_message, imapc_message_list, PackingSink, ViewArena};
 use super::options::imapc_connect_options;
 use crate::client::Withheld;
 use crate::client::{
@@ -1312,13 +1312,17 @@ unsafe fn fetch_stream_impl(
     unsafe {
         stream_call(client, set, items, count_out, err_out, |c, set, items| {
             let mut scratch = Vec::new();
+            let mut arena = ViewArena::new();
             let mut on_msg = |m: &crate::client::Message, w: Withheld<'_, '_>| -> bool {
                 match on_message {
                     Some(f) => {
-                        let wrapped = imapc_message::borrowed_parsed(m, w, &mut scratch);
+                        let wrapped = imapc_message::borrowed_parsed(m, w, &mut scratch, &arena);
                         // SAFETY: the caller's callback with its userdata;
                         // the message is borrowed for the call.
-                        f(userdata, &wrapped) == 0
+                        let go_on = f(userdata, &wrapped) == 0;
+                        drop(wrapped);
+                        arena.reset();
+                        go_on
                     }
                     None => true,
                 }

@@ -25,14 +25,50 @@ pub(crate) fn free_box<T>(p: *mut T) {
     }
 }
 
+/// A slice that lives elsewhere (in a message's view arena, or in the
+/// vector of the object that holds it) and outlives the holder: a raw
+/// pointer and a length, so that the holder owns nothing and needs no drop.
+pub(crate) struct Slab<T> {
+    ptr: *const T,
+    len: usize,
+}
+
+// SAFETY: a slab is a shared borrow of immutable items that outlive it:
+// sending or sharing it is as safe as sending or sharing `&[T]`.
+unsafe impl<T: Sync> Send for Slab<T> {}
+// SAFETY: as above.
+unsafe impl<T: Sync> Sync for Slab<T> {}
+
+impl<T> Slab<T> {
+    /// `s`, which must outlive the slab and not change while it lives.
+    pub(crate) fn new(s: &[T]) -> Slab<T> {
+        Slab {
+            ptr: s.as_ptr(),
+            len: s.len(),
+        }
+    }
+
+    pub(crate) fn empty() -> Slab<T> {
+        Slab::new(&[])
+    }
+
+    pub(crate) fn get(&self) -> &[T] {
+        // SAFETY: `new`'s contract: `len` items live at `ptr` (a dangling,
+        // aligned pointer when 0) for as long as the slab.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
 /// A list of strings (capabilities, flags, ENABLE results, ID or ACL
 /// pairs...). Owned by the caller when returned through `**out`; free with
 /// `imapc_string_list_free`. Lists borrowed from other objects are never
 /// freed by the caller.
 pub struct imapc_string_list {
-    pub(crate) items: Vec<CPtr>,
-    /// The strings, NUL-terminated, when the list owns them; empty when
-    /// they live in a message's pack.
+    items: Slab<CPtr>,
+    /// The pointers and the strings, NUL-terminated, when the list owns
+    /// them; both empty (no memory) when they live in a message's pack and
+    /// view arena, where nothing is dropped.
+    _own: Vec<CPtr>,
     _buf: Vec<u8>,
 }
 
@@ -50,26 +86,36 @@ impl imapc_string_list {
                 at
             })
             .collect();
-        let items = offsets
+        let own: Vec<CPtr> = offsets
             .into_iter()
             .map(|at| CPtr(buf[at..].as_ptr().cast()))
             .collect();
-        imapc_string_list { items, _buf: buf }
+        imapc_string_list {
+            items: Slab::new(&own),
+            _own: own,
+            _buf: buf,
+        }
     }
 
-    /// A list of strings that live in a pack.
-    pub(crate) fn borrowed(items: Vec<CPtr>) -> imapc_string_list {
+    /// A list of strings that live in a pack, whose pointers are `items`
+    /// (in a view arena): the list owns nothing.
+    pub(crate) fn borrowed(items: &[CPtr]) -> imapc_string_list {
         imapc_string_list {
-            items,
+            items: Slab::new(items),
+            _own: Vec::new(),
             _buf: Vec::new(),
         }
+    }
+
+    pub(crate) fn items(&self) -> &[CPtr] {
+        self.items.get()
     }
 }
 
 /// Number of strings; 0 for NULL.
 #[no_mangle]
 pub extern "C" fn imapc_string_list_count(list: *const imapc_string_list) -> usize {
-    get(list).map_or(0, |l| l.items.len())
+    get(list).map_or(0, |l| l.items().len())
 }
 
 /// String `i` (UTF-8), or NULL when out of range. Valid until the list is
@@ -77,7 +123,7 @@ pub extern "C" fn imapc_string_list_count(list: *const imapc_string_list) -> usi
 #[no_mangle]
 pub extern "C" fn imapc_string_list_get(list: *const imapc_string_list, i: usize) -> *const c_char {
     get(list)
-        .and_then(|l| l.items.get(i))
+        .and_then(|l| l.items().get(i))
         .map_or(std::ptr::null(), |s| s.0)
 }
 
@@ -96,7 +142,7 @@ pub unsafe extern "C" fn imapc_string_list_contains(
         return false;
     };
     get(list).is_some_and(|l| {
-        l.items
+        l.items()
             .iter()
             .any(|x| x.bytes().eq_ignore_ascii_case(s.as_bytes()))
     })

@@ -19,7 +19,7 @@ use std::ptr::null;
 
 use super::client::{ids_arg, imapc_client, set_arg, stream_call};
 use super::error::{imapc_error, imapc_result};
-use super::message::imapc_message;
+use super::message::{imapc_message, ViewArena};
 use super::pack::{pack_withheld, push_text};
 use crate::client::{Chunk, Error, Message, MessageSet, Result, StreamSink, Withheld};
 
@@ -106,6 +106,9 @@ struct Batcher {
     sections: Vec<imapc_bytes>,
     name: Vec<u8>,
     views: Vec<imapc_message>,
+    /// Where `views` build their C views; reset with each batch. Boxed:
+    /// the views point to it.
+    arena: Box<ViewArena>,
     items: Vec<imapc_stream_item>,
 }
 
@@ -124,6 +127,7 @@ impl Batcher {
             sections: Vec::new(),
             name: Vec::new(),
             views: Vec::new(),
+            arena: Box::new(ViewArena::new()),
             items: Vec::new(),
         }
     }
@@ -154,10 +158,14 @@ impl Batcher {
             self.name.push(0);
         }
         self.views.clear();
+        self.arena.reset();
         let mut start = 0;
         for (m, &end) in self.messages.iter().zip(&self.pack_ends) {
-            self.views
-                .push(imapc_message::borrowed_packed(m, &self.packs[start..end]));
+            self.views.push(imapc_message::borrowed_packed(
+                m,
+                &self.packs[start..end],
+                &self.arena,
+            ));
             start = end;
         }
 
