@@ -797,6 +797,17 @@ func TestStoreAppendCopyMoveExpunge(t *testing.T) {
 	if uids[0] == 0 || uids[3] != uids[0]+3 {
 		t.Fatalf("APPENDUID: %v", uids)
 	}
+	// A flag with a space would be two flags on the wire: refused, and
+	// nothing is stored.
+	for _, bad := range []string{"$A $B", "", "x\r\n"} {
+		_, err := c.Append(ctx, src, testMessage("bad", "bad"), &AppendOptions{Flags: []string{FlagSeen, bad}})
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Append with flag %q: %v, want ErrInvalidArgument", bad, err)
+		}
+	}
+	if st, err := c.Status(ctx, src); err != nil || st.Messages != 4 {
+		t.Errorf("after refused appends: %+v, %v; want 4 messages", st, err)
+	}
 	if _, err := c.Select(ctx, src); err != nil {
 		t.Fatal(err)
 	}

@@ -265,6 +265,11 @@ func (c *Client) Append(ctx context.Context, folder string, msg []byte, opts *Ap
 	if opts == nil {
 		opts = &AppendOptions{}
 	}
+	// The flags go to the library space-separated: one holding a space
+	// would become two flags.
+	if err := checkFlags(op, opts.Flags); err != nil {
+		return 0, err
+	}
 	var uid C.uint32_t
 	err := withCString(op, "flags", strings.Join(opts.Flags, " "), func(cf *C.char) error {
 		return c.folderCall(ctx, op, folder, func(p *C.imapc_client, cfo *C.char, e **C.imapc_error) C.imapc_result {
