@@ -15,24 +15,37 @@ import (
 // Search returns the ids (UIDs or sequence numbers, per UseUID) of the
 // messages of the selected folder matching the criteria (nil: all).
 func (c *Client) Search(ctx context.Context, criteria *SearchCriteria) ([]uint32, error) {
-	const op = "Search"
+	ids, _, err := c.search(ctx, "Search", criteria)
+	return ids, err
+}
+
+// SearchModSeq is Search that also returns the highest MODSEQ of the
+// matching messages, which a CONDSTORE server sends when the criteria
+// have ModSeq set (RFC 7162): 0 when it sent none.
+func (c *Client) SearchModSeq(ctx context.Context, criteria *SearchCriteria) ([]uint32, uint64, error) {
+	return c.search(ctx, "SearchModSeq", criteria)
+}
+
+func (c *Client) search(ctx context.Context, op string, criteria *SearchCriteria) ([]uint32, uint64, error) {
 	q, err := criteria.encode()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var out []uint32
+	var modSeq uint64
 	err = withCString(op, "criteria", q, func(cq *C.char) error {
 		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 			var l *C.imapc_id_list
 			rc := C.imapc_client_search(p, cq, &l, e)
 			if rc == C.IMAPC_OK {
 				out = goIDs(l)
+				modSeq = uint64(C.imapc_id_list_modseq(l))
 				C.imapc_id_list_free(l)
 			}
 			return rc
 		})
 	})
-	return out, err
+	return out, modSeq, err
 }
 
 // Sort returns the ids of the matching messages ordered by the sort keys

@@ -74,6 +74,15 @@ func TestCondStore(t *testing.T) {
 	if len(changed) != 1 || changed[0].UID != 1 || changed[0].ModSeq <= ms || !changed[0].HasFlag(FlagFlagged) {
 		t.Fatalf("changed since %d: %+v", ms, changed)
 	}
+	// SEARCH MODSEQ finds the changed message and reports its MODSEQ.
+	found, highest, err := c.SearchModSeq(ctx, &SearchCriteria{ModSeq: ms + 1})
+	if err != nil || !slices.Equal(found, []uint32{1}) || highest != changed[0].ModSeq {
+		t.Errorf("SearchModSeq(MODSEQ %d) = %v, %d, %v; want [1], %d", ms+1, found, highest, err, changed[0].ModSeq)
+	}
+	// Without MODSEQ in the criteria there is none in the answer.
+	if all, highest, err := c.SearchModSeq(ctx, nil); err != nil || len(all) != 2 || highest != 0 {
+		t.Errorf("SearchModSeq(nil) = %v, %d, %v", all, highest, err)
+	}
 	// Nothing changed since the flag's own MODSEQ.
 	none, err := c.FetchChangedSince(ctx, All, "FLAGS", changed[0].ModSeq)
 	if err != nil || len(none) != 0 {

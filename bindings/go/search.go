@@ -28,6 +28,10 @@ type SearchCriteria struct {
 
 	Larger, Smaller int64 // RFC822.SIZE bounds, 0 = none
 
+	// ModSeq, above 0, matches the messages whose MODSEQ is at least this
+	// (CONDSTORE, RFC 7162); SearchModSeq also returns the highest.
+	ModSeq uint64
+
 	Not []SearchCriteria    // each must not match
 	Or  [][2]SearchCriteria // one of each pair must match
 
@@ -144,6 +148,9 @@ func (c *SearchCriteria) encode() (string, error) {
 	}
 	if c.Smaller > 0 {
 		add("SMALLER " + strconv.FormatInt(c.Smaller, 10))
+	}
+	if c.ModSeq > 0 {
+		add("MODSEQ " + strconv.FormatUint(c.ModSeq, 10))
 	}
 	for i := range c.Not {
 		s, err := c.Not[i].encode()

@@ -94,6 +94,7 @@ func TestSearchEncoding(t *testing.T) {
 		{&SearchCriteria{Since: day, Before: day}, "SINCE 1-Feb-2024 BEFORE 1-Feb-2024"},
 		{&SearchCriteria{Subject: []string{`a "b" \c`}}, `SUBJECT "a \"b\" \\c"`},
 		{&SearchCriteria{Header: []HeaderMatch{{"X-Mailer", "Go"}}, Larger: 10}, `HEADER "X-Mailer" "Go" LARGER 10`},
+		{&SearchCriteria{ModSeq: 7, Smaller: 9}, `SMALLER 9 MODSEQ 7`},
 		{&SearchCriteria{UIDs: ptr(IDs(1, 2, 3)), Not: []SearchCriteria{{From: []string{"x"}}}}, `UID 1:3 NOT (FROM "x")`},
 		{&SearchCriteria{Or: [][2]SearchCriteria{{{Text: []string{"ü"}}, {Body: []string{"b"}}}}}, `OR (TEXT "ü") (BODY "b")`},
 	} {
