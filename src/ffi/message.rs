@@ -748,6 +748,32 @@ impl imapc_message {
     }
 }
 
+/// Give a stripped message back the strings `pack` (its earlier pack)
+/// holds, for each item it has not got again (from a later response).
+fn restore_stripped(m: &mut Message, pack: &[u8]) {
+    fn owned(s: CPtr) -> Option<String> {
+        (!s.0.is_null()).then(|| String::from_utf8_lossy(s.bytes()).into_owned())
+    }
+    fn strs(r: &mut Reader<'_>) -> Option<Vec<String>> {
+        let n = r.count()?;
+        Some((0..n).map(|_| owned(r.str()).unwrap_or_default()).collect())
+    }
+    let mut r = Reader::new(pack);
+    // The fixed fields, which stay in the message.
+    let _version = r.u8();
+    let (_seq, _uid, _size) = (r.u32(), r.u32(), r.u64());
+    let _internal_date = r.date();
+    let (_modseq, _msgid, _thrid, _errors) = (r.u64(), r.u64(), r.u64(), r.u32());
+    let flags = strs(&mut r);
+    let labels = strs(&mut r);
+    let (preview, email_id, thread_id) = (owned(r.str()), owned(r.str()), owned(r.str()));
+    m.flags = m.flags.take().or(flags);
+    m.gm_labels = m.gm_labels.take().or(labels);
+    m.preview = m.preview.take().or(preview);
+    m.email_id = m.email_id.take().or(email_id);
+    m.thread_id = m.thread_id.take().or(thread_id);
+}
+
 /// Drop from a packed message the strings its pack holds.
 fn strip(m: &mut Message) {
     m.flags = None;
@@ -845,11 +871,15 @@ impl PackingSink {
         imapc_message_list::assemble(self.messages, self.blocks.finish(), spans, modified)
     }
 
-    /// (Re)pack message `i` with these items.
+    /// (Re)pack message `i` with these items, then drop from the message
+    /// the strings its pack now holds: freed while in the cache rather
+    /// than kept, one small block each, through the whole fetch.
     fn pack(&mut self, i: usize, env: Item<'_, pt::Envelope<'_>>, body: Item<'_, BodyPart<'_>>) {
         let (block, buf) = self.blocks.room();
         let start = buf.len();
-        let seg = pack_parsed(buf, &self.messages.messages[i], env, body);
+        let m = &mut self.messages.messages[i];
+        let seg = pack_parsed(buf, m, env, body);
+        strip(m);
         let span = (block, start, buf.len());
         if i == self.spans.len() {
             self.spans.push((span, seg));
@@ -875,9 +905,12 @@ impl FetchSink for PackingSink {
             return self.pack(i, env, body);
         }
         // A further response for a message packed before (rare): repack,
-        // keeping its earlier envelope and body structure unless replaced.
+        // keeping its earlier items unless replaced: the stripped strings
+        // come back from the old pack, the envelope and body structure are
+        // copied from it.
         let (span, seg) = self.spans[i].clone();
         let old = self.blocks.get(span);
+        restore_stripped(&mut self.messages.messages[i], old);
         let old_env = old[seg.envelope.clone()].to_vec();
         let old_body = old[seg.body.clone()].to_vec();
         let had_env = old[seg.envelope.start - 1] != 0;
@@ -903,17 +936,18 @@ impl FetchSink for PackingSink {
 }
 
 impl imapc_message_list {
-    pub(crate) fn new(m: Messages, modified: Vec<u32>) -> imapc_message_list {
+    pub(crate) fn new(mut m: Messages, modified: Vec<u32>) -> imapc_message_list {
         // Pack each message and drop the strings the pack now holds while
         // they are still in the cache (and so as not to keep them twice).
         let mut blocks = Blocks::default();
         let spans = m
             .messages
-            .iter()
+            .iter_mut()
             .map(|m| {
                 let (block, buf) = blocks.room();
                 let start = buf.len();
                 pack_into(buf, m);
+                strip(m);
                 (block, start, buf.len())
             })
             .collect();
@@ -932,7 +966,8 @@ impl imapc_message_list {
         index.get(&id).and_then(|&i| self.items.get(i))
     }
 
-    /// The list of `m`'s messages, whose packs are at `spans` in `packs`.
+    /// The list of `m`'s messages, whose packs are at `spans` in `packs`
+    /// (and whose strings are in them: `strip`ped).
     fn assemble(
         m: Messages,
         packs: Vec<Vec<u8>>,
@@ -940,8 +975,7 @@ impl imapc_message_list {
         modified: Vec<u32>,
     ) -> imapc_message_list {
         let by_uid = m.by_uid;
-        let mut messages = m.messages;
-        messages.iter_mut().for_each(strip);
+        let messages = m.messages;
         let arena = Box::new(ViewArena::new());
         let items: Vec<imapc_message> = messages
             .iter()
@@ -1487,6 +1521,9 @@ mod tests {
         // A second response for message 2 replacing its envelope.
         b"* 2 FETCH (ENVELOPE (NIL \"replaced\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
         b"* 4 FETCH (UID 14 BODY[HEADER] {4}\r\nab\r\n)\r\n",
+        // A second response for message 3 without its flags: they (an
+        // empty list, not none) must survive the repack.
+        b"* 3 FETCH (RFC822.SIZE 99)\r\n",
     ];
 
     fn fetch_of(raw: &[u8]) -> (u32, Vec<pt::FetchItem<'_>>) {
@@ -1528,6 +1565,8 @@ mod tests {
         assert!(m1.body_structure.as_ref().unwrap().children[1]
             .message
             .is_some());
+        let m3 = owned.get(13).unwrap();
+        assert_eq!((m3.flags.as_deref(), m3.size), (Some(&[][..]), Some(99)));
         let e2 = owned.get(12).unwrap().envelope.as_ref().unwrap();
         assert_eq!(e2.subject.as_deref(), Some("replaced"));
         assert_eq!(owned.len(), 5);
