@@ -283,9 +283,11 @@ fn find_uid(prefix: &[u8]) -> Option<u32> {
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
-/// The envelope and body structure of a streamed message, when its sink
-/// takes them as parsed instead of in the `Message` (`StreamSink::withhold`).
+/// The flags, envelope and body structure of a streamed message, when its
+/// sink takes them as parsed instead of in the `Message`
+/// (`StreamSink::withhold`).
 pub(crate) struct Withheld<'p, 'a> {
+    pub(crate) flags: Option<&'p [pt::Flag<'a>]>,
     pub(crate) envelope: Option<&'p pt::Envelope<'a>>,
     pub(crate) body: Option<&'p BodyPart<'a>>,
 }
@@ -294,7 +296,7 @@ pub(crate) struct Withheld<'p, 'a> {
 /// ([`Callbacks`]), or the C ABI's batches, which keep messages until they
 /// hand several on at once.
 pub(crate) trait StreamSink {
-    /// True when `message` takes each message's envelope and body
+    /// True when `message` takes each message's flags, envelope and body
     /// structure as parsed (in `Withheld`) instead of in the `Message`:
     /// the C ABI packs them without an owned copy.
     fn withhold(&self) -> bool {
@@ -403,6 +405,7 @@ impl Handler for StreamCollector<'_, '_> {
                     None
                 };
                 let withheld = Withheld {
+                    flags: heavy.as_ref().and_then(|h| h.flags.as_deref()),
                     envelope: heavy.as_ref().and_then(|h| h.envelope.as_deref()),
                     body: heavy.as_ref().and_then(|h| h.body.as_deref()),
                 };
@@ -430,6 +433,7 @@ impl Handler for StreamCollector<'_, '_> {
             });
             self.count += 1;
             let none = Withheld {
+                flags: None,
                 envelope: None,
                 body: None,
             };

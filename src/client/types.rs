@@ -321,10 +321,12 @@ impl Message {
     }
 }
 
-/// The envelope and body structure of a FETCH response, taken out of it for
-/// a caller that packs them straight from the parse (the C ABI) instead of
-/// merging an owned copy.
+/// The flags, envelope and body structure of a FETCH response, taken out
+/// of it for a caller that packs them straight from the parse (the C ABI)
+/// instead of merging an owned copy (for flags: a vector and a string per
+/// flag, per message).
 pub(crate) struct Heavy<'a> {
+    pub(crate) flags: Option<Vec<pt::Flag<'a>>>,
     pub(crate) envelope: Option<Box<pt::Envelope<'a>>>,
     pub(crate) body: Option<Box<BodyPart<'a>>>,
 }
@@ -336,6 +338,7 @@ pub(crate) fn split_heavy(
     mut items: Vec<pt::FetchItem<'_>>,
 ) -> (Vec<pt::FetchItem<'_>>, Heavy<'_>) {
     let mut heavy = Heavy {
+        flags: None,
         envelope: None,
         body: None,
     };
@@ -343,12 +346,13 @@ pub(crate) fn split_heavy(
     while i < items.len() {
         if !matches!(
             items[i],
-            pt::FetchItem::Envelope(_) | pt::FetchItem::BodyStructure(_)
+            pt::FetchItem::Flags(_) | pt::FetchItem::Envelope(_) | pt::FetchItem::BodyStructure(_)
         ) {
             i += 1;
             continue;
         }
         match items.remove(i) {
+            pt::FetchItem::Flags(f) => heavy.flags = Some(f),
             pt::FetchItem::Envelope(e) => heavy.envelope = Some(e),
             pt::FetchItem::BodyStructure(b) => heavy.body = Some(b),
             _ => {}
@@ -581,9 +585,11 @@ mod tests {
         };
         let items = vec![
             pt::FetchItem::Uid(1),
+            pt::FetchItem::Flags(vec![pt::Flag::Draft]),
             env(b"first"),
             pt::FetchItem::BodyStructure(Box::default()),
             pt::FetchItem::Rfc822Size(5),
+            pt::FetchItem::Flags(vec![pt::Flag::Seen, pt::Flag::Flagged]),
             env(b"last"),
             pt::FetchItem::ModSeq(9),
         ];
@@ -605,6 +611,10 @@ mod tests {
             "the last one, as merging keeps"
         );
         assert!(heavy.body.is_some());
+        assert_eq!(
+            heavy.flags.as_deref(),
+            Some(&[pt::Flag::Seen, pt::Flag::Flagged][..])
+        );
     }
 
     #[test]

@@ -871,14 +871,21 @@ impl PackingSink {
         imapc_message_list::assemble(self.messages, self.blocks.finish(), spans, modified)
     }
 
-    /// (Re)pack message `i` with these items, then drop from the message
-    /// the strings its pack now holds: freed while in the cache rather
-    /// than kept, one small block each, through the whole fetch.
-    fn pack(&mut self, i: usize, env: Item<'_, pt::Envelope<'_>>, body: Item<'_, BodyPart<'_>>) {
+    /// (Re)pack message `i` with these items (its own flags unless
+    /// `flags`), then drop from the message the strings its pack now
+    /// holds: freed while in the cache rather than kept, one small block
+    /// each, through the whole fetch.
+    fn pack(
+        &mut self,
+        i: usize,
+        flags: Option<&[pt::Flag<'_>]>,
+        env: Item<'_, pt::Envelope<'_>>,
+        body: Item<'_, BodyPart<'_>>,
+    ) {
         let (block, buf) = self.blocks.room();
         let start = buf.len();
         let m = &mut self.messages.messages[i];
-        let seg = pack_parsed(buf, m, env, body);
+        let seg = pack_parsed(buf, m, flags, env, body);
         strip(m);
         let span = (block, start, buf.len());
         if i == self.spans.len() {
@@ -894,15 +901,17 @@ impl FetchSink for PackingSink {
         let (
             rest,
             Heavy {
+                flags,
                 envelope: env,
                 body,
             },
         ) = split_heavy(items);
+        let flags = flags.as_deref();
         let i = self.messages.merge(seq, rest);
         if i == self.spans.len() {
             let env = env.as_deref().map_or(Item::Absent, Item::Parsed);
             let body = body.as_deref().map_or(Item::Absent, Item::Parsed);
-            return self.pack(i, env, body);
+            return self.pack(i, flags, env, body);
         }
         // A further response for a message packed before (rare): repack,
         // keeping its earlier items unless replaced: the stripped strings
@@ -925,13 +934,13 @@ impl FetchSink for PackingSink {
             None if had_body => Item::Packed(&old_body),
             None => Item::Absent,
         };
-        self.pack(i, env, body);
+        self.pack(i, flags, env, body);
     }
 
     fn malformed(&mut self, seq: u32, error: ItemError) {
         FetchSink::malformed(&mut self.messages, seq, error);
         let i = self.messages.messages.len() - 1;
-        self.pack(i, Item::Absent, Item::Absent);
+        self.pack(i, None, Item::Absent, Item::Absent);
     }
 }
 
@@ -1524,6 +1533,8 @@ mod tests {
         // A second response for message 3 without its flags: they (an
         // empty list, not none) must survive the repack.
         b"* 3 FETCH (RFC822.SIZE 99)\r\n",
+        // Flags of every kind, one with 8-bit bytes (lossy, as owned).
+        b"* 5 FETCH (UID 15 FLAGS (\\Deleted \\Recent \\X-Ext $Label k\xc3\xa9 bad\xff))\r\n",
     ];
 
     fn fetch_of(raw: &[u8]) -> (u32, Vec<pt::FetchItem<'_>>) {
@@ -1569,11 +1580,16 @@ mod tests {
         assert_eq!((m3.flags.as_deref(), m3.size), (Some(&[][..]), Some(99)));
         let e2 = owned.get(12).unwrap().envelope.as_ref().unwrap();
         assert_eq!(e2.subject.as_deref(), Some("replaced"));
-        assert_eq!(owned.len(), 5);
+        let m5 = owned.get(15).unwrap();
+        assert_eq!(
+            m5.flags.as_deref().unwrap()[3..],
+            ["$Label", "k\u{e9}", "bad\u{FFFD}"]
+        );
+        assert_eq!(owned.len(), 6);
 
         let want = imapc_message_list::new(owned, Vec::new());
         let got = sink.finish(Vec::new());
-        assert_eq!(got.items.len(), 5);
+        assert_eq!(got.items.len(), 6);
         assert_eq!(packs(&got), packs(&want));
         // And the views read the same strings.
         let env = got.items[0].view().unwrap().envelope.as_ref().unwrap();

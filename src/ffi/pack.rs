@@ -36,7 +36,7 @@ pub(crate) fn pack_message(m: &Message) -> Vec<u8> {
 /// buffer: no allocation per message).
 pub(crate) fn pack_into(buf: &mut Vec<u8>, m: &Message) {
     let mut p = Packer::new(buf);
-    p.head(m);
+    p.head(m, None);
     let envelope = m.envelope.as_deref().map_or(Item::Absent, Item::Parsed);
     p.segment(0, envelope, Packer::envelope);
     let body = m
@@ -65,30 +65,33 @@ pub(crate) struct Segments {
 }
 
 /// Append the pack of `m` with its envelope and body structure taken from
-/// `envelope` and `body` instead of from `m` (whose own are ignored): the
-/// C ABI packs them straight from the parsed response, without the owned
-/// copy of every field the Rust API builds. The bytes are the same as
-/// `pack_into` writes for the message with those items merged.
+/// `envelope` and `body` instead of from `m` (whose own are ignored), and
+/// its flags from `flags` when given: the C ABI packs them straight from
+/// the parsed response, without the owned copy of every field the Rust API
+/// builds. The bytes are the same as `pack_into` writes for the message
+/// with those items merged.
 pub(crate) fn pack_parsed(
     buf: &mut Vec<u8>,
     m: &Message,
+    flags: Option<&[pt::Flag<'_>]>,
     envelope: Item<'_, pt::Envelope<'_>>,
     body: Item<'_, BodyPart<'_>>,
 ) -> Segments {
     let base = buf.len();
     let mut p = Packer::new(buf);
-    p.head(m);
+    p.head(m, flags);
     let envelope = p.segment(base, envelope, Packer::envelope_parsed);
     let body = p.segment(base, body, Packer::body);
     Segments { envelope, body }
 }
 
-/// Append the pack of streamed message `m`, whose envelope and body
-/// structure were withheld from it (`fetch_stream_parsed`), from the parse.
+/// Append the pack of streamed message `m`, whose flags, envelope and
+/// body structure were withheld from it (`fetch_stream_parsed`), from the
+/// parse.
 pub(crate) fn pack_withheld(buf: &mut Vec<u8>, m: &Message, w: Withheld<'_, '_>) -> Segments {
     let env = w.envelope.map_or(Item::Absent, Item::Parsed);
     let body = w.body.map_or(Item::Absent, Item::Parsed);
-    pack_parsed(buf, m, env, body)
+    pack_parsed(buf, m, w.flags, env, body)
 }
 
 impl Packer<'_> {
@@ -111,8 +114,9 @@ impl Packer<'_> {
         start - base..self.buf.len() - base
     }
 
-    /// Everything before the envelope.
-    fn head(&mut self, m: &Message) {
+    /// Everything before the envelope; the flags from `flags` when given,
+    /// else from `m`.
+    fn head(&mut self, m: &Message, flags: Option<&[pt::Flag<'_>]>) {
         let p = self;
         p.u8(IMAPC_PACK_VERSION as u8);
         p.u32(m.seq);
@@ -123,7 +127,16 @@ impl Packer<'_> {
         p.u64(m.gm_msgid.unwrap_or(0));
         p.u64(m.gm_thrid.unwrap_or(0));
         p.u32(len32(m.errors.len()));
-        p.strs(m.flags.as_deref());
+        match flags {
+            // As the owned path's flags (UTF-8, lossy) would be packed.
+            Some(f) => {
+                p.u32(len32(f.len()));
+                for x in f {
+                    p.bytes(x.as_bytes(), false);
+                }
+            }
+            None => p.strs(m.flags.as_deref()),
+        }
         p.strs(m.gm_labels.as_deref());
         p.opt(m.preview.as_deref());
         p.opt(m.email_id.as_deref());

@@ -459,6 +459,7 @@ mod tests {
     /// A message without envelope or body structure into the batch.
     fn put(b: &mut Batcher, m: Message) -> bool {
         let none = Withheld {
+            flags: None,
             envelope: None,
             body: None,
         };
