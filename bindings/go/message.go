@@ -448,8 +448,13 @@ type rawMessage struct {
 	data     [][]byte // by section; nil when NIL, empty or streamed
 }
 
-func copyRaw(cm cMessage, seq, uid uint32) rawMessage {
-	raw := rawMessage{pack: string(cm.pack), seq: seq, uid: uid}
+// copyRaw copies a message of a batch into Go memory: its pack is pack
+// when copied already (ok), else copied here.
+func copyRaw(cm cMessage, pack string, ok bool, seq, uid uint32) rawMessage {
+	if !ok {
+		pack = string(cm.pack)
+	}
+	raw := rawMessage{pack: pack, seq: seq, uid: uid}
 	if len(cm.sections) > 0 {
 		raw.data = make([][]byte, len(cm.sections))
 		for i := range raw.data {

@@ -78,6 +78,12 @@ type streamState struct {
 
 	lent *Message // the message lent to OnMessage (ReuseMessage)
 
+	// For Fetch's pipe: the packs of the current batch, copied into Go
+	// memory at once (one allocation per batch instead of one per
+	// message), and where they were in C memory.
+	packs    string
+	packBase uintptr
+
 	// the section being streamed
 	open    bool
 	seq     uint32
@@ -180,6 +186,9 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 
 // onBatch takes a batch of items from the library, in server order.
 func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
+	if st.opts.pipe != nil {
+		st.copyPacks(items)
+	}
 	for i := range items {
 		it := &items[i]
 		var rc C.int
@@ -205,13 +214,55 @@ func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
 	return 0
 }
 
+// copyPacks copies the packs of a batch's messages into Go memory in one
+// piece when they lie one after the other in C memory, as the library
+// writes them; batchPack then slices each message's pack out of it.
+func (st *streamState) copyPacks(items []C.imapc_stream_item) {
+	st.packs, st.packBase = "", 0
+	var first *C.imapc_stream_item
+	var start, end uintptr
+	for i := range items {
+		it := &items[i]
+		if it.kind != C.IMAPC_STREAM_ITEM_MESSAGE || it.pack == nil {
+			continue
+		}
+		p := uintptr(unsafe.Pointer(it.pack))
+		if first == nil {
+			first, start, end = it, p, p
+		}
+		if p != end {
+			return // not contiguous: each message is copied alone
+		}
+		end = p + uintptr(it.pack_len)
+	}
+	if end > start {
+		st.packs = string(unsafe.Slice((*byte)(unsafe.Pointer(first.pack)), end-start))
+		st.packBase = start
+	}
+}
+
+// batchPack is the message's pack from the batch's copy, and false when
+// there is none (it is then copied on its own).
+func (st *streamState) batchPack(it *C.imapc_stream_item) (string, bool) {
+	if st.packBase == 0 || it.pack == nil {
+		return "", false
+	}
+	off := uintptr(unsafe.Pointer(it.pack)) - st.packBase
+	n := uintptr(it.pack_len)
+	if off > uintptr(len(st.packs)) || n > uintptr(len(st.packs))-off {
+		return "", false
+	}
+	return st.packs[off : off+n], true
+}
+
 func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	if rc := st.finishSection(); rc != 0 {
 		return rc
 	}
 	cm := streamedMessage(it)
 	if st.opts.pipe != nil {
-		st.opts.pipe.push(copyRaw(cm, uint32(it.seq), uint32(it.uid)))
+		pack, ok := st.batchPack(it)
+		st.opts.pipe.push(copyRaw(cm, pack, ok, uint32(it.seq), uint32(it.uid)))
 		return 0
 	}
 	var msg *Message // only for OnMessage, which keeps it (or borrows it)
