@@ -1433,6 +1433,61 @@ mod tests {
         imapc_message_list_free(l);
     }
 
+    /// Part numbers as RFC 3501 gives them: a multipart's children extend
+    /// its number, an enclosed message's body is N.1 unless multipart (its
+    /// parts are then N.1, N.2), and numbering resumes after a nested
+    /// branch (one buffer serves the whole tree).
+    #[test]
+    fn part_numbers_of_a_nested_structure() {
+        let msg = |body: BodyPart<'static>| BodyPart {
+            message: Some(Box::new((pt::Envelope::default(), body))),
+            ..leaf(b"message", b"rfc822")
+        };
+        let multi = |children: Vec<BodyPart<'static>>| BodyPart {
+            children,
+            ..leaf(b"multipart", b"mixed")
+        };
+        let root = multi(vec![
+            leaf(b"text", b"plain"),
+            msg(multi(vec![leaf(b"text", b"plain"), leaf(b"text", b"html")])),
+            multi(vec![
+                leaf(b"image", b"png"),
+                multi(vec![leaf(b"text", b"plain")]),
+                leaf(b"image", b"gif"),
+            ]),
+            msg(leaf(b"text", b"plain")),
+        ]);
+        let m = imapc_message::new(Message {
+            seq: 1,
+            body_structure: Some(Box::new(root)),
+            ..Message::default()
+        });
+        fn walk(p: *const imapc_body_part, out: &mut Vec<String>) {
+            out.push(s(imapc_body_part_number(p)).unwrap());
+            for i in 0..imapc_body_part_child_count(p) {
+                walk(imapc_body_part_child(p, i), out);
+            }
+            let body = imapc_body_part_message_body(p);
+            if !body.is_null() {
+                walk(body, out);
+            }
+        }
+        let mut got = Vec::new();
+        walk(imapc_message_body_structure(&m), &mut got);
+        let want = [
+            "", "1", "2", "2", "2.1", "2.2", "3", "3.1", "3.2", "3.2.1", "3.3", "4", "4.1",
+        ];
+        assert_eq!(got, want);
+        // And again on the same thread, with the packer's buffers reused.
+        let again = imapc_message::new(Message {
+            seq: 2,
+            body_structure: Some(Box::new(leaf(b"text", b"plain"))),
+            ..Message::default()
+        });
+        let root = imapc_message_body_structure(&again);
+        assert_eq!(s(imapc_body_part_number(root)).as_deref(), Some("1"));
+    }
+
     /// The C views read back what the pack holds: strings, part numbers,
     /// lower-cased types, addresses with their email, nested messages.
     #[test]

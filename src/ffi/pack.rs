@@ -10,6 +10,7 @@
 
 use std::os::raw::c_char;
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use super::message::IMAPC_PACK_VERSION;
@@ -211,14 +212,50 @@ struct Packer<'a> {
     pending: Vec<u8>,
 }
 
+thread_local! {
+    /// A packer's buffers (`number`, `text`, `pending`), kept on each
+    /// thread from one packer to the next: a packer writes one message, so
+    /// buffers of its own were allocated and freed for every message.
+    static SCRATCH: Cell<(String, String, Vec<u8>)> =
+        const { Cell::new((String::new(), String::new(), Vec::new())) };
+}
+
+impl Drop for Packer<'_> {
+    fn drop(&mut self) {
+        // Back for the next packer, empty; an unusually large one (a huge
+        // encoded header) is freed rather than kept by the thread.
+        fn keep<T: Default>(v: &mut T, cap: usize) -> T {
+            if cap <= 64 << 10 {
+                std::mem::take(v)
+            } else {
+                T::default()
+            }
+        }
+        self.number.clear();
+        self.text.clear();
+        self.pending.clear();
+        let (nc, tc, pc) = (
+            self.number.capacity(),
+            self.text.capacity(),
+            self.pending.capacity(),
+        );
+        SCRATCH.set((
+            keep(&mut self.number, nc),
+            keep(&mut self.text, tc),
+            keep(&mut self.pending, pc),
+        ));
+    }
+}
+
 impl<'a> Packer<'a> {
     /// A packer appending to `buf`.
     fn new(buf: &'a mut Vec<u8>) -> Packer<'a> {
+        let (number, text, pending) = SCRATCH.take();
         Packer {
             buf,
-            number: String::new(),
-            text: String::new(),
-            pending: Vec::new(),
+            number,
+            text,
+            pending,
         }
     }
 
@@ -439,32 +476,34 @@ impl<'a> Packer<'a> {
         for l in &b.language {
             self.bytes(l, false);
         }
+        // The parts below extend this part's number in the same buffer,
+        // which is cut back to it after each.
+        let len = self.number.len();
         let number = std::mem::take(&mut self.number);
         self.str(&number);
+        self.number = number;
         self.u32(len32(b.children.len()));
         for (i, c) in b.children.iter().enumerate() {
-            self.number.clear();
-            if !number.is_empty() {
-                self.number.push_str(&number);
+            self.number.truncate(len);
+            if len > 0 {
                 self.number.push('.');
             }
             push_number(&mut self.number, i + 1);
             self.part(c);
         }
+        self.number.truncate(len);
         self.u8(u8::from(b.message.is_some()));
         if let Some(m) = &b.message {
             let (env, body) = &**m;
             self.envelope_parsed(env);
             // The enclosed body of part N is N.1 unless it is multipart,
             // whose parts are then N.1, N.2 ...
-            self.number.clear();
-            self.number.push_str(&number);
             if !is_multipart(body) {
                 self.number.push_str(".1");
             }
             self.part(body);
+            self.number.truncate(len);
         }
-        self.number = number;
     }
 }
 
@@ -578,6 +617,7 @@ mod tests {
         p.bytes(b"Text", true);
         p.bytes(b"\0X\xff", true);
         p.opt(None);
+        drop(p);
         let mut r = Reader::new(&buf);
         assert_eq!(r.str().bytes(), "a\u{FFFD}b@C".as_bytes());
         assert_eq!(r.str().bytes(), "x\u{FFFD}".as_bytes());
