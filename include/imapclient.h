@@ -6,6 +6,9 @@
  * - A client is used by one thread at a time.
  * - imapc_client_interrupt may be called from any thread.
  * - imapc_tls_config objects are immutable and shareable across threads.
+ * - Results (message, folder, string and id lists, and the objects their
+ *   getters return) may be read from several threads at once; free one
+ *   once no thread reads it any more.
  *
  * Ownership: functions ending in _new create an object the caller frees with
  * the matching _free (which accepts NULL); a `**out` parameter transfers
