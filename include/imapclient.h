@@ -244,6 +244,18 @@
  */
 #define IMAPC_TLS_VERSION_1_3 13
 
+#define FROM 0
+
+#define SENDER 1
+
+#define REPLY_TO 2
+
+#define TO 3
+
+#define CC 4
+
+#define BCC 5
+
 /**
  * One address of an envelope; borrowed from its envelope.
  */

@@ -129,12 +129,12 @@ impl Envelope {
                 .and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()),
             subject: e.subject.as_deref().map(mime::decode_header),
             subject_raw: e.subject.as_deref().map(<[u8]>::to_vec),
-            from: addrs(&e.from),
-            sender: addrs(&e.sender),
-            reply_to: addrs(&e.reply_to),
-            to: addrs(&e.to),
-            cc: addrs(&e.cc),
-            bcc: addrs(&e.bcc),
+            from: addrs(e.from()),
+            sender: addrs(e.sender()),
+            reply_to: addrs(e.reply_to()),
+            to: addrs(e.to()),
+            cc: addrs(e.cc()),
+            bcc: addrs(e.bcc()),
             in_reply_to: e.in_reply_to.as_deref().map(lossy),
             message_id: e.message_id.as_deref().map(lossy),
         }
@@ -578,10 +578,9 @@ mod tests {
     #[test]
     fn heavy_items_are_split_off_in_order() {
         let env = |s: &'static [u8]| {
-            pt::FetchItem::Envelope(Box::new(pt::Envelope {
-                subject: Some(std::borrow::Cow::Borrowed(s)),
-                ..pt::Envelope::default()
-            }))
+            let mut e = Box::<pt::Envelope>::default();
+            e.subject = Some(std::borrow::Cow::Borrowed(s));
+            pt::FetchItem::Envelope(e)
         };
         let items = vec![
             pt::FetchItem::Uid(1),

@@ -1354,10 +1354,8 @@ mod tests {
     }
 
     fn sample() -> Message {
-        let inner = pt::Envelope {
-            subject: Some(Cow::Borrowed(b"inner")),
-            ..pt::Envelope::default()
-        };
+        let mut inner = pt::Envelope::default();
+        inner.subject = Some(Cow::Borrowed(b"inner"));
         let attached = BodyPart {
             message: Some(Box::new((inner, leaf(b"TEXT", b"PLAIN")))),
             ..leaf(b"MESSAGE", b"RFC822")

@@ -440,7 +440,7 @@ impl<'a> Packer<'a> {
         self.date(date.and_then(|d| crate::proto::dates::parse_rfc2822(d).ok()));
         self.opt_bytes(date, false);
         self.header_text(e.subject.as_deref());
-        for list in [&e.from, &e.sender, &e.reply_to, &e.to, &e.cc, &e.bcc] {
+        for list in e.lists() {
             self.addresses_parsed(list);
         }
         self.opt_bytes(e.in_reply_to.as_deref(), false);

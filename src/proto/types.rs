@@ -375,18 +375,102 @@ pub enum FetchItem<'a> {
 }
 
 /// RFC 3501 ENVELOPE. Strings are raw (RFC 2047 encoded words undecoded).
+///
+/// The six address lists (From, Sender, Reply-To, To, Cc, Bcc) share one
+/// vector: one allocation per envelope where a vector per list made up to
+/// six, for every message of a header sync. Read them with `from()` ...
+/// `bcc()` or `lists()`; build them with `set_lists` or `push_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Envelope<'a> {
     pub date: Option<Bytes<'a>>,
     pub subject: Option<Bytes<'a>>,
-    pub from: Vec<Address<'a>>,
-    pub sender: Vec<Address<'a>>,
-    pub reply_to: Vec<Address<'a>>,
-    pub to: Vec<Address<'a>>,
-    pub cc: Vec<Address<'a>>,
-    pub bcc: Vec<Address<'a>>,
+    /// The addresses of the six lists, one list after the other.
+    addresses: Vec<Address<'a>>,
+    /// Where each list ends in `addresses`.
+    ends: [u32; 6],
     pub in_reply_to: Option<Bytes<'a>>,
     pub message_id: Option<Bytes<'a>>,
+}
+
+/// The index of each address list of an `Envelope`, for `list` and
+/// `push_address`.
+pub mod address_list {
+    pub const FROM: usize = 0;
+    pub const SENDER: usize = 1;
+    pub const REPLY_TO: usize = 2;
+    pub const TO: usize = 3;
+    pub const CC: usize = 4;
+    pub const BCC: usize = 5;
+}
+
+impl<'a> Envelope<'a> {
+    /// Address list `i` (see `address_list`); empty when out of range.
+    pub fn list(&self, i: usize) -> &[Address<'a>] {
+        if i >= 6 {
+            return &[];
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.addresses
+            .get(start..self.ends[i] as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The six lists, From to Bcc.
+    pub fn lists(&self) -> [&[Address<'a>]; 6] {
+        std::array::from_fn(|i| self.list(i))
+    }
+
+    pub fn from(&self) -> &[Address<'a>] {
+        self.list(address_list::FROM)
+    }
+    pub fn sender(&self) -> &[Address<'a>] {
+        self.list(address_list::SENDER)
+    }
+    pub fn reply_to(&self) -> &[Address<'a>] {
+        self.list(address_list::REPLY_TO)
+    }
+    pub fn to(&self) -> &[Address<'a>] {
+        self.list(address_list::TO)
+    }
+    pub fn cc(&self) -> &[Address<'a>] {
+        self.list(address_list::CC)
+    }
+    pub fn bcc(&self) -> &[Address<'a>] {
+        self.list(address_list::BCC)
+    }
+
+    /// Replace the six lists, From to Bcc.
+    pub fn set_lists(&mut self, lists: [Vec<Address<'a>>; 6]) {
+        self.addresses.clear();
+        for (i, l) in lists.into_iter().enumerate() {
+            self.addresses.extend(l);
+            self.ends[i] = len32(self.addresses.len());
+        }
+    }
+
+    /// Append an address to list `i` (see `address_list`), which must be
+    /// the last list filled so far or a later one: lists are filled in
+    /// order. Addresses for an earlier list, or past Bcc, are refused
+    /// (false).
+    pub fn push_address(&mut self, i: usize, a: Address<'a>) -> bool {
+        if i >= 6 || (i < 5 && self.ends[i + 1..].iter().any(|&e| e > self.ends[i])) {
+            return false;
+        }
+        if self.addresses.capacity() == 0 {
+            // Most envelopes hold four to six addresses: one allocation.
+            self.addresses.reserve_exact(6);
+        }
+        self.addresses.push(a);
+        let n = len32(self.addresses.len());
+        for e in &mut self.ends[i..] {
+            *e = n;
+        }
+        true
+    }
+}
+
+fn len32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// One address of an envelope. A group start has `host == None` and the
@@ -696,16 +780,15 @@ impl Address<'_> {
 
 impl Envelope<'_> {
     pub fn into_owned(self) -> Envelope<'static> {
-        let a = |v: Vec<Address<'_>>| v.into_iter().map(Address::into_owned).collect();
         Envelope {
             date: own_opt(self.date),
             subject: own_opt(self.subject),
-            from: a(self.from),
-            sender: a(self.sender),
-            reply_to: a(self.reply_to),
-            to: a(self.to),
-            cc: a(self.cc),
-            bcc: a(self.bcc),
+            addresses: self
+                .addresses
+                .into_iter()
+                .map(Address::into_owned)
+                .collect(),
+            ends: self.ends,
             in_reply_to: own_opt(self.in_reply_to),
             message_id: own_opt(self.message_id),
         }
@@ -773,5 +856,57 @@ impl BodyPart<'_> {
             location: own_opt(self.location),
             extension: own_opt(self.extension),
         }
+    }
+}
+
+#[cfg(test)]
+mod envelope_tests {
+    use super::{address_list as l, Address, Envelope};
+    use std::borrow::Cow;
+
+    fn a(m: &'static str) -> Address<'static> {
+        Address {
+            mailbox: Some(Cow::Borrowed(m.as_bytes())),
+            ..Address::default()
+        }
+    }
+
+    fn names(v: &[Address<'_>]) -> Vec<String> {
+        v.iter()
+            .map(|x| String::from_utf8_lossy(x.mailbox.as_deref().unwrap_or_default()).into())
+            .collect()
+    }
+
+    #[test]
+    fn lists_share_one_vector_and_keep_their_own_addresses() {
+        let mut e = Envelope::default();
+        assert_eq!(e.lists().map(<[_]>::len), [0; 6]);
+        assert!(e.push_address(l::FROM, a("f")));
+        assert!(e.push_address(l::TO, a("t1")));
+        assert!(e.push_address(l::TO, a("t2")));
+        assert!(e.push_address(l::BCC, a("b")));
+        assert_eq!(names(e.from()), ["f"]);
+        assert!(e.sender().is_empty() && e.reply_to().is_empty() && e.cc().is_empty());
+        assert_eq!(names(e.to()), ["t1", "t2"]);
+        assert_eq!(names(e.bcc()), ["b"]);
+        assert!(e.list(6).is_empty());
+        // Out of order or out of range: refused, nothing changes.
+        assert!(!e.push_address(l::CC, a("late")));
+        assert!(!e.push_address(6, a("none")));
+        assert_eq!(e.lists().map(<[_]>::len), [1, 0, 0, 2, 0, 1]);
+        let owned = e.clone().into_owned();
+        assert_eq!(owned, e);
+
+        e.set_lists([
+            vec![],
+            vec![a("s")],
+            vec![],
+            vec![],
+            vec![a("c1"), a("c2")],
+            vec![],
+        ]);
+        assert_eq!(e.lists().map(<[_]>::len), [0, 1, 0, 0, 2, 0]);
+        assert_eq!(names(e.cc()), ["c1", "c2"]);
+        assert_eq!(names(e.sender()), ["s"]);
     }
 }

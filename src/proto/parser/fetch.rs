@@ -315,16 +315,9 @@ pub(crate) fn envelope_into<'a>(i: &'a [u8], budget: usize, e: &mut Envelope<'a>
     let (r, subject) = sp_nstring(r)?;
     e.subject = subject;
     let mut r = r;
-    for list in [
-        &mut e.from,
-        &mut e.sender,
-        &mut e.reply_to,
-        &mut e.to,
-        &mut e.cc,
-        &mut e.bcc,
-    ] {
+    for list in 0..6 {
         let (r2, ()) = sp(r)?;
-        let (r2, ()) = address_list(r2, list)?;
+        let (r2, ()) = address_list(r2, e, list)?;
         r = r2;
     }
     let (r, in_reply_to) = sp_nstring(r)?;
@@ -348,13 +341,11 @@ fn close(i: &[u8]) -> Res<'_, ()> {
 }
 
 /// NIL or `(address+)`; spaces between addresses accepted as a quirk.
-fn address_list<'a>(i: &'a [u8], out: &mut Vec<Address<'a>>) -> Res<'a, ()> {
+fn address_list<'a>(i: &'a [u8], e: &mut Envelope<'a>, list: usize) -> Res<'a, ()> {
     if let Some(r) = nil(i) {
         return Ok((r, ()));
     }
     let (mut r, ()) = byte(i, b'(')?;
-    // Most lists hold one or two addresses: one allocation.
-    out.reserve_exact(2);
     loop {
         match r.first() {
             Some(b')') => return Ok((&r[1..], ())),
@@ -371,12 +362,16 @@ fn address_list<'a>(i: &'a [u8], out: &mut Vec<Address<'a>>) -> Res<'a, ()> {
         let (r2, mailbox) = sp_nstring(r2)?;
         let (r2, host) = sp_nstring(r2)?;
         let (r2, ()) = close(r2)?;
-        out.push(Address {
-            name,
-            adl,
-            mailbox,
-            host,
-        });
+        // The lists are read in order: never refused.
+        e.push_address(
+            list,
+            Address {
+                name,
+                adl,
+                mailbox,
+                host,
+            },
+        );
         r = r2;
     }
 }

@@ -639,10 +639,14 @@ fn fetch_envelope() {
         panic!("{items:?}")
     };
     assert_eq!(e.subject, Some(b("IMAP4rev1 WG mtg summary and minutes")));
-    assert_eq!(e.from[0].name, Some(b("Terry Gray")));
-    assert_eq!(e.cc.len(), 2);
-    assert_eq!(e.cc[1].host, Some(b("MIT.EDU")));
-    assert!(e.bcc.is_empty());
+    assert_eq!(e.from()[0].name, Some(b("Terry Gray")));
+    // Six lists in one vector: each its own addresses.
+    assert_eq!(e.lists().map(<[_]>::len), [1, 1, 1, 1, 2, 0]);
+    assert_eq!(e.to()[0].mailbox, Some(b("imap")));
+    assert_eq!(e.cc()[0].mailbox, Some(b("minutes")));
+    assert_eq!(e.cc().len(), 2);
+    assert_eq!(e.cc()[1].host, Some(b("MIT.EDU")));
+    assert!(e.bcc().is_empty());
     assert_eq!(e.message_id, Some(b("<B27397-0100000@cac.washington.edu>")));
     // Escapes, literal subject, group syntax, space between addresses.
     let (_, items) = fetch(
@@ -652,9 +656,9 @@ fn fetch_envelope() {
         panic!("{items:?}")
     };
     assert_eq!(e.subject, Some(b("hello")));
-    assert_eq!(e.from[0].name, Some(b("a \"q\" b")));
-    assert_eq!(e.from[1].mailbox, Some(b("grp")));
-    assert_eq!(e.from[2], Address::default());
+    assert_eq!(e.from()[0].name, Some(b("a \"q\" b")));
+    assert_eq!(e.from()[1].mailbox, Some(b("grp")));
+    assert_eq!(e.from()[2], Address::default());
 }
 
 #[test]
