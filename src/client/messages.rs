@@ -399,6 +399,7 @@ impl Handler for StreamCollector<'_, '_> {
                 let heavy = if self.sink.withhold() {
                     let (rest, heavy) = split_heavy(items);
                     m.merge_items(rest);
+                    heavy.merge_date(&mut m);
                     Some(heavy)
                 } else {
                     m.merge_items(items);

@@ -321,14 +321,27 @@ impl Message {
     }
 }
 
-/// The flags, envelope and body structure of a FETCH response, taken out
-/// of it for a caller that packs them straight from the parse (the C ABI)
-/// instead of merging an owned copy (for flags: a vector and a string per
-/// flag, per message).
+/// The flags, envelope, body structure and internal date of a FETCH
+/// response, taken out of it for a caller that packs them straight from
+/// the parse (the C ABI) instead of merging an owned copy (for flags: a
+/// vector and a string per flag, per message).
 pub(crate) struct Heavy<'a> {
     pub(crate) flags: Option<Vec<pt::Flag<'a>>>,
     pub(crate) envelope: Option<Box<pt::Envelope<'a>>>,
     pub(crate) body: Option<Box<BodyPart<'a>>>,
+    /// INTERNALDATE as sent: these callers keep the parsed date only (the
+    /// owned copy of the raw one, an allocation per message, is for the
+    /// Rust API); see `merge_date`.
+    pub(crate) internal_date: Option<pt::Bytes<'a>>,
+}
+
+impl Heavy<'_> {
+    /// Give `m` the parsed INTERNALDATE, when the response had one.
+    pub(crate) fn merge_date(&self, m: &mut Message) {
+        if let Some(d) = &self.internal_date {
+            m.internal_date = crate::proto::dates::parse_internal_date(d).ok();
+        }
+    }
 }
 
 /// Split `items` into the heavy ones (the last of each kind, as merging
@@ -341,18 +354,23 @@ pub(crate) fn split_heavy(
         flags: None,
         envelope: None,
         body: None,
+        internal_date: None,
     };
     let mut i = 0;
     while i < items.len() {
         if !matches!(
             items[i],
-            pt::FetchItem::Flags(_) | pt::FetchItem::Envelope(_) | pt::FetchItem::BodyStructure(_)
+            pt::FetchItem::Flags(_)
+                | pt::FetchItem::Envelope(_)
+                | pt::FetchItem::BodyStructure(_)
+                | pt::FetchItem::InternalDate(_)
         ) {
             i += 1;
             continue;
         }
         match items.remove(i) {
             pt::FetchItem::Flags(f) => heavy.flags = Some(f),
+            pt::FetchItem::InternalDate(d) => heavy.internal_date = Some(d),
             pt::FetchItem::Envelope(e) => heavy.envelope = Some(e),
             pt::FetchItem::BodyStructure(b) => heavy.body = Some(b),
             _ => {}
@@ -590,6 +608,7 @@ mod tests {
             pt::FetchItem::Rfc822Size(5),
             pt::FetchItem::Flags(vec![pt::Flag::Seen, pt::Flag::Flagged]),
             env(b"last"),
+            pt::FetchItem::InternalDate(std::borrow::Cow::Borrowed(b"17-Jul-1996 02:44:25 -0700")),
             pt::FetchItem::ModSeq(9),
         ];
         let (rest, heavy) = split_heavy(items);
@@ -603,7 +622,8 @@ mod tests {
         );
         let subject = heavy
             .envelope
-            .and_then(|e| e.subject.map(|s| s.into_owned()));
+            .as_ref()
+            .and_then(|e| e.subject.as_deref().map(<[u8]>::to_vec));
         assert_eq!(
             subject.as_deref(),
             Some(&b"last"[..]),
@@ -614,6 +634,12 @@ mod tests {
             heavy.flags.as_deref(),
             Some(&[pt::Flag::Seen, pt::Flag::Flagged][..])
         );
+        // The date is taken out too, and given back parsed only.
+        let mut m = Message::default();
+        heavy.merge_date(&mut m);
+        let d = m.internal_date.expect("parsed");
+        assert_eq!((d.unix_timestamp(), d.offset_minutes), (837_596_665, -420));
+        assert_eq!(m.internal_date_raw, None);
     }
 
     #[test]

@@ -898,16 +898,16 @@ impl PackingSink {
 
 impl FetchSink for PackingSink {
     fn response(&mut self, seq: u32, items: Vec<FetchItem<'_>>) {
-        let (
-            rest,
-            Heavy {
-                flags,
-                envelope: env,
-                body,
-            },
-        ) = split_heavy(items);
-        let flags = flags.as_deref();
+        let (rest, heavy) = split_heavy(items);
         let i = self.messages.merge(seq, rest);
+        heavy.merge_date(&mut self.messages.messages[i]);
+        let Heavy {
+            flags,
+            envelope: env,
+            body,
+            ..
+        } = heavy;
+        let flags = flags.as_deref();
         if i == self.spans.len() {
             let env = env.as_deref().map_or(Item::Absent, Item::Parsed);
             let body = body.as_deref().map_or(Item::Absent, Item::Parsed);
