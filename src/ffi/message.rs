@@ -640,11 +640,7 @@ struct View {
 impl View {
     fn read(pack: &[u8], b: &Bump) -> View {
         let mut r = Reader::new(pack);
-        // The fixed fields, which the getters read from the message.
-        let _version = r.u8();
-        let (_seq, _uid, _size) = (r.u32(), r.u32(), r.u64());
-        let _internal_date = r.date();
-        let (_modseq, _msgid, _thrid, _errors) = (r.u64(), r.u64(), r.u64(), r.u32());
+        r.skip_fixed();
         let flags = read_strs(&mut r, b);
         let labels = read_strs(&mut r, b);
         let (preview, email_id, thread_id) = (r.str(), r.str(), r.str());
@@ -759,11 +755,7 @@ fn restore_stripped(m: &mut Message, pack: &[u8]) {
         Some((0..n).map(|_| owned(r.str()).unwrap_or_default()).collect())
     }
     let mut r = Reader::new(pack);
-    // The fixed fields, which stay in the message.
-    let _version = r.u8();
-    let (_seq, _uid, _size) = (r.u32(), r.u32(), r.u64());
-    let _internal_date = r.date();
-    let (_modseq, _msgid, _thrid, _errors) = (r.u64(), r.u64(), r.u64(), r.u32());
+    r.skip_fixed();
     let flags = strs(&mut r);
     let labels = strs(&mut r);
     let (preview, email_id, thread_id) = (owned(r.str()), owned(r.str()), owned(r.str()));

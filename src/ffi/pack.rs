@@ -224,8 +224,8 @@ impl Drop for Packer<'_> {
     fn drop(&mut self) {
         // Back for the next packer, empty; an unusually large one (a huge
         // encoded header) is freed rather than kept by the thread.
-        fn keep<T: Default>(v: &mut T, cap: usize) -> T {
-            if cap <= 64 << 10 {
+        fn keep<T: Default>(capacity: usize, v: &mut T) -> T {
+            if capacity <= 64 << 10 {
                 std::mem::take(v)
             } else {
                 T::default()
@@ -234,15 +234,10 @@ impl Drop for Packer<'_> {
         self.number.clear();
         self.text.clear();
         self.pending.clear();
-        let (nc, tc, pc) = (
-            self.number.capacity(),
-            self.text.capacity(),
-            self.pending.capacity(),
-        );
         SCRATCH.set((
-            keep(&mut self.number, nc),
-            keep(&mut self.text, tc),
-            keep(&mut self.pending, pc),
+            keep(self.number.capacity(), &mut self.number),
+            keep(self.text.capacity(), &mut self.text),
+            keep(self.pending.capacity(), &mut self.pending),
         ));
     }
 }
@@ -586,6 +581,17 @@ impl<'a> Reader<'a> {
             Some(s) if s.last() == Some(&0) => CPtr(s.as_ptr().cast()),
             _ => CPtr::NULL,
         }
+    }
+
+    /// Pass over what a pack holds before the flags: the version byte and
+    /// the fixed fields, as `Packer::head` writes them (seq, uid, size,
+    /// internal date, modseq, msgid, thrid, error count), which the C
+    /// getters read from the message itself.
+    pub(crate) fn skip_fixed(&mut self) {
+        self.u8();
+        let _seq_uid_size = (self.u32(), self.u32(), self.u64());
+        self.date();
+        let _modseq_msgid_thrid_errors = (self.u64(), self.u64(), self.u64(), self.u32());
     }
 
     /// A count, bounded by what the rest of the pack could hold.

@@ -453,7 +453,7 @@ impl<'a> Envelope<'a> {
     /// order. Addresses for an earlier list, or past Bcc, are refused
     /// (false).
     pub fn push_address(&mut self, i: usize, a: Address<'a>) -> bool {
-        if i >= 6 || (i < 5 && self.ends[i + 1..].iter().any(|&e| e > self.ends[i])) {
+        if i >= 6 || self.ends[i + 1..].iter().any(|&e| e > self.ends[i]) {
             return false;
         }
         if self.addresses.capacity() == 0 {
