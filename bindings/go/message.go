@@ -449,9 +449,10 @@ type rawMessage struct {
 }
 
 // copyRaw copies a message of a batch into Go memory: its pack is pack
-// when copied already (ok), else copied here.
-func copyRaw(cm cMessage, pack string, ok bool, seq, uid uint32) rawMessage {
-	if !ok {
+// when copied already, else ("") copied here (an empty pack copies to ""
+// as well).
+func copyRaw(cm cMessage, pack string, seq, uid uint32) rawMessage {
+	if pack == "" {
 		pack = string(cm.pack)
 	}
 	raw := rawMessage{pack: pack, seq: seq, uid: uid}

@@ -241,18 +241,18 @@ func (st *streamState) copyPacks(items []C.imapc_stream_item) {
 	}
 }
 
-// batchPack is the message's pack from the batch's copy, and false when
-// there is none (it is then copied on its own).
-func (st *streamState) batchPack(it *C.imapc_stream_item) (string, bool) {
+// batchPack is the message's pack from the batch's copy, "" when there
+// is none (it is then copied on its own).
+func (st *streamState) batchPack(it *C.imapc_stream_item) string {
 	if st.packBase == 0 || it.pack == nil {
-		return "", false
+		return ""
 	}
 	off := uintptr(unsafe.Pointer(it.pack)) - st.packBase
 	n := uintptr(it.pack_len)
 	if off > uintptr(len(st.packs)) || n > uintptr(len(st.packs))-off {
-		return "", false
+		return ""
 	}
-	return st.packs[off : off+n], true
+	return st.packs[off : off+n]
 }
 
 func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
@@ -261,8 +261,7 @@ func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	}
 	cm := streamedMessage(it)
 	if st.opts.pipe != nil {
-		pack, ok := st.batchPack(it)
-		st.opts.pipe.push(copyRaw(cm, pack, ok, uint32(it.seq), uint32(it.uid)))
+		st.opts.pipe.push(copyRaw(cm, st.batchPack(it), uint32(it.seq), uint32(it.uid)))
 		return 0
 	}
 	var msg *Message // only for OnMessage, which keeps it (or borrows it)
