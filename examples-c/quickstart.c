@@ -1,8 +1,10 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 /* quickstart: verified TLS with a CA file, login, list folders, select
  * INBOX, print a table of envelopes, set and clear \Flagged (verified with
  * a fetch). Checks the seeded subjects it printed. */
+#include <locale.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "common.h"
 
@@ -12,6 +14,46 @@ static const char *first_from(const imapc_envelope *env)
     const imapc_address *a = imapc_address_list_get(from, 0);
     if (!a) return "";
     return imapc_address_name(a) ? imapc_address_name(a) : imapc_address_email(a);
+}
+
+/* How much of s fits in `width` terminal cells, cut at a character (never
+ * inside one), counting the cells each character takes (2 for CJK, 0 for
+ * combining marks): the cells, and the bytes in *bytes. printf's
+ * `%-24.24s` counts bytes instead, which misaligns UTF-8 names and can cut
+ * a character in half. Needs an UTF-8 LC_CTYPE (see main); without one
+ * every byte counts as a cell. */
+static int column_cut(const char *s, int width, size_t *bytes)
+{
+    mbstate_t st;
+    int used = 0;
+    size_t i = 0, len = strlen(s);
+    memset(&st, 0, sizeof st);
+    while (i < len) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, len - i, &st);
+        int w;
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            k = 1; /* not UTF-8 (or no UTF-8 locale): one byte, one cell */
+            w = 1;
+            memset(&st, 0, sizeof st);
+        } else {
+            w = wcwidth(wc);
+            if (w < 0) w = 1;
+        }
+        if (used + w > width) break;
+        used += w;
+        i += k;
+    }
+    *bytes = i;
+    return used;
+}
+
+/* Print s in a column `width` cells wide, cut or padded (column_cut). */
+static void print_column(const char *s, int width)
+{
+    size_t bytes;
+    int used = column_cut(s, width, &bytes);
+    printf("%.*s%*s", (int)bytes, s, width - used, "");
 }
 
 static int has_flag(imapc_client *c, uint32_t uid, const char *flag)
@@ -35,7 +77,15 @@ int main(void)
     int saw_plain = 0, saw_umlaut = 0, saw_japanese = 0;
     uint32_t uid;
 
+    /* Character widths for print_column; the rest stays in the C locale. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8")) setlocale(LC_CTYPE, "en_US.UTF-8");
     printf("libimapclient %s\n", imapc_version());
+    if (MB_CUR_MAX > 1) {
+        size_t b;
+        CHECK(column_cut("山田太郎", 24, &b) == 8 && b == 12, "CJK: two cells a character");
+        CHECK(column_cut("Jürgen Müller", 5, &b) == 5 && b == 6, "cut after five characters");
+        CHECK(column_cut("日本", 3, &b) == 2 && b == 3, "a wide character that does not fit is left out");
+    }
     c = connect_from_env();
     CHECK(imapc_client_is_tls(c) || strcmp(env_or("IMAP_TLS", ""), "none") == 0, "TLS expected");
 
@@ -68,8 +118,9 @@ int main(void)
             gmtime_r(&tt, &tm);
             strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
         }
-        printf("%-5u %-17s %-24.24s %s\n", imapc_message_uid(m), date, first_from(env),
-               subject ? subject : "(none)");
+        printf("%-5u %-17s ", imapc_message_uid(m), date);
+        print_column(first_from(env), 24);
+        printf(" %s\n", subject ? subject : "(none)");
         if (subject && strcmp(subject, "Plain ASCII text") == 0) saw_plain = 1;
         if (subject && strstr(subject, "Grüße aus München")) saw_umlaut = 1;
         if (subject && strcmp(subject, "日本語の件名") == 0) saw_japanese = 1;
