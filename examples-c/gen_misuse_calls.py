@@ -102,7 +102,7 @@ SCALARS = {
 EMPTY_STRING_FOR_NULL = {"imapc_error_message"}
 
 # Scalars whose default would be rejected before the NULL check.
-SCALAR_BY_NAME = {"max_len": "4096"}
+SCALAR_BY_NAME = {"max_len": "4096", "message_version": "IMAPC_APPEND_MESSAGE_VERSION"}
 
 CALLBACKS = {"imapc_message_callback", "imapc_chunk_callback", "imapc_batch_callback",
              "imapc_log_callback"}

@@ -81,7 +81,8 @@ int main(void)
     msgs[2].internal_date = &when;
     msgs[2].offset_minutes = 60;
     CHECK(imapc_client_has_capability(c, "MULTIAPPEND"), "server has MULTIAPPEND");
-    TRY(imapc_client_multiappend(c, FOLDER, msgs, 3, &uids, &uidvalidity, ERR));
+    TRY(imapc_client_multiappend(c, FOLDER, msgs, 3, IMAPC_APPEND_MESSAGE_VERSION, &uids,
+                                 &uidvalidity, ERR));
     CHECK(imapc_id_list_count(uids) == 3, "3 UIDs, got %zu", imapc_id_list_count(uids));
     CHECK(uidvalidity != 0, "UIDVALIDITY reported");
     ua = imapc_id_list_get(uids, 0);
@@ -196,7 +197,8 @@ int main(void)
     /* A masked capability is gone, and the call that needs it says so. */
     TRY(imapc_client_mask_capability(c, "multiappend", ERR));
     CHECK(!imapc_client_has_capability(c, "MULTIAPPEND"), "MULTIAPPEND masked");
-    rc = imapc_client_multiappend(c, FOLDER, msgs, 1, NULL, NULL, &err);
+    rc = imapc_client_multiappend(c, FOLDER, msgs, 1, IMAPC_APPEND_MESSAGE_VERSION, NULL, NULL,
+                                  &err);
     expect_code("masked MULTIAPPEND", rc, err, IMAPC_ERR_CAPABILITY_MISSING);
     err = NULL;
     rc = imapc_client_mask_capability(c, "TWO WORDS", &err);

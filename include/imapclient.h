@@ -76,6 +76,16 @@
 #define IMAPC_STORE_SILENT 1
 
 /**
+ * Layout version of `imapc_append_message`: pass it to
+ * `imapc_client_multiappend`, which fails with `IMAPC_ERR_INVALID_ARGUMENT`
+ * for a version it does not read. The messages are an array, so a field
+ * added later changes its stride: the version lets the library refuse a
+ * layout it does not know instead of misreading it. A later library may
+ * read older layouts too; a new layout gets a new number.
+ */
+#define IMAPC_APPEND_MESSAGE_VERSION 1
+
+/**
  * The folder now has `number` messages.
  */
 #define IMAPC_EVENT_EXISTS 1
@@ -1305,21 +1315,27 @@ imapc_result imapc_client_store_gmail_labels(struct imapc_client *client,
 
 /**
  * MULTIAPPEND (RFC 3502): append the `n` (at least 1) `messages` to
- * `folder` in one atomic command: either all are stored or none. The new
- * UIDs (UIDPLUS, in order) go to `*uids_out` (may be NULL; caller owns it;
- * free with `imapc_id_list_free`; empty when the server does not say) and
- * the folder's UIDVALIDITY to `*uid_validity_out` (may be NULL; 0 when not
- * said). Fails with `IMAPC_ERR_CAPABILITY_MISSING` (nothing sent) when the
- * server lacks MULTIAPPEND.
+ * `folder` in one atomic command: either all are stored or none.
+ * `message_version` is `IMAPC_APPEND_MESSAGE_VERSION`; any other value
+ * fails with `IMAPC_ERR_INVALID_ARGUMENT` (the message names the version
+ * this library reads) before anything is sent and without reading
+ * `messages`. The new UIDs (UIDPLUS, in order) go to `*uids_out` (may be
+ * NULL; caller owns it; free with `imapc_id_list_free`; empty when the
+ * server does not say) and the folder's UIDVALIDITY to `*uid_validity_out`
+ * (may be NULL; 0 when not said). Fails with
+ * `IMAPC_ERR_CAPABILITY_MISSING` (nothing sent) when the server lacks
+ * MULTIAPPEND.
  *
  * # Safety
  * `client` is live; `folder` NUL-terminated; `messages` holds `n` entries
- * whose pointers obey their field documentation; outputs NULL or writable.
+ * of the layout `message_version` names, whose pointers obey their field
+ * documentation; outputs NULL or writable.
  */
 imapc_result imapc_client_multiappend(struct imapc_client *client,
                                       const char *folder,
                                       const struct imapc_append_message *messages,
                                       size_t n,
+                                      uint32_t message_version,
                                       struct imapc_id_list **uids_out,
                                       uint32_t *uid_validity_out,
                                       struct imapc_error **err_out);

@@ -343,7 +343,8 @@ func (c *Client) MultiAppend(ctx context.Context, folder string, msgs []AppendMe
 	err = c.folderCall(ctx, op, folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
 		var l *C.imapc_id_list
 		var v C.uint32_t
-		rc := C.imapc_client_multiappend(p, cf, &arr[0], C.size_t(len(arr)), &l, &v, e)
+		rc := C.imapc_client_multiappend(p, cf, &arr[0], C.size_t(len(arr)),
+			C.IMAPC_APPEND_MESSAGE_VERSION, &l, &v, e)
 		if rc == C.IMAPC_OK {
 			if n := int(C.imapc_id_list_count(l)); n > 0 {
 				uids = goIDs(l)

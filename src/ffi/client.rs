@@ -1601,6 +1601,14 @@ pub unsafe extern "C" fn imapc_client_store_gmail_labels(
     }
 }
 
+/// Layout version of `imapc_append_message`: pass it to
+/// `imapc_client_multiappend`, which fails with `IMAPC_ERR_INVALID_ARGUMENT`
+/// for a version it does not read. The messages are an array, so a field
+/// added later changes its stride: the version lets the library refuse a
+/// layout it does not know instead of misreading it. A later library may
+/// read older layouts too; a new layout gets a new number.
+pub const IMAPC_APPEND_MESSAGE_VERSION: u32 = 1;
+
 /// One message for `imapc_client_multiappend`. Every pointer in it is
 /// borrowed for the duration of the call only.
 #[repr(C)]
@@ -1619,22 +1627,29 @@ pub struct imapc_append_message {
 }
 
 /// MULTIAPPEND (RFC 3502): append the `n` (at least 1) `messages` to
-/// `folder` in one atomic command: either all are stored or none. The new
-/// UIDs (UIDPLUS, in order) go to `*uids_out` (may be NULL; caller owns it;
-/// free with `imapc_id_list_free`; empty when the server does not say) and
-/// the folder's UIDVALIDITY to `*uid_validity_out` (may be NULL; 0 when not
-/// said). Fails with `IMAPC_ERR_CAPABILITY_MISSING` (nothing sent) when the
-/// server lacks MULTIAPPEND.
+/// `folder` in one atomic command: either all are stored or none.
+/// `message_version` is `IMAPC_APPEND_MESSAGE_VERSION`; any other value
+/// fails with `IMAPC_ERR_INVALID_ARGUMENT` (the message names the version
+/// this library reads) before anything is sent and without reading
+/// `messages`. The new UIDs (UIDPLUS, in order) go to `*uids_out` (may be
+/// NULL; caller owns it; free with `imapc_id_list_free`; empty when the
+/// server does not say) and the folder's UIDVALIDITY to `*uid_validity_out`
+/// (may be NULL; 0 when not said). Fails with
+/// `IMAPC_ERR_CAPABILITY_MISSING` (nothing sent) when the server lacks
+/// MULTIAPPEND.
 ///
 /// # Safety
 /// `client` is live; `folder` NUL-terminated; `messages` holds `n` entries
-/// whose pointers obey their field documentation; outputs NULL or writable.
+/// of the layout `message_version` names, whose pointers obey their field
+/// documentation; outputs NULL or writable.
 #[no_mangle]
+#[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn imapc_client_multiappend(
     client: *mut imapc_client,
     folder: *const c_char,
     messages: *const imapc_append_message,
     n: usize,
+    message_version: u32,
     uids_out: *mut *mut imapc_id_list,
     uid_validity_out: *mut u32,
     err_out: *mut *mut imapc_error,
@@ -1642,6 +1657,14 @@ pub unsafe extern "C" fn imapc_client_multiappend(
     // SAFETY: pointers checked inside.
     unsafe {
         call(client, err_out, |c| {
+            // First: under another layout the array's stride is unknown, so
+            // `messages` is not read at all.
+            if message_version != IMAPC_APPEND_MESSAGE_VERSION {
+                return Err(Error::invalid(format!(
+                    "append message version {message_version}: this library reads version \
+                     {IMAPC_APPEND_MESSAGE_VERSION}"
+                )));
+            }
             let f = str_arg(folder, "folder")?;
             if n == 0 {
                 return Err(Error::invalid("multiappend: no messages given"));
