@@ -1,8 +1,10 @@
 /* search_thread: the calls added to the C ABI after the first examples.
  * MULTIAPPEND three messages (a thread of two and one alone) into a new
- * folder, search them with the typed builder (imapc_search_*), THREAD them
- * (flattened tree), then mask a capability, and check the errors of
- * X-GM-LABELS (not a Gmail server) and of a bad IDLE renewal interval.
+ * folder (another imapc_append_message layout version is refused, with
+ * nothing appended), search them with the typed builder (imapc_search_*),
+ * THREAD them (flattened tree), then mask a capability, and check the
+ * errors of X-GM-LABELS (not a Gmail server) and of a bad IDLE renewal
+ * interval.
  * Deletes its folder at the end. */
 #include "common.h"
 
@@ -90,6 +92,36 @@ int main(void)
     uc = imapc_id_list_get(uids, 2);
     imapc_id_list_free(uids);
     printf("multiappend: UIDs %u %u %u\n", ua, ub, uc);
+
+    /* Another layout of imapc_append_message is refused, naming the
+     * version this library reads, before anything is sent and without
+     * reading the array (NULL the second time): the folder still holds 3. */
+    {
+        imapc_folder_status *st = NULL;
+        uint64_t count = 0;
+        char want[32];
+        snprintf(want, sizeof want, "version %u", (unsigned)IMAPC_APPEND_MESSAGE_VERSION);
+        uids = NULL; /* freed above */
+        rc = imapc_client_multiappend(c, FOLDER, msgs, 3, IMAPC_APPEND_MESSAGE_VERSION + 1,
+                                      &uids, &uidvalidity, &err);
+        CHECK(err && strstr(imapc_error_message(err), want), "version error names %s: %s", want,
+              err ? imapc_error_message(err) : "-");
+        expect_code("append message version + 1", rc, err, IMAPC_ERR_INVALID_ARGUMENT);
+        err = NULL;
+        CHECK(uids == NULL, "no UIDs output on failure");
+        rc = imapc_client_multiappend(c, FOLDER, NULL, 3, IMAPC_APPEND_MESSAGE_VERSION + 1, NULL,
+                                      NULL, &err);
+        expect_code("append message version + 1, messages NULL", rc, err,
+                    IMAPC_ERR_INVALID_ARGUMENT);
+        err = NULL;
+        TRY(imapc_client_status(c, FOLDER, &st, ERR));
+        CHECK(imapc_folder_status_get(st, IMAPC_STATUS_MESSAGES, &count) && count == 3,
+              "%s holds %llu messages after the refused versions, want 3", FOLDER,
+              (unsigned long long)count);
+        imapc_folder_status_free(st);
+        printf("multiappend: version %u refused, nothing appended\n",
+               (unsigned)IMAPC_APPEND_MESSAGE_VERSION + 1);
+    }
 
     TRY(imapc_client_select(c, FOLDER, NULL, ERR));
     {
