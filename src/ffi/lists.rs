@@ -4,6 +4,7 @@
 
 use std::ffi::CString;
 use std::os::raw::c_char;
+use std::ptr::NonNull;
 
 use super::boundary::{catch_value, cstring};
 use super::pack::{push_text, CPtr};
@@ -29,7 +30,9 @@ pub(crate) fn free_box<T>(p: *mut T) {
 /// vector of the object that holds it) and outlives the holder: a raw
 /// pointer and a length, so that the holder owns nothing and needs no drop.
 pub(crate) struct Slab<T> {
-    ptr: *const T,
+    /// Never null (a slice's pointer is not), which lets `Option` of a
+    /// holder use it as its None.
+    ptr: NonNull<T>,
     len: usize,
 }
 
@@ -43,7 +46,7 @@ impl<T> Slab<T> {
     /// `s`, which must outlive the slab and not change while it lives.
     pub(crate) fn new(s: &[T]) -> Slab<T> {
         Slab {
-            ptr: s.as_ptr(),
+            ptr: NonNull::from(s).cast(),
             len: s.len(),
         }
     }
@@ -55,7 +58,7 @@ impl<T> Slab<T> {
     pub(crate) fn get(&self) -> &[T] {
         // SAFETY: `new`'s contract: `len` items live at `ptr` (a dangling,
         // aligned pointer when 0) for as long as the slab.
-        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
     }
 }
 
@@ -66,10 +69,10 @@ impl<T> Slab<T> {
 pub struct imapc_string_list {
     items: Slab<CPtr>,
     /// The pointers and the strings, NUL-terminated, when the list owns
-    /// them; both empty (no memory) when they live in a message's pack and
-    /// view arena, where nothing is dropped.
-    _own: Vec<CPtr>,
-    _buf: Vec<u8>,
+    /// them; None when they live in a message's pack and view arena, where
+    /// nothing is dropped (boxed: a message's views hold several borrowed
+    /// lists, which then take three words each instead of eight).
+    _own: Option<Box<(Vec<CPtr>, Vec<u8>)>>,
 }
 
 impl imapc_string_list {
@@ -92,8 +95,9 @@ impl imapc_string_list {
             .collect();
         imapc_string_list {
             items: Slab::new(&own),
-            _own: own,
-            _buf: buf,
+            // Moving the vectors into the box leaves their heap buffers,
+            // which `items` points into, where they are.
+            _own: Some(Box::new((own, buf))),
         }
     }
 
@@ -102,8 +106,7 @@ impl imapc_string_list {
     pub(crate) fn borrowed(items: &[CPtr]) -> imapc_string_list {
         imapc_string_list {
             items: Slab::new(items),
-            _own: Vec::new(),
-            _buf: Vec::new(),
+            _own: None,
         }
     }
 

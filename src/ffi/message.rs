@@ -633,8 +633,10 @@ struct View {
     email_id: CPtr,
     thread_id: CPtr,
     section_names: Slab<CPtr>,
-    envelope: Option<imapc_envelope>,
-    body: Option<imapc_body_part>,
+    /// In the arena too (one item or none), not inline: a message without
+    /// them (a FLAGS sync) has small views.
+    envelope: Slab<imapc_envelope>,
+    body: Slab<imapc_body_part>,
 }
 
 impl View {
@@ -646,8 +648,18 @@ impl View {
         let (preview, email_id, thread_id) = (r.str(), r.str(), r.str());
         let n = r.count().unwrap_or(0);
         let section_names = Slab::new(b.alloc_slice_fill_with(n, |_| r.str()));
-        let envelope = (r.u8() != 0).then(|| imapc_envelope::read(&mut r, b));
-        let body = (r.u8() != 0).then(|| imapc_body_part::read(&mut r, b));
+        let envelope = match r.u8() {
+            0 => Slab::empty(),
+            _ => Slab::new(std::slice::from_ref(
+                b.alloc(imapc_envelope::read(&mut r, b)),
+            )),
+        };
+        let body = match r.u8() {
+            0 => Slab::empty(),
+            _ => Slab::new(std::slice::from_ref(
+                b.alloc(imapc_body_part::read(&mut r, b)),
+            )),
+        };
         View {
             flags,
             labels,
@@ -1121,7 +1133,7 @@ pub extern "C" fn imapc_message_size(m: *const imapc_message) -> u64 {
 #[no_mangle]
 pub extern "C" fn imapc_message_envelope(m: *const imapc_message) -> *const imapc_envelope {
     get(m)
-        .and_then(|m| m.view()?.envelope.as_ref())
+        .and_then(|m| m.view()?.envelope.get().first())
         .map_or(std::ptr::null(), |e| e as *const _)
 }
 
@@ -1130,7 +1142,7 @@ pub extern "C" fn imapc_message_envelope(m: *const imapc_message) -> *const imap
 #[no_mangle]
 pub extern "C" fn imapc_message_body_structure(m: *const imapc_message) -> *const imapc_body_part {
     get(m)
-        .and_then(|m| m.view()?.body.as_ref())
+        .and_then(|m| m.view()?.body.get().first())
         .map_or(std::ptr::null(), |b| b as *const _)
 }
 
@@ -1637,7 +1649,7 @@ mod tests {
         assert_eq!(got.items.len(), 6);
         assert_eq!(packs(&got), packs(&want));
         // And the views read the same strings.
-        let env = got.items[0].view().unwrap().envelope.as_ref().unwrap();
+        let env = got.items[0].view().unwrap().envelope.get().first().unwrap();
         assert_eq!(s(env.subject.0).as_deref(), Some("élève ok"));
     }
 
@@ -1647,7 +1659,7 @@ mod tests {
         let mut sink = PackingSink::new(true);
         sink.response(seq, items);
         let got = sink.finish(Vec::new());
-        let env = got.items[0].view().unwrap().envelope.as_ref().unwrap();
+        let env = got.items[0].view().unwrap().envelope.get().first().unwrap();
         assert_eq!(s(env.subject.0).as_deref(), Some("a\u{FFFD}b\u{FFFD}c"));
     }
 
@@ -1671,6 +1683,22 @@ mod tests {
     /// A list's views share its arena and are built lazily, so readers on
     /// several threads build them at once: each message's are built once,
     /// and every reader sees the same, complete views.
+    /// A message's views hold its envelope and body structure by pointer,
+    /// and borrowed string lists own nothing: views of a message without
+    /// them (a FLAGS sync) stay a few words, not the 536 bytes they took
+    /// with both inline.
+    #[test]
+    fn views_keep_envelope_and_body_out_of_line() {
+        let word = std::mem::size_of::<usize>();
+        assert!(
+            std::mem::size_of::<View>() <= 17 * word,
+            "{}",
+            std::mem::size_of::<View>()
+        );
+        assert_eq!(std::mem::size_of::<imapc_string_list>(), 3 * word);
+        assert_eq!(std::mem::size_of::<Option<imapc_string_list>>(), 3 * word);
+    }
+
     #[test]
     fn views_of_a_list_built_by_several_threads() {
         const N: u32 = 3000;
