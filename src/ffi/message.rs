@@ -1653,6 +1653,31 @@ mod tests {
         assert_eq!(s(env.subject.0).as_deref(), Some("élève ok"));
     }
 
+    /// The fuzz target's check (fuzz/fuzz_targets/pack.rs) on the fixtures:
+    /// both paths give the same packs, and what C reads of them is what the
+    /// fixtures hold.
+    #[test]
+    fn the_pack_fuzz_check_on_the_fixtures() {
+        use crate::ffi::fuzzing::{dump, lists_from_responses, packs};
+        let input = RESPONSES.concat();
+        let (got, want) = lists_from_responses(&input);
+        assert_eq!(packs(&got), packs(&want));
+        let text = dump(&got);
+        assert_eq!(text, dump(&want));
+        assert_eq!(text.matches("message ").count(), 5);
+        for needle in [
+            "subject \"élève ok\"",
+            "(\"André P\" \"andre\" \"example.org\" NULL \"andre@example.org\")",
+            "part \"2.2\" \"application\"/\"pdf\"",
+            "languages \"EN\" \"DE\"",
+            "find-self true",
+            "section \"BODY[HEADER]\" true \"ab\\r\\n\"",
+            "flags \"\\\\Deleted\" \"\\\\Recent\"",
+        ] {
+            assert!(text.contains(needle), "{needle} not in\n{text}");
+        }
+    }
+
     #[test]
     fn the_first_response_packs_the_nul_and_lossy_text_as_the_owned_path() {
         let (seq, items) = fetch_of(RESPONSES[1]);

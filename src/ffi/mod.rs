@@ -13,6 +13,8 @@ pub mod client;
 pub mod error;
 pub mod events;
 pub mod folder;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lists;
 pub mod logging;
 pub mod message;
