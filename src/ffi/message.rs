@@ -1338,6 +1338,7 @@ mod tests {
 
     use super::*;
     use crate::client::{Address, Envelope, Section};
+    use crate::ffi::fuzzing::packs;
     use crate::ffi::lists::imapc_string_list_count;
     use crate::proto::types::{self as pt, BodyPart, Disposition};
 
@@ -1601,10 +1602,6 @@ mod tests {
         }
     }
 
-    fn packs(l: &imapc_message_list) -> Vec<Vec<u8>> {
-        l.items.iter().map(|m| m.pack().to_vec()).collect()
-    }
-
     #[test]
     fn packing_from_the_parse_matches_packing_the_owned_message() {
         let mut owned = Messages::new(true);
@@ -1658,7 +1655,7 @@ mod tests {
     /// fixtures hold.
     #[test]
     fn the_pack_fuzz_check_on_the_fixtures() {
-        use crate::ffi::fuzzing::{dump, lists_from_responses, packs};
+        use crate::ffi::fuzzing::{dump, lists_from_responses};
         let input = RESPONSES.concat();
         let (got, want) = lists_from_responses(&input);
         assert_eq!(packs(&got), packs(&want));
