@@ -152,6 +152,16 @@ pub struct Section {
     pub data: Option<Vec<u8>>,
 }
 
+/// The data of the section of `sections` named `name` (as requested), as
+/// `Message::section`.
+pub(crate) fn section_in<'a>(sections: &'a [Section], name: &str) -> Option<&'a [u8]> {
+    let want = normalize_section(name);
+    sections
+        .iter()
+        .find(|s| s.name == want)
+        .and_then(|s| s.data.as_deref())
+}
+
 /// A FETCH item that did not parse; the rest of the message is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemError {
@@ -245,11 +255,7 @@ impl Message {
     /// The data of a section, by name as requested (`BODY.PEEK[]`,
     /// `BODY[HEADER]`, `RFC822`...).
     pub fn section(&self, name: &str) -> Option<&[u8]> {
-        let want = normalize_section(name);
-        self.sections
-            .iter()
-            .find(|s| s.name == want)
-            .and_then(|s| s.data.as_deref())
+        section_in(&self.sections, name)
     }
 
     pub fn has_flag(&self, flag: &str) -> bool {

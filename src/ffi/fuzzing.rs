@@ -202,10 +202,15 @@ pub fn dump(l: &imapc_message_list) -> String {
             } else {
                 &[]
             };
+            // Looked up by its name: the first section of that name.
+            let name = imapc_message_section_name(m, k);
+            let (mut bd, mut bn) = (std::ptr::null(), 0);
+            // SAFETY: live message; `name` NULL or NUL-terminated.
+            let by_name = unsafe { imapc_message_section(m, name, &mut bd, &mut bn) };
             let _ = writeln!(
                 out,
-                "section {} {got} {:?}",
-                s(imapc_message_section_name(m, k)),
+                "section {} {got} {:?} by name {by_name} {bn}",
+                s(name),
                 String::from_utf8_lossy(data)
             );
         }

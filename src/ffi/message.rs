@@ -19,10 +19,10 @@ use super::boundary::catch_value;
 use super::error::put;
 use super::lists::{free_box, get, imapc_string_list, Slab};
 use super::pack::{
-    pack_into, pack_message, pack_parsed, pack_withheld, CPtr, Item, Reader, Segments,
+    pack_into, pack_message, pack_parsed, pack_withheld, CPtr, Fixed, Item, Reader, Segments,
 };
 use crate::client::types::{split_heavy, Heavy};
-use crate::client::{FetchSink, ItemError, Message, Messages, Withheld};
+use crate::client::{section_in, FetchSink, ItemError, Message, Messages, Section, Withheld};
 use crate::proto::types::{self as pt, BodyPart, FetchItem};
 
 /// One address of an envelope; borrowed from its envelope.
@@ -528,22 +528,23 @@ unsafe impl Send for Pack {}
 // SAFETY: as above.
 unsafe impl Sync for Pack {}
 
-/// The client's message: owned by an event; in a list, borrowed from the
-/// list's vector of messages (so that a list of 100 000 does not move
-/// 100 000 messages of a kilobyte each into new memory); in a streaming
-/// callback, borrowed for the duration of the call (no copy of its
-/// sections).
+/// Where a message's section data is (everything else is in its pack):
+/// an event's message owns its sections; a list's message has its part of
+/// the list's sections (one vector for the whole list: no `Message` per
+/// message is kept once the list is made); a streaming callback's message
+/// borrows the client's message for the duration of the call (no copy of
+/// its sections).
 enum Held {
-    Owned(Box<Message>),
+    Owned(Vec<Section>),
+    Listed(Slab<Section>),
     Borrowed(*const Message),
 }
 
-// SAFETY: a Borrowed message points into the vector of the list that holds
-// this message, or to the message of a streaming callback, on the thread
-// running the fetch and only during the call; either outlives the
-// imapc_message. Owned is plain data.
+// SAFETY: a Borrowed message is the message of a streaming callback, on
+// the thread running the fetch and only during the call, and outlives the
+// imapc_message; Listed is a Slab (see its own impls). Owned is plain data.
 unsafe impl Send for Held {}
-// SAFETY: as above; nothing mutates the message through a Held.
+// SAFETY: as above; nothing mutates the sections through a Held.
 unsafe impl Sync for Held {}
 
 /// Where the C views of messages are built. A message's views are a dozen
@@ -677,9 +678,17 @@ impl imapc_message {
     /// An owned message (of an event).
     pub(crate) fn new(mut m: Message) -> imapc_message {
         let pack = pack_message(&m);
-        strip(&mut m);
         let arena = Arena::Own(ViewArena::new());
-        imapc_message::holding(Held::Owned(Box::new(m)), Pack::Own(pack), arena)
+        let sections = Held::Owned(std::mem::take(&mut m.sections));
+        imapc_message::holding(sections, Pack::Own(pack), arena)
+    }
+
+    /// A message of a list: its sections and pack are the list's, as is
+    /// `arena`; none of them may change or move while the message lives.
+    fn listed(sections: &[Section], pack: &[u8], arena: &ViewArena) -> imapc_message {
+        let pack = Pack::Borrowed(pack.as_ptr(), pack.len());
+        let held = Held::Listed(Slab::new(sections));
+        imapc_message::holding(held, pack, Arena::Shared(arena))
     }
 
     /// A view of `m`, packed into `scratch` (reused from message to
@@ -727,11 +736,27 @@ impl imapc_message {
         }
     }
 
-    pub(crate) fn inner(&self) -> &Message {
+    fn sections(&self) -> &[Section] {
         match &self.held {
-            Held::Owned(m) => m,
+            Held::Owned(s) => s,
+            Held::Listed(s) => s.get(),
             // SAFETY: see `Held`: the message outlives this borrow.
-            Held::Borrowed(p) => unsafe { &**p },
+            Held::Borrowed(p) => unsafe { &(**p).sections },
+        }
+    }
+
+    /// The fixed fields (seq, uid, size...), read from the pack.
+    fn fixed(&self) -> Fixed {
+        Reader::new(self.pack()).fixed()
+    }
+
+    /// The id under `by_uid` (as `Message::id`).
+    fn id(&self, by_uid: bool) -> u32 {
+        let f = self.fixed();
+        if by_uid {
+            f.uid
+        } else {
+            f.seq
         }
     }
 
@@ -796,9 +821,10 @@ pub struct imapc_message_list {
     /// The views of `items`, built as they are first read. Boxed: the
     /// messages point to it.
     _arena: Box<ViewArena>,
-    /// The messages `items` borrow and their packs, one after the other;
-    /// never changed once the list is made.
-    _messages: Vec<Message>,
+    /// The sections and packs of `items`, one message after the other;
+    /// never changed once the list is made. (Everything else a message has
+    /// is in its pack.)
+    _sections: Vec<Section>,
     _packs: Vec<Vec<u8>>,
     by_uid: bool,
     /// Id -> position, built by the first `imapc_message_list_find`.
@@ -972,7 +998,7 @@ impl imapc_message_list {
             self.items
                 .iter()
                 .enumerate()
-                .map(|(i, m)| (m.inner().id(self.by_uid), i))
+                .map(|(i, m)| (m.id(self.by_uid), i))
                 .filter(|(id, _)| *id != 0)
                 .collect()
         });
@@ -988,19 +1014,30 @@ impl imapc_message_list {
         modified: Vec<u32>,
     ) -> imapc_message_list {
         let by_uid = m.by_uid;
-        let messages = m.messages;
+        // Only the section data is not in the packs: it moves (not its
+        // bytes) into one vector, and the messages go.
+        let mut sections = Vec::with_capacity(m.messages.iter().map(|m| m.sections.len()).sum());
+        let ranges: Vec<(usize, usize)> = m
+            .messages
+            .into_iter()
+            .map(|mut m| {
+                let start = sections.len();
+                sections.append(&mut m.sections);
+                (start, sections.len())
+            })
+            .collect();
         let arena = Box::new(ViewArena::new());
-        let items: Vec<imapc_message> = messages
-            .iter()
+        let items: Vec<imapc_message> = ranges
+            .into_iter()
             .zip(spans)
-            .map(|(m, (block, start, end))| {
-                imapc_message::borrowed_packed(m, &packs[block][start..end], &arena)
+            .map(|((from, to), (block, start, end))| {
+                imapc_message::listed(&sections[from..to], &packs[block][start..end], &arena)
             })
             .collect();
         imapc_message_list {
             items,
             _arena: arena,
-            _messages: messages,
+            _sections: sections,
             _packs: packs,
             by_uid,
             index: OnceLock::new(),
@@ -1068,13 +1105,13 @@ pub extern "C" fn imapc_message_list_free(list: *mut imapc_message_list) {
 /// Sequence number.
 #[no_mangle]
 pub extern "C" fn imapc_message_seq(m: *const imapc_message) -> u32 {
-    get(m).map_or(0, |m| m.inner().seq)
+    get(m).map_or(0, |m| m.fixed().seq)
 }
 
 /// UID, or 0 when not fetched (it always is when `use_uid` is on).
 #[no_mangle]
 pub extern "C" fn imapc_message_uid(m: *const imapc_message) -> u32 {
-    get(m).and_then(|m| m.inner().uid).unwrap_or(0)
+    get(m).map_or(0, |m| m.fixed().uid)
 }
 
 /// The flags (borrowed list), or NULL when FLAGS was not fetched.
@@ -1112,21 +1149,13 @@ pub unsafe extern "C" fn imapc_message_internal_date(
     offset_out: *mut i32,
 ) -> bool {
     // SAFETY: forwarded contract.
-    get(m).is_some_and(|m| unsafe {
-        put_date(
-            m.inner()
-                .internal_date
-                .map(|d| (d.unix_timestamp(), d.offset_minutes)),
-            time_out,
-            offset_out,
-        )
-    })
+    get(m).is_some_and(|m| unsafe { put_date(m.fixed().internal_date, time_out, offset_out) })
 }
 
 /// RFC822.SIZE, or 0 when not fetched.
 #[no_mangle]
 pub extern "C" fn imapc_message_size(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner().size).unwrap_or(0)
+    get(m).map_or(0, |m| m.fixed().size)
 }
 
 /// The envelope, or NULL when ENVELOPE was not fetched.
@@ -1167,7 +1196,7 @@ pub unsafe extern "C" fn imapc_message_section(
     // SAFETY: forwarded contract.
     unsafe {
         put_bytes(
-            get(m).and_then(|m| m.inner().section(name)),
+            get(m).and_then(|m| section_in(m.sections(), name)),
             data_out,
             len_out,
         )
@@ -1196,7 +1225,7 @@ unsafe fn put_bytes(d: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut us
 /// Number of body sections received.
 #[no_mangle]
 pub extern "C" fn imapc_message_section_count(m: *const imapc_message) -> usize {
-    get(m).map_or(0, |m| m.inner().sections.len())
+    get(m).map_or(0, |m| m.sections().len())
 }
 
 /// Normalised name of section `i` (`"BODY[]"`, `"BODY[HEADER]"`), or NULL.
@@ -1220,7 +1249,7 @@ pub unsafe extern "C" fn imapc_message_section_data(
     len_out: *mut usize,
 ) -> bool {
     let d = get(m)
-        .and_then(|m| m.inner().sections.get(i))
+        .and_then(|m| m.sections().get(i))
         .and_then(|s| s.data.as_deref());
     // SAFETY: forwarded contract.
     unsafe { put_bytes(d, data_out, len_out) }
@@ -1229,7 +1258,7 @@ pub unsafe extern "C" fn imapc_message_section_data(
 /// MODSEQ (CONDSTORE), or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_modseq(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner().modseq).unwrap_or(0)
+    get(m).map_or(0, |m| m.fixed().modseq)
 }
 
 /// PREVIEW text (RFC 8970), or NULL.
@@ -1259,13 +1288,13 @@ pub extern "C" fn imapc_message_thread_id(m: *const imapc_message) -> *const c_c
 /// Gmail X-GM-MSGID, or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_gm_msgid(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner().gm_msgid).unwrap_or(0)
+    get(m).map_or(0, |m| m.fixed().gm_msgid)
 }
 
 /// Gmail X-GM-THRID, or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_gm_thrid(m: *const imapc_message) -> u64 {
-    get(m).and_then(|m| m.inner().gm_thrid).unwrap_or(0)
+    get(m).map_or(0, |m| m.fixed().gm_thrid)
 }
 
 /// Gmail X-GM-LABELS (borrowed list), or NULL when not fetched.
@@ -1280,7 +1309,7 @@ pub extern "C" fn imapc_message_gm_labels(m: *const imapc_message) -> *const ima
 /// the message is still usable).
 #[no_mangle]
 pub extern "C" fn imapc_message_error_count(m: *const imapc_message) -> usize {
-    get(m).map_or(0, |m| m.inner().errors.len())
+    get(m).map_or(0, |m| m.fixed().errors as usize)
 }
 
 /// Version of the format written by `imapc_message_pack` (its first byte).
@@ -1656,19 +1685,24 @@ mod tests {
     #[test]
     fn the_pack_fuzz_check_on_the_fixtures() {
         use crate::ffi::fuzzing::{dump, lists_from_responses};
-        let input = RESPONSES.concat();
+        // And one of the fixed fields a list reads from the pack.
+        let fixed: &[u8] = b"* 7 FETCH (UID 17 MODSEQ (12345678901) X-GM-MSGID 77 X-GM-THRID 88 RFC822.SIZE 5 INTERNALDATE \"01-Jan-2024 08:13:00 +0100\" BODY[TEXT] {3}\r\nxyz)\r\n";
+        let input = [RESPONSES.concat(), fixed.to_vec()].concat();
         let (got, want) = lists_from_responses(&input);
         assert_eq!(packs(&got), packs(&want));
         let text = dump(&got);
         assert_eq!(text, dump(&want));
-        assert_eq!(text.matches("message ").count(), 5);
+        assert_eq!(text.matches("message ").count(), 6);
         for needle in [
+            "message 1 uid 11 size 1234 date true 837596665 -420 modseq 0",
+            "message 7 uid 17 size 5 date true 1704093180 60 modseq 12345678901 gm 77 88 errors 0",
+            "section \"BODY[TEXT]\" true \"xyz\" by name true 3",
             "subject \"élève ok\"",
             "(\"André P\" \"andre\" \"example.org\" NULL \"andre@example.org\")",
             "part \"2.2\" \"application\"/\"pdf\"",
             "languages \"EN\" \"DE\"",
             "find-self true",
-            "section \"BODY[HEADER]\" true \"ab\\r\\n\"",
+            "section \"BODY[HEADER]\" true \"ab\\r\\n\" by name true 4",
             "flags \"\\\\Deleted\" \"\\\\Recent\"",
         ] {
             assert!(text.contains(needle), "{needle} not in\n{text}");

@@ -546,6 +546,19 @@ impl CPtr {
     }
 }
 
+/// A pack's fixed fields, as `Packer::head` writes them: 0 (and no date)
+/// for what was not fetched.
+pub(crate) struct Fixed {
+    pub(crate) seq: u32,
+    pub(crate) uid: u32,
+    pub(crate) size: u64,
+    pub(crate) internal_date: Option<(i64, i32)>,
+    pub(crate) modseq: u64,
+    pub(crate) gm_msgid: u64,
+    pub(crate) gm_thrid: u64,
+    pub(crate) errors: u32,
+}
+
 /// Reads a pack back. Out-of-range reads give zeros and absent strings
 /// instead of panicking (a pack is only ever read by the code that wrote
 /// it, so this is a guard, not a path).
@@ -606,10 +619,23 @@ impl<'a> Reader<'a> {
     /// internal date, modseq, msgid, thrid, error count), which the C
     /// getters read from the message itself.
     pub(crate) fn skip_fixed(&mut self) {
+        self.fixed();
+    }
+
+    /// The fixed fields at the start of a pack (after its version byte).
+    pub(crate) fn fixed(&mut self) -> Fixed {
         self.u8();
-        let _seq_uid_size = (self.u32(), self.u32(), self.u64());
-        self.date();
-        let _modseq_msgid_thrid_errors = (self.u64(), self.u64(), self.u64(), self.u32());
+        // Struct expressions evaluate in the order written: pack order.
+        Fixed {
+            seq: self.u32(),
+            uid: self.u32(),
+            size: self.u64(),
+            internal_date: self.date(),
+            modseq: self.u64(),
+            gm_msgid: self.u64(),
+            gm_thrid: self.u64(),
+            errors: self.u32(),
+        }
     }
 
     /// A count, bounded by what the rest of the pack could hold.
