@@ -256,6 +256,12 @@ pub struct imapc_body_part {
     message: Slab<(imapc_envelope, imapc_body_part)>,
 }
 
+/// `v` in the arena, as a slab of one item (an optional view that is not
+/// inline in its holder).
+fn one<T>(b: &Bump, v: T) -> Slab<T> {
+    Slab::new(std::slice::from_ref(b.alloc(v)))
+}
+
 fn read_pairs(r: &mut Reader<'_>, b: &Bump) -> Slab<(CPtr, CPtr)> {
     let n = r.count().unwrap_or(0);
     Slab::new(b.alloc_slice_fill_with(n, |_| (r.str(), r.str())))
@@ -292,7 +298,7 @@ impl imapc_body_part {
         if r.u8() != 0 {
             let env = imapc_envelope::read(r, b);
             let body = imapc_body_part::read(r, b);
-            p.message = Slab::new(std::slice::from_ref(b.alloc((env, body))));
+            p.message = one(b, (env, body));
         }
         p
     }
@@ -643,7 +649,7 @@ struct View {
 impl View {
     fn read(pack: &[u8], b: &Bump) -> View {
         let mut r = Reader::new(pack);
-        r.skip_fixed();
+        r.fixed(); // read by the getters themselves
         let flags = read_strs(&mut r, b);
         let labels = read_strs(&mut r, b);
         let (preview, email_id, thread_id) = (r.str(), r.str(), r.str());
@@ -651,15 +657,11 @@ impl View {
         let section_names = Slab::new(b.alloc_slice_fill_with(n, |_| r.str()));
         let envelope = match r.u8() {
             0 => Slab::empty(),
-            _ => Slab::new(std::slice::from_ref(
-                b.alloc(imapc_envelope::read(&mut r, b)),
-            )),
+            _ => one(b, imapc_envelope::read(&mut r, b)),
         };
         let body = match r.u8() {
             0 => Slab::empty(),
-            _ => Slab::new(std::slice::from_ref(
-                b.alloc(imapc_body_part::read(&mut r, b)),
-            )),
+            _ => one(b, imapc_body_part::read(&mut r, b)),
         };
         View {
             flags,
@@ -792,7 +794,7 @@ fn restore_stripped(m: &mut Message, pack: &[u8]) {
         Some((0..n).map(|_| owned(r.str()).unwrap_or_default()).collect())
     }
     let mut r = Reader::new(pack);
-    r.skip_fixed();
+    r.fixed(); // never stripped: the message still has them
     let flags = strs(&mut r);
     let labels = strs(&mut r);
     let (preview, email_id, thread_id) = (owned(r.str()), owned(r.str()), owned(r.str()));

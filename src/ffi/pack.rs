@@ -614,15 +614,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Pass over what a pack holds before the flags: the version byte and
-    /// the fixed fields, as `Packer::head` writes them (seq, uid, size,
-    /// internal date, modseq, msgid, thrid, error count), which the C
-    /// getters read from the message itself.
-    pub(crate) fn skip_fixed(&mut self) {
-        self.fixed();
-    }
-
-    /// The fixed fields at the start of a pack (after its version byte).
+    /// The version byte and the fixed fields at the start of a pack, as
+    /// `Packer::head` writes them: what comes before the flags.
     pub(crate) fn fixed(&mut self) -> Fixed {
         self.u8();
         // Struct expressions evaluate in the order written: pack order.
