@@ -211,3 +211,27 @@ func TestMergedMessagesHint(t *testing.T) {
 		}
 	}
 }
+
+// touchPages writes into the room of the result as it is made or grows;
+// what is already there must come through intact: many pages' worth of
+// messages, with and without a hint, every byte of a field checked.
+func TestMergedMessagesTouchKeepsValues(t *testing.T) {
+	const n = 3000 // about 150 pages of Message
+	for _, hint := range []int{0, 1, 700, n, 2 * n} {
+		ms := mergedMessages{hint: hint}
+		for i := uint32(1); i <= n; i++ {
+			ms.add(&Message{SeqNum: i, UID: i + 7, Size: ^int64(i), ModSeq: ^uint64(0), Preview: "p"})
+		}
+		out := ms.result()
+		if len(out) != n {
+			t.Fatalf("hint %d: %d messages", hint, len(out))
+		}
+		for i := range out {
+			m := &out[i]
+			s := uint32(i + 1)
+			if m.SeqNum != s || m.UID != s+7 || m.Size != ^int64(s) || m.ModSeq != ^uint64(0) || m.Preview != "p" {
+				t.Fatalf("hint %d: message %d is %+v", hint, i, *m)
+			}
+		}
+	}
+}
