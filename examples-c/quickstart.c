@@ -88,6 +88,14 @@ int main(void)
     }
     c = connect_from_env();
     CHECK(imapc_client_is_tls(c) || strcmp(env_or("IMAP_TLS", ""), "none") == 0, "TLS expected");
+    {
+        char *greeting = NULL;
+        TRY(imapc_client_greeting(c, &greeting, ERR));
+        printf("server: %s\n", greeting);
+        /* The fixture's login_greeting, without the [CAPABILITY ...] code. */
+        CHECK(strcmp(greeting, "libimapclient fixture ready.") == 0, "greeting %s", greeting);
+        imapc_string_free(greeting);
+    }
 
     TRY(imapc_client_list(c, "", "*", &folders, ERR));
     printf("%zu folders:\n", imapc_folder_list_count(folders));

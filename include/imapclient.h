@@ -792,6 +792,19 @@ imapc_result imapc_client_capabilities(struct imapc_client *client,
                                        struct imapc_error **err_out);
 
 /**
+ * The text of the server's greeting, after its status and response code
+ * (`* OK [CAPABILITY ...] Dovecot ready.` gives `Dovecot ready.`; no
+ * network traffic). IMAPClient calls it `welcome`. Caller owns
+ * `*text_out`; free with `imapc_string_free`.
+ *
+ * # Safety
+ * `client` is live; `text_out` is writable.
+ */
+imapc_result imapc_client_greeting(struct imapc_client *client,
+                                   char **text_out,
+                                   struct imapc_error **err_out);
+
+/**
  * True when the server has the capability (case-insensitive, e.g.
  * `"IDLE"`, `"AUTH=PLAIN"`). False for NULL arguments or a busy client.
  *

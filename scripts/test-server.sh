@@ -205,6 +205,8 @@ import_environment = TZ DOVECOT_TEST_DIR=$DIR
 
 protocols = imap
 listen = 127.0.0.1
+# A greeting of our own, so that the tests can check the text exactly.
+login_greeting = libimapclient fixture ready.
 shutdown_clients = yes
 
 # Run every service as the invoking user, so this works as root (CI) and

@@ -650,6 +650,23 @@ func (c *Client) Capabilities() ([]string, error) {
 	return out, err
 }
 
+// Greeting returns the text of the server's greeting, after its status
+// and response code ("* OK [CAPABILITY ...] Dovecot ready." gives
+// "Dovecot ready."; no network traffic). IMAPClient calls it welcome.
+func (c *Client) Greeting() (string, error) {
+	var out string
+	err := c.run(context.Background(), "Greeting", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+		var s *C.char
+		rc := C.imapc_client_greeting(p, &s, e)
+		if rc == C.IMAPC_OK {
+			out = C.GoString(s)
+			C.imapc_string_free(s)
+		}
+		return rc
+	})
+	return out, err
+}
+
 // HasCapability reports whether the server has the capability
 // (case-insensitive, e.g. "IDLE", "AUTH=PLAIN"). False when closed.
 func (c *Client) HasCapability(name string) bool {

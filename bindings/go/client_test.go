@@ -32,6 +32,10 @@ func TestDialModes(t *testing.T) {
 			if got := c.IsTLS(); got != tc.tls {
 				t.Errorf("IsTLS = %v, want %v", got, tc.tls)
 			}
+			// The fixture's login_greeting, without its response code.
+			if g, err := c.Greeting(); g != "libimapclient fixture ready." || err != nil {
+				t.Errorf("Greeting = %q, %v", g, err)
+			}
 			if err := c.Login(ctx, e.user, e.pass); err != nil {
 				t.Fatalf("Login: %v", err)
 			}

@@ -300,6 +300,29 @@ pub unsafe extern "C" fn imapc_client_capabilities(
     }
 }
 
+/// The text of the server's greeting, after its status and response code
+/// (`* OK [CAPABILITY ...] Dovecot ready.` gives `Dovecot ready.`; no
+/// network traffic). IMAPClient calls it `welcome`. Caller owns
+/// `*text_out`; free with `imapc_string_free`.
+///
+/// # Safety
+/// `client` is live; `text_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_greeting(
+    client: *mut imapc_client,
+    text_out: *mut *mut c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            need_out(text_out, "text_out")?;
+            put(text_out, super::boundary::owned_string(c.greeting()));
+            Ok(())
+        })
+    }
+}
+
 /// A boolean read from the client: false for NULL, a busy client or a
 /// failing check (the getters have no error channel).
 ///
