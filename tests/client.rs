@@ -576,6 +576,25 @@ fn store_flags_and_read_only_refusal() {
         .store_gmail_labels(1, StoreAction::Add, &["x"], &StoreOptions::default())
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::CapabilityMissing);
+    // So do Gmail's search keys, nested too (Dovecot would answer BAD);
+    // refused before anything is sent, and the session goes on.
+    for keys in [
+        vec![SearchKey::GmRaw(b"has:attachment".to_vec())],
+        vec![
+            SearchKey::Seen,
+            SearchKey::Not(Box::new(SearchKey::GmThrId(7))),
+        ],
+    ] {
+        let e = c.search(&keys).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::CapabilityMissing, "{e}");
+        assert!(e.message.contains("X-GM-EXT-1"), "{e}");
+    }
+    assert_eq!(
+        c.search(&[SearchKey::Uid("1".parse().unwrap())])
+            .unwrap()
+            .ids,
+        [1]
+    );
     c.select_folder("INBOX").unwrap();
     c.delete_folder(&name).unwrap();
 }

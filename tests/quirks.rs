@@ -278,3 +278,115 @@ fn raw_utf8_folder_names_in_list() {
     drop(c);
     srv.finish();
 }
+
+/// Gmail search through the C ABI's typed criteria, as IMAPClient's
+/// `gmail_search`: `X-GM-RAW`, `X-GM-THRID` and `X-GM-MSGID` reach the
+/// wire as Gmail takes them (a non-ASCII query as a literal, with CHARSET
+/// UTF-8) and the ids come back. Dovecot has no X-GM-EXT-1, hence the fake
+/// (tests/client.rs checks the refusal on Dovecot).
+#[test]
+fn gmail_search_keys_through_the_c_abi() {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::IMAPC_OK;
+    use imapclient::ffi::lists::*;
+    use imapclient::ffi::options::*;
+    use imapclient::ffi::search::*;
+    use std::ffi::CString;
+    use std::ptr::null_mut;
+
+    let mut steps = vec![
+        send("* OK [CAPABILITY IMAP4rev1 LITERAL+ X-GM-EXT-1] Gimap ready\r\n"),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+ X-GM-EXT-1 UIDPLUS MOVE] Logged in\r\n"),
+    ];
+    steps.extend(fake::select_steps("A2", 9));
+    steps.extend([
+        expect("A3 UID SEARCH "),
+        send("* SEARCH 7 9\r\nA3 OK SEARCH completed (Success)\r\n"),
+        ExpectLiteral("A4 UID SEARCH ".into()),
+        send("* SEARCH 9\r\nA4 OK SEARCH completed (Success)\r\n"),
+    ]);
+    let srv = FakeServer::start(steps);
+    let host = CString::new("127.0.0.1").unwrap();
+    let s = |v: &str| CString::new(v).unwrap();
+    let ids = |l: *mut imapc_id_list| -> Vec<u32> {
+        // SAFETY: `l` is a live list from the library, freed here.
+        unsafe {
+            let v = (0..imapc_id_list_count(l))
+                .map(|i| imapc_id_list_get(l, i))
+                .collect();
+            imapc_id_list_free(l);
+            v
+        }
+    };
+    // SAFETY: C ABI calls with valid strings and out-pointers; every
+    // result is asserted.
+    let (first, second) = unsafe {
+        let mut o = null_mut();
+        let sec = IMAPC_SECURITY_DANGEROUS_PLAINTEXT;
+        assert_eq!(
+            imapc_connect_options_new(host.as_ptr(), srv.port, sec, &mut o, null_mut()),
+            IMAPC_OK
+        );
+        let mut c = null_mut();
+        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
+        imapc_connect_options_free(o);
+        let (u, p, inbox) = (s("u"), s("p"), s("INBOX"));
+        assert_eq!(
+            imapc_client_login(c, u.as_ptr(), p.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_client_select(c, inbox.as_ptr(), null_mut(), null_mut()),
+            IMAPC_OK
+        );
+
+        let q = imapc_search_new();
+        let raw = s(r#"has:attachment "q3 report""#);
+        assert_eq!(
+            imapc_search_add_gmail_raw(q, raw.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_search_add_gmail_thrid(q, 1278455344230334865, null_mut()),
+            IMAPC_OK
+        );
+        let mut l = null_mut();
+        assert_eq!(
+            imapc_client_search_criteria(c, q, &mut l, null_mut()),
+            IMAPC_OK
+        );
+        imapc_search_free(q);
+        let first = ids(l);
+
+        let q = imapc_search_new();
+        let raw = s("subject:Zürich");
+        assert_eq!(
+            imapc_search_add_gmail_raw(q, raw.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(imapc_search_add_gmail_msgid(q, 42, null_mut()), IMAPC_OK);
+        let mut l = null_mut();
+        assert_eq!(
+            imapc_client_search_criteria(c, q, &mut l, null_mut()),
+            IMAPC_OK
+        );
+        imapc_search_free(q);
+        let second = ids(l);
+        imapc_client_free(c);
+        (first, second)
+    };
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    assert_eq!(first, [7, 9]);
+    assert_eq!(second, [9]);
+    assert_eq!(
+        t.lines[2],
+        "A3 UID SEARCH X-GM-RAW \"has:attachment \\\"q3 report\\\"\" X-GM-THRID 1278455344230334865\r\n"
+    );
+    assert_eq!(
+        t.lines[3],
+        "A4 UID SEARCH CHARSET UTF-8 X-GM-RAW {8+}\r\nsubject:Zürich X-GM-MSGID 42\r\n"
+            .replace("{8+}", &format!("{{{}+}}", "subject:Zürich".len()))
+    );
+}

@@ -287,6 +287,18 @@ func TestSearch(t *testing.T) {
 	if _, err := c.Search(ctx, &SearchCriteria{Subject: []string{"a\r\nb"}}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("CRLF in criteria: %v", err)
 	}
+	// Gmail keys on Dovecot: refused before sending (Dovecot would answer
+	// BAD), nested too, for Sort and Thread as well.
+	gm := &SearchCriteria{Flags: []string{FlagSeen}, Not: []SearchCriteria{{GmailRaw: "in:spam"}}}
+	if _, err := c.Search(ctx, gm); !errors.Is(err, ErrCapability) {
+		t.Errorf("Gmail search on Dovecot: %v", err)
+	}
+	if _, err := c.Sort(ctx, "ARRIVAL", gm); !errors.Is(err, ErrCapability) {
+		t.Errorf("Gmail sort on Dovecot: %v", err)
+	}
+	if _, err := c.Thread(ctx, "REFERENCES", &SearchCriteria{GmailThrID: 5}); !errors.Is(err, ErrCapability) {
+		t.Errorf("Gmail thread on Dovecot: %v", err)
+	}
 	// Sequence numbers instead of UIDs (equal in the fixture).
 	if err := c.SetUseUID(false); err != nil || c.UseUID() {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func (c *Client) SearchModSeq(ctx context.Context, criteria *SearchCriteria) ([]
 }
 
 func (c *Client) search(ctx context.Context, op string, criteria *SearchCriteria) ([]uint32, uint64, error) {
-	q, err := criteria.encode()
+	q, err := c.encodeCriteria(op, criteria)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -52,7 +52,7 @@ func (c *Client) search(ctx context.Context, op string, criteria *SearchCriteria
 // in order (space-separated, e.g. "REVERSE DATE", "FROM SUBJECT"; RFC 5256).
 func (c *Client) Sort(ctx context.Context, order string, criteria *SearchCriteria) ([]uint32, error) {
 	const op = "Sort"
-	q, err := criteria.encode()
+	q, err := c.encodeCriteria(op, criteria)
 	if err != nil {
 		return nil, err
 	}

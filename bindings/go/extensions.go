@@ -374,7 +374,7 @@ type ThreadNode struct {
 // otherwise. It returns the threads' roots.
 func (c *Client) Thread(ctx context.Context, algorithm string, criteria *SearchCriteria) ([]*ThreadNode, error) {
 	const op = "Thread"
-	q, err := criteria.encode()
+	q, err := c.encodeCriteria(op, criteria)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,15 @@ type SearchCriteria struct {
 	// (CONDSTORE, RFC 7162); SearchModSeq also returns the highest.
 	ModSeq uint64
 
+	// Gmail (capability X-GM-EXT-1), as IMAPClient's gmail_search:
+	// GmailRaw is a query in Gmail's own syntax ("has:attachment
+	// older_than:1y"), sent as X-GM-RAW; GmailMsgID and GmailThrID, above
+	// 0, match a message or a thread by its Gmail id (Message.GmMsgID,
+	// GmThrID). On another server the call fails with ErrCapability
+	// before anything is sent.
+	GmailRaw               string
+	GmailMsgID, GmailThrID uint64
+
 	Not []SearchCriteria    // each must not match
 	Or  [][2]SearchCriteria // one of each pair must match
 
@@ -152,6 +161,19 @@ func (c *SearchCriteria) encode() (string, error) {
 	if c.ModSeq > 0 {
 		add("MODSEQ " + strconv.FormatUint(c.ModSeq, 10))
 	}
+	if c.GmailRaw != "" {
+		q, err := quote(c.GmailRaw)
+		if err != nil {
+			return "", err
+		}
+		add("X-GM-RAW " + q)
+	}
+	if c.GmailMsgID > 0 {
+		add("X-GM-MSGID " + strconv.FormatUint(c.GmailMsgID, 10))
+	}
+	if c.GmailThrID > 0 {
+		add("X-GM-THRID " + strconv.FormatUint(c.GmailThrID, 10))
+	}
 	for i := range c.Not {
 		s, err := c.Not[i].encode()
 		if err != nil {
@@ -177,4 +199,36 @@ func (c *SearchCriteria) encode() (string, error) {
 		return "ALL", nil
 	}
 	return strings.Join(keys, " "), nil
+}
+
+// usesGmail reports whether c or a criterion nested in it has a Gmail key.
+func (c *SearchCriteria) usesGmail() bool {
+	if c == nil {
+		return false
+	}
+	if c.GmailRaw != "" || c.GmailMsgID > 0 || c.GmailThrID > 0 {
+		return true
+	}
+	for i := range c.Not {
+		if c.Not[i].usesGmail() {
+			return true
+		}
+	}
+	for i := range c.Or {
+		if c.Or[i][0].usesGmail() || c.Or[i][1].usesGmail() {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeCriteria is criteria in IMAP syntax for op; Gmail keys need the
+// server's X-GM-EXT-1 (the raw search the criteria go through does not
+// check, and another server would answer BAD).
+func (c *Client) encodeCriteria(op string, criteria *SearchCriteria) (string, error) {
+	if criteria.usesGmail() && !c.HasCapability("X-GM-EXT-1") {
+		return "", &Error{Code: CodeCapabilityMissing, Op: op,
+			Message: op + ": X-GM-RAW, X-GM-MSGID and X-GM-THRID need the server capability X-GM-EXT-1, which this server does not offer"}
+	}
+	return criteria.encode()
 }

@@ -97,6 +97,7 @@ func TestSearchEncoding(t *testing.T) {
 		{&SearchCriteria{ModSeq: 7, Smaller: 9}, `SMALLER 9 MODSEQ 7`},
 		{&SearchCriteria{UIDs: ptr(IDs(1, 2, 3)), Not: []SearchCriteria{{From: []string{"x"}}}}, `UID 1:3 NOT (FROM "x")`},
 		{&SearchCriteria{Or: [][2]SearchCriteria{{{Text: []string{"ü"}}, {Body: []string{"b"}}}}}, `OR (TEXT "ü") (BODY "b")`},
+		{&SearchCriteria{GmailRaw: `has:attachment "q3"`, GmailThrID: 1278455344230334865, GmailMsgID: 42}, `X-GM-RAW "has:attachment \"q3\"" X-GM-MSGID 42 X-GM-THRID 1278455344230334865`},
 	} {
 		if got := tc.c.String(); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
@@ -104,6 +105,20 @@ func TestSearchEncoding(t *testing.T) {
 	}
 	if _, err := (&SearchCriteria{Flags: []string{"bad flag"}}).encode(); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("bad keyword: %v", err)
+	}
+	for _, tc := range []struct {
+		c    *SearchCriteria
+		want bool
+	}{
+		{nil, false},
+		{&SearchCriteria{Raw: "X-GM-RAW x"}, false},
+		{&SearchCriteria{GmailMsgID: 1}, true},
+		{&SearchCriteria{Not: []SearchCriteria{{GmailRaw: "x"}}}, true},
+		{&SearchCriteria{Or: [][2]SearchCriteria{{{}, {GmailThrID: 2}}}}, true},
+	} {
+		if got := tc.c.usesGmail(); got != tc.want {
+			t.Errorf("usesGmail(%s) = %v", tc.c, got)
+		}
 	}
 }
 

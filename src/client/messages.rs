@@ -516,6 +516,9 @@ impl Client {
         args: &[&[u8]],
         criteria: &[SearchKey],
     ) -> Result<crate::proto::encoder::Command> {
+        if criteria.iter().any(SearchKey::uses_gmail) {
+            self.require("X-GM-EXT-1", "X-GM-RAW, X-GM-MSGID and X-GM-THRID")?;
+        }
         let all = [SearchKey::All];
         let keys = if criteria.is_empty() {
             &all[..]

@@ -683,6 +683,62 @@ pub unsafe extern "C" fn imapc_search_add_modseq(
     unsafe { add(search, err_out, || Ok(SearchKey::ModSeq(n))) }
 }
 
+/// Add X-GM-RAW (Gmail, capability X-GM-EXT-1): messages matching
+/// `query` in Gmail's own search syntax (`"has:attachment
+/// older_than:1y"`), as IMAPClient's `gmail_search`. `query` is UTF-8
+/// (non-ASCII makes the search use CHARSET UTF-8); it is quoted by the
+/// library. A search with a Gmail key on a server without X-GM-EXT-1 fails
+/// with `IMAPC_ERR_CAPABILITY_MISSING` before anything is sent.
+///
+/// # Safety
+/// `search` is NULL or live; `query` NULL or NUL-terminated; `err_out`
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_search_add_gmail_raw(
+    search: *mut imapc_search,
+    query: *const c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        add(search, err_out, || {
+            Ok(SearchKey::GmRaw(
+                str_arg(query, "query")?.as_bytes().to_vec(),
+            ))
+        })
+    }
+}
+
+/// Add X-GM-MSGID (Gmail, capability X-GM-EXT-1): the message with Gmail
+/// message id `id` (see `imapc_message_gm_msgid`).
+///
+/// # Safety
+/// `search` is NULL or live; `err_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_search_add_gmail_msgid(
+    search: *mut imapc_search,
+    id: u64,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { add(search, err_out, || Ok(SearchKey::GmMsgId(id))) }
+}
+
+/// Add X-GM-THRID (Gmail, capability X-GM-EXT-1): the messages of the
+/// Gmail thread `id` (see `imapc_message_gm_thrid`).
+///
+/// # Safety
+/// `search` is NULL or live; `err_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_search_add_gmail_thrid(
+    search: *mut imapc_search,
+    id: u64,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe { add(search, err_out, || Ok(SearchKey::GmThrId(id))) }
+}
+
 /// Add UID: messages whose UID is in `set` (e.g. `"1:5,9"`, `"10:*"`),
 /// whatever the client's `use_uid` says.
 ///

@@ -80,9 +80,38 @@ impl SearchKey {
     }
 }
 
+impl SearchKey {
+    /// True when some key in the tree is one of Gmail's (`X-GM-RAW`,
+    /// `X-GM-MSGID`, `X-GM-THRID`), which need the capability X-GM-EXT-1.
+    pub fn uses_gmail(&self) -> bool {
+        use SearchKey::*;
+        match self {
+            GmRaw(_) | GmMsgId(_) | GmThrId(_) => true,
+            Not(k) => k.uses_gmail(),
+            Or(a, b) => a.uses_gmail() || b.uses_gmail(),
+            And(keys) => keys.iter().any(SearchKey::uses_gmail),
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::SearchKey::*;
+
+    #[test]
+    fn uses_gmail_recurses() {
+        assert!(!From(b"bob".to_vec()).uses_gmail());
+        assert!(
+            !Raw(b"X-GM-RAW x".to_vec()).uses_gmail(),
+            "raw keys are the caller's"
+        );
+        assert!(GmRaw(b"in:inbox".to_vec()).uses_gmail());
+        assert!(Not(Box::new(GmMsgId(1))).uses_gmail());
+        assert!(Or(Box::new(Seen), Box::new(GmThrId(2))).uses_gmail());
+        assert!(And(vec![Seen, Not(Box::new(GmThrId(2)))]).uses_gmail());
+        assert!(!And(vec![Seen, Not(Box::new(Unseen))]).uses_gmail());
+    }
 
     #[test]
     fn needs_charset_recurses() {
