@@ -37,6 +37,7 @@ NULLABLE = {
     ("imapc_client_select_condstore", "state_out"),
     ("imapc_client_get_quota_root", "roots_out"),
     ("imapc_client_get_quota_root", "quotas_out"),
+    ("imapc_client_set_quota", "quotas_out"),
     ("imapc_client_search", "criteria"),
     ("imapc_client_sort", "criteria"),
     ("imapc_client_thread", "criteria"),

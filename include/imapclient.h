@@ -1151,6 +1151,28 @@ imapc_result imapc_client_get_quota(struct imapc_client *client,
                                     struct imapc_error **err_out);
 
 /**
+ * SETQUOTA (RFC 2087, RFC 9208): set the limits of quota root `root`,
+ * `n` resources (`resources[i]`, e.g. `"STORAGE"` in kilobytes or
+ * `"MESSAGE"`, with `limits[i]`); `n == 0` removes the limits. Servers
+ * usually allow it to administrators only (`IMAPC_ERR_NO` otherwise).
+ * The QUOTA responses the server sends back go to `*quotas_out` (may be
+ * NULL to ignore them; often empty). Resource names that are not atoms
+ * (letters, digits, `-`, `_`, `.`) and limits above 2^63 - 1 fail with
+ * `IMAPC_ERR_INVALID_ARGUMENT` before anything is sent.
+ *
+ * # Safety
+ * `client` is live; `root` NUL-terminated; `resources` and `limits` hold
+ * `n` items each (NULL when `n` is 0).
+ */
+imapc_result imapc_client_set_quota(struct imapc_client *client,
+                                    const char *root,
+                                    const char *const *resources,
+                                    const uint64_t *limits,
+                                    size_t n,
+                                    struct imapc_quota_list **quotas_out,
+                                    struct imapc_error **err_out);
+
+/**
  * SEARCH with raw IMAP search keys (e.g. `"UNSEEN FROM \"alice\""`,
  * `"SINCE 1-Feb-2024 NOT DELETED"`; NULL or `""` means ALL), passed
  * through after validation (one line, balanced parentheses and quotes,

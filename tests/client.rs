@@ -943,5 +943,23 @@ fn acl_and_quota() {
     );
     let q = c.get_quota(&roots[0]).unwrap();
     assert_eq!(q.len(), quotas.len());
+    // SETQUOTA: Dovecot parses the command and refuses it to a user who
+    // is not an administrator (NO, not BAD: the syntax passed). Setting
+    // limits for real needs Dovecot's dict quota as an admin, which
+    // crashes Dovecot 2.3.19; tests/quirks.rs has the success path.
+    let e = c
+        .set_quota(&roots[0], &[("STORAGE", 5000), ("MESSAGE", 77)])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    assert!(e.message.contains("only by admin"), "{e}");
+    for bad in [
+        &[("STOR AGE", 1)][..],
+        &[("", 1)],
+        &[("STORAGE", 1u64 << 63)],
+    ] {
+        let e = c.set_quota(&roots[0], bad).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad:?}: {e}");
+    }
+    assert_eq!(c.get_quota(&roots[0]).unwrap(), q, "limits unchanged");
     c.delete_folder(&name).unwrap();
 }

@@ -288,6 +288,46 @@ func (c *Client) GetQuota(ctx context.Context, root string) ([]Quota, error) {
 	return out, err
 }
 
+// QuotaLimit is one resource limit for SetQuota: Resource is "STORAGE"
+// (in kilobytes), "MESSAGE" or another the server names.
+type QuotaLimit struct {
+	Resource string
+	Limit    uint64
+}
+
+// SetQuota sets the limits of a quota root (SETQUOTA, RFC 2087 / RFC
+// 9208); no limits removes them. Servers usually allow it to
+// administrators only (ErrNo otherwise). It returns the QUOTA responses
+// the server sends back, often none. Resource names that are not atoms
+// (letters, digits, "-", "_", ".") and limits above 2^63-1 fail with
+// ErrInvalidArgument before anything is sent.
+func (c *Client) SetQuota(ctx context.Context, root string, limits []QuotaLimit) ([]Quota, error) {
+	const op = "SetQuota"
+	names := make([]string, len(limits))
+	values := make([]C.uint64_t, len(limits))
+	for i, l := range limits {
+		names[i], values[i] = l.Resource, C.uint64_t(l.Limit)
+	}
+	var out []Quota
+	err := withCString(op, "quota root", root, func(cr *C.char) error {
+		return withCStrings(op, "resource", names, func(cn **C.char, n C.size_t) error {
+			var cv *C.uint64_t
+			if n > 0 {
+				cv = &values[0]
+			}
+			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				var l *C.imapc_quota_list
+				rc := C.imapc_client_set_quota(p, cr, cn, cv, n, &l, e)
+				if rc == C.IMAPC_OK {
+					out = takeQuotas(l)
+				}
+				return rc
+			})
+		})
+	})
+	return out, err
+}
+
 // AppendMessage is one message of MultiAppend.
 type AppendMessage struct {
 	Data  []byte // raw RFC 5322 bytes

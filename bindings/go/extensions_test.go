@@ -164,6 +164,21 @@ func TestACLAndQuota(t *testing.T) {
 	if err != nil || len(q) != len(quotas) {
 		t.Errorf("GetQuota(%q) = %+v, %v; GETQUOTAROOT gave %+v", roots[0], q, err, quotas)
 	}
+	// SetQuota: Dovecot parses it and refuses a non-administrator (NO, not
+	// BAD); bad names and limits are refused before sending. The success
+	// path is tested through the C ABI against a fake (tests/quirks.rs).
+	_, err = c.SetQuota(ctx, roots[0], []QuotaLimit{{"STORAGE", 5000}, {"MESSAGE", 77}})
+	if !errors.Is(err, ErrNo) || !strings.Contains(err.Error(), "only by admin") {
+		t.Errorf("SetQuota as a user: %v", err)
+	}
+	for _, bad := range [][]QuotaLimit{{{"STOR AGE", 1}}, {{"", 1}}, {{"STORAGE", 1 << 63}}} {
+		if _, err := c.SetQuota(ctx, roots[0], bad); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("SetQuota(%v): %v", bad, err)
+		}
+	}
+	if q2, err := c.GetQuota(ctx, roots[0]); err != nil || !slices.Equal(q2, q) {
+		t.Errorf("quota changed: %+v, %v (was %+v)", q2, err, q)
+	}
 }
 
 func TestMultiAppendAndMaskCapability(t *testing.T) {

@@ -485,10 +485,57 @@ impl Client {
         self.require("QUOTA", "GETQUOTA")?;
         self.require_auth("GETQUOTA")?;
         let cmd = self.command("GETQUOTA").astring(root.as_bytes()).finish();
+        self.run_quota(cmd, "GETQUOTA")
+    }
+
+    /// SETQUOTA (RFC 2087, RFC 9208): set the limits of quota root `root`,
+    /// e.g. `[("STORAGE", 512_000), ("MESSAGE", 10_000)]` (STORAGE counts
+    /// kilobytes); an empty list removes the limits. Servers usually allow
+    /// it to administrators only (a NO otherwise). Returns the QUOTA
+    /// responses the server sends back, often none.
+    ///
+    /// Resource names must be atoms of letters, digits, `-`, `_` or `.`,
+    /// and limits at most 2^63 - 1 (RFC 9208's number64); anything else
+    /// is refused before sending.
+    pub fn set_quota(&mut self, root: &str, limits: &[(&str, u64)]) -> Result<Vec<Quota>> {
+        self.require("QUOTA", "SETQUOTA")?;
+        self.require_auth("SETQUOTA")?;
+        let mut list = Vec::from(&b"("[..]);
+        for (i, &(name, limit)) in limits.iter().enumerate() {
+            let atom = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+            if !atom {
+                return Err(Error::invalid(format!(
+                    "SETQUOTA: invalid resource name {name:?}"
+                )));
+            }
+            if limit > i64::MAX as u64 {
+                return Err(Error::invalid(format!(
+                    "SETQUOTA: limit {limit} of {name} is above 2^63 - 1"
+                )));
+            }
+            if i > 0 {
+                list.push(b' ');
+            }
+            list.extend_from_slice(format!("{name} {limit}").as_bytes());
+        }
+        list.push(b')');
+        let cmd = self
+            .command("SETQUOTA")
+            .astring(root.as_bytes())
+            .raw(&list)
+            .finish();
+        self.run_quota(cmd, "SETQUOTA")
+    }
+
+    /// Run a quota command, collecting its QUOTA responses.
+    fn run_quota(&mut self, cmd: crate::proto::encoder::Command, what: &str) -> Result<Vec<Quota>> {
         let mut quotas = Vec::new();
         self.run(
             cmd,
-            "GETQUOTA",
+            what,
             &mut with(|_st: &mut State, u| match u {
                 Untagged::Quota { root, resources } => {
                     push_quotas(&mut quotas, &root, &resources);

@@ -996,6 +996,42 @@ pub unsafe extern "C" fn imapc_client_get_quota(
     }
 }
 
+/// SETQUOTA (RFC 2087, RFC 9208): set the limits of quota root `root`,
+/// `n` resources (`resources[i]`, e.g. `"STORAGE"` in kilobytes or
+/// `"MESSAGE"`, with `limits[i]`); `n == 0` removes the limits. Servers
+/// usually allow it to administrators only (`IMAPC_ERR_NO` otherwise).
+/// The QUOTA responses the server sends back go to `*quotas_out` (may be
+/// NULL to ignore them; often empty). Resource names that are not atoms
+/// (letters, digits, `-`, `_`, `.`) and limits above 2^63 - 1 fail with
+/// `IMAPC_ERR_INVALID_ARGUMENT` before anything is sent.
+///
+/// # Safety
+/// `client` is live; `root` NUL-terminated; `resources` and `limits` hold
+/// `n` items each (NULL when `n` is 0).
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_set_quota(
+    client: *mut imapc_client,
+    root: *const c_char,
+    resources: *const *const c_char,
+    limits: *const u64,
+    n: usize,
+    quotas_out: *mut *mut imapc_quota_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let r = str_arg(root, "root")?;
+            let names = str_array(resources, n, "resources")?;
+            let values = slice_arg(limits, n, "limits")?;
+            let pairs: Vec<(&str, u64)> = names.into_iter().zip(values.iter().copied()).collect();
+            let q = c.set_quota(r, &pairs)?;
+            put_boxed(quotas_out, imapc_quota_list::new(q));
+            Ok(())
+        })
+    }
+}
+
 // --------------------------------------------------------------- messages
 
 /// Split a FETCH item string into items: spaces separate items except
