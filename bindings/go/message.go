@@ -400,12 +400,12 @@ const (
 // decodePack decodes a message's pack into m, all but the section data.
 // For an empty pack m is zeroed; for one of another version too, and then
 // only the ids are trustworthy: the caller sets them (ParseErrors is 1).
-func decodePack(m *Message, pack string) int {
+func decodePack(m *Message, pack string, sl *slabs) int {
 	if len(pack) == 0 {
 		*m = Message{}
 		return packEmpty
 	}
-	r := newPackReader(pack)
+	r := newPackReader(pack, sl)
 	if v := r.u8(); v != packVersion {
 		*m = Message{ParseErrors: 1}
 		return packOtherVersion
@@ -420,7 +420,7 @@ func decodePack(m *Message, pack string) int {
 // goMessage copies a message into Go memory, into m (section data only if
 // withData; otherwise Data is empty).
 func goMessage(m *Message, cm cMessage, withData bool) {
-	switch decodePack(m, string(cm.pack)) {
+	switch decodePack(m, string(cm.pack), nil) {
 	case packEmpty:
 		return
 	case packOtherVersion:
@@ -468,8 +468,8 @@ func copyRaw(cm cMessage, pack string, seq, uid uint32) rawMessage {
 }
 
 // decode is goMessage for a copied message, with its section data.
-func (raw *rawMessage) decode(m *Message) {
-	switch decodePack(m, raw.pack) {
+func (raw *rawMessage) decode(m *Message, sl *slabs) {
+	switch decodePack(m, raw.pack, sl) {
 	case packEmpty:
 		return
 	case packOtherVersion:

@@ -18,10 +18,85 @@ type packReader struct {
 	b   []byte // s's bytes, for the fixed-size reads; never written
 	pos int
 	bad bool
+	sl  *slabs // where the values go; nil: each its own allocation
 }
 
-func newPackReader(s string) packReader {
-	return packReader{s: s, b: unsafe.Slice(unsafe.StringData(s), len(s))}
+func newPackReader(s string, sl *slabs) packReader {
+	return packReader{s: s, b: unsafe.Slice(unsafe.StringData(s), len(s)), sl: sl}
+}
+
+// slab hands out pieces of larger arrays: many small values in one
+// allocation. A piece keeps its whole array alive, so only a result whose
+// messages are kept together (Fetch's) uses them.
+type slab[T any] struct{ free []T }
+
+// slabBytes is about the size of one array of a slab.
+const slabBytes = 16 << 10
+
+func (s *slab[T]) take(n int) []T {
+	if n > len(s.free) {
+		per := max(16, slabBytes/int(unsafe.Sizeof(*new(T))))
+		if n > per/4 {
+			return make([]T, n)
+		}
+		s.free = make([]T, per)
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
+// slabs are the decoder's slabs, one per kind of value; the methods
+// allocate one by one on a nil *slabs.
+type slabs struct {
+	strs      slab[string]
+	params    slab[Param]
+	addresses slab[Address]
+	envelopes slab[Envelope]
+	parts     slab[BodyPart]
+	partPtrs  slab[*BodyPart]
+}
+
+func (sl *slabs) strings(n int) []string {
+	if sl == nil {
+		return make([]string, n)
+	}
+	return sl.strs.take(n)
+}
+
+func (sl *slabs) paramList(n int) Params {
+	if sl == nil {
+		return make(Params, n)
+	}
+	return sl.params.take(n)
+}
+
+func (sl *slabs) addressList(n int) []Address {
+	if sl == nil {
+		return make([]Address, n)
+	}
+	return sl.addresses.take(n)
+}
+
+func (sl *slabs) envelope() *Envelope {
+	if sl == nil {
+		return new(Envelope)
+	}
+	return &sl.envelopes.take(1)[0]
+}
+
+func (sl *slabs) partList(n int) []BodyPart {
+	if sl == nil {
+		return make([]BodyPart, n)
+	}
+	return sl.parts.take(n)
+}
+
+func (sl *slabs) partPtrList(n int) []*BodyPart {
+	if sl == nil {
+		return make([]*BodyPart, n)
+	}
+	return sl.partPtrs.take(n)
 }
 
 const packAbsent = 0xFFFFFFFF
@@ -105,7 +180,7 @@ func (r *packReader) strs() (v []string, present bool) {
 	if n <= 0 {
 		return nil, n == 0
 	}
-	v = make([]string, n)
+	v = r.sl.strings(n)
 	for i := range v {
 		v[i] = r.str()
 	}
@@ -140,7 +215,7 @@ func (r *packReader) params() Params {
 	if n <= 0 {
 		return nil
 	}
-	ps := make(Params, n)
+	ps := r.sl.paramList(n)
 	for i := range ps {
 		ps[i] = Param{Name: strings.ToLower(r.str()), Value: r.str()}
 	}
@@ -182,7 +257,7 @@ func (r *packReader) addresses(room *[]Address) []Address {
 	// Cannot happen (addressCount read the same counts), but a slip
 	// there must not become a panic.
 	if n > len(*room) {
-		*room = make([]Address, n)
+		*room = r.sl.addressList(n)
 	}
 	out := (*room)[:n:n]
 	*room = (*room)[n:]
@@ -194,10 +269,11 @@ func (r *packReader) addresses(room *[]Address) []Address {
 }
 
 func (r *packReader) envelope() *Envelope {
-	e := &Envelope{Date: r.date()}
+	e := r.sl.envelope()
+	e.Date = r.date()
 	e.DateRaw = r.str()
 	e.Subject = r.str()
-	room := make([]Address, r.addressCount(6))
+	room := r.sl.addressList(r.addressCount(6))
 	e.From = r.addresses(&room)
 	e.Sender = r.addresses(&room)
 	e.ReplyTo = r.addresses(&room)
@@ -210,7 +286,7 @@ func (r *packReader) envelope() *Envelope {
 }
 
 func (r *packReader) part() *BodyPart {
-	b := new(BodyPart)
+	b := &r.sl.partList(1)[0]
 	r.partInto(b)
 	return b
 }
@@ -232,8 +308,8 @@ func (r *packReader) partInto(b *BodyPart) {
 	b.Number = r.str()
 	if n := r.count(); n > 0 {
 		// The children in one allocation, as the envelope's addresses.
-		parts := make([]BodyPart, n)
-		b.Children = make([]*BodyPart, n)
+		parts := r.sl.partList(n)
+		b.Children = r.sl.partPtrList(n)
 		for i := range parts {
 			b.Children[i] = &parts[i]
 			r.partInto(&parts[i])

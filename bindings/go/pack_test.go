@@ -160,34 +160,55 @@ func TestPackDecode(t *testing.T) {
 	want := packTestMessage()
 	var w packWriter
 	w.message(want)
-	var got Message
-	if r := decodePack(&got, string(w.b)); r != packDecoded || got.ParseErrors != 0 {
-		t.Fatalf("decodePack = %d, ParseErrors %d", r, got.ParseErrors)
-	}
-	// The writer leaves out what the test message does not set; so does
-	// the comparison.
-	got.Sections = nil
-	if !reflect.DeepEqual(&got, want) {
-		t.Fatalf("decoded\n%+v\nwant\n%+v", got, want)
-	}
-
-	// The six lists share one allocation: each must stay its own.
-	e := got.Envelope
-	for _, l := range [][]Address{e.From, e.Sender, e.ReplyTo, e.To, e.Cc, e.Bcc} {
-		if cap(l) != len(l) {
-			t.Errorf("list %+v has room beyond its end (cap %d)", l, cap(l))
+	// Alone (FetchStream) and from shared slabs (Fetch): there, several
+	// messages decoded one after the other must not share a value either.
+	for _, sl := range []*slabs{nil, {}} {
+		var all []*Message
+		for range 3 {
+			got := new(Message)
+			if r := decodePack(got, string(w.b), sl); r != packDecoded || got.ParseErrors != 0 {
+				t.Fatalf("decodePack = %d, ParseErrors %d", r, got.ParseErrors)
+			}
+			// The writer leaves out what the test message does not set;
+			// so does the comparison.
+			got.Sections = nil
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("slabs %v: decoded\n%+v\nwant\n%+v", sl != nil, got, want)
+			}
+			all = append(all, got)
 		}
-	}
-	before := e.Sender[0]
-	e.From = append(e.From, addr("New", "new", "example.org"))
-	if e.Sender[0] != before {
-		t.Errorf("appending to From overwrote Sender: %+v", e.Sender[0])
-	}
-	// So do the children of a part.
-	kids := got.BodyStructure.Children
-	kids[0].Subtype = "changed"
-	if kids[1].Subtype != "html" || kids[2].Body.Children[0].Subtype != "plain" {
-		t.Errorf("children share their fields: %+v", kids)
+		got := all[1]
+
+		// The six lists share one allocation: each must stay its own.
+		e := got.Envelope
+		for _, l := range [][]Address{e.From, e.Sender, e.ReplyTo, e.To, e.Cc, e.Bcc} {
+			if cap(l) != len(l) {
+				t.Errorf("list %+v has room beyond its end (cap %d)", l, cap(l))
+			}
+		}
+		before := e.Sender[0]
+		e.From = append(e.From, addr("New", "new", "example.org"))
+		e.Bcc = append(e.Bcc, addr("New", "new", "example.org"))
+		if e.Sender[0] != before {
+			t.Errorf("appending to From overwrote Sender: %+v", e.Sender[0])
+		}
+		// So do the children of a part.
+		kids := got.BodyStructure.Children
+		kids[0].Subtype = "changed"
+		if kids[1].Subtype != "html" || kids[2].Body.Children[0].Subtype != "plain" {
+			t.Errorf("children share their fields: %+v", kids)
+		}
+		got.Flags = append(got.Flags, "$New")
+		got.BodyStructure.Params = append(got.BodyStructure.Params, Param{"x", "y"})
+		got.BodyStructure.Children = append(got.BodyStructure.Children, &BodyPart{Type: "text", Subtype: "x"})
+		got.Envelope.Subject = "changed"
+		// And the messages decoded before and after are untouched.
+		for _, other := range []*Message{all[0], all[2]} {
+			other.Sections = nil
+			if !reflect.DeepEqual(other, want) {
+				t.Errorf("slabs %v: a change to one message changed another:\n%+v", sl != nil, other)
+			}
+		}
 	}
 }
 
@@ -195,9 +216,10 @@ func TestPackDecode(t *testing.T) {
 func TestPackTruncated(t *testing.T) {
 	var w packWriter
 	w.message(packTestMessage())
+	sl := new(slabs)
 	for n := 1; n < len(w.b); n++ {
 		var m Message
-		if decodePack(&m, string(w.b[:n])) != packDecoded || m.ParseErrors == 0 {
+		if decodePack(&m, string(w.b[:n]), sl) != packDecoded || m.ParseErrors == 0 {
 			t.Fatalf("pack cut at %d of %d bytes: no parse error", n, len(w.b))
 		}
 	}
@@ -210,17 +232,18 @@ func TestPackCorrupt(t *testing.T) {
 	var w packWriter
 	w.message(packTestMessage())
 	b := w.b
+	sl := new(slabs)
 	for i := 1; i+4 <= len(b); i++ {
 		for _, v := range []uint32{0, 1, 2, 5, 1000, packAbsent - 1, packAbsent} {
 			c := append([]byte(nil), b...)
 			binary.LittleEndian.PutUint32(c[i:], v)
 			var m Message
-			decodePack(&m, string(c))
+			decodePack(&m, string(c), sl)
 		}
 		c := append([]byte(nil), b...)
 		c[i] ^= 0xff
 		var m Message
-		decodePack(&m, string(c))
+		decodePack(&m, string(c), sl)
 	}
 	// The To list's count (3, the only list of three) raised past the end.
 	var head packWriter
@@ -232,7 +255,7 @@ func TestPackCorrupt(t *testing.T) {
 	c := append([]byte(nil), b...)
 	binary.LittleEndian.PutUint32(c[at:], 1000)
 	var m Message
-	if decodePack(&m, string(c)); m.ParseErrors == 0 {
+	if decodePack(&m, string(c), sl); m.ParseErrors == 0 {
 		t.Errorf("To count raised to 1000: no parse error")
 	}
 }
@@ -256,7 +279,7 @@ func TestParams(t *testing.T) {
 	var w packWriter
 	w.message(m)
 	var got Message
-	if r := decodePack(&got, string(w.b)); r != packDecoded || got.ParseErrors != 0 {
+	if r := decodePack(&got, string(w.b), nil); r != packDecoded || got.ParseErrors != 0 {
 		t.Fatalf("decodePack = %d, ParseErrors %d", r, got.ParseErrors)
 	}
 	p := got.BodyStructure
