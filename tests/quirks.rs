@@ -279,6 +279,39 @@ fn raw_utf8_folder_names_in_list() {
     srv.finish();
 }
 
+/// A C ABI client connected (plaintext) to the fake on `port` and logged
+/// in as u/p; the caller frees it.
+///
+/// # Safety
+/// Calls the C ABI; nothing for the caller to uphold.
+unsafe fn c_client(port: u16) -> *mut imapclient::ffi::client::imapc_client {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::IMAPC_OK;
+    use imapclient::ffi::options::*;
+    use std::ffi::CString;
+    use std::ptr::null_mut;
+
+    let s = |v: &str| CString::new(v).unwrap();
+    let (host, u, p) = (s("127.0.0.1"), s("u"), s("p"));
+    let sec = IMAPC_SECURITY_DANGEROUS_PLAINTEXT;
+    // SAFETY: valid strings and out-pointers; results asserted.
+    unsafe {
+        let mut o = null_mut();
+        assert_eq!(
+            imapc_connect_options_new(host.as_ptr(), port, sec, &mut o, null_mut()),
+            IMAPC_OK
+        );
+        let mut c = null_mut();
+        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
+        imapc_connect_options_free(o);
+        assert_eq!(
+            imapc_client_login(c, u.as_ptr(), p.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        c
+    }
+}
+
 /// Gmail search through the C ABI's typed criteria, as IMAPClient's
 /// `gmail_search`: `X-GM-RAW`, `X-GM-THRID` and `X-GM-MSGID` reach the
 /// wire as Gmail takes them (a non-ASCII query as a literal, with CHARSET
@@ -289,7 +322,6 @@ fn gmail_search_keys_through_the_c_abi() {
     use imapclient::ffi::client::*;
     use imapclient::ffi::error::IMAPC_OK;
     use imapclient::ffi::lists::*;
-    use imapclient::ffi::options::*;
     use imapclient::ffi::search::*;
     use std::ffi::CString;
     use std::ptr::null_mut;
@@ -307,35 +339,20 @@ fn gmail_search_keys_through_the_c_abi() {
         send("* SEARCH 9\r\nA4 OK SEARCH completed (Success)\r\n"),
     ]);
     let srv = FakeServer::start(steps);
-    let host = CString::new("127.0.0.1").unwrap();
     let s = |v: &str| CString::new(v).unwrap();
+    // `l` is a live list from the library, freed here.
     let ids = |l: *mut imapc_id_list| -> Vec<u32> {
-        // SAFETY: `l` is a live list from the library, freed here.
-        unsafe {
-            let v = (0..imapc_id_list_count(l))
-                .map(|i| imapc_id_list_get(l, i))
-                .collect();
-            imapc_id_list_free(l);
-            v
-        }
+        let v = (0..imapc_id_list_count(l))
+            .map(|i| imapc_id_list_get(l, i))
+            .collect();
+        imapc_id_list_free(l);
+        v
     };
     // SAFETY: C ABI calls with valid strings and out-pointers; every
     // result is asserted.
     let (first, second) = unsafe {
-        let mut o = null_mut();
-        let sec = IMAPC_SECURITY_DANGEROUS_PLAINTEXT;
-        assert_eq!(
-            imapc_connect_options_new(host.as_ptr(), srv.port, sec, &mut o, null_mut()),
-            IMAPC_OK
-        );
-        let mut c = null_mut();
-        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
-        imapc_connect_options_free(o);
-        let (u, p, inbox) = (s("u"), s("p"), s("INBOX"));
-        assert_eq!(
-            imapc_client_login(c, u.as_ptr(), p.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
+        let c = c_client(srv.port);
+        let inbox = s("INBOX");
         assert_eq!(
             imapc_client_select(c, inbox.as_ptr(), null_mut(), null_mut()),
             IMAPC_OK
@@ -401,7 +418,6 @@ fn set_quota_through_the_c_abi() {
     use imapclient::ffi::client::*;
     use imapclient::ffi::error::IMAPC_OK;
     use imapclient::ffi::lists::*;
-    use imapclient::ffi::options::*;
     use std::ffi::{CStr, CString};
     use std::ptr::null_mut;
 
@@ -421,20 +437,8 @@ fn set_quota_through_the_c_abi() {
     // SAFETY: C ABI calls with valid strings, arrays and out-pointers;
     // every result is asserted.
     let (got, second) = unsafe {
-        let (host, u, p, root) = (s("127.0.0.1"), s("u"), s("p"), s("User quota"));
-        let mut o = null_mut();
-        let sec = IMAPC_SECURITY_DANGEROUS_PLAINTEXT;
-        assert_eq!(
-            imapc_connect_options_new(host.as_ptr(), srv.port, sec, &mut o, null_mut()),
-            IMAPC_OK
-        );
-        let mut c = null_mut();
-        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
-        imapc_connect_options_free(o);
-        assert_eq!(
-            imapc_client_login(c, u.as_ptr(), p.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
+        let c = c_client(srv.port);
+        let root = s("User quota");
         let (st, msg) = (s("STORAGE"), s("MESSAGE"));
         let names = [st.as_ptr(), msg.as_ptr()];
         let limits = [512_000u64, 10_000];
