@@ -228,7 +228,7 @@ func (c *SearchCriteria) usesGmail() bool {
 func (c *Client) encodeCriteria(op string, criteria *SearchCriteria) (string, error) {
 	if criteria.usesGmail() && !c.HasCapability("X-GM-EXT-1") {
 		return "", &Error{Code: CodeCapabilityMissing, Op: op,
-			Message: op + ": X-GM-RAW, X-GM-MSGID and X-GM-THRID need the server capability X-GM-EXT-1, which this server does not offer"}
+			Message: op + " by X-GM-RAW, X-GM-MSGID or X-GM-THRID needs the server capability X-GM-EXT-1, which this server does not offer"}
 	}
 	return criteria.encode()
 }

@@ -517,7 +517,10 @@ impl Client {
         criteria: &[SearchKey],
     ) -> Result<crate::proto::encoder::Command> {
         if criteria.iter().any(SearchKey::uses_gmail) {
-            self.require("X-GM-EXT-1", "X-GM-RAW, X-GM-MSGID and X-GM-THRID")?;
+            self.require(
+                "X-GM-EXT-1",
+                &format!("{name} by X-GM-RAW, X-GM-MSGID or X-GM-THRID"),
+            )?;
         }
         let all = [SearchKey::All];
         let keys = if criteria.is_empty() {

@@ -78,9 +78,7 @@ impl SearchKey {
             | SeqSet(_) | ModSeq(_) | Younger(_) | Older(_) | GmMsgId(_) | GmThrId(_) => false,
         }
     }
-}
 
-impl SearchKey {
     /// True when some key in the tree is one of Gmail's (`X-GM-RAW`,
     /// `X-GM-MSGID`, `X-GM-THRID`), which need the capability X-GM-EXT-1.
     pub fn uses_gmail(&self) -> bool {
