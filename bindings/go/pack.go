@@ -217,9 +217,24 @@ func (r *packReader) params() Params {
 	}
 	ps := r.sl.paramList(n)
 	for i := range ps {
-		ps[i] = Param{Name: strings.ToLower(r.str()), Value: r.str()}
+		ps[i] = Param{Name: lowerName(r.str()), Value: r.str()}
 	}
 	return ps
+}
+
+// commonParams are the parameter names most parts carry, in lower case.
+var commonParams = [...]string{"charset", "name", "filename", "boundary", "format", "delsp", "type", "size"}
+
+// lowerName is a parameter name in lower case. strings.ToLower allocates
+// for a name with capitals, and servers such as Gmail and Exchange send
+// them all in capitals ("CHARSET"): the common ones come from a table.
+func lowerName(s string) string {
+	for _, c := range commonParams {
+		if len(c) == len(s) && strings.EqualFold(c, s) {
+			return c
+		}
+	}
+	return strings.ToLower(s)
 }
 
 // skipStr passes over a string without reading it.

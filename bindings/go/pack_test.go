@@ -3,6 +3,7 @@ package imapclient
 import (
 	"encoding/binary"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -309,5 +310,22 @@ func TestParams(t *testing.T) {
 	var none Params
 	if none.Get("x") != "" {
 		t.Error("Get on nil Params")
+	}
+}
+
+// Parameter names come out in lower case without an allocation when they
+// are common ones, whatever case the server used.
+func TestLowerName(t *testing.T) {
+	for in, want := range map[string]string{
+		"CHARSET": "charset", "Charset": "charset", "charset": "charset",
+		"FILENAME": "filename", "X-Unix-Mode": "x-unix-mode", "": "", "NAMEX": "namex",
+	} {
+		if got := lowerName(in); got != want {
+			t.Errorf("lowerName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	in := strings.Clone("CHARSET")
+	if n := testing.AllocsPerRun(100, func() { _ = lowerName(in) }); n != 0 {
+		t.Errorf("lowerName(CHARSET) allocates %.0f times", n)
 	}
 }
