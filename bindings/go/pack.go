@@ -262,14 +262,15 @@ func (r *packReader) addressCount(lists int) int {
 }
 
 // addresses reads a list into the front of *room (which addressCount
-// sized), leaving the rest in *room; capped, so that appending to one
-// list cannot write over the next.
+// sized; empty with slabs), leaving the rest in *room; capped, so that
+// appending to one list cannot write over the next.
 func (r *packReader) addresses(room *[]Address) []Address {
 	n := r.count()
 	if n <= 0 {
 		return nil
 	}
-	// Cannot happen (addressCount read the same counts), but a slip
+	// From slabs, room is empty: the list takes its piece here. Alone,
+	// it cannot happen (addressCount read the same counts), but a slip
 	// there must not become a panic.
 	if n > len(*room) {
 		*room = r.sl.addressList(n)
@@ -288,7 +289,12 @@ func (r *packReader) envelope() *Envelope {
 	e.Date = r.date()
 	e.DateRaw = r.str()
 	e.Subject = r.str()
-	room := r.sl.addressList(r.addressCount(6))
+	// Alone, the six lists share one allocation, counted ahead; from
+	// slabs each list takes its own piece as it comes (see addresses).
+	var room []Address
+	if r.sl == nil {
+		room = make([]Address, r.addressCount(6))
+	}
 	e.From = r.addresses(&room)
 	e.Sender = r.addresses(&room)
 	e.ReplyTo = r.addresses(&room)
