@@ -318,7 +318,7 @@ impl<'a> Packer<'a> {
     /// One str from UTF-8 bytes without NUL, as they are.
     fn clean(&mut self, b: &[u8]) {
         self.buf.reserve(b.len() + 5);
-        self.buf.extend_from_slice(&len32(b.len()).to_le_bytes());
+        self.u32(len32(b.len()));
         self.buf.extend_from_slice(b);
         self.buf.push(0);
     }
