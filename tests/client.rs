@@ -971,3 +971,97 @@ fn acl_and_quota() {
     );
     c.delete_folder(&name).unwrap();
 }
+
+#[test]
+fn compress_deflate_gives_the_same_answers_in_fewer_bytes() {
+    // Refused before login (servers offer it only then), nothing sent.
+    let mut pre = Client::connect(&options(Security::Implicit)).unwrap();
+    assert_eq!(pre.compress().unwrap_err().kind, ErrorKind::IllegalState);
+    pre.logout().unwrap();
+
+    let items = [
+        "FLAGS",
+        "ENVELOPE",
+        "RFC822.SIZE",
+        "INTERNALDATE",
+        "BODYSTRUCTURE",
+        "BODY.PEEK[]",
+    ];
+    let mut plain = login();
+    plain.examine_folder("INBOX").unwrap();
+    let want = plain.fetch("1:*", &items).unwrap();
+    assert_eq!(want.len(), 14);
+
+    for sec in [Security::Implicit, Security::Plain] {
+        let mut c = login_with(sec);
+        assert!(c.has_capability("COMPRESS=DEFLATE"));
+        assert!(!c.is_compressed());
+        c.compress().unwrap();
+        assert!(c.is_compressed());
+        assert_eq!(c.is_tls(), sec == Security::Implicit);
+        // Once only: a second COMPRESS is refused here, nothing sent.
+        assert_eq!(c.compress().unwrap_err().kind, ErrorKind::IllegalState);
+        c.examine_folder("INBOX").unwrap();
+        let got = c.fetch("1:*", &items).unwrap();
+        assert_eq!(got, want, "{sec:?}: the same messages as without COMPRESS");
+        let s = c.compression_stats().unwrap();
+        let bodies: u64 = got.iter().map(|m| m.size.unwrap()).sum();
+        assert!(s.received > bodies, "{s:?}: every body came through it");
+        assert!(
+            s.received_wire * 2 < s.received,
+            "{s:?}: mail text should compress at least 2:1"
+        );
+        assert!(s.sent > 0 && s.sent_wire > 0, "{s:?}");
+
+        // Streaming reads the same bytes in chunks through the inflater.
+        let mut streamed = 0u64;
+        c.fetch_stream("1:*", &["BODY.PEEK[]"], 4096, &mut |_| true, &mut |ch| {
+            streamed += ch.data.len() as u64;
+            true
+        })
+        .unwrap();
+        assert_eq!(streamed, bodies);
+
+        // A synchronising literal: the command line must reach the server
+        // (flushed) before the client waits for its `+`.
+        let name = common::unique_folder("compress");
+        c.create_folder(&name).unwrap();
+        c.mask_capability("LITERAL+");
+        let mut big = b"Subject: compressed append\r\n\r\n".to_vec();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        while big.len() < 300_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            big.extend_from_slice(format!("{x:016x}\r\n").as_bytes());
+        }
+        let r = c.append(&name, &big, &["\\Seen"], None).unwrap();
+        c.select_folder(&name).unwrap();
+        let back = c.fetch(r.uids[0], &["BODY.PEEK[]"]).unwrap();
+        assert_eq!(
+            back.get(r.uids[0]).unwrap().section("BODY[]"),
+            Some(&big[..])
+        );
+
+        // IDLE: DONE goes out through the compressor too.
+        c.idle_start().unwrap();
+        let n2 = name.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            let mut b = login();
+            b.append(&n2, b"Subject: idle\r\n\r\nx\r\n", &[], None)
+                .unwrap();
+        });
+        let mut events = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !events.iter().any(|e| matches!(e, Event::Exists(2))) && Instant::now() < deadline {
+            events.extend(c.idle_wait(Duration::from_secs(5)).unwrap());
+        }
+        t.join().unwrap();
+        assert!(events.contains(&Event::Exists(2)), "{events:?}");
+        c.idle_done().unwrap();
+        c.examine_folder("INBOX").unwrap();
+        c.delete_folder(&name).unwrap();
+        c.logout().unwrap();
+    }
+}

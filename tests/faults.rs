@@ -848,3 +848,98 @@ fn batched_stream_hands_on_before_waiting() {
     assert_eq!(count, 3);
     assert_eq!(batches, batched::want());
 }
+
+/// The server side of a COMPRESS=DEFLATE stream: each piece deflated and
+/// sync-flushed, one compressor for the whole connection.
+fn deflated(c: &mut flate2::Compress, text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 256);
+    c.compress_vec(text, &mut out, flate2::FlushCompress::Sync)
+        .unwrap();
+    out
+}
+
+/// LOGIN as A1 offering COMPRESS=DEFLATE, then `COMPRESS DEFLATE` as A2,
+/// whose OK is followed in the same write by `after_ok`.
+fn compress_steps(after_ok: &[u8], rest: Vec<Step>) -> Vec<Step> {
+    let mut ok = b"A2 OK DEFLATE active\r\n".to_vec();
+    ok.extend_from_slice(after_ok);
+    let mut steps = vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE COMPRESS=DEFLATE] Logged in\r\n"),
+        expect("A2 COMPRESS DEFLATE"),
+        send(ok),
+    ];
+    steps.extend(rest);
+    steps
+}
+
+#[test]
+fn compressed_data_in_the_same_packet_as_the_ok_is_not_lost() {
+    // The server's first compressed bytes (an EXISTS) arrive with the OK:
+    // the client must inflate them, not drop them or read them as text.
+    let mut z = flate2::Compress::new(flate2::Compression::default(), false);
+    let exists = deflated(&mut z, b"* 7 EXISTS\r\n");
+    let done = deflated(&mut z, b"A3 OK NOOP done\r\n");
+    let srv = FakeServer::start(compress_steps(&exists, vec![send(done), sleep_short()]));
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    c.compress().expect("compress");
+    assert!(c.is_compressed());
+    c.noop().expect("noop over the compressed stream");
+    assert_eq!(c.take_events(), vec![Event::Exists(7)]);
+    let st = c.compression_stats().unwrap();
+    assert_eq!(
+        st.received,
+        12 + 17,
+        "inflated bytes: the EXISTS and the OK"
+    );
+    assert!(st.sent > 0 && st.sent_wire > 0);
+    let t = srv.finish();
+    // After the switch nothing the client sent is plain text.
+    assert!(!t.contains(b"NOOP"), "{:?}", t.text());
+}
+
+#[test]
+fn corrupt_compressed_data_is_a_fatal_protocol_error() {
+    // Bytes that are no deflate stream (block type 3 is reserved).
+    let srv = FakeServer::start(compress_steps(
+        &[0xff, 0xff, 0xff, 0xff],
+        vec![sleep_short()],
+    ));
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    c.compress().expect("compress");
+    let e = c.noop().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
+    assert!(
+        e.message.contains("COMPRESS") && e.message.contains("corrupt"),
+        "{e}"
+    );
+    assert!(e.is_fatal());
+    // The client is broken for good: a clear refusal, nothing sent.
+    assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    srv.finish();
+}
+
+#[test]
+fn compress_refused_by_the_server_leaves_the_session_plain() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] Logged in\r\n"),
+        expect("A2 COMPRESS DEFLATE"),
+        send("A2 NO [COMPRESSIONACTIVE] Already compressed\r\n"),
+        expect("A3 NOOP"),
+        send("A3 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    let e = c.compress().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    assert!(!e.is_fatal());
+    assert!(!c.is_compressed());
+    assert_eq!(c.compression_stats(), None);
+    c.noop().expect("the session goes on in plain text");
+    srv.finish();
+}

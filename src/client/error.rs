@@ -306,6 +306,12 @@ impl From<io::Error> for Error {
         if let Some(tls) = e.get_ref().and_then(|r| r.downcast_ref::<rustls::Error>()) {
             return crate::client::tls::classify(tls);
         }
+        if let Some(c) = e
+            .get_ref()
+            .and_then(|r| r.downcast_ref::<crate::client::deflate::CompressFailure>())
+        {
+            return Error::new(ErrorKind::Protocol, c.0.clone());
+        }
         let kind = match e.kind() {
             io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => ErrorKind::Timeout,
             io::ErrorKind::UnexpectedEof

@@ -7,6 +7,7 @@
 //! it goes to an event queue drained with [`Client::take_events`].
 
 mod core;
+pub(crate) mod deflate;
 pub mod error;
 mod folders;
 mod idle;
@@ -20,6 +21,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use self::deflate::CompressionStats;
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::idle::IdleEvents;
 pub(crate) use self::messages::StreamSink;
@@ -227,6 +229,20 @@ impl Client {
     /// True when the connection is TLS-protected.
     pub fn is_tls(&self) -> bool {
         self.stream.as_ref().is_some_and(Stream::is_tls)
+    }
+
+    /// True when COMPRESS=DEFLATE is active (see `compress`).
+    pub fn is_compressed(&self) -> bool {
+        self.compression_stats().is_some()
+    }
+
+    /// Bytes before and after compression each way since `compress`, or
+    /// `None` when the connection is not compressed.
+    pub fn compression_stats(&self) -> Option<CompressionStats> {
+        match self.stream.as_ref()? {
+            Stream::Deflate(d) => Some(d.stats()),
+            _ => None,
+        }
     }
 
     /// Do not use a capability even though the server offers it (for

@@ -9,13 +9,16 @@ use std::time::Duration;
 
 use rustls::{ClientConnection, StreamOwned};
 
+use super::deflate::Deflate;
 use super::error::{Error, ErrorKind, Result};
 use super::tls::{server_name, TlsConfig};
 
-/// A plaintext or TLS stream.
+/// A plaintext or TLS stream, possibly compressed (COMPRESS=DEFLATE; the
+/// stream inside is never compressed itself).
 pub(crate) enum Stream {
     Plain(TcpStream),
     Tls(Box<StreamOwned<ClientConnection, NoSigPipe>>),
+    Deflate(Box<Deflate>),
 }
 
 /// The TCP socket under TLS. Every write goes through `send` with
@@ -55,11 +58,16 @@ impl Stream {
         match self {
             Stream::Plain(s) => s,
             Stream::Tls(s) => &s.sock.0,
+            Stream::Deflate(d) => d.inner.tcp(),
         }
     }
 
     pub(crate) fn is_tls(&self) -> bool {
-        matches!(self, Stream::Tls(_))
+        match self {
+            Stream::Plain(_) => false,
+            Stream::Tls(_) => true,
+            Stream::Deflate(d) => d.inner.is_tls(),
+        }
     }
 
     /// True when a read would return at once: on a plain socket, when it
@@ -72,6 +80,7 @@ impl Stream {
         let tcp = match self {
             Stream::Plain(s) => s,
             Stream::Tls(s) => return !s.conn.wants_read(),
+            Stream::Deflate(d) => return d.readable_now(),
         };
         let mut p = libc::pollfd {
             fd: tcp.as_raw_fd(),
@@ -94,6 +103,7 @@ impl Read for Stream {
         match self {
             Stream::Plain(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
+            Stream::Deflate(d) => d.read(buf),
         }
     }
 }
@@ -103,6 +113,7 @@ impl Write for Stream {
         match self {
             Stream::Plain(s) => s.write(buf),
             Stream::Tls(s) => s.write(buf),
+            Stream::Deflate(d) => d.write(buf),
         }
     }
 
@@ -110,6 +121,7 @@ impl Write for Stream {
         match self {
             Stream::Plain(s) => s.flush(),
             Stream::Tls(s) => s.flush(),
+            Stream::Deflate(d) => d.flush(),
         }
     }
 }
@@ -251,7 +263,7 @@ mod tests {
         }
         let mut plain = match s {
             Stream::Plain(p) => p,
-            Stream::Tls(_) => unreachable!(),
+            _ => unreachable!(),
         };
         let mut buf = [0u8; 16];
         assert_eq!(plain.read(&mut buf).unwrap(), 6);

@@ -216,6 +216,21 @@ impl Framer {
         self.commit(data.len());
     }
 
+    /// Take the bytes received but not yet handed out, and start afresh
+    /// (same limits and threshold). Call between responses, when the
+    /// stream changes under the framer (COMPRESS): the bytes belong to
+    /// the new stream.
+    pub fn take_unread(&mut self) -> Vec<u8> {
+        self.apply_pending();
+        let rest = self.buf[self.start..self.filled].to_vec();
+        *self = Framer {
+            limits: self.limits,
+            threshold: self.threshold,
+            ..Default::default()
+        };
+        rest
+    }
+
     /// Bytes received but not yet handed out.
     pub fn buffered(&self) -> usize {
         let pending = self.pending_drop.map_or(0, |(_, n)| n);

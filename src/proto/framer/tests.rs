@@ -579,3 +579,23 @@ fn discarded_line_keeps_the_same_bytes_however_split() {
         assert!(whole.buffered() <= 25, "{end:?}: {}", whole.buffered());
     }
 }
+
+#[test]
+fn take_unread_hands_over_the_bytes_after_a_response() {
+    let mut f = Framer::new(small_limits());
+    f.set_stream_threshold(Some(3));
+    f.feed(b"A2 OK DEFLATE active\r\n\x78\x9c\x01\x02");
+    match f.next_event() {
+        Ok(Some(Event::Frame(fr))) => assert_eq!(fr, b"A2 OK DEFLATE active\r\n"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(f.take_unread(), b"\x78\x9c\x01\x02");
+    assert_eq!(f.buffered(), 0);
+    assert!(matches!(f.next_event(), Ok(None)));
+    // Limits and the stream threshold carry over to what follows.
+    assert_eq!(f.limits(), &small_limits());
+    let out = run(&mut f, b"* 1 FETCH (BODY[] {5}\r\nhello)\r\n", 64);
+    assert_eq!(out.streamed, b"hello");
+    assert_eq!(out.frames.len(), 1);
+    assert!(f.take_unread().is_empty());
+}

@@ -1,0 +1,351 @@
+//! COMPRESS=DEFLATE (RFC 4978): raw deflate (RFC 1951) over the connection
+//! in both directions, after the command's OK.
+//!
+//! Writes are compressed into a buffer and sent on `flush` with a sync
+//! flush, so every command (and every literal the server must answer with
+//! `+`) reaches the server whole: the client flushes after each. Reads
+//! inflate straight into the caller's buffer (the framer's room); the
+//! compressed bytes read but not yet inflated stay here.
+
+use std::io::{self, Read, Write};
+
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+
+use super::transport::Stream;
+
+/// Compressed bytes read from the socket at a time.
+const IN_CHUNK: usize = 64 * 1024;
+/// Compressed output sent on before a flush once this much is waiting, so
+/// a large literal (APPEND) goes out in pieces instead of being held.
+const OUT_HIGH: usize = 64 * 1024;
+
+/// Byte counts of a compressed connection, each way: the protocol's bytes
+/// and the bytes on the wire (under TLS, the TLS plaintext).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompressionStats {
+    /// Bytes of commands sent since COMPRESS, before compression.
+    pub sent: u64,
+    /// The same after compression.
+    pub sent_wire: u64,
+    /// Bytes of responses received since COMPRESS, after inflating.
+    pub received: u64,
+    /// The same as they came off the wire.
+    pub received_wire: u64,
+}
+
+/// A stream whose bytes are deflated both ways.
+pub(crate) struct Deflate {
+    pub(crate) inner: Stream,
+    comp: Compress,
+    dec: Decompress,
+    /// Compressed bytes `in_start..in_end` of `inbuf` are read, not yet
+    /// inflated.
+    inbuf: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
+    /// Compressed bytes not yet written.
+    out: Vec<u8>,
+    /// Input was compressed since the last sync flush.
+    dirty: bool,
+}
+
+/// A failure of the compression layer itself (corrupt data from the
+/// server): the client reports it as a protocol error, not as I/O.
+#[derive(Debug)]
+pub(crate) struct CompressFailure(pub(crate) String);
+
+impl std::fmt::Display for CompressFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CompressFailure {}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        CompressFailure(format!("COMPRESS: {what}: {e}")),
+    )
+}
+
+impl Deflate {
+    /// Wrap `inner`; `unread` holds bytes already received after the
+    /// command's OK, which are compressed too.
+    pub(crate) fn new(inner: Stream, unread: Vec<u8>) -> Self {
+        let mut inbuf = unread;
+        let in_end = inbuf.len();
+        inbuf.resize(in_end.max(IN_CHUNK), 0);
+        Deflate {
+            inner,
+            // Level 1: commands are short, and APPEND uploads stay fast;
+            // mail text compresses nearly as well as at the default level.
+            comp: Compress::new(Compression::fast(), false),
+            dec: Decompress::new(false),
+            inbuf,
+            in_start: 0,
+            in_end,
+            out: Vec::new(),
+            dirty: false,
+        }
+    }
+
+    pub(crate) fn stats(&self) -> CompressionStats {
+        CompressionStats {
+            sent: self.comp.total_in(),
+            sent_wire: self.comp.total_out(),
+            received: self.dec.total_out(),
+            received_wire: self.dec.total_in(),
+        }
+    }
+
+    /// True when compressed bytes are buffered here or the stream below
+    /// has some (they may be only part of a block, whose rest is on its
+    /// way: a read then waits for it, briefly).
+    pub(crate) fn readable_now(&self) -> bool {
+        self.in_start < self.in_end || self.inner.readable_now()
+    }
+
+    /// Compress `input` into `out`; with `FlushCompress::Sync` also end
+    /// the block so that the server can inflate everything so far.
+    fn deflate(&mut self, mut input: &[u8], flush: FlushCompress) -> io::Result<()> {
+        loop {
+            if self.out.capacity() - self.out.len() < 256 {
+                self.out.reserve(input.len() / 2 + 4096);
+            }
+            let before = self.comp.total_in();
+            self.comp
+                .compress_vec(input, &mut self.out, flush)
+                .map_err(|e| corrupt("compressing", e))?;
+            let used = (self.comp.total_in() - before) as usize;
+            input = &input[used..];
+            // Done when all input is taken and the output did not fill the
+            // room given (zlib's rule for a complete flush).
+            if input.is_empty() && self.out.len() < self.out.capacity() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Write for Deflate {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.deflate(buf, FlushCompress::None)?;
+        self.dirty = true;
+        if self.out.len() >= OUT_HIGH {
+            self.inner.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.dirty {
+            self.deflate(&[], FlushCompress::Sync)?;
+            self.dirty = false;
+        }
+        if !self.out.is_empty() {
+            self.inner.write_all(&self.out)?;
+            self.out.clear();
+        }
+        self.inner.flush()
+    }
+}
+
+impl Read for Deflate {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            // Inflate first even with no input buffered: a full `buf` last
+            // time may have left output inside the decompressor.
+            let input = &self.inbuf[self.in_start..self.in_end];
+            let (in0, out0) = (self.dec.total_in(), self.dec.total_out());
+            let status = self
+                .dec
+                .decompress(input, buf, FlushDecompress::None)
+                .map_err(|e| corrupt("the server's compressed data is corrupt", e))?;
+            let used = (self.dec.total_in() - in0) as usize;
+            let made = (self.dec.total_out() - out0) as usize;
+            self.in_start += used;
+            if made > 0 {
+                return Ok(made);
+            }
+            if status == Status::StreamEnd {
+                return Err(corrupt(
+                    "the server ended its compressed stream",
+                    "nothing can follow",
+                ));
+            }
+            if used > 0 {
+                continue;
+            }
+            // More compressed bytes are needed.
+            if self.in_start == self.in_end {
+                self.in_start = 0;
+                self.in_end = 0;
+            } else if self.in_start > 0 {
+                self.inbuf.copy_within(self.in_start..self.in_end, 0);
+                self.in_end -= self.in_start;
+                self.in_start = 0;
+            }
+            if self.in_end == self.inbuf.len() {
+                let n = self.inbuf.len() * 2;
+                self.inbuf.resize(n, 0);
+            }
+            let n = self.inner.read(&mut self.inbuf[self.in_end..])?;
+            if n == 0 {
+                return Ok(0);
+            }
+            self.in_end += n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{TcpListener, TcpStream};
+
+    fn pair() -> (Deflate, TcpStream) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let s = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (peer, _) = l.accept().unwrap();
+        (Deflate::new(Stream::Plain(s), Vec::new()), peer)
+    }
+
+    /// What a server would send: `data` deflated and sync-flushed.
+    fn deflated(c: &mut Compress, data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(data.len() + 1024);
+        c.compress_vec(data, &mut out, FlushCompress::Sync).unwrap();
+        assert!(out.len() < out.capacity());
+        out
+    }
+
+    #[test]
+    fn writes_reach_the_peer_whole_at_each_flush() {
+        let (mut d, mut peer) = pair();
+        d.write_all(b"A1 NOOP\r\n").unwrap();
+        d.flush().unwrap();
+        let mut dec = Decompress::new(false);
+        let mut wire = vec![0u8; 256];
+        let n1 = peer.read(&mut wire).unwrap();
+        let mut plain = vec![0u8; 256];
+        dec.decompress(&wire[..n1], &mut plain, FlushDecompress::Sync)
+            .unwrap();
+        assert_eq!(&plain[..dec.total_out() as usize], b"A1 NOOP\r\n");
+        // A flush with nothing new sends nothing.
+        d.flush().unwrap();
+        d.write_all(b"A2 LOGOUT\r\n").unwrap();
+        d.flush().unwrap();
+        let n = peer.read(&mut wire).unwrap();
+        let before = dec.total_out() as usize;
+        dec.decompress(&wire[..n], &mut plain[before..], FlushDecompress::Sync)
+            .unwrap();
+        assert_eq!(
+            &plain[..dec.total_out() as usize],
+            b"A1 NOOP\r\nA2 LOGOUT\r\n"
+        );
+        let s = d.stats();
+        assert_eq!(s.sent, 20);
+        assert_eq!(s.sent_wire as usize, n1 + n, "every byte written was sent");
+    }
+
+    #[test]
+    fn reads_inflate_across_small_buffers_and_split_blocks() {
+        let (mut d, mut peer) = pair();
+        let mut c = Compress::new(Compression::default(), false);
+        let text: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("* {i} FETCH (FLAGS (\\Seen))\r\n").into_bytes())
+            .collect();
+        let wire = deflated(&mut c, &text);
+        assert!(wire.len() * 5 < text.len(), "compresses");
+        // Sent in two pieces split mid-block; read through a small buffer.
+        let (a, b) = wire.split_at(wire.len() / 2);
+        peer.write_all(a).unwrap();
+        let t = std::thread::spawn({
+            let b = b.to_vec();
+            let mut peer = peer.try_clone().unwrap();
+            move || {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                peer.write_all(&b).unwrap();
+            }
+        });
+        let mut got = Vec::new();
+        let mut buf = [0u8; 777];
+        while got.len() < text.len() {
+            let n = d.read(&mut buf).unwrap();
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        t.join().unwrap();
+        assert_eq!(got, text);
+        assert_eq!(d.stats().received, text.len() as u64);
+        assert_eq!(d.stats().received_wire, wire.len() as u64);
+        drop(peer);
+        assert_eq!(d.read(&mut buf).unwrap(), 0, "end of file passes through");
+    }
+
+    #[test]
+    fn bytes_received_before_the_switch_are_inflated_first() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let s = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = l.accept().unwrap();
+        let mut c = Compress::new(Compression::default(), false);
+        let w1 = deflated(&mut c, b"* 3 EXISTS\r\n");
+        let w2 = deflated(&mut c, b"A5 OK done\r\n");
+        let mut d = Deflate::new(Stream::Plain(s), w1);
+        peer.write_all(&w2).unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 64];
+        while got.len() < 24 {
+            let n = d.read(&mut buf).unwrap();
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, b"* 3 EXISTS\r\nA5 OK done\r\n");
+    }
+
+    #[test]
+    fn corrupt_data_is_an_invalid_data_error() {
+        let (mut d, mut peer) = pair();
+        // Block type 3 is reserved: no deflate stream starts so.
+        peer.write_all(&[0xff, 0xff, 0xff, 0xff]).unwrap();
+        let e = d.read(&mut [0u8; 64]).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert!(e.to_string().contains("corrupt"), "{e}");
+    }
+
+    #[test]
+    fn a_large_write_goes_out_before_the_flush() {
+        let (mut d, mut peer) = pair();
+        // Incompressible bytes: a literal of random-looking data.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let data: Vec<u8> = (0..300_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let reader = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            peer.read_to_end(&mut all).unwrap();
+            all
+        });
+        d.write_all(&data).unwrap();
+        assert!(d.out.len() < OUT_HIGH, "held back {} bytes", d.out.len());
+        d.flush().unwrap();
+        drop(d);
+        let wire = reader.join().unwrap();
+        let mut dec = Decompress::new(false);
+        let mut plain = vec![0u8; data.len() + 16];
+        dec.decompress(&wire, &mut plain, FlushDecompress::Sync)
+            .unwrap();
+        assert_eq!(&plain[..dec.total_out() as usize], &data[..]);
+    }
+}
