@@ -105,7 +105,14 @@ static inline imapc_result connect_login(uint32_t security, const imapc_tls_conf
     return rc;
 }
 
-/* Connect and log in as IMAP_USER / IMAP_PASSWORD. */
+/* True when IMAP_COMPRESS=1 asks for COMPRESS=DEFLATE after login. */
+static inline int compress_from_env(void)
+{
+    return strcmp(env_or("IMAP_COMPRESS", "0"), "1") == 0;
+}
+
+/* Connect and log in as IMAP_USER / IMAP_PASSWORD; with IMAP_COMPRESS=1
+ * turn on COMPRESS=DEFLATE. */
 static inline imapc_client *connect_from_env(void)
 {
     imapc_connect_options *opts = options_from_env();
@@ -114,6 +121,10 @@ static inline imapc_client *connect_from_env(void)
     TRY(imapc_client_connect(opts, &c, ERR));
     imapc_connect_options_free(opts);
     TRY(imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"), ERR));
+    if (compress_from_env()) {
+        TRY(imapc_client_compress(c, ERR));
+        CHECK(imapc_client_is_compressed(c), "compression is on");
+    }
     return c;
 }
 

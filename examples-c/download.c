@@ -5,6 +5,9 @@
  * come. Prints a progress line per message, then checks every file's size
  * against RFC822.SIZE from a second, buffered fetch.
  *
+ * With IMAP_COMPRESS=1 the session is compressed (COMPRESS=DEFLATE) and
+ * the byte counts before and after compression are checked and printed.
+ *
  * usage: download MAILDIR [FOLDER]   (FOLDER defaults to INBOX) */
 #include <dirent.h>
 #include <errno.h>
@@ -178,6 +181,26 @@ int main(int argc, char **argv)
     }
     imapc_message_list_free(sizes);
     printf("all %u file sizes match RFC822.SIZE\n", d.total);
+
+    if (compress_from_env()) {
+        /* IMAP_COMPRESS=1: the bodies came deflated; say what it saved. */
+        uint64_t sent = 0, sent_wire = 0, got = 0, got_wire = 0;
+        CHECK(imapc_client_compression_stats(c, &sent, &sent_wire, &got, &got_wire),
+              "compression stats");
+        CHECK(got >= d.all_bytes, "inflated %llu >= bodies %llu", (unsigned long long)got,
+              (unsigned long long)d.all_bytes);
+        CHECK(got_wire > 0 && got_wire * 2 < got, "mail text deflates 2:1 at least (%llu of %llu)",
+              (unsigned long long)got_wire, (unsigned long long)got);
+        CHECK(sent > 0 && sent_wire > 0, "commands went through the compressor");
+        printf("COMPRESS=DEFLATE: received %llu bytes as %llu on the wire (%.1f:1), sent %llu as %llu\n",
+               (unsigned long long)got, (unsigned long long)got_wire, (double)got / (double)got_wire,
+               (unsigned long long)sent, (unsigned long long)sent_wire);
+    } else {
+        uint64_t z = 1;
+        CHECK(!imapc_client_is_compressed(c), "not compressed unless asked");
+        CHECK(!imapc_client_compression_stats(c, &z, NULL, NULL, NULL) && z == 0,
+              "no stats without compression");
+    }
 
     logout_and_free(c);
     printf("download: OK\n");
