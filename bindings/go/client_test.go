@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -1139,4 +1140,84 @@ func TestFetchManyInOrder(t *testing.T) {
 			t.Fatalf("message %d: sections %+v, want %q", i, m.Sections, want)
 		}
 	}
+}
+
+func TestCompress(t *testing.T) {
+	e := serverEnv(t)
+	ctx := testCtx(t)
+
+	// Refused before login, nothing sent.
+	pre, err := Dial(ctx, e.addr(TLSStartTLS), e.options(TLSStartTLS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pre.Compress(ctx); !errors.Is(err, ErrIllegalState) {
+		t.Errorf("Compress before login = %v, want ErrIllegalState", err)
+	}
+	pre.Close()
+
+	plain := dialLogin(t)
+	if _, err := plain.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	const items = "FLAGS ENVELOPE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[]"
+	want, err := plain.Fetch(ctx, All, items)
+	if err != nil || len(want) != 14 {
+		t.Fatalf("Fetch = %d messages, %v", len(want), err)
+	}
+
+	c := dialLogin(t)
+	if c.IsCompressed() {
+		t.Error("compressed before Compress")
+	}
+	if _, ok := c.CompressionStats(); ok {
+		t.Error("stats before Compress")
+	}
+	if !c.HasCapability("COMPRESS=DEFLATE") {
+		t.Fatal("the test server offers COMPRESS=DEFLATE")
+	}
+	if err := c.Compress(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsCompressed() || !c.IsTLS() {
+		t.Errorf("IsCompressed %v IsTLS %v", c.IsCompressed(), c.IsTLS())
+	}
+	if err := c.Compress(ctx); !errors.Is(err, ErrIllegalState) {
+		t.Errorf("second Compress = %v, want ErrIllegalState", err)
+	}
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Fetch(ctx, All, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the messages differ from those fetched without COMPRESS")
+	}
+	var bodies uint64
+	for _, m := range got {
+		bodies += uint64(len(m.Section("BODY[]")))
+	}
+	var streamed uint64
+	if _, err := c.FetchStream(ctx, All, "BODY.PEEK[]", &StreamOptions{
+		OnSection: func(SectionInfo) (io.Writer, error) { return countWriter{&streamed}, nil },
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if streamed != bodies {
+		t.Errorf("streamed %d bytes, want %d", streamed, bodies)
+	}
+	s, ok := c.CompressionStats()
+	if !ok || s.Received < 2*bodies || s.ReceivedWire*2 >= s.Received || s.Sent == 0 || s.SentWire == 0 {
+		t.Errorf("stats %+v (ok %v) after %d body bytes twice", s, ok, bodies)
+	}
+	t.Logf("COMPRESS=DEFLATE: received %d bytes as %d", s.Received, s.ReceivedWire)
+}
+
+type countWriter struct{ n *uint64 }
+
+func (w countWriter) Write(p []byte) (int, error) {
+	*w.n += uint64(len(p))
+	return len(p), nil
 }

@@ -15,7 +15,8 @@
 //
 // Environment: IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASSWORD, IMAP_TLS
 // (implicit|starttls|none; default starttls; implicit uses IMAP_TLS_PORT
-// when set), IMAP_CAFILE.
+// when set), IMAP_CAFILE; IMAP_COMPRESS=1 turns on COMPRESS=DEFLATE after
+// login, as in the C examples.
 package main
 
 import (
@@ -89,6 +90,11 @@ func main() {
 	defer c.Close()
 	if err := c.Login(ctx, env("IMAP_USER", "test"), env("IMAP_PASSWORD", "pass")); err != nil {
 		die("%v", err)
+	}
+	if env("IMAP_COMPRESS", "0") == "1" {
+		if err := c.Compress(ctx); err != nil {
+			die("%v", err)
+		}
 	}
 	if _, err := c.Examine(ctx, folder); err != nil {
 		die("%v", err)
