@@ -176,10 +176,9 @@ impl Read for Deflate {
                 return Ok(made);
             }
             if status == Status::StreamEnd {
-                return Err(corrupt(
-                    "the server ended its compressed stream",
-                    "nothing can follow",
-                ));
+                // The server finished its compressed stream: nothing can
+                // follow it, as after the end of the connection.
+                return Ok(0);
             }
             if used > 0 {
                 continue;
@@ -307,6 +306,22 @@ mod tests {
             got.extend_from_slice(&buf[..n]);
         }
         assert_eq!(got, b"* 3 EXISTS\r\nA5 OK done\r\n");
+    }
+
+    #[test]
+    fn the_end_of_the_compressed_stream_reads_as_end_of_file() {
+        let (mut d, mut peer) = pair();
+        let mut c = Compress::new(Compression::default(), false);
+        let mut wire = Vec::with_capacity(256);
+        c.compress_vec(b"* BYE closing\r\n", &mut wire, FlushCompress::Finish)
+            .unwrap();
+        peer.write_all(&wire).unwrap();
+        let mut buf = [0u8; 64];
+        let n = d.read(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"* BYE closing\r\n");
+        // The socket is still open: the end is the stream's, not TCP's.
+        assert_eq!(d.read(&mut buf).unwrap(), 0);
+        assert_eq!(d.read(&mut buf).unwrap(), 0);
     }
 
     #[test]
