@@ -145,6 +145,12 @@ int main(int argc, char **argv)
     }
     t1 = now_s();
 
+    {
+        uint64_t got = 0, got_wire = 0;
+        if (imapc_client_compression_stats(c, NULL, NULL, &got, &got_wire))
+            fprintf(stderr, "compressed: received %llu bytes as %llu\n", (unsigned long long)got,
+                    (unsigned long long)got_wire);
+    }
     logout_and_free(c);
     CHECK(t.touched > 0, "values touched");
     printf("messages=%llu bytes=%llu seconds=%.6f\n", (unsigned long long)t.messages,
