@@ -1065,3 +1065,70 @@ fn compress_deflate_gives_the_same_answers_in_fewer_bytes() {
         c.logout().unwrap();
     }
 }
+
+#[test]
+fn list_folders_with_status_in_one_command_or_one_per_folder() {
+    // A user of its own: Dovecot 2.3.19 can panic (EDEADLK on
+    // mailboxes.lock) when one session creates a folder while another
+    // LISTs the same account, and this test does both.
+    let srv = common::TestServer::get();
+    srv.seed("test8");
+    let login = || {
+        let mut c = Client::connect(&options(Security::Implicit)).unwrap();
+        c.login("test8", &srv.password).unwrap();
+        c
+    };
+    let mut c = login();
+    assert!(c.has_capability("LIST-STATUS"));
+    // A hierarchy placeholder: the parent of a folder that was created
+    // alone cannot be selected and gets no status.
+    let parent = common::unique_folder("liststatus");
+    let child = format!("{parent}/child");
+    c.create_folder(&child).unwrap();
+    c.append(&child, b"Subject: s\r\n\r\nx\r\n", &[], None)
+        .unwrap();
+
+    let one = c.list_folders_with_status("", "*").unwrap();
+    let mut d = login();
+    d.mask_capability("LIST-STATUS");
+    let each = d.list_folders_with_status("", "*").unwrap();
+    for (name, messages) in [
+        ("INBOX", Some(14)),
+        ("Entwürfe/日本語", Some(2)),
+        ("Archive/2024", None),
+        ("Sent", None),
+        (child.as_str(), Some(1)),
+    ] {
+        let a = one
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        let b = each
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        let (sa, sb) = (a.status.clone().unwrap(), b.status.clone().unwrap());
+        assert_eq!(sa, sb, "{name}: LIST-STATUS and STATUS agree");
+        assert_eq!(sa, c.folder_status(name).unwrap(), "{name}");
+        if messages.is_some() {
+            assert_eq!(sa.messages, messages, "{name}");
+        }
+        assert!(sa.uid_validity.is_some() && sa.uid_next.is_some(), "{name}");
+        assert!(sa.highest_modseq.is_some(), "{name}: CONDSTORE adds it");
+    }
+    // Dovecot lists the placeholder as \NonExistent.
+    let p = one.iter().find(|f| f.name == parent).unwrap();
+    assert!(!p.is_selectable(), "{p:?}");
+    assert_eq!(p.status, None);
+    let q = each.iter().find(|f| f.name == parent).unwrap();
+    assert!(!q.is_selectable(), "{q:?}");
+    assert_eq!(q.status, None);
+    // A plain LIST has no status.
+    assert!(c
+        .list_folders("", "*")
+        .unwrap()
+        .iter()
+        .all(|f| f.status.is_none()));
+    c.delete_folder(&child).unwrap();
+    let _ = c.delete_folder(&parent);
+}

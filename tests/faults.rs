@@ -943,3 +943,88 @@ fn compress_refused_by_the_server_leaves_the_session_plain() {
     c.noop().expect("the session goes on in plain text");
     srv.finish();
 }
+
+#[test]
+fn list_status_answers_are_matched_to_folders_by_wire_name() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LIST-EXTENDED LIST-STATUS] Logged in\r\n"),
+        expect("A2 LIST \"\" \"*\" RETURN (STATUS (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN))"),
+        // Out of order, one name as a literal, one in modified UTF-7, a
+        // placeholder without status, a STATUS for no listed folder.
+        send(
+            "* LIST () \"/\" INBOX\r\n\
+             * LIST (\\Noselect) \"/\" Archive\r\n\
+             * STATUS {12}\r\nEntw&APw-rfe (MESSAGES 3 UIDNEXT 9 UIDVALIDITY 5)\r\n\
+             * LIST () \"/\" Entw&APw-rfe\r\n\
+             * STATUS Ghost (MESSAGES 1)\r\n\
+             * STATUS INBOX (MESSAGES 14 RECENT 0 UIDNEXT 15 UIDVALIDITY 7 UNSEEN 2)\r\n\
+             * LIST () \"/\" Empty\r\n\
+             A2 OK done\r\n",
+        ),
+    ]);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    let f = c.list_folders_with_status("", "*").unwrap();
+    let names: Vec<_> = f.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["INBOX", "Archive", "Entwürfe", "Empty"]);
+    let inbox = f[0].status.clone().unwrap();
+    assert_eq!(
+        (
+            inbox.messages,
+            inbox.uid_next,
+            inbox.uid_validity,
+            inbox.unseen
+        ),
+        (Some(14), Some(15), Some(7), Some(2))
+    );
+    assert_eq!(f[1].status, None, "a \\Noselect folder");
+    // Its STATUS came first, its name as a literal: matched all the same.
+    let e = f[2].status.clone().unwrap();
+    assert_eq!((e.messages, e.uid_next, e.recent), (Some(3), Some(9), None));
+    assert_eq!(f[3].status, None, "the server sent none");
+    srv.finish();
+}
+
+#[test]
+fn without_list_status_a_refused_status_leaves_that_folder_without() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n"),
+        expect("A2 LIST \"\" \"*\""),
+        send(
+            "* LIST () \"/\" INBOX\r\n\
+             * LIST (\\Noselect) \"/\" Shared\r\n\
+             * LIST () \"/\" Shared/secret\r\n\
+             * LIST () \"/\" Sent\r\n\
+             A2 OK done\r\n",
+        ),
+        expect("A3 STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)"),
+        send("* STATUS INBOX (MESSAGES 2 UIDNEXT 3)\r\nA3 OK\r\n"),
+        // No STATUS for the \Noselect folder: the next is Shared/secret.
+        expect("A4 STATUS Shared/secret "),
+        send("A4 NO [NOPERM] no access\r\n"),
+        expect("A5 STATUS Sent "),
+        send("* STATUS Sent (MESSAGES 5)\r\nA5 OK\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    let f = c.list_folders_with_status("", "*").unwrap();
+    let got: Vec<_> = f
+        .iter()
+        .map(|x| (x.name.as_str(), x.status.as_ref().and_then(|s| s.messages)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("INBOX", Some(2)),
+            ("Shared", None),
+            ("Shared/secret", None),
+            ("Sent", Some(5))
+        ]
+    );
+    assert!(f[2].status.is_none() && f[1].status.is_none());
+    srv.finish();
+}

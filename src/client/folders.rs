@@ -5,7 +5,9 @@ use super::core::{with, NoData};
 use super::error::{Error, ErrorKind, Result};
 use super::types::{Folder, FolderStatus, MailboxState, Quota};
 use super::{Client, SessionState, State};
-use crate::proto::types::{ListItem, ResponseCode, Untagged};
+use std::collections::HashMap;
+
+use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, Untagged};
 use crate::proto::utf7;
 
 /// Decode a folder name from the wire under `folder_encode`.
@@ -14,6 +16,24 @@ pub(crate) fn decode_name(raw: &[u8], folder_encode: bool) -> String {
         utf7::decode_lenient(raw).0
     } else {
         String::from_utf8_lossy(raw).into_owned()
+    }
+}
+
+/// Folders from LIST, and the STATUS answers that came with them by raw
+/// folder name.
+type Listed = (Vec<Folder>, HashMap<Vec<u8>, FolderStatus>);
+
+/// The counters of a STATUS answer.
+fn to_status(s: &MailboxStatus<'_>) -> FolderStatus {
+    FolderStatus {
+        messages: s.messages,
+        recent: s.recent,
+        uid_next: s.uid_next,
+        uid_validity: s.uid_validity,
+        unseen: s.unseen,
+        deleted: s.deleted,
+        highest_modseq: s.highest_modseq,
+        size: s.size,
     }
 }
 
@@ -120,16 +140,20 @@ impl Client {
                 .iter()
                 .map(|a| String::from_utf8_lossy(a).into_owned())
                 .collect(),
+            status: None,
         }
     }
 
+    /// LIST or LSUB; with `ret` (LIST-STATUS's `RETURN (STATUS ...)`) also
+    /// the STATUS answers that come with it, by raw folder name.
     fn list_cmd(
         &mut self,
         verb: &str,
         select_opts: Option<&str>,
         reference: &str,
         pattern: &str,
-    ) -> Result<Vec<Folder>> {
+        ret: Option<&[u8]>,
+    ) -> Result<Listed> {
         self.require_auth(verb)?;
         let r = self.encode_name(reference)?;
         let p = self.encode_name(pattern)?;
@@ -137,9 +161,14 @@ impl Client {
         if let Some(o) = select_opts {
             b.raw(o.as_bytes());
         }
-        let cmd = b.string(&r).string(&p).finish();
+        b.string(&r).string(&p);
+        if let Some(ret) = ret {
+            b.raw(ret);
+        }
+        let cmd = b.finish();
         let lsub = verb == "LSUB";
         let mut items: Vec<ListItem<'static>> = Vec::new();
+        let mut statuses = HashMap::new();
         self.run(
             cmd,
             verb,
@@ -152,21 +181,81 @@ impl Client {
                     items.push(l.into_owned());
                     None
                 }
+                Untagged::MailboxStatus(s) if ret.is_some() => {
+                    statuses.insert(s.mailbox.to_vec(), to_status(&s));
+                    None
+                }
                 u => Some(u),
             }),
         )?;
-        Ok(items.iter().map(|l| self.to_folder(l)).collect())
+        let folders = items.iter().map(|l| self.to_folder(l)).collect();
+        Ok((folders, statuses))
+    }
+
+    /// The STATUS items to ask for: every counter the server supports.
+    fn status_items(&self) -> String {
+        let mut items = String::from("(MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN");
+        if self.has_capability("CONDSTORE") {
+            items.push_str(" HIGHESTMODSEQ");
+        }
+        if self.has_capability("STATUS=SIZE") {
+            items.push_str(" SIZE");
+        }
+        if self.has_capability("IMAP4REV2") {
+            items.push_str(" DELETED");
+        }
+        items.push(')');
+        items
+    }
+
+    /// LIST with every folder's STATUS counters in `Folder::status`: a
+    /// sync's first look at an account (which folders changed since last
+    /// time: UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ, MESSAGES). One command
+    /// where the server has LIST-STATUS (RFC 5819), else LIST and then a
+    /// STATUS per selectable folder. Folders that cannot be selected have
+    /// no status, nor do folders whose STATUS the server refused with NO
+    /// (without LIST-STATUS); any other failure fails the call.
+    pub fn list_folders_with_status(
+        &mut self,
+        reference: &str,
+        pattern: &str,
+    ) -> Result<Vec<Folder>> {
+        if self.has_capability("LIST-STATUS") {
+            let ret = format!("RETURN (STATUS {})", self.status_items());
+            let (mut folders, mut statuses) =
+                self.list_cmd("LIST", None, reference, pattern, Some(ret.as_bytes()))?;
+            for f in &mut folders {
+                f.status = statuses.remove(&f.raw_name);
+            }
+            return Ok(folders);
+        }
+        let (mut folders, _) = self.list_cmd("LIST", None, reference, pattern, None)?;
+        for f in &mut folders {
+            if !f.is_selectable() {
+                continue;
+            }
+            match self.status_raw(&f.raw_name) {
+                Ok(s) => f.status = Some(s),
+                Err(e) if e.kind == ErrorKind::No => {
+                    log::debug!(target: "imapclient::client", "STATUS {:?} refused: {e}", f.name);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(folders)
     }
 
     /// LIST folders under `reference` matching `pattern` (`*` all, `%` one
     /// level).
     pub fn list_folders(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
-        self.list_cmd("LIST", None, reference, pattern)
+        self.list_cmd("LIST", None, reference, pattern, None)
+            .map(|(f, _)| f)
     }
 
     /// LSUB: the subscribed folders.
     pub fn list_subscribed(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
-        self.list_cmd("LSUB", None, reference, pattern)
+        self.list_cmd("LSUB", None, reference, pattern, None)
+            .map(|(f, _)| f)
     }
 
     /// The folder with a special-use attribute (`\Sent`, `\Drafts`,
@@ -176,7 +265,7 @@ impl Client {
         let opts = self
             .has_capability("SPECIAL-USE")
             .then_some("(SPECIAL-USE)");
-        let special = self.list_cmd("LIST", opts, "", "*")?;
+        let (special, _) = self.list_cmd("LIST", opts, "", "*", None)?;
         if let Some(f) = special.iter().find(|f| f.has_flag(attr)) {
             return Ok(Some(f.name.clone()));
         }
@@ -244,22 +333,17 @@ impl Client {
 
     /// STATUS with every counter the server supports.
     pub fn folder_status(&mut self, name: &str) -> Result<FolderStatus> {
-        self.require_auth("STATUS")?;
-        let mut items = String::from("(MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN");
-        if self.has_capability("CONDSTORE") {
-            items.push_str(" HIGHESTMODSEQ");
-        }
-        if self.has_capability("STATUS=SIZE") {
-            items.push_str(" SIZE");
-        }
-        if self.has_capability("IMAP4REV2") {
-            items.push_str(" DELETED");
-        }
-        items.push(')');
         let w = self.encode_name(name)?;
+        self.status_raw(&w)
+    }
+
+    /// STATUS of the folder with this wire name.
+    fn status_raw(&mut self, wire_name: &[u8]) -> Result<FolderStatus> {
+        self.require_auth("STATUS")?;
+        let items = self.status_items();
         let cmd = self
             .command("STATUS")
-            .astring(&w)
+            .astring(wire_name)
             .raw(items.as_bytes())
             .finish();
         let mut out = None;
@@ -268,16 +352,7 @@ impl Client {
             "STATUS",
             &mut with(|_st: &mut State, u| match u {
                 Untagged::MailboxStatus(s) => {
-                    out = Some(FolderStatus {
-                        messages: s.messages,
-                        recent: s.recent,
-                        uid_next: s.uid_next,
-                        uid_validity: s.uid_validity,
-                        unseen: s.unseen,
-                        deleted: s.deleted,
-                        highest_modseq: s.highest_modseq,
-                        size: s.size,
-                    });
+                    out = Some(to_status(&s));
                     None
                 }
                 u => Some(u),

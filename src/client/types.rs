@@ -19,12 +19,22 @@ pub struct Folder {
     pub delimiter: Option<char>,
     /// Attributes such as `\HasNoChildren`, `\Sent`, `\Noselect`.
     pub flags: Vec<String>,
+    /// The folder's STATUS counters, from `list_folders_with_status` only;
+    /// `None` for folders that cannot be selected and those whose STATUS
+    /// the server refused.
+    pub status: Option<FolderStatus>,
 }
 
 impl Folder {
     /// Case-insensitive attribute test, e.g. `has_flag("\\Sent")`.
     pub fn has_flag(&self, flag: &str) -> bool {
         self.flags.iter().any(|f| f.eq_ignore_ascii_case(flag))
+    }
+
+    /// False for `\Noselect` and `\NonExistent` folders (hierarchy
+    /// placeholders), which SELECT and STATUS refuse.
+    pub fn is_selectable(&self) -> bool {
+        !self.has_flag("\\Noselect") && !self.has_flag("\\NonExistent")
     }
 }
 
