@@ -32,6 +32,7 @@ static int listed(imapc_client *c, const char *name, const char *raw_expected)
               raw_expected);
         CHECK(imapc_folder_delimiter(f) == '/', "delimiter '/' (got %u)",
               (unsigned)imapc_folder_delimiter(f));
+        CHECK(imapc_folder_status_of(f) == NULL, "a plain LIST carries no status");
     }
     imapc_folder_list_free(l);
     return found;
@@ -81,6 +82,43 @@ int main(void)
     CHECK(imapc_mailbox_state_exists(st) == 0, "new folder is empty");
     imapc_mailbox_state_free(st);
     TRY(imapc_client_unselect(c, ERR));
+
+    /* Every folder's counters in one call (LIST-STATUS on Dovecot): the
+     * same as STATUS asked folder by folder; none for placeholders. */
+    {
+        imapc_folder_list *l = NULL;
+        size_t i, with_status = 0;
+        TRY(imapc_client_list_status(c, "", "*", &l, ERR));
+        for (i = 0; i < imapc_folder_list_count(l); i++) {
+            const imapc_folder *f = imapc_folder_list_get(l, i);
+            const imapc_folder_status *s = imapc_folder_status_of(f);
+            uint64_t n = 0, m = 0, v = 0, w = 0;
+            imapc_folder_status *one = NULL;
+            if (imapc_folder_has_attribute(f, "\\Noselect") ||
+                imapc_folder_has_attribute(f, "\\NonExistent")) {
+                CHECK(s == NULL, "%s: no status", imapc_folder_name(f));
+                continue;
+            }
+            CHECK(s != NULL, "%s has a status", imapc_folder_name(f));
+            TRY(imapc_client_status(c, imapc_folder_name(f), &one, ERR));
+            CHECK(imapc_folder_status_get(s, IMAPC_STATUS_MESSAGES, &n) &&
+                      imapc_folder_status_get(one, IMAPC_STATUS_MESSAGES, &m) && n == m,
+                  "%s: MESSAGES %llu == %llu", imapc_folder_name(f), (unsigned long long)n,
+                  (unsigned long long)m);
+            CHECK(imapc_folder_status_get(s, IMAPC_STATUS_UIDVALIDITY, &v) &&
+                      imapc_folder_status_get(one, IMAPC_STATUS_UIDVALIDITY, &w) && v == w,
+                  "%s: UIDVALIDITY", imapc_folder_name(f));
+            if (strcmp(imapc_folder_name(f), "INBOX") == 0)
+                CHECK(n == 14, "INBOX holds the 14 fixture messages, not %llu",
+                      (unsigned long long)n);
+            imapc_folder_status_free(one);
+            with_status++;
+        }
+        imapc_folder_list_free(l);
+        /* INBOX, the fixture's folders, the special-use ones, ours. */
+        CHECK(with_status >= 8, "%zu folders with status", with_status);
+        printf("list with status: %zu folders\n", with_status);
+    }
 
     TRY(imapc_client_rename_folder(c, CHILD, RENAMED, ERR));
     printf("renamed:\n");

@@ -985,6 +985,24 @@ imapc_result imapc_client_list(struct imapc_client *client,
                                struct imapc_error **err_out);
 
 /**
+ * LIST as `imapc_client_list`, with every folder's STATUS counters
+ * (`imapc_folder_status_of`): a sync's first look at an account. One
+ * command where the server offers LIST-STATUS (RFC 5819), else LIST and
+ * a STATUS per selectable folder. Folders that cannot be selected
+ * (`\Noselect`, `\NonExistent`) have no status, nor (without
+ * LIST-STATUS) do folders whose STATUS the server refused with NO; any
+ * other failure fails the call.
+ *
+ * # Safety
+ * As `imapc_client_list`.
+ */
+imapc_result imapc_client_list_status(struct imapc_client *client,
+                                      const char *reference,
+                                      const char *pattern,
+                                      struct imapc_folder_list **folders_out,
+                                      struct imapc_error **err_out);
+
+/**
  * LSUB: the subscribed folders, as `imapc_client_list`.
  *
  * # Safety
@@ -1747,6 +1765,15 @@ uint32_t imapc_folder_delimiter(const struct imapc_folder *folder);
  * borrowed: valid until the list is freed; do not free it.
  */
 const struct imapc_string_list *imapc_folder_attributes(const struct imapc_folder *folder);
+
+/**
+ * The folder's STATUS counters (read them with `imapc_folder_status_get`)
+ * from `imapc_client_list_status`, borrowed: valid until the list is
+ * freed; do not free it. NULL when the list came from another call, for
+ * a folder that cannot be selected or whose STATUS the server refused,
+ * and for NULL.
+ */
+const struct imapc_folder_status *imapc_folder_status_of(const struct imapc_folder *folder);
 
 /**
  * True when the folder has the attribute (case-insensitive), e.g.

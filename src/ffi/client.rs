@@ -647,16 +647,72 @@ pub unsafe extern "C" fn imapc_client_list(
     folders_out: *mut *mut imapc_folder_list,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        list_into(
+            client,
+            reference,
+            pattern,
+            folders_out,
+            err_out,
+            Client::list_folders,
+        )
+    }
+}
+
+/// A LIST-like call: arguments checked, the folders boxed for C.
+///
+/// # Safety
+/// As `imapc_client_list`.
+unsafe fn list_into(
+    client: *mut imapc_client,
+    reference: *const c_char,
+    pattern: *const c_char,
+    folders_out: *mut *mut imapc_folder_list,
+    err_out: *mut *mut imapc_error,
+    list: impl FnOnce(&mut Client, &str, &str) -> Result<Vec<crate::client::Folder>>,
+) -> imapc_result {
     // SAFETY: pointers checked inside.
     unsafe {
         call(client, err_out, |c| {
             let r = str_arg(reference, "reference")?;
             let p = str_arg(pattern, "pattern")?;
             need_out(folders_out, "folders_out")?;
-            let v = c.list_folders(r, p)?;
+            let v = list(c, r, p)?;
             put_boxed(folders_out, imapc_folder_list::new(v));
             Ok(())
         })
+    }
+}
+
+/// LIST as `imapc_client_list`, with every folder's STATUS counters
+/// (`imapc_folder_status_of`): a sync's first look at an account. One
+/// command where the server offers LIST-STATUS (RFC 5819), else LIST and
+/// a STATUS per selectable folder. Folders that cannot be selected
+/// (`\Noselect`, `\NonExistent`) have no status, nor (without
+/// LIST-STATUS) do folders whose STATUS the server refused with NO; any
+/// other failure fails the call.
+///
+/// # Safety
+/// As `imapc_client_list`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_list_status(
+    client: *mut imapc_client,
+    reference: *const c_char,
+    pattern: *const c_char,
+    folders_out: *mut *mut imapc_folder_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        list_into(
+            client,
+            reference,
+            pattern,
+            folders_out,
+            err_out,
+            |c, r, p| c.list_folders_with_status(r, p),
+        )
     }
 }
 
@@ -672,16 +728,16 @@ pub unsafe extern "C" fn imapc_client_lsub(
     folders_out: *mut *mut imapc_folder_list,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
-    // SAFETY: pointers checked inside.
+    // SAFETY: forwarded contract.
     unsafe {
-        call(client, err_out, |c| {
-            let r = str_arg(reference, "reference")?;
-            let p = str_arg(pattern, "pattern")?;
-            need_out(folders_out, "folders_out")?;
-            let v = c.list_subscribed(r, p)?;
-            put_boxed(folders_out, imapc_folder_list::new(v));
-            Ok(())
-        })
+        list_into(
+            client,
+            reference,
+            pattern,
+            folders_out,
+            err_out,
+            Client::list_subscribed,
+        )
     }
 }
 

@@ -4,7 +4,7 @@ use std::ffi::CString;
 use std::os::raw::c_char;
 
 use super::boundary::cstring;
-use super::lists::{free_box, get, imapc_string_list};
+use super::lists::{free_box, get, imapc_folder_status, imapc_string_list};
 use crate::client::{Folder, MailboxState};
 
 /// One folder of an `imapc_folder_list`; borrowed from the list.
@@ -13,6 +13,7 @@ pub struct imapc_folder {
     raw_name: Vec<u8>,
     delimiter: Option<char>,
     attributes: imapc_string_list,
+    status: Option<imapc_folder_status>,
 }
 
 /// Folders from LIST or LSUB. Caller owns it; free with
@@ -31,6 +32,7 @@ impl imapc_folder_list {
                     raw_name: f.raw_name,
                     delimiter: f.delimiter,
                     attributes: imapc_string_list::new(&f.flags),
+                    status: f.status.map(|inner| imapc_folder_status { inner }),
                 })
                 .collect(),
         }
@@ -98,6 +100,20 @@ pub extern "C" fn imapc_folder_delimiter(folder: *const imapc_folder) -> u32 {
 #[no_mangle]
 pub extern "C" fn imapc_folder_attributes(folder: *const imapc_folder) -> *const imapc_string_list {
     get(folder).map_or(std::ptr::null(), |f| &f.attributes as *const _)
+}
+
+/// The folder's STATUS counters (read them with `imapc_folder_status_get`)
+/// from `imapc_client_list_status`, borrowed: valid until the list is
+/// freed; do not free it. NULL when the list came from another call, for
+/// a folder that cannot be selected or whose STATUS the server refused,
+/// and for NULL.
+#[no_mangle]
+pub extern "C" fn imapc_folder_status_of(
+    folder: *const imapc_folder,
+) -> *const imapc_folder_status {
+    get(folder)
+        .and_then(|f| f.status.as_ref())
+        .map_or(std::ptr::null(), |s| s as *const _)
 }
 
 /// True when the folder has the attribute (case-insensitive), e.g.
