@@ -1221,3 +1221,38 @@ func (w countWriter) Write(p []byte) (int, error) {
 	*w.n += uint64(len(p))
 	return len(p), nil
 }
+
+func TestListFoldersStatus(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	folders, err := c.ListFoldersStatus(ctx, "", "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Folder{}
+	for _, f := range folders {
+		byName[f.Name] = f
+	}
+	for name, messages := range map[string]uint32{"INBOX": 14, "Entwürfe/日本語": 2, "Archive/2024": 2} {
+		f, ok := byName[name]
+		if !ok || f.Status == nil {
+			t.Fatalf("%s: %+v", name, f)
+		}
+		one, err := c.Status(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *f.Status != *one || f.Status.Messages != messages || !f.Status.Has(StatusUIDValidity) || !f.Status.Has(StatusHighestModSeq) {
+			t.Errorf("%s: listed %+v, STATUS %+v", name, f.Status, one)
+		}
+	}
+	plain, err := c.ListFolders(ctx, "", "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range plain {
+		if f.Status != nil {
+			t.Errorf("ListFolders gave %s a status", f.Name)
+		}
+	}
+}

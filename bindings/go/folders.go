@@ -21,6 +21,10 @@ type Folder struct {
 	Delimiter rune
 	// Attributes such as \HasNoChildren, \Noselect, \Sent.
 	Attributes []string
+	// Status holds the folder's counters, from ListFoldersStatus only;
+	// nil for folders that cannot be selected and those whose STATUS the
+	// server refused.
+	Status *FolderStatus
 }
 
 // HasAttribute reports whether the folder has the attribute
@@ -58,22 +62,45 @@ func (c *Client) run2(ctx context.Context, op, what1, s1, what2, s2 string, f fu
 // ListFolders lists the folders under reference (usually "") matching
 // pattern ("*" all, "%" one level).
 func (c *Client) ListFolders(ctx context.Context, reference, pattern string) ([]Folder, error) {
-	return c.list(ctx, "ListFolders", reference, pattern, false)
+	return c.list(ctx, "ListFolders", reference, pattern, listPlain)
 }
 
 // ListSubscribed lists the subscribed folders (LSUB), as ListFolders.
 func (c *Client) ListSubscribed(ctx context.Context, reference, pattern string) ([]Folder, error) {
-	return c.list(ctx, "ListSubscribed", reference, pattern, true)
+	return c.list(ctx, "ListSubscribed", reference, pattern, listSubscribed)
 }
 
-func (c *Client) list(ctx context.Context, op, reference, pattern string, lsub bool) ([]Folder, error) {
+// ListFoldersStatus lists folders as ListFolders with every folder's
+// STATUS counters in Folder.Status: a sync's first look at an account
+// (which folders changed: UIDValidity, UIDNext, HighestModSeq, Messages).
+// One command where the server offers LIST-STATUS (RFC 5819), else LIST
+// and a STATUS per selectable folder. Folders that cannot be selected
+// (\Noselect, \NonExistent) have a nil Status, as have (without
+// LIST-STATUS) folders whose STATUS the server refused with NO; any other
+// failure fails the call.
+func (c *Client) ListFoldersStatus(ctx context.Context, reference, pattern string) ([]Folder, error) {
+	return c.list(ctx, "ListFoldersStatus", reference, pattern, listStatus)
+}
+
+type listKind int
+
+const (
+	listPlain listKind = iota
+	listSubscribed
+	listStatus
+)
+
+func (c *Client) list(ctx context.Context, op, reference, pattern string, kind listKind) ([]Folder, error) {
 	var out []Folder
 	err := c.run2(ctx, op, "reference", reference, "pattern", pattern, func(p *C.imapc_client, cref, cpat *C.char, e **C.imapc_error) C.imapc_result {
 		var l *C.imapc_folder_list
 		var rc C.imapc_result
-		if lsub {
+		switch kind {
+		case listSubscribed:
 			rc = C.imapc_client_lsub(p, cref, cpat, &l, e)
-		} else {
+		case listStatus:
+			rc = C.imapc_client_list_status(p, cref, cpat, &l, e)
+		default:
 			rc = C.imapc_client_list(p, cref, cpat, &l, e)
 		}
 		if rc != C.IMAPC_OK {
@@ -91,6 +118,9 @@ func (c *Client) list(ctx context.Context, op, reference, pattern string, lsub b
 				RawName:    C.GoBytes(unsafe.Pointer(raw), C.int(rawLen)),
 				Delimiter:  rune(C.imapc_folder_delimiter(f)),
 				Attributes: goStrings(C.imapc_folder_attributes(f)),
+			}
+			if s := C.imapc_folder_status_of(f); s != nil {
+				out[i].Status = goStatus(out[i].Name, s)
 			}
 		}
 		return rc
@@ -134,7 +164,7 @@ func (s *FolderStatus) Has(item StatusItem) bool { return s.known&(1<<item) != 0
 // Status asks for the counters of a folder (not the selected one).
 func (c *Client) Status(ctx context.Context, folder string) (*FolderStatus, error) {
 	const op = "Status"
-	st := &FolderStatus{Name: folder}
+	var st *FolderStatus
 	err := withCString(op, "folder", folder, func(cf *C.char) error {
 		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 			var s *C.imapc_folder_status
@@ -143,21 +173,7 @@ func (c *Client) Status(ctx context.Context, folder string) (*FolderStatus, erro
 				return rc
 			}
 			defer C.imapc_folder_status_free(s)
-			get := func(item StatusItem) uint64 {
-				var v C.uint64_t
-				if C.imapc_folder_status_get(s, C.uint32_t(item), &v) {
-					st.known |= 1 << item
-				}
-				return uint64(v)
-			}
-			st.Messages = uint32(get(StatusMessages))
-			st.Recent = uint32(get(StatusRecent))
-			st.UIDNext = uint32(get(StatusUIDNext))
-			st.UIDValidity = uint32(get(StatusUIDValidity))
-			st.Unseen = uint32(get(StatusUnseen))
-			st.Deleted = uint32(get(StatusDeleted))
-			st.HighestModSeq = get(StatusHighestModSeq)
-			st.Size = get(StatusSize)
+			st = goStatus(folder, s)
 			return rc
 		})
 	})
@@ -165,6 +181,27 @@ func (c *Client) Status(ctx context.Context, folder string) (*FolderStatus, erro
 		return nil, err
 	}
 	return st, nil
+}
+
+// goStatus copies the counters of s (not freed here).
+func goStatus(name string, s *C.imapc_folder_status) *FolderStatus {
+	st := &FolderStatus{Name: name}
+	get := func(item StatusItem) uint64 {
+		var v C.uint64_t
+		if C.imapc_folder_status_get(s, C.uint32_t(item), &v) {
+			st.known |= 1 << item
+		}
+		return uint64(v)
+	}
+	st.Messages = uint32(get(StatusMessages))
+	st.Recent = uint32(get(StatusRecent))
+	st.UIDNext = uint32(get(StatusUIDNext))
+	st.UIDValidity = uint32(get(StatusUIDValidity))
+	st.Unseen = uint32(get(StatusUnseen))
+	st.Deleted = uint32(get(StatusDeleted))
+	st.HighestModSeq = get(StatusHighestModSeq)
+	st.Size = get(StatusSize)
+	return st
 }
 
 // MailboxState is the state of a folder after Select or Examine.
