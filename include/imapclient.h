@@ -945,6 +945,9 @@ imapc_result imapc_client_id(struct imapc_client *client,
 /**
  * ENABLE (RFC 5161) `n` capabilities (e.g. `"CONDSTORE"`, `"UTF8=ACCEPT"`);
  * the enabled ones go to `*enabled_out` (may be NULL). Caller owns it.
+ * Once the server enabled UTF8=ACCEPT (RFC 6855), folder names go to
+ * and come from the wire as UTF-8, whatever `folder_encode` says, and
+ * SEARCH sends no CHARSET.
  *
  * # Safety
  * `client` is live; `caps` holds `n` strings.

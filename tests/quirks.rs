@@ -489,3 +489,55 @@ fn set_quota_through_the_c_abi() {
     let q = |r: &str, u, l| ("User quota".to_string(), r.to_string(), u, l);
     assert_eq!(got, [q("STORAGE", 10, 512_000), q("MESSAGE", 3, 10_000)]);
 }
+
+#[test]
+fn utf8_accept_names_folders_in_utf8_and_drops_the_search_charset() {
+    // As Gmail after ENABLE UTF8=ACCEPT (RFC 6855): names in UTF-8 both
+    // ways, and no CHARSET on SEARCH. Before ENABLE, the usual forms.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+ ENABLE UTF8=ACCEPT] Logged in\r\n"),
+        expect("A2 CREATE Entw&APw-rfe"),
+        send("A2 OK created\r\n"),
+        expect("A3 ENABLE UTF8=ACCEPT"),
+        send("* ENABLED UTF8=ACCEPT\r\nA3 OK enabled\r\n"),
+        ExpectLiteral("A4 CREATE {16+}".into()),
+        send("A4 OK created\r\n"),
+        expect("A5 LIST \"\" \"*\""),
+        send(
+            "* LIST () \"/\" \"Entwürfe/日本\"\r\n\
+             * LIST () \"/\" \"R&D\"\r\n\
+             A5 OK done\r\n",
+        ),
+        expect("A6 SELECT INBOX"),
+        send("* 2 EXISTS\r\nA6 OK [READ-WRITE] done\r\n"),
+        ExpectLiteral("A7 UID SEARCH SUBJECT {5+}".into()),
+        send("* SEARCH 2\r\nA7 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    c.create_folder("Entwürfe").unwrap();
+    assert_eq!(c.enable(&["UTF8=ACCEPT"]).unwrap(), ["UTF8=ACCEPT"]);
+    assert!(c.folder_encode(), "the setting itself is left alone");
+    c.create_folder("Entwürfe/日本").unwrap();
+    let names: Vec<_> = c
+        .list_folders("", "*")
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, ["Entwürfe/日本", "R&D"]);
+    c.select_folder("INBOX").unwrap();
+    let r = c
+        .search(&[imapclient::client::SearchKey::Subject("café".into())])
+        .unwrap();
+    assert_eq!(r.ids, [2]);
+    let t = srv.finish();
+    assert!(
+        t.contains("A4 CREATE {16+}\r\nEntwürfe/日本".as_bytes()),
+        "{}",
+        t.text()
+    );
+    assert!(!t.contains(b"CHARSET"), "{}", t.text());
+}

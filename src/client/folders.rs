@@ -123,7 +123,7 @@ impl Client {
     /// A folder name as it goes on the wire.
     pub(crate) fn encode_name(&self, name: &str) -> Result<Vec<u8>> {
         check_name(name)?;
-        if self.st.folder_encode {
+        if self.st.utf7_names() {
             Ok(utf7::encode(name).into_bytes())
         } else {
             Ok(name.as_bytes().to_vec())
@@ -132,7 +132,7 @@ impl Client {
 
     fn to_folder(&self, l: &ListItem<'_>) -> Folder {
         Folder {
-            name: decode_name(&l.mailbox, self.st.folder_encode),
+            name: decode_name(&l.mailbox, self.st.utf7_names()),
             raw_name: l.mailbox.to_vec(),
             delimiter: l.delimiter.map(char::from),
             flags: l

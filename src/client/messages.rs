@@ -538,14 +538,15 @@ impl Client {
     }
 
     /// SEARCH with typed criteria (CHARSET UTF-8 added when a string is not
-    /// ASCII). Uses ESEARCH when the server has it.
+    /// ASCII, unless UTF8=ACCEPT is enabled: RFC 6855 forbids a charset
+    /// then). Uses ESEARCH when the server has it.
     pub fn search(&mut self, criteria: &[SearchKey]) -> Result<SearchResult> {
         self.require_selected("SEARCH")?;
         let mut args: Vec<&[u8]> = Vec::new();
         if self.has_capability("ESEARCH") {
             args.push(b"RETURN (ALL)");
         }
-        if criteria.iter().any(SearchKey::needs_charset) {
+        if !self.st.utf8_accept && criteria.iter().any(SearchKey::needs_charset) {
             args.push(b"CHARSET UTF-8");
         }
         let cmd = self.criteria_command("SEARCH", &args, criteria)?;

@@ -141,6 +141,16 @@ pub(crate) struct State {
     pub(crate) bye: Option<String>,
     pub(crate) use_uid: bool,
     pub(crate) folder_encode: bool,
+    /// ENABLE UTF8=ACCEPT succeeded (RFC 6855): folder names are UTF-8 on
+    /// the wire and SEARCH takes no CHARSET.
+    pub(crate) utf8_accept: bool,
+}
+
+impl State {
+    /// Folder names go to and come from the wire in modified UTF-7.
+    pub(crate) fn utf7_names(&self) -> bool {
+        self.folder_encode && !self.utf8_accept
+    }
 }
 
 /// A blocking IMAP client.

@@ -140,6 +140,7 @@ impl Client {
                 bye: None,
                 use_uid: true,
                 folder_encode: true,
+                utf8_accept: false,
             },
             tag: 0,
             greeting: String::new(),
@@ -555,7 +556,10 @@ impl Client {
         Ok(())
     }
 
-    /// RFC 5161 ENABLE: returns what the server enabled.
+    /// RFC 5161 ENABLE: returns what the server enabled. Once the server
+    /// enabled `UTF8=ACCEPT` (RFC 6855), folder names go to and come from
+    /// the wire as UTF-8 instead of modified UTF-7, whatever
+    /// `folder_encode` says, and `search` sends no CHARSET.
     pub fn enable(&mut self, caps: &[&str]) -> Result<Vec<String>> {
         self.require("ENABLE", "ENABLE")?;
         self.require_auth("ENABLE")?;
@@ -591,6 +595,11 @@ impl Client {
                 u => Some(u),
             }),
         )?;
+        if out.iter().any(|c| c == "UTF8=ACCEPT") {
+            // RFC 6855: names are UTF-8 on the wire from now on, and
+            // SEARCH must not name a charset.
+            self.st.utf8_accept = true;
+        }
         Ok(out)
     }
 
@@ -600,7 +609,7 @@ impl Client {
         self.require_auth("NAMESPACE")?;
         let cmd = self.command("NAMESPACE").finish();
         let mut out = None;
-        let enc = self.st.folder_encode;
+        let enc = self.st.utf7_names();
         self.run(
             cmd,
             "NAMESPACE",
