@@ -1,12 +1,12 @@
 //! Folder commands: LIST, LSUB, CREATE, RENAME, DELETE, (UN)SUBSCRIBE,
 //! STATUS, SELECT, EXAMINE, UNSELECT, CLOSE, ACL and QUOTA.
 
+use std::collections::HashMap;
+
 use super::core::{with, NoData};
 use super::error::{Error, ErrorKind, Result};
 use super::types::{Folder, FolderStatus, MailboxState, Quota};
 use super::{Client, SessionState, State};
-use std::collections::HashMap;
-
 use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, Untagged};
 use crate::proto::utf7;
 
