@@ -720,22 +720,28 @@ fn idle_sees_a_message_appended_by_another_client() {
     assert!(t0.elapsed() >= Duration::from_millis(250));
     // Other commands are refused while idling.
     assert_eq!(a.noop().unwrap_err().kind, ErrorKind::IllegalState);
-    let n2 = name.clone();
+    idle_until_appended(&mut a, &name, 1);
+    a.idle_done().unwrap();
+    assert_eq!(a.search(&[]).unwrap().ids, vec![1]);
+}
+
+/// With `c` idling on `folder`: another connection appends a message
+/// after 200 ms; wait until `c` hears of it (EXISTS `n`, within 15 s).
+fn idle_until_appended(c: &mut Client, folder: &str, n: u32) {
+    let f = folder.to_string();
     let t = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(200));
         let mut b = login();
-        b.append(&n2, b"Subject: idle\r\n\r\nx\r\n", &[], None)
+        b.append(&f, b"Subject: idle\r\n\r\nx\r\n", &[], None)
             .unwrap();
     });
     let mut events = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(15);
-    while !events.iter().any(|e| matches!(e, Event::Exists(1))) && Instant::now() < deadline {
-        events.extend(a.idle_wait(Duration::from_secs(5)).unwrap());
+    while !events.contains(&Event::Exists(n)) && Instant::now() < deadline {
+        events.extend(c.idle_wait(Duration::from_secs(5)).unwrap());
     }
     t.join().unwrap();
-    assert!(events.contains(&Event::Exists(1)), "{events:?}");
-    a.idle_done().unwrap();
-    assert_eq!(a.search(&[]).unwrap().ids, vec![1]);
+    assert!(events.contains(&Event::Exists(n)), "{events:?}");
 }
 
 #[test]
@@ -1045,20 +1051,7 @@ fn compress_deflate_gives_the_same_answers_in_fewer_bytes() {
 
         // IDLE: DONE goes out through the compressor too.
         c.idle_start().unwrap();
-        let n2 = name.clone();
-        let t = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(200));
-            let mut b = login();
-            b.append(&n2, b"Subject: idle\r\n\r\nx\r\n", &[], None)
-                .unwrap();
-        });
-        let mut events = Vec::new();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !events.iter().any(|e| matches!(e, Event::Exists(2))) && Instant::now() < deadline {
-            events.extend(c.idle_wait(Duration::from_secs(5)).unwrap());
-        }
-        t.join().unwrap();
-        assert!(events.contains(&Event::Exists(2)), "{events:?}");
+        idle_until_appended(&mut c, &name, 2);
         c.idle_done().unwrap();
         c.examine_folder("INBOX").unwrap();
         c.delete_folder(&name).unwrap();
