@@ -746,21 +746,27 @@ fn idle_until_appended(c: &mut Client, folder: &str, n: u32) {
 
 #[test]
 fn interrupt_from_another_thread_returns_promptly() {
-    let mut a = login();
-    a.examine_folder("INBOX").unwrap();
-    a.idle_start().unwrap();
-    let intr = a.interrupter();
-    let t = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(200));
-        intr.interrupt();
-    });
-    let t0 = Instant::now();
-    let e = a.idle_wait(Duration::from_secs(30)).unwrap_err();
-    t.join().unwrap();
-    assert_eq!(e.kind, ErrorKind::Interrupted, "{e}");
-    assert!(t0.elapsed() < Duration::from_secs(5));
-    // The connection is closed after an interrupt.
-    assert_eq!(a.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    // Plain TLS, and with COMPRESS (the inflater over the TLS stream).
+    for compress in [false, true] {
+        let mut a = login();
+        if compress {
+            a.compress().unwrap();
+        }
+        a.examine_folder("INBOX").unwrap();
+        a.idle_start().unwrap();
+        let intr = a.interrupter();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            intr.interrupt();
+        });
+        let t0 = Instant::now();
+        let e = a.idle_wait(Duration::from_secs(30)).unwrap_err();
+        t.join().unwrap();
+        assert_eq!(e.kind, ErrorKind::Interrupted, "compress {compress}: {e}");
+        assert!(t0.elapsed() < Duration::from_secs(5));
+        // The connection is closed after an interrupt.
+        assert_eq!(a.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    }
 }
 
 #[test]
