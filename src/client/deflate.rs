@@ -1,11 +1,16 @@
 //! COMPRESS=DEFLATE (RFC 4978): raw deflate (RFC 1951) over the connection
 //! in both directions, after the command's OK.
 //!
-//! Writes are compressed into a buffer and sent on `flush` with a sync
-//! flush, so every command (and every literal the server must answer with
-//! `+`) reaches the server whole: the client flushes after each. Reads
-//! inflate straight into the caller's buffer (the framer's room); the
-//! compressed bytes read but not yet inflated stay here.
+//! Writes are buffered and sent on `flush` as complete deflate blocks, so
+//! every command (and every literal the server must answer with `+`)
+//! reaches the server whole: the client flushes after each. A client's
+//! commands are short, and a compressor's state is large (some 300 KiB
+//! with miniz_oxide), so they go out as stored (uncompressed) deflate
+//! blocks until the first large write (an APPEND's literal); from then on
+//! a real compressor takes over, its blocks following the stored ones in
+//! the same stream (both end on a byte boundary). Reads inflate straight
+//! into the caller's buffer (the framer's room); the compressed bytes read
+//! but not yet inflated stay here.
 
 use std::io::{self, Read, Write};
 
@@ -13,11 +18,17 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 
 use super::transport::Stream;
 
-/// Compressed bytes read from the socket at a time.
-const IN_CHUNK: usize = 64 * 1024;
+/// Compressed bytes read from the socket at a time: a TLS record's worth
+/// (each inflates to several times as many), and little memory per
+/// connection.
+const IN_CHUNK: usize = 16 * 1024;
 /// Compressed output sent on before a flush once this much is waiting, so
 /// a large literal (APPEND) goes out in pieces instead of being held.
 const OUT_HIGH: usize = 64 * 1024;
+/// Unflushed plain bytes from which the real compressor is started.
+const COMPRESS_FROM: usize = 4096;
+/// The largest stored block's data (its length field is 16 bits).
+const STORED_MAX: usize = 65535;
 
 /// Byte counts of a compressed connection, each way: the protocol's bytes
 /// and the bytes on the wire (under TLS, the TLS plaintext).
@@ -36,7 +47,13 @@ pub struct CompressionStats {
 /// A stream whose bytes are deflated both ways.
 pub(crate) struct Deflate {
     pub(crate) inner: Stream,
-    comp: Compress,
+    /// The compressor, from the first large write on (see the module
+    /// documentation); before it, writes wait in `plain`.
+    comp: Option<Box<Compress>>,
+    /// Written bytes not yet sent, while there is no compressor.
+    plain: Vec<u8>,
+    /// Bytes sent as stored blocks: (plain, on the wire).
+    stored: (u64, u64),
     dec: Decompress,
     /// Compressed bytes `in_start..in_end` of `inbuf` are read, not yet
     /// inflated.
@@ -78,9 +95,9 @@ impl Deflate {
         inbuf.resize(in_end.max(IN_CHUNK), 0);
         Deflate {
             inner,
-            // Level 1: commands are short, and APPEND uploads stay fast;
-            // mail text compresses nearly as well as at the default level.
-            comp: Compress::new(Compression::fast(), false),
+            comp: None,
+            plain: Vec::new(),
+            stored: (0, 0),
             dec: Decompress::new(false),
             inbuf,
             in_start: 0,
@@ -91,9 +108,13 @@ impl Deflate {
     }
 
     pub(crate) fn stats(&self) -> CompressionStats {
+        let (cin, cout) = self
+            .comp
+            .as_ref()
+            .map_or((0, 0), |c| (c.total_in(), c.total_out()));
         CompressionStats {
-            sent: self.comp.total_in(),
-            sent_wire: self.comp.total_out(),
+            sent: self.stored.0 + self.plain.len() as u64 + cin,
+            sent_wire: self.stored.1 + cout,
             received: self.dec.total_out(),
             received_wire: self.dec.total_in(),
         }
@@ -106,18 +127,35 @@ impl Deflate {
         self.in_start < self.in_end || self.inner.readable_now()
     }
 
+    /// The waiting plain bytes as stored blocks into `out`.
+    fn store_plain(&mut self) {
+        for piece in self.plain.chunks(STORED_MAX) {
+            let n = piece.len() as u16;
+            // BFINAL 0, BTYPE 00, padded to the byte; LEN; NLEN.
+            self.out.push(0);
+            self.out.extend_from_slice(&n.to_le_bytes());
+            self.out.extend_from_slice(&(!n).to_le_bytes());
+            self.out.extend_from_slice(piece);
+            self.stored.0 += piece.len() as u64;
+            self.stored.1 += piece.len() as u64 + 5;
+        }
+        self.plain.clear();
+    }
+
     /// Compress `input` into `out`; with `FlushCompress::Sync` also end
     /// the block so that the server can inflate everything so far.
     fn deflate(&mut self, mut input: &[u8], flush: FlushCompress) -> io::Result<()> {
+        let Some(comp) = self.comp.as_mut() else {
+            return Ok(());
+        };
         loop {
             if self.out.capacity() - self.out.len() < 256 {
                 self.out.reserve(input.len() / 2 + 4096);
             }
-            let before = self.comp.total_in();
-            self.comp
-                .compress_vec(input, &mut self.out, flush)
+            let before = comp.total_in();
+            comp.compress_vec(input, &mut self.out, flush)
                 .map_err(|e| corrupt("compressing", e))?;
-            let used = (self.comp.total_in() - before) as usize;
+            let used = (comp.total_in() - before) as usize;
             input = &input[used..];
             // Done when all input is taken and the output did not fill the
             // room given (zlib's rule for a complete flush).
@@ -133,6 +171,18 @@ impl Write for Deflate {
         if buf.is_empty() {
             return Ok(0);
         }
+        if self.comp.is_none() {
+            if self.plain.len() + buf.len() < COMPRESS_FROM {
+                self.plain.extend_from_slice(buf);
+                return Ok(buf.len());
+            }
+            // A large write: what waits goes out stored, then the
+            // compressor takes over for good. Level 1: uploads stay fast,
+            // and mail text compresses nearly as well as at the default.
+            self.store_plain();
+            self.plain = Vec::new();
+            self.comp = Some(Box::new(Compress::new(Compression::fast(), false)));
+        }
         self.deflate(buf, FlushCompress::None)?;
         self.dirty = true;
         if self.out.len() >= OUT_HIGH {
@@ -143,6 +193,9 @@ impl Write for Deflate {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        if !self.plain.is_empty() {
+            self.store_plain();
+        }
         if self.dirty {
             self.deflate(&[], FlushCompress::Sync)?;
             self.dirty = false;
@@ -252,6 +305,57 @@ mod tests {
         let s = d.stats();
         assert_eq!(s.sent, 20);
         assert_eq!(s.sent_wire as usize, n1 + n, "every byte written was sent");
+    }
+
+    #[test]
+    fn commands_go_stored_until_a_large_write_starts_the_compressor() {
+        let (mut d, mut peer) = pair();
+        let reader = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            peer.read_to_end(&mut all).unwrap();
+            all
+        });
+        let mut want = Vec::new();
+        for i in 0..50 {
+            let line = format!("A{i} NOOP\r\n");
+            d.write_all(line.as_bytes()).unwrap();
+            d.flush().unwrap();
+            want.extend_from_slice(line.as_bytes());
+        }
+        assert!(d.comp.is_none(), "no compressor for short commands");
+        let s = d.stats();
+        assert_eq!(s.sent, want.len() as u64);
+        assert_eq!(
+            s.sent_wire,
+            want.len() as u64 + 50 * 5,
+            "one stored block each"
+        );
+        // An APPEND's literal: compressible text, then more commands.
+        let big: Vec<u8> = (0..2000u32)
+            .flat_map(|i| format!("Line {i} of a long message body.\r\n").into_bytes())
+            .collect();
+        d.write_all(b"A50 APPEND INBOX {65890+}\r\n").unwrap();
+        d.write_all(&big).unwrap();
+        d.write_all(b"\r\n").unwrap();
+        d.flush().unwrap();
+        assert!(d.comp.is_some(), "the large write started the compressor");
+        d.write_all(b"A51 LOGOUT\r\n").unwrap();
+        d.flush().unwrap();
+        want.extend_from_slice(b"A50 APPEND INBOX {65890+}\r\n");
+        want.extend_from_slice(&big);
+        want.extend_from_slice(b"\r\nA51 LOGOUT\r\n");
+        let s = d.stats();
+        assert_eq!(s.sent, want.len() as u64);
+        drop(d);
+        let wire = reader.join().unwrap();
+        assert_eq!(wire.len() as u64, s.sent_wire, "every byte counted");
+        assert!(wire.len() * 4 < want.len(), "the body was compressed");
+        // One standard inflater reads the stored and compressed blocks.
+        let mut dec = Decompress::new(false);
+        let mut plain = vec![0u8; want.len() + 64];
+        dec.decompress(&wire, &mut plain, FlushDecompress::Sync)
+            .unwrap();
+        assert_eq!(&plain[..dec.total_out() as usize], &want[..]);
     }
 
     #[test]
