@@ -3,7 +3,8 @@
 //! bindings/go/cmd/fetchbench:
 //!
 //!   IMAP_HOST IMAP_PORT IMAP_USER IMAP_PASSWORD IMAP_TLS (implicit,
-//!   starttls, none) IMAP_CAFILE (optional)
+//!   starttls, none) IMAP_CAFILE (optional) IMAP_COMPRESS (1: COMPRESS=DEFLATE
+//!   after login)
 //!   cargo run --release --example fetch_bench -- FOLDER ITEMS [--stream]
 //!
 //! Logs in, EXAMINEs FOLDER, fetches `1:*` by UID with ITEMS, touches every
@@ -91,6 +92,10 @@ fn main() {
     let mut c = Client::connect(&opts).unwrap_or_else(|e| fail(&format!("connect: {e}")));
     c.login(&env("IMAP_USER"), &env("IMAP_PASSWORD"))
         .unwrap_or_else(|e| fail(&format!("login: {e}")));
+    if std::env::var("IMAP_COMPRESS").as_deref() == Ok("1") {
+        c.compress()
+            .unwrap_or_else(|e| fail(&format!("compress: {e}")));
+    }
     c.examine_folder(pos[0])
         .unwrap_or_else(|e| fail(&format!("examine: {e}")));
     let items = split_items(pos[1]);

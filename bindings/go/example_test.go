@@ -76,6 +76,35 @@ func ExampleClient_Authenticate() {
 	}
 }
 
+// A sync's first look at an account over a slow link: compression after
+// login, then every folder's counters in one call.
+func ExampleClient_ListFoldersStatus() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, "alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	if c.HasCapability("COMPRESS=DEFLATE") {
+		if err := c.Compress(ctx); err != nil {
+			log.Fatal(err)
+		}
+	}
+	folders, err := c.ListFoldersStatus(ctx, "", "*")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range folders {
+		if f.Status != nil {
+			fmt.Printf("%s: %d messages, UIDVALIDITY %d, UIDNEXT %d\n",
+				f.Name, f.Status.Messages, f.Status.UIDValidity, f.Status.UIDNext)
+		}
+	}
+}
+
 func ExampleClient_FetchStream() {
 	ctx := context.Background()
 	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
