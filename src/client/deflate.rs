@@ -143,14 +143,20 @@ impl Deflate {
     }
 
     /// Compress `input` into `out`; with `FlushCompress::Sync` also end
-    /// the block so that the server can inflate everything so far.
+    /// the block so that the server can inflate everything so far. Output
+    /// over `OUT_HIGH` goes on to the stream as it comes, so one large
+    /// write (an APPEND's literal) never holds its compressed copy whole.
     fn deflate(&mut self, mut input: &[u8], flush: FlushCompress) -> io::Result<()> {
         let Some(comp) = self.comp.as_mut() else {
             return Ok(());
         };
         loop {
+            if self.out.len() >= OUT_HIGH {
+                self.inner.write_all(&self.out)?;
+                self.out.clear();
+            }
             if self.out.capacity() - self.out.len() < 256 {
-                self.out.reserve(input.len() / 2 + 4096);
+                self.out.reserve(OUT_HIGH.min(input.len() / 2 + 4096));
             }
             let before = comp.total_in();
             comp.compress_vec(input, &mut self.out, flush)
@@ -185,10 +191,6 @@ impl Write for Deflate {
         }
         self.deflate(buf, FlushCompress::None)?;
         self.dirty = true;
-        if self.out.len() >= OUT_HIGH {
-            self.inner.write_all(&self.out)?;
-            self.out.clear();
-        }
         Ok(buf.len())
     }
 
@@ -458,6 +460,11 @@ mod tests {
         });
         d.write_all(&data).unwrap();
         assert!(d.out.len() < OUT_HIGH, "held back {} bytes", d.out.len());
+        assert!(
+            d.out.capacity() < 2 * OUT_HIGH + 4096,
+            "the compressed copy was held whole: {} bytes of room",
+            d.out.capacity()
+        );
         d.flush().unwrap();
         drop(d);
         let wire = reader.join().unwrap();
