@@ -6,7 +6,8 @@
  * SELECT, FETCH (UID FLAGS ENVELOPE BODY.PEEK[]), STORE
  * +FLAGS, STORE -FLAGS, NOOP and the event queue for IMAP_SOAK_SECONDS
  * (default 20; the clock starts once every client is set up). Connections
- * alternate STARTTLS, implicit TLS and plaintext. Every result is checked
+ * alternate STARTTLS, implicit TLS and plaintext; one client in four also
+ * runs compressed (COMPRESS=DEFLATE). Every result is checked
  * (message count, subject, flag added and removed); any failed check or
  * call counts as a failure, and any failure fails the run.
  *
@@ -146,7 +147,16 @@ static imapc_client *open_client(struct client_state *s)
     imapc_client *c = NULL;
     imapc_error *err = NULL;
     imapc_result rc = connect_login(modes[s->id % 3], s->cfg->tls, &c, &err);
-    if (rc != IMAPC_OK) failed(s, "connect/login", rc, err);
+    if (rc != IMAPC_OK) {
+        failed(s, "connect/login", rc, err);
+        return NULL;
+    }
+    /* One client in four runs compressed, over each kind of connection. */
+    if (s->id % 4 == 3 && (rc = imapc_client_compress(c, &err)) != IMAPC_OK) {
+        failed(s, "compress", rc, err);
+        imapc_client_free(c);
+        return NULL;
+    }
     return c;
 }
 

@@ -16,7 +16,8 @@ import (
 
 // TestSoak runs many clients at once, each in its own goroutine and its own
 // folder, looping select/fetch/store/noop for a bounded time: 50 clients
-// for 10 s (IMAP_SOAK_CLIENTS and IMAP_SOAK_SECONDS change that). Any
+// for 10 s (IMAP_SOAK_CLIENTS and IMAP_SOAK_SECONDS change that), one in
+// four over COMPRESS=DEFLATE. Any
 // failure fails the test, and so does memory that does not stay flat: the
 // Go heap in use (runtime.MemStats.HeapInuse) and the process RSS (which
 // also holds the C library's memory) are sampled every 100 ms, and after
@@ -78,6 +79,11 @@ func TestSoak(t *testing.T) {
 			if err == nil {
 				defer c.Close()
 				err = c.Login(ctx, e.user, e.pass)
+			}
+			// One client in four runs compressed (COMPRESS=DEFLATE), over
+			// each kind of connection in turn.
+			if err == nil && i%4 == 3 {
+				err = c.Compress(ctx)
 			}
 			ready.Done()
 			<-start
