@@ -1262,6 +1262,28 @@ imapc_result imapc_client_sort(struct imapc_client *client,
                                struct imapc_error **err_out);
 
 /**
+ * QRESYNC (RFC 7162) resynchronisation of the selected folder in one
+ * command: the messages of `set` changed since `changed_since` (a
+ * HIGHESTMODSEQ kept from an earlier session with the same UIDVALIDITY)
+ * go to `*messages_out`, and the UIDs of `set` expunged since then to
+ * `*vanished_out` (sorted; an `imapc_id_list`, free with
+ * `imapc_id_list_free`). QRESYNC must have been enabled first
+ * (`imapc_client_enable`, before selecting the folder), else
+ * `IMAPC_ERR_ILLEGAL_STATE` with nothing sent; UIDs only (`use_uid`).
+ * Caller owns both outputs, written only on success.
+ *
+ * # Safety
+ * As `imapc_client_fetch`; `vanished_out` writable.
+ */
+imapc_result imapc_client_fetch_vanished(struct imapc_client *client,
+                                         const char *set,
+                                         const char *items,
+                                         uint64_t changed_since,
+                                         struct imapc_message_list **messages_out,
+                                         struct imapc_id_list **vanished_out,
+                                         struct imapc_error **err_out);
+
+/**
  * FETCH `items` (a string such as `"FLAGS ENVELOPE RFC822.SIZE
  * INTERNALDATE BODYSTRUCTURE"` or `"BODY.PEEK[HEADER] BODY.PEEK[1]"`) of
  * the messages in `set` (`"2,4:7,9,12:*"`; UIDs or sequence numbers per

@@ -1131,3 +1131,58 @@ fn list_folders_with_status_in_one_command_or_one_per_folder() {
     c.delete_folder(&child).unwrap();
     let _ = c.delete_folder(&parent);
 }
+
+#[test]
+fn qresync_fetch_vanished_resyncs_a_folder_in_one_command() {
+    let mut a = login();
+    let name = common::unique_folder("qresync");
+    a.create_folder(&name).unwrap();
+    for i in 1..=4 {
+        let m = format!("Subject: m{i}\r\n\r\nx\r\n");
+        a.append(&name, m.as_bytes(), &[], None).unwrap();
+    }
+    // What a sync daemon keeps from its last session.
+    let st = a.select_folder_condstore(&name, false).unwrap();
+    let (validity, modseq) = (st.uid_validity.unwrap(), st.highest_modseq.unwrap());
+    // Then, before the next session: a flag, an expunge, a new message.
+    a.add_flags(2, &["\\Flagged"]).unwrap();
+    a.add_flags(3, &["\\Deleted"]).unwrap();
+    assert_eq!(a.uid_expunge(3).unwrap(), [3]);
+    a.append(&name, b"Subject: m5\r\n\r\nx\r\n", &[], None)
+        .unwrap();
+    a.logout().unwrap();
+
+    // Without ENABLE QRESYNC the server would answer BAD: refused here.
+    let mut b = login();
+    b.select_folder_condstore(&name, true).unwrap();
+    let e = b.fetch_vanished("1:*", &["FLAGS"], modseq).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::IllegalState, "{e}");
+    assert!(e.message.contains("QRESYNC"), "{e}");
+    b.logout().unwrap();
+
+    let mut c = login();
+    assert_eq!(c.enable(&["QRESYNC"]).unwrap(), ["QRESYNC"]);
+    let st = c.select_folder_condstore(&name, true).unwrap();
+    assert_eq!(st.uid_validity, Some(validity));
+    let (msgs, gone) = c.fetch_vanished("1:*", &["FLAGS"], modseq).unwrap();
+    let uids: Vec<u32> = msgs.iter().map(|m| m.uid.unwrap()).collect();
+    assert_eq!(
+        uids,
+        [2, 5],
+        "changed since the modseq: the flag and the new one"
+    );
+    assert!(msgs.get(2).unwrap().has_flag("\\Flagged"));
+    assert_eq!(gone, [3], "expunged since the modseq");
+    // They came as the result, not as events too.
+    assert!(!c
+        .take_events()
+        .iter()
+        .any(|e| matches!(e, Event::Vanished { .. })));
+    // Nothing changed since the folder's present HIGHESTMODSEQ.
+    let now = st.highest_modseq.unwrap();
+    let (msgs, gone) = c.fetch_vanished("1:*", &["FLAGS"], now).unwrap();
+    assert!(msgs.is_empty() && gone.is_empty(), "{msgs:?} {gone:?}");
+    c.logout().unwrap();
+    let mut d = login();
+    d.delete_folder(&name).unwrap();
+}

@@ -180,6 +180,9 @@ struct FetchCollector<'s, 'o> {
     set: &'s MessageSet,
     use_uid: bool,
     out: &'o mut dyn FetchSink,
+    /// Where `VANISHED (EARLIER)` UIDs go, when the caller takes them
+    /// (`fetch_vanished`); otherwise they become an event.
+    vanished: Option<&'o mut Vec<u32>>,
 }
 
 impl Handler for FetchCollector<'_, '_> {
@@ -187,6 +190,15 @@ impl Handler for FetchCollector<'_, '_> {
         match u {
             Untagged::Fetch { seq, items } if self.belongs(seq, &items) => {
                 self.out.response(seq, items);
+                None
+            }
+            Untagged::Vanished {
+                earlier: true,
+                uids,
+            } if self.vanished.is_some() => {
+                if let Some(v) = self.vanished.as_deref_mut() {
+                    v.extend(expand_ranges(&uids));
+                }
                 None
             }
             u => Some(u),
@@ -667,6 +679,12 @@ impl Client {
                 if !self.st.use_uid {
                     return Err(Error::invalid("FETCH VANISHED needs UIDs (use_uid)"));
                 }
+                if !self.st.qresync {
+                    // RFC 7162 3.2.6: the server answers BAD otherwise.
+                    return Err(Error::state(
+                        "FETCH VANISHED: enable QRESYNC first (enable, before SELECT)",
+                    ));
+                }
                 m.push_str(" VANISHED");
             }
             m.push(')');
@@ -691,18 +709,44 @@ impl Client {
         opts: &FetchOptions,
     ) -> Result<Messages> {
         let mut all = Messages::new(self.st.use_uid);
-        self.fetch_into(ids, items, opts, &mut all)?;
+        self.fetch_into(ids, items, opts, &mut all, None)?;
         Ok(all)
     }
 
+    /// QRESYNC (RFC 7162) resynchronisation of the selected folder in one
+    /// command (`UID FETCH ids (items) (CHANGEDSINCE m VANISHED)`): the
+    /// messages among `ids` changed since `changed_since` (a HIGHESTMODSEQ
+    /// kept from an earlier session with the same UIDVALIDITY), and the
+    /// UIDs among `ids` expunged since then. QRESYNC must have been
+    /// enabled (`enable(&["QRESYNC"])`, before SELECT); UIDs only.
+    pub fn fetch_vanished(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        changed_since: u64,
+    ) -> Result<(Messages, Vec<u32>)> {
+        let opts = FetchOptions {
+            changed_since: Some(changed_since),
+            vanished: true,
+        };
+        let mut all = Messages::new(self.st.use_uid);
+        let mut gone = Vec::new();
+        self.fetch_into(ids, items, &opts, &mut all, Some(&mut gone))?;
+        gone.sort_unstable();
+        gone.dedup();
+        Ok((all, gone))
+    }
+
     /// FETCH with every response that belongs to the command handed to
-    /// `out` (all the parts of a split command go to the one sink).
+    /// `out` (all the parts of a split command go to the one sink), and
+    /// `VANISHED (EARLIER)` UIDs to `vanished` when given.
     pub(crate) fn fetch_into(
         &mut self,
         ids: impl IntoMessageSet,
         items: &[&str],
         opts: &FetchOptions,
         out: &mut dyn FetchSink,
+        mut vanished: Option<&mut Vec<u32>>,
     ) -> Result<()> {
         let set = ids.into_set()?;
         check_items(items)?;
@@ -713,6 +757,7 @@ impl Client {
                 set: &part,
                 use_uid: self.st.use_uid,
                 out: &mut *out,
+                vanished: vanished.as_deref_mut(),
             };
             self.run(cmd, "FETCH", &mut h)?;
         }
@@ -875,6 +920,7 @@ impl Client {
                 set: &part,
                 use_uid: self.st.use_uid,
                 out: &mut out.messages,
+                vanished: None,
             };
             let st = self.run(cmd, "STORE", &mut h)?;
             if let Some(ResponseCode::Modified(r)) = &st.code {

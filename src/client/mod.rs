@@ -144,6 +144,8 @@ pub(crate) struct State {
     /// ENABLE UTF8=ACCEPT succeeded (RFC 6855): folder names are UTF-8 on
     /// the wire and SEARCH takes no CHARSET.
     pub(crate) utf8_accept: bool,
+    /// ENABLE QRESYNC succeeded (RFC 7162).
+    pub(crate) qresync: bool,
 }
 
 impl State {

@@ -141,6 +141,7 @@ impl Client {
                 use_uid: true,
                 folder_encode: true,
                 utf8_accept: false,
+                qresync: false,
             },
             tag: 0,
             greeting: String::new(),
@@ -599,6 +600,9 @@ impl Client {
             // RFC 6855: names are UTF-8 on the wire from now on, and
             // SEARCH must not name a charset.
             self.st.utf8_accept = true;
+        }
+        if out.iter().any(|c| c == "QRESYNC") {
+            self.st.qresync = true;
         }
         Ok(out)
     }

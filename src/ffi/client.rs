@@ -1347,21 +1347,107 @@ unsafe fn fetch_impl(
     messages_out: *mut *mut imapc_message_list,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
+    // SAFETY: forwarded contract; no vanished output.
+    unsafe {
+        fetch_vanished_impl(
+            client,
+            set,
+            items,
+            changed_since,
+            messages_out,
+            None,
+            err_out,
+        )
+    }
+}
+
+/// FETCH, with QRESYNC's VANISHED when `vanished_out` is given (then
+/// `changed_since` applies even when 0).
+///
+/// # Safety
+/// As `imapc_client_fetch_vanished`.
+unsafe fn fetch_vanished_impl(
+    client: *mut imapc_client,
+    set: Result<MessageSet>,
+    items: *const c_char,
+    changed_since: u64,
+    messages_out: *mut *mut imapc_message_list,
+    vanished_out: Option<*mut *mut imapc_id_list>,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
     // SAFETY: pointers checked inside.
     unsafe {
         call(client, err_out, |c| {
             let set = set?;
             let items = split_items(str_arg(items, "items")?)?;
             need_out(messages_out, "messages_out")?;
+            if let Some(v) = vanished_out {
+                need_out(v, "vanished_out")?;
+            }
+            let want_vanished = vanished_out.is_some();
             let opts = crate::client::FetchOptions {
-                changed_since: (changed_since > 0).then_some(changed_since),
-                vanished: false,
+                changed_since: (changed_since > 0 || want_vanished).then_some(changed_since),
+                vanished: want_vanished,
             };
             let mut sink = PackingSink::new(c.use_uid());
-            c.fetch_into(set, &items, &opts, &mut sink)?;
+            let mut gone = Vec::new();
+            c.fetch_into(
+                set,
+                &items,
+                &opts,
+                &mut sink,
+                want_vanished.then_some(&mut gone),
+            )?;
             put_boxed(messages_out, sink.finish(Vec::new()));
+            if let Some(v) = vanished_out {
+                gone.sort_unstable();
+                gone.dedup();
+                put_boxed(
+                    v,
+                    imapc_id_list {
+                        ids: gone,
+                        modseq: None,
+                    },
+                );
+            }
             Ok(())
         })
+    }
+}
+
+/// QRESYNC (RFC 7162) resynchronisation of the selected folder in one
+/// command: the messages of `set` changed since `changed_since` (a
+/// HIGHESTMODSEQ kept from an earlier session with the same UIDVALIDITY)
+/// go to `*messages_out`, and the UIDs of `set` expunged since then to
+/// `*vanished_out` (sorted; an `imapc_id_list`, free with
+/// `imapc_id_list_free`). QRESYNC must have been enabled first
+/// (`imapc_client_enable`, before selecting the folder), else
+/// `IMAPC_ERR_ILLEGAL_STATE` with nothing sent; UIDs only (`use_uid`).
+/// Caller owns both outputs, written only on success.
+///
+/// # Safety
+/// As `imapc_client_fetch`; `vanished_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_fetch_vanished(
+    client: *mut imapc_client,
+    set: *const c_char,
+    items: *const c_char,
+    changed_since: u64,
+    messages_out: *mut *mut imapc_message_list,
+    vanished_out: *mut *mut imapc_id_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        fetch_vanished_impl(
+            client,
+            set_arg(set),
+            items,
+            changed_since,
+            messages_out,
+            Some(vanished_out),
+            err_out,
+        )
     }
 }
 
