@@ -175,6 +175,37 @@ func (c *Client) FetchChangedSince(ctx context.Context, set MessageSet, items st
 	return out, nil
 }
 
+// FetchVanished resynchronises the selected folder in one QRESYNC
+// command (RFC 7162): the messages of set changed since modSeq (a
+// HighestModSeq kept from an earlier session with the same UIDValidity)
+// and the UIDs of set expunged since then (sorted). QRESYNC must have been
+// enabled first (Enable, before Select), else ErrIllegalState with
+// nothing sent; message ids must be UIDs (the default).
+func (c *Client) FetchVanished(ctx context.Context, set MessageSet, items string, modSeq uint64) ([]Message, []uint32, error) {
+	const op = "FetchVanished"
+	if set.isIDs && len(set.ids) == 0 {
+		return []Message{}, []uint32{}, nil
+	}
+	var out []Message
+	var gone []uint32
+	err := c.run2(ctx, op, "message set", set.String(), "items", items, func(p *C.imapc_client, cs, ci *C.char, e **C.imapc_error) C.imapc_result {
+		var l *C.imapc_message_list
+		var v *C.imapc_id_list
+		rc := C.imapc_client_fetch_vanished(p, cs, ci, C.uint64_t(modSeq), &l, &v, e)
+		if rc == C.IMAPC_OK {
+			out = goMessageList(l)
+			C.imapc_message_list_free(l)
+			gone = goIDs(v)
+			C.imapc_id_list_free(v)
+		}
+		return rc
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, gone, nil
+}
+
 // goMessageList copies a message list into Go, section data included.
 func goMessageList(l *C.imapc_message_list) []Message {
 	out := make([]Message, int(C.imapc_message_list_count(l)))

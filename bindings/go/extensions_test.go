@@ -350,3 +350,56 @@ func TestIdleRenewal(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFetchVanished(t *testing.T) {
+	a := dialLogin(t)
+	ctx := testCtx(t)
+	folder := tempFolder(t, a, "qresync")
+	for _, s := range []string{"one", "two", "three", "four"} {
+		if _, err := a.Append(ctx, folder, testMessage(s, s), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := a.SelectCondStore(ctx, folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validity, ms := st.UIDValidity, st.HighestModSeq
+	// Without QRESYNC enabled: refused before anything is sent.
+	if _, _, err := a.FetchVanished(ctx, All, "FLAGS", ms); !errors.Is(err, ErrIllegalState) {
+		t.Errorf("FetchVanished without QRESYNC = %v, want ErrIllegalState", err)
+	}
+	if err := a.AddFlags(ctx, IDs(2), FlagFlagged); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.AddFlags(ctx, IDs(3), FlagDeleted); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UIDExpunge(ctx, IDs(3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Append(ctx, folder, testMessage("five", "five"), nil); err != nil {
+		t.Fatal(err)
+	}
+
+	// The next session: ENABLE QRESYNC before SELECT, then one command.
+	b := dialLogin(t)
+	if on, err := b.Enable(ctx, "QRESYNC"); err != nil || !slices.Contains(on, "QRESYNC") {
+		t.Fatalf("Enable = %v, %v", on, err)
+	}
+	st, err = b.SelectCondStore(ctx, folder)
+	if err != nil || st.UIDValidity != validity {
+		t.Fatalf("SelectCondStore = %+v, %v", st, err)
+	}
+	changed, gone, err := b.FetchVanished(ctx, All, "FLAGS", ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uids []uint32
+	for _, m := range changed {
+		uids = append(uids, m.UID)
+	}
+	if !slices.Equal(uids, []uint32{2, 5}) || !changed[0].HasFlag(FlagFlagged) || !slices.Equal(gone, []uint32{3}) {
+		t.Errorf("changed %v (%+v), vanished %v; want UIDs 2 (flagged) and 5, vanished 3", uids, changed, gone)
+	}
+}
