@@ -1182,6 +1182,24 @@ fn qresync_fetch_vanished_resyncs_a_folder_in_one_command() {
     let now = st.highest_modseq.unwrap();
     let (msgs, gone) = c.fetch_vanished("1:*", &["FLAGS"], now).unwrap();
     assert!(msgs.is_empty() && gone.is_empty(), "{msgs:?} {gone:?}");
+    // Under QRESYNC an expunge by another client arrives as VANISHED (not
+    // EXPUNGE), and the folder's count follows it.
+    assert_eq!(c.selected().unwrap().exists, 4);
+    let mut e = login();
+    e.select_folder(&name).unwrap();
+    e.add_flags(4, &["\\Deleted"]).unwrap();
+    e.uid_expunge(4).unwrap();
+    e.logout().unwrap();
+    c.noop().unwrap();
+    let events = c.take_events();
+    assert!(
+        events.contains(&Event::Vanished {
+            earlier: false,
+            uids: vec![4]
+        }),
+        "{events:?}"
+    );
+    assert_eq!(c.selected().unwrap().exists, 3);
     c.logout().unwrap();
     let mut d = login();
     d.delete_folder(&name).unwrap();

@@ -468,10 +468,19 @@ impl State {
                 }
                 Event::Recent(n)
             }
-            Untagged::Vanished { earlier, uids } => Event::Vanished {
-                earlier,
-                uids: super::types::expand_ranges(&uids),
-            },
+            Untagged::Vanished { earlier, uids } => {
+                let uids = super::types::expand_ranges(&uids);
+                // Under QRESYNC a VANISHED without EARLIER stands for the
+                // EXPUNGEs of messages still counted (RFC 7162 3.2.10);
+                // EARLIER ones were gone before and count for nothing.
+                if !earlier {
+                    if let Some(m) = self.selected.as_mut() {
+                        let n = u32::try_from(uids.len()).unwrap_or(u32::MAX);
+                        m.exists = m.exists.saturating_sub(n);
+                    }
+                }
+                Event::Vanished { earlier, uids }
+            }
             Untagged::Fetch { seq, items } => {
                 let mut m = Message {
                     seq,
