@@ -1200,6 +1200,11 @@ fn qresync_fetch_vanished_resyncs_a_folder_in_one_command() {
         "{events:?}"
     );
     assert_eq!(c.selected().unwrap().exists, 3);
+    // Its own expunge, under QRESYNC: UIDs back, and the count follows.
+    c.select_folder_condstore(&name, false).unwrap();
+    c.add_flags(5, &["\\Deleted"]).unwrap();
+    assert_eq!(c.uid_expunge(5).unwrap(), [5]);
+    assert_eq!(c.selected().unwrap().exists, 2);
     c.logout().unwrap();
     let mut d = login();
     d.delete_folder(&name).unwrap();

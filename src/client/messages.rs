@@ -1141,7 +1141,13 @@ impl Client {
                     earlier: false,
                     uids,
                 } => {
-                    gone.extend(expand_ranges(&uids));
+                    let uids = expand_ranges(&uids);
+                    // As many EXPUNGEs (RFC 7162 3.2.10).
+                    if let Some(m) = st.selected.as_mut() {
+                        let n = u32::try_from(uids.len()).unwrap_or(u32::MAX);
+                        m.exists = m.exists.saturating_sub(n);
+                    }
+                    gone.extend(uids);
                     None
                 }
                 u => Some(u),
