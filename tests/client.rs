@@ -1209,3 +1209,85 @@ fn qresync_fetch_vanished_resyncs_a_folder_in_one_command() {
     let mut d = login();
     d.delete_folder(&name).unwrap();
 }
+
+#[test]
+fn binary_fetch_decodes_a_base64_part_on_the_server() {
+    use base64::Engine as _;
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    // The fixture's multipart messages whose second part is base64 (the
+    // PDF attachment among them).
+    let all = c.fetch("1:*", &["BODYSTRUCTURE"]).unwrap();
+    let uids: Vec<u32> = all
+        .iter()
+        .filter(|m| {
+            m.body_structure.as_ref().is_some_and(|b| {
+                b.children.get(1).is_some_and(|p| {
+                    p.encoding
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(b"base64"))
+                })
+            })
+        })
+        .map(|m| m.uid.unwrap())
+        .collect();
+    assert!(!uids.is_empty(), "the fixture has a base64 attachment");
+    let got = c
+        .fetch(
+            uids.as_slice(),
+            &["BODY.PEEK[2]", "BINARY.PEEK[2]", "BINARY.SIZE[2]"],
+        )
+        .unwrap();
+    assert_eq!(got.len(), uids.len());
+    for m in &got {
+        let encoded: Vec<u8> = m
+            .section("BODY[2]")
+            .unwrap()
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        let want = base64::engine::general_purpose::STANDARD
+            .decode(&encoded)
+            .unwrap();
+        let binary = m.section("BINARY[2]").unwrap();
+        assert_eq!(binary, &want[..], "UID {:?}", m.uid);
+        assert_eq!(
+            m.binary_sizes,
+            [("2".to_string(), want.len() as u64)],
+            "UID {:?}",
+            m.uid
+        );
+    }
+}
+
+#[test]
+fn close_expunges_deleted_messages_and_unselect_does_not() {
+    let mut c = login();
+    let name = common::unique_folder("close");
+    c.create_folder(&name).unwrap();
+    for i in 1..=3 {
+        let m = format!("Subject: c{i}\r\n\r\nx\r\n");
+        c.append(&name, m.as_bytes(), &[], None).unwrap();
+    }
+    c.select_folder(&name).unwrap();
+    c.add_flags(1, &["\\Deleted"]).unwrap();
+    c.unselect_folder().unwrap();
+    assert!(c.selected().is_none());
+    assert_eq!(c.folder_status(&name).unwrap().messages, Some(3));
+    c.select_folder(&name).unwrap();
+    c.close_folder().unwrap();
+    assert!(c.selected().is_none());
+    assert_eq!(
+        c.fetch(1, &["UID"]).unwrap_err().kind,
+        ErrorKind::IllegalState
+    );
+    assert_eq!(c.folder_status(&name).unwrap().messages, Some(2));
+    // Read-only, CLOSE expunges nothing.
+    c.select_folder(&name).unwrap();
+    c.add_flags(2, &["\\Deleted"]).unwrap();
+    c.examine_folder(&name).unwrap();
+    c.close_folder().unwrap();
+    assert_eq!(c.folder_status(&name).unwrap().messages, Some(2));
+    c.delete_folder(&name).unwrap();
+}

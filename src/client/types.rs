@@ -202,6 +202,8 @@ pub struct Message {
     pub thread_id: Option<String>,
     pub save_date: Option<DateTime>,
     pub preview: Option<String>,
+    /// `BINARY.SIZE[part]` answers: the part (`"2"`, `"1.3"`) and the
+    /// decoded size in bytes.
     pub binary_sizes: Vec<(String, u64)>,
     /// Items this library has no field for: name and raw value.
     pub other: Vec<(String, Vec<u8>)>,
