@@ -446,6 +446,16 @@ impl State {
         log::debug!(target: "imapclient::client", "capabilities: {}", self.caps.join(" "));
     }
 
+    /// `n` messages of the selected folder were expunged: by as many
+    /// EXPUNGEs, or by a VANISHED without EARLIER, which stands for them
+    /// under QRESYNC (RFC 7162 3.2.10).
+    pub(crate) fn expunged(&mut self, n: usize) {
+        if let Some(m) = self.selected.as_mut() {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            m.exists = m.exists.saturating_sub(n);
+        }
+    }
+
     /// Take in data that no command claimed: update the selected folder's
     /// counters and queue an event.
     pub(crate) fn absorb(&mut self, u: Untagged<'_>) {
@@ -457,9 +467,7 @@ impl State {
                 Event::Exists(n)
             }
             Untagged::Expunge(n) => {
-                if let Some(m) = self.selected.as_mut() {
-                    m.exists = m.exists.saturating_sub(1);
-                }
+                self.expunged(1);
                 Event::Expunge(n)
             }
             Untagged::Recent(n) => {
@@ -470,14 +478,9 @@ impl State {
             }
             Untagged::Vanished { earlier, uids } => {
                 let uids = super::types::expand_ranges(&uids);
-                // Under QRESYNC a VANISHED without EARLIER stands for the
-                // EXPUNGEs of messages still counted (RFC 7162 3.2.10);
                 // EARLIER ones were gone before and count for nothing.
                 if !earlier {
-                    if let Some(m) = self.selected.as_mut() {
-                        let n = u32::try_from(uids.len()).unwrap_or(u32::MAX);
-                        m.exists = m.exists.saturating_sub(n);
-                    }
+                    self.expunged(uids.len());
                 }
                 Event::Vanished { earlier, uids }
             }

@@ -725,16 +725,29 @@ impl Client {
         items: &[&str],
         changed_since: u64,
     ) -> Result<(Messages, Vec<u32>)> {
+        let mut all = Messages::new(self.st.use_uid);
+        let gone = self.fetch_vanished_into(ids, items, changed_since, &mut all)?;
+        Ok((all, gone))
+    }
+
+    /// [`Client::fetch_vanished`] with the messages handed to `out`; returns
+    /// the vanished UIDs, ascending and without repeats.
+    pub(crate) fn fetch_vanished_into(
+        &mut self,
+        ids: impl IntoMessageSet,
+        items: &[&str],
+        changed_since: u64,
+        out: &mut dyn FetchSink,
+    ) -> Result<Vec<u32>> {
         let opts = FetchOptions {
             changed_since: Some(changed_since),
             vanished: true,
         };
-        let mut all = Messages::new(self.st.use_uid);
         let mut gone = Vec::new();
-        self.fetch_into(ids, items, &opts, &mut all, Some(&mut gone))?;
+        self.fetch_into(ids, items, &opts, out, Some(&mut gone))?;
         gone.sort_unstable();
         gone.dedup();
-        Ok((all, gone))
+        Ok(gone)
     }
 
     /// FETCH with every response that belongs to the command handed to
@@ -1132,9 +1145,7 @@ impl Client {
             &mut with(|st: &mut State, u| match u {
                 Untagged::Expunge(n) => {
                     gone.push(n);
-                    if let Some(m) = st.selected.as_mut() {
-                        m.exists = m.exists.saturating_sub(1);
-                    }
+                    st.expunged(1);
                     None
                 }
                 Untagged::Vanished {
@@ -1142,11 +1153,7 @@ impl Client {
                     uids,
                 } => {
                     let uids = expand_ranges(&uids);
-                    // As many EXPUNGEs (RFC 7162 3.2.10).
-                    if let Some(m) = st.selected.as_mut() {
-                        let n = u32::try_from(uids.len()).unwrap_or(u32::MAX);
-                        m.exists = m.exists.saturating_sub(n);
-                    }
+                    st.expunged(uids.len());
                     gone.extend(uids);
                     None
                 }

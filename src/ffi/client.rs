@@ -1384,31 +1384,27 @@ unsafe fn fetch_vanished_impl(
             if let Some(v) = vanished_out {
                 need_out(v, "vanished_out")?;
             }
-            let want_vanished = vanished_out.is_some();
-            let opts = crate::client::FetchOptions {
-                changed_since: (changed_since > 0 || want_vanished).then_some(changed_since),
-                vanished: want_vanished,
-            };
             let mut sink = PackingSink::new(c.use_uid());
-            let mut gone = Vec::new();
-            c.fetch_into(
-                set,
-                &items,
-                &opts,
-                &mut sink,
-                want_vanished.then_some(&mut gone),
-            )?;
-            put_boxed(messages_out, sink.finish(Vec::new()));
-            if let Some(v) = vanished_out {
-                gone.sort_unstable();
-                gone.dedup();
-                put_boxed(
-                    v,
-                    imapc_id_list {
-                        ids: gone,
-                        modseq: None,
-                    },
-                );
+            match vanished_out {
+                Some(v) => {
+                    let gone = c.fetch_vanished_into(set, &items, changed_since, &mut sink)?;
+                    put_boxed(messages_out, sink.finish(Vec::new()));
+                    put_boxed(
+                        v,
+                        imapc_id_list {
+                            ids: gone,
+                            modseq: None,
+                        },
+                    );
+                }
+                None => {
+                    let opts = crate::client::FetchOptions {
+                        changed_since: (changed_since > 0).then_some(changed_since),
+                        vanished: false,
+                    };
+                    c.fetch_into(set, &items, &opts, &mut sink, None)?;
+                    put_boxed(messages_out, sink.finish(Vec::new()));
+                }
             }
             Ok(())
         })
