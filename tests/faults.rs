@@ -1042,3 +1042,42 @@ fn without_list_status_a_refused_status_leaves_that_folder_without() {
     assert!(f[2].status.is_none() && f[1].status.is_none());
     srv.finish();
 }
+
+#[test]
+fn idle_renewal_waits_for_a_slow_done_with_the_io_timeout() {
+    // The renewal's DONE used to wait for its OK with what was left of
+    // the caller's last short wait (down to 1 ms), so a server that took
+    // longer turned the renewal into a fatal timeout. It seldom showed
+    // against Dovecot on loopback, and only under load.
+    let (srv, mut c) = session(
+        1,
+        vec![
+            expect("A3 IDLE"),
+            send("+ idling\r\n"),
+            expect("DONE"),
+            Sleep(Duration::from_millis(400)),
+            send("* 2 EXISTS\r\nA3 OK Idle completed\r\n"),
+            expect("A4 IDLE"),
+            Sleep(Duration::from_millis(300)),
+            send("+ idling\r\n"),
+            expect("DONE"),
+            send("A4 OK Idle completed\r\n"),
+        ],
+    );
+    c.set_idle_renew_interval(Duration::from_millis(100));
+    c.idle_start().unwrap();
+    let t0 = Instant::now();
+    let mut events = Vec::new();
+    while events.is_empty() && t0.elapsed() < Duration::from_secs(5) {
+        // Waits of 20 ms: the renewal comes in the middle of one.
+        events.extend(c.idle_wait(Duration::from_millis(20)).expect("idle_wait"));
+    }
+    // The EXISTS that came with DONE's OK is kept for the caller.
+    assert_eq!(events, vec![Event::Exists(2)]);
+    assert!(c.fatal_error().is_none());
+    assert_eq!(c.idle_done().unwrap(), vec![]);
+    assert_eq!(c.selected().map(|s| s.exists), Some(2));
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

@@ -77,11 +77,17 @@ impl Client {
         }
         let deadline = Instant::now() + timeout;
         let r = self.idle_wait_inner(deadline);
+        self.restore_io_timeout();
+        r
+    }
+
+    /// Put the connection's read timeout back to the I/O timeout after
+    /// the shorter waits of `idle_wait`.
+    fn restore_io_timeout(&self) {
         let io = self.opts.io_timeout.filter(|d| !d.is_zero());
         if let Some(s) = self.stream.as_ref() {
             let _ = s.set_read_timeout(io);
         }
-        r
     }
 
     fn idle_wait_inner(&mut self, deadline: Instant) -> Result<IdleEvents> {
@@ -93,6 +99,11 @@ impl Client {
                 .is_some_and(|i| i.started.elapsed() >= renew)
             {
                 log::debug!(target: "imapclient::client", "renewing IDLE");
+                // DONE's OK and the new IDLE's "+" get the I/O timeout,
+                // not what was left of the last wait (as little as 1 ms:
+                // a server slower than that made the renewal a fatal
+                // timeout).
+                self.restore_io_timeout();
                 // idle_done drains the queue: put what arrived during the
                 // renewal back in front, or an EXISTS that raced the DONE
                 // would be lost.
