@@ -49,7 +49,7 @@ fn login() -> Client {
 /// A fresh folder holding copies of INBOX messages with these UIDs.
 fn folder_with_copies(c: &mut Client, prefix: &str, uids: &[u32]) -> String {
     let name = common::unique_folder(prefix);
-    c.create_folder(&name).expect("create");
+    common::create_new(c, &name);
     c.examine_folder("INBOX").expect("examine INBOX");
     let r = c.copy(uids, &name).expect("copy");
     assert_eq!(r.source, uids.to_vec(), "COPYUID source");
@@ -230,7 +230,7 @@ fn unicode_folder_create_rename_delete_round_trip() {
     let base = common::unique_folder("uni");
     let name = format!("{base}-Ärger & Öl 📬");
     let renamed = format!("{base}-日本語/台北");
-    c.create_folder(&name).unwrap();
+    common::create_new(&mut c, &name);
     assert!(c.folder_exists(&name).unwrap());
     let got = c.list_folders("", &name).unwrap();
     assert_eq!(got.len(), 1);
@@ -640,8 +640,8 @@ fn append_copy_move_expunge() {
     let mut c = login();
     let a = common::unique_folder("append");
     let b = common::unique_folder("moved");
-    c.create_folder(&a).unwrap();
-    c.create_folder(&b).unwrap();
+    common::create_new(&mut c, &a);
+    common::create_new(&mut c, &b);
     let msg = b"From: x@example.org\r\nSubject: appended \xc3\xa9\r\n\r\nHello\r\n";
     let when = imapclient::client::DateTime::from_unix(1_700_000_000, 60);
     let r = c
@@ -711,7 +711,7 @@ fn unsolicited_exists_goes_to_events_not_results() {
 fn idle_sees_a_message_appended_by_another_client() {
     let mut a = login();
     let name = common::unique_folder("idle");
-    a.create_folder(&name).unwrap();
+    common::create_new(&mut a, &name);
     a.select_folder(&name).unwrap();
     a.idle_start().unwrap();
     // Nothing happens: the wait times out with no events.
@@ -833,8 +833,8 @@ fn multiappend_and_move_fallback_without_move_capability() {
     let mut c = login();
     let a = common::unique_folder("multi");
     let b = common::unique_folder("fallback");
-    c.create_folder(&a).unwrap();
-    c.create_folder(&b).unwrap();
+    common::create_new(&mut c, &a);
+    common::create_new(&mut c, &b);
     let msgs = [
         AppendMessage {
             data: b"Subject: one\r\n\r\n1\r\n",
@@ -874,7 +874,7 @@ fn multiappend_and_move_fallback_without_move_capability() {
 fn idle_is_renewed_and_keeps_delivering() {
     let mut a = login();
     let name = common::unique_folder("renew");
-    a.create_folder(&name).unwrap();
+    common::create_new(&mut a, &name);
     a.select_folder(&name).unwrap();
     a.set_idle_renew_interval(Duration::from_millis(300));
     a.idle_start().unwrap();
@@ -900,7 +900,7 @@ fn idle_renewal_keeps_events_that_race_the_done() {
     // dropped once; the C idle example hung on it).
     let mut a = login();
     let name = common::unique_folder("renewrace");
-    a.create_folder(&name).unwrap();
+    common::create_new(&mut a, &name);
     a.select_folder(&name).unwrap();
     a.set_idle_renew_interval(Duration::from_millis(100));
     a.idle_start().unwrap();
@@ -940,7 +940,7 @@ fn acl_and_quota() {
     assert!(c.has_capability("ACL"), "fixture enables ACL");
     assert!(c.has_capability("QUOTA"), "fixture enables QUOTA");
     let name = common::unique_folder("acl");
-    c.create_folder(&name).unwrap();
+    common::create_new(&mut c, &name);
     c.set_acl(&name, "test2", "lr").unwrap();
     let acl = c.get_acl(&name).unwrap();
     assert!(
@@ -1056,7 +1056,7 @@ fn compress_deflate_gives_the_same_answers_in_fewer_bytes() {
         // A synchronising literal: the command line must reach the server
         // (flushed) before the client waits for its `+`.
         let name = common::unique_folder("compress");
-        c.create_folder(&name).unwrap();
+        common::create_new(&mut c, &name);
         c.mask_capability("LITERAL+");
         let mut big = b"Subject: compressed append\r\n\r\n".to_vec();
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
@@ -1155,7 +1155,7 @@ fn list_folders_with_status_in_one_command_or_one_per_folder() {
 fn qresync_fetch_vanished_resyncs_a_folder_in_one_command() {
     let mut a = login();
     let name = common::unique_folder("qresync");
-    a.create_folder(&name).unwrap();
+    common::create_new(&mut a, &name);
     for i in 1..=4 {
         let m = format!("Subject: m{i}\r\n\r\nx\r\n");
         a.append(&name, m.as_bytes(), &[], None).unwrap();
@@ -1284,7 +1284,7 @@ fn binary_fetch_decodes_a_base64_part_on_the_server() {
 fn close_expunges_deleted_messages_and_unselect_does_not() {
     let mut c = login();
     let name = common::unique_folder("close");
-    c.create_folder(&name).unwrap();
+    common::create_new(&mut c, &name);
     for i in 1..=3 {
         let m = format!("Subject: c{i}\r\n\r\nx\r\n");
         c.append(&name, m.as_bytes(), &[], None).unwrap();

@@ -40,7 +40,7 @@ fn setup(user: &str) -> (Client, String, u32) {
     srv.seed(user);
     let mut c = connect_as(user);
     let sentinel = common::unique_folder("sentinel");
-    c.create_folder(&sentinel).unwrap();
+    common::create_new(&mut c, &sentinel);
     let n = c.folder_status("INBOX").unwrap().messages.unwrap();
     assert!(n > 0);
     (c, sentinel, n)
@@ -259,7 +259,7 @@ fn search_strings_cannot_inject_commands() {
 fn flags_items_and_credentials_cannot_inject_commands() {
     let (mut c, sentinel, inbox) = setup("test7");
     let folder = common::unique_folder("flags");
-    c.create_folder(&folder).unwrap();
+    common::create_new(&mut c, &folder);
     c.examine_folder("INBOX").unwrap();
     c.copy(1, &folder).unwrap();
     c.select_folder(&folder).unwrap();
