@@ -1310,3 +1310,132 @@ fn close_expunges_deleted_messages_and_unselect_does_not() {
     assert_eq!(c.folder_status(&name).unwrap().messages, Some(2));
     c.delete_folder(&name).unwrap();
 }
+
+#[test]
+fn metadata_set_get_depth_maxsize_and_removal() {
+    use imapclient::client::{MetadataDepth, MetadataOptions};
+    let mut c = login();
+    assert!(c.has_capability("METADATA"), "fixture sets imap_metadata");
+    let name = common::unique_folder("metadata Ü");
+    common::create_new(&mut c, &name);
+    // CR, LF and 8-bit bytes go as a literal.
+    let binary: &[u8] = b"a\tb\r\nc\xff";
+    c.set_metadata(
+        &name,
+        &[
+            ("/private/comment", Some(b"hello")),
+            ("/shared/comment", Some("geteilt: Grüße".as_bytes())),
+            ("/private/vendor/imapc/bin", Some(binary)),
+            ("/private/vendor/imapc/empty", Some(b"")),
+        ],
+    )
+    .unwrap();
+    let plain = MetadataOptions::default();
+    let m = c
+        .get_metadata(
+            &name,
+            &["/private/comment", "/shared/comment", "/private/nothing"],
+            &plain,
+        )
+        .unwrap();
+    assert_eq!(m.get("/private/comment"), Some(&b"hello"[..]));
+    assert_eq!(m.get("/SHARED/Comment"), Some("geteilt: Grüße".as_bytes()));
+    assert_eq!(m.get("/private/nothing"), None);
+    assert_eq!(m.long_entries, None);
+    // One entry alone, the binary value back byte for byte.
+    let m = c
+        .get_metadata(&name, &["/private/vendor/imapc/bin"], &plain)
+        .unwrap();
+    assert_eq!(m.entries.len(), 1, "{m:?}");
+    assert_eq!(m.get("/private/vendor/imapc/bin"), Some(binary));
+    // DEPTH: the entries below /private/vendor.
+    let deep = |depth| MetadataOptions {
+        max_size: None,
+        depth,
+    };
+    let m = c
+        .get_metadata(&name, &["/private/vendor"], &deep(MetadataDepth::Infinity))
+        .unwrap();
+    let mut names: Vec<_> = m.entries.iter().map(|e| e.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["/private/vendor/imapc/bin", "/private/vendor/imapc/empty"]
+    );
+    let m = c
+        .get_metadata(&name, &["/private/vendor"], &deep(MetadataDepth::Zero))
+        .unwrap();
+    assert!(m.entries.iter().all(|e| e.value.is_none()), "{m:?}");
+    // MAXSIZE: the longer value is left out and its size reported.
+    let m = c
+        .get_metadata(
+            &name,
+            &["/private/comment", "/shared/comment"],
+            &MetadataOptions {
+                max_size: Some(5),
+                depth: MetadataDepth::Zero,
+            },
+        )
+        .unwrap();
+    assert_eq!(m.get("/private/comment"), Some(&b"hello"[..]));
+    assert_eq!(m.get("/shared/comment"), None);
+    assert_eq!(m.long_entries, Some("geteilt: Grüße".len() as u64));
+    // A NUL goes as a literal8, which Dovecot parses (NO, not BAD) and
+    // will not store.
+    let e = c
+        .set_metadata(&name, &[("/private/comment", Some(b"a\0b"))])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    assert!(e.message.contains("NUL"), "{e}");
+    // None removes.
+    c.set_metadata(&name, &[("/private/comment", None)])
+        .unwrap();
+    let m = c
+        .get_metadata(&name, &["/private/comment"], &plain)
+        .unwrap();
+    assert_eq!(m.get("/private/comment"), None);
+
+    // The server's own entries ("").
+    let entry = format!("/private/vendor/imapc/{}", common::unique_folder("srv"));
+    c.set_metadata("", &[(&entry, Some(b"server wide"))])
+        .unwrap();
+    let m = c.get_metadata("", &[&entry], &plain).unwrap();
+    assert_eq!(m.get(&entry), Some(&b"server wide"[..]));
+    c.set_metadata("", &[(&entry, None)]).unwrap();
+
+    // Bad entry names: refused here, nothing sent, the session goes on.
+    for bad in [
+        "/bad/comment",
+        "private/comment",
+        "/private/",
+        "/private//x",
+        "/private/a*",
+        "/shared/%",
+        "/private/a\r\nA1 LOGOUT",
+    ] {
+        let e = c.get_metadata(&name, &[bad], &plain).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad:?}: {e}");
+        let e = c.set_metadata(&name, &[(bad, Some(b"x"))]).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad:?}: {e}");
+    }
+    assert_eq!(
+        c.get_metadata(&name, &[], &plain).unwrap_err().kind,
+        ErrorKind::InvalidArgument
+    );
+    // A folder that does not exist: the server's NO.
+    let e = c
+        .set_metadata(
+            &common::unique_folder("nometadata"),
+            &[("/private/comment", Some(b"x"))],
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    // Without the capability: refused before sending.
+    c.mask_capability("METADATA");
+    let e = c
+        .get_metadata(&name, &["/private/comment"], &plain)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing, "{e}");
+    c.noop().unwrap();
+    c.delete_folder(&name).unwrap();
+}

@@ -541,3 +541,76 @@ fn utf8_accept_names_folders_in_utf8_and_drops_the_search_charset() {
     );
     assert!(!t.contains(b"CHARSET"), "{}", t.text());
 }
+
+#[test]
+fn metadata_server_only_codes_and_unsolicited_changes() {
+    use imapclient::client::{MetadataDepth, MetadataOptions};
+    // A server with METADATA-SERVER alone (server entries, none per
+    // folder); response codes and data Dovecot does not produce.
+    let caps = "IMAP4rev1 LITERAL+ METADATA-SERVER";
+    let srv = FakeServer::start(vec![
+        send(format!("* OK [CAPABILITY {caps}] ready\r\n")),
+        expect("A1 LOGIN "),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+        expect("A2 GETMETADATA (MAXSIZE 1024 DEPTH infinity) \"\" (/shared /private/x)\r\n"),
+        send(
+            "* METADATA \"\" (/shared/motd {5}\r\nhello /shared/admin \"mailto:a@b\" /shared/gone NIL)\r\n\
+             A2 OK [METADATA LONGENTRIES 2000] done\r\n",
+        ),
+        expect("A3 SETMETADATA \"\" (/shared/motd \"big\")\r\n"),
+        send("A3 NO [METADATA MAXSIZE 1024] Value too long\r\n"),
+        ExpectLiteral("A4 SETMETADATA \"\" (/shared/a NIL /shared/b ~{3+}".into()),
+        send("A4 OK done\r\n"),
+        expect("A5 NOOP"),
+        send("* METADATA \"\" /shared/motd /shared/admin\r\nA5 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("user", "pw").unwrap();
+    // Per-folder entries need METADATA: refused here.
+    let e = c
+        .get_metadata("INBOX", &["/shared/comment"], &MetadataOptions::default())
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing, "{e}");
+    let m = c
+        .get_metadata(
+            "",
+            &["/shared", "/private/x"],
+            &MetadataOptions {
+                max_size: Some(1024),
+                depth: MetadataDepth::Infinity,
+            },
+        )
+        .unwrap();
+    assert_eq!(m.entries.len(), 3);
+    assert_eq!(m.get("/shared/motd"), Some(&b"hello"[..]));
+    assert_eq!(m.get("/shared/admin"), Some(&b"mailto:a@b"[..]));
+    assert_eq!(m.entries[2].name, "/shared/gone");
+    assert_eq!(m.entries[2].value, None);
+    assert_eq!(m.long_entries, Some(2000));
+    // The refusal's reason is in the message, with its argument.
+    let e = c
+        .set_metadata("", &[("/shared/motd", Some(b"big"))])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No);
+    assert_eq!(e.response_code.as_deref(), Some("METADATA"));
+    assert!(e.message.contains("[METADATA MAXSIZE 1024]"), "{e}");
+    // NIL removes; a value with NUL goes as a literal8.
+    c.set_metadata("", &[("/shared/a", None), ("/shared/b", Some(b"x\0y"))])
+        .unwrap();
+    // Unsolicited: the changed entries reach the caller as before.
+    c.noop().unwrap();
+    assert_eq!(
+        c.take_events(),
+        vec![Event::Other(
+            b"METADATA \"\" /shared/motd /shared/admin".to_vec()
+        )]
+    );
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    assert!(
+        t.contains(b"(/shared/a NIL /shared/b ~{3+}\r\nx\0y)\r\n"),
+        "{}",
+        t.text()
+    );
+}

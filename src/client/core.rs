@@ -508,6 +508,25 @@ impl State {
             }
             Untagged::Status(s) => return self.absorb_status(s),
             Untagged::Other(raw) => Event::Other(raw.into_owned()),
+            // RFC 5464 4.4.2: entries of a folder changed (under NOTIFY).
+            // Handed on as before the parser knew METADATA: as text.
+            Untagged::Metadata {
+                mailbox, changed, ..
+            } if !changed.is_empty() => {
+                let mut raw = b"METADATA \"".to_vec();
+                for &c in mailbox.iter() {
+                    if c == b'"' || c == b'\\' {
+                        raw.push(b'\\');
+                    }
+                    raw.push(c);
+                }
+                raw.push(b'"');
+                for e in &changed {
+                    raw.push(b' ');
+                    raw.extend_from_slice(e);
+                }
+                Event::Other(raw)
+            }
             other => {
                 log::debug!(target: "imapclient::client", "unsolicited {:?}", other);
                 return;

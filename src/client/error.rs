@@ -234,6 +234,19 @@ impl Error {
         };
         let text = String::from_utf8_lossy(&st.text).into_owned();
         let code = st.code.as_ref().map(code_name);
+        // The message shows an unknown code with its arguments: some say
+        // what went wrong only there (`METADATA MAXSIZE 1024`).
+        let shown = match &st.code {
+            Some(ResponseCode::Other {
+                name,
+                args: Some(args),
+            }) => Some(format!(
+                "{} {}",
+                String::from_utf8_lossy(name),
+                String::from_utf8_lossy(args)
+            )),
+            _ => code.clone(),
+        };
         let verdict = match st.kind {
             StatusKind::No => "NO",
             StatusKind::Bad => "BAD",
@@ -241,7 +254,7 @@ impl Error {
             StatusKind::Ok => "OK",
             StatusKind::PreAuth => "PREAUTH",
         };
-        let message = match &code {
+        let message = match &shown {
             Some(c) => format!("{what}: server said {verdict} [{c}] {text}"),
             None => format!("{what}: server said {verdict} {text}"),
         };

@@ -1,11 +1,14 @@
 //! Folder commands: LIST, LSUB, CREATE, RENAME, DELETE, (UN)SUBSCRIBE,
-//! STATUS, SELECT, EXAMINE, UNSELECT, CLOSE, ACL and QUOTA.
+//! STATUS, SELECT, EXAMINE, UNSELECT, CLOSE, ACL, QUOTA and METADATA.
 
 use std::collections::HashMap;
 
 use super::core::{with, NoData};
 use super::error::{Error, ErrorKind, Result};
-use super::types::{Folder, FolderStatus, MailboxState, Quota};
+use super::types::{
+    Folder, FolderStatus, MailboxState, Metadata, MetadataDepth, MetadataEntry, MetadataOptions,
+    Quota,
+};
 use super::{Client, SessionState, State};
 use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, Untagged};
 use crate::proto::utf7;
@@ -119,7 +122,156 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
     }
 }
 
+/// Check a metadata entry name (RFC 5464 3.2): below `/private` or
+/// `/shared`, no `*` or `%`, no `//`, no trailing `/`, no control
+/// characters. Servers refuse the others with BAD; here they are an
+/// `InvalidArgument` with nothing sent.
+fn check_entry(name: &str) -> Result<()> {
+    let lower = name.to_ascii_lowercase();
+    let rooted = ["/private", "/shared"]
+        .iter()
+        .any(|r| lower == *r || lower.starts_with(&format!("{r}/")));
+    let why = if !rooted {
+        Some("must be /private or /shared or below them")
+    } else if name.contains(['*', '%']) {
+        Some("may not hold * or %")
+    } else if name.contains("//") || name.ends_with('/') {
+        Some("may not hold // or end with /")
+    } else if name.chars().any(char::is_control) {
+        Some("may not hold control characters")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(Error::invalid(format!(
+            "metadata entry {name:?}: an entry name {why} (RFC 5464 section 3.2)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `[METADATA LONGENTRIES n]` in a GETMETADATA completion.
+fn long_entries(code: Option<&ResponseCode<'_>>) -> Option<u64> {
+    let Some(ResponseCode::Other {
+        name,
+        args: Some(args),
+    }) = code
+    else {
+        return None;
+    };
+    if !name.eq_ignore_ascii_case(b"METADATA") {
+        return None;
+    }
+    let args = std::str::from_utf8(args).ok()?;
+    let mut words = args.split_ascii_whitespace();
+    match (words.next(), words.next()) {
+        (Some(w), Some(n)) if w.eq_ignore_ascii_case("LONGENTRIES") => n.parse().ok(),
+        _ => None,
+    }
+}
+
 impl Client {
+    /// GETMETADATA (RFC 5464): the values of these entries of `folder`, or
+    /// of the server's own entries when `folder` is `""`. Entries without
+    /// a value come back with `None`, or not at all, as the server
+    /// chooses. Needs METADATA (METADATA-SERVER is enough for `""`).
+    pub fn get_metadata(
+        &mut self,
+        folder: &str,
+        entries: &[&str],
+        opts: &MetadataOptions,
+    ) -> Result<Metadata> {
+        self.require_metadata(folder, "GETMETADATA")?;
+        if entries.is_empty() {
+            return Err(Error::invalid("GETMETADATA: no entries given"));
+        }
+        for e in entries {
+            check_entry(e)?;
+        }
+        let w = self.encode_name(folder)?;
+        let mut b = self.command("GETMETADATA");
+        let mut options = Vec::new();
+        if let Some(n) = opts.max_size {
+            options.push(format!("MAXSIZE {n}"));
+        }
+        match opts.depth {
+            MetadataDepth::Zero => {}
+            MetadataDepth::One => options.push("DEPTH 1".into()),
+            MetadataDepth::Infinity => options.push("DEPTH infinity".into()),
+        }
+        if !options.is_empty() {
+            b.raw(format!("({})", options.join(" ")).as_bytes());
+        }
+        b.astring(&w);
+        if let [one] = entries {
+            b.astring(one.as_bytes());
+        } else {
+            b.begin_list();
+            for e in entries {
+                b.astring(e.as_bytes());
+            }
+            b.end_list();
+        }
+        let cmd = b.finish();
+        let mut out = Metadata::default();
+        let st = self.run(
+            cmd,
+            "GETMETADATA",
+            &mut with(|_st: &mut State, u| match u {
+                Untagged::Metadata { values, .. } if !values.is_empty() => {
+                    out.entries
+                        .extend(values.into_iter().map(|(k, v)| MetadataEntry {
+                            name: String::from_utf8_lossy(&k).into_owned(),
+                            value: v.map(|v| v.into_owned()),
+                        }));
+                    None
+                }
+                u => Some(u),
+            }),
+        )?;
+        out.long_entries = long_entries(st.code.as_ref());
+        Ok(out)
+    }
+
+    /// SETMETADATA (RFC 5464): set these entries of `folder` (`""`: the
+    /// server's), one command for all of them; a `None` value removes the
+    /// entry. Values may hold any bytes (a value with NUL goes as a
+    /// literal8). A server that refuses says why in the response code,
+    /// which the error's message carries whole: `METADATA MAXSIZE n`
+    /// (a value too long), `METADATA TOOMANY`, `METADATA NOPRIVATE`.
+    pub fn set_metadata(&mut self, folder: &str, entries: &[(&str, Option<&[u8]>)]) -> Result<()> {
+        self.require_metadata(folder, "SETMETADATA")?;
+        if entries.is_empty() {
+            return Err(Error::invalid("SETMETADATA: no entries given"));
+        }
+        for (e, _) in entries {
+            check_entry(e)?;
+        }
+        let w = self.encode_name(folder)?;
+        let mut b = self.command("SETMETADATA");
+        b.astring(&w).begin_list();
+        for (e, v) in entries {
+            b.astring(e.as_bytes());
+            match v {
+                None => b.raw(b"NIL"),
+                Some(v) if v.contains(&0) => b.literal(v, true),
+                Some(v) => b.string(v),
+            };
+        }
+        b.end_list();
+        let cmd = b.finish();
+        self.run(cmd, "SETMETADATA", &mut NoData).map(|_| ())
+    }
+
+    fn require_metadata(&self, folder: &str, what: &str) -> Result<()> {
+        if folder.is_empty() && self.has_capability("METADATA-SERVER") {
+            Ok(())
+        } else {
+            self.require("METADATA", what)
+        }?;
+        self.require_auth(what)
+    }
+
     /// A folder name as it goes on the wire.
     pub(crate) fn encode_name(&self, name: &str) -> Result<Vec<u8>> {
         check_name(name)?;

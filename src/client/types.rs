@@ -597,6 +597,56 @@ pub struct Namespaces {
     pub shared: Vec<(String, Option<char>)>,
 }
 
+/// How far below the named entries GETMETADATA looks (RFC 5464 4.2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MetadataDepth {
+    /// The named entries only.
+    #[default]
+    Zero,
+    /// And their immediate children.
+    One,
+    /// And everything below them.
+    Infinity,
+}
+
+/// Options of [`crate::client::Client::get_metadata`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MetadataOptions {
+    /// Leave out values longer than this many bytes (`MAXSIZE`); the
+    /// answer's [`Metadata::long_entries`] says how long the longest was.
+    pub max_size: Option<u64>,
+    pub depth: MetadataDepth,
+}
+
+/// One metadata entry: its name (`/private/comment`) and value, `None`
+/// when the entry has none (NIL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataEntry {
+    pub name: String,
+    pub value: Option<Vec<u8>>,
+}
+
+/// The answer to GETMETADATA.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Metadata {
+    /// In the server's order.
+    pub entries: Vec<MetadataEntry>,
+    /// With `max_size`: the size of the longest value left out
+    /// (`[METADATA LONGENTRIES n]`); `None` when none was.
+    pub long_entries: Option<u64>,
+}
+
+impl Metadata {
+    /// The value of entry `name` (ASCII case-insensitive, as entry names
+    /// are); `None` when it is absent or NIL.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.entries
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(name))
+            .and_then(|e| e.value.as_deref())
+    }
+}
+
 /// One resource of a quota root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quota {

@@ -238,6 +238,14 @@ pub enum Untagged<'a> {
         mailbox: Bytes<'a>,
         rights: Bytes<'a>,
     },
+    /// RFC 5464 `* METADATA mailbox (entry value ...)`: `values` (a NIL
+    /// value is `None`); or the unsolicited `* METADATA mailbox entry...`
+    /// naming entries that changed: `changed`.
+    Metadata {
+        mailbox: Bytes<'a>,
+        values: Vec<(Bytes<'a>, Option<Bytes<'a>>)>,
+        changed: Vec<Bytes<'a>>,
+    },
     /// Anything else, kept whole (without the leading `* ` and trailing CRLF).
     Other(Bytes<'a>),
 }
@@ -705,6 +713,18 @@ impl Untagged<'_> {
             MyRights { mailbox, rights } => MyRights {
                 mailbox: own(mailbox),
                 rights: own(rights),
+            },
+            Metadata {
+                mailbox,
+                values,
+                changed,
+            } => Metadata {
+                mailbox: own(mailbox),
+                values: values
+                    .into_iter()
+                    .map(|(k, v)| (own(k), own_opt(v)))
+                    .collect(),
+                changed: own_vec(changed),
             },
             Other(b) => Other(own(b)),
         }

@@ -944,6 +944,39 @@ fn untagged(i: &[u8], depth: usize) -> Res<'_, Untagged<'_>> {
     } else if eq(b"MYRIGHTS") {
         let (r, (mailbox, rights)) = (preceded(sp, astring), preceded(sp, astring)).parse(r)?;
         (r, Untagged::MyRights { mailbox, rights })
+    } else if eq(b"METADATA") {
+        let (r, mailbox) = preceded(sp, astring).parse(r)?;
+        let (r, ()) = sp(r)?;
+        let mut values = Vec::new();
+        let mut changed = Vec::new();
+        let r = if r.first() == Some(&b'(') {
+            // entry-values: (entry value ...), value = nstring / literal8.
+            let mut r = skip_spaces(&r[1..]);
+            while r.first() != Some(&b')') {
+                let (r2, kv) = separated_pair(astring, sp, nstring).parse(r)?;
+                values.push(kv);
+                r = skip_spaces(r2);
+            }
+            &r[1..]
+        } else {
+            // entry-list (unsolicited): entry *(SP entry).
+            let (mut r, first) = astring(r)?;
+            changed.push(first);
+            while !at_eol(r) {
+                let (r2, e) = preceded(sp, astring).parse(r)?;
+                changed.push(e);
+                r = r2;
+            }
+            r
+        };
+        (
+            r,
+            Untagged::Metadata {
+                mailbox,
+                values,
+                changed,
+            },
+        )
     } else {
         return raw_untagged(whole);
     };

@@ -529,6 +529,60 @@ fn namespace_id_quota_acl() {
 }
 
 #[test]
+fn metadata_values_and_changed_entries() {
+    // Dovecot's form: literals, NIL for an entry without a value.
+    assert_eq!(
+        untagged(b"* METADATA INBOX (/private/comment {5}\r\nhello /shared/comment \"x y\" /private/nothing NIL)\r\n"),
+        Untagged::Metadata {
+            mailbox: b("INBOX"),
+            values: vec![
+                (b("/private/comment"), Some(b("hello"))),
+                (b("/shared/comment"), Some(b("x y"))),
+                (b("/private/nothing"), None),
+            ],
+            changed: vec![],
+        }
+    );
+    // Server annotations (""), a literal8 value holding a NUL.
+    assert_eq!(
+        untagged(b"* METADATA \"\" (/shared/vendor/bin ~{3}\r\na\0b)\r\n"),
+        Untagged::Metadata {
+            mailbox: b(""),
+            values: vec![(b("/shared/vendor/bin"), Some(b("a\0b")))],
+            changed: vec![],
+        }
+    );
+    assert_eq!(
+        untagged(b"* METADATA INBOX ()\r\n"),
+        Untagged::Metadata {
+            mailbox: b("INBOX"),
+            values: vec![],
+            changed: vec![],
+        }
+    );
+    // Unsolicited: the names of entries that changed.
+    assert_eq!(
+        untagged(b"* METADATA INBOX /shared/comment /private/comment\r\n"),
+        Untagged::Metadata {
+            mailbox: b("INBOX"),
+            values: vec![],
+            changed: vec![b("/shared/comment"), b("/private/comment")],
+        }
+    );
+    // A value missing, an unclosed list: errors, not panics.
+    for bad in [
+        &b"* METADATA INBOX (/private/comment)\r\n"[..],
+        b"* METADATA INBOX (/private/comment \"x\"\r\n",
+        b"* METADATA INBOX\r\n",
+    ] {
+        assert!(
+            crate::proto::parser::parse_response(bad).is_err(),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
 fn unknown_untagged_kept_raw() {
     assert_eq!(
         untagged(b"* XAPPLEPUSHSERVICE aps 1\r\n"),
