@@ -33,11 +33,15 @@ struct fixture {
     imapc_event_list *event_list;
     imapc_string_list *string_list;
     imapc_search *search;
+    imapc_metadata_list *metadata_list;
     imapc_append_message append_message[1];
     const char *strv[1];
     const uint8_t *bytes;
+    const uint8_t *bytesv[1];
+    size_t lens[1];
     uint32_t one;
     int64_t when;
+    uint64_t max_size;
 };
 
 static unsigned failures, checks;
@@ -108,18 +112,27 @@ static void fixture_init(struct fixture *fx)
     TRY(imapc_client_take_events(fx->client, &fx->event_list, ERR));
     TRY(imapc_client_capabilities(fx->client, &fx->string_list, ERR));
     fx->search = imapc_search_new();
+    {
+        const char *entry = "/private/comment";
+        TRY(imapc_client_get_metadata(fx->client, "INBOX", &entry, 1, NULL,
+                                      IMAPC_METADATA_DEPTH_0, &fx->metadata_list, ERR));
+    }
     fx->bytes = (const uint8_t *)MSG;
     fx->append_message[0].data = fx->bytes;
     fx->append_message[0].len = sizeof MSG - 1;
     fx->strv[0] = "\\Seen";
     fx->one = 1;
     fx->when = 1700000000;
+    fx->bytesv[0] = fx->bytes;
+    fx->lens[0] = 1;
+    fx->max_size = 100;
     (void)err;
 }
 
 static void fixture_free(struct fixture *fx)
 {
     imapc_search_free(fx->search);
+    imapc_metadata_list_free(fx->metadata_list);
     imapc_string_list_free(fx->string_list);
     imapc_event_list_free(fx->event_list);
     imapc_folder_status_free(fx->folder_status);

@@ -80,6 +80,10 @@ NULLABLE = {
     ("imapc_folder_raw_name", "len_out"),
     ("imapc_folder_status_get", "value_out"),
     ("imapc_connect_options_set_tls_config", "config"),
+    ("imapc_client_get_metadata", "max_size"),
+    ("imapc_client_set_metadata", "values"),
+    ("imapc_metadata_list_value", "data_out"),
+    ("imapc_metadata_list_value", "len_out"),
     ("imapc_connect_options_set_tls_server_name", "name"),
 }
 
@@ -161,6 +165,12 @@ def valid(fn, ty, name, decls, frees):
         return "&fx->one"
     if ty == "const int64_t*":
         return "&fx->when"
+    if ty == "const uint64_t*":
+        return "&fx->max_size"
+    if ty == "const uint8_t*const*":
+        return "fx->bytesv"
+    if ty == "const size_t*":
+        return "fx->lens"
     if stars == 1 and b in SCALARS:
         decls.append(f"{b} o_{name} = 0;")
         return f"&o_{name}"

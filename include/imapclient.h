@@ -56,6 +56,21 @@
 #define IMAPC_VERSION_PATCH 0
 
 /**
+ * GETMETADATA depth: the named entries only.
+ */
+#define IMAPC_METADATA_DEPTH_0 0
+
+/**
+ * GETMETADATA depth: the named entries and their immediate children.
+ */
+#define IMAPC_METADATA_DEPTH_1 1
+
+/**
+ * GETMETADATA depth: the named entries and everything below them.
+ */
+#define IMAPC_METADATA_DEPTH_INFINITY 2
+
+/**
  * STORE: add the flags.
  */
 #define IMAPC_STORE_ADD 1
@@ -361,6 +376,12 @@ typedef struct imapc_message imapc_message;
  * `imapc_message_list_free`, which frees every message in it.
  */
 typedef struct imapc_message_list imapc_message_list;
+
+/**
+ * Metadata entries from GETMETADATA (RFC 5464), in the server's order.
+ * Caller owns it; free with `imapc_metadata_list_free`.
+ */
+typedef struct imapc_metadata_list imapc_metadata_list;
 
 /**
  * Quotas from GETQUOTA / GETQUOTAROOT: one entry per (root, resource).
@@ -1231,6 +1252,57 @@ imapc_result imapc_client_set_quota(struct imapc_client *client,
                                     struct imapc_error **err_out);
 
 /**
+ * GETMETADATA (RFC 5464): the values of `n` entries (`"/private/comment"`,
+ * `"/shared/vendor/x/y"`) of `folder`, or of the server when `folder` is
+ * `""`. `max_size` (NULL: no limit) leaves out values longer than that
+ * many bytes, and `imapc_metadata_list_long_entries` then says how long
+ * the longest was; `depth` is an `IMAPC_METADATA_DEPTH_*`. Entries without
+ * a value come back without one, or not at all, as the server chooses.
+ * Caller owns `*list_out`; free with `imapc_metadata_list_free`.
+ *
+ * Entry names must be `/private` or `/shared` or below them, without `*`,
+ * `%`, `//`, a trailing `/` or control characters
+ * (`IMAPC_ERR_INVALID_ARGUMENT`, nothing sent). Needs the METADATA
+ * capability (METADATA-SERVER is enough for `""`):
+ * `IMAPC_ERR_CAPABILITY_MISSING` otherwise.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `entries` holds `n`
+ * NUL-terminated strings; `max_size` NULL or readable; `list_out` writable.
+ */
+imapc_result imapc_client_get_metadata(struct imapc_client *client,
+                                       const char *folder,
+                                       const char *const *entries,
+                                       size_t n,
+                                       const uint64_t *max_size,
+                                       uint32_t depth,
+                                       struct imapc_metadata_list **list_out,
+                                       struct imapc_error **err_out);
+
+/**
+ * SETMETADATA (RFC 5464): set `n` entries of `folder` (`""`: the
+ * server's) in one command: entry `entries[i]` to the `value_lens[i]`
+ * bytes at `values[i]` (any bytes, NUL included), or removes it when
+ * `values[i]` is NULL. `values` NULL removes them all (`value_lens` may
+ * then be NULL). Entry names as for `imapc_client_get_metadata`. A
+ * server's refusal is `IMAPC_ERR_NO` with its reason in the message, e.g.
+ * `[METADATA MAXSIZE 1024]` (a value too long), `[METADATA TOOMANY]`,
+ * `[METADATA NOPRIVATE]`.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `entries` holds `n`
+ * NUL-terminated strings; `values` is NULL or holds `n` pointers, each
+ * NULL or readable for its length in `value_lens` (`n` lengths).
+ */
+imapc_result imapc_client_set_metadata(struct imapc_client *client,
+                                       const char *folder,
+                                       const char *const *entries,
+                                       const uint8_t *const *values,
+                                       const size_t *value_lens,
+                                       size_t n,
+                                       struct imapc_error **err_out);
+
+/**
  * SEARCH with raw IMAP search keys (e.g. `"UNSEEN FROM \"alice\""`,
  * `"SINCE 1-Feb-2024 NOT DELETED"`; NULL or `""` means ALL), passed
  * through after validation (one line, balanced parentheses and quotes,
@@ -1977,6 +2049,41 @@ uint64_t imapc_quota_list_limit(const struct imapc_quota_list *list, size_t i);
  * Free a list. NULL is allowed.
  */
 void imapc_quota_list_free(struct imapc_quota_list *list);
+
+/**
+ * Number of entries; 0 for NULL.
+ */
+size_t imapc_metadata_list_count(const struct imapc_metadata_list *list);
+
+/**
+ * Name of entry `i` (`"/private/comment"`), or NULL when out of range.
+ */
+const char *imapc_metadata_list_name(const struct imapc_metadata_list *list, size_t i);
+
+/**
+ * Value of entry `i`: its bytes (any bytes, NUL included; not
+ * NUL-terminated) in `*data_out` and `*len_out`, owned by the list.
+ * Returns false, leaving the outputs alone, when the entry has no value
+ * (NIL) or `i` is out of range.
+ *
+ * # Safety
+ * `list` is NULL or live; outputs are NULL or writable.
+ */
+bool imapc_metadata_list_value(const struct imapc_metadata_list *list,
+                               size_t i,
+                               const uint8_t **data_out,
+                               size_t *len_out);
+
+/**
+ * With a `max_size`: the size of the longest value the server left out
+ * (`[METADATA LONGENTRIES n]`); 0 when none was, and for NULL.
+ */
+uint64_t imapc_metadata_list_long_entries(const struct imapc_metadata_list *list);
+
+/**
+ * Free a list. NULL is allowed.
+ */
+void imapc_metadata_list_free(struct imapc_metadata_list *list);
 
 /**
  * Read one counter (`IMAPC_STATUS_*`) into `*value_out`. Returns true and

@@ -15,7 +15,8 @@ use super::error::{imapc_error, imapc_result, need_out, put, report, run, IMAPC_
 use super::events::imapc_event_list;
 use super::folder::{imapc_folder_list, imapc_mailbox_state};
 use super::lists::{
-    imapc_copy_result, imapc_folder_status, imapc_id_list, imapc_quota_list, imapc_string_list,
+    imapc_copy_result, imapc_folder_status, imapc_id_list, imapc_metadata_list, imapc_quota_list,
+    imapc_string_list,
 };
 use super::message::{imapc_message, imapc_message_list, PackingSink, ViewArena};
 use super::options::imapc_connect_options;
@@ -1150,6 +1151,113 @@ pub unsafe extern "C" fn imapc_client_set_quota(
             let q = c.set_quota(r, &pairs)?;
             put_boxed(quotas_out, imapc_quota_list::new(q));
             Ok(())
+        })
+    }
+}
+
+/// GETMETADATA depth: the named entries only.
+pub const IMAPC_METADATA_DEPTH_0: u32 = 0;
+/// GETMETADATA depth: the named entries and their immediate children.
+pub const IMAPC_METADATA_DEPTH_1: u32 = 1;
+/// GETMETADATA depth: the named entries and everything below them.
+pub const IMAPC_METADATA_DEPTH_INFINITY: u32 = 2;
+
+/// GETMETADATA (RFC 5464): the values of `n` entries (`"/private/comment"`,
+/// `"/shared/vendor/x/y"`) of `folder`, or of the server when `folder` is
+/// `""`. `max_size` (NULL: no limit) leaves out values longer than that
+/// many bytes, and `imapc_metadata_list_long_entries` then says how long
+/// the longest was; `depth` is an `IMAPC_METADATA_DEPTH_*`. Entries without
+/// a value come back without one, or not at all, as the server chooses.
+/// Caller owns `*list_out`; free with `imapc_metadata_list_free`.
+///
+/// Entry names must be `/private` or `/shared` or below them, without `*`,
+/// `%`, `//`, a trailing `/` or control characters
+/// (`IMAPC_ERR_INVALID_ARGUMENT`, nothing sent). Needs the METADATA
+/// capability (METADATA-SERVER is enough for `""`):
+/// `IMAPC_ERR_CAPABILITY_MISSING` otherwise.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `entries` holds `n`
+/// NUL-terminated strings; `max_size` NULL or readable; `list_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_get_metadata(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    entries: *const *const c_char,
+    n: usize,
+    max_size: *const u64,
+    depth: u32,
+    list_out: *mut *mut imapc_metadata_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            let names = str_array(entries, n, "entries")?;
+            need_out(list_out, "list_out")?;
+            let depth = match depth {
+                IMAPC_METADATA_DEPTH_0 => crate::client::MetadataDepth::Zero,
+                IMAPC_METADATA_DEPTH_1 => crate::client::MetadataDepth::One,
+                IMAPC_METADATA_DEPTH_INFINITY => crate::client::MetadataDepth::Infinity,
+                d => {
+                    return Err(Error::invalid(format!(
+                        "depth {d} is not an IMAPC_METADATA_DEPTH_*"
+                    )))
+                }
+            };
+            let opts = crate::client::MetadataOptions {
+                max_size: max_size.as_ref().copied(),
+                depth,
+            };
+            let m = c.get_metadata(f, &names, &opts)?;
+            put_boxed(list_out, imapc_metadata_list::new(m));
+            Ok(())
+        })
+    }
+}
+
+/// SETMETADATA (RFC 5464): set `n` entries of `folder` (`""`: the
+/// server's) in one command: entry `entries[i]` to the `value_lens[i]`
+/// bytes at `values[i]` (any bytes, NUL included), or removes it when
+/// `values[i]` is NULL. `values` NULL removes them all (`value_lens` may
+/// then be NULL). Entry names as for `imapc_client_get_metadata`. A
+/// server's refusal is `IMAPC_ERR_NO` with its reason in the message, e.g.
+/// `[METADATA MAXSIZE 1024]` (a value too long), `[METADATA TOOMANY]`,
+/// `[METADATA NOPRIVATE]`.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `entries` holds `n`
+/// NUL-terminated strings; `values` is NULL or holds `n` pointers, each
+/// NULL or readable for its length in `value_lens` (`n` lengths).
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_set_metadata(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    entries: *const *const c_char,
+    values: *const *const u8,
+    value_lens: *const usize,
+    n: usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            let names = str_array(entries, n, "entries")?;
+            let mut pairs: Vec<(&str, Option<&[u8]>)> = names.iter().map(|&e| (e, None)).collect();
+            if !values.is_null() {
+                let vals = slice_arg(values, n, "values")?;
+                if vals.iter().any(|v| !v.is_null()) {
+                    let lens = slice_arg(value_lens, n, "value_lens")?;
+                    for (i, (&v, &len)) in vals.iter().zip(lens).enumerate() {
+                        if !v.is_null() {
+                            pairs[i].1 = Some(slice_arg(v, len, "values[i]")?);
+                        }
+                    }
+                }
+            }
+            c.set_metadata(f, &pairs)
         })
     }
 }

@@ -8,7 +8,7 @@ use std::ptr::NonNull;
 
 use super::boundary::{catch_value, cstring};
 use super::pack::{push_text, CPtr};
-use crate::client::{CopyResult, FolderStatus, Quota};
+use crate::client::{CopyResult, FolderStatus, Metadata, Quota};
 
 /// Borrow an object from a C pointer (NULL gives None).
 pub(crate) fn get<'a, T>(p: *const T) -> Option<&'a T> {
@@ -302,6 +302,88 @@ pub extern "C" fn imapc_quota_list_limit(list: *const imapc_quota_list, i: usize
 /// Free a list. NULL is allowed.
 #[no_mangle]
 pub extern "C" fn imapc_quota_list_free(list: *mut imapc_quota_list) {
+    free_box(list)
+}
+
+/// Metadata entries from GETMETADATA (RFC 5464), in the server's order.
+/// Caller owns it; free with `imapc_metadata_list_free`.
+pub struct imapc_metadata_list {
+    pub(crate) items: Vec<(CString, Option<Vec<u8>>)>,
+    pub(crate) long_entries: u64,
+}
+
+impl imapc_metadata_list {
+    pub(crate) fn new(m: Metadata) -> imapc_metadata_list {
+        imapc_metadata_list {
+            items: m
+                .entries
+                .into_iter()
+                .map(|e| (cstring(&e.name), e.value))
+                .collect(),
+            long_entries: m.long_entries.unwrap_or(0),
+        }
+    }
+}
+
+/// Number of entries; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn imapc_metadata_list_count(list: *const imapc_metadata_list) -> usize {
+    get(list).map_or(0, |l| l.items.len())
+}
+
+/// Name of entry `i` (`"/private/comment"`), or NULL when out of range.
+#[no_mangle]
+pub extern "C" fn imapc_metadata_list_name(
+    list: *const imapc_metadata_list,
+    i: usize,
+) -> *const c_char {
+    get(list)
+        .and_then(|l| l.items.get(i))
+        .map_or(std::ptr::null(), |e| e.0.as_ptr())
+}
+
+/// Value of entry `i`: its bytes (any bytes, NUL included; not
+/// NUL-terminated) in `*data_out` and `*len_out`, owned by the list.
+/// Returns false, leaving the outputs alone, when the entry has no value
+/// (NIL) or `i` is out of range.
+///
+/// # Safety
+/// `list` is NULL or live; outputs are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_metadata_list_value(
+    list: *const imapc_metadata_list,
+    i: usize,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+) -> bool {
+    let Some(v) = get(list)
+        .and_then(|l| l.items.get(i))
+        .and_then(|e| e.1.as_deref())
+    else {
+        return false;
+    };
+    // SAFETY: NULL or writable per the contract.
+    unsafe {
+        if !data_out.is_null() {
+            *data_out = v.as_ptr();
+        }
+        if !len_out.is_null() {
+            *len_out = v.len();
+        }
+    }
+    true
+}
+
+/// With a `max_size`: the size of the longest value the server left out
+/// (`[METADATA LONGENTRIES n]`); 0 when none was, and for NULL.
+#[no_mangle]
+pub extern "C" fn imapc_metadata_list_long_entries(list: *const imapc_metadata_list) -> u64 {
+    get(list).map_or(0, |l| l.long_entries)
+}
+
+/// Free a list. NULL is allowed.
+#[no_mangle]
+pub extern "C" fn imapc_metadata_list_free(list: *mut imapc_metadata_list) {
     free_box(list)
 }
 
