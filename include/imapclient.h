@@ -223,7 +223,7 @@
 /**
  * Version of the format written by `imapc_message_pack` (its first byte).
  */
-#define IMAPC_PACK_VERSION 1
+#define IMAPC_PACK_VERSION 2
 
 /**
  * TLS from the first byte (port 993). The default and the recommended mode.
@@ -2469,6 +2469,18 @@ bool imapc_message_section_data(const struct imapc_message *m,
 uint64_t imapc_message_modseq(const struct imapc_message *m);
 
 /**
+ * BINARY.SIZE (RFC 3516) of body part `part` (`"2"`, `"1.3"`, as in
+ * `BINARY.SIZE[2]`): the size of the part once its content transfer
+ * encoding is undone, known before fetching it. Writes it to `*size_out`
+ * and returns true when the message has it; false otherwise (not
+ * fetched, or NULL arguments).
+ *
+ * # Safety
+ * `part` is NULL or NUL-terminated; `size_out` NULL or writable.
+ */
+bool imapc_message_binary_size(const struct imapc_message *m, const char *part, uint64_t *size_out);
+
+/**
  * PREVIEW text (RFC 8970), or NULL.
  */
 const char *imapc_message_preview(const struct imapc_message *m);
@@ -2511,17 +2523,18 @@ size_t imapc_message_error_count(const struct imapc_message *m);
  * and valid as long as it is. Strings in it are the very strings the
  * getters return. Returns false, writing nothing, for NULL.
  *
- * Format, version 1 (integers little-endian):
+ * Format, version 2 (integers little-endian; version 1 had no BINARY.SIZE):
  *
  * ```text
  * str     = u32 len, len bytes, 0x00      len 0xFFFFFFFF: absent (no bytes, no NUL)
  * strs    = u32 n, n × str                n 0xFFFFFFFF: absent
  * pairs   = u32 n, n × (str name, str value)
  * date    = u8 present, i64 seconds since the epoch, i32 zone offset in minutes east
- * message = u8 version (1), u32 seq, u32 uid (0: absent), u64 RFC822.SIZE (0: absent),
+ * message = u8 version (2), u32 seq, u32 uid (0: absent), u64 RFC822.SIZE (0: absent),
  *           date INTERNALDATE, u64 MODSEQ, u64 X-GM-MSGID, u64 X-GM-THRID,
  *           u32 item errors, strs FLAGS, strs X-GM-LABELS, str PREVIEW, str EMAILID,
  *           str THREADID, u32 n sections, n × str section name,
+ *           u32 n BINARY.SIZEs, n × (str part ("2", "1.3"), u64 decoded size),
  *           u8 has envelope [envelope], u8 has body structure [part]
  * envelope = date, str Date as sent, str subject (decoded), 6 × addresses
  *           (from, sender, reply-to, to, cc, bcc), str in-reply-to, str message-id

@@ -219,13 +219,17 @@ type Message struct {
 	Envelope      *Envelope
 	BodyStructure *BodyPart
 	Sections      []Section
-	ModSeq        uint64
-	Preview       string
-	EmailID       string
-	ThreadID      string
-	GmMsgID       uint64
-	GmThrID       uint64
-	GmLabels      []string
+	// BinarySizes are the BINARY.SIZE items (RFC 3516) by body part
+	// ("2", "1.3"): a part's size once its transfer encoding is undone,
+	// known before fetching it. Nil when none was fetched.
+	BinarySizes map[string]uint64
+	ModSeq      uint64
+	Preview     string
+	EmailID     string
+	ThreadID    string
+	GmMsgID     uint64
+	GmThrID     uint64
+	GmLabels    []string
 	// ParseErrors counts FETCH items of this message that did not parse
 	// (the rest is still usable).
 	ParseErrors int
@@ -271,6 +275,12 @@ next:
 			}
 		}
 		m.Sections = append(m.Sections, s)
+	}
+	for part, n := range o.BinarySizes {
+		if m.BinarySizes == nil {
+			m.BinarySizes = make(map[string]uint64, len(o.BinarySizes))
+		}
+		m.BinarySizes[part] = n
 	}
 	if o.ModSeq != 0 {
 		m.ModSeq = o.ModSeq

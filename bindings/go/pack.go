@@ -374,6 +374,14 @@ func (r *packReader) message(m *Message) {
 	} else {
 		m.Sections = nil
 	}
+	m.BinarySizes = nil
+	if n := r.count(); n > 0 {
+		m.BinarySizes = make(map[string]uint64, n)
+		for i := 0; i < n; i++ {
+			part := r.str()
+			m.BinarySizes[part] = r.u64()
+		}
+	}
 	if r.u8() != 0 {
 		m.Envelope = r.envelope()
 	}

@@ -3,6 +3,7 @@ package imapclient
 import (
 	"encoding/binary"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -104,6 +105,16 @@ func (w *packWriter) message(m *Message) {
 	w.absent() // email id
 	w.absent() // thread id
 	w.u32(0)   // sections
+	parts := make([]string, 0, len(m.BinarySizes))
+	for p := range m.BinarySizes {
+		parts = append(parts, p)
+	}
+	sort.Strings(parts)
+	w.u32(uint32(len(parts)))
+	for _, p := range parts {
+		w.str(p)
+		w.u64(m.BinarySizes[p])
+	}
 	w.u8(1)
 	w.envelope(m.Envelope)
 	w.u8(1)
@@ -128,7 +139,8 @@ func packTestMessage() *Message {
 	}
 	return &Message{
 		SeqNum: 3, UID: 7, Size: 1234,
-		Flags: []string{`\Seen`, "$Label"},
+		Flags:       []string{`\Seen`, "$Label"},
+		BinarySizes: map[string]uint64{"2": 1 << 33, "3.1": 0},
 		Envelope: &Envelope{
 			DateRaw:   "Mon, 01 Jan 2024 08:13:00 +0000",
 			Subject:   "Grüße",

@@ -640,6 +640,8 @@ struct View {
     email_id: CPtr,
     thread_id: CPtr,
     section_names: Slab<CPtr>,
+    /// BINARY.SIZE: (part, decoded size).
+    binary_sizes: Slab<(CPtr, u64)>,
     /// In the arena too (one item or none), not inline: a message without
     /// them (a FLAGS sync) has small views.
     envelope: Slab<imapc_envelope>,
@@ -655,6 +657,8 @@ impl View {
         let (preview, email_id, thread_id) = (r.str(), r.str(), r.str());
         let n = r.count().unwrap_or(0);
         let section_names = Slab::new(b.alloc_slice_fill_with(n, |_| r.str()));
+        let n = r.count().unwrap_or(0);
+        let binary_sizes = Slab::new(b.alloc_slice_fill_with(n, |_| (r.str(), r.u64())));
         let envelope = match r.u8() {
             0 => Slab::empty(),
             _ => one(b, imapc_envelope::read(&mut r, b)),
@@ -670,6 +674,7 @@ impl View {
             email_id,
             thread_id,
             section_names,
+            binary_sizes,
             envelope,
             body,
         }
@@ -1263,6 +1268,40 @@ pub extern "C" fn imapc_message_modseq(m: *const imapc_message) -> u64 {
     get(m).map_or(0, |m| m.fixed().modseq)
 }
 
+/// BINARY.SIZE (RFC 3516) of body part `part` (`"2"`, `"1.3"`, as in
+/// `BINARY.SIZE[2]`): the size of the part once its content transfer
+/// encoding is undone, known before fetching it. Writes it to `*size_out`
+/// and returns true when the message has it; false otherwise (not
+/// fetched, or NULL arguments).
+///
+/// # Safety
+/// `part` is NULL or NUL-terminated; `size_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_message_binary_size(
+    m: *const imapc_message,
+    part: *const c_char,
+    size_out: *mut u64,
+) -> bool {
+    if part.is_null() {
+        return false;
+    }
+    // SAFETY: NUL-terminated per the contract.
+    let want = unsafe { std::ffi::CStr::from_ptr(part) }.to_bytes();
+    let Some(size) = get(m).and_then(|m| {
+        m.view()?
+            .binary_sizes
+            .get()
+            .iter()
+            .find(|(p, _)| p.bytes() == want)
+            .map(|&(_, n)| n)
+    }) else {
+        return false;
+    };
+    // SAFETY: NULL or writable per the contract.
+    unsafe { put(size_out, size) };
+    true
+}
+
 /// PREVIEW text (RFC 8970), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_preview(m: *const imapc_message) -> *const c_char {
@@ -1315,7 +1354,7 @@ pub extern "C" fn imapc_message_error_count(m: *const imapc_message) -> usize {
 }
 
 /// Version of the format written by `imapc_message_pack` (its first byte).
-pub const IMAPC_PACK_VERSION: u32 = 1;
+pub const IMAPC_PACK_VERSION: u32 = 2;
 
 /// The whole message (everything but section data) flattened into one
 /// buffer, for language bindings that would otherwise make one call per
@@ -1323,17 +1362,18 @@ pub const IMAPC_PACK_VERSION: u32 = 1;
 /// and valid as long as it is. Strings in it are the very strings the
 /// getters return. Returns false, writing nothing, for NULL.
 ///
-/// Format, version 1 (integers little-endian):
+/// Format, version 2 (integers little-endian; version 1 had no BINARY.SIZE):
 ///
 /// ```text
 /// str     = u32 len, len bytes, 0x00      len 0xFFFFFFFF: absent (no bytes, no NUL)
 /// strs    = u32 n, n × str                n 0xFFFFFFFF: absent
 /// pairs   = u32 n, n × (str name, str value)
 /// date    = u8 present, i64 seconds since the epoch, i32 zone offset in minutes east
-/// message = u8 version (1), u32 seq, u32 uid (0: absent), u64 RFC822.SIZE (0: absent),
+/// message = u8 version (2), u32 seq, u32 uid (0: absent), u64 RFC822.SIZE (0: absent),
 ///           date INTERNALDATE, u64 MODSEQ, u64 X-GM-MSGID, u64 X-GM-THRID,
 ///           u32 item errors, strs FLAGS, strs X-GM-LABELS, str PREVIEW, str EMAILID,
 ///           str THREADID, u32 n sections, n × str section name,
+///           u32 n BINARY.SIZEs, n × (str part ("2", "1.3"), u64 decoded size),
 ///           u8 has envelope [envelope], u8 has body structure [part]
 /// envelope = date, str Date as sent, str subject (decoded), 6 × addresses
 ///           (from, sender, reply-to, to, cc, bcc), str in-reply-to, str message-id
@@ -1520,6 +1560,46 @@ mod tests {
         });
         let root = imapc_message_body_structure(&again);
         assert_eq!(s(imapc_body_part_number(root)).as_deref(), Some("1"));
+    }
+
+    /// BINARY.SIZE by part, through the pack.
+    #[test]
+    fn binary_size_by_part() {
+        let m = imapc_message::new(Message {
+            seq: 4,
+            binary_sizes: vec![("2".into(), 1 << 33), ("1.3".into(), 0)],
+            ..Message::default()
+        });
+        let size = |m: *const imapc_message, part: &str| {
+            let part = CString::new(part).unwrap();
+            let mut n = 7u64;
+            // SAFETY: valid arguments.
+            let found = unsafe { imapc_message_binary_size(m, part.as_ptr(), &mut n) };
+            found.then_some(n)
+        };
+        assert_eq!(size(&m, "2"), Some(1 << 33));
+        assert_eq!(size(&m, "1.3"), Some(0));
+        assert_eq!(size(&m, "1"), None);
+        assert_eq!(size(&m, ""), None);
+        assert_eq!(size(std::ptr::null(), "2"), None);
+        // SAFETY: NULL arguments are allowed.
+        unsafe {
+            assert!(!imapc_message_binary_size(
+                &m,
+                std::ptr::null(),
+                std::ptr::null_mut()
+            ));
+            assert!(imapc_message_binary_size(
+                &m,
+                c"2".as_ptr(),
+                std::ptr::null_mut()
+            ));
+        }
+        let none = imapc_message::new(Message {
+            seq: 5,
+            ..Message::default()
+        });
+        assert_eq!(size(&none, "2"), None);
     }
 
     /// The C views read back what the pack holds: strings, part numbers,

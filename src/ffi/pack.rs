@@ -146,6 +146,11 @@ impl Packer<'_> {
         for s in &m.sections {
             p.str(&s.name);
         }
+        p.u32(len32(m.binary_sizes.len()));
+        for (part, size) in &m.binary_sizes {
+            p.str(part);
+            p.u64(*size);
+        }
     }
 
     /// A message's body structure, from its root.
