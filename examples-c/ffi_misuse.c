@@ -34,6 +34,7 @@ struct fixture {
     imapc_string_list *string_list;
     imapc_search *search;
     imapc_metadata_list *metadata_list;
+    imapc_notify *notify;
     imapc_append_message append_message[1];
     const char *strv[1];
     const uint8_t *bytes;
@@ -112,6 +113,7 @@ static void fixture_init(struct fixture *fx)
     TRY(imapc_client_take_events(fx->client, &fx->event_list, ERR));
     TRY(imapc_client_capabilities(fx->client, &fx->string_list, ERR));
     fx->search = imapc_search_new();
+    fx->notify = imapc_notify_new();
     {
         const char *entry = "/private/comment";
         TRY(imapc_client_get_metadata(fx->client, "INBOX", &entry, 1, NULL,
@@ -132,6 +134,7 @@ static void fixture_init(struct fixture *fx)
 static void fixture_free(struct fixture *fx)
 {
     imapc_search_free(fx->search);
+    imapc_notify_free(fx->notify);
     imapc_metadata_list_free(fx->metadata_list);
     imapc_string_list_free(fx->string_list);
     imapc_event_list_free(fx->event_list);

@@ -81,6 +81,8 @@ NULLABLE = {
     ("imapc_folder_status_get", "value_out"),
     ("imapc_connect_options_set_tls_config", "config"),
     ("imapc_client_get_metadata", "max_size"),
+    ("imapc_client_notify", "notify"),
+    ("imapc_notify_add", "folders"),
     ("imapc_client_set_metadata", "values"),
     ("imapc_metadata_list_value", "data_out"),
     ("imapc_metadata_list_value", "len_out"),

@@ -41,6 +41,51 @@
 
 
 /**
+ * New messages (EXISTS in the selected folder, STATUS elsewhere).
+ */
+#define MESSAGE_NEW 1
+
+/**
+ * Expunged messages (must go with `MESSAGE_NEW`).
+ */
+#define MESSAGE_EXPUNGE 2
+
+/**
+ * Flag changes (needs `MESSAGE_NEW | MESSAGE_EXPUNGE`).
+ */
+#define FLAG_CHANGE 4
+
+/**
+ * Annotation changes (needs `MESSAGE_NEW | MESSAGE_EXPUNGE`).
+ */
+#define ANNOTATION_CHANGE 8
+
+/**
+ * Folders created, deleted or renamed.
+ */
+#define MAILBOX_NAME 16
+
+/**
+ * Subscriptions changed.
+ */
+#define SUBSCRIPTION_CHANGE 32
+
+/**
+ * A folder's METADATA changed.
+ */
+#define MAILBOX_METADATA_CHANGE 64
+
+/**
+ * The server's METADATA changed.
+ */
+#define SERVER_METADATA_CHANGE 128
+
+/**
+ * Every bit above.
+ */
+#define ALL 255
+
+/**
  * Major version of the library.
  */
 #define IMAPC_VERSION_MAJOR 0
@@ -151,6 +196,20 @@
 #define IMAPC_EVENT_OTHER 10
 
 /**
+ * NOTIFY: a folder's counters (new or expunged messages in a folder not
+ * selected, or NOTIFY SET STATUS); the text is the folder's name, see
+ * `imapc_event_list_folder_status`.
+ */
+#define IMAPC_EVENT_FOLDER_STATUS 11
+
+/**
+ * NOTIFY: a folder was created, deleted (it has `\NonExistent`), renamed
+ * (see `imapc_event_list_old_name`) or (un)subscribed; the text is its
+ * name, see `imapc_event_list_folder`.
+ */
+#define IMAPC_EVENT_FOLDER_LIST 12
+
+/**
  * STATUS item: number of messages.
  */
 #define IMAPC_STATUS_MESSAGES 1
@@ -224,6 +283,81 @@
  * Version of the format written by `imapc_message_pack` (its first byte).
  */
 #define IMAPC_PACK_VERSION 2
+
+/**
+ * NOTIFY filter: the selected folder.
+ */
+#define IMAPC_NOTIFY_SELECTED 1
+
+/**
+ * NOTIFY filter: the selected folder, expunges held back until allowed.
+ */
+#define IMAPC_NOTIFY_SELECTED_DELAYED 2
+
+/**
+ * NOTIFY filter: the folders that receive mail.
+ */
+#define IMAPC_NOTIFY_INBOXES 3
+
+/**
+ * NOTIFY filter: every folder of the personal namespace.
+ */
+#define IMAPC_NOTIFY_PERSONAL 4
+
+/**
+ * NOTIFY filter: the subscribed folders.
+ */
+#define IMAPC_NOTIFY_SUBSCRIBED 5
+
+/**
+ * NOTIFY filter: the given folders and all below them.
+ */
+#define IMAPC_NOTIFY_SUBTREE 6
+
+/**
+ * NOTIFY filter: the given folders.
+ */
+#define IMAPC_NOTIFY_FOLDERS 7
+
+/**
+ * NOTIFY event: new messages (with MESSAGE_EXPUNGE).
+ */
+#define IMAPC_NOTIFY_MESSAGE_NEW 1
+
+/**
+ * NOTIFY event: expunged messages (with MESSAGE_NEW).
+ */
+#define IMAPC_NOTIFY_MESSAGE_EXPUNGE 2
+
+/**
+ * NOTIFY event: flag changes (needs MESSAGE_NEW and MESSAGE_EXPUNGE).
+ */
+#define IMAPC_NOTIFY_FLAG_CHANGE 4
+
+/**
+ * NOTIFY event: annotation changes (needs MESSAGE_NEW and MESSAGE_EXPUNGE).
+ */
+#define IMAPC_NOTIFY_ANNOTATION_CHANGE 8
+
+/**
+ * NOTIFY event: folders created, deleted or renamed.
+ */
+#define IMAPC_NOTIFY_MAILBOX_NAME 16
+
+/**
+ * NOTIFY event: subscriptions changed.
+ */
+#define IMAPC_NOTIFY_SUBSCRIPTION_CHANGE 32
+
+/**
+ * NOTIFY event: a folder's METADATA changed.
+ */
+#define IMAPC_NOTIFY_MAILBOX_METADATA_CHANGE 64
+
+/**
+ * NOTIFY event: the server's METADATA changed.
+ */
+#define IMAPC_NOTIFY_SERVER_METADATA_CHANGE 128
 
 /**
  * TLS from the first byte (port 993). The default and the recommended mode.
@@ -382,6 +516,12 @@ typedef struct imapc_message_list imapc_message_list;
  * Caller owns it; free with `imapc_metadata_list_free`.
  */
 typedef struct imapc_metadata_list imapc_metadata_list;
+
+/**
+ * Event groups for `imapc_client_notify`. Create with `imapc_notify_new`,
+ * free with `imapc_notify_free`.
+ */
+typedef struct imapc_notify imapc_notify;
 
 /**
  * Quotas from GETQUOTA / GETQUOTAROOT: one entry per (root, resource).
@@ -1794,7 +1934,8 @@ uint32_t imapc_event_list_kind(const struct imapc_event_list *list, size_t i);
 uint32_t imapc_event_list_number(const struct imapc_event_list *list, size_t i);
 
 /**
- * The text of event `i` (ALERT, BYE, STATUS, FLAGS, OTHER), or NULL.
+ * The text of event `i` (ALERT, BYE, STATUS, FLAGS, OTHER; the folder's
+ * name for FOLDER_STATUS and FOLDER_LIST), or NULL.
  */
 const char *imapc_event_list_text(const struct imapc_event_list *list, size_t i);
 
@@ -1814,6 +1955,26 @@ const struct imapc_message *imapc_event_list_message(const struct imapc_event_li
 const uint32_t *imapc_event_list_ids(const struct imapc_event_list *list,
                                      size_t i,
                                      size_t *count_out);
+
+/**
+ * The counters of a FOLDER_STATUS event (read them with
+ * `imapc_folder_status_get`), or NULL for other events. Valid until the
+ * list is freed.
+ */
+const struct imapc_folder_status *imapc_event_list_folder_status(const struct imapc_event_list *list,
+                                                                 size_t i);
+
+/**
+ * The folder of a FOLDER_LIST event (name, attributes, delimiter, as
+ * from `imapc_client_list`), or NULL for other events. Valid until the
+ * list is freed.
+ */
+const struct imapc_folder *imapc_event_list_folder(const struct imapc_event_list *list, size_t i);
+
+/**
+ * The name a renamed folder had (FOLDER_LIST events of a rename), or NULL.
+ */
+const char *imapc_event_list_old_name(const struct imapc_event_list *list, size_t i);
 
 /**
  * Free a list. NULL is allowed.
@@ -2555,6 +2716,54 @@ size_t imapc_message_error_count(const struct imapc_message *m);
  * Outputs are NULL or writable.
  */
 bool imapc_message_pack(const struct imapc_message *m, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * A new, empty set of event groups; NULL only when out of memory.
+ */
+struct imapc_notify *imapc_notify_new(void);
+
+/**
+ * Free a set of event groups. NULL is allowed.
+ */
+void imapc_notify_free(struct imapc_notify *notify);
+
+/**
+ * Add an event group: the folders of `target` (an `IMAPC_NOTIFY_*`
+ * filter; `IMAPC_NOTIFY_SUBTREE` and `IMAPC_NOTIFY_FOLDERS` take the `n`
+ * UTF-8 names in `folders`, the others none), the `IMAPC_NOTIFY_*`
+ * event bits in `events` (0: none, to silence part of a wider group).
+ * RFC 5465's rules are checked here (`IMAPC_ERR_INVALID_ARGUMENT`):
+ * MESSAGE_NEW and MESSAGE_EXPUNGE go together, FLAG_CHANGE and
+ * ANNOTATION_CHANGE need them.
+ *
+ * # Safety
+ * `notify` is NULL or live and used by one thread; `folders` holds `n`
+ * NUL-terminated strings; `err_out` NULL or writable.
+ */
+imapc_result imapc_notify_add(struct imapc_notify *notify,
+                              uint32_t target,
+                              const char *const *folders,
+                              size_t n,
+                              uint32_t events,
+                              struct imapc_error **err_out);
+
+/**
+ * NOTIFY SET (RFC 5465) with the groups of `notify`, or NOTIFY NONE when
+ * `notify` is NULL. From then on the server reports changes in those
+ * folders as events (`IMAPC_EVENT_FOLDER_STATUS`, `IMAPC_EVENT_FOLDER_LIST`,
+ * and EXISTS, EXPUNGE, FETCH for the selected folder), which arrive with
+ * any command's answer (`imapc_client_take_events`) and during IDLE. With
+ * `status`, each watched folder's counters come first, as
+ * FOLDER_STATUS events. A server that cannot watch an event answers
+ * `IMAPC_ERR_NO` with `[BADEVENT ...]`. Needs the NOTIFY capability.
+ *
+ * # Safety
+ * `client` is live; `notify` NULL or live.
+ */
+imapc_result imapc_client_notify(struct imapc_client *client,
+                                 const struct imapc_notify *notify,
+                                 bool status,
+                                 struct imapc_error **err_out);
 
 /**
  * New options for `host` (a name or an IP address) and `port` (0 = the

@@ -1439,3 +1439,115 @@ fn metadata_set_get_depth_maxsize_and_removal() {
     c.noop().unwrap();
     c.delete_folder(&name).unwrap();
 }
+
+#[test]
+fn notify_reports_other_folders_during_idle() {
+    use imapclient::client::notify_events as ev;
+    use imapclient::client::{NotifyGroup, NotifyTarget};
+    // A user of its own: the personal namespace of user test changes all
+    // the time under the other tests.
+    let srv = common::TestServer::get();
+    srv.seed("test9");
+    let login9 = || {
+        let mut c = Client::connect(&options(Security::Implicit)).unwrap();
+        c.login("test9", &srv.password).unwrap();
+        c
+    };
+    let mut a = login9();
+    assert!(a.has_capability("NOTIFY"));
+    let personal = NotifyGroup {
+        target: NotifyTarget::Personal,
+        events: ev::MESSAGE_NEW | ev::MESSAGE_EXPUNGE | ev::MAILBOX_NAME,
+    };
+    // STATUS: every folder's counters first, as events.
+    a.notify(std::slice::from_ref(&personal), true).unwrap();
+    let first = a.take_events();
+    let inbox = first.iter().find_map(|e| match e {
+        Event::FolderStatus { folder, status } if folder == "INBOX" => Some(status.clone()),
+        _ => None,
+    });
+    assert_eq!(inbox.and_then(|s| s.messages), Some(14), "{first:?}");
+    assert!(
+        first.iter().any(
+            |e| matches!(e, Event::FolderStatus { folder, .. } if folder == "Entwürfe/日本語")
+        ),
+        "names decoded: {first:?}"
+    );
+
+    let old = common::unique_folder("notify Ö");
+    let new = format!("{old} renamed");
+    // Each change in its turn, once the last one was heard of: Dovecot
+    // compares snapshots, and a folder created and deleted between two
+    // looks is never reported.
+    let mut b = login9();
+    a.idle_start().unwrap();
+    let heard = |a: &mut Client, what: &str, want: &dyn Fn(&Event) -> bool| {
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            let got = a.idle_wait(Duration::from_millis(500)).unwrap();
+            if got.iter().any(want) {
+                return;
+            }
+            seen.extend(got);
+        }
+        panic!("{what}: not heard of; events {seen:?}");
+    };
+    b.create_folder(&old).unwrap();
+    heard(&mut a, "created", &|e| {
+        matches!(e, Event::FolderList { folder, old_name: None }
+            if folder.name == old && !folder.has_flag("\\NonExistent"))
+    });
+    b.append(&old, b"Subject: n\r\n\r\nx\r\n", &[], None)
+        .unwrap();
+    heard(&mut a, "appended", &|e| {
+        matches!(e, Event::FolderStatus { folder, status }
+            if folder == &old && status.messages == Some(1))
+    });
+    b.rename_folder(&old, &new).unwrap();
+    heard(&mut a, "renamed", &|e| {
+        matches!(e, Event::FolderList { folder, old_name: Some(o) }
+            if folder.name == new && o == &old)
+    });
+    b.delete_folder(&new).unwrap();
+    heard(&mut a, "deleted", &|e| {
+        matches!(e, Event::FolderList { folder, .. }
+            if folder.name == new && folder.has_flag("\\NonExistent"))
+    });
+    a.idle_done().unwrap();
+
+    // STATUS of one folder while NOTIFY is on: that folder's counters.
+    assert_eq!(a.folder_status("INBOX").unwrap().messages, Some(14));
+    // Refused here: MessageNew without MessageExpunge; no folders.
+    for g in [
+        NotifyGroup {
+            target: NotifyTarget::Personal,
+            events: ev::MESSAGE_NEW,
+        },
+        NotifyGroup {
+            target: NotifyTarget::Folders(vec![]),
+            events: ev::MAILBOX_NAME,
+        },
+        NotifyGroup {
+            target: NotifyTarget::Inboxes,
+            events: 1 << 20,
+        },
+    ] {
+        let e = a.notify(std::slice::from_ref(&g), false).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{g:?}: {e}");
+    }
+    // Dovecot cannot watch METADATA: its NO names the event.
+    let e = a
+        .notify(
+            &[NotifyGroup {
+                target: NotifyTarget::Personal,
+                events: ev::MAILBOX_METADATA_CHANGE,
+            }],
+            false,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    assert!(e.message.contains("BADEVENT"), "{e}");
+    a.notify_none().unwrap();
+    a.noop().unwrap();
+}

@@ -614,3 +614,194 @@ fn metadata_server_only_codes_and_unsolicited_changes() {
         t.text()
     );
 }
+
+/// NOTIFY through the C ABI: the groups as they reach the wire (filters,
+/// folder names in modified UTF-7, NONE, STATUS), the STATUS and LIST
+/// answers as FOLDER_STATUS and FOLDER_LIST events (a rename with its old
+/// name), a STATUS command that gets another folder's STATUS first, and
+/// NOTIFY NONE. tests/client.rs has Dovecot's side.
+#[test]
+fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::*;
+    use imapclient::ffi::events::*;
+    use imapclient::ffi::folder::*;
+    use imapclient::ffi::lists::*;
+    use imapclient::ffi::notify::*;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+
+    let caps = "IMAP4rev1 LITERAL+ NOTIFY";
+    let srv = FakeServer::start(vec![
+        send(format!("* OK [CAPABILITY {caps}] ready\r\n")),
+        expect("A1 LOGIN "),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+        expect(
+            "A2 NOTIFY SET STATUS (selected (MessageNew MessageExpunge FlagChange)) \
+             (subtree (Entw&APw-rfe INBOX) (MessageNew MessageExpunge MailboxName)) \
+             (mailboxes (Spam) NONE)\r\n",
+        ),
+        send(
+            "* STATUS INBOX (MESSAGES 3 UIDNEXT 9)\r\n\
+             * STATUS Entw&APw-rfe (MESSAGES 1 UIDNEXT 2)\r\n\
+             A2 OK NOTIFY completed\r\n",
+        ),
+        expect("A3 STATUS INBOX "),
+        send(
+            "* LIST () \"/\" Neu (\"OLDNAME\" (Alt))\r\n\
+             * STATUS Entw&APw-rfe (MESSAGES 2 UIDNEXT 3)\r\n\
+             * STATUS INBOX (MESSAGES 4 UIDNEXT 10)\r\n\
+             * LIST (\\NonExistent) \"/\" Weg\r\n\
+             A3 OK done\r\n",
+        ),
+        expect("A4 NOTIFY NONE\r\n"),
+        send("A4 OK NOTIFY completed\r\n"),
+    ]);
+    let s = |v: &str| CString::new(v).unwrap();
+    let text = |p: *const std::os::raw::c_char| {
+        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    };
+    // SAFETY: C ABI calls with valid strings, arrays and out-pointers;
+    // every result is asserted.
+    unsafe {
+        let c = c_client(srv.port);
+        let n = imapc_notify_new();
+        let all = IMAPC_NOTIFY_MESSAGE_NEW | IMAPC_NOTIFY_MESSAGE_EXPUNGE;
+        assert_eq!(
+            imapc_notify_add(
+                n,
+                IMAPC_NOTIFY_SELECTED,
+                std::ptr::null(),
+                0,
+                all | IMAPC_NOTIFY_FLAG_CHANGE,
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        let (e, i) = (s("Entwürfe"), s("INBOX"));
+        let names = [e.as_ptr(), i.as_ptr()];
+        assert_eq!(
+            imapc_notify_add(
+                n,
+                IMAPC_NOTIFY_SUBTREE,
+                names.as_ptr(),
+                2,
+                all | IMAPC_NOTIFY_MAILBOX_NAME,
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        let spam = s("Spam");
+        assert_eq!(
+            imapc_notify_add(n, IMAPC_NOTIFY_FOLDERS, &spam.as_ptr(), 1, 0, null_mut()),
+            IMAPC_OK
+        );
+        // Refused while building: the rules of RFC 5465 section 5, a
+        // filter that takes no folders given some, one that needs them
+        // given none, an unknown filter.
+        for (target, folders, count, events) in [
+            (
+                IMAPC_NOTIFY_PERSONAL,
+                std::ptr::null(),
+                0,
+                IMAPC_NOTIFY_MESSAGE_NEW,
+            ),
+            (
+                IMAPC_NOTIFY_PERSONAL,
+                std::ptr::null(),
+                0,
+                IMAPC_NOTIFY_FLAG_CHANGE,
+            ),
+            (
+                IMAPC_NOTIFY_INBOXES,
+                names.as_ptr(),
+                2,
+                IMAPC_NOTIFY_MAILBOX_NAME,
+            ),
+            (
+                IMAPC_NOTIFY_FOLDERS,
+                std::ptr::null(),
+                0,
+                IMAPC_NOTIFY_MAILBOX_NAME,
+            ),
+            (99, std::ptr::null(), 0, IMAPC_NOTIFY_MAILBOX_NAME),
+        ] {
+            let rc = imapc_notify_add(n, target, folders, count, events, null_mut());
+            assert_eq!(rc, IMAPC_ERR_INVALID_ARGUMENT, "{target} {events}");
+        }
+        assert_eq!(
+            imapc_notify_add(
+                null_mut(),
+                IMAPC_NOTIFY_PERSONAL,
+                std::ptr::null(),
+                0,
+                16,
+                null_mut()
+            ),
+            IMAPC_ERR_NULL_POINTER
+        );
+        assert_eq!(imapc_client_notify(c, n, true, null_mut()), IMAPC_OK);
+        imapc_notify_free(n);
+
+        // NOTIFY SET STATUS: where each folder stands, as events.
+        let mut ev = null_mut();
+        assert_eq!(imapc_client_take_events(c, &mut ev, null_mut()), IMAPC_OK);
+        assert_eq!(imapc_event_list_count(ev), 2);
+        assert_eq!(imapc_event_list_kind(ev, 1), IMAPC_EVENT_FOLDER_STATUS);
+        assert_eq!(
+            text(imapc_event_list_text(ev, 1)).as_deref(),
+            Some("Entwürfe")
+        );
+        let st = imapc_event_list_folder_status(ev, 1);
+        let mut v = 0u64;
+        assert!(imapc_folder_status_get(st, IMAPC_STATUS_MESSAGES, &mut v));
+        assert_eq!(v, 1);
+        assert!(imapc_event_list_folder(ev, 1).is_null());
+        imapc_event_list_free(ev);
+
+        // STATUS INBOX takes INBOX's answer, not the one before it.
+        let mut fs = null_mut();
+        assert_eq!(
+            imapc_client_status(c, i.as_ptr(), &mut fs, null_mut()),
+            IMAPC_OK
+        );
+        assert!(imapc_folder_status_get(fs, IMAPC_STATUS_MESSAGES, &mut v));
+        assert_eq!(v, 4);
+        imapc_folder_status_free(fs);
+        let mut ev = null_mut();
+        assert_eq!(imapc_client_take_events(c, &mut ev, null_mut()), IMAPC_OK);
+        let kinds: Vec<u32> = (0..imapc_event_list_count(ev))
+            .map(|k| imapc_event_list_kind(ev, k))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                IMAPC_EVENT_FOLDER_LIST,
+                IMAPC_EVENT_FOLDER_STATUS,
+                IMAPC_EVENT_FOLDER_LIST
+            ]
+        );
+        assert_eq!(text(imapc_event_list_text(ev, 0)).as_deref(), Some("Neu"));
+        assert_eq!(
+            text(imapc_event_list_old_name(ev, 0)).as_deref(),
+            Some("Alt")
+        );
+        let f = imapc_event_list_folder(ev, 0);
+        assert_eq!(text(imapc_folder_name(f)).as_deref(), Some("Neu"));
+        assert!(imapc_event_list_folder_status(ev, 0).is_null());
+        let gone = imapc_event_list_folder(ev, 2);
+        let ne = s("\\NonExistent");
+        assert!(imapc_folder_has_attribute(gone, ne.as_ptr()));
+        assert!(imapc_event_list_old_name(ev, 2).is_null());
+        imapc_event_list_free(ev);
+
+        // NULL: NOTIFY NONE.
+        assert_eq!(
+            imapc_client_notify(c, std::ptr::null(), false, null_mut()),
+            IMAPC_OK
+        );
+        imapc_client_free(c);
+    }
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

@@ -508,6 +508,22 @@ impl State {
             }
             Untagged::Status(s) => return self.absorb_status(s),
             Untagged::Other(raw) => Event::Other(raw.into_owned()),
+            // NOTIFY (RFC 5465): another folder's counters, or a folder
+            // created, deleted, renamed or (un)subscribed.
+            Untagged::MailboxStatus(s) => Event::FolderStatus {
+                folder: super::folders::decode_name(&s.mailbox, self.utf7_names()),
+                status: super::folders::to_status(&s),
+            },
+            Untagged::List(l) => {
+                let utf7 = self.utf7_names();
+                Event::FolderList {
+                    old_name: l
+                        .old_name
+                        .as_deref()
+                        .map(|o| super::folders::decode_name(o, utf7)),
+                    folder: super::folders::folder_of(&l, utf7),
+                }
+            }
             // RFC 5464 4.4.2: entries of a folder changed (under NOTIFY).
             // Handed on as before the parser knew METADATA: as text.
             Untagged::Metadata {

@@ -26,8 +26,29 @@ pub(crate) fn decode_name(raw: &[u8], folder_encode: bool) -> String {
 /// folder name.
 type Listed = (Vec<Folder>, HashMap<Vec<u8>, FolderStatus>);
 
+/// Whether a folder name from the server is `asked` (wire form); INBOX
+/// in any case.
+fn same_folder(got: &[u8], asked: &[u8]) -> bool {
+    got == asked || (got.eq_ignore_ascii_case(b"INBOX") && asked.eq_ignore_ascii_case(b"INBOX"))
+}
+
+/// A LIST reply as a folder, its name decoded when `utf7`.
+pub(crate) fn folder_of(l: &ListItem<'_>, utf7: bool) -> Folder {
+    Folder {
+        name: decode_name(&l.mailbox, utf7),
+        raw_name: l.mailbox.to_vec(),
+        delimiter: l.delimiter.map(char::from),
+        flags: l
+            .attributes
+            .iter()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect(),
+        status: None,
+    }
+}
+
 /// The counters of a STATUS answer.
-fn to_status(s: &MailboxStatus<'_>) -> FolderStatus {
+pub(crate) fn to_status(s: &MailboxStatus<'_>) -> FolderStatus {
     FolderStatus {
         messages: s.messages,
         recent: s.recent,
@@ -283,17 +304,7 @@ impl Client {
     }
 
     fn to_folder(&self, l: &ListItem<'_>) -> Folder {
-        Folder {
-            name: decode_name(&l.mailbox, self.st.utf7_names()),
-            raw_name: l.mailbox.to_vec(),
-            delimiter: l.delimiter.map(char::from),
-            flags: l
-                .attributes
-                .iter()
-                .map(|a| String::from_utf8_lossy(a).into_owned())
-                .collect(),
-            status: None,
-        }
+        folder_of(l, self.st.utf7_names())
     }
 
     /// LIST or LSUB; with `ret` (LIST-STATUS's `RETURN (STATUS ...)`) also
@@ -503,7 +514,9 @@ impl Client {
             cmd,
             "STATUS",
             &mut with(|_st: &mut State, u| match u {
-                Untagged::MailboxStatus(s) => {
+                // Only the asked folder's: under NOTIFY other folders'
+                // STATUS may come meanwhile, and are events.
+                Untagged::MailboxStatus(s) if same_folder(&s.mailbox, wire_name) => {
                     out = Some(to_status(&s));
                     None
                 }

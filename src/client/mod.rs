@@ -12,6 +12,7 @@ pub mod error;
 mod folders;
 mod idle;
 mod messages;
+mod notify;
 mod session;
 pub mod tls;
 mod transport;
@@ -29,6 +30,7 @@ pub use self::messages::{
     AppendMessage, Chunk, FetchOptions, IntoMessageSet, StoreAction, StoreOptions, StoreResult,
 };
 pub(crate) use self::messages::{FetchSink, Withheld};
+pub use self::notify::check_notify_group;
 pub use self::session::Sasl;
 pub use self::tls::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use self::transport::Interrupter;

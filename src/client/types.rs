@@ -582,8 +582,72 @@ pub enum Event {
         code: Option<String>,
         text: String,
     },
+    /// A folder's counters (NOTIFY, RFC 5465): messages arrived in or were
+    /// expunged from a folder that is not selected, or `NOTIFY SET STATUS`
+    /// reports where each folder stands.
+    FolderStatus {
+        folder: String,
+        status: FolderStatus,
+    },
+    /// A folder was created, deleted (then it has `\NonExistent`), renamed
+    /// (`old_name` is its name before) or (un)subscribed (NOTIFY).
+    FolderList {
+        folder: Folder,
+        old_name: Option<String>,
+    },
     /// Anything else, raw.
     Other(Vec<u8>),
+}
+
+/// What [`crate::client::Client::notify`] watches (RFC 5465 filters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyTarget {
+    /// The selected folder, whichever it is.
+    Selected,
+    /// The selected folder, with expunges held back until a command
+    /// allows them (SELECTED-DELAYED).
+    SelectedDelayed,
+    /// The folders that receive mail (`INBOXES`).
+    Inboxes,
+    /// Every folder of the user's personal namespace.
+    Personal,
+    /// The subscribed folders.
+    Subscribed,
+    /// These folders and all folders below them.
+    Subtree(Vec<String>),
+    /// These folders.
+    Folders(Vec<String>),
+}
+
+/// NOTIFY event bits (RFC 5465 section 5), combined with `|`.
+pub mod notify_events {
+    /// New messages (EXISTS in the selected folder, STATUS elsewhere).
+    pub const MESSAGE_NEW: u32 = 1;
+    /// Expunged messages (must go with `MESSAGE_NEW`).
+    pub const MESSAGE_EXPUNGE: u32 = 2;
+    /// Flag changes (needs `MESSAGE_NEW | MESSAGE_EXPUNGE`).
+    pub const FLAG_CHANGE: u32 = 4;
+    /// Annotation changes (needs `MESSAGE_NEW | MESSAGE_EXPUNGE`).
+    pub const ANNOTATION_CHANGE: u32 = 8;
+    /// Folders created, deleted or renamed.
+    pub const MAILBOX_NAME: u32 = 16;
+    /// Subscriptions changed.
+    pub const SUBSCRIPTION_CHANGE: u32 = 32;
+    /// A folder's METADATA changed.
+    pub const MAILBOX_METADATA_CHANGE: u32 = 64;
+    /// The server's METADATA changed.
+    pub const SERVER_METADATA_CHANGE: u32 = 128;
+    /// Every bit above.
+    pub const ALL: u32 = 255;
+}
+
+/// One event group of NOTIFY SET: these folders, these events (0: none,
+/// to silence a part of a wider group).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyGroup {
+    pub target: NotifyTarget,
+    /// [`notify_events`] bits.
+    pub events: u32,
 }
 
 /// One entry of a THREAD reply.

@@ -5,7 +5,8 @@ use std::ffi::CString;
 use std::os::raw::c_char;
 
 use super::boundary::cstring;
-use super::lists::{free_box, get};
+use super::folder::imapc_folder;
+use super::lists::{free_box, get, imapc_folder_status};
 use super::message::imapc_message;
 use crate::client::Event;
 
@@ -29,6 +30,14 @@ pub const IMAPC_EVENT_BYE: u32 = 8;
 pub const IMAPC_EVENT_STATUS: u32 = 9;
 /// Anything else; the text holds the raw line.
 pub const IMAPC_EVENT_OTHER: u32 = 10;
+/// NOTIFY: a folder's counters (new or expunged messages in a folder not
+/// selected, or NOTIFY SET STATUS); the text is the folder's name, see
+/// `imapc_event_list_folder_status`.
+pub const IMAPC_EVENT_FOLDER_STATUS: u32 = 11;
+/// NOTIFY: a folder was created, deleted (it has `\NonExistent`), renamed
+/// (see `imapc_event_list_old_name`) or (un)subscribed; the text is its
+/// name, see `imapc_event_list_folder`.
+pub const IMAPC_EVENT_FOLDER_LIST: u32 = 12;
 
 struct Item {
     kind: u32,
@@ -36,6 +45,9 @@ struct Item {
     text: Option<CString>,
     ids: Vec<u32>,
     message: Option<imapc_message>,
+    status: Option<imapc_folder_status>,
+    folder: Option<imapc_folder>,
+    old_name: Option<CString>,
 }
 
 /// Events in arrival order. Caller owns it; free with
@@ -55,6 +67,9 @@ impl imapc_event_list {
                     text: None,
                     ids: Vec::new(),
                     message: None,
+                    status: None,
+                    folder: None,
+                    old_name: None,
                 };
                 match e {
                     Event::Exists(n) => (it.kind, it.number) = (IMAPC_EVENT_EXISTS, n),
@@ -83,6 +98,17 @@ impl imapc_event_list {
                             None => format!("{kind} {text}"),
                         };
                         it.text = Some(cstring(&s));
+                    }
+                    Event::FolderStatus { folder, status } => {
+                        it.kind = IMAPC_EVENT_FOLDER_STATUS;
+                        it.text = Some(cstring(&folder));
+                        it.status = Some(imapc_folder_status { inner: status });
+                    }
+                    Event::FolderList { folder, old_name } => {
+                        it.kind = IMAPC_EVENT_FOLDER_LIST;
+                        it.text = Some(cstring(&folder.name));
+                        it.old_name = old_name.as_deref().map(cstring);
+                        it.folder = Some(imapc_folder::new(folder));
                     }
                     Event::Other(raw) => {
                         it.kind = IMAPC_EVENT_OTHER;
@@ -117,7 +143,8 @@ pub extern "C" fn imapc_event_list_number(list: *const imapc_event_list, i: usiz
         .map_or(0, |e| e.number)
 }
 
-/// The text of event `i` (ALERT, BYE, STATUS, FLAGS, OTHER), or NULL.
+/// The text of event `i` (ALERT, BYE, STATUS, FLAGS, OTHER; the folder's
+/// name for FOLDER_STATUS and FOLDER_LIST), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_event_list_text(list: *const imapc_event_list, i: usize) -> *const c_char {
     get(list)
@@ -161,6 +188,46 @@ pub unsafe extern "C" fn imapc_event_list_ids(
     } else {
         ids.as_ptr()
     }
+}
+
+/// The counters of a FOLDER_STATUS event (read them with
+/// `imapc_folder_status_get`), or NULL for other events. Valid until the
+/// list is freed.
+#[no_mangle]
+pub extern "C" fn imapc_event_list_folder_status(
+    list: *const imapc_event_list,
+    i: usize,
+) -> *const imapc_folder_status {
+    get(list)
+        .and_then(|l| l.items.get(i))
+        .and_then(|e| e.status.as_ref())
+        .map_or(std::ptr::null(), |s| s as *const _)
+}
+
+/// The folder of a FOLDER_LIST event (name, attributes, delimiter, as
+/// from `imapc_client_list`), or NULL for other events. Valid until the
+/// list is freed.
+#[no_mangle]
+pub extern "C" fn imapc_event_list_folder(
+    list: *const imapc_event_list,
+    i: usize,
+) -> *const imapc_folder {
+    get(list)
+        .and_then(|l| l.items.get(i))
+        .and_then(|e| e.folder.as_ref())
+        .map_or(std::ptr::null(), |f| f as *const _)
+}
+
+/// The name a renamed folder had (FOLDER_LIST events of a rename), or NULL.
+#[no_mangle]
+pub extern "C" fn imapc_event_list_old_name(
+    list: *const imapc_event_list,
+    i: usize,
+) -> *const c_char {
+    get(list)
+        .and_then(|l| l.items.get(i))
+        .and_then(|e| e.old_name.as_ref())
+        .map_or(std::ptr::null(), |t| t.as_ptr())
 }
 
 /// Free a list. NULL is allowed.

@@ -25,16 +25,19 @@ pub struct imapc_folder_list {
 impl imapc_folder_list {
     pub(crate) fn new(v: Vec<Folder>) -> imapc_folder_list {
         imapc_folder_list {
-            items: v
-                .into_iter()
-                .map(|f| imapc_folder {
-                    name: cstring(&f.name),
-                    raw_name: f.raw_name,
-                    delimiter: f.delimiter,
-                    attributes: imapc_string_list::new(&f.flags),
-                    status: f.status.map(|inner| imapc_folder_status { inner }),
-                })
-                .collect(),
+            items: v.into_iter().map(imapc_folder::new).collect(),
+        }
+    }
+}
+
+impl imapc_folder {
+    pub(crate) fn new(f: Folder) -> imapc_folder {
+        imapc_folder {
+            name: cstring(&f.name),
+            raw_name: f.raw_name,
+            delimiter: f.delimiter,
+            attributes: imapc_string_list::new(&f.flags),
+            status: f.status.map(|inner| imapc_folder_status { inner }),
         }
     }
 }

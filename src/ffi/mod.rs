@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod lists;
 pub mod logging;
 pub mod message;
+pub mod notify;
 pub mod options;
 mod pack;
 pub mod search;

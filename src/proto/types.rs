@@ -261,6 +261,8 @@ pub struct ListItem<'a> {
     pub mailbox: Bytes<'a>,
     /// RFC 5258 CHILDINFO extended data (e.g. `SUBSCRIBED`).
     pub childinfo: Vec<Bytes<'a>>,
+    /// RFC 5465 `OLDNAME` extended data: the name before a rename (NOTIFY).
+    pub old_name: Option<Bytes<'a>>,
 }
 
 /// `* STATUS mailbox (MESSAGES n ...)`.
@@ -606,6 +608,7 @@ impl ListItem<'_> {
             delimiter: self.delimiter,
             mailbox: own(self.mailbox),
             childinfo: own_vec(self.childinfo),
+            old_name: own_opt(self.old_name),
         }
     }
 }

@@ -995,6 +995,7 @@ fn list_item(i: &[u8]) -> Res<'_, ListItem<'_>> {
     let (r, delimiter) = delimiter(r)?;
     let (r, mailbox) = preceded(sp, astring).parse(r)?;
     let mut childinfo = Vec::new();
+    let mut old_name = None;
     let r = match r {
         [b' ', b'(', ..] => {
             // RFC 5258 extended data: (name value ...).
@@ -1009,6 +1010,10 @@ fn list_item(i: &[u8]) -> Res<'_, ListItem<'_>> {
                 if keyword_eq(&name, b"CHILDINFO") {
                     let (r3, v) = paren_list(r2, 1, astring)?;
                     childinfo.extend(v);
+                    r = r3;
+                } else if keyword_eq(&name, b"OLDNAME") {
+                    let (r3, v) = paren_list(r2, 1, astring)?;
+                    old_name = v.into_iter().next();
                     r = r3;
                 } else {
                     let (r3, _) = skip_value(r2, DEFAULT_MAX_DEPTH)?;
@@ -1025,6 +1030,7 @@ fn list_item(i: &[u8]) -> Res<'_, ListItem<'_>> {
             delimiter,
             mailbox,
             childinfo,
+            old_name,
         },
     ))
 }

@@ -274,7 +274,8 @@ fn list_and_lsub() {
             attributes: vec![b("\\HasNoChildren")],
             delimiter: Some(b'/'),
             mailbox: b("INBOX"),
-            childinfo: vec![]
+            childinfo: vec![],
+            old_name: None
         })
     );
     assert_eq!(
@@ -283,7 +284,8 @@ fn list_and_lsub() {
             attributes: vec![],
             delimiter: None,
             mailbox: b(""),
-            childinfo: vec![]
+            childinfo: vec![],
+            old_name: None
         })
     );
     assert_eq!(
@@ -292,7 +294,8 @@ fn list_and_lsub() {
             attributes: vec![b("\\Noselect")],
             delimiter: Some(b'\\'),
             mailbox: b("foo\\bar baz"),
-            childinfo: vec![]
+            childinfo: vec![],
+            old_name: None
         })
     );
     assert_eq!(
@@ -301,7 +304,33 @@ fn list_and_lsub() {
             attributes: vec![b("\\Subscribed")],
             delimiter: Some(b'.'),
             mailbox: b("[Gmail]/Sent Mail"),
-            childinfo: vec![b("SUBSCRIBED")]
+            childinfo: vec![b("SUBSCRIBED")],
+            old_name: None
+        })
+    );
+}
+
+#[test]
+fn list_with_oldname_from_notify() {
+    // RFC 5465 5.4: a rename, as Dovecot sends it under NOTIFY.
+    assert_eq!(
+        untagged(b"* LIST () \"/\" nt-4 (\"OLDNAME\" (nt-3))\r\n"),
+        Untagged::List(ListItem {
+            attributes: vec![],
+            delimiter: Some(b'/'),
+            mailbox: b("nt-4"),
+            childinfo: vec![],
+            old_name: Some(b("nt-3"))
+        })
+    );
+    assert_eq!(
+        untagged(b"* LIST (\\NonExistent) \"/\" \"a b\" (\"CHILDINFO\" (\"SUBSCRIBED\") \"OLDNAME\" ({3}\r\nx y))\r\n"),
+        Untagged::List(ListItem {
+            attributes: vec![b("\\NonExistent")],
+            delimiter: Some(b'/'),
+            mailbox: b("a b"),
+            childinfo: vec![b("SUBSCRIBED")],
+            old_name: Some(b("x y"))
         })
     );
 }
