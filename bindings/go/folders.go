@@ -110,22 +110,27 @@ func (c *Client) list(ctx context.Context, op, reference, pattern string, kind l
 		n := int(C.imapc_folder_list_count(l))
 		out = make([]Folder, n)
 		for i := range out {
-			f := C.imapc_folder_list_get(l, C.size_t(i))
-			var rawLen C.size_t
-			raw := C.imapc_folder_raw_name(f, &rawLen)
-			out[i] = Folder{
-				Name:       C.GoString(C.imapc_folder_name(f)),
-				RawName:    C.GoBytes(unsafe.Pointer(raw), C.int(rawLen)),
-				Delimiter:  rune(C.imapc_folder_delimiter(f)),
-				Attributes: goStrings(C.imapc_folder_attributes(f)),
-			}
-			if s := C.imapc_folder_status_of(f); s != nil {
-				out[i].Status = goStatus(out[i].Name, s)
-			}
+			out[i] = goFolder(C.imapc_folder_list_get(l, C.size_t(i)))
 		}
 		return rc
 	})
 	return out, err
+}
+
+// goFolder copies a folder of the library (not freed here).
+func goFolder(f *C.imapc_folder) Folder {
+	var rawLen C.size_t
+	raw := C.imapc_folder_raw_name(f, &rawLen)
+	out := Folder{
+		Name:       C.GoString(C.imapc_folder_name(f)),
+		RawName:    C.GoBytes(unsafe.Pointer(raw), C.int(rawLen)),
+		Delimiter:  rune(C.imapc_folder_delimiter(f)),
+		Attributes: goStrings(C.imapc_folder_attributes(f)),
+	}
+	if s := C.imapc_folder_status_of(f); s != nil {
+		out.Status = goStatus(out.Name, s)
+	}
+	return out
 }
 
 // StatusItem names one counter of FolderStatus.

@@ -27,10 +27,18 @@ const (
 	EventBye      EventKind = C.IMAPC_EVENT_BYE      // Text: the server's reason
 	EventStatus   EventKind = C.IMAPC_EVENT_STATUS   // Text: "KIND [CODE] text"
 	EventOther    EventKind = C.IMAPC_EVENT_OTHER    // Text: the raw line
+	// EventFolderStatus (NOTIFY): Text is a folder's name, Status its
+	// counters (messages arrived or were expunged there).
+	EventFolderStatus EventKind = C.IMAPC_EVENT_FOLDER_STATUS
+	// EventFolderList (NOTIFY): Text is a folder's name, Folder the folder
+	// (created; deleted: `\NonExistent`; renamed: OldName is set; or
+	// (un)subscribed).
+	EventFolderList EventKind = C.IMAPC_EVENT_FOLDER_LIST
 )
 
 func (k EventKind) String() string {
-	names := [...]string{"", "EXISTS", "EXPUNGE", "RECENT", "VANISHED", "FETCH", "FLAGS", "ALERT", "BYE", "STATUS", "OTHER"}
+	names := [...]string{"", "EXISTS", "EXPUNGE", "RECENT", "VANISHED", "FETCH", "FLAGS", "ALERT", "BYE", "STATUS", "OTHER",
+		"FOLDER_STATUS", "FOLDER_LIST"}
 	if int(k) < len(names) && k > 0 {
 		return names[k]
 	}
@@ -40,10 +48,13 @@ func (k EventKind) String() string {
 // Event is unsolicited data from the server.
 type Event struct {
 	Kind    EventKind
-	Number  uint32   // EXISTS, RECENT: count; EXPUNGE, FETCH: sequence number
-	Text    string   // FLAGS, ALERT, BYE, STATUS, OTHER
-	Message *Message // FETCH
-	UIDs    []uint32 // VANISHED
+	Number  uint32        // EXISTS, RECENT: count; EXPUNGE, FETCH: sequence number
+	Text    string        // FLAGS, ALERT, BYE, STATUS, OTHER
+	Message *Message      // FETCH
+	UIDs    []uint32      // VANISHED
+	Status  *FolderStatus // FOLDER_STATUS
+	Folder  *Folder       // FOLDER_LIST
+	OldName string        // FOLDER_LIST of a renamed folder: its name before
 }
 
 func goEvents(l *C.imapc_event_list) []Event {
@@ -59,6 +70,14 @@ func goEvents(l *C.imapc_event_list) []Event {
 		if m := C.imapc_event_list_message(l, ci); m != nil {
 			ev.Message = newMessage()
 			goMessage(ev.Message, heldMessage(m), true)
+		}
+		if s := C.imapc_event_list_folder_status(l, ci); s != nil {
+			ev.Status = goStatus(ev.Text, s)
+		}
+		if f := C.imapc_event_list_folder(l, ci); f != nil {
+			folder := goFolder(f)
+			ev.Folder = &folder
+			ev.OldName = optString(C.imapc_event_list_old_name(l, ci))
 		}
 		var cnt C.size_t
 		if ids := C.imapc_event_list_ids(l, ci, &cnt); ids != nil && cnt > 0 {
