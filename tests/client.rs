@@ -46,6 +46,14 @@ fn login() -> Client {
     login_with(Security::Implicit)
 }
 
+/// A session (implicit TLS) of another fixture user, e.g. `test8`.
+fn login_as(user: &str) -> Client {
+    let srv = common::TestServer::get();
+    let mut c = Client::connect(&options(Security::Implicit)).expect("connect");
+    c.login(user, &srv.password).expect("login");
+    c
+}
+
 /// A fresh folder holding copies of INBOX messages with these UIDs.
 fn folder_with_copies(c: &mut Client, prefix: &str, uids: &[u32]) -> String {
     let name = common::unique_folder(prefix);
@@ -1089,13 +1097,8 @@ fn list_folders_with_status_in_one_command_or_one_per_folder() {
     // A user of its own: Dovecot 2.3.19 can panic (EDEADLK on
     // mailboxes.lock) when one session creates a folder while another
     // LISTs the same account, and this test does both.
-    let srv = common::TestServer::get();
-    srv.seed("test8");
-    let login = || {
-        let mut c = Client::connect(&options(Security::Implicit)).unwrap();
-        c.login("test8", &srv.password).unwrap();
-        c
-    };
+    common::TestServer::get().seed("test8");
+    let login = || login_as("test8");
     let mut c = login();
     assert!(c.has_capability("LIST-STATUS"));
     // A hierarchy placeholder: the parent of a folder that was created
@@ -1446,13 +1449,8 @@ fn notify_reports_other_folders_during_idle() {
     use imapclient::client::{NotifyGroup, NotifyTarget};
     // A user of its own: the personal namespace of user test changes all
     // the time under the other tests.
-    let srv = common::TestServer::get();
-    srv.seed("test9");
-    let login9 = || {
-        let mut c = Client::connect(&options(Security::Implicit)).unwrap();
-        c.login("test9", &srv.password).unwrap();
-        c
-    };
+    common::TestServer::get().seed("test9");
+    let login9 = || login_as("test9");
     let mut a = login9();
     assert!(a.has_capability("NOTIFY"));
     let personal = NotifyGroup {
