@@ -83,6 +83,7 @@ NULLABLE = {
     ("imapc_client_get_metadata", "max_size"),
     ("imapc_client_notify", "notify"),
     ("imapc_notify_add", "folders"),
+    ("imapc_notify_add", "fetch"),
     ("imapc_client_set_metadata", "values"),
     ("imapc_metadata_list_value", "data_out"),
     ("imapc_metadata_list_value", "len_out"),

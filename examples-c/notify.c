@@ -93,7 +93,7 @@ int main(void)
     TRY(imapc_notify_add(groups, IMAPC_NOTIFY_PERSONAL, NULL, 0,
                          IMAPC_NOTIFY_MESSAGE_NEW | IMAPC_NOTIFY_MESSAGE_EXPUNGE |
                              IMAPC_NOTIFY_MAILBOX_NAME,
-                         ERR));
+                         NULL, ERR));
     TRY(imapc_client_notify(a, groups, true, ERR));
     imapc_notify_free(groups);
 

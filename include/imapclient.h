@@ -2732,19 +2732,25 @@ void imapc_notify_free(struct imapc_notify *notify);
  * filter; `IMAPC_NOTIFY_SUBTREE` and `IMAPC_NOTIFY_FOLDERS` take the `n`
  * UTF-8 names in `folders`, the others none), the `IMAPC_NOTIFY_*`
  * event bits in `events` (0: none, to silence part of a wider group).
- * RFC 5465's rules are checked here (`IMAPC_ERR_INVALID_ARGUMENT`):
- * MESSAGE_NEW and MESSAGE_EXPUNGE go together, FLAG_CHANGE and
- * ANNOTATION_CHANGE need them.
+ * `fetch` (NULL: none) gives, for `IMAPC_NOTIFY_SELECTED` or
+ * `_SELECTED_DELAYED` with MESSAGE_NEW, the FETCH items the server sends
+ * with each new message (`"UID FLAGS"`, as for `imapc_client_fetch`),
+ * which arrive as `IMAPC_EVENT_FETCH` events. RFC 5465's rules are
+ * checked here (`IMAPC_ERR_INVALID_ARGUMENT`): MESSAGE_NEW and
+ * MESSAGE_EXPUNGE go together, FLAG_CHANGE and ANNOTATION_CHANGE need
+ * them, FETCH items go with the selected folder's MESSAGE_NEW only.
  *
  * # Safety
  * `notify` is NULL or live and used by one thread; `folders` holds `n`
- * NUL-terminated strings; `err_out` NULL or writable.
+ * NUL-terminated strings; `fetch` NULL or NUL-terminated; `err_out` NULL
+ * or writable.
  */
 imapc_result imapc_notify_add(struct imapc_notify *notify,
                               uint32_t target,
                               const char *const *folders,
                               size_t n,
                               uint32_t events,
+                              const char *fetch,
                               struct imapc_error **err_out);
 
 /**

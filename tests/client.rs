@@ -1443,6 +1443,13 @@ fn metadata_set_get_depth_maxsize_and_removal() {
     c.delete_folder(&name).unwrap();
 }
 
+/// A new folder of b's user, for a NOTIFY test to select.
+fn new_folder_for_fetch(b: &mut Client) -> String {
+    let name = common::unique_folder("notify-selected");
+    common::create_new(b, &name);
+    name
+}
+
 #[test]
 fn notify_reports_other_folders_during_idle() {
     use imapclient::client::notify_events as ev;
@@ -1453,10 +1460,10 @@ fn notify_reports_other_folders_during_idle() {
     let login9 = || login_as("test9");
     let mut a = login9();
     assert!(a.has_capability("NOTIFY"));
-    let personal = NotifyGroup {
-        target: NotifyTarget::Personal,
-        events: ev::MESSAGE_NEW | ev::MESSAGE_EXPUNGE | ev::MAILBOX_NAME,
-    };
+    let personal = NotifyGroup::new(
+        NotifyTarget::Personal,
+        ev::MESSAGE_NEW | ev::MESSAGE_EXPUNGE | ev::MAILBOX_NAME,
+    );
     // STATUS: every folder's counters first, as events.
     a.notify(std::slice::from_ref(&personal), true).unwrap();
     let first = a.take_events();
@@ -1514,22 +1521,49 @@ fn notify_reports_other_folders_during_idle() {
     });
     a.idle_done().unwrap();
 
+    // The selected folder, with FETCH items: each new message comes with
+    // its UID and flags, as a FETCH event after the EXISTS.
+    a.select_folder(&new_folder_for_fetch(&mut b)).unwrap();
+    let mut selected = NotifyGroup::new(
+        NotifyTarget::Selected,
+        ev::MESSAGE_NEW | ev::MESSAGE_EXPUNGE | ev::FLAG_CHANGE,
+    );
+    selected.fetch = vec!["UID".into(), "FLAGS".into()];
+    a.notify(&[selected.clone(), personal.clone()], false)
+        .unwrap();
+    a.idle_start().unwrap();
+    let sel = a.selected().unwrap().name.clone();
+    let r = b
+        .append(&sel, b"Subject: s\r\n\r\nx\r\n", &["\\Flagged"], None)
+        .unwrap();
+    heard(&mut a, "fetched", &|e| {
+        matches!(e, Event::Fetch(m)
+            if m.uid == r.uids.first().copied() && m.has_flag("\\Flagged"))
+    });
+    a.idle_done().unwrap();
+    // Unselected first: Dovecot ends a session whose selected folder
+    // another session deletes.
+    a.unselect_folder().unwrap();
+    b.delete_folder(&sel).unwrap();
+    // FETCH items only with the selected folder's MessageNew.
+    let mut bad = NotifyGroup::new(
+        NotifyTarget::Personal,
+        ev::MESSAGE_NEW | ev::MESSAGE_EXPUNGE,
+    );
+    bad.fetch = vec!["UID".into()];
+    let e = a.notify(&[bad], false).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    selected.fetch = vec!["UID\r\nA1 LOGOUT".into()];
+    let e = a.notify(&[selected], false).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+
     // STATUS of one folder while NOTIFY is on: that folder's counters.
     assert_eq!(a.folder_status("INBOX").unwrap().messages, Some(14));
     // Refused here: MessageNew without MessageExpunge; no folders.
     for g in [
-        NotifyGroup {
-            target: NotifyTarget::Personal,
-            events: ev::MESSAGE_NEW,
-        },
-        NotifyGroup {
-            target: NotifyTarget::Folders(vec![]),
-            events: ev::MAILBOX_NAME,
-        },
-        NotifyGroup {
-            target: NotifyTarget::Inboxes,
-            events: 1 << 20,
-        },
+        NotifyGroup::new(NotifyTarget::Personal, ev::MESSAGE_NEW),
+        NotifyGroup::new(NotifyTarget::Folders(vec![]), ev::MAILBOX_NAME),
+        NotifyGroup::new(NotifyTarget::Inboxes, 1 << 20),
     ] {
         let e = a.notify(std::slice::from_ref(&g), false).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidArgument, "{g:?}: {e}");
@@ -1537,10 +1571,10 @@ fn notify_reports_other_folders_during_idle() {
     // Dovecot cannot watch METADATA: its NO names the event.
     let e = a
         .notify(
-            &[NotifyGroup {
-                target: NotifyTarget::Personal,
-                events: ev::MAILBOX_METADATA_CHANGE,
-            }],
+            &[NotifyGroup::new(
+                NotifyTarget::Personal,
+                ev::MAILBOX_METADATA_CHANGE,
+            )],
             false,
         )
         .unwrap_err();

@@ -637,7 +637,7 @@ fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
         expect("A1 LOGIN "),
         send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
         expect(
-            "A2 NOTIFY SET STATUS (selected (MessageNew MessageExpunge FlagChange)) \
+            "A2 NOTIFY SET STATUS (selected (MessageNew (UID BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)]) MessageExpunge FlagChange)) \
              (subtree (Entw&APw-rfe INBOX) (MessageNew MessageExpunge MailboxName)) \
              (mailboxes (Spam) NONE)\r\n",
         ),
@@ -667,6 +667,7 @@ fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
         let c = c_client(srv.port);
         let n = imapc_notify_new();
         let all = IMAPC_NOTIFY_MESSAGE_NEW | IMAPC_NOTIFY_MESSAGE_EXPUNGE;
+        let fetch = s("UID BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)]");
         assert_eq!(
             imapc_notify_add(
                 n,
@@ -674,6 +675,7 @@ fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
                 std::ptr::null(),
                 0,
                 all | IMAPC_NOTIFY_FLAG_CHANGE,
+                fetch.as_ptr(),
                 null_mut()
             ),
             IMAPC_OK
@@ -687,13 +689,22 @@ fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
                 names.as_ptr(),
                 2,
                 all | IMAPC_NOTIFY_MAILBOX_NAME,
+                std::ptr::null(),
                 null_mut()
             ),
             IMAPC_OK
         );
         let spam = s("Spam");
         assert_eq!(
-            imapc_notify_add(n, IMAPC_NOTIFY_FOLDERS, &spam.as_ptr(), 1, 0, null_mut()),
+            imapc_notify_add(
+                n,
+                IMAPC_NOTIFY_FOLDERS,
+                &spam.as_ptr(),
+                1,
+                0,
+                std::ptr::null(),
+                null_mut()
+            ),
             IMAPC_OK
         );
         // Refused while building: the rules of RFC 5465 section 5, a
@@ -726,8 +737,26 @@ fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
             ),
             (99, std::ptr::null(), 0, IMAPC_NOTIFY_MAILBOX_NAME),
         ] {
-            let rc = imapc_notify_add(n, target, folders, count, events, null_mut());
+            let rc = imapc_notify_add(
+                n,
+                target,
+                folders,
+                count,
+                events,
+                std::ptr::null(),
+                null_mut(),
+            );
             assert_eq!(rc, IMAPC_ERR_INVALID_ARGUMENT, "{target} {events}");
+        }
+        // FETCH items: the selected folder's MessageNew only, printable.
+        let uid = s("UID");
+        let evil = s("UID FLÄGS");
+        for (target, items) in [
+            (IMAPC_NOTIFY_PERSONAL, uid.as_ptr()),
+            (IMAPC_NOTIFY_SELECTED, evil.as_ptr()),
+        ] {
+            let rc = imapc_notify_add(n, target, std::ptr::null(), 0, all, items, null_mut());
+            assert_eq!(rc, IMAPC_ERR_INVALID_ARGUMENT, "{target}");
         }
         assert_eq!(
             imapc_notify_add(
@@ -736,6 +765,7 @@ fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
                 std::ptr::null(),
                 0,
                 16,
+                std::ptr::null(),
                 null_mut()
             ),
             IMAPC_ERR_NULL_POINTER

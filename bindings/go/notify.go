@@ -37,11 +37,14 @@ const (
 
 // NotifyGroup is one event group of Notify: the folders of Target
 // (Folders names them for NotifySubtree and NotifyFolders), the Events to
-// report there (0: none, to silence part of a wider group).
+// report there (0: none, to silence part of a wider group). For
+// NotifySelected with NotifyMessageNew, Fetch ("UID FLAGS", as for Fetch)
+// has the server send those items with each new message, as EventFetch.
 type NotifyGroup struct {
 	Target  NotifyTarget
 	Folders []string
 	Events  NotifyEvents
+	Fetch   string
 }
 
 // Notify turns on NOTIFY (RFC 5465): from then on the server reports
@@ -67,8 +70,16 @@ func (c *Client) Notify(ctx context.Context, groups []NotifyGroup, status bool) 
 	defer C.imapc_notify_free(n)
 	for _, g := range groups {
 		err := withCStrings(op, "folder", g.Folders, func(cf **C.char, cnt C.size_t) error {
+			var fetch *C.char
+			if g.Fetch != "" {
+				var err error
+				if fetch, err = cstring(op, "fetch items", g.Fetch); err != nil {
+					return err
+				}
+				defer free(fetch)
+			}
 			var e *C.imapc_error
-			if rc := C.imapc_notify_add(n, C.uint32_t(g.Target), cf, cnt, C.uint32_t(g.Events), &e); rc != C.IMAPC_OK {
+			if rc := C.imapc_notify_add(n, C.uint32_t(g.Target), cf, cnt, C.uint32_t(g.Events), fetch, &e); rc != C.IMAPC_OK {
 				return takeError(op, rc, e)
 			}
 			return nil

@@ -79,6 +79,39 @@ func TestNotify(t *testing.T) {
 	if err := idle.Stop(); err != nil {
 		t.Fatal(err)
 	}
+	// The selected folder with FETCH items: the new message's UID and
+	// flags come as an EventFetch.
+	if _, err := a.Select(ctx, base); err != nil {
+		t.Fatal(err)
+	}
+	err = a.Notify(ctx, []NotifyGroup{{
+		Target: NotifySelected,
+		Events: NotifyMessageNew | NotifyMessageExpunge,
+		Fetch:  "UID FLAGS",
+	}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle, err = a.Idle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, err := b.Append(ctx, base, testMessage("notify 2", "y"), &AppendOptions{Flags: []string{`\Flagged`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait("fetched", func(ev Event) bool {
+		return ev.Kind == EventFetch && ev.Message != nil && ev.Message.UID == uid && ev.Message.HasFlag(`\Flagged`)
+	})
+	if err := idle.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Unselect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Notify(ctx, []NotifyGroup{{Target: NotifyPersonal, Events: NotifyMessageNew | NotifyMessageExpunge, Fetch: "UID"}}, false); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("FETCH items outside the selected folder: %v", err)
+	}
 	if EventFolderList.String() != "FOLDER_LIST" {
 		t.Errorf("kind name %q", EventFolderList.String())
 	}

@@ -136,7 +136,7 @@ fn covers(set: &MessageSet, id: u32) -> bool {
 
 /// Checks FETCH item names from the caller: printable ASCII only, so they
 /// cannot end the command line.
-fn check_items(items: &[&str]) -> Result<()> {
+pub(crate) fn check_items(items: &[&str]) -> Result<()> {
     if items.is_empty() {
         return Err(Error::invalid("FETCH: no data items given"));
     }

@@ -38,6 +38,18 @@ pub fn check_notify_group(g: &NotifyGroup) -> Result<()> {
             "NOTIFY: FlagChange and AnnotationChange need MessageNew and MessageExpunge (RFC 5465 section 5)",
         ));
     }
+    if !g.fetch.is_empty() {
+        let selected = matches!(
+            g.target,
+            NotifyTarget::Selected | NotifyTarget::SelectedDelayed
+        );
+        if !selected || g.events & ev::MESSAGE_NEW == 0 {
+            return Err(Error::invalid(
+                "NOTIFY: FETCH items go with MessageNew of the selected folder only",
+            ));
+        }
+        super::messages::check_items(&g.fetch.iter().map(String::as_str).collect::<Vec<_>>())?;
+    }
     match &g.target {
         NotifyTarget::Subtree(v) | NotifyTarget::Folders(v) if v.is_empty() => Err(Error::invalid(
             "NOTIFY: a subtree or folders filter needs at least one folder",
@@ -111,6 +123,10 @@ impl Client {
                 for (bit, name) in EVENT_NAMES {
                     if g.events & bit != 0 {
                         b.raw(name.as_bytes());
+                        if bit == ev::MESSAGE_NEW && !g.fetch.is_empty() {
+                            // Checked above: printable ASCII items.
+                            b.raw(format!("({})", g.fetch.join(" ")).as_bytes());
+                        }
                     }
                 }
                 b.end_list();

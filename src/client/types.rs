@@ -648,6 +648,21 @@ pub struct NotifyGroup {
     pub target: NotifyTarget,
     /// [`notify_events`] bits.
     pub events: u32,
+    /// For the selected folder with `MESSAGE_NEW`: FETCH items the server
+    /// sends with each new message (`["UID", "FLAGS"]`), which arrive as
+    /// [`Event::Fetch`]; empty: only EXISTS.
+    pub fetch: Vec<String>,
+}
+
+impl NotifyGroup {
+    /// A group without FETCH items.
+    pub fn new(target: NotifyTarget, events: u32) -> NotifyGroup {
+        NotifyGroup {
+            target,
+            events,
+            fetch: Vec::new(),
+        }
+    }
 }
 
 /// One entry of a THREAD reply.

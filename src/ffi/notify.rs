@@ -3,8 +3,8 @@
 
 use std::os::raw::c_char;
 
-use super::boundary::{catch_value, str_array};
-use super::client::{boxed, call, imapc_client};
+use super::boundary::{catch_value, opt_str_arg, str_array};
+use super::client::{boxed, call, imapc_client, split_items};
 use super::error::{imapc_error, imapc_result, run};
 use super::lists::free_box;
 use crate::client::{Error, ErrorKind, NotifyGroup, NotifyTarget, Result};
@@ -65,13 +65,18 @@ pub extern "C" fn imapc_notify_free(notify: *mut imapc_notify) {
 /// filter; `IMAPC_NOTIFY_SUBTREE` and `IMAPC_NOTIFY_FOLDERS` take the `n`
 /// UTF-8 names in `folders`, the others none), the `IMAPC_NOTIFY_*`
 /// event bits in `events` (0: none, to silence part of a wider group).
-/// RFC 5465's rules are checked here (`IMAPC_ERR_INVALID_ARGUMENT`):
-/// MESSAGE_NEW and MESSAGE_EXPUNGE go together, FLAG_CHANGE and
-/// ANNOTATION_CHANGE need them.
+/// `fetch` (NULL: none) gives, for `IMAPC_NOTIFY_SELECTED` or
+/// `_SELECTED_DELAYED` with MESSAGE_NEW, the FETCH items the server sends
+/// with each new message (`"UID FLAGS"`, as for `imapc_client_fetch`),
+/// which arrive as `IMAPC_EVENT_FETCH` events. RFC 5465's rules are
+/// checked here (`IMAPC_ERR_INVALID_ARGUMENT`): MESSAGE_NEW and
+/// MESSAGE_EXPUNGE go together, FLAG_CHANGE and ANNOTATION_CHANGE need
+/// them, FETCH items go with the selected folder's MESSAGE_NEW only.
 ///
 /// # Safety
 /// `notify` is NULL or live and used by one thread; `folders` holds `n`
-/// NUL-terminated strings; `err_out` NULL or writable.
+/// NUL-terminated strings; `fetch` NULL or NUL-terminated; `err_out` NULL
+/// or writable.
 #[no_mangle]
 pub unsafe extern "C" fn imapc_notify_add(
     notify: *mut imapc_notify,
@@ -79,6 +84,7 @@ pub unsafe extern "C" fn imapc_notify_add(
     folders: *const *const c_char,
     n: usize,
     events: u32,
+    fetch: *const c_char,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
     // SAFETY: err_out NULL or writable per the contract.
@@ -115,7 +121,16 @@ pub unsafe extern "C" fn imapc_notify_add(
                     )))
                 }
             };
-            let g = NotifyGroup { target, events };
+            // SAFETY: NULL or NUL-terminated per the contract.
+            let fetch = match opt_str_arg(fetch, "fetch")? {
+                Some(items) => split_items(items)?.into_iter().map(str::to_owned).collect(),
+                None => Vec::new(),
+            };
+            let g = NotifyGroup {
+                target,
+                events,
+                fetch,
+            };
             crate::client::check_notify_group(&g)?;
             set.groups.push(g);
             Ok(())
