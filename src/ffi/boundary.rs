@@ -155,3 +155,26 @@ pub(crate) unsafe fn free_string(p: *mut c_char) {
     // SAFETY: forwarded contract.
     unsafe { ffi_support::destroy_c_string(p) }
 }
+
+/// Write borrowed bytes as pointer and length; false, writing nothing,
+/// for None.
+///
+/// # Safety
+/// Outputs are NULL or writable.
+pub(crate) unsafe fn put_bytes(
+    d: Option<&[u8]>,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+) -> bool {
+    match d {
+        Some(d) => {
+            // SAFETY: NULL or writable per the contract.
+            unsafe {
+                super::error::put(data_out, d.as_ptr());
+                super::error::put(len_out, d.len());
+            }
+            true
+        }
+        None => false,
+    }
+}

@@ -1493,26 +1493,20 @@ unsafe fn fetch_vanished_impl(
                 need_out(v, "vanished_out")?;
             }
             let mut sink = PackingSink::new(c.use_uid());
-            match vanished_out {
-                Some(v) => {
-                    let gone = c.fetch_vanished_into(set, &items, changed_since, &mut sink)?;
-                    put_boxed(messages_out, sink.finish(Vec::new()));
-                    put_boxed(
-                        v,
-                        imapc_id_list {
-                            ids: gone,
-                            modseq: None,
-                        },
-                    );
-                }
+            let gone = match vanished_out {
+                Some(_) => Some(c.fetch_vanished_into(set, &items, changed_since, &mut sink)?),
                 None => {
                     let opts = crate::client::FetchOptions {
                         changed_since: (changed_since > 0).then_some(changed_since),
                         vanished: false,
                     };
                     c.fetch_into(set, &items, &opts, &mut sink, None)?;
-                    put_boxed(messages_out, sink.finish(Vec::new()));
+                    None
                 }
+            };
+            put_boxed(messages_out, sink.finish(Vec::new()));
+            if let (Some(v), Some(ids)) = (vanished_out, gone) {
+                put_boxed(v, imapc_id_list { ids, modseq: None });
             }
             Ok(())
         })

@@ -6,7 +6,7 @@ use std::ffi::CString;
 use std::os::raw::c_char;
 use std::ptr::NonNull;
 
-use super::boundary::{catch_value, cstring};
+use super::boundary::{catch_value, cstring, put_bytes};
 use super::pack::{push_text, CPtr};
 use crate::client::{CopyResult, FolderStatus, Metadata, Quota};
 
@@ -356,22 +356,11 @@ pub unsafe extern "C" fn imapc_metadata_list_value(
     data_out: *mut *const u8,
     len_out: *mut usize,
 ) -> bool {
-    let Some(v) = get(list)
+    let v = get(list)
         .and_then(|l| l.items.get(i))
-        .and_then(|e| e.1.as_deref())
-    else {
-        return false;
-    };
-    // SAFETY: NULL or writable per the contract.
-    unsafe {
-        if !data_out.is_null() {
-            *data_out = v.as_ptr();
-        }
-        if !len_out.is_null() {
-            *len_out = v.len();
-        }
-    }
-    true
+        .and_then(|e| e.1.as_deref());
+    // SAFETY: forwarded contract.
+    unsafe { put_bytes(v, data_out, len_out) }
 }
 
 /// With a `max_size`: the size of the longest value the server left out

@@ -15,7 +15,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use bumpalo::Bump;
 
-use super::boundary::catch_value;
+use super::boundary::{catch_value, put_bytes};
 use super::error::put;
 use super::lists::{free_box, get, imapc_string_list, Slab};
 use super::pack::{
@@ -1207,25 +1207,6 @@ pub unsafe extern "C" fn imapc_message_section(
             data_out,
             len_out,
         )
-    }
-}
-
-/// Write borrowed bytes as pointer and length; false, writing nothing,
-/// for None.
-///
-/// # Safety
-/// Outputs are NULL or writable.
-unsafe fn put_bytes(d: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut usize) -> bool {
-    match d {
-        Some(d) => {
-            // SAFETY: NULL or writable per the contract.
-            unsafe {
-                put(data_out, d.as_ptr());
-                put(len_out, d.len());
-            }
-            true
-        }
-        None => false,
     }
 }
 
