@@ -1789,7 +1789,10 @@ imapc_result imapc_client_idle_start(struct imapc_client *client, struct imapc_e
 /**
  * Wait up to `timeout_ms` for events during IDLE; returns as soon as some
  * arrived. `*events_out` receives them (empty when the time ran out);
- * caller owns it; free with `imapc_event_list_free`.
+ * caller owns it; free with `imapc_event_list_free`. What has arrived is
+ * taken in first without waiting: with `timeout_ms` 0 the call reads what
+ * the socket holds and returns at once (see `imapc_client_fd`).
+ * `UINT64_MAX` waits without end (IDLE is renewed meanwhile).
  *
  * # Safety
  * `client` is live; `events_out` writable.
@@ -1811,11 +1814,17 @@ imapc_result imapc_client_idle_done(struct imapc_client *client,
                                     struct imapc_error **err_out);
 
 /**
- * The socket's file descriptor, for poll/select while idling (readable
- * means: call `imapc_client_idle_wait` with timeout 0), or -1 when closed
- * or NULL. Do not read, write or close it. TLS and COMPRESS may buffer
- * data, so also call `imapc_client_idle_wait` after each poll timeout of
- * your own.
+ * The socket's file descriptor, for poll/select while idling, or -1 when
+ * closed or NULL. Do not read, write or close it. Readable means: call
+ * `imapc_client_idle_wait` with timeout 0. Each `imapc_client_idle_wait`
+ * returns with nothing left buffered inside the library (TLS records,
+ * COMPRESS data), so the descriptor's readiness is exact from then on;
+ * call it once after `imapc_client_idle_start`, before the first poll, for
+ * what came with the server's `+`. IDLE is renewed
+ * inside `imapc_client_idle_wait`: give poll a timeout no longer than the
+ * renewal interval (28 minutes unless set with
+ * `imapc_client_set_idle_renew_interval_ms`) and call
+ * `imapc_client_idle_wait(c, 0, ...)` when it runs out too.
  *
  * # Safety
  * `client` is NULL or live.

@@ -1081,3 +1081,145 @@ fn idle_renewal_waits_for_a_slow_done_with_the_io_timeout() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+/// Wait up to `ms` for the client's socket to be readable, as a caller's
+/// event loop does with `raw_fd`.
+fn poll_readable(c: &Client, ms: i32) -> bool {
+    let mut p = libc::pollfd {
+        fd: c.raw_fd().expect("connected"),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    let n = unsafe { libc::poll(&mut p, 1, ms) };
+    n == 1
+}
+
+#[test]
+fn idle_wait_with_timeout_zero_reads_what_the_socket_holds() {
+    // The documented event loop: poll the descriptor, and when it is
+    // readable call idle_wait with timeout 0. That call used to return at
+    // once without reading, so the descriptor stayed readable and the loop
+    // spun without ever seeing the EXISTS.
+    let (srv, mut c) = session(
+        1,
+        vec![
+            expect("A3 IDLE"),
+            send("+ idling\r\n"),
+            Sleep(Duration::from_millis(100)),
+            send("* 2 EXISTS\r\n"),
+            expect("DONE"),
+            send("A3 OK Idle completed\r\n"),
+        ],
+    );
+    c.idle_start().unwrap();
+    let mut events = Vec::new();
+    let mut spins = 0;
+    while events.is_empty() {
+        assert!(
+            poll_readable(&c, 3000),
+            "the EXISTS never made the socket readable"
+        );
+        events = c.idle_wait(Duration::ZERO).expect("idle_wait");
+        spins += 1;
+        assert!(spins < 20, "readable, but idle_wait(0) takes nothing in");
+    }
+    assert_eq!(events, vec![Event::Exists(2)]);
+    assert_eq!(c.idle_done().unwrap(), vec![]);
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+#[test]
+fn idle_wait_without_end_returns_the_first_event() {
+    // Duration::MAX (C: UINT64_MAX ms) means no deadline; adding it to the
+    // clock used to panic.
+    let (srv, mut c) = session(
+        1,
+        vec![
+            expect("A3 IDLE"),
+            send("+ idling\r\n"),
+            Sleep(Duration::from_millis(200)),
+            send("* 3 EXISTS\r\n"),
+            expect("DONE"),
+            send("A3 OK Idle completed\r\n"),
+        ],
+    );
+    c.idle_start().unwrap();
+    assert_eq!(
+        c.idle_wait(Duration::MAX).expect("idle_wait"),
+        vec![Event::Exists(3)]
+    );
+    assert_eq!(c.idle_done().unwrap(), vec![]);
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+#[test]
+fn idle_wait_leaves_no_inflated_data_behind_for_poll() {
+    // Under COMPRESS a burst of events (another client flagged a few
+    // thousand messages) arrives as a few KiB that inflate to far more
+    // than one read takes. idle_wait used to return the first read's
+    // events and leave the rest inside the decompressor, where poll on
+    // the socket cannot see it: an event loop then waited for news that
+    // had already arrived.
+    let n = 6000u32;
+    let mut z = flate2::Compress::new(flate2::Compression::default(), false);
+    let plus = deflated(&mut z, b"+ idling\r\n");
+    let text: String = (1..=n)
+        .map(|i| format!("* {i} FETCH (FLAGS (\\Seen $Forwarded $Label1))\r\n"))
+        .collect();
+    let burst = deflated(&mut z, text.as_bytes());
+    assert!(
+        burst.len() < 16 * 1024 && text.len() > 4 * 64 * 1024,
+        "{} {}",
+        burst.len(),
+        text.len()
+    );
+    let done = deflated(&mut z, b"A3 OK Idle completed\r\n");
+    // The client's commands after COMPRESS are stored deflate blocks:
+    // 5 bytes of block header before "A3 IDLE\r\n" and "DONE\r\n".
+    let srv = FakeServer::start(compress_steps(
+        b"",
+        vec![
+            ReadBytes(5 + 9),
+            send(plus),
+            send(burst),
+            ReadBytes(5 + 6),
+            send(done),
+        ],
+    ));
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    c.compress().expect("compress");
+    c.idle_start().unwrap();
+    let mut seen = 0u32;
+    loop {
+        // A wait of 1 ms: it reads the socket (timeout 0 did not). The
+        // first call comes before any poll: events may have come with the
+        // server's "+" (here the burst did).
+        for e in c.idle_wait(Duration::from_millis(1)).expect("idle_wait") {
+            match e {
+                Event::Fetch(m) => {
+                    seen += 1;
+                    assert_eq!(m.seq, seen);
+                    assert_eq!(m.flags.as_deref().map(<[String]>::len), Some(3));
+                }
+                e => panic!("unexpected event {e:?}"),
+            }
+        }
+        if seen == n {
+            break;
+        }
+        assert!(
+            poll_readable(&c, 3000),
+            "poll saw nothing more after {seen} of {n} events: the rest was left inside the client"
+        );
+    }
+    assert_eq!(c.idle_done().unwrap(), vec![]);
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

@@ -124,8 +124,7 @@ type IdleCmd struct {
 	afterStop  func() bool
 }
 
-// idlePollMs bounds each poll: the library then renews IDLE when due and
-// reads what TLS may have buffered.
+// idlePollMs bounds each poll: the library then renews IDLE when due.
 const idlePollMs = 30_000
 
 // Idle starts IDLE on the selected folder: events arrive on the channel
@@ -215,12 +214,13 @@ func (i *IdleCmd) loop(fd int) {
 		close(i.done)
 		c.mu.Unlock()
 	}()
-	// wait reads the events that arrived (timeout 1 ms: the library's
-	// idle_wait with 0 does not read the socket).
+	// wait takes the events that have arrived, without waiting (timeout
+	// 0: the library reads what the socket holds and everything TLS and
+	// COMPRESS buffered, so the next poll of fd is exact).
 	wait := func() ([]Event, error) {
 		var l *C.imapc_event_list
 		var cerr *C.imapc_error
-		if rc := C.imapc_client_idle_wait(p, 1, &l, &cerr); rc != C.IMAPC_OK {
+		if rc := C.imapc_client_idle_wait(p, 0, &l, &cerr); rc != C.IMAPC_OK {
 			e := takeError("Idle", rc, cerr)
 			c.dead = c.dead || e.Fatal
 			return nil, e
@@ -236,17 +236,21 @@ func (i *IdleCmd) loop(fd int) {
 		pollMs = min(pollMs, max(int(d.Milliseconds()/4), 25))
 	}
 	stopped := false
-	for !stopped {
-		r := cPoll2(fd, i.wakeR, pollMs)
-		if r < 0 {
-			i.err = &Error{Code: CodeIO, Op: "Idle", Message: "poll failed"}
-			return
+	// The first round takes events without polling: some may have come
+	// with the server's "+", and the socket does not show those.
+	for first := true; !stopped; first = false {
+		if !first {
+			r := cPoll2(fd, i.wakeR, pollMs)
+			if r < 0 {
+				i.err = &Error{Code: CodeIO, Op: "Idle", Message: "poll failed"}
+				return
+			}
+			if r&2 != 0 {
+				break
+			}
 		}
-		if r&2 != 0 {
-			break
-		}
-		// Readable, or the poll timed out: read until nothing is left
-		// (TLS may hold more than the socket shows).
+		// Readable, or the poll timed out (the library renews IDLE when
+		// due inside a wait): take events until none are left.
 		for {
 			evs, err := wait()
 			if err != nil {

@@ -60,6 +60,9 @@ pub(crate) struct Deflate {
     inbuf: Vec<u8>,
     in_start: usize,
     in_end: usize,
+    /// The last read filled the caller's buffer: the decompressor may
+    /// hold more output.
+    out_full: bool,
     /// Compressed bytes not yet written.
     out: Vec<u8>,
     /// Input was compressed since the last sync flush.
@@ -102,6 +105,7 @@ impl Deflate {
             inbuf,
             in_start: 0,
             in_end,
+            out_full: false,
             out: Vec::new(),
             dirty: false,
         }
@@ -125,6 +129,15 @@ impl Deflate {
     /// way: a read then waits for it, briefly).
     pub(crate) fn readable_now(&self) -> bool {
         self.in_start < self.in_end || self.inner.readable_now()
+    }
+
+    /// True when data is held here or in the stream below rather than in
+    /// the socket (see `Stream::holds_data`). Also after a read that
+    /// filled its buffer, since the decompressor may hold more output: if
+    /// that output ended exactly there, a read finds nothing (callers that
+    /// ask read without waiting).
+    pub(crate) fn holds_data(&self) -> bool {
+        self.out_full || self.in_start < self.in_end || self.inner.holds_data()
     }
 
     /// The waiting plain bytes as stored blocks into `out`.
@@ -227,6 +240,9 @@ impl Read for Deflate {
             let used = (self.dec.total_in() - in0) as usize;
             let made = (self.dec.total_out() - out0) as usize;
             self.in_start += used;
+            // A full `buf` may leave output inside the decompressor, with
+            // no input left to show it.
+            self.out_full = made == buf.len();
             if made > 0 {
                 return Ok(made);
             }
@@ -278,6 +294,28 @@ mod tests {
         c.compress_vec(data, &mut out, FlushCompress::Sync).unwrap();
         assert!(out.len() < out.capacity());
         out
+    }
+
+    #[test]
+    fn output_left_inside_the_decompressor_counts_as_held_data() {
+        // A few bytes inflate to a long run: reads of 100 bytes take all
+        // the input at once and leave the run inside the decompressor,
+        // where the socket shows nothing.
+        let (mut d, mut peer) = pair();
+        let mut c = Compress::new(Compression::default(), false);
+        let text = vec![b'a'; 5050];
+        peer.write_all(&deflated(&mut c, &text)).unwrap();
+        let mut buf = [0u8; 100];
+        let mut got = d.read(&mut buf).unwrap();
+        assert_eq!(d.in_start, d.in_end, "all the input was taken");
+        assert!(!d.inner.socket_readable());
+        while got < text.len() {
+            assert!(d.holds_data(), "after {got} bytes");
+            got += d.read(&mut buf).unwrap();
+        }
+        assert_eq!(got, text.len());
+        // The last read did not fill the buffer: nothing is left.
+        assert!(!d.holds_data());
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub type IdleEvents = Vec<Event>;
 /// Renew IDLE after this long (servers may drop it at 30 minutes).
 pub(crate) const RENEW_AFTER: Duration = Duration::from_secs(28 * 60);
 
+/// Socket reads one `idle_wait` makes, without waiting, for data that has
+/// already arrived (64 KiB or more each).
+const ARRIVED_READS: usize = 16;
+
 #[derive(Debug)]
 pub(crate) struct IdleState {
     tag: String,
@@ -71,11 +75,18 @@ impl Client {
 
     /// Wait up to `timeout` for events; returns as soon as some arrived
     /// (with everything already buffered), or empty when the time is up.
+    ///
+    /// Whatever has arrived is taken in first without waiting, so a
+    /// `timeout` of zero reads what the socket holds and returns at once.
+    /// When it returns, no data is left inside TLS or the decompressor:
+    /// poll on `raw_fd` then tells whether there is more. A `timeout` too
+    /// large to add to the clock (`Duration::MAX`) waits without end,
+    /// renewing IDLE when due.
     pub fn idle_wait(&mut self, timeout: Duration) -> Result<IdleEvents> {
         if self.idle.is_none() {
             return Err(Error::state("idle_wait: IDLE is not running"));
         }
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now().checked_add(timeout);
         let r = self.idle_wait_inner(deadline);
         self.restore_io_timeout();
         r
@@ -90,7 +101,7 @@ impl Client {
         }
     }
 
-    fn idle_wait_inner(&mut self, deadline: Instant) -> Result<IdleEvents> {
+    fn idle_wait_inner(&mut self, deadline: Option<Instant>) -> Result<IdleEvents> {
         let renew = self.st.idle_renew;
         loop {
             if self
@@ -113,14 +124,7 @@ impl Client {
                     self.st.events.push_front(e);
                 }
             }
-            // Whatever is already buffered first, without blocking.
-            while let Some(step) =
-                self.next_opt(false, |st, inc| route(st, inc, "", &mut NoData, false))?
-            {
-                if let Step::Limit(fe) = step {
-                    return Err(self.fail(Error::new(ErrorKind::LimitExceeded, fe.to_string())));
-                }
-            }
+            self.take_in_arrived()?;
             self.st.events.retain(|e| !is_keepalive(e));
             if !self.st.events.is_empty() {
                 return Ok(self.take_events());
@@ -133,7 +137,7 @@ impl Client {
                 )));
             }
             let now = Instant::now();
-            if now >= deadline {
+            if deadline.is_some_and(|d| now >= d) {
                 return Ok(Vec::new());
             }
             let renew_in = self
@@ -141,7 +145,8 @@ impl Client {
                 .as_ref()
                 .map(|i| renew.saturating_sub(i.started.elapsed()))
                 .unwrap_or(renew);
-            let wait = (deadline - now).min(renew_in).max(Duration::from_millis(1));
+            let left = deadline.map_or(renew_in, |d| d - now);
+            let wait = left.min(renew_in).max(Duration::from_millis(1));
             if let Some(s) = self.stream.as_ref() {
                 s.set_read_timeout(Some(wait)).map_err(Error::from)?;
             }
@@ -150,6 +155,47 @@ impl Client {
                 // The wait ran out: not an error while idling; the framer
                 // keeps any partial response for the next call.
                 Err(e) if e.kind == ErrorKind::Timeout => {}
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    /// Take in what has arrived, without waiting: the complete responses
+    /// buffered, all the data held inside TLS or the decompressor (poll on
+    /// the socket cannot see it, so leaving it there would leave a caller
+    /// who polls waiting for news already here), and what the socket holds
+    /// (at most `ARRIVED_READS` reads: a server that never stops sending
+    /// must not keep the call from returning). A failing read after events
+    /// arrived is left for the next call, so the events are not lost.
+    fn take_in_arrived(&mut self) -> Result<()> {
+        let mut socket_reads = 0;
+        loop {
+            while let Some(step) =
+                self.next_opt(false, |st, inc| route(st, inc, "", &mut NoData, false))?
+            {
+                if let Step::Limit(fe) = step {
+                    return Err(self.fail(Error::new(ErrorKind::LimitExceeded, fe.to_string())));
+                }
+            }
+            let Some(s) = self.stream.as_ref() else {
+                return Ok(());
+            };
+            if !s.holds_data() {
+                if socket_reads == ARRIVED_READS || !s.socket_readable() {
+                    return Ok(());
+                }
+                socket_reads += 1;
+            }
+            s.set_nonblocking(true).map_err(Error::from)?;
+            let r = self.fill();
+            if let Some(s) = self.stream.as_ref() {
+                s.set_nonblocking(false).map_err(Error::from)?;
+            }
+            match r {
+                Ok(()) => {}
+                // Only part of a TLS record or deflate block was here.
+                Err(e) if e.kind == ErrorKind::Timeout => return Ok(()),
+                Err(_) if self.st.events.iter().any(|e| !is_keepalive(e)) => return Ok(()),
                 Err(e) => return Err(self.fail(e)),
             }
         }

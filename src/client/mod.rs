@@ -233,7 +233,10 @@ impl Client {
         Interrupter(self.intr.clone())
     }
 
-    /// The socket's file descriptor (for poll/select while idling).
+    /// The socket's file descriptor (for poll/select while idling: when it
+    /// is readable, call `idle_wait` with a zero timeout). Data held inside
+    /// TLS or the decompressor does not show on it, and `idle_wait` leaves
+    /// none behind; call it once after `idle_start`, before the first poll.
     #[cfg(unix)]
     pub fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
         use std::os::fd::AsRawFd;

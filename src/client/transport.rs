@@ -76,20 +76,44 @@ impl Stream {
     /// Bytes on a TLS socket may be part of a record whose rest is still
     /// in flight, and a read would wait for it, so they do not count.
     pub(crate) fn readable_now(&self) -> bool {
+        match self {
+            Stream::Plain(_) => self.socket_readable(),
+            Stream::Tls(s) => !s.conn.wants_read(),
+            Stream::Deflate(d) => d.readable_now(),
+        }
+    }
+
+    /// True when the socket itself has bytes (or an end of file or error)
+    /// to read, whatever layers are above it.
+    pub(crate) fn socket_readable(&self) -> bool {
         use std::os::fd::AsRawFd;
-        let tcp = match self {
-            Stream::Plain(s) => s,
-            Stream::Tls(s) => return !s.conn.wants_read(),
-            Stream::Deflate(d) => return d.readable_now(),
-        };
         let mut p = libc::pollfd {
-            fd: tcp.as_raw_fd(),
+            fd: self.tcp().as_raw_fd(),
             events: libc::POLLIN,
             revents: 0,
         };
         // SAFETY: one valid pollfd, a zero timeout: poll only looks.
         let n = unsafe { libc::poll(&mut p, 1, 0) };
         n > 0 && p.revents != 0
+    }
+
+    /// True when data is held inside this stream rather than in the
+    /// socket, where poll cannot see it: TLS plaintext already decrypted
+    /// (or the peer's close_notify), compressed bytes not yet inflated, or
+    /// inflated output a full buffer left behind. Compressed bytes may be
+    /// only part of a block, so a read may still need the socket.
+    pub(crate) fn holds_data(&self) -> bool {
+        match self {
+            Stream::Plain(_) => false,
+            Stream::Tls(s) => !s.conn.wants_read(),
+            Stream::Deflate(d) => d.holds_data(),
+        }
+    }
+
+    /// Make reads return `WouldBlock` at once instead of waiting (or wait
+    /// again, with `false`).
+    pub(crate) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        self.tcp().set_nonblocking(on)
     }
 
     /// Read timeout for the next reads (`None` blocks forever).

@@ -1,0 +1,156 @@
+#define _POSIX_C_SOURCE 200809L
+/* idle_poll: the event-loop way of idling. The program sleeps in poll()
+ * on imapc_client_fd and, whenever the descriptor is readable, takes the
+ * events with imapc_client_idle_wait(c, 0, ...); it never waits inside
+ * the library. The connection is TLS (STARTTLS) and, when the server
+ * offers it, COMPRESS=DEFLATE, the two layers that hold data the socket
+ * does not show.
+ *
+ * A second connection (another thread) flags every message of a folder
+ * of N messages with many keywords: the first connection hears a burst of
+ * N FETCH responses (hundreds of KiB that deflate to a few), and every
+ * one of them must arrive through poll + idle_wait(0), each poll bounded
+ * by POLL_MS: a poll that times out with events still missing means data
+ * was left inside the library where poll cannot see it. */
+#include <poll.h>
+#include <pthread.h>
+#include <time.h>
+
+#include "common.h"
+
+#define FOLDER "IdlePollTest"
+#define N 300
+#define POLL_MS 5000
+
+/* Twenty keywords of about 40 characters: a FETCH line of about 900 bytes
+ * per message. */
+static const char KEYWORDS[] =
+    "$Poll-Burst-Keyword-Number-01-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-02-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-03-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-04-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-05-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-06-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-07-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-08-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-09-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-10-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-11-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-12-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-13-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-14-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-15-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-16-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-17-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-18-AAAAAAAAAAAAAAAA "
+    "$Poll-Burst-Keyword-Number-19-AAAAAAAAAAAAAAAA $Poll-Burst-Keyword-Number-20-AAAAAAAAAAAAAAAA";
+
+static const char MSG[] = "From: Poll Tester <poll@example.org>\r\n"
+                          "To: test4@example.org\r\n"
+                          "Subject: one of many\r\n"
+                          "\r\n"
+                          "Flagged by the second connection.\r\n";
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+/* The second client: once the first one idles, flag every message. */
+static void *flagger(void *arg)
+{
+    imapc_client *c = connect_from_env();
+    imapc_mailbox_state *st = NULL;
+    (void)arg;
+    sleep_ms(1000);
+    TRY(imapc_client_select(c, FOLDER, &st, ERR));
+    imapc_mailbox_state_free(st);
+    TRY(imapc_client_store(c, "1:*", IMAPC_STORE_ADD, KEYWORDS, IMAPC_STORE_SILENT, 0, NULL, ERR));
+    logout_and_free(c);
+    return NULL;
+}
+
+/* Take the events that have arrived; count each message's flag change
+ * once (a server may report a message twice). */
+static void take(imapc_client *c, unsigned char *seen, int *count)
+{
+    imapc_event_list *ev = NULL;
+    size_t i;
+    TRY(imapc_client_idle_wait(c, 0, &ev, ERR));
+    for (i = 0; i < imapc_event_list_count(ev); i++) {
+        const imapc_message *m;
+        uint32_t seq;
+        if (imapc_event_list_kind(ev, i) != IMAPC_EVENT_FETCH)
+            continue;
+        m = imapc_event_list_message(ev, i);
+        seq = imapc_message_seq(m);
+        CHECK(seq >= 1 && seq <= N, "sequence number %u", seq);
+        CHECK(imapc_message_has_flag(m, "$Poll-Burst-Keyword-Number-20-AAAAAAAAAAAAAAAA"),
+              "message %u has the new keywords", seq);
+        if (!seen[seq]) {
+            seen[seq] = 1;
+            (*count)++;
+        }
+    }
+    imapc_event_list_free(ev);
+}
+
+int main(void)
+{
+    imapc_client *c = connect_from_env();
+    imapc_mailbox_state *st = NULL;
+    imapc_append_message msgs[N];
+    unsigned char seen[N + 1] = {0};
+    pthread_t th;
+    int count = 0, polls = 0, fd, i;
+    uint64_t sent, sent_wire, received, received_wire;
+
+    CHECK(imapc_client_has_capability(c, "IDLE"), "server has IDLE");
+    if (!imapc_client_is_compressed(c) && imapc_client_has_capability(c, "COMPRESS=DEFLATE"))
+        TRY(imapc_client_compress(c, ERR));
+    imapc_client_delete_folder(c, FOLDER, NULL); /* an interrupted run's */
+    TRY(imapc_client_create_folder(c, FOLDER, ERR));
+    for (i = 0; i < N; i++) {
+        msgs[i].data = (const uint8_t *)MSG;
+        msgs[i].len = sizeof MSG - 1;
+        msgs[i].flags = NULL;
+        msgs[i].internal_date = NULL;
+        msgs[i].offset_minutes = 0;
+    }
+    TRY(imapc_client_multiappend(c, FOLDER, msgs, N, IMAPC_APPEND_MESSAGE_VERSION, NULL, NULL,
+                                 ERR));
+    TRY(imapc_client_select(c, FOLDER, &st, ERR));
+    CHECK(imapc_mailbox_state_exists(st) == N, "%u messages", imapc_mailbox_state_exists(st));
+    imapc_mailbox_state_free(st);
+
+    TRY(imapc_client_idle_start(c, ERR));
+    fd = imapc_client_fd(c);
+    CHECK(fd >= 0, "a descriptor to poll");
+    CHECK(pthread_create(&th, NULL, flagger, NULL) == 0, "pthread_create");
+
+    /* Once before the first poll (events may come with the "+"), then
+     * whenever the descriptor is readable. */
+    take(c, seen, &count);
+    while (count < N) {
+        struct pollfd p;
+        int r;
+        p.fd = fd;
+        p.events = POLLIN;
+        p.revents = 0;
+        r = poll(&p, 1, POLL_MS);
+        CHECK(r == 1, "poll timed out after %d of %d flag changes (%d polls): data left where "
+                      "poll cannot see it", count, N, polls);
+        polls++;
+        /* A readable descriptor that idle_wait(0) does not read stays
+         * readable: the loop would spin. */
+        CHECK(polls < 20 * N, "%d polls for %d of %d flag changes: idle_wait(0) takes nothing in",
+              polls, count, N);
+        take(c, seen, &count);
+    }
+    TRY(imapc_client_idle_done(c, NULL, ERR));
+    CHECK(pthread_join(th, NULL) == 0, "pthread_join");
+    printf("%d flag changes through %d polls\n", count, polls);
+    if (imapc_client_compression_stats(c, &sent, &sent_wire, &received, &received_wire))
+        printf("COMPRESS=DEFLATE: received %llu bytes as %llu\n", (unsigned long long)received,
+               (unsigned long long)received_wire);
+
+    TRY(imapc_client_unselect(c, ERR));
+    TRY(imapc_client_delete_folder(c, FOLDER, ERR));
+    logout_and_free(c);
+    printf("idle_poll: OK\n");
+    return 0;
+}
