@@ -1559,6 +1559,37 @@ fn notify_reports_other_folders_during_idle() {
 
     // STATUS of one folder while NOTIFY is on: that folder's counters.
     assert_eq!(a.folder_status("INBOX").unwrap().messages, Some(14));
+    // LIST while NOTIFY is on takes only what the pattern covers: all of
+    // Dovecot's answers, for references and patterns of every kind.
+    let names = |f: Vec<imapclient::client::Folder>| -> Vec<String> {
+        f.into_iter().map(|f| f.name).collect()
+    };
+    let all = names(a.list_folders("", "*").unwrap());
+    assert!(
+        all.len() >= 6 && all.iter().any(|n| n == "Entwürfe/日本語"),
+        "{all:?}"
+    );
+    assert_eq!(names(a.list_folders("", "inbox").unwrap()), ["INBOX"]);
+    for (reference, pattern) in [
+        ("Entwürfe/", "%"),
+        ("Entwürfe", "/%"),
+        ("", "Entw*/%"),
+        ("", "*日本*"),
+    ] {
+        assert_eq!(
+            names(a.list_folders(reference, pattern).unwrap()),
+            ["Entwürfe/日本語"],
+            "{reference:?} {pattern:?}"
+        );
+    }
+    assert_eq!(
+        names(a.list_subscribed("", "*").unwrap()),
+        names(b.list_subscribed("", "*").unwrap())
+    );
+    let with = a.list_folders_with_status("", "%").unwrap();
+    let inbox = with.iter().find(|f| f.name == "INBOX");
+    assert_eq!(inbox.and_then(|f| f.status.as_ref()?.messages), Some(14));
+    assert!(a.take_events().is_empty());
     // Refused here: MessageNew without MessageExpunge; no folders.
     for g in [
         NotifyGroup::new(NotifyTarget::Personal, ev::MESSAGE_NEW),

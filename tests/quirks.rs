@@ -835,3 +835,209 @@ fn notify_groups_on_the_wire_and_folder_events_through_the_c_abi() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+/// A server with these capabilities, and a client logged in (A1) that
+/// has sent NOTIFY SET (personal (MailboxName)) (A2); `rest` scripts
+/// what follows.
+fn notifying(caps: &str, rest: Vec<fake::Step>) -> (FakeServer, Client) {
+    use imapclient::client::{notify_events, NotifyGroup, NotifyTarget};
+    let mut steps = vec![
+        send(format!("* OK [CAPABILITY {caps}] ready\r\n")),
+        expect("A1 LOGIN "),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+        expect("A2 NOTIFY SET (personal (MailboxName))\r\n"),
+        send("A2 OK NOTIFY completed\r\n"),
+    ];
+    steps.extend(rest);
+    let srv = FakeServer::start(steps);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let personal = NotifyGroup::new(NotifyTarget::Personal, notify_events::MAILBOX_NAME);
+    c.notify(&[personal], false).unwrap();
+    (srv, c)
+}
+
+/// The names of FOLDER_LIST events, with their old names.
+fn folder_lists(events: &[Event]) -> Vec<(String, Option<String>)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FolderList { folder, old_name } => Some((folder.name.clone(), old_name.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Under NOTIFY, LIST responses for other folders that come while a LIST
+/// runs are events, not part of the listing: one the pattern does not
+/// cover, and a rename (OLDNAME) even where it does. `%` stops at the
+/// delimiter; INBOX matches in any case; names in modified UTF-7 match
+/// as sent or decoded. Without NOTIFY nothing is
+/// filtered: a server that matches case-insensitively keeps its answer.
+#[test]
+fn notify_folder_events_during_list_are_not_listed() {
+    let (srv, mut c) = notifying(
+        "IMAP4rev1 LITERAL+ NOTIFY",
+        vec![
+            expect("A3 LIST \"\" \"Work/*\"\r\n"),
+            send(
+                "* LIST (\\HasChildren) \"/\" Work/A\r\n\
+                 * LIST () \"/\" \"Other\"\r\n\
+                 * LIST (\\HasNoChildren) \"/\" Work/A/Deep\r\n\
+                 * LIST () \"/\" \"Work/New\" (\"OLDNAME\" (\"Work/Old\"))\r\n\
+                 * LIST (\\HasNoChildren) \"/\" Work/B\r\n\
+                 A3 OK LIST completed\r\n",
+            ),
+            expect("A4 LIST \"Work/\" \"%\"\r\n"),
+            send(
+                "* LIST (\\HasChildren) \"/\" Work/A\r\n\
+                 * LIST (\\NonExistent) \"/\" Work/A/Gone\r\n\
+                 * LIST (\\HasNoChildren) \"/\" Work/B\r\n\
+                 A4 OK LIST completed\r\n",
+            ),
+            expect("A5 LSUB \"\" \"inbox*\"\r\n"),
+            send(
+                "* LSUB () \"/\" INBOX\r\n\
+                 * LIST () \"/\" INBOX/Renamed (\"OLDNAME\" (INBOX/Was))\r\n\
+                 * LSUB () \"/\" INBOX/Sub\r\n\
+                 A5 OK LSUB completed\r\n",
+            ),
+            // Dovecot matches decoded names: "*日本*" finds 日本語, whose
+            // modified UTF-7 does not hold that of 日本.
+            expect("A6 LIST \"\" \"*&ZeVnLA-*\"\r\n"),
+            send(
+                "* LIST () \"/\" Entw&APw-rfe/&ZeVnLIqe-\r\n\
+                 * LIST () \"/\" &ZeVnLIqe-\r\n\
+                 * LIST () \"/\" Entw&APw-rfe\r\n\
+                 A6 OK LIST completed\r\n",
+            ),
+        ],
+    );
+    let names = |f: Vec<imapclient::client::Folder>| -> Vec<String> {
+        f.into_iter().map(|f| f.name).collect()
+    };
+    assert_eq!(
+        names(c.list_folders("", "Work/*").unwrap()),
+        ["Work/A", "Work/A/Deep", "Work/B"]
+    );
+    assert_eq!(
+        folder_lists(&c.take_events()),
+        [
+            ("Other".to_string(), None),
+            ("Work/New".to_string(), Some("Work/Old".to_string()))
+        ]
+    );
+    assert_eq!(
+        names(c.list_folders("Work/", "%").unwrap()),
+        ["Work/A", "Work/B"]
+    );
+    let ev = c.take_events();
+    assert!(
+        matches!(&ev[..], [Event::FolderList { folder, old_name: None }]
+            if folder.name == "Work/A/Gone" && folder.has_flag("\\NonExistent")),
+        "{ev:?}"
+    );
+    assert_eq!(
+        names(c.list_subscribed("", "inbox*").unwrap()),
+        ["INBOX", "INBOX/Sub"]
+    );
+    assert_eq!(
+        folder_lists(&c.take_events()),
+        [("INBOX/Renamed".to_string(), Some("INBOX/Was".to_string()))]
+    );
+    assert_eq!(
+        names(c.list_folders("", "*日本*").unwrap()),
+        ["Entwürfe/日本語", "日本語"]
+    );
+    assert_eq!(
+        folder_lists(&c.take_events()),
+        [("Entwürfe".to_string(), None)]
+    );
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+
+    // No NOTIFY: the answer as it comes, though a strict reading of the
+    // pattern would not have "Sent Items" for "sent items".
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n"),
+        expect("A2 LIST \"\" \"sent items\"\r\n"),
+        send("* LIST (\\Sent) \"/\" \"Sent Items\"\r\nA2 OK LIST completed\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    assert!(c.folder_exists("sent items").unwrap());
+    assert!(c.take_events().is_empty());
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// LIST-STATUS under NOTIFY: a STATUS for a folder the command has not
+/// listed (yet) is another folder's news, an event, even where the
+/// pattern covers the folder; the listed folders keep theirs (INBOX's
+/// whatever its case).
+#[test]
+fn notify_folder_status_during_list_status_is_an_event() {
+    use imapclient::client::FolderStatus;
+    let (srv, mut c) = notifying(
+        "IMAP4rev1 LITERAL+ NOTIFY LIST-STATUS",
+        vec![
+            expect(
+                "A3 LIST \"\" \"%\" RETURN (STATUS (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN))\r\n",
+            ),
+            send(
+                "* LIST () \"/\" INBOX\r\n\
+                 * STATUS inbox (MESSAGES 3 UIDNEXT 4)\r\n\
+                 * STATUS Work/Deep (MESSAGES 7 UIDNEXT 8)\r\n\
+                 * LIST (\\HasNoChildren) \"/\" Sent\r\n\
+                 * STATUS Other (MESSAGES 1 UIDNEXT 2)\r\n\
+                 * STATUS Sent (MESSAGES 2 UIDNEXT 3)\r\n\
+                 * LIST () \"/\" Work/Deep\r\n\
+                 A3 OK LIST completed\r\n",
+            ),
+        ],
+    );
+    let got: Vec<(String, Option<u32>)> = c
+        .list_folders_with_status("", "%")
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.name, f.status.and_then(|s| s.messages)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("INBOX".to_string(), Some(3)),
+            ("Sent".to_string(), Some(2))
+        ]
+    );
+    let status = |messages, uid_next| FolderStatus {
+        messages: Some(messages),
+        uid_next: Some(uid_next),
+        ..FolderStatus::default()
+    };
+    let ev = c.take_events();
+    // The LIST of a folder "%" does not cover is an event as it comes;
+    // the STATUS answers for folders not listed once the answer is
+    // complete (a folder's STATUS may come before its LIST).
+    assert_eq!(folder_lists(&ev[..1]), [("Work/Deep".to_string(), None)]);
+    assert_eq!(
+        ev[1..],
+        [
+            Event::FolderStatus {
+                folder: "Work/Deep".into(),
+                status: status(7, 8)
+            },
+            Event::FolderStatus {
+                folder: "Other".into(),
+                status: status(1, 2)
+            },
+        ]
+    );
+    assert_eq!(ev.len(), 3, "{ev:?}");
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

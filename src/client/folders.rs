@@ -1,15 +1,16 @@
 //! Folder commands: LIST, LSUB, CREATE, RENAME, DELETE, (UN)SUBSCRIBE,
 //! STATUS, SELECT, EXAMINE, UNSELECT, CLOSE, ACL, QUOTA and METADATA.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::core::{with, NoData};
 use super::error::{Error, ErrorKind, Result};
 use super::types::{
-    Folder, FolderStatus, MailboxState, Metadata, MetadataDepth, MetadataEntry, MetadataOptions,
-    Quota,
+    Event, Folder, FolderStatus, MailboxState, Metadata, MetadataDepth, MetadataEntry,
+    MetadataOptions, Quota,
 };
 use super::{Client, SessionState, State};
+use crate::proto::listpattern::ListPattern;
 use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, Untagged};
 use crate::proto::utf7;
 
@@ -23,8 +24,44 @@ pub(crate) fn decode_name(raw: &[u8], folder_encode: bool) -> String {
 }
 
 /// Folders from LIST, and the STATUS answers that came with them by raw
-/// folder name.
+/// folder name ([`folder_key`]).
 type Listed = (Vec<Folder>, HashMap<Vec<u8>, FolderStatus>);
+
+/// A raw folder name as a key: INBOX in any case is INBOX.
+fn folder_key(raw: &[u8]) -> Vec<u8> {
+    if raw.eq_ignore_ascii_case(b"INBOX") {
+        b"INBOX".to_vec()
+    } else {
+        raw.to_vec()
+    }
+}
+
+/// The folders a LIST or LSUB command's reference and pattern cover.
+struct Covered {
+    /// As sent.
+    wire: ListPattern,
+    /// As given, when names go in modified UTF-7: servers such as Dovecot
+    /// match the decoded names (`*日本*` finds `日本語`, whose modified
+    /// UTF-7 does not hold that of `日本`).
+    decoded: Option<ListPattern>,
+}
+
+impl Covered {
+    fn new(reference: &str, pattern: &str, r: &[u8], p: &[u8], utf7: bool) -> Covered {
+        Covered {
+            wire: ListPattern::new(r, p),
+            decoded: utf7.then(|| ListPattern::new(reference.as_bytes(), pattern.as_bytes())),
+        }
+    }
+
+    fn covers(&mut self, l: &ListItem<'_>) -> bool {
+        self.wire.matches(&l.mailbox, l.delimiter)
+            || self.decoded.as_mut().is_some_and(|d| {
+                let name = utf7::decode_lenient(&l.mailbox).0;
+                d.matches(name.as_bytes(), l.delimiter)
+            })
+    }
+}
 
 /// Whether a folder name from the server is `asked` (wire form); INBOX
 /// in any case.
@@ -330,29 +367,62 @@ impl Client {
         }
         let cmd = b.finish();
         let lsub = verb == "LSUB";
+        // Under NOTIFY, LIST responses for folders created, deleted or
+        // renamed elsewhere may come meanwhile (RFC 5465 5.4): they are
+        // events, unless the pattern covers them (indistinguishable
+        // then). A rename's carries OLDNAME, which no answer does.
+        // Filtered under NOTIFY only: without it no such responses come,
+        // and a server's own answer may stray from a strict reading of
+        // the pattern (case-insensitive stores such as Exchange's).
+        let mut wanted = self
+            .st
+            .notify
+            .then(|| Covered::new(reference, pattern, &r, &p, self.st.utf7_names()));
+        let mut own = |l: &ListItem<'_>| match wanted.as_mut() {
+            Some(w) => l.old_name.is_none() && w.covers(l),
+            None => true,
+        };
         let mut items: Vec<ListItem<'static>> = Vec::new();
-        let mut statuses = HashMap::new();
+        // LIST-STATUS: every STATUS is taken (RFC 5819 has it follow its
+        // LIST, but servers may not keep to the order); under NOTIFY one
+        // for a folder that is not listed is another folder's news, and
+        // becomes an event once the answer is complete.
+        let mut statuses: Vec<(Vec<u8>, FolderStatus)> = Vec::new();
         self.run(
             cmd,
             verb,
             &mut with(|_st: &mut State, u| match u {
-                Untagged::List(l) if !lsub => {
+                Untagged::List(l) if !lsub && own(&l) => {
                     items.push(l.into_owned());
                     None
                 }
-                Untagged::Lsub(l) if lsub => {
+                Untagged::Lsub(l) if lsub && own(&l) => {
                     items.push(l.into_owned());
                     None
                 }
                 Untagged::MailboxStatus(s) if ret.is_some() => {
-                    statuses.insert(s.mailbox.to_vec(), to_status(&s));
+                    statuses.push((s.mailbox.to_vec(), to_status(&s)));
                     None
                 }
                 u => Some(u),
             }),
         )?;
+        let listed: HashSet<Vec<u8>> = items.iter().map(|l| folder_key(&l.mailbox)).collect();
+        let mut mine = HashMap::new();
+        let utf7 = self.st.utf7_names();
+        for (raw, status) in statuses {
+            let key = folder_key(&raw);
+            if listed.contains(&key) {
+                mine.insert(key, status);
+            } else if self.st.notify {
+                self.st.events.push_back(Event::FolderStatus {
+                    folder: decode_name(&raw, utf7),
+                    status,
+                });
+            }
+        }
         let folders = items.iter().map(|l| self.to_folder(l)).collect();
-        Ok((folders, statuses))
+        Ok((folders, mine))
     }
 
     /// The STATUS items to ask for: every counter the server supports.
@@ -378,6 +448,10 @@ impl Client {
     /// STATUS per selectable folder. Folders that cannot be selected have
     /// no status, nor do folders whose STATUS the server refused with NO
     /// (without LIST-STATUS); any other failure fails the call.
+    ///
+    /// Under NOTIFY, as with [`Client::list_folders`]; and a STATUS that
+    /// comes for a folder not listed (yet) stays an event
+    /// ([`super::Event::FolderStatus`]).
     pub fn list_folders_with_status(
         &mut self,
         reference: &str,
@@ -388,7 +462,7 @@ impl Client {
             let (mut folders, mut statuses) =
                 self.list_cmd("LIST", None, reference, pattern, Some(ret.as_bytes()))?;
             for f in &mut folders {
-                f.status = statuses.remove(&f.raw_name);
+                f.status = statuses.remove(&folder_key(&f.raw_name));
             }
             return Ok(folders);
         }
@@ -410,12 +484,19 @@ impl Client {
 
     /// LIST folders under `reference` matching `pattern` (`*` all, `%` one
     /// level).
+    ///
+    /// Under NOTIFY ([`Client::notify`]) the folders created, deleted or
+    /// renamed elsewhere that are reported while the command runs stay
+    /// events ([`super::Event::FolderList`]); only one for a folder the
+    /// pattern covers, created or deleted, cannot be told from the answer
+    /// and shows in the listing. Renames (`OLDNAME`) never do.
     pub fn list_folders(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
         self.list_cmd("LIST", None, reference, pattern, None)
             .map(|(f, _)| f)
     }
 
-    /// LSUB: the subscribed folders.
+    /// LSUB: the subscribed folders. Under NOTIFY, as with
+    /// [`Client::list_folders`].
     pub fn list_subscribed(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
         self.list_cmd("LSUB", None, reference, pattern, None)
             .map(|(f, _)| f)

@@ -148,6 +148,9 @@ pub(crate) struct State {
     pub(crate) utf8_accept: bool,
     /// ENABLE QRESYNC succeeded (RFC 7162).
     pub(crate) qresync: bool,
+    /// NOTIFY SET was sent and no NOTIFY NONE succeeded since (RFC 5465):
+    /// unsolicited LIST and STATUS responses may come with any answer.
+    pub(crate) notify: bool,
 }
 
 impl State {

@@ -63,9 +63,12 @@ impl Client {
     /// the folders of `groups` as events ([`super::Event::FolderStatus`],
     /// [`super::Event::FolderList`], and the usual EXISTS, EXPUNGE and
     /// FETCH for the selected folder), which arrive with any command's
-    /// answer and during IDLE. With `status`, the server first reports
-    /// each watched folder's counters. A later call replaces the
-    /// groups; [`Client::notify_none`] ends it.
+    /// answer and during IDLE. Those that arrive while a LIST or LSUB
+    /// runs are told from its answer by the command's pattern and a
+    /// rename's `OLDNAME`: only one for a folder the pattern covers
+    /// (created or deleted there) is taken for part of the listing. With
+    /// `status`, the server first reports each watched folder's counters.
+    /// A later call replaces the groups; [`Client::notify_none`] ends it.
     ///
     /// A server that cannot watch some event answers NO with
     /// `[BADEVENT ...]`. Needs the NOTIFY capability.
@@ -134,6 +137,10 @@ impl Client {
             b.end_list();
         }
         let cmd = b.finish();
+        // From the moment it is sent (whatever the outcome: a failed SET
+        // may leave the previous one in force), LIST and LSUB claim only
+        // the responses their pattern can stand for.
+        self.st.notify = true;
         // The STATUS and LIST answers are not claimed: they become events.
         self.run(cmd, "NOTIFY", &mut NoData).map(|_| ())
     }
@@ -143,6 +150,8 @@ impl Client {
         self.require("NOTIFY", "NOTIFY")?;
         self.require_auth("NOTIFY")?;
         let cmd = self.command("NOTIFY").raw(b"NONE").finish();
-        self.run(cmd, "NOTIFY", &mut NoData).map(|_| ())
+        self.run(cmd, "NOTIFY", &mut NoData)?;
+        self.st.notify = false;
+        Ok(())
     }
 }

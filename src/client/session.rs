@@ -142,6 +142,7 @@ impl Client {
                 folder_encode: true,
                 utf8_accept: false,
                 qresync: false,
+                notify: false,
             },
             tag: 0,
             greeting: String::new(),

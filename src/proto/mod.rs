@@ -5,6 +5,7 @@ pub mod dates;
 pub mod encoder;
 pub mod flags;
 pub mod framer;
+pub mod listpattern;
 pub mod mime;
 pub mod parser;
 pub mod search;
