@@ -11,9 +11,16 @@
  * N FETCH responses (hundreds of KiB that deflate to a few), and every
  * one of them must arrive through poll + idle_wait(0), each poll bounded
  * by POLL_MS: a poll that times out with events still missing means data
- * was left inside the library where poll cannot see it. */
+ * was left inside the library where poll cannot see it.
+ *
+ * The idling connection sets its TCP keepalive (what keeps NAT state
+ * alive through a long IDLE and finds a vanished peer), checked on the
+ * descriptor with getsockopt where the system names the options. */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "common.h"
@@ -89,9 +96,42 @@ static void take(imapc_client *c, unsigned char *seen, int *count)
     imapc_event_list_free(ev);
 }
 
+static int sockopt(int fd, int level, int name)
+{
+    int v = -1;
+    socklen_t len = sizeof v;
+    CHECK(getsockopt(fd, level, name, &v, &len) == 0, "getsockopt %d %d", level, name);
+    return v;
+}
+
+/* Connect and log in with keepalive probes after 30 s of silence, every
+ * 10 s, 3 of them; refuse a zero interval. */
+static imapc_client *connect_with_keepalive(void)
+{
+    imapc_connect_options *opts = options_from_env();
+    imapc_client *c = NULL;
+    imapc_error *err = NULL;
+    CHECK(imapc_connect_options_set_tcp_keepalive(opts, 30, 0, 3, &err) ==
+              IMAPC_ERR_INVALID_ARGUMENT,
+          "a zero interval is refused");
+    imapc_error_free(err);
+    TRY(imapc_connect_options_set_tcp_keepalive(opts, 30, 10, 3, ERR));
+    TRY(imapc_client_connect(opts, &c, ERR));
+    imapc_connect_options_free(opts);
+    TRY(imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"), ERR));
+    CHECK(sockopt(imapc_client_fd(c), SOL_SOCKET, SO_KEEPALIVE) == 1, "keepalive on");
+#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+    CHECK(sockopt(imapc_client_fd(c), IPPROTO_TCP, TCP_KEEPIDLE) == 30, "keepalive idle");
+    CHECK(sockopt(imapc_client_fd(c), IPPROTO_TCP, TCP_KEEPINTVL) == 10, "keepalive interval");
+    CHECK(sockopt(imapc_client_fd(c), IPPROTO_TCP, TCP_KEEPCNT) == 3, "keepalive count");
+    printf("TCP keepalive: 30 s, every 10 s, 3 probes\n");
+#endif
+    return c;
+}
+
 int main(void)
 {
-    imapc_client *c = connect_from_env();
+    imapc_client *c = connect_with_keepalive();
     imapc_mailbox_state *st = NULL;
     imapc_append_message msgs[N];
     unsigned char seen[N + 1] = {0};

@@ -2878,6 +2878,25 @@ imapc_result imapc_connect_options_set_max_command_len(struct imapc_connect_opti
                                                        struct imapc_error **err_out);
 
 /**
+ * TCP keepalive: probes after `idle_s` seconds of silence, every
+ * `interval_s` seconds, and the connection is given up (the waiting call
+ * fails) after `count` unanswered ones. `idle_s` 0 turns keepalive off;
+ * otherwise `interval_s` and `count` must not be 0. Default on: 60 s,
+ * 15 s, 4 probes. It keeps NAT and firewall state alive during a long
+ * IDLE and finds a peer that vanished (IDLE's own renewal only comes
+ * every 28 minutes). A system that cannot set the interval or count
+ * keeps its own values.
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_tcp_keepalive(struct imapc_connect_options *options,
+                                                     uint32_t idle_s,
+                                                     uint32_t interval_s,
+                                                     uint32_t count,
+                                                     struct imapc_error **err_out);
+
+/**
  * A new, empty criteria object (an empty one matches every message).
  * Free with `imapc_search_free`. NULL only when out of memory.
  */

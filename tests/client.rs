@@ -1614,3 +1614,55 @@ fn notify_reports_other_folders_during_idle() {
     a.notify_none().unwrap();
     a.noop().unwrap();
 }
+
+/// The socket's SO_KEEPALIVE and, when on, Linux's TCP_KEEPIDLE,
+/// TCP_KEEPINTVL and TCP_KEEPCNT (seconds, seconds, probes).
+#[cfg(target_os = "linux")]
+fn keepalive_of(c: &Client) -> (i32, i32, i32, i32) {
+    let fd = c.raw_fd().expect("connected");
+    let get = |level, name| {
+        let mut v: libc::c_int = -1;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: one c_int out-parameter of the size given.
+        let r = unsafe {
+            libc::getsockopt(
+                fd,
+                level,
+                name,
+                (&mut v as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        assert_eq!(r, 0, "getsockopt {level} {name}");
+        v
+    };
+    (
+        get(libc::SOL_SOCKET, libc::SO_KEEPALIVE),
+        get(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE),
+        get(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL),
+        get(libc::IPPROTO_TCP, libc::TCP_KEEPCNT),
+    )
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn tcp_keepalive_is_on_by_default_and_follows_the_options() {
+    use imapclient::client::Keepalive;
+    // Default: 60 s of silence, then a probe every 15 s, 4 of them.
+    let c = login_with(Security::StartTls);
+    assert_eq!(keepalive_of(&c), (1, 60, 15, 4));
+    // Set: the same socket options under TLS.
+    let mut o = options(Security::Implicit);
+    o.keepalive = Some(Keepalive {
+        idle: Duration::from_secs(25),
+        interval: Duration::from_secs(5),
+        count: 3,
+    });
+    let mut c = Client::connect(&o).expect("connect");
+    assert_eq!(keepalive_of(&c), (1, 25, 5, 3));
+    c.noop().expect("the connection works");
+    // Off.
+    o.keepalive = None;
+    let c = Client::connect(&o).expect("connect");
+    assert_eq!(keepalive_of(&c).0, 0, "SO_KEEPALIVE off");
+}

@@ -21,6 +21,7 @@ import "C"
 import (
 	"context"
 	"crypto/tls"
+	"math"
 	"net"
 	"runtime"
 	"strconv"
@@ -92,6 +93,14 @@ type Options struct {
 	// MaxCommandLen is the longest command line sent (default 8000);
 	// longer message sets are split into several commands.
 	MaxCommandLen int
+	// TCP keepalive: probes after KeepAliveIdle of silence, every
+	// KeepAliveInterval, and the connection is given up after
+	// KeepAliveCount unanswered ones. 0 keeps each default (60 s, 15 s,
+	// 4); a negative KeepAliveIdle turns keepalive off. It keeps NAT state
+	// alive during a long Idle and finds a peer that vanished. Whole
+	// seconds.
+	KeepAliveIdle, KeepAliveInterval time.Duration
+	KeepAliveCount                   int
 }
 
 // Client is a connection to an IMAP server. Create it with Dial; Close it
@@ -317,7 +326,31 @@ func connectOptions(ctx context.Context, addr string, o *Options) (*C.imapc_conn
 			return fail(err)
 		}
 	}
+	if o.KeepAliveIdle != 0 || o.KeepAliveInterval != 0 || o.KeepAliveCount != 0 {
+		idle, interval, count := seconds(o.KeepAliveIdle, 60), seconds(o.KeepAliveInterval, 15), o.KeepAliveCount
+		if count == 0 {
+			count = 4
+		}
+		if o.KeepAliveIdle < 0 {
+			idle = 0
+		} else if o.KeepAliveInterval < 0 || count < 0 || int64(count) > math.MaxUint32 {
+			return fail(invalidError(op, "negative or too large keepalive interval or count"))
+		}
+		rc := C.imapc_connect_options_set_tcp_keepalive(opts, C.uint32_t(idle), C.uint32_t(interval), C.uint32_t(count), &cerr)
+		if err := check(op, rc, cerr); err != nil {
+			return fail(err)
+		}
+	}
 	return opts, nil
+}
+
+// seconds is d in whole seconds for the C ABI (at least 1), or dflt when
+// d is 0 or negative.
+func seconds(d time.Duration, dflt uint32) uint32 {
+	if d <= 0 {
+		return dflt
+	}
+	return uint32(min(max(d/time.Second, 1), math.MaxUint32))
 }
 
 // Dial connects to addr ("host:port"; a bare host uses the mode's
@@ -773,4 +806,15 @@ func (c *Client) FolderEncode() bool {
 	}
 	defer c.mu.Unlock()
 	return bool(C.imapc_client_folder_encode(p))
+}
+
+// socketFd is the connection's descriptor (-1 when closed), for tests
+// that look at socket options.
+func (c *Client) socketFd() int {
+	c.pmu.RLock()
+	defer c.pmu.RUnlock()
+	if c.ptr == nil {
+		return -1
+	}
+	return int(C.imapc_client_fd(c.ptr))
 }

@@ -91,6 +91,36 @@ pub struct ConnectOptions {
     /// Longest command line the client sends; longer message sets are split
     /// into several commands. Default 8000 (RFC 7162 advises 8192).
     pub max_command_len: usize,
+    /// TCP keepalive; `None` turns it off. Default: probes after 60 s of
+    /// silence, every 15 s, 4 unanswered ones end the connection. It keeps
+    /// NAT and firewall state alive during a long IDLE and finds a peer
+    /// that vanished (a laptop's network changed, a router rebooted):
+    /// the waiting call then fails instead of waiting for news that can
+    /// never come. IDLE's own renewal only comes every 28 minutes.
+    pub keepalive: Option<Keepalive>,
+}
+
+/// TCP keepalive settings (see `ConnectOptions::keepalive`). The system
+/// may round the times to whole seconds; where it cannot set the interval
+/// or count they are left at its own values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keepalive {
+    /// Silence before the first probe.
+    pub idle: Duration,
+    /// Time between unanswered probes.
+    pub interval: Duration,
+    /// Unanswered probes before the connection is given up.
+    pub count: u32,
+}
+
+impl Default for Keepalive {
+    fn default() -> Keepalive {
+        Keepalive {
+            idle: Duration::from_secs(60),
+            interval: Duration::from_secs(15),
+            count: 4,
+        }
+    }
 }
 
 impl ConnectOptions {
@@ -105,6 +135,7 @@ impl ConnectOptions {
             io_timeout: Some(Duration::from_secs(60)),
             limits: Limits::default(),
             max_command_len: 8000,
+            keepalive: Some(Keepalive::default()),
         }
     }
 

@@ -10,7 +10,7 @@ use super::core::{route, with, Incoming, NoData, Step};
 use super::deflate::Deflate;
 use super::error::{Error, ErrorKind, Result};
 use super::tls::TlsConfig;
-use super::transport::{connect_tcp, tls_handshake, InterruptState, Stream};
+use super::transport::{connect_tcp, set_keepalive, tls_handshake, InterruptState, Stream};
 use super::types::Namespaces;
 use super::{Client, ConnectOptions, Security, SessionState, State};
 use crate::proto::framer::Framer;
@@ -107,6 +107,9 @@ impl Client {
             }),
         };
         let tcp = connect_tcp(&opts.host, port, opts.connect_timeout, &intr)?;
+        if let Some(k) = &opts.keepalive {
+            set_keepalive(&tcp, k);
+        }
         intr.set_socket(&tcp);
         let handshake_timeout = opts.connect_timeout.filter(|d| !d.is_zero());
         let io_timeout = opts.io_timeout.filter(|d| !d.is_zero());

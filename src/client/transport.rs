@@ -190,6 +190,18 @@ impl Interrupter {
     }
 }
 
+/// Turn on TCP keepalive with `k`'s times. A system that refuses (some
+/// have no interval or count) keeps its own values: logged, not fatal.
+pub(crate) fn set_keepalive(s: &TcpStream, k: &super::Keepalive) {
+    let ka = socket2::TcpKeepalive::new()
+        .with_time(k.idle)
+        .with_interval(k.interval)
+        .with_retries(k.count);
+    if let Err(e) = socket2::SockRef::from(s).set_tcp_keepalive(&ka) {
+        log::warn!(target: "imapclient::client", "cannot set TCP keepalive {k:?}: {e}");
+    }
+}
+
 /// Connect a TCP socket to `host:port`, trying each address in turn.
 pub(crate) fn connect_tcp(
     host: &str,

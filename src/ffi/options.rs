@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::boundary::{catch_value, opt_str_arg, str_arg};
 use super::error::{imapc_error, imapc_result, need_out, put, run};
 use super::tls::imapc_tls_config;
-use crate::client::{ConnectOptions, Error, ErrorKind, Result, Security};
+use crate::client::{ConnectOptions, Error, ErrorKind, Keepalive, Result, Security};
 
 /// TLS from the first byte (port 993). The default and the recommended mode.
 pub const IMAPC_SECURITY_IMPLICIT_TLS: u32 = 0;
@@ -219,6 +219,48 @@ pub unsafe extern "C" fn imapc_connect_options_set_max_command_len(
                 return Err(Error::invalid("max_command_len must be at least 100"));
             }
             opts(options)?.inner.max_command_len = max_len;
+            Ok(())
+        })
+    }
+}
+
+/// TCP keepalive: probes after `idle_s` seconds of silence, every
+/// `interval_s` seconds, and the connection is given up (the waiting call
+/// fails) after `count` unanswered ones. `idle_s` 0 turns keepalive off;
+/// otherwise `interval_s` and `count` must not be 0. Default on: 60 s,
+/// 15 s, 4 probes. It keeps NAT and firewall state alive during a long
+/// IDLE and finds a peer that vanished (IDLE's own renewal only comes
+/// every 28 minutes). A system that cannot set the interval or count
+/// keeps its own values.
+///
+/// # Safety
+/// `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_tcp_keepalive(
+    options: *mut imapc_connect_options,
+    idle_s: u32,
+    interval_s: u32,
+    count: u32,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            let o = opts(options)?;
+            if idle_s == 0 {
+                o.inner.keepalive = None;
+                return Ok(());
+            }
+            if interval_s == 0 || count == 0 {
+                return Err(Error::invalid(
+                    "keepalive interval and count must not be 0 (idle_s 0 turns keepalive off)",
+                ));
+            }
+            o.inner.keepalive = Some(Keepalive {
+                idle: Duration::from_secs(idle_s.into()),
+                interval: Duration::from_secs(interval_s.into()),
+                count,
+            });
             Ok(())
         })
     }
