@@ -1223,3 +1223,38 @@ fn idle_wait_leaves_no_inflated_data_behind_for_poll() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+#[test]
+fn move_fallback_fixes_an_open_range_before_copying() {
+    // Without MOVE, `3:*` went to COPY, STORE and UID EXPUNGE as it was,
+    // and each evaluated `*` anew: mail that arrived after the COPY was
+    // flagged \Deleted and expunged without having been copied. The set
+    // is now fixed to the UIDs it names first.
+    let mut steps = vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] Logged in\r\n"),
+    ];
+    steps.extend(select_steps("A2", 4));
+    steps.extend([
+        expect("A3 UID FETCH 3:* (UID)"),
+        send("* 2 FETCH (UID 3)\r\n* 4 FETCH (UID 5)\r\nA3 OK done\r\n"),
+        expect("A4 UID COPY 3,5 Dest"),
+        send("A4 OK [COPYUID 9 3,5 10:11] done\r\n"),
+        // A message (UID 6) arrives here: `*` would now reach it.
+        expect("A5 UID STORE 3,5 +FLAGS.SILENT (\\Deleted)"),
+        send("* 5 EXISTS\r\nA5 OK done\r\n"),
+        expect("A6 UID EXPUNGE 3,5"),
+        send("* 4 EXPUNGE\r\n* 2 EXPUNGE\r\nA6 OK done\r\n"),
+    ]);
+    let srv = FakeServer::start(steps);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    c.select_folder("INBOX").expect("select");
+    let r = c.move_messages("3:*", "Dest").expect("move");
+    assert_eq!((r.source, r.dest), (vec![3, 5], vec![10, 11]));
+    assert_eq!(c.selected().map(|s| s.exists), Some(3));
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

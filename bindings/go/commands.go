@@ -391,7 +391,9 @@ func (c *Client) Copy(ctx context.Context, set MessageSet, folder string) (*Copy
 }
 
 // Move moves the messages to folder (MOVE, or COPY + \Deleted + UID
-// EXPUNGE of exactly those messages when the server lacks MOVE).
+// EXPUNGE of exactly those messages when the server lacks MOVE). When it
+// takes more than one command, the messages are fixed by UID first, so
+// renumbering expunges and newly arrived mail change nothing.
 func (c *Client) Move(ctx context.Context, set MessageSet, folder string) (*CopyResult, error) {
 	return c.copyMove(ctx, "Move", set, folder, true)
 }

@@ -1078,44 +1078,47 @@ impl Client {
     /// MOVE messages (RFC 6851); without MOVE, falls back to COPY, STORE
     /// `\Deleted` and UID EXPUNGE of exactly those messages (needs UIDPLUS,
     /// so other deleted messages are never expunged).
+    ///
+    /// Whenever the set takes more than one command, the messages are
+    /// named by UID, fixed before the first command: the expunges of one
+    /// MOVE renumber the sequence numbers the next one would use, and a
+    /// `*` evaluated again would reach mail that arrived meanwhile (the
+    /// fallback would then expunge it without having copied it).
     pub fn move_messages(&mut self, ids: impl IntoMessageSet, folder: &str) -> Result<CopyResult> {
         let set = ids.into_set()?;
         self.require_writable("MOVE")?;
+        let w = self.encode_name(folder)?;
         if !self.has_capability("MOVE") {
             self.require("UIDPLUS", "MOVE (fallback without the MOVE capability)")?;
-            let uids = if self.st.use_uid {
-                set.clone()
-            } else {
-                let got = self.fetch(&set, &["UID"])?;
-                let u: Vec<u32> = got.iter().filter_map(|m| m.uid).collect();
-                if u.is_empty() {
-                    return Ok(CopyResult::default());
-                }
-                MessageSet::from_ids(&u).map_err(set_err)?
+            let Some(uids) = self.fixed_uids(&set)? else {
+                return Ok(CopyResult::default());
             };
-            let r = self.copy(&set, folder)?;
-            let was = self.st.use_uid;
-            self.st.use_uid = true;
-            let res = self
-                .store(
-                    &uids,
-                    StoreAction::Add,
-                    &["\\Deleted"],
-                    &StoreOptions {
-                        silent: true,
-                        unchanged_since: None,
-                    },
-                )
-                .and_then(|_| self.uid_expunge(&uids).map(|_| ()));
-            self.st.use_uid = was;
-            res?;
-            return Ok(r);
+            return self.by_uid(|c| {
+                let r = c.copy(&uids, folder)?;
+                let silent = StoreOptions {
+                    silent: true,
+                    unchanged_since: None,
+                };
+                c.store(&uids, StoreAction::Add, &["\\Deleted"], &silent)?;
+                c.uid_expunge(&uids)?;
+                Ok(r)
+            });
         }
-        let w = self.encode_name(folder)?;
+        if self.st.use_uid || self.split_set(&set).len() == 1 {
+            return self.move_parts(&set, &w);
+        }
+        let Some(uids) = self.fixed_uids(&set)? else {
+            return Ok(CopyResult::default());
+        };
+        self.by_uid(|c| c.move_parts(&uids, &w))
+    }
+
+    /// `MOVE` (or `UID MOVE`) of `set`, in as many commands as it takes.
+    fn move_parts(&mut self, set: &MessageSet, w: &[u8]) -> Result<CopyResult> {
         let mut out = CopyResult::default();
-        for part in self.split_set(&set) {
+        for part in self.split_set(set) {
             let verb = self.verb("MOVE");
-            let cmd = self.command(&verb).set(&part).astring(&w).finish();
+            let cmd = self.command(&verb).set(&part).astring(w).finish();
             let mut got: Option<CopyResult> = None;
             let st = self.run(
                 cmd,
@@ -1135,6 +1138,31 @@ impl Client {
             }
         }
         Ok(out)
+    }
+
+    /// The messages of `set` (ids as `use_uid` says) as a set of UIDs that
+    /// means the same messages whatever happens next: `set` itself when it
+    /// holds UIDs and no `*`, else the UIDs a FETCH reports. `None` when
+    /// no message matches.
+    fn fixed_uids(&mut self, set: &MessageSet) -> Result<Option<MessageSet>> {
+        if self.st.use_uid && !set.has_star() {
+            return Ok(Some(set.clone()));
+        }
+        let got = self.fetch(set, &["UID"])?;
+        let uids: Vec<u32> = got.iter().filter_map(|m| m.uid).collect();
+        if uids.is_empty() {
+            return Ok(None);
+        }
+        MessageSet::from_ids(&uids).map(Some).map_err(set_err)
+    }
+
+    /// Run `f` with ids taken as UIDs, then put `use_uid` back.
+    fn by_uid<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        let was = self.st.use_uid;
+        self.st.use_uid = true;
+        let r = f(self);
+        self.st.use_uid = was;
+        r
     }
 
     fn expunge_cmd(&mut self, cmd: crate::proto::encoder::Command, what: &str) -> Result<Vec<u32>> {

@@ -2183,7 +2183,11 @@ pub unsafe extern "C" fn imapc_client_copy_ids(
 
 /// MOVE the messages of `set` to `folder` (RFC 6851; without MOVE, COPY +
 /// STORE \Deleted + UID EXPUNGE of exactly those messages). COPYUID as in
-/// `imapc_client_copy`.
+/// `imapc_client_copy`. When it takes more than one command (a set longer
+/// than the command line, or the fallback), the messages are fixed by UID
+/// first (one `UID FETCH ... (UID)` for sequence numbers or a `*`), so
+/// expunges renumbering messages and mail arriving meanwhile change
+/// nothing.
 ///
 /// # Safety
 /// As `imapc_client_copy`.
