@@ -2281,7 +2281,10 @@ void imapc_folder_status_free(struct imapc_folder_status *status);
  * `userdata` passed back unchanged. A NULL callback (or `IMAPC_LOG_OFF`)
  * turns logging off. Process-wide; call it before creating clients.
  * `userdata` must stay valid until logging is turned off or the callback
- * replaced.
+ * replaced: when that call returns, no call of the old callback is still
+ * running or will start (the call waits for those in flight), so the old
+ * userdata may then be freed. The callback must not call this function
+ * (it would wait for itself).
  */
 void imapc_log_set_callback(imapc_log_callback callback, void *userdata, uint32_t max_level);
 

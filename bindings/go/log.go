@@ -26,7 +26,8 @@ var (
 // everything). A nil logger turns logging off. Logging is process-wide:
 // set it before dialing. Records carry the library's target (e.g.
 // "imapclient::wire") as the attribute "target". Records are emitted on
-// the goroutine whose call produced them.
+// the goroutine whose call produced them. The handler must not call this
+// package (SetLogger waits for the records being handled).
 func SetLogger(l *slog.Logger, level slog.Level) {
 	logMu.Lock()
 	defer logMu.Unlock()

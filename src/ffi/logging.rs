@@ -67,18 +67,20 @@ impl log::Log for Logger {
         if !self.enabled(r.metadata()) {
             return;
         }
-        let sink = match SINK.read() {
-            Ok(g) => *g,
-            Err(p) => *p.into_inner(),
-        };
-        match sink {
+        // The read guard is held through the callback: a caller that turns
+        // logging off or replaces the callback waits in `set_sink` until
+        // the calls in flight have returned, and may then free the old
+        // userdata. Readers do not wait for each other.
+        let sink = read_sink();
+        match *sink {
             Sink::None => {}
             Sink::Stderr => eprintln!("imapclient {:5} {}: {}", r.level(), r.target(), r.args()),
             Sink::Callback(f, ud) => {
                 let target = cstring(r.target());
                 let msg = cstring(&r.args().to_string());
                 // SAFETY: the callback and userdata were registered together
-                // by the C caller, who promised they stay valid.
+                // by the C caller, who promised they stay valid until the
+                // call replacing them returns, which waits for this guard.
                 unsafe {
                     f(
                         ud as *mut c_void,
@@ -113,6 +115,10 @@ fn filter(level: u32) -> log::LevelFilter {
     }
 }
 
+fn read_sink() -> std::sync::RwLockReadGuard<'static, Sink> {
+    SINK.read().unwrap_or_else(|p| p.into_inner())
+}
+
 fn set_sink(s: Sink) {
     match SINK.write() {
         Ok(mut g) => *g = s,
@@ -124,7 +130,10 @@ fn set_sink(s: Sink) {
 /// `userdata` passed back unchanged. A NULL callback (or `IMAPC_LOG_OFF`)
 /// turns logging off. Process-wide; call it before creating clients.
 /// `userdata` must stay valid until logging is turned off or the callback
-/// replaced.
+/// replaced: when that call returns, no call of the old callback is still
+/// running or will start (the call waits for those in flight), so the old
+/// userdata may then be freed. The callback must not call this function
+/// (it would wait for itself).
 #[no_mangle]
 pub extern "C" fn imapc_log_set_callback(
     callback: imapc_log_callback,
