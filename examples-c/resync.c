@@ -7,7 +7,9 @@
  * message, expunges one and appends one. Second session: the counters
  * show which folder changed (HIGHESTMODSEQ moved, UIDVALIDITY did not),
  * and one QRESYNC command (imapc_client_fetch_vanished) brings the
- * changed messages and the UIDs expunged since. Every value is checked. */
+ * changed messages and the UIDs expunged since. Every value is checked.
+ * Last, what EXPUNGE reports with QRESYNC on (UIDs) and off (sequence
+ * numbers). */
 #include "common.h"
 
 #define FOLDER "resync-example"
@@ -117,6 +119,27 @@ int main(void)
     CHECK(imapc_message_uid(imapc_message_list_get(changed, 1)) == 5, "UID 5 new");
     CHECK(imapc_id_list_count(gone) == 1 && imapc_id_list_get(gone, 0) == 3, "UID 3 vanished");
     imapc_message_list_free(changed);
+    imapc_id_list_free(gone);
+
+    /* What EXPUNGE reports: under QRESYNC the server sends VANISHED, and
+     * the list holds UIDs (UID 5, the fourth message)... */
+    TRY(imapc_client_select(c, FOLDER, NULL, ERR)); /* read-write now */
+    TRY(imapc_client_store(c, "5", IMAPC_STORE_ADD, "\\Deleted", 0, 0, NULL, ERR));
+    TRY(imapc_client_expunge(c, &gone, ERR));
+    CHECK(imapc_id_list_count(gone) == 1 && imapc_id_list_get(gone, 0) == 5,
+          "under QRESYNC, EXPUNGE reports UID 5 (got %u)", imapc_id_list_get(gone, 0));
+    imapc_id_list_free(gone);
+    TRY(imapc_client_unselect(c, ERR));
+    logout_and_free(c);
+    /* ... without it, sequence numbers, whatever use_uid says (UID 4 is
+     * the third message now: UIDs 1, 2, 4). */
+    c = connect_from_env();
+    TRY(imapc_client_select(c, FOLDER, NULL, ERR));
+    TRY(imapc_client_store(c, "4", IMAPC_STORE_ADD, "\\Deleted", 0, 0, NULL, ERR));
+    TRY(imapc_client_uid_expunge(c, "4", &gone, ERR));
+    CHECK(imapc_id_list_count(gone) == 1 && imapc_id_list_get(gone, 0) == 3,
+          "without QRESYNC, UID EXPUNGE reports sequence number 3 (got %u)",
+          imapc_id_list_get(gone, 0));
     imapc_id_list_free(gone);
 
     TRY(imapc_client_unselect(c, ERR));

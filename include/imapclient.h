@@ -487,9 +487,10 @@ typedef struct imapc_folder_list imapc_folder_list;
 typedef struct imapc_folder_status imapc_folder_status;
 
 /**
- * Message ids (UIDs or sequence numbers, as the client's `use_uid` was):
- * the result of SEARCH, SORT and EXPUNGE. Caller owns it; free with
- * `imapc_id_list_free`.
+ * Message ids: the result of SEARCH and SORT (UIDs or sequence numbers,
+ * as the client's `use_uid` was), of EXPUNGE (sequence numbers, or UIDs
+ * once QRESYNC is enabled: see `imapc_client_expunge`) and of QRESYNC's
+ * VANISHED (UIDs). Caller owns it; free with `imapc_id_list_free`.
  */
 typedef struct imapc_id_list imapc_id_list;
 
@@ -1746,8 +1747,12 @@ imapc_result imapc_client_move_ids(struct imapc_client *client,
                                    struct imapc_error **err_out);
 
 /**
- * EXPUNGE every `\Deleted` message of the selected folder. The expunged
- * sequence numbers go to `*expunged_out` (may be NULL); caller owns it.
+ * EXPUNGE every `\Deleted` message of the selected folder. What was
+ * expunged goes to `*expunged_out` (may be NULL; caller owns it), in the
+ * server's order: sequence numbers as the server's EXPUNGE responses give
+ * them (each counted after the ones before were removed), whatever
+ * `use_uid` says; but once QRESYNC is enabled (`imapc_client_enable`)
+ * the server reports VANISHED instead, and the list holds UIDs.
  *
  * # Safety
  * `client` is live; `expunged_out` NULL or writable.

@@ -399,7 +399,10 @@ func (c *Client) Move(ctx context.Context, set MessageSet, folder string) (*Copy
 }
 
 // Expunge removes every \Deleted message of the selected folder and
-// returns the expunged sequence numbers.
+// returns the expunged sequence numbers in the server's order (each
+// counted after the ones before were removed), whatever UseUID says; once
+// QRESYNC is enabled the server reports VANISHED instead and they are
+// UIDs.
 func (c *Client) Expunge(ctx context.Context) ([]uint32, error) {
 	var out []uint32
 	err := c.run(ctx, "Expunge", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
@@ -415,7 +418,7 @@ func (c *Client) Expunge(ctx context.Context) ([]uint32, error) {
 }
 
 // UIDExpunge removes only these \Deleted messages (UIDPLUS); the set holds
-// UIDs whatever UseUID says. Returns the expunged sequence numbers.
+// UIDs whatever UseUID says. Returns what Expunge returns.
 func (c *Client) UIDExpunge(ctx context.Context, uids MessageSet) ([]uint32, error) {
 	const op = "UIDExpunge"
 	if uids.isIDs && len(uids.ids) == 0 {

@@ -2220,8 +2220,12 @@ pub unsafe extern "C" fn imapc_client_move_ids(
     unsafe { copy_impl(client, ids_arg(ids, n), folder, true, result_out, err_out) }
 }
 
-/// EXPUNGE every `\Deleted` message of the selected folder. The expunged
-/// sequence numbers go to `*expunged_out` (may be NULL); caller owns it.
+/// EXPUNGE every `\Deleted` message of the selected folder. What was
+/// expunged goes to `*expunged_out` (may be NULL; caller owns it), in the
+/// server's order: sequence numbers as the server's EXPUNGE responses give
+/// them (each counted after the ones before were removed), whatever
+/// `use_uid` says; but once QRESYNC is enabled (`imapc_client_enable`)
+/// the server reports VANISHED instead, and the list holds UIDs.
 ///
 /// # Safety
 /// `client` is live; `expunged_out` NULL or writable.

@@ -157,9 +157,10 @@ pub extern "C" fn imapc_string_list_free(list: *mut imapc_string_list) {
     free_box(list)
 }
 
-/// Message ids (UIDs or sequence numbers, as the client's `use_uid` was):
-/// the result of SEARCH, SORT and EXPUNGE. Caller owns it; free with
-/// `imapc_id_list_free`.
+/// Message ids: the result of SEARCH and SORT (UIDs or sequence numbers,
+/// as the client's `use_uid` was), of EXPUNGE (sequence numbers, or UIDs
+/// once QRESYNC is enabled: see `imapc_client_expunge`) and of QRESYNC's
+/// VANISHED (UIDs). Caller owns it; free with `imapc_id_list_free`.
 pub struct imapc_id_list {
     pub(crate) ids: Vec<u32>,
     pub(crate) modseq: Option<u64>,
