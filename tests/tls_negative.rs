@@ -21,7 +21,7 @@ use std::time::Duration;
 use fake::Step::*;
 use fake::{expect, send, FakeServer};
 use imapclient::client::{
-    Client, ConnectOptions, ErrorKind, Security, TlsConfig, TlsConfigBuilder,
+    Client, ConnectOptions, ErrorKind, Security, TlsConfig, TlsConfigBuilder, TlsVersion,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -52,9 +52,20 @@ fn tls_server(cert: &str, key: &str) -> u16 {
 fn tls_script_server(
     cert: &str,
     key: &str,
-    script: impl FnOnce(&mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>)
-        + std::marker::Send
-        + 'static,
+    script: impl FnOnce(&mut TlsStream) + std::marker::Send + 'static,
+) -> u16 {
+    tls_script_server_versions(cert, key, rustls::DEFAULT_VERSIONS, script)
+}
+
+/// The server side of a TLS connection in these tests.
+type TlsStream = rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>;
+
+/// `tls_script_server` speaking only the TLS `versions` given.
+fn tls_script_server_versions(
+    cert: &str,
+    key: &str,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    script: impl FnOnce(&mut TlsStream) + std::marker::Send + 'static,
 ) -> u16 {
     let srv = common::TestServer::get();
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(srv.cert(cert))
@@ -64,7 +75,7 @@ fn tls_script_server(
     let key = PrivateKeyDer::from_pem_file(srv.cert(key)).expect("key PEM");
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let cfg = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(chain, key)
@@ -281,6 +292,251 @@ fn tls_server_name_overrides_the_connect_host() {
     o.io_timeout = Some(Duration::from_secs(5));
     let c = Client::connect(&o).expect("name checked against tls_server_name");
     assert!(c.is_tls());
+}
+
+// --- The lowest TLS version ---
+
+const TLS12_ONLY: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS12];
+
+/// A one-connection implicit-TLS server with the good certificate that
+/// speaks only `versions`; once the handshake is done it reports the
+/// version agreed on, greets, and reads until the client leaves.
+fn versioned_server(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> (u16, std::sync::mpsc::Receiver<rustls::ProtocolVersion>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let port = tls_script_server_versions("server.pem", "server.key", versions, move |s| {
+        if let Some(v) = s.conn.protocol_version() {
+            let _ = tx.send(v);
+        }
+        let _ = s.write_all(b"* OK [CAPABILITY IMAP4rev1] versioned fake ready\r\n");
+        let _ = s.flush();
+        let mut buf = [0u8; 256];
+        while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    (port, rx)
+}
+
+/// The default ("TLS 1.2 or later", `imapc_tls_config_builder_new`)
+/// connects to a server that speaks only TLS 1.2 and agrees on TLS 1.3
+/// with one that has both. Guards against a default raised to 1.3 (which
+/// would cut off older servers) and against 1.3 never being used.
+#[test]
+fn default_min_version_accepts_tls_1_2_and_prefers_1_3() {
+    use rustls::ProtocolVersion::{TLSv1_2, TLSv1_3};
+    for (versions, want) in [(TLS12_ONLY, TLSv1_2), (rustls::DEFAULT_VERSIONS, TLSv1_3)] {
+        let (port, agreed) = versioned_server(versions);
+        let c = connect(port, trusted().build().unwrap())
+            .unwrap_or_else(|e| panic!("default config, server with {want:?}: {e}"));
+        assert!(c.is_tls());
+        assert!(
+            c.greeting().contains("versioned fake ready"),
+            "{}",
+            c.greeting()
+        );
+        assert_eq!(agreed.recv_timeout(Duration::from_secs(5)), Ok(want));
+    }
+}
+
+/// `min_version(Tls13)` (`imapc_tls_config_builder_set_min_version` with
+/// `IMAPC_TLS_VERSION_1_3`) refuses a server that speaks only TLS 1.2:
+/// no handshake completes, and connect fails with `Tls` (no more specific
+/// code fits; fatal) and a message that starts with "TLS: " and names the
+/// cause, the protocol version. The same configuration connects to a
+/// TLS 1.3 server. Guards against the minimum being ignored (a silent
+/// downgrade to 1.2) and against an opaque error.
+#[test]
+fn min_version_1_3_refuses_a_tls_1_2_only_server() {
+    let cfg = trusted().min_version(TlsVersion::Tls13).build().unwrap();
+    let (port, agreed) = versioned_server(TLS12_ONLY);
+    let e = connect(port, cfg.clone()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Tls, "{e}");
+    assert!(e.is_fatal(), "{e}");
+    assert!(e.message.starts_with("TLS: "), "{e}");
+    assert!(e.message.contains("version"), "{e}");
+    assert!(
+        agreed.recv_timeout(Duration::from_secs(1)).is_err(),
+        "a TLS 1.2 handshake completed"
+    );
+    let (port, agreed) = versioned_server(rustls::DEFAULT_VERSIONS);
+    let c = connect(port, cfg).expect("minimum 1.3, server with 1.3");
+    assert!(c.is_tls());
+    assert_eq!(
+        agreed.recv_timeout(Duration::from_secs(5)),
+        Ok(rustls::ProtocolVersion::TLSv1_3)
+    );
+}
+
+/// Through the C ABI: a config built with `IMAPC_TLS_VERSION_1_3` makes
+/// `imapc_client_connect` to a TLS 1.2-only server fail with
+/// `IMAPC_ERR_TLS`, a fatal error whose message names the version; built
+/// with `IMAPC_TLS_VERSION_1_2` it connects. Guards against the C constant
+/// being mapped to the wrong minimum.
+#[test]
+fn c_set_min_version_1_3_refuses_a_tls_1_2_only_server() {
+    use imapclient::ffi::client::{imapc_client_connect, imapc_client_free};
+    use imapclient::ffi::error::*;
+    use imapclient::ffi::options::*;
+    use imapclient::ffi::tls::*;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+
+    let cafile = CString::new(
+        common::TestServer::get()
+            .cafile
+            .to_string_lossy()
+            .as_bytes(),
+    )
+    .unwrap();
+    let host = CString::new("localhost").unwrap();
+    // SAFETY: C ABI calls with valid strings, live handles and writable
+    // out-pointers; each handle is freed once.
+    let connect_with = |version: u32, port: u16| unsafe {
+        let b = imapc_tls_config_builder_new();
+        assert_eq!(
+            imapc_tls_config_builder_add_ca_file(b, cafile.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_tls_config_builder_set_min_version(b, version, null_mut()),
+            IMAPC_OK
+        );
+        let mut cfg = std::ptr::null();
+        assert_eq!(
+            imapc_tls_config_builder_build(b, &mut cfg, null_mut()),
+            IMAPC_OK
+        );
+        imapc_tls_config_builder_free(b);
+        let mut o = null_mut();
+        assert_eq!(
+            imapc_connect_options_new(
+                host.as_ptr(),
+                port,
+                IMAPC_SECURITY_IMPLICIT_TLS,
+                &mut o,
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_connect_options_set_tls_config(o, cfg, null_mut()),
+            IMAPC_OK
+        );
+        imapc_tls_config_free(cfg);
+        assert_eq!(
+            imapc_connect_options_set_io_timeout_ms(o, 5000, null_mut()),
+            IMAPC_OK
+        );
+        let mut client = null_mut();
+        let mut err = null_mut();
+        let rc = imapc_client_connect(o, &mut client, &mut err);
+        imapc_connect_options_free(o);
+        let outcome = if rc == IMAPC_OK {
+            assert!(!client.is_null());
+            assert!(err.is_null());
+            Ok(())
+        } else {
+            assert!(client.is_null(), "client written on failure");
+            let msg = CStr::from_ptr(imapc_error_message(err))
+                .to_string_lossy()
+                .into_owned();
+            let fatal = imapc_error_is_fatal(err);
+            assert_eq!(imapc_error_code(err), rc);
+            imapc_error_free(err);
+            Err((rc, fatal, msg))
+        };
+        imapc_client_free(client);
+        outcome
+    };
+    let (port, agreed) = versioned_server(TLS12_ONLY);
+    let (rc, fatal, msg) = connect_with(IMAPC_TLS_VERSION_1_3, port).unwrap_err();
+    assert_eq!(rc, IMAPC_ERR_TLS, "{msg}");
+    assert!(fatal, "{msg}");
+    assert!(msg.starts_with("TLS: ") && msg.contains("version"), "{msg}");
+    assert!(agreed.recv_timeout(Duration::from_secs(1)).is_err());
+    let (port, agreed) = versioned_server(TLS12_ONLY);
+    connect_with(IMAPC_TLS_VERSION_1_2, port).expect("minimum 1.2, TLS 1.2 server");
+    assert_eq!(
+        agreed.recv_timeout(Duration::from_secs(5)),
+        Ok(rustls::ProtocolVersion::TLSv1_2)
+    );
+}
+
+// --- Trust anchors: an added CA replaces the system store ---
+
+/// Set in the child process that `an_added_ca_replaces_the_system_store`
+/// runs itself in.
+const SYSTEM_STORE_CHILD: &str = "IMAPC_TEST_SYSTEM_STORE_CHILD";
+
+/// `add_ca_file` (`imapc_tls_config_builder_add_ca_file`: "Adding a CA
+/// replaces the system store unless use_system_roots turns it back on").
+/// The test reruns itself in a child process whose system store is the
+/// untrusted CA alone (rustls-native-certs reads `SSL_CERT_FILE` instead
+/// of the platform's store), so the check stays offline and touches no
+/// real trust store. There: the default trusts `untrusted-server.pem`
+/// (proving the stand-in store is used) and not `server.pem`; with
+/// `ca.pem` added, `server.pem` passes and `untrusted-server.pem` fails
+/// with `TlsUnknownIssuer`; `use_system_roots(true)` trusts both; and
+/// turning the system store off with no CA added leaves no trust anchor,
+/// a `TlsConfig` error at build. Guards against an added CA merely
+/// extending the system store (a CA pinned by the caller would then not
+/// pin anything) and against `use_system_roots` being ignored.
+#[test]
+fn an_added_ca_replaces_the_system_store() {
+    let srv = common::TestServer::get();
+    if std::env::var_os(SYSTEM_STORE_CHILD).is_none() {
+        let name = "an_added_ca_replaces_the_system_store";
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--test-threads=1", "--nocapture"])
+            .env(SYSTEM_STORE_CHILD, "1")
+            .env("SSL_CERT_FILE", srv.cert("untrusted-ca.pem"))
+            .env_remove("SSL_CERT_DIR")
+            // The same certificates (and no second server) in the child.
+            .env("IMAP_HOST", &srv.host)
+            .env("IMAP_PORT", srv.port.to_string())
+            .env("IMAP_TLS_PORT", srv.tls_port.to_string())
+            .env("IMAP_TEST_DIR", &srv.dir)
+            .env("IMAP_CAFILE", &srv.cafile)
+            .output()
+            .expect("running the child test");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "child failed:\n{text}");
+        assert!(
+            text.contains(&format!("test {name} ... ok")) && text.contains("1 passed"),
+            "the child did not run the test:\n{text}"
+        );
+        return;
+    }
+    let good = || tls_server("server.pem", "server.key");
+    let other = || tls_server("untrusted-server.pem", "untrusted-server.key");
+
+    let system = TlsConfigBuilder::new().build().unwrap();
+    assert!(connect(other(), system.clone()).unwrap().is_tls());
+    let e = connect(good(), system).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsUnknownIssuer, "{e}");
+
+    let added = trusted().build().unwrap();
+    assert!(connect(good(), added.clone()).unwrap().is_tls());
+    let e = connect(other(), added).unwrap_err();
+    assert_eq!(
+        e.kind,
+        ErrorKind::TlsUnknownIssuer,
+        "the system store is still trusted: {e}"
+    );
+
+    let both = trusted().use_system_roots(true).build().unwrap();
+    assert!(connect(good(), both.clone()).unwrap().is_tls());
+    assert!(connect(other(), both).unwrap().is_tls());
+
+    let e = TlsConfigBuilder::new()
+        .use_system_roots(false)
+        .build()
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsConfig, "{e}");
 }
 
 #[test]

@@ -383,9 +383,31 @@ pub(crate) fn classify(e: &rustls::Error) -> Error {
         ErrorKind::TlsExpired => "certificate has expired or is not yet valid",
         ErrorKind::TlsNameMismatch => "certificate is not valid for this host name",
         ErrorKind::TlsSelfSigned => "certificate is self-signed and not trusted",
+        // A server below `min_version` answers with a protocol_version
+        // alert (or, if it ignores supported_versions, with a version we
+        // did not offer): say so rather than a bare "TLS failure".
+        _ if is_version_error(e) => {
+            "no TLS protocol version in common with the server (is the lowest version allowed above what it speaks?)"
+        }
         _ => "TLS failure",
     };
     Error::new(kind, format!("TLS: {reason} ({e})"))
+}
+
+/// The server and this configuration share no protocol version.
+fn is_version_error(e: &rustls::Error) -> bool {
+    use rustls::{AlertDescription, PeerIncompatible as P};
+    matches!(
+        e,
+        rustls::Error::AlertReceived(AlertDescription::ProtocolVersion)
+            | rustls::Error::PeerIncompatible(
+                P::ServerTlsVersionIsDisabledByOurConfig
+                    | P::ServerDoesNotSupportTls12Or13
+                    | P::SupportedVersionsExtensionRequired
+                    | P::Tls12NotOffered
+                    | P::Tls12NotOfferedOrEnabled
+            )
+    )
 }
 
 /// Just enough DER to compare a certificate's issuer and subject.
@@ -466,6 +488,28 @@ mod tests {
             .unwrap();
         assert!(c.is_dangerous());
         assert!(!c.verify_hostname);
+    }
+
+    #[test]
+    fn version_mismatch_says_so() {
+        for e in [
+            rustls::Error::AlertReceived(rustls::AlertDescription::ProtocolVersion),
+            rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig,
+            ),
+        ] {
+            let c = classify(&e);
+            assert_eq!(c.kind, ErrorKind::Tls);
+            assert!(
+                c.message
+                    .starts_with("TLS: no TLS protocol version in common with the server"),
+                "{c}"
+            );
+        }
+        let other = classify(&rustls::Error::AlertReceived(
+            rustls::AlertDescription::HandshakeFailure,
+        ));
+        assert!(other.message.starts_with("TLS: TLS failure ("), "{other}");
     }
 
     #[test]
