@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use fake::Step::{self, *};
 use fake::{expect, login_steps, select_steps, send, FakeServer, Split};
-use imapclient::client::{Client, ConnectOptions, Error, ErrorKind, Event, Messages};
+use imapclient::client::{
+    AppendMessage, Client, ConnectOptions, Error, ErrorKind, Event, Messages,
+};
 
 /// Connect, LOGIN (A1) and SELECT INBOX (A2); later commands are A3, A4...
 fn session(exists: u32, rest: Vec<Step>) -> (FakeServer, Client) {
@@ -1257,4 +1259,228 @@ fn move_fallback_fixes_an_open_range_before_copying() {
     drop(c);
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+// --- APPEND: a synchronising literal refused in the middle ---
+
+const MSG1: &[u8] = b"Subject: one\r\n\r\nfirst message\r\n";
+const MSG2: &[u8] = b"Subject: two\r\n\r\nSECOND-MESSAGE-BODY\r\n";
+
+/// Connect and LOGIN (A1) to a server announcing `caps` (in the greeting
+/// and after LOGIN); later commands are A2, A3...
+fn append_session(caps: &str, rest: Vec<Step>) -> (FakeServer, Client) {
+    let mut steps = vec![
+        send(format!("* OK [CAPABILITY {caps}] fake ready\r\n")),
+        expect("A1 LOGIN user secret\r\n"),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+    ];
+    steps.extend(rest);
+    let srv = FakeServer::start(steps);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    (srv, c)
+}
+
+/// The refusal came back as the call's error, which is not fatal, and the
+/// client is in step: the next NOOP (A3) gets its own tagged OK and the
+/// EXISTS sent with it; the script (which checks every line the client
+/// sent, in order) ran to its end, and the refused message's bytes
+/// (`unsent`, when given) were never sent. The transcript.
+fn assert_refused_in_step(
+    srv: FakeServer,
+    mut c: Client,
+    e: Error,
+    kind: ErrorKind,
+    code: Option<&str>,
+    text: &str,
+    unsent: Option<&[u8]>,
+) -> fake::Transcript {
+    assert_eq!(e.kind, kind, "{e}");
+    assert_eq!(e.response_code.as_deref(), code, "{e}");
+    assert!(e.message.starts_with("APPEND: server said "), "{e}");
+    assert!(e.message.contains(text), "{e}");
+    assert_verdict(&c, &e, false);
+    c.noop().expect("NOOP after the refused APPEND");
+    assert_eq!(c.take_events(), vec![Event::Exists(7)]);
+    c.logout().expect("logout");
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    if let Some(unsent) = unsent {
+        assert!(!t.contains(unsent), "refused literal sent: {}", t.text());
+    }
+    t
+}
+
+/// The end of a script after the refusal: NOOP (A3) and LOGOUT (A4).
+fn noop_and_logout() -> Vec<Step> {
+    vec![
+        expect("A3 NOOP\r\n"),
+        send("* 7 EXISTS\r\nA3 OK NOOP completed\r\n"),
+        expect("A4 LOGOUT"),
+        send("* BYE bye\r\nA4 OK done\r\n"),
+    ]
+}
+
+/// MULTIAPPEND without LITERAL+: both literals are synchronising. The
+/// server accepts the first (`+`) and answers the second's `{n}` with a
+/// tagged NO (RFC 3502 allows refusing each message as it comes), or
+/// BAD, instead of `+`. The call fails with that answer (kind, response
+/// code, text), not fatal, and the client neither sends the second
+/// message (which the server would read as a command) nor waits for a `+`
+/// that will not come. Guards against a hang, a desynchronised session,
+/// and a refusal reported as success or as a fatal error.
+#[test]
+fn multiappend_second_literal_refused_without_literal_plus() {
+    let refusals = [
+        (
+            "A2 NO [TOOBIG] Message too large\r\n",
+            ErrorKind::No,
+            Some("TOOBIG"),
+            "Message too large",
+        ),
+        (
+            "A2 BAD Invalid arguments\r\n",
+            ErrorKind::Bad,
+            None,
+            "Invalid arguments",
+        ),
+    ];
+    for (refusal, kind, code, text) in refusals {
+        let mut rest = vec![
+            expect(&format!("A2 APPEND INBOX (\\Seen) {{{}}}\r\n", MSG1.len())),
+            send("+ Ready for literal data\r\n"),
+            ReadBytes(MSG1.len()),
+            expect(&format!(" (\\Flagged) {{{}}}\r\n", MSG2.len())),
+            send(refusal),
+        ];
+        rest.extend(noop_and_logout());
+        let (srv, mut c) = append_session("IMAP4rev1 MULTIAPPEND UIDPLUS", rest);
+        let msgs = [
+            AppendMessage {
+                data: MSG1,
+                flags: &["\\Seen"],
+                date: None,
+            },
+            AppendMessage {
+                data: MSG2,
+                flags: &["\\Flagged"],
+                date: None,
+            },
+        ];
+        let t0 = Instant::now();
+        let e = c.multiappend("INBOX", &msgs).unwrap_err();
+        assert!(t0.elapsed() < Duration::from_secs(1), "waited for a `+`");
+        assert_refused_in_step(srv, c, e, kind, code, text, Some(b"SECOND-MESSAGE-BODY"));
+    }
+}
+
+/// APPEND without LITERAL+, refused at its only literal: a tagged NO
+/// [TRYCREATE] instead of `+`. The call fails with it, not fatal, the
+/// message is never sent and the next command is in step. Guards against
+/// the client sending the message anyway (its lines would reach the server
+/// as commands) or waiting for a `+`.
+#[test]
+fn append_literal_refused_before_the_message_without_literal_plus() {
+    let mut rest = vec![
+        expect(&format!("A2 APPEND Nowhere {{{}}}\r\n", MSG2.len())),
+        send("A2 NO [TRYCREATE] Mailbox doesn't exist: Nowhere\r\n"),
+    ];
+    rest.extend(noop_and_logout());
+    let (srv, mut c) = append_session("IMAP4rev1 UIDPLUS", rest);
+    let t0 = Instant::now();
+    let e = c.append("Nowhere", MSG2, &[], None).unwrap_err();
+    assert!(t0.elapsed() < Duration::from_secs(1), "waited for a `+`");
+    assert_refused_in_step(
+        srv,
+        c,
+        e,
+        ErrorKind::No,
+        Some("TRYCREATE"),
+        "Mailbox doesn't exist: Nowhere",
+        Some(b"SECOND-MESSAGE-BODY"),
+    );
+}
+
+/// MULTIAPPEND with LITERAL- only (RFC 7888): the small first message goes
+/// as a non-synchronising `{n+}` at once, the second, over 4096 bytes, as
+/// a synchronising `{n}`, which the server refuses with NO. Same verdict:
+/// the server's error, not fatal, the big message unsent, in step.
+#[test]
+fn multiappend_big_literal_refused_with_literal_minus() {
+    let mut big = b"Subject: big\r\n\r\n".to_vec();
+    big.extend(std::iter::repeat_n(b'z', 5000));
+    big.extend_from_slice(b"BIG-MESSAGE-TAIL\r\n");
+    let mut rest = vec![
+        expect(&format!("A2 APPEND INBOX {{{}+}}\r\n", MSG1.len())),
+        ReadBytes(MSG1.len()),
+        expect(&format!(" {{{}}}\r\n", big.len())),
+        send("A2 NO [OVERQUOTA] Quota exceeded\r\n"),
+    ];
+    rest.extend(noop_and_logout());
+    let (srv, mut c) = append_session("IMAP4rev1 LITERAL- MULTIAPPEND", rest);
+    let msgs = [
+        AppendMessage {
+            data: MSG1,
+            flags: &[],
+            date: None,
+        },
+        AppendMessage {
+            data: &big,
+            flags: &[],
+            date: None,
+        },
+    ];
+    let e = c.multiappend("INBOX", &msgs).unwrap_err();
+    assert_refused_in_step(
+        srv,
+        c,
+        e,
+        ErrorKind::No,
+        Some("OVERQUOTA"),
+        "Quota exceeded",
+        Some(b"BIG-MESSAGE-TAIL"),
+    );
+}
+
+/// MULTIAPPEND with LITERAL+: nothing to refuse midway, every literal goes
+/// at once; a tagged NO at the end is the call's error, not fatal, and the
+/// session is in step. (The counterpart of the tests above.)
+#[test]
+fn multiappend_refused_at_the_end_with_literal_plus() {
+    let mut rest = vec![
+        ExpectLiteral(format!("A2 APPEND INBOX {{{}+}}\r\n", MSG1.len())),
+        send("A2 NO [TOOBIG] Message too large\r\n"),
+    ];
+    rest.extend(noop_and_logout());
+    let (srv, mut c) = append_session("IMAP4rev1 LITERAL+ MULTIAPPEND", rest);
+    let msgs = [
+        AppendMessage {
+            data: MSG1,
+            flags: &[],
+            date: None,
+        },
+        AppendMessage {
+            data: MSG2,
+            flags: &[],
+            date: None,
+        },
+    ];
+    let e = c.multiappend("INBOX", &msgs).unwrap_err();
+    let t = assert_refused_in_step(
+        srv,
+        c,
+        e,
+        ErrorKind::No,
+        Some("TOOBIG"),
+        "Message too large",
+        None,
+    );
+    let want = format!(
+        "A2 APPEND INBOX {{{}+}}\r\n{} {{{}+}}\r\n{}\r\n",
+        MSG1.len(),
+        String::from_utf8_lossy(MSG1),
+        MSG2.len(),
+        String::from_utf8_lossy(MSG2)
+    );
+    assert_eq!(t.lines[1], want, "both messages sent without waiting");
 }

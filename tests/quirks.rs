@@ -1041,3 +1041,212 @@ fn notify_folder_status_during_list_status_is_an_event() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+// --- find_special_folder: SPECIAL-USE attributes, then well-known names ---
+
+/// Logged in (A1) to a server with `caps`; for each `(attr, want)` the
+/// client looks the folder up with `find_special_folder` while the server
+/// answers the `LIST "" "*"` it expects (A2, A3...) with `listing`; then
+/// a NOOP. What was found, in order, is exactly the `want`s.
+fn special_folders(caps: &str, listing: &str, asks: &[(&str, Option<&str>)]) {
+    let mut steps = vec![
+        send(format!("* OK [CAPABILITY {caps}] ready\r\n")),
+        expect("A1 LOGIN "),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+    ];
+    for i in 0..asks.len() {
+        let tag = format!("A{}", i + 2);
+        steps.push(expect(&format!("{tag} LIST \"\" \"*\"\r\n")));
+        steps.push(send(format!("{listing}{tag} OK List completed\r\n")));
+    }
+    let tag = format!("A{}", asks.len() + 2);
+    steps.push(expect(&format!("{tag} NOOP")));
+    steps.push(send(format!("{tag} OK done\r\n")));
+    let srv = FakeServer::start(steps);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let found: Vec<(&str, Option<String>)> = asks
+        .iter()
+        .map(|&(attr, _)| (attr, c.find_special_folder(attr).expect(attr)))
+        .collect();
+    let want: Vec<(&str, Option<String>)> = asks
+        .iter()
+        .map(|&(attr, w)| (attr, w.map(String::from)))
+        .collect();
+    assert_eq!(found, want);
+    c.noop().unwrap();
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// Exchange / Outlook names, no SPECIAL-USE and no attributes: each
+/// special use found by its well-known English name; none for `\All` and
+/// `\Flagged`, which this server has no folder for ("Outbox" and
+/// "Calendar" are not taken for anything). Guards against the name
+/// fallback of `find_special_folder` (header: "by SPECIAL-USE or by
+/// well-known names") missing the most common names or matching loosely.
+#[test]
+fn special_folders_by_exchange_names() {
+    special_folders(
+        "IMAP4rev1 LITERAL+",
+        "* LIST (\\HasNoChildren) \"/\" INBOX\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"Sent Items\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"Deleted Items\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" Drafts\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"Junk Email\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" Archive\r\n\
+         * LIST (\\HasNoChildren) \"/\" Outbox\r\n\
+         * LIST (\\HasChildren \\Noselect) \"/\" Calendar\r\n",
+        &[
+            ("\\Sent", Some("Sent Items")),
+            ("\\Trash", Some("Deleted Items")),
+            ("\\Drafts", Some("Drafts")),
+            ("\\Junk", Some("Junk Email")),
+            ("\\Archive", Some("Archive")),
+            ("\\All", None),
+            ("\\Flagged", None),
+        ],
+    );
+}
+
+/// Gmail's `[Gmail]/...` names without attributes (as an old Gmail or a
+/// proxy that strips them shows them): all seven special uses, `\All` and
+/// `\Archive` both to All Mail, `\Trash` to the British "Bin".
+#[test]
+fn special_folders_by_gmail_names() {
+    special_folders(
+        "IMAP4rev1",
+        "* LIST (\\HasNoChildren) \"/\" \"INBOX\"\r\n\
+         * LIST (\\HasChildren \\Noselect) \"/\" \"[Gmail]\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"[Gmail]/All Mail\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"[Gmail]/Bin\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"[Gmail]/Drafts\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"[Gmail]/Sent Mail\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"[Gmail]/Spam\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"[Gmail]/Starred\"\r\n",
+        &[
+            ("\\Sent", Some("[Gmail]/Sent Mail")),
+            ("\\Drafts", Some("[Gmail]/Drafts")),
+            ("\\Trash", Some("[Gmail]/Bin")),
+            ("\\Junk", Some("[Gmail]/Spam")),
+            ("\\Archive", Some("[Gmail]/All Mail")),
+            ("\\All", Some("[Gmail]/All Mail")),
+            ("\\Flagged", Some("[Gmail]/Starred")),
+        ],
+    );
+}
+
+/// Courier / Cyrus style: everything below INBOX with "." as delimiter.
+#[test]
+fn special_folders_by_inbox_prefixed_names() {
+    special_folders(
+        "IMAP4rev1",
+        "* LIST (\\HasChildren) \".\" INBOX\r\n\
+         * LIST (\\HasNoChildren) \".\" INBOX.Sent\r\n\
+         * LIST (\\HasNoChildren) \".\" INBOX.Drafts\r\n\
+         * LIST (\\HasNoChildren) \".\" INBOX.Trash\r\n\
+         * LIST (\\HasNoChildren) \".\" INBOX.Spam\r\n\
+         * LIST (\\HasNoChildren) \".\" INBOX.Archive\r\n",
+        &[
+            ("\\Sent", Some("INBOX.Sent")),
+            ("\\Drafts", Some("INBOX.Drafts")),
+            ("\\Trash", Some("INBOX.Trash")),
+            ("\\Junk", Some("INBOX.Spam")),
+            ("\\Archive", Some("INBOX.Archive")),
+        ],
+    );
+}
+
+/// Which name wins: the well-known list's order ("the first match wins"),
+/// not the server's, and names and the attribute compare without regard to
+/// ASCII case, the server's spelling being returned: with "INBOX.Sent"
+/// listed before "sent items", `\Sent` (and `\sent`) is "sent items".
+/// Localised names are not on the list: "Gesendete Objekte" and
+/// "Gelöschte Elemente" (German Outlook) find nothing (the header promises
+/// "well-known names" only; add them to the list and this changes).
+#[test]
+fn special_folder_names_rank_by_the_list_and_ignore_case() {
+    special_folders(
+        "IMAP4rev1",
+        "* LIST (\\HasNoChildren) \"/\" INBOX\r\n\
+         * LIST (\\HasNoChildren) \"/\" INBOX.Sent\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"sent items\"\r\n",
+        &[
+            ("\\Sent", Some("sent items")),
+            ("\\sent", Some("sent items")),
+        ],
+    );
+    special_folders(
+        "IMAP4rev1",
+        "* LIST (\\HasNoChildren) \"/\" INBOX\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"Gesendete Objekte\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"Gel&APY-schte Elemente\"\r\n",
+        &[("\\Sent", None), ("\\Trash", None)],
+    );
+}
+
+/// An attribute beats a name ("SPECIAL-USE attributes first"): a server
+/// without the SPECIAL-USE capability that still marks "Outbox Copies"
+/// `\Sent` in its LIST has that found, not its folder named "Sent".
+#[test]
+fn special_use_attribute_in_a_plain_list_beats_a_well_known_name() {
+    special_folders(
+        "IMAP4rev1",
+        "* LIST (\\HasNoChildren) \"/\" Sent\r\n\
+         * LIST (\\HasNoChildren \\Sent) \"/\" \"Outbox Copies\"\r\n",
+        &[("\\Sent", Some("Outbox Copies")), ("\\Drafts", None)],
+    );
+}
+
+/// With SPECIAL-USE: `LIST (SPECIAL-USE) "" "*"` first; the folder that
+/// carries the attribute wins over a well-known name ("Sent Messages" over
+/// "Sent"), with no second LIST. When none carries it, a full `LIST ""
+/// "*"` follows and the names decide. Guards against the fallback being
+/// skipped on servers that have SPECIAL-USE but leave a use unmarked.
+#[test]
+fn special_use_server_without_the_attribute_falls_back_to_names() {
+    let caps = "IMAP4rev1 SPECIAL-USE";
+    let srv = FakeServer::start(vec![
+        send(format!("* OK [CAPABILITY {caps}] ready\r\n")),
+        expect("A1 LOGIN "),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+        expect("A2 LIST (SPECIAL-USE) \"\" \"*\"\r\n"),
+        send(
+            "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent Messages\"\r\n\
+             * LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\r\n\
+             A2 OK List completed\r\n",
+        ),
+        expect("A3 LIST (SPECIAL-USE) \"\" \"*\"\r\n"),
+        send(
+            "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent Messages\"\r\n\
+             * LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\r\n\
+             A3 OK List completed\r\n",
+        ),
+        expect("A4 LIST \"\" \"*\"\r\n"),
+        send(
+            "* LIST (\\HasNoChildren) \"/\" INBOX\r\n\
+             * LIST (\\HasNoChildren \\Sent) \"/\" \"Sent Messages\"\r\n\
+             * LIST (\\HasNoChildren) \"/\" Sent\r\n\
+             * LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\r\n\
+             * LIST (\\HasNoChildren) \"/\" Trash\r\n\
+             A4 OK List completed\r\n",
+        ),
+        expect("A5 NOOP"),
+        send("A5 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    assert_eq!(
+        c.find_special_folder("\\Sent").unwrap().as_deref(),
+        Some("Sent Messages")
+    );
+    assert_eq!(
+        c.find_special_folder("\\Trash").unwrap().as_deref(),
+        Some("Trash")
+    );
+    c.noop().unwrap();
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

@@ -388,3 +388,126 @@ fn dovecot_login_and_authenticate_never_log_the_password() {
     assert_never_logged(&forms(pw, &[plain_payload(user, pw)]));
     assert_never_logged(&forms("pässwörd-wrong", &[]));
 }
+
+/// The captured lines of `target` at `level` that contain `needle`.
+fn lines_with(level: &str, target: &str, needle: &str) -> Vec<String> {
+    let head = format!("{level} {target} ");
+    lines()
+        .into_iter()
+        .filter(|l| l.starts_with(&head) && l.contains(needle))
+        .collect()
+}
+
+/// `dangerous_disable_verification`: "A warning is logged at every
+/// connection" (header and Rust doc). One configuration used for two
+/// connections to the fixture's Dovecot, implicit TLS and STARTTLS, and a
+/// third connection with a configuration made by the C ABI's
+/// `imapc_tls_config_builder_dangerous_disable_verification`: each logs
+/// exactly one WARN line on `imapclient::tls` that names its host (a
+/// distinct `tls_server_name` per connection, so concurrent tests cannot
+/// be counted) and says verification is off. A connection that only
+/// skips the host-name check logs no such warning. Guards against a
+/// warning given once per configuration or process, only for implicit
+/// TLS, or at a level a WARN filter drops.
+#[test]
+fn dangerous_verification_warns_at_every_connection() {
+    use imapclient::ffi::client::{imapc_client_connect, imapc_client_free};
+    use imapclient::ffi::error::IMAPC_OK;
+    use imapclient::ffi::options::*;
+    use imapclient::ffi::tls::*;
+    use std::ffi::CString;
+    use std::ptr::null_mut;
+
+    init_log();
+    let srv = common::TestServer::get();
+    let off = "certificate verification is OFF for";
+    let cfg = TlsConfigBuilder::new()
+        .dangerous_disable_verification(true)
+        .build()
+        .unwrap();
+    let connections = [
+        (
+            Security::Implicit,
+            srv.tls_port,
+            "dangerous-implicit.invalid",
+        ),
+        (Security::StartTls, srv.port, "dangerous-starttls.invalid"),
+    ];
+    for (security, port, name) in connections {
+        let mut o = ConnectOptions::new(srv.host.clone(), security)
+            .port(port)
+            .tls(cfg.clone());
+        o.tls_server_name = Some(name.into());
+        o.io_timeout = Some(Duration::from_secs(20));
+        let mut c = Client::connect(&o).unwrap_or_else(|e| panic!("{security:?}: {e}"));
+        assert!(c.is_tls());
+        c.logout().unwrap();
+        let warned = lines_with("WARN", "imapclient::tls", &format!("{off} {name}:"));
+        assert_eq!(warned.len(), 1, "{security:?}: {:#?}", lines());
+    }
+
+    // The same promise through the C builder.
+    let name = "dangerous-c.invalid";
+    let host = CString::new(srv.host.as_str()).unwrap();
+    let sni = CString::new(name).unwrap();
+    // SAFETY: C ABI calls with valid strings, live handles and writable
+    // out-pointers; each handle is freed once.
+    unsafe {
+        let b = imapc_tls_config_builder_new();
+        assert_eq!(
+            imapc_tls_config_builder_dangerous_disable_verification(b, null_mut()),
+            IMAPC_OK
+        );
+        let mut cfg = std::ptr::null();
+        assert_eq!(
+            imapc_tls_config_builder_build(b, &mut cfg, null_mut()),
+            IMAPC_OK
+        );
+        imapc_tls_config_builder_free(b);
+        let mut o = null_mut();
+        assert_eq!(
+            imapc_connect_options_new(
+                host.as_ptr(),
+                srv.tls_port,
+                IMAPC_SECURITY_IMPLICIT_TLS,
+                &mut o,
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_connect_options_set_tls_config(o, cfg, null_mut()),
+            IMAPC_OK
+        );
+        imapc_tls_config_free(cfg);
+        assert_eq!(
+            imapc_connect_options_set_tls_server_name(o, sni.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        let mut client = null_mut();
+        assert_eq!(imapc_client_connect(o, &mut client, null_mut()), IMAPC_OK);
+        imapc_connect_options_free(o);
+        imapc_client_free(client);
+    }
+    let warned = lines_with("WARN", "imapclient::tls", &format!("{off} {name}:"));
+    assert_eq!(warned.len(), 1, "C builder: {:#?}", lines());
+
+    // Only the host-name check off: the chain is verified, no such warning.
+    let name = "localhost-unchecked.invalid";
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(&srv.cafile).unwrap().verify_hostname(false);
+    let mut o = ConnectOptions::new(srv.host.clone(), Security::Implicit)
+        .port(srv.tls_port)
+        .tls(b.build().unwrap());
+    o.tls_server_name = Some(name.into());
+    o.io_timeout = Some(Duration::from_secs(20));
+    let mut c = Client::connect(&o).expect("chain verified, name not checked");
+    c.logout().unwrap();
+    assert!(
+        lines()
+            .iter()
+            .all(|l| !(l.contains(off) && l.contains(name))),
+        "{:#?}",
+        lines()
+    );
+}
