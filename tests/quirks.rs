@@ -1110,6 +1110,23 @@ fn special_folders_by_exchange_names() {
     );
 }
 
+/// The name fallback takes only folders that can hold mail: a
+/// `\Noselect` "Sent" (a hierarchy level, here with the real folders
+/// under it) loses to "Sent Items"; a `\NonExistent` "Drafts" (LIST-EXTENDED)
+/// counts for nothing.
+#[test]
+fn special_folders_by_name_skip_folders_that_cannot_be_selected() {
+    special_folders(
+        "IMAP4rev1 LITERAL+",
+        "* LIST (\\HasNoChildren) \"/\" INBOX\r\n\
+         * LIST (\\HasChildren \\Noselect) \"/\" Sent\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"Sent/2025\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"Sent Items\"\r\n\
+         * LIST (\\NonExistent \\HasChildren) \"/\" Drafts\r\n",
+        &[("\\Sent", Some("Sent Items")), ("\\Drafts", None)],
+    );
+}
+
 /// Gmail's `[Gmail]/...` names without attributes (as an old Gmail or a
 /// proxy that strips them shows them): all seven special uses, `\All` and
 /// `\Archive` both to All Mail, `\Trash` to the British "Bin".

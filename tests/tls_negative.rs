@@ -537,6 +537,8 @@ fn an_added_ca_replaces_the_system_store() {
         .build()
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::TlsConfig, "{e}");
+    // It says why: the store was turned off, not found empty.
+    assert!(e.message.contains("system store is turned off"), "{e}");
 }
 
 #[test]

@@ -526,8 +526,13 @@ impl Client {
             .find(|(a, _)| a.eq_ignore_ascii_case(attr))
             .map(|(_, n)| *n)
             .unwrap_or(&[]);
+        // By name, only folders that can hold mail: a `\Noselect` "Sent"
+        // (a hierarchy level) must not win over a usable "Sent Items".
         for n in names {
-            if let Some(f) = all.iter().find(|f| f.name.eq_ignore_ascii_case(n)) {
+            if let Some(f) = all
+                .iter()
+                .find(|f| f.is_selectable() && f.name.eq_ignore_ascii_case(n))
+            {
                 return Ok(Some(f.name.clone()));
             }
         }

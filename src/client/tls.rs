@@ -178,7 +178,8 @@ impl TlsConfigBuilder {
                     )
                 })?;
             }
-            if self.system_roots.unwrap_or(self.cas.is_empty()) {
+            let use_system = self.system_roots.unwrap_or(self.cas.is_empty());
+            if use_system {
                 let found = rustls_native_certs::load_native_certs();
                 for e in &found.errors {
                     log::debug!(target: "imapclient::tls", "system trust store: {e}");
@@ -189,7 +190,11 @@ impl TlsConfigBuilder {
             if roots.is_empty() {
                 return Err(Error::new(
                     ErrorKind::TlsConfig,
-                    "no trusted CA certificates: the system store is empty and no CA file was given",
+                    if use_system {
+                        "no trusted CA certificates: the system store is empty and no CA file was given"
+                    } else {
+                        "no trusted CA certificates: the system store is turned off and no CA file was given"
+                    },
                 ));
             }
             let inner =
