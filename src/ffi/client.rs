@@ -155,7 +155,10 @@ pub extern "C" fn imapc_client_free(client: *mut imapc_client) {
 /// Interrupt the blocking call running on this client, from any thread:
 /// it returns `IMAPC_ERR_INTERRUPTED` promptly and the connection is closed
 /// (reconnect afterwards). Safe to call at any time, also when no call
-/// runs; does nothing for NULL. The client must not be freed concurrently.
+/// runs: the connection is closed all the same, and the next call fails
+/// at once with `IMAPC_ERR_INTERRUPTED` (fatal), later ones with
+/// `IMAPC_ERR_ILLEGAL_STATE`. Does nothing for NULL. The client must not
+/// be freed concurrently.
 #[no_mangle]
 pub extern "C" fn imapc_client_interrupt(client: *const imapc_client) {
     if let Some(h) = super::lists::get(client) {
