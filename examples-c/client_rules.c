@@ -67,21 +67,6 @@ static const char LATE[] = "From: Rules Tester <rules@example.org>\r\n"
                            "\r\n"
                            "Appended while the first connection idles.\r\n";
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A call that must be refused with a non-fatal ILLEGAL_STATE at once.
  * `call` passes ERR as its error out-parameter. */
 #define REFUSED(what, call)                                                                \

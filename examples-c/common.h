@@ -8,6 +8,28 @@
 
 #include "imapclient.h"
 
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L
+/* Timing helpers, for the examples that ask for POSIX (they define
+ * _POSIX_C_SOURCE before any include). */
+#include <time.h>
+
+static inline void sleep_ms(long ms)
+{
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+/* Seconds on the monotonic clock. */
+static inline double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+#endif
+
 /* Print the error's name and message, free it, exit 1. */
 static inline void die(const char *what, imapc_result rc, imapc_error *err)
 {
@@ -126,6 +148,25 @@ static inline imapc_client *connect_from_env(void)
         CHECK(imapc_client_is_compressed(c), "compression is on");
     }
     return c;
+}
+
+/* Create `folder` anew (deleting an interrupted run's) holding `n` copies
+ * of the message `msg` (NUL-terminated), in one MULTIAPPEND. */
+static inline void fresh_folder_with_copies(imapc_client *c, const char *folder, const char *msg,
+                                            size_t n)
+{
+    imapc_append_message *msgs = calloc(n, sizeof *msgs);
+    size_t i;
+    CHECK(msgs != NULL, "calloc");
+    imapc_client_delete_folder(c, folder, NULL);
+    TRY(imapc_client_create_folder(c, folder, ERR));
+    for (i = 0; i < n; i++) {
+        msgs[i].data = (const uint8_t *)msg;
+        msgs[i].len = strlen(msg);
+    }
+    TRY(imapc_client_multiappend(c, folder, msgs, n, IMAPC_APPEND_MESSAGE_VERSION, NULL, NULL,
+                                 ERR));
+    free(msgs);
 }
 
 static inline void logout_and_free(imapc_client *c)

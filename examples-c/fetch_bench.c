@@ -22,13 +22,6 @@ struct tally {
     int streaming; /* section bytes are counted by on_chunk */
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static uint64_t strsum(const char *s)
 {
     uint64_t n = 0;

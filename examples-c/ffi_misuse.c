@@ -200,14 +200,6 @@ static void invalid_utf8(void)
     logout_and_free(c);
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
 static void *interrupter(void *arg)
 {
     sleep_ms(300);

@@ -18,21 +18,6 @@ static const char MSG[] = "From: Idle Tester <idle@example.org>\r\n"
                           "\r\n"
                           "Appended by the second connection.\r\n";
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The second client: waits until the first one idles, then appends. */
 static void *appender(void *arg)
 {

@@ -40,21 +40,6 @@ static const char MSG[] = "From: Forever Tester <forever@example.org>\r\n"
                           "\r\n"
                           "Appended by the second connection.\r\n";
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A thread that calls imapc_client_interrupt after `ms` unless stopped
  * before: the watchdog of a wait, or the interrupt under test. */
 struct timer {

@@ -49,14 +49,6 @@ static const char MSG[] = "From: Poll Tester <poll@example.org>\r\n"
                           "\r\n"
                           "Flagged by the second connection.\r\n";
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
 /* The second client: once the first one idles, flag every message. */
 static void *flagger(void *arg)
 {
@@ -133,26 +125,15 @@ int main(void)
 {
     imapc_client *c = connect_with_keepalive();
     imapc_mailbox_state *st = NULL;
-    imapc_append_message msgs[N];
     unsigned char seen[N + 1] = {0};
     pthread_t th;
-    int count = 0, polls = 0, fd, i;
+    int count = 0, polls = 0, fd;
     uint64_t sent, sent_wire, received, received_wire;
 
     CHECK(imapc_client_has_capability(c, "IDLE"), "server has IDLE");
     if (!imapc_client_is_compressed(c) && imapc_client_has_capability(c, "COMPRESS=DEFLATE"))
         TRY(imapc_client_compress(c, ERR));
-    imapc_client_delete_folder(c, FOLDER, NULL); /* an interrupted run's */
-    TRY(imapc_client_create_folder(c, FOLDER, ERR));
-    for (i = 0; i < N; i++) {
-        msgs[i].data = (const uint8_t *)MSG;
-        msgs[i].len = sizeof MSG - 1;
-        msgs[i].flags = NULL;
-        msgs[i].internal_date = NULL;
-        msgs[i].offset_minutes = 0;
-    }
-    TRY(imapc_client_multiappend(c, FOLDER, msgs, N, IMAPC_APPEND_MESSAGE_VERSION, NULL, NULL,
-                                 ERR));
+    fresh_folder_with_copies(c, FOLDER, MSG, N);
     TRY(imapc_client_select(c, FOLDER, &st, ERR));
     CHECK(imapc_mailbox_state_exists(st) == N, "%u messages", imapc_mailbox_state_exists(st));
     imapc_mailbox_state_free(st);

@@ -76,23 +76,11 @@ static void *worker(void *arg)
 int main(void)
 {
     imapc_client *c = connect_from_env();
-    imapc_append_message msgs[N];
     static const char MSG[] = "From: log@example.org\r\nSubject: log swap\r\n\r\nbody\r\n";
     pthread_t th;
     long rounds = 0;
-    int i;
 
-    imapc_client_delete_folder(c, FOLDER, NULL); /* an interrupted run's */
-    TRY(imapc_client_create_folder(c, FOLDER, ERR));
-    for (i = 0; i < N; i++) {
-        msgs[i].data = (const uint8_t *)MSG;
-        msgs[i].len = sizeof MSG - 1;
-        msgs[i].flags = NULL;
-        msgs[i].internal_date = NULL;
-        msgs[i].offset_minutes = 0;
-    }
-    TRY(imapc_client_multiappend(c, FOLDER, msgs, N, IMAPC_APPEND_MESSAGE_VERSION, NULL, NULL,
-                                 ERR));
+    fresh_folder_with_copies(c, FOLDER, MSG, N);
     TRY(imapc_client_select(c, FOLDER, NULL, ERR));
     CHECK(pthread_create(&th, NULL, worker, c) == 0, "pthread_create");
 

@@ -8,6 +8,7 @@
 //! here, and each test checks all of them.
 
 mod common;
+mod ctls;
 mod fake;
 
 use std::sync::{Mutex, Once};
@@ -453,33 +454,12 @@ fn dangerous_verification_warns_at_every_connection() {
     // SAFETY: C ABI calls with valid strings, live handles and writable
     // out-pointers; each handle is freed once.
     unsafe {
-        let b = imapc_tls_config_builder_new();
-        assert_eq!(
-            imapc_tls_config_builder_dangerous_disable_verification(b, null_mut()),
-            IMAPC_OK
-        );
-        let mut cfg = std::ptr::null();
-        assert_eq!(
-            imapc_tls_config_builder_build(b, &mut cfg, null_mut()),
-            IMAPC_OK
-        );
-        imapc_tls_config_builder_free(b);
-        let mut o = null_mut();
-        assert_eq!(
-            imapc_connect_options_new(
-                host.as_ptr(),
-                srv.tls_port,
-                IMAPC_SECURITY_IMPLICIT_TLS,
-                &mut o,
-                null_mut()
-            ),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_connect_options_set_tls_config(o, cfg, null_mut()),
-            IMAPC_OK
-        );
-        imapc_tls_config_free(cfg);
+        let o = ctls::implicit_tls_options(&host, srv.tls_port, |b| {
+            assert_eq!(
+                imapc_tls_config_builder_dangerous_disable_verification(b, null_mut()),
+                IMAPC_OK
+            );
+        });
         assert_eq!(
             imapc_connect_options_set_tls_server_name(o, sni.as_ptr(), null_mut()),
             IMAPC_OK

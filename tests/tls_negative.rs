@@ -11,6 +11,7 @@
 
 mod batched;
 mod common;
+mod ctls;
 mod fake;
 
 use std::io::{Read, Write};
@@ -119,7 +120,6 @@ fn read_command(s: &mut impl Read) -> String {
 #[test]
 fn batched_stream_over_tls_hands_on_before_waiting() {
     use imapclient::ffi::error::IMAPC_OK;
-    use imapclient::ffi::options::*;
     use imapclient::ffi::tls::*;
     use std::ffi::CString;
     use std::ptr::null_mut;
@@ -163,33 +163,12 @@ fn batched_stream_over_tls_hands_on_before_waiting() {
     let host = CString::new("localhost").unwrap();
     // SAFETY: C ABI calls with valid strings and out-pointers.
     let (rc, count, batches) = unsafe {
-        let b = imapc_tls_config_builder_new();
-        assert_eq!(
-            imapc_tls_config_builder_add_ca_file(b, cafile.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
-        let mut cfg = std::ptr::null();
-        assert_eq!(
-            imapc_tls_config_builder_build(b, &mut cfg, null_mut()),
-            IMAPC_OK
-        );
-        imapc_tls_config_builder_free(b);
-        let mut o = null_mut();
-        assert_eq!(
-            imapc_connect_options_new(
-                host.as_ptr(),
-                port,
-                IMAPC_SECURITY_IMPLICIT_TLS,
-                &mut o,
-                null_mut()
-            ),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_connect_options_set_tls_config(o, cfg, null_mut()),
-            IMAPC_OK
-        );
-        imapc_tls_config_free(cfg);
+        let o = ctls::implicit_tls_options(&host, port, |b| {
+            assert_eq!(
+                imapc_tls_config_builder_add_ca_file(b, cafile.as_ptr(), null_mut()),
+                IMAPC_OK
+            );
+        });
         batched::fetch(o, move || {
             let _ = opened.send(());
         })
@@ -392,37 +371,16 @@ fn c_set_min_version_1_3_refuses_a_tls_1_2_only_server() {
     // SAFETY: C ABI calls with valid strings, live handles and writable
     // out-pointers; each handle is freed once.
     let connect_with = |version: u32, port: u16| unsafe {
-        let b = imapc_tls_config_builder_new();
-        assert_eq!(
-            imapc_tls_config_builder_add_ca_file(b, cafile.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_tls_config_builder_set_min_version(b, version, null_mut()),
-            IMAPC_OK
-        );
-        let mut cfg = std::ptr::null();
-        assert_eq!(
-            imapc_tls_config_builder_build(b, &mut cfg, null_mut()),
-            IMAPC_OK
-        );
-        imapc_tls_config_builder_free(b);
-        let mut o = null_mut();
-        assert_eq!(
-            imapc_connect_options_new(
-                host.as_ptr(),
-                port,
-                IMAPC_SECURITY_IMPLICIT_TLS,
-                &mut o,
-                null_mut()
-            ),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_connect_options_set_tls_config(o, cfg, null_mut()),
-            IMAPC_OK
-        );
-        imapc_tls_config_free(cfg);
+        let o = ctls::implicit_tls_options(&host, port, |b| {
+            assert_eq!(
+                imapc_tls_config_builder_add_ca_file(b, cafile.as_ptr(), null_mut()),
+                IMAPC_OK
+            );
+            assert_eq!(
+                imapc_tls_config_builder_set_min_version(b, version, null_mut()),
+                IMAPC_OK
+            );
+        });
         assert_eq!(
             imapc_connect_options_set_io_timeout_ms(o, 5000, null_mut()),
             IMAPC_OK
