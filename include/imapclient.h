@@ -1694,7 +1694,9 @@ imapc_result imapc_client_append(struct imapc_client *client,
 /**
  * COPY the messages of `set` to `folder`. The UID mapping (COPYUID) goes
  * to `*result_out` (may be NULL); caller owns it; free with
- * `imapc_copy_result_free`.
+ * `imapc_copy_result_free`. Sequence numbers that take more than one
+ * command are fixed by UID first (an expunge reported with one COPY's
+ * answer would renumber the next one's).
  *
  * # Safety
  * `client` is live; strings NUL-terminated; `result_out` NULL or writable.

@@ -1484,3 +1484,48 @@ fn multiappend_refused_at_the_end_with_literal_plus() {
     );
     assert_eq!(t.lines[1], want, "both messages sent without waiting");
 }
+
+#[test]
+fn copy_by_sequence_number_over_several_commands_copies_by_uid() {
+    // A server may report expunges with a COPY's answer (RFC 3501 7.4.1
+    // forbids them only for FETCH, STORE and SEARCH), renumbering what the
+    // next COPY of a split set names: the set is fixed to UIDs first (by
+    // FETCH, itself split, where no expunge may come).
+    use imapclient::proto::seqset::MessageSet;
+    let seqs: Vec<u32> = (1..60).step_by(2).collect();
+    let uid_of = |s: u32| s * 10;
+    let uids: Vec<u32> = seqs.iter().map(|&s| uid_of(s)).collect();
+    let mut rest = Vec::new();
+    let mut tag = 3;
+    for p in MessageSet::from_ids(&seqs).unwrap().split(64) {
+        rest.push(expect(&format!("A{tag} FETCH {p} (UID)")));
+        let mut answer: String = p
+            .to_ids()
+            .unwrap()
+            .iter()
+            .map(|&s| format!("* {s} FETCH (UID {})\r\n", uid_of(s)))
+            .collect();
+        answer.push_str(&format!("A{tag} OK done\r\n"));
+        rest.push(send(answer));
+        tag += 1;
+    }
+    let parts = MessageSet::from_ids(&uids).unwrap().split(64);
+    assert!(parts.len() > 1, "{parts:?}");
+    for (i, p) in parts.iter().enumerate() {
+        rest.push(expect(&format!("A{tag} UID COPY {p} Dest")));
+        // The first answer carries an expunge of another client's doing.
+        let expunged = if i == 0 { "* 2 EXPUNGE\r\n" } else { "" };
+        rest.push(send(format!(
+            "{expunged}A{tag} OK [COPYUID 7 {p} {p}] done\r\n"
+        )));
+        tag += 1;
+    }
+    let (srv, mut c) = session_with(60, rest, Split::Whole, |o| o.max_command_len = 100);
+    c.set_use_uid(false);
+    let r = c.copy(seqs.as_slice(), "Dest").expect("copy");
+    assert_eq!(r.source, uids);
+    assert!(!c.use_uid(), "use_uid is put back");
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

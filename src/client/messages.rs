@@ -1060,6 +1060,15 @@ impl Client {
     pub fn copy(&mut self, ids: impl IntoMessageSet, folder: &str) -> Result<CopyResult> {
         let set = ids.into_set()?;
         self.require_selected("COPY")?;
+        if !self.st.use_uid && self.split_set(&set).len() > 1 {
+            // A server may report expunges with a COPY's answer (unlike
+            // FETCH, STORE and SEARCH, RFC 3501 7.4.1), renumbering the
+            // sequence numbers of the parts still to come: copy by UID.
+            let Some(uids) = self.fixed_uids(&set)? else {
+                return Ok(CopyResult::default());
+            };
+            return self.by_uid(|c| c.copy(&uids, folder));
+        }
         let w = self.encode_name(folder)?;
         let mut out = CopyResult::default();
         for part in self.split_set(&set) {
