@@ -111,9 +111,10 @@ type Client struct {
 	ptr     *C.imapc_client
 	closed  atomic.Bool
 	idling  atomic.Bool
-	inCall  atomic.Bool // a C call that the context may interrupt is running
-	pending []Event     // events left over from IDLE, guarded by mu
-	dead    bool        // a fatal error or LOGOUT ended the connection, guarded by mu
+	idle    atomic.Pointer[IdleCmd] // the running Idle, for Close to stop
+	inCall  atomic.Bool             // a C call that the context may interrupt is running
+	pending []Event                 // events left over from IDLE, guarded by mu
+	dead    bool                    // a fatal error or LOGOUT ended the connection, guarded by mu
 	// exists is the message count of the selected folder when it was
 	// selected (0 when none): it sizes Fetch's result for All.
 	exists atomic.Uint32
@@ -494,6 +495,11 @@ func (c *Client) Close() error {
 		return nil
 	}
 	runtime.SetFinalizer(c, nil)
+	if i := c.idle.Load(); i != nil {
+		// Its loop may be blocked handing an event to a full channel
+		// nobody reads: only its stop gets it out.
+		i.wake()
+	}
 	if !c.mu.TryLock() {
 		c.interrupt()
 		c.mu.Lock()

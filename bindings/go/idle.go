@@ -164,6 +164,7 @@ func (c *Client) Idle(ctx context.Context) (*IdleCmd, error) {
 		wakeR:  pfd[0],
 		wakeW:  pfd[1],
 	}
+	c.idle.Store(i)
 	c.idling.Store(true)
 	unlock = false
 	i.afterStop = context.AfterFunc(ctx, i.wake)
@@ -208,7 +209,19 @@ func (i *IdleCmd) loop(fd int) {
 		syscall.Close(i.wakeW)
 		i.wakeClosed = true
 		i.wakeMu.Unlock()
+		// Events sent but not read stay for Client.Events, before the
+		// ones never sent (a reader racing this takes each at most once).
+	drain:
+		for {
+			select {
+			case ev := <-i.events:
+				c.pending = append(c.pending, ev)
+			default:
+				break drain
+			}
+		}
 		c.pending = append(c.pending, leftover...)
+		c.idle.Store(nil)
 		c.idling.Store(false)
 		close(i.events)
 		close(i.done)
