@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -231,5 +232,37 @@ func TestDialRefused(t *testing.T) {
 	var ie *Error
 	if !errors.As(err, &ie) || ie.Code != CodeIO {
 		t.Errorf("Dial to closed port = %v", err)
+	}
+}
+
+// A section cut short by a failing fetch (here the deadline, 12 bytes into
+// a 100 MiB literal) ends for OnSectionReader with io.ErrUnexpectedEOF,
+// not a clean end of data: a reader copying it to a file must not take
+// the piece for the whole message.
+func TestSectionReaderSeesATruncatedSection(t *testing.T) {
+	c, err := Dial(context.Background(), hostileServer(t), &Options{TLS: TLSNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Select(testCtx(t), "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	var got []byte
+	var readErr error
+	_, err = c.FetchStream(ctx, IDs(1), "BODY.PEEK[]", &StreamOptions{
+		Threshold: 1,
+		OnSectionReader: func(s SectionInfo, r io.Reader) error {
+			got, readErr = io.ReadAll(r)
+			return nil
+		},
+	})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("FetchStream = %v, want ErrTimeout", err)
+	}
+	if string(got) != "Subject: hi\r\n" || !errors.Is(readErr, io.ErrUnexpectedEOF) {
+		t.Errorf("reader got %q, %v; want the 13 bytes sent and io.ErrUnexpectedEOF", got, readErr)
 	}
 }

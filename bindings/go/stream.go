@@ -56,7 +56,8 @@ type StreamOptions struct {
 	// OnSectionReader, used when OnSection is nil, reads a streamed
 	// section from r. It runs on its own goroutine while the bytes
 	// arrive, one section at a time, so memory stays fixed; whatever it
-	// leaves unread is discarded.
+	// leaves unread is discarded. A section the fetch failed in the
+	// middle of ends with io.ErrUnexpectedEOF, not io.EOF.
 	OnSectionReader func(s SectionInfo, r io.Reader) error
 
 	// pipe: Fetch's messages go to its decoding goroutine instead of
@@ -111,12 +112,18 @@ func (st *streamState) fail(err error) C.int {
 // finishSection ends the open section: closes the pipe and waits for the
 // reader.
 func (st *streamState) finishSection() C.int {
+	return st.endSection(nil)
+}
+
+// endSection ends the open section; a reader sees readErr instead of the
+// end of the data (nil: io.EOF).
+func (st *streamState) endSection(readErr error) C.int {
 	if !st.open {
 		return 0
 	}
 	st.open = false
 	if st.pw != nil {
-		st.pw.Close()
+		st.pw.CloseWithError(readErr)
 		err := <-st.done
 		st.pw, st.done = nil, nil
 		if err != nil {
@@ -350,7 +357,13 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 		return withCString(op, "items", items, func(ci *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 				rc := cFetchStream(p, cs, ids, n, ci, threshold, st.wantMessages, st.wantChunks, h, &count, e)
-				st.finishSection() // after an error: let a reader goroutine end
+				// After an error, a section still open was cut short: its
+				// reader gets io.ErrUnexpectedEOF, not a clean end.
+				var cut error
+				if rc != C.IMAPC_OK {
+					cut = io.ErrUnexpectedEOF
+				}
+				st.endSection(cut)
 				return rc
 			})
 		})
