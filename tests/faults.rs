@@ -1097,23 +1097,29 @@ fn poll_readable(c: &Client, ms: i32) -> bool {
     n == 1
 }
 
+/// A session in IDLE (A3) whose server sends `* n EXISTS` after `delay_ms`,
+/// then waits for DONE.
+fn idle_session_with_exists(delay_ms: u64, n: u32) -> (FakeServer, Client) {
+    session(
+        1,
+        vec![
+            expect("A3 IDLE"),
+            send("+ idling\r\n"),
+            Sleep(Duration::from_millis(delay_ms)),
+            send(format!("* {n} EXISTS\r\n")),
+            expect("DONE"),
+            send("A3 OK Idle completed\r\n"),
+        ],
+    )
+}
+
 #[test]
 fn idle_wait_with_timeout_zero_reads_what_the_socket_holds() {
     // The documented event loop: poll the descriptor, and when it is
     // readable call idle_wait with timeout 0. That call used to return at
     // once without reading, so the descriptor stayed readable and the loop
     // spun without ever seeing the EXISTS.
-    let (srv, mut c) = session(
-        1,
-        vec![
-            expect("A3 IDLE"),
-            send("+ idling\r\n"),
-            Sleep(Duration::from_millis(100)),
-            send("* 2 EXISTS\r\n"),
-            expect("DONE"),
-            send("A3 OK Idle completed\r\n"),
-        ],
-    );
+    let (srv, mut c) = idle_session_with_exists(100, 2);
     c.idle_start().unwrap();
     let mut events = Vec::new();
     let mut spins = 0;
@@ -1137,17 +1143,7 @@ fn idle_wait_with_timeout_zero_reads_what_the_socket_holds() {
 fn idle_wait_without_end_returns_the_first_event() {
     // Duration::MAX (C: UINT64_MAX ms) means no deadline; adding it to the
     // clock used to panic.
-    let (srv, mut c) = session(
-        1,
-        vec![
-            expect("A3 IDLE"),
-            send("+ idling\r\n"),
-            Sleep(Duration::from_millis(200)),
-            send("* 3 EXISTS\r\n"),
-            expect("DONE"),
-            send("A3 OK Idle completed\r\n"),
-        ],
-    );
+    let (srv, mut c) = idle_session_with_exists(200, 3);
     c.idle_start().unwrap();
     assert_eq!(
         c.idle_wait(Duration::MAX).expect("idle_wait"),

@@ -153,13 +153,7 @@ fn batched_stream_over_tls_hands_on_before_waiting() {
         let _ = lines_tx.send(lines);
         let _ = read_command(s);
     });
-    let cafile = CString::new(
-        common::TestServer::get()
-            .cafile
-            .to_string_lossy()
-            .as_bytes(),
-    )
-    .unwrap();
+    let cafile = ctls::test_cafile();
     let host = CString::new("localhost").unwrap();
     // SAFETY: C ABI calls with valid strings and out-pointers.
     let (rc, count, batches) = unsafe {
@@ -360,13 +354,7 @@ fn c_set_min_version_1_3_refuses_a_tls_1_2_only_server() {
     use std::ffi::{CStr, CString};
     use std::ptr::null_mut;
 
-    let cafile = CString::new(
-        common::TestServer::get()
-            .cafile
-            .to_string_lossy()
-            .as_bytes(),
-    )
-    .unwrap();
+    let cafile = ctls::test_cafile();
     let host = CString::new("localhost").unwrap();
     // SAFETY: C ABI calls with valid strings, live handles and writable
     // out-pointers; each handle is freed once.

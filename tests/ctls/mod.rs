@@ -1,7 +1,7 @@
 //! Connect options built through the C ABI, for tests that check what a C
 //! caller gets: a TLS config from the C builder, implicit TLS.
 
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::ptr::null_mut;
 
 use imapclient::ffi::error::IMAPC_OK;
@@ -48,4 +48,14 @@ pub unsafe fn implicit_tls_options(
         imapc_tls_config_free(cfg);
         o
     }
+}
+
+/// The test server's CA file as a C string (not every test crate uses it).
+#[allow(dead_code)]
+pub fn test_cafile() -> CString {
+    let ca = super::common::TestServer::get()
+        .cafile
+        .to_string_lossy()
+        .into_owned();
+    CString::new(ca).unwrap()
 }
