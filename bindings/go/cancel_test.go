@@ -266,3 +266,25 @@ func TestSectionReaderSeesATruncatedSection(t *testing.T) {
 		t.Errorf("reader got %q, %v; want the 13 bytes sent and io.ErrUnexpectedEOF", got, readErr)
 	}
 }
+
+// A call waiting for a client another goroutine's call holds gives up when
+// its own context ends: it used to wait for the other call whatever its
+// context said.
+func TestWaitingForTheClientHonoursTheContext(t *testing.T) {
+	c := dialSilent(t)
+	go c.Noop(context.Background()) // blocks: the server never answers
+	time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	res := make(chan error, 1)
+	go func() { res <- c.Noop(ctx) }()
+	select {
+	case err := <-res:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Noop = %v, want its context's deadline", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Error("Noop waited past its context for the other call")
+	}
+	c.Close()
+}

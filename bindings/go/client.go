@@ -426,15 +426,27 @@ func (c *Client) interrupt() {
 	c.pmu.RUnlock()
 }
 
-// lock takes the client for one call; the caller unlocks c.mu.
-func (c *Client) lock(op string) (*C.imapc_client, error) {
-	if c.closed.Load() {
-		return nil, closedError(op)
+// lock takes the client for one call; the caller unlocks c.mu. While
+// another goroutine's call holds the client, it waits as long as ctx
+// allows, and gives up at once when an Idle starts
+// meanwhile: a plain Lock would wait out the whole call or IDLE whatever
+// the caller's context said.
+func (c *Client) lock(ctx context.Context, op string) (*C.imapc_client, error) {
+	for wait := 20 * time.Microsecond; !c.mu.TryLock(); wait = min(wait*2, 5*time.Millisecond) {
+		if c.closed.Load() {
+			return nil, closedError(op)
+		}
+		if c.idling.Load() {
+			return nil, &Error{Code: CodeIllegalState, Op: op, Message: "IDLE is running: stop it first"}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctxError(op, ctx.Err())
+		case <-t.C:
+		}
 	}
-	if c.idling.Load() {
-		return nil, &Error{Code: CodeIllegalState, Op: op, Message: "IDLE is running: stop it first"}
-	}
-	c.mu.Lock()
 	if c.ptr == nil || c.closed.Load() {
 		c.mu.Unlock()
 		return nil, closedError(op)
@@ -479,7 +491,7 @@ func (c *Client) call(ctx context.Context, op string, f func(p *C.imapc_client, 
 
 // run locks the client and runs one C call.
 func (c *Client) run(ctx context.Context, op string, f func(p *C.imapc_client, cerr **C.imapc_error) C.imapc_result) error {
-	if _, err := c.lock(op); err != nil {
+	if _, err := c.lock(ctx, op); err != nil {
 		return err
 	}
 	defer c.mu.Unlock()
@@ -709,7 +721,7 @@ func (c *Client) Greeting() (string, error) {
 // HasCapability reports whether the server has the capability
 // (case-insensitive, e.g. "IDLE", "AUTH=PLAIN"). False when closed.
 func (c *Client) HasCapability(name string) bool {
-	p, err := c.lock("HasCapability")
+	p, err := c.lock(context.Background(), "HasCapability")
 	if err != nil {
 		return false
 	}
@@ -724,7 +736,7 @@ func (c *Client) HasCapability(name string) bool {
 
 // IsTLS reports whether the connection is protected by TLS.
 func (c *Client) IsTLS() bool {
-	p, err := c.lock("IsTLS")
+	p, err := c.lock(context.Background(), "IsTLS")
 	if err != nil {
 		return false
 	}
@@ -757,7 +769,7 @@ type CompressionStats struct {
 // CompressionStats reports what compression saved so far; ok is false
 // when the connection is not compressed (or the client is closed).
 func (c *Client) CompressionStats() (stats CompressionStats, ok bool) {
-	p, err := c.lock("CompressionStats")
+	p, err := c.lock(context.Background(), "CompressionStats")
 	if err != nil {
 		return stats, false
 	}
@@ -769,7 +781,7 @@ func (c *Client) CompressionStats() (stats CompressionStats, ok bool) {
 
 // IsCompressed reports whether COMPRESS=DEFLATE is active.
 func (c *Client) IsCompressed() bool {
-	p, err := c.lock("IsCompressed")
+	p, err := c.lock(context.Background(), "IsCompressed")
 	if err != nil {
 		return false
 	}
@@ -788,7 +800,7 @@ func (c *Client) SetUseUID(yes bool) error {
 
 // UseUID reports whether message ids are UIDs.
 func (c *Client) UseUID() bool {
-	p, err := c.lock("UseUID")
+	p, err := c.lock(context.Background(), "UseUID")
 	if err != nil {
 		return false
 	}
@@ -806,7 +818,7 @@ func (c *Client) SetFolderEncode(yes bool) error {
 
 // FolderEncode reports whether folder names are encoded.
 func (c *Client) FolderEncode() bool {
-	p, err := c.lock("FolderEncode")
+	p, err := c.lock(context.Background(), "FolderEncode")
 	if err != nil {
 		return false
 	}

@@ -134,7 +134,7 @@ const idlePollMs = 30_000
 // connection ends IDLE too: the channel closes and Stop returns the error.
 func (c *Client) Idle(ctx context.Context) (*IdleCmd, error) {
 	const op = "Idle"
-	if _, err := c.lock(op); err != nil {
+	if _, err := c.lock(ctx, op); err != nil {
 		return nil, err
 	}
 	unlock := true
