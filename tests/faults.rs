@@ -1262,6 +1262,15 @@ fn move_fallback_fixes_an_open_range_before_copying() {
 const MSG1: &[u8] = b"Subject: one\r\n\r\nfirst message\r\n";
 const MSG2: &[u8] = b"Subject: two\r\n\r\nSECOND-MESSAGE-BODY\r\n";
 
+/// A message to APPEND with no flags and the server's date.
+fn plain(data: &[u8]) -> AppendMessage<'_> {
+    AppendMessage {
+        data,
+        flags: &[],
+        date: None,
+    }
+}
+
 /// Connect and LOGIN (A1) to a server announcing `caps` (in the greeting
 /// and after LOGIN); later commands are A2, A3...
 fn append_session(caps: &str, rest: Vec<Step>) -> (FakeServer, Client) {
@@ -1414,18 +1423,7 @@ fn multiappend_big_literal_refused_with_literal_minus() {
     ];
     rest.extend(noop_and_logout());
     let (srv, mut c) = append_session("IMAP4rev1 LITERAL- MULTIAPPEND", rest);
-    let msgs = [
-        AppendMessage {
-            data: MSG1,
-            flags: &[],
-            date: None,
-        },
-        AppendMessage {
-            data: &big,
-            flags: &[],
-            date: None,
-        },
-    ];
+    let msgs = [plain(MSG1), plain(&big)];
     let e = c.multiappend("INBOX", &msgs).unwrap_err();
     assert_refused_in_step(
         srv,
@@ -1449,18 +1447,7 @@ fn multiappend_refused_at_the_end_with_literal_plus() {
     ];
     rest.extend(noop_and_logout());
     let (srv, mut c) = append_session("IMAP4rev1 LITERAL+ MULTIAPPEND", rest);
-    let msgs = [
-        AppendMessage {
-            data: MSG1,
-            flags: &[],
-            date: None,
-        },
-        AppendMessage {
-            data: MSG2,
-            flags: &[],
-            date: None,
-        },
-    ];
+    let msgs = [plain(MSG1), plain(MSG2)];
     let e = c.multiappend("INBOX", &msgs).unwrap_err();
     let t = assert_refused_in_step(
         srv,
