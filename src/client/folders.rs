@@ -27,9 +27,14 @@ pub(crate) fn decode_name(raw: &[u8], folder_encode: bool) -> String {
 /// folder name ([`folder_key`]).
 type Listed = (Vec<Folder>, HashMap<Vec<u8>, FolderStatus>);
 
+/// INBOX, in any case (RFC 3501: the name is case-insensitive).
+fn is_inbox(raw: &[u8]) -> bool {
+    raw.eq_ignore_ascii_case(b"INBOX")
+}
+
 /// A raw folder name as a key: INBOX in any case is INBOX.
 fn folder_key(raw: &[u8]) -> Vec<u8> {
-    if raw.eq_ignore_ascii_case(b"INBOX") {
+    if is_inbox(raw) {
         b"INBOX".to_vec()
     } else {
         raw.to_vec()
@@ -66,7 +71,7 @@ impl Covered {
 /// Whether a folder name from the server is `asked` (wire form); INBOX
 /// in any case.
 fn same_folder(got: &[u8], asked: &[u8]) -> bool {
-    got == asked || (got.eq_ignore_ascii_case(b"INBOX") && asked.eq_ignore_ascii_case(b"INBOX"))
+    got == asked || (is_inbox(got) && is_inbox(asked))
 }
 
 /// A LIST reply as a folder, its name decoded when `utf7`.

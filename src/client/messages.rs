@@ -1060,7 +1060,8 @@ impl Client {
     pub fn copy(&mut self, ids: impl IntoMessageSet, folder: &str) -> Result<CopyResult> {
         let set = ids.into_set()?;
         self.require_selected("COPY")?;
-        if !self.st.use_uid && self.split_set(&set).len() > 1 {
+        let parts = self.split_set(&set);
+        if !self.st.use_uid && parts.len() > 1 {
             // A server may report expunges with a COPY's answer (unlike
             // FETCH, STORE and SEARCH, RFC 3501 7.4.1), renumbering the
             // sequence numbers of the parts still to come: copy by UID.
@@ -1071,7 +1072,7 @@ impl Client {
         }
         let w = self.encode_name(folder)?;
         let mut out = CopyResult::default();
-        for part in self.split_set(&set) {
+        for part in parts {
             let verb = self.verb("COPY");
             let cmd = self.command(&verb).set(&part).astring(&w).finish();
             let st = self.run(cmd, "COPY", &mut NoData)?;
@@ -1096,7 +1097,6 @@ impl Client {
     pub fn move_messages(&mut self, ids: impl IntoMessageSet, folder: &str) -> Result<CopyResult> {
         let set = ids.into_set()?;
         self.require_writable("MOVE")?;
-        let w = self.encode_name(folder)?;
         if !self.has_capability("MOVE") {
             self.require("UIDPLUS", "MOVE (fallback without the MOVE capability)")?;
             let Some(uids) = self.fixed_uids(&set)? else {
@@ -1113,6 +1113,7 @@ impl Client {
                 Ok(r)
             });
         }
+        let w = self.encode_name(folder)?;
         if self.st.use_uid || self.split_set(&set).len() == 1 {
             return self.move_parts(&set, &w);
         }
