@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,14 @@ import (
 // silentServer accepts connections, sends a greeting (unless mute), reads
 // commands and never answers them: every call blocks until interrupted.
 func silentServer(t *testing.T, greet bool) string {
+	t.Helper()
+	return lineServer(t, greet, false)
+}
+
+// lineServer accepts connections, sends a greeting (unless mute) and reads
+// commands; with answer it completes each with a tagged OK at once, else
+// it never answers.
+func lineServer(t *testing.T, greet, answer bool) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -52,8 +61,14 @@ func silentServer(t *testing.T, greet bool) string {
 				}
 				r := bufio.NewReader(conn)
 				for {
-					if _, err := r.ReadString('\n'); err != nil {
+					line, err := r.ReadString('\n')
+					if err != nil {
 						return
+					}
+					if tag, _, ok := strings.Cut(line, " "); answer && ok {
+						if _, err := conn.Write([]byte(tag + " OK done\r\n")); err != nil {
+							return
+						}
 					}
 				}
 			}()
@@ -287,4 +302,67 @@ func TestWaitingForTheClientHonoursTheContext(t *testing.T) {
 		t.Error("Noop waited past its context for the other call")
 	}
 	c.Close()
+}
+
+// A context that ends just as its call completes must not reach a later
+// call: the interrupt used to fire after the call had returned nil, and
+// the next call, with a context of its own that never ended, failed with
+// ErrCanceled (one run in eight in a loop like this one). Now a call
+// either fails with its context's error, or succeeds and the connection
+// is left as it was, or (the interrupt closed it as the call completed)
+// succeeds and the next call fails with ErrClosed.
+func TestCancelAsTheCallEndsSparesTheNextCall(t *testing.T) {
+	addr := lineServer(t, true, true)
+	dial := func() *Client {
+		c, err := Dial(context.Background(), addr, &Options{TLS: TLSNone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c := dial()
+	defer func() { c.Close() }()
+	var canceledCalls, notStarted, lateClosed, clean int
+	for i := 0; i < 1500; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func(spin int) {
+			for j := 0; j < spin; j++ {
+				runtime.Gosched()
+			}
+			cancel()
+		}(i % 40)
+		err := c.Noop(ctx)
+		cancel()
+		if err != nil {
+			var ie *Error
+			if !errors.Is(err, ErrCanceled) || !errors.As(err, &ie) {
+				t.Fatalf("round %d: Noop = %v, want ErrCanceled or nil", i, err)
+			}
+			if !ie.Fatal {
+				// Canceled before it started: the connection is untouched.
+				notStarted++
+			} else {
+				canceledCalls++
+				c.Close()
+				c = dial()
+				continue
+			}
+		}
+		err = c.Noop(context.Background())
+		switch {
+		case err == nil:
+			clean++
+		case errors.Is(err, ErrClosed):
+			lateClosed++
+			c.Close()
+			c = dial()
+		default:
+			t.Fatalf("round %d: the call after a successful one = %v, want nil or ErrClosed", i, err)
+		}
+	}
+	t.Logf("canceled %d, not started %d, then the next call succeeded %d, succeeded as the interrupt closed the connection %d",
+		canceledCalls, notStarted, clean, lateClosed)
+	if canceledCalls == 0 || clean == 0 {
+		t.Errorf("the loop did not race: canceled %d, succeeded %d", canceledCalls, clean)
+	}
 }

@@ -4,7 +4,10 @@
 // context.Context first: canceling it interrupts the call through the
 // library's interrupt (imapc_client_interrupt), the call returns an error
 // matching ErrCanceled (or ErrTimeout when the deadline passed) and the
-// connection is closed: Close the client and Dial again. A client is meant
+// connection is closed: Close the client and Dial again. A context that
+// ends just as its call completes may still close the connection: that
+// call succeeds and the next one returns ErrClosed. A context that ends
+// after its call returned touches nothing. A client is meant
 // for one goroutine at a time; calls from several goroutines are safe but
 // run one after the other.
 //
@@ -106,15 +109,23 @@ type Options struct {
 // Client is a connection to an IMAP server. Create it with Dial; Close it
 // when done (Close is idempotent; a finalizer only backs it up).
 type Client struct {
-	mu      sync.Mutex   // one call at a time; held by a running Idle
-	pmu     sync.RWMutex // guards ptr against free while interrupting
-	ptr     *C.imapc_client
-	closed  atomic.Bool
-	idling  atomic.Bool
-	idle    atomic.Pointer[IdleCmd] // the running Idle, for Close to stop
-	inCall  atomic.Bool             // a C call that the context may interrupt is running
-	pending []Event                 // events left over from IDLE, guarded by mu
-	dead    bool                    // a fatal error or LOGOUT ended the connection, guarded by mu
+	mu     sync.Mutex   // one call at a time; held by a running Idle
+	pmu    sync.RWMutex // guards ptr against free while interrupting
+	ptr    *C.imapc_client
+	closed atomic.Bool
+	idling atomic.Bool
+	idle   atomic.Pointer[IdleCmd] // the running Idle, for Close to stop
+	// imu orders a context's interrupt against the end of its call: the
+	// interrupt fires only while that call (callTok) runs, and the call
+	// learns whether it did (firedTok).
+	imu              sync.Mutex
+	callSeq, callTok uint64  // callTok: the running call's token, 0 when none
+	firedTok         uint64  // the token of the last call the interrupt hit
+	pending          []Event // events left over from IDLE, guarded by mu
+	dead             bool    // a fatal error or LOGOUT ended the connection, guarded by mu
+	// lateCancel: a context's interrupt closed the connection as its call
+	// completed (that call succeeded); guarded by mu.
+	lateCancel bool
 	// exists is the message count of the selected folder when it was
 	// selected (0 when none): it sizes Fetch's result for All.
 	exists atomic.Uint32
@@ -409,10 +420,14 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	return c, nil
 }
 
-// interruptCall interrupts the running call when there is one (a context
-// that ends between calls leaves the connection alone).
-func (c *Client) interruptCall() {
-	if c.inCall.Load() {
+// interruptCall interrupts the call with token tok if it is still
+// running: a context that ends after its call returned leaves the
+// connection alone, and a later call is never hit by it.
+func (c *Client) interruptCall(tok uint64) {
+	c.imu.Lock()
+	defer c.imu.Unlock()
+	if c.callTok == tok {
+		c.firedTok = tok
 		c.interrupt()
 	}
 }
@@ -460,21 +475,44 @@ func (c *Client) call(ctx context.Context, op string, f func(p *C.imapc_client, 
 	if err := ctx.Err(); err != nil {
 		return ctxError(op, err)
 	}
+	if c.lateCancel {
+		return &Error{Code: CodeConnectionClosed, Op: op, Fatal: true,
+			Message: "connection closed: an earlier call's context ended as that call completed"}
+	}
 	var stop func() bool
+	var tok uint64
 	if ctx.Done() != nil {
-		c.inCall.Store(true)
-		stop = context.AfterFunc(ctx, c.interruptCall)
+		c.imu.Lock()
+		c.callSeq++
+		tok, c.callTok = c.callSeq, c.callSeq
+		c.imu.Unlock()
+		stop = context.AfterFunc(ctx, func() { c.interruptCall(tok) })
 	}
 	var cerr *C.imapc_error
 	rc := f(c.ptr, &cerr)
-	c.inCall.Store(false)
-	if stop != nil && !stop() && rc != C.IMAPC_OK {
-		// The context ended the call (the interrupt fired).
+	fired := false
+	if stop != nil {
+		stop()
+		c.imu.Lock()
+		c.callTok = 0
+		fired = c.firedTok == tok
+		c.imu.Unlock()
+	}
+	if fired && rc != C.IMAPC_OK {
+		// The context ended the call (the interrupt closed the connection).
 		C.imapc_error_free(cerr)
 		c.dead = true
 		e := ctxError(op, ctx.Err())
 		e.Fatal = true
 		return e
+	}
+	if fired {
+		// The call finished just as its context's interrupt closed the
+		// connection: its result stands; the connection is gone and the
+		// next call says so (not with the library's "interrupted", which
+		// would blame a context that call never had).
+		c.dead, c.lateCancel = true, true
+		return nil
 	}
 	if rc == C.IMAPC_OK {
 		return nil

@@ -148,6 +148,12 @@ func (c *Client) Idle(ctx context.Context) (*IdleCmd, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if c.lateCancel {
+		// IDLE started as the context's interrupt closed the connection.
+		e := ctxError(op, ctx.Err())
+		e.Fatal = true
+		return nil, e
+	}
 	fd := int(C.imapc_client_fd(c.ptr))
 	var pfd [2]int
 	if fd < 0 || syscall.Pipe(pfd[:]) != nil {
