@@ -45,8 +45,14 @@ pub(crate) trait Handler {
     fn untagged<'a>(&mut self, _st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
         Some(u)
     }
-    /// A response that did not parse (raw bytes and why).
-    fn malformed(&mut self, _raw: &[u8], _err: &ParseError) {}
+    /// A response that did not parse (raw bytes and why). True when the
+    /// handler accounted for it in its result (a FETCH response becomes a
+    /// message with an error); otherwise the command fails with a
+    /// `Protocol` error once it completes, rather than return a result
+    /// that silently lacks the response.
+    fn malformed(&mut self, _raw: &[u8], _err: &ParseError) -> bool {
+        false
+    }
     /// A piece of a streamed literal. Return false to stop the command.
     fn chunk(&mut self, _prefix: &[u8], _data: &[u8], _offset: u64, _total: u64) -> bool {
         true
@@ -221,7 +227,11 @@ impl Client {
                             Incoming::Malformed { raw: bytes, err }
                         }
                     };
-                    return Ok(Some(f(&mut self.st, inc)));
+                    let r = f(&mut self.st, inc);
+                    if let Some(e) = self.st.abort.take() {
+                        return Err(e);
+                    }
+                    return Ok(Some(r));
                 }
                 Ok(Some(FrameEvent::LiteralChunk {
                     prefix,
@@ -285,6 +295,15 @@ impl Client {
                     match step {
                         Step::Continue => {}
                         Step::GoOn => break,
+                        // OK to a command the server has not had whole: it
+                        // never asked for the literal (an APPEND's message),
+                        // so reporting success would lose it.
+                        Step::Done(s) if s.kind == StatusKind::Ok => return Err(Error::protocol(
+                            "the server completed the command without asking for the rest of it \
+                                 (a literal, such as an APPEND's message, was never sent)",
+                            cmd.log_form().as_bytes(),
+                        )
+                        .with_fatal(true)),
                         Step::Done(s) => return Ok(Some(s)),
                         Step::Limit(fe) => return Err(limit_error(&fe)),
                     }
@@ -304,7 +323,9 @@ impl Client {
         h: &mut dyn Handler,
     ) -> Result<StatusResponse<'static>> {
         self.check_usable()?;
+        self.st.deferred = None;
         let r = self.run_inner(&cmd, h);
+        let deferred = self.st.deferred.take();
         let (st, dropped) = match r {
             Ok(r) => r,
             Err(e) => return Err(self.fail(e)),
@@ -317,7 +338,12 @@ impl Client {
             return Err(limit_error(&fe).with_fatal(false));
         }
         match st.kind {
-            StatusKind::Ok => Ok(st),
+            StatusKind::Ok => match deferred {
+                // The command completed, so the session is in step: the
+                // error is not fatal.
+                Some(e) => Err(e.with_fatal(false)),
+                None => Ok(st),
+            },
             _ => Err(Error::from_status(what, &st)),
         }
     }
@@ -414,7 +440,28 @@ pub(crate) fn route(
             Step::Continue
         }
         Incoming::Malformed { raw, err } => {
-            h.malformed(raw, &err);
+            if !tag.is_empty()
+                && raw.starts_with(tag.as_bytes())
+                && raw.get(tag.len()) == Some(&b' ')
+            {
+                // The command's own completion: whether it succeeded is
+                // unknown, and waiting on would wait for an answer that
+                // has come.
+                st.abort_with(Error::protocol(
+                    format!("the server's completion of command {tag} did not parse ({err})"),
+                    raw,
+                ));
+            } else if !h.malformed(raw, &err) && raw.starts_with(b"* ") {
+                // Untagged: data the result may need. (Other lines that do
+                // not parse (text that is not IMAP, a tagged line of no
+                // command of ours, such as the tail of a name Dovecot
+                // echoed with CR LF in it) cannot be part of a result:
+                // logged and skipped.)
+                st.defer(Error::protocol(
+                    format!("the server sent a response that did not parse ({err}); the command's result would lack it"),
+                    raw,
+                ));
+            }
             Step::Continue
         }
         Incoming::Chunk {
@@ -433,6 +480,38 @@ pub(crate) fn route(
 }
 
 impl State {
+    /// Fail the running command, not fatally, once it completes (the
+    /// first such error is kept: it is the cause).
+    pub(crate) fn defer(&mut self, e: Error) {
+        log::warn!(target: "imapclient::client", "{e}");
+        if self.deferred.is_none() {
+            self.deferred = Some(e);
+        }
+    }
+
+    /// End the connection: the call reading this response fails with `e`.
+    pub(crate) fn abort_with(&mut self, e: Error) {
+        if self.abort.is_none() {
+            self.abort = Some(e.with_fatal(true));
+        }
+    }
+
+    /// Queue an event, up to `max_events`.
+    pub(crate) fn queue(&mut self, ev: Event) {
+        if self.events.len() >= self.max_events {
+            self.abort_with(Error::new(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "more than {} events queued (take them with take_events, or raise max_events); \
+                     the server sent more untagged data than the client may hold",
+                    self.max_events
+                ),
+            ));
+            return;
+        }
+        self.events.push_back(ev);
+    }
+
     pub(crate) fn has_capability(&self, cap: &str) -> bool {
         self.caps.iter().any(|c| c.eq_ignore_ascii_case(cap))
             && !self.masked_caps.iter().any(|c| c.eq_ignore_ascii_case(cap))
@@ -477,7 +556,10 @@ impl State {
                 Event::Recent(n)
             }
             Untagged::Vanished { earlier, uids } => {
-                let uids = super::types::expand_ranges(&uids);
+                let uids = match super::types::expand_ranges(&uids) {
+                    Ok(u) => u,
+                    Err(e) => return self.defer(e),
+                };
                 // EARLIER ones were gone before and count for nothing.
                 if !earlier {
                     self.expunged(uids.len());
@@ -548,7 +630,7 @@ impl State {
                 return;
             }
         };
-        self.events.push_back(ev);
+        self.queue(ev);
     }
 
     fn absorb_status(&mut self, s: StatusResponse<'_>) {
@@ -570,12 +652,12 @@ impl State {
         if s.kind == StatusKind::Bye {
             log::debug!(target: "imapclient::client", "server says BYE: {text}");
             self.bye = Some(text.clone());
-            self.events.push_back(Event::Bye(text));
+            self.queue(Event::Bye(text));
             return;
         }
         if matches!(s.code, Some(ResponseCode::Alert)) {
             log::warn!(target: "imapclient::client", "server ALERT: {text}");
-            self.events.push_back(Event::Alert(text));
+            self.queue(Event::Alert(text));
             return;
         }
         let kind = match s.kind {
@@ -585,7 +667,7 @@ impl State {
             StatusKind::PreAuth => "PREAUTH",
             StatusKind::Bye => "BYE",
         };
-        self.events.push_back(Event::Status {
+        self.queue(Event::Status {
             kind: kind.into(),
             code: s.code.as_ref().map(code_name),
             text,

@@ -420,11 +420,14 @@ impl Client {
             if listed.contains(&key) {
                 mine.insert(key, status);
             } else if self.st.notify {
-                self.st.events.push_back(Event::FolderStatus {
+                self.st.queue(Event::FolderStatus {
                     folder: decode_name(&raw, utf7),
                     status,
                 });
             }
+        }
+        if let Some(e) = self.st.abort.take() {
+            return Err(self.fail(e));
         }
         let folders = items.iter().map(|l| self.to_folder(l)).collect();
         Ok((folders, mine))

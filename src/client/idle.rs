@@ -89,7 +89,18 @@ impl Client {
         let deadline = Instant::now().checked_add(timeout);
         let r = self.idle_wait_inner(deadline);
         self.restore_io_timeout();
-        r
+        match (r, self.st.deferred.take()) {
+            // A response that did not parse (or a set too large to expand)
+            // arrived: say so, not fatally (IDLE goes on); the events taken
+            // with it wait for the next call.
+            (Ok(events), Some(e)) => {
+                for ev in events.into_iter().rev() {
+                    self.st.events.push_front(ev);
+                }
+                Err(e.with_fatal(false))
+            }
+            (r, _) => r,
+        }
     }
 
     /// Put the connection's read timeout back to the I/O timeout after

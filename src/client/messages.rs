@@ -186,7 +186,7 @@ struct FetchCollector<'s, 'o> {
 }
 
 impl Handler for FetchCollector<'_, '_> {
-    fn untagged<'a>(&mut self, _st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
+    fn untagged<'a>(&mut self, st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
         match u {
             Untagged::Fetch { seq, items } if self.belongs(seq, &items) => {
                 self.out.response(seq, items);
@@ -197,7 +197,10 @@ impl Handler for FetchCollector<'_, '_> {
                 uids,
             } if self.vanished.is_some() => {
                 if let Some(v) = self.vanished.as_deref_mut() {
-                    v.extend(expand_ranges(&uids));
+                    match expand_ranges(&uids) {
+                        Ok(u) => v.extend(u),
+                        Err(e) => st.defer(e),
+                    }
                 }
                 None
             }
@@ -205,29 +208,48 @@ impl Handler for FetchCollector<'_, '_> {
         }
     }
 
-    fn malformed(&mut self, raw: &[u8], err: &ParseError) {
-        if let Some(seq) = fetch_seq(raw) {
-            self.out.malformed(
-                seq,
-                super::types::ItemError {
-                    message: err.to_string(),
-                    raw: raw[..raw.len().min(512)].to_vec(),
-                },
-            );
-        }
+    fn malformed(&mut self, raw: &[u8], err: &ParseError) -> bool {
+        let Some(seq) = malformed_fetch_seq(raw) else {
+            return false;
+        };
+        self.out.malformed(
+            seq,
+            super::types::ItemError {
+                message: err.to_string(),
+                raw: raw[..raw.len().min(512)].to_vec(),
+            },
+        );
+        true
     }
 }
 
 impl FetchCollector<'_, '_> {
     fn belongs(&self, seq: u32, items: &[FetchItem<'_>]) -> bool {
-        if self.use_uid {
-            items
-                .iter()
-                .any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
-        } else {
-            covers(self.set, seq)
+        fetch_is_mine(self.set, self.use_uid, seq, items)
+    }
+}
+
+/// Whether a FETCH response belongs to a fetch of `set`: by UID or by
+/// sequence number. Under UIDs, a response whose UID did not parse (and
+/// that carries no other) is taken as the command's, so the message shows
+/// in the result with its error instead of leaving it as an event.
+fn fetch_is_mine(set: &MessageSet, use_uid: bool, seq: u32, items: &[FetchItem<'_>]) -> bool {
+    if !use_uid {
+        return covers(set, seq);
+    }
+    let mut broken_uid = false;
+    for i in items {
+        match i {
+            FetchItem::Uid(u) => return covers(set, *u),
+            FetchItem::Error { raw, .. } => {
+                broken_uid |= raw
+                    .get(..4)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(b"UID "))
+            }
+            _ => {}
         }
     }
+    broken_uid
 }
 
 /// `* 12 FETCH` -> 12, from a response that did not parse.
@@ -239,6 +261,22 @@ fn fetch_seq(raw: &[u8]) -> Option<u32> {
         return None;
     }
     std::str::from_utf8(num).ok()?.parse().ok()
+}
+
+/// The sequence number of a FETCH response that did not parse: 0 when its
+/// number is itself unreadable (`* 2x FETCH`, `* 4294967298 FETCH`), so
+/// the message still shows in the result, with its error; `None` when the
+/// response is not a FETCH.
+fn malformed_fetch_seq(raw: &[u8]) -> Option<u32> {
+    if let Some(seq) = fetch_seq(raw) {
+        return Some(seq);
+    }
+    let rest = raw.strip_prefix(b"* ")?;
+    let sp = rest.iter().position(|&b| b == b' ')?;
+    let word = rest.get(sp + 1..sp + 6)?;
+    let after = rest.get(sp + 6).copied();
+    (sp > 0 && word.eq_ignore_ascii_case(b"FETCH") && matches!(after, None | Some(b' ' | b'\r')))
+        .then_some(0)
 }
 
 /// From the bytes before a streamed literal (`* 12 FETCH (UID 5 BODY[] {n}`):
@@ -390,14 +428,7 @@ impl Handler for StreamCollector<'_, '_> {
     fn untagged<'a>(&mut self, _st: &mut State, u: Untagged<'a>) -> Option<Untagged<'a>> {
         match u {
             Untagged::Fetch { seq, items } => {
-                let mine = if self.use_uid {
-                    items
-                        .iter()
-                        .any(|i| matches!(i, FetchItem::Uid(u) if covers(self.set, *u)))
-                } else {
-                    covers(self.set, seq)
-                };
-                if !mine {
+                if !fetch_is_mine(self.set, self.use_uid, seq, &items) {
                     return Some(Untagged::Fetch { seq, items });
                 }
                 self.count += 1;
@@ -431,11 +462,11 @@ impl Handler for StreamCollector<'_, '_> {
         }
     }
 
-    fn malformed(&mut self, raw: &[u8], err: &ParseError) {
-        if self.stopped {
-            return;
-        }
-        if let Some(seq) = fetch_seq(raw) {
+    fn malformed(&mut self, raw: &[u8], err: &ParseError) -> bool {
+        let Some(seq) = malformed_fetch_seq(raw) else {
+            return false;
+        };
+        if !self.stopped {
             let mut m = Message {
                 seq,
                 ..Message::default()
@@ -454,6 +485,7 @@ impl Handler for StreamCollector<'_, '_> {
                 self.stopped = true;
             }
         }
+        true
     }
 
     fn chunk(&mut self, prefix: &[u8], data: &[u8], offset: u64, total: u64) -> bool {
@@ -566,7 +598,7 @@ impl Client {
         self.run(
             cmd,
             "SEARCH",
-            &mut with(|_st: &mut State, u| match u {
+            &mut with(|st: &mut State, u| match u {
                 Untagged::Search { ids, modseq } => {
                     res.ids.extend(ids);
                     res.modseq = modseq.or(res.modseq);
@@ -574,7 +606,10 @@ impl Client {
                 }
                 Untagged::ESearch(e) => {
                     if let Some(all) = &e.all {
-                        res.ids.extend(expand_ranges(all));
+                        match expand_ranges(all) {
+                            Ok(ids) => res.ids.extend(ids),
+                            Err(e) => st.defer(e),
+                        }
                     }
                     res.modseq = e.modseq.or(res.modseq);
                     None
@@ -937,7 +972,7 @@ impl Client {
             };
             let st = self.run(cmd, "STORE", &mut h)?;
             if let Some(ResponseCode::Modified(r)) = &st.code {
-                out.modified.extend(expand_ranges(r));
+                out.modified.extend(expand_ranges(r)?);
             }
         }
         Ok(out)
@@ -986,14 +1021,14 @@ impl Client {
         Ok(())
     }
 
-    fn append_result(st: &crate::proto::types::StatusResponse<'_>) -> AppendResult {
-        match &st.code {
+    fn append_result(st: &crate::proto::types::StatusResponse<'_>) -> Result<AppendResult> {
+        Ok(match &st.code {
             Some(ResponseCode::AppendUid { uid_validity, uids }) => AppendResult {
                 uid_validity: Some(*uid_validity),
-                uids: expand_ranges(uids),
+                uids: expand_ranges(uids)?,
             },
             _ => AppendResult::default(),
-        }
+        })
     }
 
     /// APPEND a message, with flags and an internal date.
@@ -1038,22 +1073,39 @@ impl Client {
         }
         let cmd = b.finish();
         let st = self.run(cmd, "APPEND", &mut NoData)?;
-        Ok(Self::append_result(&st))
+        Self::append_result(&st)
     }
 
-    fn copy_result(code: &Option<ResponseCode<'_>>) -> Option<CopyResult> {
-        match code {
-            Some(ResponseCode::CopyUid {
-                uid_validity,
-                source,
-                dest,
-            }) => Some(CopyResult {
-                uid_validity: Some(*uid_validity),
-                source: expand_ranges(source),
-                dest: expand_ranges(dest),
-            }),
-            _ => None,
+    /// The COPYUID of a COPY or MOVE. Source and destination sets of
+    /// different sizes cannot be paired: a non-fatal `Protocol` error (the
+    /// command itself was carried out) rather than pairs cut to the
+    /// shorter.
+    fn copy_result(code: &Option<ResponseCode<'_>>) -> Result<Option<CopyResult>> {
+        let Some(ResponseCode::CopyUid {
+            uid_validity,
+            source,
+            dest,
+        }) = code
+        else {
+            return Ok(None);
+        };
+        let (source, dest) = (expand_ranges(source)?, expand_ranges(dest)?);
+        if source.len() != dest.len() {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "the command was carried out, but the server's COPYUID pairs {} source with {} destination UIDs",
+                    source.len(),
+                    dest.len()
+                ),
+            )
+            .with_fatal(false));
         }
+        Ok(Some(CopyResult {
+            uid_validity: Some(*uid_validity),
+            source,
+            dest,
+        }))
     }
 
     /// COPY messages to a folder (COPYUID parsed when UIDPLUS).
@@ -1076,7 +1128,7 @@ impl Client {
             let verb = self.verb("COPY");
             let cmd = self.command(&verb).set(&part).astring(&w).finish();
             let st = self.run(cmd, "COPY", &mut NoData)?;
-            if let Some(r) = Self::copy_result(&st.code) {
+            if let Some(r) = Self::copy_result(&st.code)? {
                 out.uid_validity = r.uid_validity;
                 out.source.extend(r.source);
                 out.dest.extend(r.dest);
@@ -1133,15 +1185,22 @@ impl Client {
             let st = self.run(
                 cmd,
                 "MOVE",
-                &mut with(|_st: &mut State, u| match u {
+                &mut with(|st: &mut State, u| match u {
                     Untagged::Status(s) if matches!(s.code, Some(ResponseCode::CopyUid { .. })) => {
-                        got = Self::copy_result(&s.code);
+                        match Self::copy_result(&s.code) {
+                            Ok(r) => got = r,
+                            Err(e) => st.defer(e),
+                        }
                         None
                     }
                     u => Some(u),
                 }),
             )?;
-            if let Some(r) = got.or_else(|| Self::copy_result(&st.code)) {
+            let got = match got {
+                Some(r) => Some(r),
+                None => Self::copy_result(&st.code)?,
+            };
+            if let Some(r) = got {
                 out.uid_validity = r.uid_validity;
                 out.source.extend(r.source);
                 out.dest.extend(r.dest);
@@ -1190,9 +1249,13 @@ impl Client {
                     earlier: false,
                     uids,
                 } => {
-                    let uids = expand_ranges(&uids);
-                    st.expunged(uids.len());
-                    gone.extend(uids);
+                    match expand_ranges(&uids) {
+                        Ok(uids) => {
+                            st.expunged(uids.len());
+                            gone.extend(uids);
+                        }
+                        Err(e) => st.defer(e),
+                    }
                     None
                 }
                 u => Some(u),

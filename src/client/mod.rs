@@ -91,6 +91,13 @@ pub struct ConnectOptions {
     /// Longest command line the client sends; longer message sets are split
     /// into several commands. Default 8000 (RFC 7162 advises 8192).
     pub max_command_len: usize,
+    /// Most unsolicited events the client queues until they are taken
+    /// (`take_events`, `idle_wait`); default 1 000 000. Beyond it the
+    /// running call fails with a fatal `LimitExceeded` (events lost would
+    /// leave the caller's view of the folder wrong): a bound on the memory
+    /// a server flooding the client with untagged data can take. 0 counts
+    /// as 1.
+    pub max_events: usize,
     /// TCP keepalive; `None` turns it off. Default: probes after 60 s of
     /// silence, every 15 s, 4 unanswered ones end the connection. It keeps
     /// NAT and firewall state alive during a long IDLE and finds a peer
@@ -135,6 +142,7 @@ impl ConnectOptions {
             io_timeout: Some(Duration::from_secs(60)),
             limits: Limits::default(),
             max_command_len: 8000,
+            max_events: 1_000_000,
             keepalive: Some(Keepalive::default()),
         }
     }
@@ -182,6 +190,17 @@ pub(crate) struct State {
     /// NOTIFY SET was sent and no NOTIFY NONE succeeded since (RFC 5465):
     /// unsolicited LIST and STATUS responses may come with any answer.
     pub(crate) notify: bool,
+    /// Most events the queue holds (`ConnectOptions::max_events`).
+    pub(crate) max_events: usize,
+    /// Something in a response that leaves the session in step with the
+    /// server but makes the running command's result incomplete (a
+    /// response that did not parse, a set too large to expand): the
+    /// command fails with it, not fatally, once it has completed.
+    pub(crate) deferred: Option<Error>,
+    /// Something that ends the connection at once (the event queue
+    /// overflowed, the command's completion did not parse): the call
+    /// reading it fails with it.
+    pub(crate) abort: Option<Error>,
 }
 
 impl State {

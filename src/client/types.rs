@@ -542,17 +542,31 @@ pub struct CopyResult {
     pub dest: Vec<u32>,
 }
 
-pub(crate) fn expand_ranges(r: &[IdRange]) -> Vec<u32> {
-    const MAX: usize = 10_000_000;
-    let mut out = Vec::new();
-    for &(a, b) in r {
-        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        if out.len() + (hi - lo) as usize >= MAX {
-            break;
-        }
-        out.extend(lo..=hi);
+/// Most ids a set from the server is expanded into (40 MB of `u32`).
+pub(crate) const MAX_EXPANDED_IDS: u64 = 10_000_000;
+
+/// The ids of a set the server sent (`3:5,9` -> 3, 4, 5, 9). A set of more
+/// than `MAX_EXPANDED_IDS` ids is a non-fatal `LimitExceeded`, never a
+/// list cut short.
+pub(crate) fn expand_ranges(r: &[IdRange]) -> super::Result<Vec<u32>> {
+    let total: u64 = r
+        .iter()
+        .map(|&(a, b)| u64::from(a.max(b) - a.min(b)) + 1)
+        .sum();
+    if total > MAX_EXPANDED_IDS {
+        return Err(super::Error::new(
+            super::ErrorKind::LimitExceeded,
+            format!(
+                "the server sent a set of {total} ids, more than the {MAX_EXPANDED_IDS} the client expands into a list"
+            ),
+        )
+        .with_fatal(false));
     }
-    out
+    let mut out = Vec::with_capacity(total as usize);
+    for &(a, b) in r {
+        out.extend(a.min(b)..=a.max(b));
+    }
+    Ok(out)
 }
 
 /// Something the server told us outside the result of the command.
@@ -890,8 +904,23 @@ mod tests {
 
     #[test]
     fn expand_is_bounded_and_ordered() {
-        assert_eq!(expand_ranges(&[(3, 5), (9, 9)]), vec![3, 4, 5, 9]);
-        assert_eq!(expand_ranges(&[(5, 3)]), vec![3, 4, 5]);
-        assert!(expand_ranges(&[(1, u32::MAX)]).is_empty());
+        assert_eq!(expand_ranges(&[(3, 5), (9, 9)]).unwrap(), vec![3, 4, 5, 9]);
+        assert_eq!(expand_ranges(&[(5, 3)]).unwrap(), vec![3, 4, 5]);
+        // Too large: an error, not a short list (it used to be empty, or
+        // cut at the first range that did not fit).
+        for big in [
+            vec![(1, u32::MAX)],
+            vec![(1, 5), (100, 20_000_100)],
+            vec![(20_000_000, 1), (1, 3)],
+        ] {
+            let e = expand_ranges(&big).unwrap_err();
+            assert_eq!(e.kind, crate::client::ErrorKind::LimitExceeded);
+            assert!(!e.is_fatal());
+        }
+        let at_limit = [(1, MAX_EXPANDED_IDS as u32)];
+        assert_eq!(
+            expand_ranges(&at_limit).unwrap().len() as u64,
+            MAX_EXPANDED_IDS
+        );
     }
 }
