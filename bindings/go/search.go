@@ -1,5 +1,9 @@
 package imapclient
 
+// #include <stdlib.h>
+// #include <imapclient.h>
+import "C"
+
 import (
 	"strconv"
 	"strings"
@@ -12,6 +16,11 @@ type HeaderMatch struct{ Key, Value string }
 // SearchCriteria are typed SEARCH keys; every field set must match (AND).
 // The zero value (or a nil pointer) matches every message. Strings may be
 // any UTF-8: the library adds CHARSET UTF-8 when needed.
+//
+// SeqNums and UIDs are checked by the library's message set parser (the
+// one the C search builder and Fetch use): a set that is not IMAP set
+// syntax, or names 0, fails the call with ErrInvalidArgument before
+// anything is sent, wherever it sits (in Not and Or too).
 type SearchCriteria struct {
 	SeqNums *MessageSet // sequence numbers
 	UIDs    *MessageSet // UIDs
@@ -104,10 +113,18 @@ func (c *SearchCriteria) encode() (string, error) {
 		return nil
 	}
 	if c.SeqNums != nil {
-		add(c.SeqNums.String())
+		set, err := checkSet("SeqNums", *c.SeqNums)
+		if err != nil {
+			return "", err
+		}
+		add(set)
 	}
 	if c.UIDs != nil {
-		add("UID " + c.UIDs.String())
+		set, err := checkSet("UIDs", *c.UIDs)
+		if err != nil {
+			return "", err
+		}
+		add("UID " + set)
 	}
 	if !c.Since.IsZero() {
 		add("SINCE " + imapDate(c.Since))
@@ -199,6 +216,41 @@ func (c *SearchCriteria) encode() (string, error) {
 		return "ALL", nil
 	}
 	return strings.Join(keys, " "), nil
+}
+
+// checkSet returns s in IMAP syntax once the library accepted it: the
+// text goes through imapc_search_add_uid on a scratch criteria object, the
+// C builder's entry point for a set, which parses it as Fetch's set is
+// parsed (sequence sets have the same grammar, so SeqNums is checked the
+// same way). Without it a Set such as "1:* SUBJECT x" would add search
+// keys of its own. The library trims surrounding white space and refuses
+// any inside, so what is sent is the trimmed text, digits, ':', ',' and
+// '*' only (checked again here, should Go and Rust ever disagree on what
+// white space is).
+func checkSet(field string, s MessageSet) (string, error) {
+	const op = "Search"
+	text := s.String()
+	cs, err := cstring(op, field, text)
+	if err != nil {
+		return "", err
+	}
+	defer free(cs)
+	sb := C.imapc_search_new()
+	if sb == nil {
+		return "", &Error{Code: CodeInternal, Op: op, Message: "out of memory"}
+	}
+	defer C.imapc_search_free(sb)
+	var cerr *C.imapc_error
+	if rc := C.imapc_search_add_uid(sb, cs, &cerr); rc != C.IMAPC_OK {
+		e := takeError(op, rc, cerr)
+		e.Message = field + ": " + e.Message
+		return "", e
+	}
+	text = strings.TrimSpace(text)
+	if text == "" || strings.Trim(text, "0123456789:,*") != "" {
+		return "", invalidError(op, field+": invalid message set "+strconv.Quote(s.String()))
+	}
+	return text, nil
 }
 
 // usesGmail reports whether c or a criterion nested in it has a Gmail key.

@@ -1,0 +1,75 @@
+package imapclient
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+// The sets of SearchCriteria go through the library's set parser, as
+// Fetch's do: text that is not a set, or names 0, is ErrInvalidArgument
+// before anything is sent, in every set field and nested in Not and Or,
+// for Search, SearchModSeq, Sort and Thread alike. Unchecked, "1:* LARGER
+// 50000" added a search key of its own and found message 9.
+func TestSearchSetsChecked(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	bad := []string{"1:* LARGER 50000", "1 OR ALL", "0", "1:0", "a", "2-4", "1:*)", "1,,2", "", "1\r\nX NOOP"}
+	place := map[string]func(s *MessageSet) *SearchCriteria{
+		"UIDs":    func(s *MessageSet) *SearchCriteria { return &SearchCriteria{UIDs: s} },
+		"SeqNums": func(s *MessageSet) *SearchCriteria { return &SearchCriteria{SeqNums: s} },
+		"Not": func(s *MessageSet) *SearchCriteria {
+			return &SearchCriteria{Not: []SearchCriteria{{UIDs: s}}}
+		},
+		"Or": func(s *MessageSet) *SearchCriteria {
+			return &SearchCriteria{Or: [][2]SearchCriteria{{{Flags: []string{FlagSeen}}, {SeqNums: s}}}}
+		},
+	}
+	for _, text := range bad {
+		for name, mk := range place {
+			set := Set(text)
+			crit := mk(&set)
+			ids, err := c.Search(ctx, crit)
+			if !errors.Is(err, ErrInvalidArgument) || ids != nil {
+				t.Errorf("Search %s=Set(%q) = %v, %v; want ErrInvalidArgument", name, text, ids, err)
+			}
+			ids, _, err = c.SearchModSeq(ctx, crit)
+			if !errors.Is(err, ErrInvalidArgument) || ids != nil {
+				t.Errorf("SearchModSeq %s=Set(%q) = %v, %v; want ErrInvalidArgument", name, text, ids, err)
+			}
+			if ids, err := c.Sort(ctx, "ARRIVAL", crit); !errors.Is(err, ErrInvalidArgument) || ids != nil {
+				t.Errorf("Sort %s=Set(%q) = %v, %v; want ErrInvalidArgument", name, text, ids, err)
+			}
+			if roots, err := c.Thread(ctx, "REFERENCES", crit); !errors.Is(err, ErrInvalidArgument) || roots != nil {
+				t.Errorf("Thread %s=Set(%q) = %v, %v; want ErrInvalidArgument", name, text, roots, err)
+			}
+		}
+	}
+	// An id of 0 is refused as Fetch refuses it.
+	if ids, err := c.Search(ctx, &SearchCriteria{UIDs: ptr(IDs(0, 3))}); !errors.Is(err, ErrInvalidArgument) || ids != nil {
+		t.Errorf("UIDs=IDs(0, 3) = %v, %v; want ErrInvalidArgument", ids, err)
+	}
+	if _, err := c.Fetch(ctx, Set("1:* LARGER 50000"), "UID"); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("Fetch of the same set: %v", err)
+	}
+	// The refusals left the connection usable, and good sets still work
+	// (white space around a set is trimmed, as Fetch trims it).
+	for _, tc := range []struct {
+		crit *SearchCriteria
+		want []uint32
+	}{
+		{&SearchCriteria{UIDs: ptr(Set("2:3,5"))}, []uint32{2, 3, 5}},
+		{&SearchCriteria{UIDs: ptr(Set(" 12:* "))}, []uint32{12, 13, 14}},
+		{&SearchCriteria{SeqNums: ptr(Set("4,7"))}, []uint32{4, 7}},
+		{&SearchCriteria{SeqNums: ptr(IDs(9, 1, 2))}, []uint32{1, 2, 9}},
+		{&SearchCriteria{UIDs: ptr(Range(1, 5)), Not: []SearchCriteria{{SeqNums: ptr(Set("2:4"))}}}, []uint32{1, 5}},
+	} {
+		got, err := c.Search(ctx, tc.crit)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("Search(%s) = %v, %v; want %v", tc.crit, got, err, tc.want)
+		}
+	}
+}
