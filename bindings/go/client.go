@@ -132,6 +132,12 @@ type Client struct {
 	// idleRenew is SetIdleRenewInterval's interval (0: the default), which
 	// bounds an Idle's polls.
 	idleRenew atomic.Int64
+	// useUID and folderEncode mirror the library's settings (read at Dial,
+	// updated by the setters once the library took the new value), so
+	// that UseUID and FolderEncode answer without the client: the C
+	// getters cannot take it while a call or an Idle holds it, and report
+	// that as false.
+	useUID, folderEncode atomic.Bool
 }
 
 // cstring converts s for C; the caller frees it. NUL bytes are refused.
@@ -416,6 +422,9 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 		return nil, r.err
 	}
 	c := &Client{ptr: r.p}
+	// No call holds the new client yet: the C getters read the settings.
+	c.useUID.Store(bool(C.imapc_client_use_uid(r.p)))
+	c.folderEncode.Store(bool(C.imapc_client_folder_encode(r.p)))
 	runtime.SetFinalizer(c, func(c *Client) { c.Close() })
 	return c, nil
 }
@@ -832,37 +841,33 @@ func (c *Client) IsCompressed() bool {
 // sets of Fetch, Store, Copy, Move.
 func (c *Client) SetUseUID(yes bool) error {
 	return c.run(context.Background(), "SetUseUID", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-		return C.imapc_client_set_use_uid(p, C.bool(yes), e)
+		rc := C.imapc_client_set_use_uid(p, C.bool(yes), e)
+		if rc == C.IMAPC_OK {
+			c.useUID.Store(yes)
+		}
+		return rc
 	})
 }
 
-// UseUID reports whether message ids are UIDs.
-func (c *Client) UseUID() bool {
-	p, err := c.lock(context.Background(), "UseUID")
-	if err != nil {
-		return false
-	}
-	defer c.mu.Unlock()
-	return bool(C.imapc_client_use_uid(p))
-}
+// UseUID reports whether message ids are UIDs: the setting, also while
+// an Idle or another goroutine's call runs, and after Close.
+func (c *Client) UseUID() bool { return c.useUID.Load() }
 
 // SetFolderEncode makes folder names UTF-8, encoded to modified UTF-7 on
 // the wire (true, the default), or passes names through unchanged (false).
 func (c *Client) SetFolderEncode(yes bool) error {
 	return c.run(context.Background(), "SetFolderEncode", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-		return C.imapc_client_set_folder_encode(p, C.bool(yes), e)
+		rc := C.imapc_client_set_folder_encode(p, C.bool(yes), e)
+		if rc == C.IMAPC_OK {
+			c.folderEncode.Store(yes)
+		}
+		return rc
 	})
 }
 
-// FolderEncode reports whether folder names are encoded.
-func (c *Client) FolderEncode() bool {
-	p, err := c.lock(context.Background(), "FolderEncode")
-	if err != nil {
-		return false
-	}
-	defer c.mu.Unlock()
-	return bool(C.imapc_client_folder_encode(p))
-}
+// FolderEncode reports whether folder names are encoded: the setting,
+// also while an Idle or another goroutine's call runs, and after Close.
+func (c *Client) FolderEncode() bool { return c.folderEncode.Load() }
 
 // socketFd is the connection's descriptor (-1 when closed), for tests
 // that look at socket options.
