@@ -14,6 +14,8 @@ import (
 
 // Search returns the ids (UIDs or sequence numbers, per UseUID) of the
 // messages of the selected folder matching the criteria (nil: all).
+// Criteria that match no message because of an empty id list give an
+// empty result without asking the server (see SearchCriteria).
 func (c *Client) Search(ctx context.Context, criteria *SearchCriteria) ([]uint32, error) {
 	ids, _, err := c.search(ctx, "Search", criteria)
 	return ids, err
@@ -27,9 +29,12 @@ func (c *Client) SearchModSeq(ctx context.Context, criteria *SearchCriteria) ([]
 }
 
 func (c *Client) search(ctx context.Context, op string, criteria *SearchCriteria) ([]uint32, uint64, error) {
-	q, err := c.encodeCriteria(op, criteria)
+	q, none, err := c.encodeCriteria(op, criteria)
 	if err != nil {
 		return nil, 0, err
+	}
+	if none {
+		return []uint32{}, 0, nil
 	}
 	var out []uint32
 	var modSeq uint64
@@ -52,9 +57,12 @@ func (c *Client) search(ctx context.Context, op string, criteria *SearchCriteria
 // in order (space-separated, e.g. "REVERSE DATE", "FROM SUBJECT"; RFC 5256).
 func (c *Client) Sort(ctx context.Context, order string, criteria *SearchCriteria) ([]uint32, error) {
 	const op = "Sort"
-	q, err := c.encodeCriteria(op, criteria)
+	q, none, err := c.encodeCriteria(op, criteria)
 	if err != nil {
 		return nil, err
+	}
+	if none {
+		return []uint32{}, nil
 	}
 	var out []uint32
 	err = c.run2(ctx, op, "order", order, "criteria", q, func(p *C.imapc_client, co, cq *C.char, e **C.imapc_error) C.imapc_result {

@@ -445,9 +445,12 @@ type ThreadNode struct {
 // otherwise. It returns the threads' roots.
 func (c *Client) Thread(ctx context.Context, algorithm string, criteria *SearchCriteria) ([]*ThreadNode, error) {
 	const op = "Thread"
-	q, err := c.encodeCriteria(op, criteria)
+	q, none, err := c.encodeCriteria(op, criteria)
 	if err != nil {
 		return nil, err
+	}
+	if none {
+		return []*ThreadNode{}, nil
 	}
 	var roots []*ThreadNode
 	err = c.run2(ctx, op, "algorithm", algorithm, "criteria", q, func(p *C.imapc_client, ca, cq *C.char, e **C.imapc_error) C.imapc_result {

@@ -21,6 +21,17 @@ type HeaderMatch struct{ Key, Value string }
 // one the C search builder and Fetch use): a set that is not IMAP set
 // syntax, or names 0, fails the call with ErrInvalidArgument before
 // anything is sent, wherever it sits (in Not and Or too).
+//
+// An empty id list (IDs() with no ids) matches no message, as it names
+// none in Fetch, Store, Copy or Move. The criteria are folded around it
+// before anything is sent: criteria holding one match nothing (every
+// field must match); an entry of Not that matches nothing excludes
+// nothing and is dropped; an Or pair with one side matching nothing is
+// its other side, and matches nothing when both sides do. When the whole
+// criteria match nothing, Search, SearchModSeq, Sort and Thread return an
+// empty result without asking the server (and without checking that a
+// folder is selected), as Fetch does for IDs(); the other fields are
+// still checked first.
 type SearchCriteria struct {
 	SeqNums *MessageSet // sequence numbers
 	UIDs    *MessageSet // UIDs
@@ -86,19 +97,26 @@ func quote(s string) (string, error) {
 
 func imapDate(t time.Time) string { return t.Format("2-Jan-2006") }
 
-// String returns the criteria in IMAP search syntax ("ALL" when empty).
+// String returns the criteria in IMAP search syntax ("ALL" when empty,
+// "NOT ALL" when they match no message because of an empty id list).
 // It returns "" when a string cannot be expressed (see Search's error).
 func (c *SearchCriteria) String() string {
-	s, err := c.encode()
+	s, none, err := c.encode()
 	if err != nil {
 		return ""
+	}
+	if none {
+		return "NOT ALL"
 	}
 	return s
 }
 
-func (c *SearchCriteria) encode() (string, error) {
+// encode returns the criteria in IMAP syntax, or none = true (and no
+// text) when they match no message: an empty id list where every key
+// must match, folded through Not and Or as SearchCriteria says.
+func (c *SearchCriteria) encode() (q string, none bool, err error) {
 	if c == nil {
-		return "ALL", nil
+		return "ALL", false, nil
 	}
 	var keys []string
 	add := func(k ...string) { keys = append(keys, k...) }
@@ -113,18 +131,26 @@ func (c *SearchCriteria) encode() (string, error) {
 		return nil
 	}
 	if c.SeqNums != nil {
-		set, err := checkSet("SeqNums", *c.SeqNums)
-		if err != nil {
-			return "", err
+		if c.SeqNums.isIDs && len(c.SeqNums.ids) == 0 {
+			none = true
+		} else {
+			set, err := checkSet("SeqNums", *c.SeqNums)
+			if err != nil {
+				return "", false, err
+			}
+			add(set)
 		}
-		add(set)
 	}
 	if c.UIDs != nil {
-		set, err := checkSet("UIDs", *c.UIDs)
-		if err != nil {
-			return "", err
+		if c.UIDs.isIDs && len(c.UIDs.ids) == 0 {
+			none = true
+		} else {
+			set, err := checkSet("UIDs", *c.UIDs)
+			if err != nil {
+				return "", false, err
+			}
+			add("UID " + set)
 		}
-		add("UID " + set)
 	}
 	if !c.Since.IsZero() {
 		add("SINCE " + imapDate(c.Since))
@@ -143,17 +169,17 @@ func (c *SearchCriteria) encode() (string, error) {
 		vals []string
 	}{{"FROM", c.From}, {"TO", c.To}, {"CC", c.Cc}, {"BCC", c.Bcc}, {"SUBJECT", c.Subject}, {"BODY", c.Body}, {"TEXT", c.Text}} {
 		if err := str(f.key, f.vals); err != nil {
-			return "", err
+			return "", false, err
 		}
 	}
 	for _, h := range c.Header {
 		k, err := quote(h.Key)
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		v, err := quote(h.Value)
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		add("HEADER " + k + " " + v)
 	}
@@ -164,7 +190,7 @@ func (c *SearchCriteria) encode() (string, error) {
 				continue
 			}
 			if f == "" || strings.ContainsAny(f, " ()[]{}\"\\%*\r\n\x00") {
-				return "", invalidError("Search", "bad keyword "+strconv.Quote(f))
+				return "", false, invalidError("Search", "bad keyword "+strconv.Quote(f))
 			}
 			add([2]string{"KEYWORD", "UNKEYWORD"}[i] + " " + f)
 		}
@@ -181,7 +207,7 @@ func (c *SearchCriteria) encode() (string, error) {
 	if c.GmailRaw != "" {
 		q, err := quote(c.GmailRaw)
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		add("X-GM-RAW " + q)
 	}
@@ -192,30 +218,44 @@ func (c *SearchCriteria) encode() (string, error) {
 		add("X-GM-THRID " + strconv.FormatUint(c.GmailThrID, 10))
 	}
 	for i := range c.Not {
-		s, err := c.Not[i].encode()
+		s, sNone, err := c.Not[i].encode()
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
-		add("NOT (" + s + ")")
+		if !sNone { // NOT of nothing is every message: no key
+			add("NOT (" + s + ")")
+		}
 	}
 	for i := range c.Or {
-		a, err := c.Or[i][0].encode()
+		a, aNone, err := c.Or[i][0].encode()
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
-		b, err := c.Or[i][1].encode()
+		b, bNone, err := c.Or[i][1].encode()
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
-		add("OR (" + a + ") (" + b + ")")
+		switch {
+		case aNone && bNone:
+			none = true
+		case aNone:
+			add("(" + b + ")")
+		case bNone:
+			add("(" + a + ")")
+		default:
+			add("OR (" + a + ") (" + b + ")")
+		}
 	}
 	if c.Raw != "" {
 		add(c.Raw)
 	}
-	if len(keys) == 0 {
-		return "ALL", nil
+	if none {
+		return "", true, nil
 	}
-	return strings.Join(keys, " "), nil
+	if len(keys) == 0 {
+		return "ALL", false, nil
+	}
+	return strings.Join(keys, " "), false, nil
 }
 
 // checkSet returns s in IMAP syntax once the library accepted it: the
@@ -277,9 +317,9 @@ func (c *SearchCriteria) usesGmail() bool {
 // encodeCriteria is criteria in IMAP syntax for op; Gmail keys need the
 // server's X-GM-EXT-1 (the raw search the criteria go through does not
 // check, and another server would answer BAD).
-func (c *Client) encodeCriteria(op string, criteria *SearchCriteria) (string, error) {
+func (c *Client) encodeCriteria(op string, criteria *SearchCriteria) (q string, none bool, err error) {
 	if criteria.usesGmail() && !c.HasCapability("X-GM-EXT-1") {
-		return "", &Error{Code: CodeCapabilityMissing, Op: op,
+		return "", false, &Error{Code: CodeCapabilityMissing, Op: op,
 			Message: op + " by X-GM-RAW, X-GM-MSGID or X-GM-THRID needs the server capability X-GM-EXT-1, which this server does not offer"}
 	}
 	return criteria.encode()

@@ -73,3 +73,85 @@ func TestSearchSetsChecked(t *testing.T) {
 		}
 	}
 }
+
+// An empty id list matches no message, as it names none in Fetch: alone
+// it gives an empty result without asking the server (which answered
+// BAD "Missing parameter"), and inside Not and Or it is folded as a set
+// naming no existing message would be searched by the server.
+func TestSearchEmptyIDs(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	// No folder selected: like Fetch(IDs()), nothing is asked.
+	if ids, err := c.Search(ctx, &SearchCriteria{UIDs: ptr(IDs())}); err != nil || ids == nil || len(ids) != 0 {
+		t.Errorf("no folder: Search(UIDs=IDs()) = %#v, %v; want []", ids, err)
+	}
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	all := []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}
+	flagged := &SearchCriteria{Flags: []string{FlagFlagged}} // 4 and 7
+	// Each case is built twice: with the empty list, and with a set of a
+	// UID the folder does not have, which the server searches; both must
+	// give want.
+	cases := []struct {
+		name string
+		mk   func(e MessageSet) *SearchCriteria
+		want []uint32
+	}{
+		{"UIDs", func(e MessageSet) *SearchCriteria { return &SearchCriteria{UIDs: &e} }, []uint32{}},
+		{"UIDs and flag", func(e MessageSet) *SearchCriteria { return &SearchCriteria{UIDs: &e, Flags: []string{FlagFlagged}} }, []uint32{}},
+		{"Not", func(e MessageSet) *SearchCriteria { return &SearchCriteria{Not: []SearchCriteria{{UIDs: &e}}} }, all},
+		{"range and Not", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{UIDs: ptr(Range(2, 4)), Not: []SearchCriteria{{UIDs: &e}}}
+		}, []uint32{2, 3, 4}},
+		{"Not of flag and empty", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{Not: []SearchCriteria{{UIDs: &e, Flags: []string{FlagFlagged}}}}
+		}, all},
+		{"Not Not", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{Flags: []string{FlagFlagged}, Not: []SearchCriteria{{Not: []SearchCriteria{{UIDs: &e}}}}}
+		}, []uint32{}},
+		{"Or left", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{Or: [][2]SearchCriteria{{{UIDs: &e}, *flagged}}}
+		}, []uint32{4, 7}},
+		{"Or right", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{Or: [][2]SearchCriteria{{*flagged, {UIDs: &e}}}}
+		}, []uint32{4, 7}},
+		{"Or both", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{Or: [][2]SearchCriteria{{{UIDs: &e}, {UIDs: &e}}}}
+		}, []uint32{}},
+		{"Not Or both", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{UIDs: ptr(Set("13:*")), Not: []SearchCriteria{{Or: [][2]SearchCriteria{{{UIDs: &e}, {UIDs: &e}}}}}}
+		}, []uint32{13, 14}},
+		{"Not Or one", func(e MessageSet) *SearchCriteria {
+			return &SearchCriteria{UIDs: ptr(Range(3, 8)), Not: []SearchCriteria{{Or: [][2]SearchCriteria{{{UIDs: &e}, *flagged}}}}}
+		}, []uint32{3, 5, 6, 8}},
+	}
+	for _, tc := range cases {
+		for _, set := range []MessageSet{IDs(), IDs(4000000000)} {
+			got, err := c.Search(ctx, tc.mk(set))
+			if err != nil || got == nil || !slices.Equal(got, tc.want) {
+				t.Errorf("%s with %q: Search = %#v, %v; want %v", tc.name, set.String(), got, err, tc.want)
+			}
+		}
+	}
+	// Sequence numbers, SearchModSeq, Sort and Thread alike.
+	if ids, err := c.Search(ctx, &SearchCriteria{SeqNums: ptr(IDs())}); err != nil || ids == nil || len(ids) != 0 {
+		t.Errorf("Search(SeqNums=IDs()) = %#v, %v", ids, err)
+	}
+	if ids, ms, err := c.SearchModSeq(ctx, &SearchCriteria{UIDs: ptr(IDs())}); err != nil || ids == nil || len(ids) != 0 || ms != 0 {
+		t.Errorf("SearchModSeq(UIDs=IDs()) = %#v, %d, %v", ids, ms, err)
+	}
+	if ids, err := c.Sort(ctx, "ARRIVAL", &SearchCriteria{UIDs: ptr(IDs())}); err != nil || ids == nil || len(ids) != 0 {
+		t.Errorf("Sort(UIDs=IDs()) = %#v, %v", ids, err)
+	}
+	if roots, err := c.Thread(ctx, "REFERENCES", &SearchCriteria{UIDs: ptr(IDs())}); err != nil || roots == nil || len(roots) != 0 {
+		t.Errorf("Thread(UIDs=IDs()) = %#v, %v", roots, err)
+	}
+	// The other fields are still checked.
+	if ids, err := c.Search(ctx, &SearchCriteria{UIDs: ptr(IDs()), Subject: []string{"a\r\nb"}}); !errors.Is(err, ErrInvalidArgument) || ids != nil {
+		t.Errorf("empty ids with a bad string: %v, %v", ids, err)
+	}
+	if ids, err := c.Search(ctx, &SearchCriteria{UIDs: ptr(IDs()), SeqNums: ptr(Set("0"))}); !errors.Is(err, ErrInvalidArgument) || ids != nil {
+		t.Errorf("empty ids with a bad set: %v, %v", ids, err)
+	}
+}

@@ -97,13 +97,22 @@ func TestSearchEncoding(t *testing.T) {
 		{&SearchCriteria{ModSeq: 7, Smaller: 9}, `SMALLER 9 MODSEQ 7`},
 		{&SearchCriteria{UIDs: ptr(IDs(1, 2, 3)), Not: []SearchCriteria{{From: []string{"x"}}}}, `UID 1:3 NOT (FROM "x")`},
 		{&SearchCriteria{Or: [][2]SearchCriteria{{{Text: []string{"ü"}}, {Body: []string{"b"}}}}}, `OR (TEXT "ü") (BODY "b")`},
+		// An empty id list matches nothing; Not and Or fold around it.
+		{&SearchCriteria{UIDs: ptr(IDs()), Flags: []string{FlagSeen}}, "NOT ALL"},
+		{&SearchCriteria{SeqNums: ptr(IDs())}, "NOT ALL"},
+		{&SearchCriteria{Flags: []string{FlagSeen}, Not: []SearchCriteria{{UIDs: ptr(IDs())}}}, "SEEN"},
+		{&SearchCriteria{Not: []SearchCriteria{{UIDs: ptr(IDs())}}}, "ALL"},
+		{&SearchCriteria{Or: [][2]SearchCriteria{{{UIDs: ptr(IDs())}, {Body: []string{"b"}}}}}, `(BODY "b")`},
+		{&SearchCriteria{Or: [][2]SearchCriteria{{{Body: []string{"b"}}, {SeqNums: ptr(IDs())}}}}, `(BODY "b")`},
+		{&SearchCriteria{Or: [][2]SearchCriteria{{{UIDs: ptr(IDs())}, {SeqNums: ptr(IDs())}}}}, "NOT ALL"},
+		{&SearchCriteria{Not: []SearchCriteria{{Or: [][2]SearchCriteria{{{UIDs: ptr(IDs())}, {SeqNums: ptr(IDs())}}}}}}, "ALL"},
 		{&SearchCriteria{GmailRaw: `has:attachment "q3"`, GmailThrID: 1278455344230334865, GmailMsgID: 42}, `X-GM-RAW "has:attachment \"q3\"" X-GM-MSGID 42 X-GM-THRID 1278455344230334865`},
 	} {
 		if got := tc.c.String(); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
 		}
 	}
-	if _, err := (&SearchCriteria{Flags: []string{"bad flag"}}).encode(); !errors.Is(err, ErrInvalidArgument) {
+	if _, _, err := (&SearchCriteria{Flags: []string{"bad flag"}}).encode(); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("bad keyword: %v", err)
 	}
 	for _, tc := range []struct {
