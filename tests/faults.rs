@@ -210,15 +210,121 @@ fn pop3_and_http_banners_are_not_imap_servers() {
     assert_not_imap("SSH-2.0-OpenSSH_9.6\r\n");
 }
 
+/// The greeting is part of the set-up: `connect_timeout` bounds the wait
+/// for it, however long the I/O timeout.
 #[test]
 fn silent_server_times_out_at_the_greeting() {
     let srv = FakeServer::start(vec![Sleep(Duration::from_secs(4)), Close]);
     let mut o = srv.options();
-    o.io_timeout = Some(Duration::from_secs(1));
+    o.connect_timeout = Some(Duration::from_secs(1));
+    o.io_timeout = Some(Duration::from_secs(10));
     let t0 = Instant::now();
     let e = Client::connect(&o).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
-    assert!(t0.elapsed() < Duration::from_secs(3));
+    let took = t0.elapsed();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal());
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+/// A greeting slower than the I/O timeout but within the connect timeout
+/// is awaited; once connected, the I/O timeout governs the reads.
+#[test]
+fn greeting_gets_the_connect_timeout_then_reads_get_the_io_timeout() {
+    let srv = FakeServer::start(vec![
+        Sleep(Duration::from_millis(1500)),
+        send(fake::GREETING),
+        expect("A1 NOOP"),
+        Sleep(Duration::from_secs(5)),
+        Close,
+    ]);
+    let mut o = srv.options();
+    o.connect_timeout = Some(Duration::from_secs(10));
+    o.io_timeout = Some(Duration::from_millis(500));
+    let t0 = Instant::now();
+    let mut c = Client::connect(&o).expect("the greeting came within connect_timeout");
+    assert!(t0.elapsed() >= Duration::from_millis(1400));
+    let t0 = Instant::now();
+    let e = c.noop().unwrap_err();
+    let took = t0.elapsed();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal());
+    assert!(
+        took < Duration::from_secs(4),
+        "NOOP waited {took:?}, not the 0.5 s I/O timeout"
+    );
+}
+
+/// With `io_timeout` `None` or zero a write waits forever: an APPEND to a
+/// server that stopped reading is still blocked 6 s on (filling the
+/// socket buffers takes a few seconds, then the short connect timeout
+/// must not cut the write off), and ends only when the server goes away.
+fn write_waits_forever(io_timeout: Option<Duration>) {
+    let _g = heavy();
+    let gate = fake::Gate::default();
+    let mut steps = fake::login_steps();
+    // The server stops reading after LOGIN.
+    steps.extend([Step::Wait(gate.clone()), Reset]);
+    let srv = FakeServer::start(steps);
+    let mut o = srv.options();
+    o.io_timeout = io_timeout;
+    o.connect_timeout = Some(Duration::from_millis(300));
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    // Far more than the socket buffers of both ends hold.
+    let big = vec![b'a'; 64 << 20];
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = std::thread::spawn(move || {
+        let t0 = Instant::now();
+        let r = c.append("INBOX", &big, &[], None);
+        let _ = tx.send((r.map(|_| ()), t0.elapsed()));
+    });
+    if let Ok((r, took)) = rx.recv_timeout(Duration::from_secs(6)) {
+        panic!("io_timeout {io_timeout:?}: the APPEND returned after {took:?}: {r:?}");
+    }
+    gate.open();
+    let (r, took) = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the APPEND ends once the server resets");
+    h.join().unwrap();
+    let e = r.unwrap_err();
+    assert_ne!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal(), "{e}");
+    let _ = srv.finish();
+}
+
+#[test]
+fn io_timeout_none_waits_forever_on_a_write() {
+    write_waits_forever(None);
+}
+
+#[test]
+fn io_timeout_zero_waits_forever_on_a_write() {
+    write_waits_forever(Some(Duration::ZERO));
+}
+
+/// The write timeout is the I/O timeout, not the connect timeout.
+#[test]
+fn stalled_write_times_out_after_the_io_timeout() {
+    let _g = heavy();
+    let gate = fake::Gate::default();
+    let mut steps = fake::login_steps();
+    steps.extend([Step::Wait(gate.clone()), Close]);
+    let srv = FakeServer::start(steps);
+    let mut o = srv.options();
+    o.io_timeout = Some(Duration::from_secs(1));
+    o.connect_timeout = Some(Duration::from_secs(30));
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    let big = vec![b'a'; 64 << 20];
+    let t0 = Instant::now();
+    let e = c.append("INBOX", &big, &[], None).unwrap_err();
+    let took = t0.elapsed();
+    gate.open();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal());
+    assert!(took >= Duration::from_millis(900), "took {took:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    let _ = srv.finish();
 }
 
 /// Tests that allocate a lot or measure memory run one at a time, so the

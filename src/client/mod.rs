@@ -81,10 +81,16 @@ pub struct ConnectOptions {
     /// The name to verify the certificate against (and send as SNI), when
     /// it differs from `host` (e.g. connecting to an IP address).
     pub tls_server_name: Option<String>,
-    /// Default 30 s; `None` or zero waits forever.
-    pub connect_timeout: Option<Duration>,
-    /// Timeout of every read and write; default 60 s; `None` or zero waits
+    /// Timeout of each wait while the connection is set up, until the
+    /// client is ready to log in: the TCP connect (to each address the
+    /// host resolves to), the TLS handshake, the greeting, STARTTLS with
+    /// its handshake, and the CAPABILITY command sent when the greeting
+    /// listed none or after STARTTLS. It bounds each wait, not their sum. Default 30 s; `None` or zero waits
     /// forever.
+    pub connect_timeout: Option<Duration>,
+    /// Timeout of every read and write once the connection is set up (see
+    /// `connect_timeout`); default 60 s; `None` or zero waits forever.
+    /// `idle_wait` waits as long as it is told to.
     pub io_timeout: Option<Duration>,
     /// Response size limits.
     pub limits: Limits,

@@ -111,22 +111,21 @@ impl Client {
             set_keepalive(&tcp, k);
         }
         intr.set_socket(&tcp);
-        let handshake_timeout = opts.connect_timeout.filter(|d| !d.is_zero());
-        let io_timeout = opts.io_timeout.filter(|d| !d.is_zero());
-        tcp.set_write_timeout(io_timeout.or(handshake_timeout))?;
+        // The connect timeout covers every wait of the set-up (TLS
+        // handshake, greeting, STARTTLS, first CAPABILITY); the I/O timeout
+        // takes over once the client is ready to log in.
+        let setup_timeout = opts.connect_timeout.filter(|d| !d.is_zero());
+        tcp.set_read_timeout(setup_timeout)?;
+        tcp.set_write_timeout(setup_timeout)?;
         let stream = match (&opts.security, &tls_cfg) {
-            (Security::Implicit, Some(cfg)) => {
-                tcp.set_read_timeout(handshake_timeout)?;
-                tls_handshake(
-                    tcp,
-                    opts.tls_server_name.as_deref().unwrap_or(&opts.host),
-                    cfg,
-                )
-                .map_err(|e| interrupted_or(&intr, e))?
-            }
+            (Security::Implicit, Some(cfg)) => tls_handshake(
+                tcp,
+                opts.tls_server_name.as_deref().unwrap_or(&opts.host),
+                cfg,
+            )
+            .map_err(|e| interrupted_or(&intr, e))?,
             _ => Stream::Plain(tcp),
         };
-        stream.set_read_timeout(io_timeout)?;
         if opts.security == Security::Plain {
             log::info!(target: "imapclient::client", "connection to {} is not encrypted", opts.host);
         }
@@ -167,6 +166,13 @@ impl Client {
         }
         if client.st.caps.is_empty() {
             client.refresh_capabilities()?;
+        }
+        // From here on every read and write waits at most the I/O timeout
+        // (forever when it is `None` or zero), whatever the set-up used.
+        let io_timeout = client.opts.io_timeout.filter(|d| !d.is_zero());
+        if let Some(s) = client.stream.as_ref() {
+            s.set_read_timeout(io_timeout)?;
+            s.tcp().set_write_timeout(io_timeout)?;
         }
         Ok(client)
     }
@@ -256,8 +262,7 @@ impl Client {
         let Some(Stream::Plain(tcp)) = self.stream.take() else {
             return Err(self.fail(Error::state("STARTTLS on a connection that is already TLS")));
         };
-        let handshake_timeout = self.opts.connect_timeout.filter(|d| !d.is_zero());
-        tcp.set_read_timeout(handshake_timeout)?;
+        // The socket keeps the set-up timeouts `connect` gave it.
         let name = self
             .opts
             .tls_server_name
@@ -267,7 +272,6 @@ impl Client {
             Ok(s) => s,
             Err(e) => return Err(self.fail(interrupted_or(&self.intr, e))),
         };
-        stream.set_read_timeout(self.opts.io_timeout.filter(|d| !d.is_zero()))?;
         self.stream = Some(stream);
         self.framer = Framer::new(self.opts.limits);
         // Capabilities seen before TLS cannot be trusted.
