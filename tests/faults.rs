@@ -1618,3 +1618,48 @@ fn copy_by_sequence_number_over_several_commands_copies_by_uid() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+/// After a fatal error every call that talks to the server fails with a
+/// fatal `IllegalState` naming the cause, whatever its own checks would
+/// say (LOGIN's "already authenticated", a missing capability, a bad
+/// argument); `logout` has nothing to do and succeeds.
+#[test]
+fn calls_after_a_fatal_error_fail_with_fatal_illegal_state() {
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready\r\n"),
+        expect("A1 LOGIN "),
+        Sleep(Duration::from_secs(4)),
+        Close,
+    ]);
+    let mut o = srv.options();
+    o.io_timeout = Some(Duration::from_secs(1));
+    let mut c = Client::connect(&o).expect("connect");
+    let e = c.login("user", "secret").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+    assert!(e.is_fatal());
+    let plain = imapclient::client::Sasl::Plain {
+        authzid: None,
+        user: "user",
+        password: "secret",
+    };
+    let later: Vec<(&str, Error)> = vec![
+        ("login", c.login("user", "secret").unwrap_err()),
+        ("authenticate", c.authenticate(&plain).unwrap_err()),
+        ("id", c.id(&[]).unwrap_err()),
+        ("enable", c.enable(&[]).unwrap_err()),
+        ("namespace", c.namespace().unwrap_err()),
+        ("compress", c.compress().unwrap_err()),
+        ("noop", c.noop().unwrap_err()),
+        ("capability", c.refresh_capabilities().unwrap_err()),
+    ];
+    for (what, e) in later {
+        assert_eq!(e.kind, ErrorKind::IllegalState, "{what}: {e}");
+        assert!(e.is_fatal(), "{what}: {e}");
+        assert!(e.message.contains("unusable"), "{what}: {e}");
+    }
+    assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));
+    c.logout()
+        .expect("logout after a fatal error has nothing to do");
+    drop(c);
+    let _ = srv.finish();
+}

@@ -20,7 +20,8 @@ pub enum ErrorKind {
     /// A string was not valid UTF-8.
     InvalidUtf8 = 102,
     /// The call is not allowed in this state (e.g. fetch with no folder
-    /// selected, a command during IDLE, a client after a fatal error).
+    /// selected, a command during IDLE, a client after a fatal error: see
+    /// `Error::is_fatal`).
     IllegalState = 103,
     /// A write was attempted on a folder opened read-only (EXAMINE).
     ReadOnly = 104,
@@ -267,9 +268,14 @@ impl Error {
         }
     }
 
-    /// True when the connection is unusable after this error: every later
-    /// call on the client fails with `IllegalState` (itself fatal), so
-    /// reconnect. False when the client is still in step with the server,
+    /// True when the connection is unusable after this error, so
+    /// reconnect: every later call that would talk to the server fails
+    /// with `IllegalState` (itself fatal), before any check of its own.
+    /// The exceptions: `logout` returns `Ok(())` (there is nothing left to
+    /// log out from), and the methods that only read or set what the client
+    /// holds keep working (`state`, `capabilities`, `has_capability`,
+    /// `selected`, `greeting`, `take_events`, `fatal_error`, `is_idle`,
+    /// `set_use_uid`, ...). False when the client is still in step with the server,
     /// e.g. after a NO, or after a response that exceeded a limit was
     /// skipped and its command completed.
     pub fn is_fatal(&self) -> bool {

@@ -372,6 +372,8 @@ impl Client {
     /// LOGIN with a user name and password (any Unicode: non-ASCII goes as
     /// a literal). The password is never logged.
     pub fn login(&mut self, user: &str, password: &str) -> Result<()> {
+        // A client an error broke says so (fatal) before anything else.
+        self.check_usable()?;
         if self.st.session != SessionState::NotAuthenticated {
             return Err(Error::state("LOGIN: already authenticated"));
         }
@@ -398,6 +400,7 @@ impl Client {
     /// AUTHENTICATE with a SASL mechanism (initial response inline when the
     /// server has SASL-IR). Secrets are never logged.
     pub fn authenticate(&mut self, mech: &Sasl<'_>) -> Result<()> {
+        self.check_usable()?;
         if self.st.session != SessionState::NotAuthenticated {
             return Err(Error::state("AUTHENTICATE: already authenticated"));
         }
@@ -417,7 +420,6 @@ impl Client {
             b.secret(resp.as_bytes());
         }
         let cmd = b.finish();
-        self.check_usable()?;
         let mut sent = sasl_ir;
         let mut failure: Option<String> = None;
         let r: Result<StatusResponse<'static>> = (|| {
@@ -504,6 +506,7 @@ impl Client {
 
     /// RFC 2971 ID: send our identification, get the server's.
     pub fn id(&mut self, params: &[(&str, &str)]) -> Result<Vec<(String, Option<String>)>> {
+        self.check_usable()?;
         self.require("ID", "ID")?;
         let mut b = self.command("ID");
         if params.is_empty() {
@@ -573,6 +576,7 @@ impl Client {
     /// the wire as UTF-8 instead of modified UTF-7, whatever
     /// `folder_encode` says, and `search` sends no CHARSET.
     pub fn enable(&mut self, caps: &[&str]) -> Result<Vec<String>> {
+        self.check_usable()?;
         self.require("ENABLE", "ENABLE")?;
         self.require_auth("ENABLE")?;
         if caps.is_empty() {
@@ -620,6 +624,7 @@ impl Client {
 
     /// RFC 2342 NAMESPACE.
     pub fn namespace(&mut self) -> Result<Namespaces> {
+        self.check_usable()?;
         self.require("NAMESPACE", "NAMESPACE")?;
         self.require_auth("NAMESPACE")?;
         let cmd = self.command("NAMESPACE").finish();
