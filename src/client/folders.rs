@@ -299,7 +299,8 @@ impl Client {
     /// SETMETADATA (RFC 5464): set these entries of `folder` (`""`: the
     /// server's), one command for all of them; a `None` value removes the
     /// entry. Values may hold any bytes (a value with NUL goes as a
-    /// literal8). A server that refuses says why in the response code,
+    /// literal8), but servers may refuse a value with NUL (Dovecot answers
+    /// `NO [CANNOT]`). A server that refuses says why in the response code,
     /// which the error's message carries whole: `METADATA MAXSIZE n`
     /// (a value too long), `METADATA TOOMANY`, `METADATA NOPRIVATE`.
     pub fn set_metadata(&mut self, folder: &str, entries: &[(&str, Option<&[u8]>)]) -> Result<()> {
