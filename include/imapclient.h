@@ -2895,6 +2895,21 @@ imapc_result imapc_connect_options_set_max_command_len(struct imapc_connect_opti
                                                        struct imapc_error **err_out);
 
 /**
+ * Most unsolicited events (`imapc_client_take_events`) the client queues
+ * until they are taken; default 1 000 000, at least 1. Beyond it the call
+ * reading the next one fails with a fatal `IMAPC_ERR_LIMIT_EXCEEDED`: a
+ * bound on the memory a server flooding the client with untagged data
+ * can take (events dropped would leave the caller's view of the folder
+ * wrong, so the connection ends instead).
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_max_events(struct imapc_connect_options *options,
+                                                  size_t max_events,
+                                                  struct imapc_error **err_out);
+
+/**
  * TCP keepalive: probes after `idle_s` seconds of silence, every
  * `interval_s` seconds, and the connection is given up (the waiting call
  * fails) after `count` unanswered ones. `idle_s` 0 turns keepalive off;

@@ -1651,6 +1651,14 @@ fn calls_after_a_fatal_error_fail_with_fatal_illegal_state() {
         ("compress", c.compress().unwrap_err()),
         ("noop", c.noop().unwrap_err()),
         ("capability", c.refresh_capabilities().unwrap_err()),
+        // Capabilities this server lacks: the broken client says so first
+        // (CapabilityMissing, not fatal, used to come first).
+        ("sort", c.sort(&["DATE"], &[]).unwrap_err()),
+        ("unselect", c.unselect_folder().unwrap_err()),
+        ("getacl", c.get_acl("INBOX").unwrap_err()),
+        ("getquotaroot", c.get_quota_root("INBOX").unwrap_err()),
+        ("idle", c.idle_start().unwrap_err()),
+        ("notify", c.notify_none().unwrap_err()),
     ];
     for (what, e) in later {
         assert_eq!(e.kind, ErrorKind::IllegalState, "{what}: {e}");

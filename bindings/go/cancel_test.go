@@ -366,3 +366,54 @@ func TestCancelAsTheCallEndsSparesTheNextCall(t *testing.T) {
 		t.Errorf("the loop did not race: canceled %d, succeeded %d", canceledCalls, clean)
 	}
 }
+
+// A server flooding the client with untagged data during one call: the
+// library queues at most Options.MaxEvents events, then the call fails
+// with a fatal CodeLimitExceeded instead of growing without bound. A
+// negative MaxEvents is refused before connecting.
+func TestMaxEventsBoundsAFlood(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		conn.Write([]byte("* PREAUTH [CAPABILITY IMAP4rev1] flood server\r\n"))
+		r := bufio.NewReader(conn)
+		flood := []byte(strings.Repeat("* 1 EXISTS\r\n", 1000))
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			tag, _, _ := strings.Cut(line, " ")
+			if !strings.Contains(line, "NOOP") {
+				conn.Write([]byte(tag + " OK done\r\n"))
+				continue
+			}
+			for i := 0; i < 50; i++ { // 50 000 events, never completed
+				if _, err := conn.Write(flood); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	if _, err := Dial(context.Background(), ln.Addr().String(), &Options{TLS: TLSNone, MaxEvents: -1}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("Dial with MaxEvents -1 = %v, want ErrInvalidArgument", err)
+	}
+	c, err := Dial(context.Background(), ln.Addr().String(), &Options{TLS: TLSNone, MaxEvents: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Noop(testCtx(t))
+	var ie *Error
+	if !errors.As(err, &ie) || ie.Code != CodeLimitExceeded || !ie.Fatal || !strings.Contains(ie.Message, "more than 500 events") {
+		t.Fatalf("Noop under a flood = %v (%+v), want a fatal CodeLimitExceeded", err, ie)
+	}
+}

@@ -96,6 +96,11 @@ type Options struct {
 	// MaxCommandLen is the longest command line sent (default 8000);
 	// longer message sets are split into several commands.
 	MaxCommandLen int
+	// MaxEvents bounds the unsolicited events the library queues until
+	// they are taken (Events, an Idle's channel); 0 keeps the default of
+	// 1 000 000. Beyond it the call fails with a fatal CodeLimitExceeded:
+	// a server flooding the client cannot take unbounded memory.
+	MaxEvents int
 	// TCP keepalive: probes after KeepAliveIdle of silence, every
 	// KeepAliveInterval, and the connection is given up after
 	// KeepAliveCount unanswered ones. 0 keeps each default (60 s, 15 s,
@@ -341,6 +346,14 @@ func connectOptions(ctx context.Context, addr string, o *Options) (*C.imapc_conn
 			return fail(invalidError(op, "negative MaxCommandLen"))
 		}
 		if err := check(op, C.imapc_connect_options_set_max_command_len(opts, C.size_t(o.MaxCommandLen), &cerr), cerr); err != nil {
+			return fail(err)
+		}
+	}
+	if o.MaxEvents != 0 {
+		if o.MaxEvents < 0 {
+			return fail(invalidError(op, "negative MaxEvents"))
+		}
+		if err := check(op, C.imapc_connect_options_set_max_events(opts, C.size_t(o.MaxEvents), &cerr), cerr); err != nil {
 			return fail(err)
 		}
 	}

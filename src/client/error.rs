@@ -270,8 +270,9 @@ impl Error {
 
     /// True when the connection is unusable after this error, so
     /// reconnect: every later call that would talk to the server fails
-    /// with `IllegalState` (itself fatal), before any check of its own.
-    /// The exceptions: `logout` returns `Ok(())` (there is nothing left to
+    /// with `IllegalState` (itself fatal), before any check of its own
+    /// but that of its arguments (a malformed set or item list is still an
+    /// `InvalidArgument`). The exceptions: `logout` returns `Ok(())` (there is nothing left to
     /// log out from), and the methods that only read or set what the client
     /// holds keep working (`state`, `capabilities`, `has_capability`,
     /// `selected`, `greeting`, `take_events`, `fatal_error`, `is_idle`,

@@ -326,6 +326,8 @@ impl Client {
         if self.has_capability(cap) {
             Ok(())
         } else {
+            // A client an earlier error broke says so (fatally) first.
+            self.check_usable()?;
             Err(Error::new(
                 ErrorKind::CapabilityMissing,
                 format!(

@@ -224,6 +224,33 @@ pub unsafe extern "C" fn imapc_connect_options_set_max_command_len(
     }
 }
 
+/// Most unsolicited events (`imapc_client_take_events`) the client queues
+/// until they are taken; default 1 000 000, at least 1. Beyond it the call
+/// reading the next one fails with a fatal `IMAPC_ERR_LIMIT_EXCEEDED`: a
+/// bound on the memory a server flooding the client with untagged data
+/// can take (events dropped would leave the caller's view of the folder
+/// wrong, so the connection ends instead).
+///
+/// # Safety
+/// `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_max_events(
+    options: *mut imapc_connect_options,
+    max_events: usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            if max_events == 0 {
+                return Err(Error::invalid("max_events must be at least 1"));
+            }
+            opts(options)?.inner.max_events = max_events;
+            Ok(())
+        })
+    }
+}
+
 /// TCP keepalive: probes after `idle_s` seconds of silence, every
 /// `interval_s` seconds, and the connection is given up (the waiting call
 /// fails) after `count` unanswered ones. `idle_s` 0 turns keepalive off;
