@@ -39,6 +39,9 @@ header-check: lib
 	@if git ls-files --error-unmatch include/imapclient.h >/dev/null 2>&1; then :; else \
 		echo "include/imapclient.h is not committed; commit it." >&2; exit 1; \
 	fi
+	@# Every exported name carries the imapc_/IMAPC_ prefix (CONVENTIONS.md).
+	python3 scripts/check-header-names.py --self-test
+	python3 scripts/check-header-names.py include/imapclient.h
 
 # Installation (make install PREFIX=/usr/local DESTDIR=): the shared library
 # as libimapclient.so.$(VERSION) with the SONAME link .so.0 and the

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 const HEADER: &str = "include/imapclient.h";
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/ffi");
+    // All of src, not only src/ffi: cbindgen parses the whole crate and
+    // writes every `pub const` it finds, so a constant added in proto or
+    // client changes the header too.
+    println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=DOCS_RS");

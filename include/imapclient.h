@@ -41,51 +41,6 @@
 
 
 /**
- * New messages (EXISTS in the selected folder, STATUS elsewhere).
- */
-#define MESSAGE_NEW 1
-
-/**
- * Expunged messages (must go with `MESSAGE_NEW`).
- */
-#define MESSAGE_EXPUNGE 2
-
-/**
- * Flag changes (needs `MESSAGE_NEW | MESSAGE_EXPUNGE`).
- */
-#define FLAG_CHANGE 4
-
-/**
- * Annotation changes (needs `MESSAGE_NEW | MESSAGE_EXPUNGE`).
- */
-#define ANNOTATION_CHANGE 8
-
-/**
- * Folders created, deleted or renamed.
- */
-#define MAILBOX_NAME 16
-
-/**
- * Subscriptions changed.
- */
-#define SUBSCRIPTION_CHANGE 32
-
-/**
- * A folder's METADATA changed.
- */
-#define MAILBOX_METADATA_CHANGE 64
-
-/**
- * The server's METADATA changed.
- */
-#define SERVER_METADATA_CHANGE 128
-
-/**
- * Every bit above.
- */
-#define ALL 255
-
-/**
  * Major version of the library.
  */
 #define IMAPC_VERSION_MAJOR 0
@@ -402,18 +357,6 @@
  * Lowest TLS version: 1.3.
  */
 #define IMAPC_TLS_VERSION_1_3 13
-
-#define FROM 0
-
-#define SENDER 1
-
-#define REPLY_TO 2
-
-#define TO 3
-
-#define CC 4
-
-#define BCC 5
 
 /**
  * One address of an envelope; borrowed from its envelope.
