@@ -331,6 +331,15 @@
 #define IMAPC_SECURITY_DANGEROUS_PLAINTEXT 2
 
 /**
+ * The largest `max_depth` of `imapc_connect_options_set_limits`: 128
+ * nested parentheses. The library reads nested body structures
+ * recursively; this bound keeps a fetch and every accessor of its result
+ * within a 512 KiB thread stack with room to spare. A response nested
+ * deeper than the limit in force fails with `IMAPC_ERR_LIMIT_EXCEEDED`.
+ */
+#define IMAPC_MAX_DEPTH_LIMIT 128
+
+/**
  * Layout version of `imapc_stream_item`: pass it to
  * `imapc_client_fetch_stream_batched`, which fails with
  * `IMAPC_ERR_INVALID_ARGUMENT` for a version it does not write. A later
@@ -2810,7 +2819,9 @@ imapc_result imapc_connect_options_set_io_timeout_ms(struct imapc_connect_option
 /**
  * Response limits that protect against hostile servers; 0 keeps the
  * default of each: `max_line` (8 MiB), `max_literal` (256 MiB),
- * `max_depth` (100 nested parentheses). A response over a limit fails its
+ * `max_depth` (100 nested parentheses; at most `IMAPC_MAX_DEPTH_LIMIT`,
+ * 128: a larger value fails with `IMAPC_ERR_INVALID_ARGUMENT` and changes
+ * nothing). A response over a limit fails its
  * command with `IMAPC_ERR_LIMIT_EXCEEDED`. The client skips such a
  * response without keeping it (a literal of up to 64 MiB is read and
  * dropped) and the error is not fatal (`imapc_error_is_fatal`); a larger

@@ -73,6 +73,11 @@ type TLSConfig struct {
 	MinVersion uint16
 }
 
+// MaxDepthLimit is the largest Options.MaxDepth (IMAPC_MAX_DEPTH_LIMIT):
+// the library reads nested body structures recursively and keeps them
+// within a small thread stack only up to this depth.
+const MaxDepthLimit = C.IMAPC_MAX_DEPTH_LIMIT
+
 // Options for Dial. A nil *Options means implicit TLS with the system
 // trust store and the library's default timeouts.
 type Options struct {
@@ -86,7 +91,9 @@ type Options struct {
 	// context also bounds the connect.
 	ConnectTimeout, IOTimeout time.Duration
 	// Response limits against hostile servers; 0 keeps each default
-	// (8 MiB line, 256 MiB literal, 100 nested parentheses). A response
+	// (8 MiB line, 256 MiB literal, 100 nested parentheses). MaxDepth is at
+	// most MaxDepthLimit (128); Dial refuses more with CodeInvalidArgument.
+	// A response
 	// over a limit fails its call with CodeLimitExceeded; when it could be
 	// skipped (a literal of up to 64 MiB is read and dropped) the error's
 	// Fatal is false and the client goes on.

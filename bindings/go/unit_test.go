@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -160,6 +161,11 @@ func TestDialArguments(t *testing.T) {
 	}
 	if _, err := Dial(ctx, "localhost:1", &Options{TLS: TLSMode(9)}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("bad mode: %v", err)
+	}
+	// Refused before connecting (nothing listens on port 1).
+	if _, err := Dial(ctx, "localhost:1", &Options{TLS: TLSNone, MaxDepth: MaxDepthLimit + 1}); !errors.Is(err, ErrInvalidArgument) ||
+		!strings.Contains(err.Error(), "IMAPC_MAX_DEPTH_LIMIT") {
+		t.Errorf("MaxDepth above MaxDepthLimit: %v", err)
 	}
 	if _, err := Dial(ctx, "localhost:1", &Options{TLSConfig: &TLSConfig{MinVersion: 0x0301}}); !errors.Is(err, ErrTLS) {
 		t.Errorf("bad min version: %v", err)

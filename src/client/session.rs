@@ -88,10 +88,24 @@ fn check_credential(what: &str, s: &str) -> Result<()> {
     Ok(())
 }
 
+/// Options that the client cannot survive are refused before connecting.
+fn check_limits(opts: &ConnectOptions) -> Result<()> {
+    let max = crate::proto::framer::MAX_DEPTH_LIMIT;
+    if opts.limits.max_depth > max {
+        return Err(Error::invalid(format!(
+            "max_depth {} is above the largest supported nesting, {max}: \
+             deeper body structures would overflow the stack",
+            opts.limits.max_depth
+        )));
+    }
+    Ok(())
+}
+
 impl Client {
     /// Connect, secure the connection as asked, read the greeting and the
     /// capabilities.
     pub fn connect(opts: &ConnectOptions) -> Result<Client> {
+        check_limits(opts)?;
         let opts = opts.clone();
         let port = if opts.port == 0 {
             opts.security.default_port()

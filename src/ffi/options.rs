@@ -164,9 +164,18 @@ pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
     }
 }
 
+/// The largest `max_depth` of `imapc_connect_options_set_limits`: 128
+/// nested parentheses. The library reads nested body structures
+/// recursively; this bound keeps a fetch and every accessor of its result
+/// within a 512 KiB thread stack with room to spare. A response nested
+/// deeper than the limit in force fails with `IMAPC_ERR_LIMIT_EXCEEDED`.
+pub const IMAPC_MAX_DEPTH_LIMIT: usize = 128;
+
 /// Response limits that protect against hostile servers; 0 keeps the
 /// default of each: `max_line` (8 MiB), `max_literal` (256 MiB),
-/// `max_depth` (100 nested parentheses). A response over a limit fails its
+/// `max_depth` (100 nested parentheses; at most `IMAPC_MAX_DEPTH_LIMIT`,
+/// 128: a larger value fails with `IMAPC_ERR_INVALID_ARGUMENT` and changes
+/// nothing). A response over a limit fails its
 /// command with `IMAPC_ERR_LIMIT_EXCEEDED`. The client skips such a
 /// response without keeping it (a literal of up to 64 MiB is read and
 /// dropped) and the error is not fatal (`imapc_error_is_fatal`); a larger
@@ -187,6 +196,11 @@ pub unsafe extern "C" fn imapc_connect_options_set_limits(
     unsafe {
         run(err_out, || {
             let o = opts(options)?;
+            if max_depth > IMAPC_MAX_DEPTH_LIMIT {
+                return Err(Error::invalid(format!(
+                    "max_depth {max_depth} is above IMAPC_MAX_DEPTH_LIMIT ({IMAPC_MAX_DEPTH_LIMIT})"
+                )));
+            }
             if max_line > 0 {
                 o.inner.limits.max_line = max_line;
             }
