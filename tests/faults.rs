@@ -1671,3 +1671,99 @@ fn calls_after_a_fatal_error_fail_with_fatal_illegal_state() {
     drop(c);
     let _ = srv.finish();
 }
+
+/// LOGIN (A1, the server offering IDLE and NAMESPACE), then `rest`; the
+/// client logged in.
+fn logged_in(rest: Vec<Step>) -> (FakeServer, Client) {
+    let mut steps = vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE NAMESPACE] Logged in\r\n"),
+    ];
+    steps.extend(rest);
+    let srv = FakeServer::start(steps);
+    let mut c = Client::connect(&srv.options()).expect("connect");
+    c.login("user", "secret").expect("login");
+    (srv, c)
+}
+
+#[test]
+fn status_or_namespace_without_data_is_not_fatal() {
+    // The commands complete with OK but without their untagged data: the
+    // call fails (PROTOCOL), yet the connection is in step, so the error
+    // is not fatal and the next command runs.
+    let (srv, mut c) = logged_in(vec![
+        expect("A2 STATUS Foo "),
+        send("* STATUS Bar (MESSAGES 5)\r\nA2 OK done\r\n"),
+        expect("A3 NAMESPACE"),
+        send("A3 OK done\r\n"),
+        expect("A4 NOOP"),
+        send("A4 OK done\r\n"),
+    ]);
+    let e = c.folder_status("Foo").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
+    assert_verdict(&c, &e, false);
+    let e = c.namespace().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
+    assert_verdict(&c, &e, false);
+    c.noop()
+        .expect("NOOP after the failed STATUS and NAMESPACE");
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// After a fatal error every idle call is refused with a fatal
+/// ILLEGAL_STATE, as the documentation of is_fatal promises.
+fn assert_idle_calls_refused_fatally(c: &mut Client) {
+    for (what, e) in [
+        (
+            "idle_wait",
+            c.idle_wait(Duration::from_millis(10)).unwrap_err(),
+        ),
+        ("idle_done", c.idle_done().unwrap_err()),
+        ("idle_start", c.idle_start().unwrap_err()),
+        ("idle_wait again", c.idle_wait(Duration::ZERO).unwrap_err()),
+    ] {
+        assert_eq!(e.kind, ErrorKind::IllegalState, "{what}: {e}");
+        assert!(e.is_fatal(), "{what}: {e}");
+        assert!(e.message.contains("unusable"), "{what}: {e}");
+    }
+    assert!(!c.is_idle());
+}
+
+#[test]
+fn idle_calls_after_a_fatal_idle_start_are_fatal() {
+    let (srv, mut c) = logged_in(vec![expect("A2 IDLE"), Close]);
+    let e = c.idle_start().unwrap_err();
+    assert!(e.is_fatal(), "{e}");
+    assert_verdict(&c, &e, true);
+    assert_idle_calls_refused_fatally(&mut c);
+    srv.finish();
+}
+
+#[test]
+fn idle_calls_after_a_fatal_error_while_idling_are_fatal() {
+    let (srv, mut c) = logged_in(vec![expect("A2 IDLE"), send("+ idling\r\n"), Close]);
+    c.idle_start().expect("IDLE starts");
+    let e = c.idle_wait(Duration::from_secs(2)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ConnectionClosed, "{e}");
+    assert_verdict(&c, &e, true);
+    assert_idle_calls_refused_fatally(&mut c);
+    srv.finish();
+}
+
+#[test]
+fn idle_calls_without_idle_on_a_sound_client_are_not_fatal() {
+    let (srv, mut c) = logged_in(vec![expect("A2 NOOP"), send("A2 OK done\r\n")]);
+    for e in [
+        c.idle_wait(Duration::ZERO).unwrap_err(),
+        c.idle_done().unwrap_err(),
+    ] {
+        assert_eq!(e.kind, ErrorKind::IllegalState, "{e}");
+        assert!(!e.is_fatal(), "{e}");
+    }
+    c.noop().expect("NOOP");
+    drop(c);
+    srv.finish();
+}

@@ -618,11 +618,14 @@ impl Client {
                 u => Some(u),
             }),
         )?;
+        // The command completed and the connection is in step: the
+        // missing data fails this call only (not fatal).
         out.ok_or_else(|| {
             Error::new(
                 ErrorKind::Protocol,
                 "STATUS: the server sent no STATUS data",
             )
+            .with_fatal(false)
         })
     }
 

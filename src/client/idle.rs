@@ -83,7 +83,11 @@ impl Client {
     /// large to add to the clock (`Duration::MAX`) waits without end,
     /// renewing IDLE when due.
     pub fn idle_wait(&mut self, timeout: Duration) -> Result<IdleEvents> {
+        self.forget_broken_idle();
         if self.idle.is_none() {
+            // After a fatal error (an IDLE that failed to start, say) the
+            // refusal is fatal too, as every call on a broken client.
+            self.check_usable()?;
             return Err(Error::state("idle_wait: IDLE is not running"));
         }
         let deadline = Instant::now().checked_add(timeout);
@@ -100,6 +104,15 @@ impl Client {
                 Err(e.with_fatal(false))
             }
             (r, _) => r,
+        }
+    }
+
+    /// An IDLE whose connection an error broke is over: forget it, so the
+    /// next idle call gets the fatal ILLEGAL_STATE refusal of a broken
+    /// client instead of trying the dead connection again.
+    fn forget_broken_idle(&mut self) {
+        if self.broken.is_some() || self.stream.is_none() {
+            self.idle = None;
         }
     }
 
@@ -215,7 +228,10 @@ impl Client {
     /// End IDLE (DONE) and wait for its completion. Returns the events
     /// that arrived meanwhile (and any not yet drained).
     pub fn idle_done(&mut self) -> Result<IdleEvents> {
+        self.forget_broken_idle();
         let Some(state) = self.idle.take() else {
+            // As idle_wait: fatal on a client an earlier error broke.
+            self.check_usable()?;
             return Err(Error::state("idle_done: IDLE is not running"));
         };
         self.st.session = state.prev;

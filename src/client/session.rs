@@ -317,10 +317,12 @@ impl Client {
                 self.st.set_caps(&c);
                 Ok(c)
             }
+            // The command completed: the connection is in step.
             None => Err(Error::new(
                 ErrorKind::Protocol,
                 "CAPABILITY: the server sent no capability list",
-            )),
+            )
+            .with_fatal(false)),
         }
     }
 
@@ -671,11 +673,13 @@ impl Client {
                 u => Some(u),
             }),
         )?;
+        // The command completed: the connection is in step.
         out.ok_or_else(|| {
             Error::new(
                 ErrorKind::Protocol,
                 "NAMESPACE: no namespace data in the answer",
             )
+            .with_fatal(false)
         })
     }
 }
