@@ -11,6 +11,7 @@ use super::types::{
 };
 use super::{Client, SessionState, State};
 use crate::proto::listpattern::ListPattern;
+use crate::proto::quote::quoted;
 use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, Untagged};
 use crate::proto::utf7;
 
@@ -207,7 +208,8 @@ fn check_entry(name: &str) -> Result<()> {
     };
     match why {
         Some(why) => Err(Error::invalid(format!(
-            "metadata entry {name:?}: an entry name {why} (RFC 5464 section 3.2)"
+            "metadata entry {}: an entry name {why} (RFC 5464 section 3.2)",
+            quoted(name)
         ))),
         None => Ok(()),
     }
@@ -846,7 +848,8 @@ impl Client {
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
             if !atom {
                 return Err(Error::invalid(format!(
-                    "SETQUOTA: invalid resource name {name:?}"
+                    "SETQUOTA: invalid resource name {}",
+                    quoted(name)
                 )));
             }
             if limit > i64::MAX as u64 {

@@ -608,7 +608,8 @@ impl Client {
                     .all(|x| x.is_ascii_alphanumeric() || b"-+=._".contains(&x))
             {
                 return Err(Error::invalid(format!(
-                    "ENABLE: {c:?} is not a capability name"
+                    "ENABLE: {} is not a capability name",
+                    crate::proto::quote::quoted(c)
                 )));
             }
             b.raw(c.as_bytes());

@@ -228,8 +228,12 @@ impl TlsConfigBuilder {
 /// The server name for SNI and verification: IP literals send no SNI.
 pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>> {
     let h = host.trim_start_matches('[').trim_end_matches(']');
-    ServerName::try_from(h.to_owned())
-        .map_err(|_| Error::invalid(format!("invalid host name {host:?}")))
+    ServerName::try_from(h.to_owned()).map_err(|_| {
+        Error::invalid(format!(
+            "invalid host name {}",
+            crate::proto::quote::quoted(host)
+        ))
+    })
 }
 
 /// The webpki verifier, with an optional host-name check and a distinct

@@ -26,6 +26,7 @@ use crate::client::{
     StoreOptions,
 };
 use crate::client::{Interrupter, Sasl as sasl};
+use crate::proto::quote::quoted;
 
 struct Slot {
     client: Client,
@@ -1285,7 +1286,8 @@ pub(crate) fn split_items(s: &str) -> Result<Vec<&str>> {
         }
         if depth < 0 {
             return Err(Error::invalid(format!(
-                "unbalanced brackets in fetch items {s:?}"
+                "unbalanced brackets in fetch items {}",
+                quoted(s)
             )));
         }
         if ch.is_ascii_whitespace() && depth == 0 {
@@ -1298,7 +1300,8 @@ pub(crate) fn split_items(s: &str) -> Result<Vec<&str>> {
     }
     if depth != 0 {
         return Err(Error::invalid(format!(
-            "unbalanced brackets in fetch items {s:?}"
+            "unbalanced brackets in fetch items {}",
+            quoted(s)
         )));
     }
     if let Some(b) = start {
@@ -2409,7 +2412,10 @@ pub unsafe extern "C" fn imapc_client_mask_capability(
         call(client, err_out, |c| {
             let cap = str_arg(cap, "cap")?;
             if cap.is_empty() || !cap.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Error::invalid(format!("invalid capability {cap:?}")));
+                return Err(Error::invalid(format!(
+                    "invalid capability {}",
+                    quoted(cap)
+                )));
             }
             c.mask_capability(cap);
             Ok(())

@@ -4,6 +4,8 @@
 //! inverse (Howard Hinnant's algorithms), which are exact for the proleptic
 //! Gregorian calendar.
 
+use super::quote::quoted;
+
 /// A calendar date for SEARCH (`1-Feb-1994`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -392,7 +394,7 @@ pub fn parse_internal_date(s: &[u8]) -> Result<DateTime, DateError> {
 /// [`parse_internal_date`] without the fast path for the canonical form.
 fn parse_internal_date_general(s: &[u8]) -> Result<DateTime, DateError> {
     let text = String::from_utf8_lossy(s);
-    let bad = |why: &str| date_err(format!("invalid INTERNALDATE {text:?}: {why}"));
+    let bad = |why: &str| date_err(format!("invalid INTERNALDATE {}: {why}", quoted(&text)));
     let mut t: &str = &text;
     // Tolerate the quotes of the wire form.
     if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
@@ -470,7 +472,7 @@ pub fn parse_rfc2822(s: &[u8]) -> Result<DateTime, DateError> {
 /// [`parse_rfc2822`] without the fast path for the canonical form.
 fn parse_rfc2822_general(s: &[u8]) -> Result<DateTime, DateError> {
     let text = String::from_utf8_lossy(s);
-    let bad = |why: &str| date_err(format!("invalid date {text:?}: {why}"));
+    let bad = |why: &str| date_err(format!("invalid date {}: {why}", quoted(&text)));
     let cleaned = strip_comments(&text);
     let mut tokens: Vec<&str> = Vec::new();
     for tok in cleaned.split(|c: char| c.is_whitespace() || c == ',') {
@@ -508,7 +510,7 @@ fn parse_rfc2822_general(s: &[u8]) -> Result<DateTime, DateError> {
             } else if month.is_none() {
                 month = Some(month_from_name(tok).ok_or_else(|| bad("bad month name"))?);
             } else {
-                return Err(bad(&format!("unexpected {tok:?}")));
+                return Err(bad(&format!("unexpected {}", quoted(tok))));
             }
         } else if zone.is_none() {
             if all_digits && year.is_none() {

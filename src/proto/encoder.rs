@@ -500,8 +500,8 @@ fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
     match key {
         Keyword(k) | Unkeyword(k) if !flags::is_atom(k) => {
             return Err(enc_err(format!(
-                "search keyword {:?} is not a valid atom",
-                String::from_utf8_lossy(k)
+                "search keyword {} is not a valid atom",
+                super::quote::quoted(&String::from_utf8_lossy(k))
             )));
         }
         Before(d) | On(d) | Since(d) | SentBefore(d) | SentOn(d) | SentSince(d) => {

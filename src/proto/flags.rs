@@ -43,7 +43,10 @@ pub fn is_atom(s: &[u8]) -> bool {
 
 fn flag_err(flag: &[u8], why: &str) -> FlagError {
     FlagError {
-        message: format!("invalid flag {:?}: {why}", String::from_utf8_lossy(flag)),
+        message: format!(
+            "invalid flag {}: {why}",
+            super::quote::quoted(&String::from_utf8_lossy(flag))
+        ),
     }
 }
 
@@ -81,7 +84,8 @@ pub fn check_store_flag(flag: &[u8]) -> Result<(), FlagError> {
             b' ' => "spaces are not allowed".to_string(),
             0x80.. => "8-bit characters are not allowed".to_string(),
             0x00..=0x1f | 0x7f => format!("control character 0x{b:02x} is not allowed"),
-            _ => format!("{:?} is not allowed in a keyword", char::from(b)),
+            // Printable ASCII here: shown as is.
+            _ => format!("'{}' is not allowed in a keyword", char::from(b)),
         };
         return Err(flag_err(flag, &why));
     }
@@ -91,6 +95,29 @@ pub fn check_store_flag(flag: &[u8]) -> Result<(), FlagError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_show_the_flag_as_written() {
+        // Not Debug-escaped: one backslash, as the caller wrote it.
+        let e = check_store_flag(b"\\Recent").unwrap_err();
+        assert!(
+            e.message.starts_with("invalid flag \"\\Recent\": "),
+            "{}",
+            e.message
+        );
+        let e = check_store_flag(b"a\\b").unwrap_err();
+        assert_eq!(
+            e.message,
+            "invalid flag \"a\\b\": '\\' is not allowed in a keyword"
+        );
+        // Control characters stay escaped: the message keeps one line.
+        let e = check_store_flag(b"a\r\nb").unwrap_err();
+        assert!(
+            e.message.starts_with("invalid flag \"a\\r\\nb\": "),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn accepts() {

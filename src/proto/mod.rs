@@ -8,6 +8,7 @@ pub mod framer;
 pub mod listpattern;
 pub mod mime;
 pub mod parser;
+pub mod quote;
 pub mod search;
 pub mod seqset;
 pub mod types;

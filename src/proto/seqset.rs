@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use super::quote::quoted;
+
 /// One end of a range: a number or `*` (the largest in the mailbox).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bound {
@@ -51,7 +53,7 @@ pub const MAX_EXPANDED_IDS: u64 = 1 << 24;
 
 fn err(s: &str, why: impl fmt::Display) -> SeqSetError {
     SeqSetError {
-        message: format!("invalid message set {s:?}: {why}"),
+        message: format!("invalid message set {}: {why}", quoted(s)),
     }
 }
 
@@ -61,12 +63,19 @@ fn parse_bound(whole: &str, part: &str, text: &str) -> Result<Bound, SeqSetError
         return Ok(Bound::Star);
     }
     if text.is_empty() {
-        return Err(err(whole, format_args!("range {part:?} has an empty end")));
+        return Err(err(
+            whole,
+            format_args!("range {} has an empty end", quoted(part)),
+        ));
     }
     if let Some(c) = text.chars().find(|c| !c.is_ascii_digit()) {
         return Err(err(
             whole,
-            format_args!("unexpected character {c:?} in {part:?}"),
+            format_args!(
+                "unexpected character {} in {}",
+                quoted(c.encode_utf8(&mut [0; 4])),
+                quoted(part)
+            ),
         ));
     }
     // All digits: only overflow can fail; parse as u64 after stripping
@@ -191,7 +200,10 @@ impl MessageSet {
                 Some(second) => parse_bound(s, part, second)?,
             };
             if ends.next().is_some() {
-                return Err(err(s, format_args!("{part:?} has more than one ':'")));
+                return Err(err(
+                    s,
+                    format_args!("{} has more than one ':'", quoted(part)),
+                ));
             }
             ranges.push((a, b));
         }

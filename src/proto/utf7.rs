@@ -144,7 +144,10 @@ fn decode_shift(wire: &[u8], start: usize) -> Result<(String, usize), Utf7Error>
             Ok(c) if is_direct(u32::from(c)) => {
                 return Err(fail(
                     body_start,
-                    format!("printable ASCII {c:?} must not be base64-encoded"),
+                    format!(
+                        "printable ASCII {} must not be base64-encoded",
+                        super::quote::quoted(c.encode_utf8(&mut [0; 4]))
+                    ),
                 ));
             }
             Ok(c) => text.push(c),
