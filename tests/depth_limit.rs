@@ -429,11 +429,9 @@ fn max_depth_above_the_bound_is_refused() {
     // listens on port 1: an attempt would be an I/O error).
     let mut o = imapclient::client::ConnectOptions::new("127.0.0.1", Security::Plain).port(1);
     o.limits.max_depth = MAX_DEPTH_LIMIT + 1;
-    let e = Client::connect(&o).err().expect("refused");
+    let e = Client::connect(&o).expect_err("refused");
     assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
     o.limits.max_depth = MAX_DEPTH_LIMIT;
-    let e = Client::connect(&o)
-        .err()
-        .expect("nothing listens on port 1");
+    let e = Client::connect(&o).expect_err("nothing listens on port 1");
     assert_ne!(e.kind, ErrorKind::InvalidArgument, "{e}");
 }

@@ -10,6 +10,7 @@ use super::{Client, State};
 use crate::proto::dates::DateTime;
 use crate::proto::encoder::CommandBuilder;
 use crate::proto::parser::ParseError;
+use crate::proto::quote::quoted;
 use crate::proto::search::SearchKey;
 use crate::proto::seqset::{Bound, MessageSet};
 use crate::proto::types::{self as pt, BodyPart, FetchItem, ResponseCode, Untagged};
@@ -142,7 +143,10 @@ pub(crate) fn check_items(items: &[&str]) -> Result<()> {
     }
     for i in items {
         if i.is_empty() || !i.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-            return Err(Error::invalid(format!("FETCH: invalid data item {i:?}")));
+            return Err(Error::invalid(format!(
+                "FETCH: invalid data item {}",
+                quoted(i)
+            )));
         }
     }
     Ok(())
@@ -544,8 +548,8 @@ impl Client {
             return Err(Error::new(
                 ErrorKind::ReadOnly,
                 format!(
-                    "{what}: the folder {:?} was opened read-only (EXAMINE)",
-                    m.name
+                    "{what}: the folder {} was opened read-only (EXAMINE)",
+                    quoted(&m.name)
                 ),
             ));
         }
@@ -634,7 +638,8 @@ impl Client {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
             {
                 return Err(Error::invalid(format!(
-                    "SORT: invalid sort criterion {o:?}"
+                    "SORT: invalid sort criterion {}",
+                    quoted(o)
                 )));
             }
         }
@@ -667,7 +672,8 @@ impl Client {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             return Err(Error::invalid(format!(
-                "THREAD: invalid algorithm {algorithm:?}"
+                "THREAD: invalid algorithm {}",
+                quoted(algorithm)
             )));
         }
         self.require(
