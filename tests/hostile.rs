@@ -290,3 +290,19 @@ fn a_completion_that_does_not_parse_fails_at_once() {
     drop(c);
     srv.finish();
 }
+
+/// An ESEARCH whose TAG names another command is not this search's
+/// result (it was taken as the result: `TAG "A2"` during A3's SEARCH);
+/// it answers no command running, and is dropped (logged).
+#[test]
+fn an_esearch_for_another_command_is_not_the_result() {
+    let (srv, mut c) = session(
+        3,
+        vec![
+            expect("A3 UID SEARCH"),
+            send("* ESEARCH (TAG \"A2\") UID ALL 1:3\r\n* ESEARCH (TAG \"A3\") UID ALL 2\r\nA3 OK done\r\n"),
+        ],
+    );
+    assert_eq!(c.search(&[SearchKey::All]).unwrap().ids, vec![2]);
+    finish(srv, c);
+}

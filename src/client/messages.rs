@@ -598,6 +598,7 @@ impl Client {
             args.push(b"CHARSET UTF-8");
         }
         let cmd = self.criteria_command("SEARCH", &args, criteria)?;
+        let tag = cmd.tag.clone();
         let mut res = SearchResult::default();
         self.run(
             cmd,
@@ -607,6 +608,13 @@ impl Client {
                     res.ids.extend(ids);
                     res.modseq = modseq.or(res.modseq);
                     None
+                }
+                // An ESEARCH correlated with another command (RFC 4731
+                // 3.1: its TAG names the command it answers) is not this
+                // search's result: passed on (and dropped as unsolicited:
+                // no command of ours waits for it).
+                Untagged::ESearch(e) if e.tag.as_deref().is_some_and(|t| t != tag.as_bytes()) => {
+                    Some(Untagged::ESearch(e))
                 }
                 Untagged::ESearch(e) => {
                     if let Some(all) = &e.all {
