@@ -390,6 +390,40 @@ static void last_error_rules(imapc_client *c)
 
 /* ---- 5. interrupt when no call runs ---- */
 
+/* The command timeout bounds each command in all, not each read: with a
+ * real server and a bound well above what a command takes, every call
+ * (a fetch of the folder, IDLE, which it does not apply to, and its end)
+ * goes through, and after the IDLE longer than the bound the next command
+ * still has its own. */
+static void command_timeout_leaves_quick_commands_alone(void)
+{
+    imapc_connect_options *o = options_from_env();
+    imapc_client *c = NULL;
+    imapc_message_list *l = NULL;
+    imapc_mailbox_state *st = NULL;
+    imapc_event_list *ev = NULL;
+    TRY(imapc_connect_options_set_command_timeout_ms(o, 400, ERR));
+    TRY(imapc_client_connect(o, &c, ERR));
+    imapc_connect_options_free(o);
+    TRY(imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"), ERR));
+    TRY(imapc_client_select(c, FOLDER, &st, ERR));
+    TRY(imapc_client_fetch(c, "1:*", "UID BODY.PEEK[]", &l, ERR));
+    CHECK(imapc_mailbox_state_exists(st) > 0 &&
+              imapc_message_list_count(l) == imapc_mailbox_state_exists(st),
+          "%zu messages of %u", imapc_message_list_count(l), imapc_mailbox_state_exists(st));
+    imapc_mailbox_state_free(st);
+    imapc_message_list_free(l);
+    TRY(imapc_client_idle_start(c, ERR));
+    TRY(imapc_client_idle_wait(c, 700, &ev, ERR)); /* longer than the bound: not applied */
+    imapc_event_list_free(ev);
+    ev = NULL;
+    TRY(imapc_client_idle_done(c, &ev, ERR));
+    imapc_event_list_free(ev);
+    TRY(imapc_client_noop(c, ERR));
+    logout_and_free(c);
+    printf("6. command timeout 400 ms: fetch, a 700 ms IDLE wait and NOOP all succeed\n");
+}
+
 static void interrupt_idle_client(void)
 {
     imapc_client *c = connect_from_env();
@@ -456,6 +490,7 @@ int main(void)
     c = connect_from_env();
     last_error_rules(c);
     interrupt_idle_client();
+    command_timeout_leaves_quick_commands_alone();
 
     /* Leave the account as it was. */
     TRY(imapc_client_delete_folder(c, FOLDER, ERR));

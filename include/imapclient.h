@@ -2817,6 +2817,21 @@ imapc_result imapc_connect_options_set_io_timeout_ms(struct imapc_connect_option
                                                      struct imapc_error **err_out);
 
 /**
+ * Longest one command may wait for the server in all, in milliseconds (0,
+ * the default: no bound). The I/O timeout bounds each read; a server
+ * sending a byte now and then could keep a call going for ever. Past it
+ * the call fails with a fatal `IMAPC_ERR_TIMEOUT`. Each read waits at
+ * most until it; a call that takes several commands gives each its own.
+ * Not applied to IDLE (`imapc_client_idle_wait` has its own timeout).
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+imapc_result imapc_connect_options_set_command_timeout_ms(struct imapc_connect_options *options,
+                                                          uint64_t timeout_ms,
+                                                          struct imapc_error **err_out);
+
+/**
  * Response limits that protect against hostile servers; 0 keeps the
  * default of each: `max_line` (8 MiB), `max_literal` (256 MiB),
  * `max_depth` (100 nested parentheses; at most `IMAPC_MAX_DEPTH_LIMIT`,

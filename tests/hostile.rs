@@ -306,3 +306,36 @@ fn an_esearch_for_another_command_is_not_the_result() {
     assert_eq!(c.search(&[SearchKey::All]).unwrap().ids, vec![2]);
     finish(srv, c);
 }
+
+/// A server that sends a byte now and then keeps every read within the
+/// I/O timeout: `command_timeout` bounds the whole command (fatal
+/// `Timeout`), and a command that completes in time is not affected.
+#[test]
+fn command_timeout_bounds_a_dripping_server() {
+    let mut steps = vec![
+        expect("A3 NOOP"),
+        send("* 1 EXISTS\r\nA3 OK done\r\n"),
+        expect("A4 UID FETCH 1 "),
+        send("* 1 FETCH (UID 1 BODY[] {300}\r\n"),
+    ];
+    for _ in 0..30 {
+        steps.push(send("0123456789"));
+        steps.push(Sleep(Duration::from_millis(150)));
+    }
+    let (srv, mut c) = session_with(1, steps, |o| {
+        o.io_timeout = Some(Duration::from_secs(2));
+        o.command_timeout = Some(Duration::from_secs(1));
+    });
+    c.noop().expect("a quick command is not affected");
+    let t0 = Instant::now();
+    let e = c.fetch(1, &["BODY.PEEK[]"]).unwrap_err();
+    let took = t0.elapsed();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+    assert!(e.is_fatal());
+    assert!(e.message.contains("command timeout"), "{e}");
+    assert!(took >= Duration::from_millis(900), "{took:?}");
+    // The drip would take 4.5 s; the I/O timeout alone never fires.
+    assert!(took < Duration::from_millis(2500), "{took:?}");
+    drop(c);
+    srv.finish();
+}

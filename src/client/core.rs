@@ -166,6 +166,15 @@ impl Client {
                 "the connection is closed",
             ));
         };
+        if let Some(d) = self.deadline {
+            // Each read waits at most until the call's deadline.
+            let left = d.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(self.command_timed_out());
+            }
+            let io = self.opts.io_timeout.filter(|t| !t.is_zero());
+            let _ = stream.set_read_timeout(Some(io.map_or(left, |io| io.min(left))));
+        }
         let buf = self.framer.read_buf(READ_CHUNK);
         match stream.read(buf) {
             Ok(0) => {
@@ -192,9 +201,41 @@ impl Client {
                 if self.intr.is_set() {
                     return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
                 }
+                if self
+                    .deadline
+                    .is_some_and(|d| std::time::Instant::now() >= d)
+                {
+                    return Err(self.command_timed_out());
+                }
                 Err(Error::from(e))
             }
         }
+    }
+
+    fn command_timed_out(&self) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "the command took longer than the command timeout ({:?})",
+                self.opts.command_timeout.unwrap_or_default()
+            ),
+        )
+    }
+
+    /// Run `f` (one call's exchange with the server) under the command
+    /// timeout, if one is set; the read timeout is put back after.
+    pub(crate) fn under_deadline<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let Some(limit) = self.opts.command_timeout.filter(|t| !t.is_zero()) else {
+            return f(self);
+        };
+        self.deadline = std::time::Instant::now().checked_add(limit);
+        let r = f(self);
+        self.deadline = None;
+        let io = self.opts.io_timeout.filter(|t| !t.is_zero());
+        if let Some(s) = self.stream.as_ref() {
+            let _ = s.set_read_timeout(io);
+        }
+        r
     }
 
     /// Read until one framed item is available and hand it to `f`.
@@ -324,7 +365,7 @@ impl Client {
     ) -> Result<StatusResponse<'static>> {
         self.check_usable()?;
         self.st.deferred = None;
-        let r = self.run_inner(&cmd, h);
+        let r = self.under_deadline(|c| c.run_inner(&cmd, h));
         let deferred = self.st.deferred.take();
         let (st, dropped) = match r {
             Ok(r) => r,

@@ -92,6 +92,15 @@ pub struct ConnectOptions {
     /// `connect_timeout`); default 60 s; `None` or zero waits forever.
     /// `idle_wait` waits as long as it is told to.
     pub io_timeout: Option<Duration>,
+    /// Longest one command may wait for the server in all, however
+    /// steadily data arrives (`io_timeout` bounds each read; a server
+    /// sending a byte now and then could keep a call going for ever): the
+    /// call then fails with a fatal `Timeout`. Checked at every read, and
+    /// each read waits at most until it; a call that takes several
+    /// commands (a long set split, MOVE's fallback) gives each its own.
+    /// Default `None` (or zero): no bound. Not applied to IDLE, which
+    /// `idle_wait`'s own timeout bounds.
+    pub command_timeout: Option<Duration>,
     /// Response size limits.
     pub limits: Limits,
     /// Longest command line the client sends; longer message sets are split
@@ -146,6 +155,7 @@ impl ConnectOptions {
             tls_server_name: None,
             connect_timeout: Some(Duration::from_secs(30)),
             io_timeout: Some(Duration::from_secs(60)),
+            command_timeout: None,
             limits: Limits::default(),
             max_command_len: 8000,
             max_events: 1_000_000,
@@ -227,6 +237,8 @@ pub struct Client {
     pub(crate) intr: Arc<InterruptState>,
     pub(crate) opts: ConnectOptions,
     pub(crate) idle: Option<idle::IdleState>,
+    /// When the running call must end (`ConnectOptions::command_timeout`).
+    pub(crate) deadline: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for Client {

@@ -169,6 +169,7 @@ impl Client {
             intr,
             opts,
             idle: None,
+            deadline: None,
         };
         client.read_greeting()?;
         if client.opts.security == Security::StartTls {

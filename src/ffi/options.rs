@@ -164,6 +164,30 @@ pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
     }
 }
 
+/// Longest one command may wait for the server in all, in milliseconds (0,
+/// the default: no bound). The I/O timeout bounds each read; a server
+/// sending a byte now and then could keep a call going for ever. Past it
+/// the call fails with a fatal `IMAPC_ERR_TIMEOUT`. Each read waits at
+/// most until it; a call that takes several commands gives each its own.
+/// Not applied to IDLE (`imapc_client_idle_wait` has its own timeout).
+///
+/// # Safety
+/// `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_connect_options_set_command_timeout_ms(
+    options: *mut imapc_connect_options,
+    timeout_ms: u64,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            opts(options)?.inner.command_timeout = ms(timeout_ms);
+            Ok(())
+        })
+    }
+}
+
 /// The largest `max_depth` of `imapc_connect_options_set_limits`: 128
 /// nested parentheses. The library reads nested body structures
 /// recursively; this bound keeps a fetch and every accessor of its result
