@@ -3550,7 +3550,8 @@ imapc_result imapc_tls_config_builder_use_system_roots(struct imapc_tls_config_b
 /**
  * DANGEROUS: stop checking that the certificate names the host (the
  * chain is still verified against the trusted CAs). Anyone holding any
- * certificate from a trusted CA can impersonate the server.
+ * certificate from a trusted CA can impersonate the server. A warning is
+ * logged at every connection made with it.
  *
  * # Safety
  * `b` is NULL or a live builder.

@@ -407,7 +407,7 @@ fn lines_with(level: &str, target: &str, needle: &str) -> Vec<String> {
 /// exactly one WARN line on `imapclient::tls` that names its host (a
 /// distinct `tls_server_name` per connection, so concurrent tests cannot
 /// be counted) and says verification is off. A connection that only
-/// skips the host-name check logs no such warning. Guards against a
+/// skips the host-name check logs its own, milder warning instead. Guards against a
 /// warning given once per configuration or process, only for implicit
 /// TLS, or at a level a WARN filter drops.
 #[test]
@@ -490,4 +490,9 @@ fn dangerous_verification_warns_at_every_connection() {
         "{:#?}",
         lines()
     );
+    // It gets a warning of its own, once per connection, that says what
+    // is and is not checked.
+    let unchecked = format!("host name verification is off for {name}:");
+    let warned = lines_with("WARN", "imapclient::tls", &unchecked);
+    assert_eq!(warned.len(), 1, "{:#?}", lines());
 }

@@ -113,7 +113,8 @@ impl TlsConfigBuilder {
     }
 
     /// Check the certificate's host name (default on). Off keeps the chain
-    /// check (the seed's `check_hostname = False`).
+    /// check (the seed's `check_hostname = False`) and logs a warning at
+    /// every connection.
     pub fn verify_hostname(&mut self, yes: bool) -> &mut Self {
         self.no_hostname = !yes;
         self

@@ -255,6 +255,9 @@ pub(crate) fn tls_handshake(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Resu
     if cfg.dangerous {
         log::warn!(target: "imapclient::tls",
             "certificate verification is OFF for {host}: anyone on the network path can read and alter this session");
+    } else if !cfg.verify_hostname {
+        log::warn!(target: "imapclient::tls",
+            "host name verification is off for {host}: any certificate a trusted CA issued, for any name, is accepted");
     }
     let name = server_name(host)?;
     let mut conn = ClientConnection::new(cfg.rustls.clone(), name)
