@@ -125,6 +125,25 @@ fn ms(v: u64) -> Option<Duration> {
     (v > 0).then(|| Duration::from_millis(v))
 }
 
+/// Set the timeout `field` picks from milliseconds (0: none).
+///
+/// # Safety
+/// `options` is NULL or live.
+unsafe fn set_timeout_ms(
+    options: *mut imapc_connect_options,
+    timeout_ms: u64,
+    err_out: *mut *mut imapc_error,
+    field: fn(&mut ConnectOptions) -> &mut Option<Duration>,
+) -> imapc_result {
+    // SAFETY: pointer checked inside.
+    unsafe {
+        run(err_out, || {
+            *field(&mut opts(options)?.inner) = ms(timeout_ms);
+            Ok(())
+        })
+    }
+}
+
 /// Connect timeout in milliseconds (0 waits forever). Default 30000.
 ///
 /// # Safety
@@ -135,13 +154,8 @@ pub unsafe extern "C" fn imapc_connect_options_set_connect_timeout_ms(
     timeout_ms: u64,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
-    // SAFETY: pointer checked inside.
-    unsafe {
-        run(err_out, || {
-            opts(options)?.inner.connect_timeout = ms(timeout_ms);
-            Ok(())
-        })
-    }
+    // SAFETY: as the caller promises.
+    unsafe { set_timeout_ms(options, timeout_ms, err_out, |o| &mut o.connect_timeout) }
 }
 
 /// Timeout of every read and write in milliseconds (0 waits forever).
@@ -155,13 +169,8 @@ pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
     timeout_ms: u64,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
-    // SAFETY: pointer checked inside.
-    unsafe {
-        run(err_out, || {
-            opts(options)?.inner.io_timeout = ms(timeout_ms);
-            Ok(())
-        })
-    }
+    // SAFETY: as the caller promises.
+    unsafe { set_timeout_ms(options, timeout_ms, err_out, |o| &mut o.io_timeout) }
 }
 
 /// Longest one command may wait for the server in all, in milliseconds (0,
@@ -179,13 +188,8 @@ pub unsafe extern "C" fn imapc_connect_options_set_command_timeout_ms(
     timeout_ms: u64,
     err_out: *mut *mut imapc_error,
 ) -> imapc_result {
-    // SAFETY: pointer checked inside.
-    unsafe {
-        run(err_out, || {
-            opts(options)?.inner.command_timeout = ms(timeout_ms);
-            Ok(())
-        })
-    }
+    // SAFETY: as the caller promises.
+    unsafe { set_timeout_ms(options, timeout_ms, err_out, |o| &mut o.command_timeout) }
 }
 
 /// The largest `max_depth` of `imapc_connect_options_set_limits`: 128
