@@ -1874,9 +1874,13 @@ const char *imapc_error_response_code(const struct imapc_error *err);
  * later call on that client fails with `IMAPC_ERR_ILLEGAL_STATE` (an error
  * that is itself fatal), so free it and reconnect. False when the client
  * is still in step with the server and the next call may succeed: a NO or
- * BAD, an invalid argument, or an `IMAPC_ERR_LIMIT_EXCEEDED` whose
- * oversized response was skipped while its command completed (the same
- * code is fatal when the response could not be skipped). Errors of calls
+ * BAD, an invalid argument, an `IMAPC_ERR_LIMIT_EXCEEDED` whose
+ * oversized response was skipped while its command completed, or a set
+ * of ids from the server too large to expand (the same code is fatal when
+ * the response could not be skipped, or the event queue overflowed), an
+ * `IMAPC_ERR_PROTOCOL` for an untagged response that did not parse while
+ * its command completed (fatal when the command's own completion did
+ * not parse). Errors of calls
  * without a client (connect, options) are fatal when the connection
  * failed. False for NULL.
  *
@@ -2515,7 +2519,9 @@ uint32_t imapc_message_list_modified(const struct imapc_message_list *list, size
 void imapc_message_list_free(struct imapc_message_list *list);
 
 /**
- * Sequence number.
+ * Sequence number; 0 for a FETCH response whose number did not parse
+ * (the message then has an error: `imapc_message_error_count`), or for
+ * NULL.
  */
 uint32_t imapc_message_seq(const struct imapc_message *m);
 
@@ -2821,8 +2827,10 @@ imapc_result imapc_connect_options_set_io_timeout_ms(struct imapc_connect_option
  * the default: no bound). The I/O timeout bounds each read; a server
  * sending a byte now and then could keep a call going for ever. Past it
  * the call fails with a fatal `IMAPC_ERR_TIMEOUT`. Each read waits at
- * most until it; a call that takes several commands gives each its own.
- * Not applied to IDLE (`imapc_client_idle_wait` has its own timeout).
+ * most until it; a call that takes several commands gives each its own
+ * (AUTHENTICATE, with its exchanges, is one). Not applied to IDLE
+ * (`imapc_client_idle_wait` has its own timeout) nor to the set-up of
+ * `imapc_client_connect`, which the connect timeout bounds.
  *
  * # Safety
  * `options` is NULL or live.

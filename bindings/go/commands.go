@@ -129,7 +129,9 @@ func (c *Client) fetchSizeHint(set MessageSet) int {
 }
 
 func (ms *mergedMessages) add(m *Message) {
-	if m.SeqNum <= ms.maxSeq {
+	// SeqNum 0: a FETCH response whose number did not parse (the message
+	// carries the error). Two such are two messages, never merged.
+	if m.SeqNum != 0 && m.SeqNum <= ms.maxSeq {
 		if ms.bySeq == nil {
 			ms.bySeq = make(map[uint32]int, len(ms.out))
 			for i := range ms.out {

@@ -63,8 +63,10 @@ type Error struct {
 	// Fatal: the connection is unusable after this error (the library's
 	// verdict, imapc_error_is_fatal); every later call fails with ErrClosed,
 	// so Close and Dial again. False when the client can go on: after a
-	// NO, an invalid argument, or a CodeLimitExceeded whose oversized
-	// response was skipped.
+	// NO, an invalid argument, a CodeLimitExceeded whose oversized
+	// response was skipped (or a set of ids too large to expand), or a
+	// CodeProtocol for an untagged response that did not parse while its
+	// command completed.
 	Fatal bool
 	cause error // context.Canceled or context.DeadlineExceeded, when the context ended the call
 }

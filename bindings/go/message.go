@@ -211,7 +211,7 @@ type Section struct {
 
 // Message is one message of a Fetch result. Fields not fetched are zero.
 type Message struct {
-	SeqNum        uint32
+	SeqNum        uint32 // 0 for a response whose number did not parse (ParseErrors says so)
 	UID           uint32 // 0 when not fetched (always fetched with UseUID on)
 	Flags         []string
 	InternalDate  time.Time

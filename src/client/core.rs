@@ -225,7 +225,8 @@ impl Client {
     /// Run `f` (one call's exchange with the server) under the command
     /// timeout, if one is set; the read timeout is put back after.
     pub(crate) fn under_deadline<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
-        let Some(limit) = self.opts.command_timeout.filter(|t| !t.is_zero()) else {
+        let limit = self.opts.command_timeout.filter(|t| !t.is_zero());
+        let Some(limit) = limit.filter(|_| !self.set_up) else {
             return f(self);
         };
         self.deadline = std::time::Instant::now().checked_add(limit);

@@ -42,6 +42,8 @@ impl Client {
         self.require("IDLE", "IDLE")?;
         self.require_auth("IDLE")?;
         self.check_usable()?;
+        // What did not parse before IDLE is no business of its idle_wait.
+        self.st.deferred = None;
         let cmd = self.command("IDLE").finish();
         let tag = cmd.tag.clone();
         let r: Result<Option<Error>> = (|| {
@@ -91,7 +93,9 @@ impl Client {
             return Err(Error::state("idle_wait: IDLE is not running"));
         }
         let deadline = Instant::now().checked_add(timeout);
-        let r = self.idle_wait_inner(deadline);
+        // A fatal error (the event queue overflowed, say) breaks the
+        // client, whichever step met it.
+        let r = self.idle_wait_inner(deadline).map_err(|e| self.fail(e));
         self.restore_io_timeout();
         match (r, self.st.deferred.take()) {
             // A response that did not parse (or a set too large to expand)
@@ -146,6 +150,13 @@ impl Client {
                 self.idle_start()?;
                 for e in pending.into_iter().rev() {
                     self.st.events.push_front(e);
+                }
+                if self.st.events.len() > self.st.max_events {
+                    return Err(Error::new(
+                        ErrorKind::LimitExceeded,
+                        format!("more than {} events queued", self.st.max_events),
+                    )
+                    .with_fatal(true));
                 }
             }
             self.take_in_arrived()?;
@@ -258,6 +269,11 @@ impl Client {
             Err(e) => return Err(self.fail(e)),
         }
         self.st.events.retain(|e| !is_keepalive(e));
+        if let Some(e) = self.st.deferred.take() {
+            // IDLE ended, but a response that did not parse came with it:
+            // say so, not fatally; the events stay queued (take_events).
+            return Err(e.with_fatal(false));
+        }
         Ok(self.take_events())
     }
 

@@ -99,7 +99,8 @@ pub struct ConnectOptions {
     /// each read waits at most until it; a call that takes several
     /// commands (a long set split, MOVE's fallback) gives each its own.
     /// Default `None` (or zero): no bound. Not applied to IDLE, which
-    /// `idle_wait`'s own timeout bounds.
+    /// `idle_wait`'s own timeout bounds, nor to `connect`'s set-up, which
+    /// `connect_timeout` bounds. AUTHENTICATE is one command.
     pub command_timeout: Option<Duration>,
     /// Response size limits.
     pub limits: Limits,
@@ -110,8 +111,8 @@ pub struct ConnectOptions {
     /// (`take_events`, `idle_wait`); default 1 000 000. Beyond it the
     /// running call fails with a fatal `LimitExceeded` (events lost would
     /// leave the caller's view of the folder wrong): a bound on the memory
-    /// a server flooding the client with untagged data can take. 0 counts
-    /// as 1.
+    /// a server flooding the client with untagged data can take. At least
+    /// 1 (`connect` refuses 0).
     pub max_events: usize,
     /// TCP keepalive; `None` turns it off. Default: probes after 60 s of
     /// silence, every 15 s, 4 unanswered ones end the connection. It keeps
@@ -239,6 +240,9 @@ pub struct Client {
     pub(crate) idle: Option<idle::IdleState>,
     /// When the running call must end (`ConnectOptions::command_timeout`).
     pub(crate) deadline: Option<std::time::Instant>,
+    /// `connect` is still setting up (its waits have the connect timeout,
+    /// not the command timeout).
+    pub(crate) set_up: bool,
 }
 
 impl std::fmt::Debug for Client {

@@ -90,6 +90,9 @@ fn check_credential(what: &str, s: &str) -> Result<()> {
 
 /// Options that the client cannot survive are refused before connecting.
 fn check_limits(opts: &ConnectOptions) -> Result<()> {
+    if opts.max_events == 0 {
+        return Err(Error::invalid("max_events must be at least 1"));
+    }
     let max = crate::proto::framer::MAX_DEPTH_LIMIT;
     if opts.limits.max_depth > max {
         return Err(Error::invalid(format!(
@@ -159,7 +162,7 @@ impl Client {
                 utf8_accept: false,
                 qresync: false,
                 notify: false,
-                max_events: opts.max_events.max(1),
+                max_events: opts.max_events,
                 deferred: None,
                 abort: None,
             },
@@ -170,6 +173,7 @@ impl Client {
             opts,
             idle: None,
             deadline: None,
+            set_up: true,
         };
         client.read_greeting()?;
         if client.opts.security == Security::StartTls {
@@ -189,6 +193,9 @@ impl Client {
             s.set_read_timeout(io_timeout)?;
             s.tcp().set_write_timeout(io_timeout)?;
         }
+        // The command timeout applies from here on (set-up's waits have
+        // the connect timeout).
+        client.set_up = false;
         Ok(client)
     }
 
@@ -441,12 +448,13 @@ impl Client {
         let cmd = b.finish();
         let mut sent = sasl_ir;
         let mut failure: Option<String> = None;
-        let r: Result<StatusResponse<'static>> = (|| {
+        self.st.deferred = None;
+        let r: Result<StatusResponse<'static>> = self.under_deadline(|this| {
             // `send` logs the redacted form (the SASL-IR response is a secret).
-            self.send(&cmd, &mut NoData)?;
+            this.send(&cmd, &mut NoData)?;
             loop {
                 let mut challenge = None;
-                let step = self.next(|st, inc| {
+                let step = this.next(|st, inc| {
                     if let Incoming::Resp(Response::Continuation(c)) = &inc {
                         challenge = Some(c.text.to_vec());
                     }
@@ -456,7 +464,7 @@ impl Client {
                     Step::GoOn if !sent => {
                         let mut line = resp.clone().into_bytes();
                         line.extend_from_slice(b"\r\n");
-                        self.send_line(&line, true)?;
+                        this.send_line(&line, true)?;
                         sent = true;
                     }
                     Step::GoOn => {
@@ -473,7 +481,7 @@ impl Client {
                         } else {
                             b"\r\n"
                         };
-                        self.send_line(abort, false)?;
+                        this.send_line(abort, false)?;
                     }
                     Step::Done(s) => return Ok(s),
                     Step::Continue => {}
@@ -482,7 +490,7 @@ impl Client {
                     }
                 }
             }
-        })();
+        });
         let st = r.map_err(|e| self.fail(e))?;
         if st.kind != StatusKind::Ok {
             let mut e = Self::auth_error(Error::from_status(&format!("AUTHENTICATE {name}"), &st));
@@ -490,6 +498,11 @@ impl Client {
                 e.message.push_str(&format!(" (server detail: {f})"));
             }
             return Err(e);
+        }
+        if let Some(e) = self.st.deferred.take() {
+            // Logged in, but a response that did not parse came with it.
+            self.after_auth(&st)?;
+            return Err(e.with_fatal(false));
         }
         self.after_auth(&st)
     }

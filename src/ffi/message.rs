@@ -1109,7 +1109,9 @@ pub extern "C" fn imapc_message_list_free(list: *mut imapc_message_list) {
     free_box(list)
 }
 
-/// Sequence number.
+/// Sequence number; 0 for a FETCH response whose number did not parse
+/// (the message then has an error: `imapc_message_error_count`), or for
+/// NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_seq(m: *const imapc_message) -> u32 {
     get(m).map_or(0, |m| m.fixed().seq)

@@ -177,8 +177,10 @@ pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
 /// the default: no bound). The I/O timeout bounds each read; a server
 /// sending a byte now and then could keep a call going for ever. Past it
 /// the call fails with a fatal `IMAPC_ERR_TIMEOUT`. Each read waits at
-/// most until it; a call that takes several commands gives each its own.
-/// Not applied to IDLE (`imapc_client_idle_wait` has its own timeout).
+/// most until it; a call that takes several commands gives each its own
+/// (AUTHENTICATE, with its exchanges, is one). Not applied to IDLE
+/// (`imapc_client_idle_wait` has its own timeout) nor to the set-up of
+/// `imapc_client_connect`, which the connect timeout bounds.
 ///
 /// # Safety
 /// `options` is NULL or live.
