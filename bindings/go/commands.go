@@ -118,15 +118,21 @@ type mergedMessages struct {
 // fetchSizeHint is how many messages a Fetch of set may bring: the ids
 // given, or for All the size of the folder when it was selected; 0 when
 // unknown. A hint only: a wrong one costs a copy or room, never a result.
+// At most maxSizeHint: the folder size is the server's word (a hostile
+// `* 4294967295 EXISTS` asked for 900 GB up front), and beyond it append
+// grows the result as messages actually arrive.
 func (c *Client) fetchSizeHint(set MessageSet) int {
 	switch {
 	case set.isIDs:
-		return len(set.ids)
+		return min(len(set.ids), maxSizeHint)
 	case set.str == All.str:
-		return int(c.exists.Load())
+		return min(int(c.exists.Load()), maxSizeHint)
 	}
 	return 0
 }
+
+// maxSizeHint bounds fetchSizeHint: 14 MB of Message.
+const maxSizeHint = 1 << 16
 
 func (ms *mergedMessages) add(m *Message) {
 	// SeqNum 0: a FETCH response whose number did not parse (the message

@@ -3,10 +3,14 @@ package imapclient
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FETCH responses whose numbers do not parse are each a message of the
@@ -61,5 +65,198 @@ func TestBrokenFetchNumbersAreEachAMessage(t *testing.T) {
 	}
 	if want := "1/1/0 0/0/1 0/0/1"; strings.Join(got, " ") != want {
 		t.Fatalf("Fetch gave seq/uid/errors %v, want %s", got, want)
+	}
+}
+
+// scriptServer accepts one connection, greets with PREAUTH and answers
+// each command line with answer(tag, command line), which writes what it
+// likes to w; IDLE is answered with "+ idling" and then idle(w) runs, and
+// DONE with done(tag, w) (nil: a tagged OK).
+func scriptServer(t *testing.T, answer func(tag, line string, w net.Conn), idle func(w net.Conn), done func(tag string, w net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		conn.Write([]byte("* PREAUTH [CAPABILITY IMAP4rev1 IDLE UIDPLUS] script\r\n"))
+		r := bufio.NewReader(conn)
+		idleTag := ""
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			tag, rest, _ := strings.Cut(strings.TrimRight(line, "\r\n"), " ")
+			switch {
+			case strings.EqualFold(tag, "DONE"):
+				if done != nil {
+					done(idleTag, conn)
+				} else {
+					conn.Write([]byte(idleTag + " OK done\r\n"))
+				}
+			case strings.HasPrefix(rest, "IDLE"):
+				idleTag = tag
+				conn.Write([]byte("+ idling\r\n"))
+				if idle != nil {
+					go idle(conn)
+				}
+			case strings.HasPrefix(rest, "SELECT"):
+				conn.Write([]byte("* 1 EXISTS\r\n* OK [UIDVALIDITY 1] x\r\n" + tag + " OK [READ-WRITE] done\r\n"))
+			default:
+				answer(tag, rest, conn)
+			}
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func okAnswer(tag, _ string, w net.Conn) { w.Write([]byte(tag + " OK done\r\n")) }
+
+func dialSelected(t *testing.T, addr string) *Client {
+	t.Helper()
+	c, err := Dial(context.Background(), addr, &Options{TLS: TLSNone, IOTimeout: 8 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Select(testCtx(t), "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// The folder size a server reports sizes Fetch's result up front, but only
+// up to a bound: a hostile `* 4294967295 EXISTS` made Fetch(All) ask the
+// Go runtime for 900 GB, a fatal error no recover catches; 2 000 000 cost
+// 411 MiB for one message.
+func TestFetchSizeHintIsBounded(t *testing.T) {
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n" + tag + " OK done\r\n"))
+			return
+		}
+		okAnswer(tag, line, w)
+	}, nil, nil)
+	c := dialSelected(t, addr)
+	c.exists.Store(4294967295) // as if SELECT had said `* 4294967295 EXISTS`
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	ms, err := c.Fetch(testCtx(t), All, "FLAGS")
+	runtime.ReadMemStats(&m1)
+	if err != nil || len(ms) != 1 || ms[0].UID != 1 {
+		t.Fatalf("Fetch = %d messages, %v", len(ms), err)
+	}
+	if grew := (m1.TotalAlloc - m0.TotalAlloc) >> 20; grew > 64 {
+		t.Errorf("Fetch of one message allocated %d MiB", grew)
+	}
+}
+
+// A response that does not parse during IDLE ends it with DONE and a
+// non-fatal CodeProtocol from Stop; the client stays usable. It used to
+// leave the library's IDLE running: every later call failed with "IDLE is
+// running", for ever.
+func TestIdleEndsCleanlyOnAResponseThatDoesNotParse(t *testing.T) {
+	addr := scriptServer(t, okAnswer, func(w net.Conn) {
+		time.Sleep(100 * time.Millisecond)
+		w.Write([]byte("* 1x EXISTS\r\n"))
+	}, nil)
+	c := dialSelected(t, addr)
+	idle, err := c.Idle(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-idle.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("IDLE did not end")
+	}
+	var e *Error
+	if err := idle.Stop(); !errors.As(err, &e) || e.Code != CodeProtocol || e.Fatal {
+		t.Fatalf("Stop = %v (%+v), want a non-fatal CodeProtocol", err, e)
+	}
+	if err := c.Noop(testCtx(t)); err != nil {
+		t.Fatalf("Noop after the IDLE error: %v", err)
+	}
+}
+
+// When Idle's context ends, a server that never answers DONE gets the
+// connection interrupted after a grace second: Idle used to wait for the
+// I/O timeout (or for ever, against a server that keeps sending).
+func TestIdleContextEndIsNotWaitedPast(t *testing.T) {
+	addr := scriptServer(t, okAnswer, nil, func(tag string, w net.Conn) {
+		for i := 0; i < 40; i++ { // no tagged answer, only chatter
+			if _, err := w.Write([]byte("* OK still here\r\n")); err != nil {
+				return
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+	})
+	c := dialSelected(t, addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	idle, err := c.Idle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-idle.Done():
+	case <-time.After(6 * time.Second): // 0.5 s + 1 s grace, generously
+		t.Fatal("Idle waited past its context's end")
+	}
+	var e *Error
+	if err := idle.Stop(); !errors.Is(err, ErrTimeout) || !errors.As(err, &e) || !e.Fatal {
+		t.Fatalf("Stop = %v, want a fatal ErrTimeout", err)
+	}
+	if err := c.Noop(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Noop after = %v, want ErrClosed", err)
+	}
+}
+
+// A stream the connection's end cuts short reports the library's fatal
+// error, not the io.ErrUnexpectedEOF its section reader saw; a panic in
+// OnSectionReader (its own goroutine) is raised on the caller's, as for
+// the other callbacks, instead of killing the process.
+func TestFetchStreamReaderErrorsAndPanics(t *testing.T) {
+	cut := scriptServer(t, func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte("* 1 FETCH (UID 1 BODY[] {100000}\r\n" + strings.Repeat("x", 50000)))
+			w.Close()
+			return
+		}
+		okAnswer(tag, line, w)
+	}, nil, nil)
+	c := dialSelected(t, cut)
+	_, err := c.FetchStream(testCtx(t), All, "BODY.PEEK[]", &StreamOptions{
+		OnSectionReader: func(_ SectionInfo, r io.Reader) error { _, err := io.Copy(io.Discard, r); return err },
+	})
+	var e *Error
+	if !errors.As(err, &e) || !e.Fatal {
+		t.Fatalf("FetchStream cut short = %v, want the library's fatal error", err)
+	}
+
+	whole := scriptServer(t, func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte("* 1 FETCH (UID 1 BODY[] {5}\r\nhello)\r\n" + tag + " OK done\r\n"))
+			return
+		}
+		okAnswer(tag, line, w)
+	}, nil, nil)
+	c = dialSelected(t, whole)
+	got := func() (r any) {
+		defer func() { r = recover() }()
+		c.FetchStream(testCtx(t), All, "BODY.PEEK[]", &StreamOptions{
+			OnSectionReader: func(SectionInfo, io.Reader) error { panic("reader boom") },
+		})
+		return nil
+	}()
+	if got != "reader boom" {
+		t.Fatalf("recovered %v, want the reader's panic", got)
 	}
 }

@@ -122,16 +122,26 @@ type IdleCmd struct {
 	wakeClosed bool
 	stopOnce   sync.Once
 	afterStop  func() bool
+	ctx        context.Context
 }
 
 // idlePollMs bounds each poll: the library then renews IDLE when due.
 const idlePollMs = 30_000
 
+// idleDoneGrace is how long the server has to answer DONE once Idle's
+// context has ended; then the connection is interrupted (ErrCanceled or
+// ErrTimeout, fatal).
+const idleDoneGrace = time.Second
+
 // Idle starts IDLE on the selected folder: events arrive on the channel
 // of Events() until Stop is called or ctx ends (both end IDLE politely
-// with DONE). While IDLE runs, other calls on the client fail with
+// with DONE; after ctx ends the server has one second to answer it, then
+// the connection is interrupted and Stop returns ErrCanceled or
+// ErrTimeout, fatal). While IDLE runs, other calls on the client fail with
 // ErrIllegalState, except Close, which interrupts it. A failing
-// connection ends IDLE too: the channel closes and Stop returns the error.
+// connection ends IDLE too: the channel closes and Stop returns the error;
+// a response that does not parse ends it with DONE and a non-fatal
+// CodeProtocol error (the client stays usable).
 func (c *Client) Idle(ctx context.Context) (*IdleCmd, error) {
 	const op = "Idle"
 	if _, err := c.lock(ctx, op); err != nil {
@@ -173,7 +183,20 @@ func (c *Client) Idle(ctx context.Context) (*IdleCmd, error) {
 	c.idle.Store(i)
 	c.idling.Store(true)
 	unlock = false
-	i.afterStop = context.AfterFunc(ctx, i.wake)
+	i.ctx = ctx
+	i.afterStop = context.AfterFunc(ctx, func() {
+		// DONE, and a bound on its answer: a server that does not answer
+		// within idleDoneGrace gets the connection interrupted, so the
+		// context's end is never waited past by more than that.
+		i.wake()
+		time.AfterFunc(idleDoneGrace, func() {
+			select {
+			case <-i.done:
+			default:
+				c.interrupt()
+			}
+		})
+	})
 	go i.loop(fd)
 	return i, nil
 }
@@ -274,7 +297,14 @@ func (i *IdleCmd) loop(fd int) {
 			evs, err := wait()
 			if err != nil {
 				i.err = err
-				return
+				if err.(*Error).Fatal {
+					return
+				}
+				// Not fatal (a response that did not parse): IDLE still
+				// runs in the library; end it with DONE below, so the
+				// client is usable, and report the error.
+				stopped = true
+				break
 			}
 			if len(evs) == 0 {
 				break
@@ -300,7 +330,16 @@ func (i *IdleCmd) loop(fd int) {
 	if rc := C.imapc_client_idle_done(p, &l, &cerr); rc != C.IMAPC_OK {
 		e := takeError("Idle", rc, cerr)
 		c.dead = c.dead || e.Fatal
-		i.err = e
+		if i.ctx.Err() != nil && e.Code == CodeInterrupted {
+			// The context ended and the server did not answer DONE in
+			// time: its interrupt closed the connection.
+			e = ctxError("Idle", i.ctx.Err())
+			e.Fatal = true
+			c.dead = true
+		}
+		if i.err == nil || e.Fatal {
+			i.err = e
+		}
 		return
 	}
 	leftover = append(leftover, goEvents(l)...)

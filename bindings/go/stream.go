@@ -67,6 +67,22 @@ type StreamOptions struct {
 
 var errReaderDone = errors.New("imapclient: section reader returned")
 
+// readerPanic carries a panic of OnSectionReader, which runs on a
+// goroutine of its own, to the caller's goroutine, where FetchStream
+// raises it again (as it does for the other callbacks).
+type readerPanic struct{ v any }
+
+func (readerPanic) Error() string { return "imapclient: section reader panicked" }
+
+// readerDone is the reader's result: its error, or (after a panic) stop
+// with the panic recorded for FetchStream to raise.
+func (st *streamState) readerDone(err error) error {
+	if p, ok := err.(readerPanic); ok {
+		st.panicked, st.hasPanic = p.v, true
+	}
+	return err
+}
+
 // streamState lives behind a cgo.Handle during one FetchStream.
 type streamState struct {
 	opts         *StreamOptions
@@ -124,7 +140,7 @@ func (st *streamState) endSection(readErr error) C.int {
 	st.open = false
 	if st.pw != nil {
 		st.pw.CloseWithError(readErr)
-		err := <-st.done
+		err := st.readerDone(<-st.done)
 		st.pw, st.done = nil, nil
 		if err != nil {
 			return st.fail(err)
@@ -161,6 +177,12 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 			done := make(chan error, 1)
 			fn := st.opts.OnSectionReader
 			go func() {
+				defer func() {
+					if r := recover(); r != nil {
+						pr.CloseWithError(errReaderDone)
+						done <- readerPanic{r}
+					}
+				}()
 				err := fn(info, pr)
 				pr.CloseWithError(errReaderDone)
 				done <- err
@@ -176,7 +198,7 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 				return st.fail(err)
 			}
 			// The reader returned before the end of the section.
-			rerr := <-st.done
+			rerr := st.readerDone(<-st.done)
 			st.pw, st.done, st.w = nil, nil, nil
 			if rerr != nil {
 				st.open = false
@@ -373,10 +395,19 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 	if st.hasPanic {
 		panic(st.panicked)
 	}
-	if st.err != nil {
-		return int(count), st.err
+	var le *Error
+	switch {
+	case st.err == nil:
+		return int(count), err
+	case errors.As(err, &le) && le.Fatal:
+		// The connection is gone (a timeout, a close, Close racing the
+		// call): that outranks what a callback said, often only the
+		// io.ErrUnexpectedEOF of the section the failure cut short.
+		return int(count), err
+	case err != nil && errors.Is(st.err, io.ErrUnexpectedEOF):
+		return int(count), err
 	}
-	return int(count), err
+	return int(count), st.err
 }
 
 // fetchPipe decodes Fetch's messages on a goroutine of its own, in order,
