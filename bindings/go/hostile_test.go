@@ -18,43 +18,15 @@ import (
 // result: one bad response costs only its message. Go's Fetch merged them
 // into one (by sequence number 0).
 func TestBrokenFetchNumbersAreEachAMessage(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2x FETCH (UID 2 FLAGS (\\Seen))\r\n" +
+				"* 3x FETCH (UID 3 FLAGS (\\Seen))\r\n" + tag + " OK done\r\n"))
 			return
 		}
-		defer conn.Close()
-		conn.Write([]byte("* PREAUTH [CAPABILITY IMAP4rev1 UIDPLUS] srv\r\n"))
-		r := bufio.NewReader(conn)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			tag, rest, _ := strings.Cut(line, " ")
-			switch {
-			case strings.HasPrefix(rest, "SELECT"):
-				conn.Write([]byte("* 3 EXISTS\r\n* OK [UIDVALIDITY 1] x\r\n" + tag + " OK [READ-WRITE] done\r\n"))
-			case strings.Contains(rest, "FETCH"):
-				conn.Write([]byte("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2x FETCH (UID 2 FLAGS (\\Seen))\r\n* 3x FETCH (UID 3 FLAGS (\\Seen))\r\n" + tag + " OK done\r\n"))
-			default:
-				conn.Write([]byte(tag + " OK done\r\n"))
-			}
-		}
-	}()
-	c, err := Dial(context.Background(), ln.Addr().String(), &Options{TLS: TLSNone})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Select(context.Background(), "INBOX"); err != nil {
-		t.Fatal(err)
-	}
+		okAnswer(tag, line, w)
+	}, nil, nil)
+	c := dialSelected(t, addr)
 	ms, err := c.Fetch(context.Background(), All, "FLAGS")
 	if err != nil {
 		t.Fatalf("Fetch: %v", err)
@@ -258,5 +230,37 @@ func TestFetchStreamReaderErrorsAndPanics(t *testing.T) {
 	}()
 	if got != "reader boom" {
 		t.Fatalf("recovered %v, want the reader's panic", got)
+	}
+}
+
+// A server flooding the client with untagged data during one call: the
+// library queues at most Options.MaxEvents events, then the call fails
+// with a fatal CodeLimitExceeded instead of growing without bound. A
+// negative MaxEvents is refused before connecting.
+func TestMaxEventsBoundsAFlood(t *testing.T) {
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		if !strings.HasPrefix(line, "NOOP") {
+			okAnswer(tag, line, w)
+			return
+		}
+		flood := []byte(strings.Repeat("* 1 EXISTS\r\n", 1000))
+		for i := 0; i < 50; i++ { // 50 000 events, never completed
+			if _, err := w.Write(flood); err != nil {
+				return
+			}
+		}
+	}, nil, nil)
+	if _, err := Dial(context.Background(), addr, &Options{TLS: TLSNone, MaxEvents: -1}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("Dial with MaxEvents -1 = %v, want ErrInvalidArgument", err)
+	}
+	c, err := Dial(context.Background(), addr, &Options{TLS: TLSNone, MaxEvents: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Noop(testCtx(t))
+	var ie *Error
+	if !errors.As(err, &ie) || ie.Code != CodeLimitExceeded || !ie.Fatal || !strings.Contains(ie.Message, "more than 500 events") {
+		t.Fatalf("Noop under a flood = %v (%+v), want a fatal CodeLimitExceeded", err, ie)
 	}
 }
