@@ -339,3 +339,80 @@ fn command_timeout_bounds_a_dripping_server() {
     drop(c);
     srv.finish();
 }
+
+/// The same broken FETCH responses through the C ABI's buffered fetch
+/// (the packing path C programs use, apart from the Rust API's merge):
+/// three messages, the broken two with seq 0 (no UID) and one error each,
+/// read through the accessors.
+#[test]
+fn a_fetch_response_with_a_broken_number_is_kept_through_the_c_abi() {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::*;
+    use imapclient::ffi::message::*;
+    use std::ffi::CString;
+    use std::ptr::null_mut;
+
+    let srv = FakeServer::start({
+        let mut s = login_steps();
+        s.extend(select_steps("A2", 3));
+        s.extend([
+            expect("A3 UID FETCH 1:* "),
+            send(
+                "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n\
+                 * 2 FETCH (UID 4294967298 FLAGS (\\Seen))\r\n\
+                 * 3x FETCH (UID 3 FLAGS (\\Seen))\r\n\
+                 A3 OK done\r\n",
+            ),
+        ]);
+        s
+    });
+    let cs = |s: &str| CString::new(s).unwrap();
+    let (host, user, pass, inbox) = (cs("127.0.0.1"), cs("user"), cs("secret"), cs("INBOX"));
+    let (set, items) = (cs("1:*"), cs("FLAGS"));
+    // SAFETY: C ABI calls with valid strings and out-pointers; every
+    // object is freed once.
+    unsafe {
+        use imapclient::ffi::options::*;
+        let mut o = null_mut();
+        assert_eq!(
+            imapc_connect_options_new(
+                host.as_ptr(),
+                srv.port,
+                IMAPC_SECURITY_DANGEROUS_PLAINTEXT,
+                &mut o,
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        let mut c = null_mut();
+        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
+        imapc_connect_options_free(o);
+        assert_eq!(
+            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_client_select(c, inbox.as_ptr(), null_mut(), null_mut()),
+            IMAPC_OK
+        );
+        let mut list = null_mut();
+        assert_eq!(
+            imapc_client_fetch(c, set.as_ptr(), items.as_ptr(), &mut list, null_mut()),
+            IMAPC_OK
+        );
+        let got: Vec<(u32, u32, usize)> = (0..imapc_message_list_count(list))
+            .map(|i| {
+                let m = imapc_message_list_get(list, i);
+                (
+                    imapc_message_seq(m),
+                    imapc_message_uid(m),
+                    imapc_message_error_count(m),
+                )
+            })
+            .collect();
+        assert_eq!(got, vec![(1, 1, 0), (2, 0, 1), (0, 0, 1)]);
+        imapc_message_list_free(list);
+        imapc_client_free(c);
+    }
+    srv.finish();
+}
