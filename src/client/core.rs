@@ -160,21 +160,23 @@ impl Client {
 
     /// Read more bytes into the framer.
     pub(crate) fn fill(&mut self) -> Result<()> {
-        let Some(stream) = self.stream.as_mut() else {
-            return Err(Error::new(
-                ErrorKind::ConnectionClosed,
-                "the connection is closed",
-            ));
-        };
         if let Some(d) = self.deadline {
             // Each read waits at most until the call's deadline.
             let left = d.saturating_duration_since(std::time::Instant::now());
             if left.is_zero() {
                 return Err(self.command_timed_out());
             }
-            let io = self.opts.io_timeout.filter(|t| !t.is_zero());
-            let _ = stream.set_read_timeout(Some(io.map_or(left, |io| io.min(left))));
+            let wait = self.io_timeout().map_or(left, |io| io.min(left));
+            if let Some(s) = self.stream.as_ref() {
+                let _ = s.set_read_timeout(Some(wait));
+            }
         }
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(Error::new(
+                ErrorKind::ConnectionClosed,
+                "the connection is closed",
+            ));
+        };
         let buf = self.framer.read_buf(READ_CHUNK);
         match stream.read(buf) {
             Ok(0) => {
@@ -232,11 +234,21 @@ impl Client {
         self.deadline = std::time::Instant::now().checked_add(limit);
         let r = f(self);
         self.deadline = None;
-        let io = self.opts.io_timeout.filter(|t| !t.is_zero());
-        if let Some(s) = self.stream.as_ref() {
-            let _ = s.set_read_timeout(io);
-        }
+        self.restore_io_timeout();
         r
+    }
+
+    /// The I/O timeout (`None` when it waits forever).
+    pub(crate) fn io_timeout(&self) -> Option<std::time::Duration> {
+        self.opts.io_timeout.filter(|t| !t.is_zero())
+    }
+
+    /// Put the connection's read timeout back to the I/O timeout after a
+    /// shorter wait (the command deadline's, `idle_wait`'s).
+    pub(crate) fn restore_io_timeout(&self) {
+        if let Some(s) = self.stream.as_ref() {
+            let _ = s.set_read_timeout(self.io_timeout());
+        }
     }
 
     /// Read until one framed item is available and hand it to `f`.
@@ -381,9 +393,7 @@ impl Client {
         }
         match st.kind {
             StatusKind::Ok => match deferred {
-                // The command completed, so the session is in step: the
-                // error is not fatal.
-                Some(e) => Err(e.with_fatal(false)),
+                Some(e) => Err(e),
                 None => Ok(st),
             },
             _ => Err(Error::from_status(what, &st)),
@@ -522,12 +532,13 @@ pub(crate) fn route(
 }
 
 impl State {
-    /// Fail the running command, not fatally, once it completes (the
-    /// first such error is kept: it is the cause).
+    /// Fail the running command, not fatally (it completes, so the
+    /// session stays in step), once it completes (the first such error is
+    /// kept: it is the cause).
     pub(crate) fn defer(&mut self, e: Error) {
         log::warn!(target: "imapclient::client", "{e}");
         if self.deferred.is_none() {
-            self.deferred = Some(e);
+            self.deferred = Some(e.with_fatal(false));
         }
     }
 
@@ -541,17 +552,33 @@ impl State {
     /// Queue an event, up to `max_events`.
     pub(crate) fn queue(&mut self, ev: Event) {
         if self.events.len() >= self.max_events {
-            self.abort_with(Error::new(
-                ErrorKind::LimitExceeded,
-                format!(
-                    "more than {} events queued (take them with take_events, or raise max_events); \
-                     the server sent more untagged data than the client may hold",
-                    self.max_events
-                ),
-            ));
+            self.overflowed();
             return;
         }
         self.events.push_back(ev);
+    }
+
+    /// Put events taken from the queue back in front of it, in order (the
+    /// queue may have filled meanwhile: past `max_events` the connection
+    /// ends as in `queue`).
+    pub(crate) fn put_back(&mut self, events: Vec<Event>) {
+        for ev in events.into_iter().rev() {
+            self.events.push_front(ev);
+        }
+        if self.events.len() > self.max_events {
+            self.overflowed();
+        }
+    }
+
+    fn overflowed(&mut self) {
+        self.abort_with(Error::new(
+            ErrorKind::LimitExceeded,
+            format!(
+                "more than {} events queued (take them with take_events, or raise max_events); \
+                 the server sent more untagged data than the client may hold",
+                self.max_events
+            ),
+        ));
     }
 
     pub(crate) fn has_capability(&self, cap: &str) -> bool {

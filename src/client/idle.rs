@@ -102,10 +102,8 @@ impl Client {
             // arrived: say so, not fatally (IDLE goes on); the events taken
             // with it wait for the next call.
             (Ok(events), Some(e)) => {
-                for ev in events.into_iter().rev() {
-                    self.st.events.push_front(ev);
-                }
-                Err(e.with_fatal(false))
+                self.st.put_back(events);
+                Err(e)
             }
             (r, _) => r,
         }
@@ -117,15 +115,6 @@ impl Client {
     fn forget_broken_idle(&mut self) {
         if self.broken.is_some() || self.stream.is_none() {
             self.idle = None;
-        }
-    }
-
-    /// Put the connection's read timeout back to the I/O timeout after
-    /// the shorter waits of `idle_wait`.
-    fn restore_io_timeout(&self) {
-        let io = self.opts.io_timeout.filter(|d| !d.is_zero());
-        if let Some(s) = self.stream.as_ref() {
-            let _ = s.set_read_timeout(io);
         }
     }
 
@@ -148,15 +137,9 @@ impl Client {
                 // would be lost.
                 let pending = self.idle_done()?;
                 self.idle_start()?;
-                for e in pending.into_iter().rev() {
-                    self.st.events.push_front(e);
-                }
-                if self.st.events.len() > self.st.max_events {
-                    return Err(Error::new(
-                        ErrorKind::LimitExceeded,
-                        format!("more than {} events queued", self.st.max_events),
-                    )
-                    .with_fatal(true));
+                self.st.put_back(pending);
+                if let Some(e) = self.st.abort.take() {
+                    return Err(e);
                 }
             }
             self.take_in_arrived()?;
@@ -271,8 +254,8 @@ impl Client {
         self.st.events.retain(|e| !is_keepalive(e));
         if let Some(e) = self.st.deferred.take() {
             // IDLE ended, but a response that did not parse came with it:
-            // say so, not fatally; the events stay queued (take_events).
-            return Err(e.with_fatal(false));
+            // say so (not fatal); the events stay queued (take_events).
+            return Err(e);
         }
         Ok(self.take_events())
     }

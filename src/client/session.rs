@@ -188,7 +188,7 @@ impl Client {
         }
         // From here on every read and write waits at most the I/O timeout
         // (forever when it is `None` or zero), whatever the set-up used.
-        let io_timeout = client.opts.io_timeout.filter(|d| !d.is_zero());
+        let io_timeout = client.io_timeout();
         if let Some(s) = client.stream.as_ref() {
             s.set_read_timeout(io_timeout)?;
             s.tcp().set_write_timeout(io_timeout)?;
@@ -502,7 +502,7 @@ impl Client {
         if let Some(e) = self.st.deferred.take() {
             // Logged in, but a response that did not parse came with it.
             self.after_auth(&st)?;
-            return Err(e.with_fatal(false));
+            return Err(e);
         }
         self.after_auth(&st)
     }
