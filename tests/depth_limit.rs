@@ -257,38 +257,16 @@ fn read_all(list: *const imapc_message_list) -> (usize, String) {
 /// message of `srv`; read it all on success. The fetch's code and, on
 /// success, the number of body parts read.
 fn c_fetch(port: u16, max_depth: usize) -> (imapc_result, bool, usize) {
-    let host = cs("127.0.0.1");
-    let (user, pass, inbox) = (cs("user"), cs("secret"), cs("INBOX"));
     let (set, items) = (cs("1"), cs("UID FLAGS BODYSTRUCTURE"));
     // SAFETY: C ABI calls with valid strings and out-pointers; every object
     // is freed once.
     unsafe {
-        let mut o = null_mut();
-        assert_eq!(
-            imapc_connect_options_new(
-                host.as_ptr(),
-                port,
-                IMAPC_SECURITY_DANGEROUS_PLAINTEXT,
-                &mut o,
-                null_mut()
-            ),
-            IMAPC_OK
-        );
+        let o = fake::c_options(port);
         assert_eq!(
             imapc_connect_options_set_limits(o, 0, 0, max_depth, null_mut()),
             IMAPC_OK
         );
-        let mut c = null_mut();
-        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
-        imapc_connect_options_free(o);
-        assert_eq!(
-            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_client_select(c, inbox.as_ptr(), null_mut(), null_mut()),
-            IMAPC_OK
-        );
+        let c = fake::c_login_select(o);
         let (mut list, mut err) = (null_mut(), null_mut());
         let rc = imapc_client_fetch(c, set.as_ptr(), items.as_ptr(), &mut list, &mut err);
         let fatal = imapc_error_is_fatal(err);

@@ -918,9 +918,6 @@ fn status_text_ending_in_a_brace_count_is_not_a_literal() {
 #[test]
 fn batched_stream_hands_on_before_waiting() {
     use imapclient::ffi::error::IMAPC_OK;
-    use imapclient::ffi::options::*;
-    use std::ffi::CString;
-    use std::ptr::null_mut;
 
     let gate = fake::Gate::default();
     let mut steps = fake::login_steps();
@@ -932,22 +929,9 @@ fn batched_stream_hands_on_before_waiting() {
         send(batched::REST),
     ]);
     let srv = FakeServer::start_split(steps, fake::Split::Whole);
-    let host = CString::new("127.0.0.1").unwrap();
-    // SAFETY: C ABI calls with a valid string and out-pointer.
-    let (rc, count, batches) = unsafe {
-        let mut o = null_mut();
-        assert_eq!(
-            imapc_connect_options_new(
-                host.as_ptr(),
-                srv.port,
-                IMAPC_SECURITY_DANGEROUS_PLAINTEXT,
-                &mut o,
-                null_mut()
-            ),
-            IMAPC_OK
-        );
-        batched::fetch(o, move || gate.open())
-    };
+    // SAFETY: C ABI calls; the options are handed on and freed there.
+    let (rc, count, batches) =
+        unsafe { batched::fetch(fake::c_options(srv.port), move || gate.open()) };
     let t = srv.finish();
     assert_eq!(
         rc, IMAPC_OK,

@@ -366,35 +366,11 @@ fn a_fetch_response_with_a_broken_number_is_kept_through_the_c_abi() {
         ]);
         s
     });
-    let cs = |s: &str| CString::new(s).unwrap();
-    let (host, user, pass, inbox) = (cs("127.0.0.1"), cs("user"), cs("secret"), cs("INBOX"));
-    let (set, items) = (cs("1:*"), cs("FLAGS"));
+    let (set, items) = (CString::new("1:*").unwrap(), CString::new("FLAGS").unwrap());
     // SAFETY: C ABI calls with valid strings and out-pointers; every
     // object is freed once.
     unsafe {
-        use imapclient::ffi::options::*;
-        let mut o = null_mut();
-        assert_eq!(
-            imapc_connect_options_new(
-                host.as_ptr(),
-                srv.port,
-                IMAPC_SECURITY_DANGEROUS_PLAINTEXT,
-                &mut o,
-                null_mut()
-            ),
-            IMAPC_OK
-        );
-        let mut c = null_mut();
-        assert_eq!(imapc_client_connect(o, &mut c, null_mut()), IMAPC_OK);
-        imapc_connect_options_free(o);
-        assert_eq!(
-            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_client_select(c, inbox.as_ptr(), null_mut(), null_mut()),
-            IMAPC_OK
-        );
+        let c = fake::c_login_select(fake::c_options(srv.port));
         let mut list = null_mut();
         assert_eq!(
             imapc_client_fetch(c, set.as_ptr(), items.as_ptr(), &mut list, null_mut()),

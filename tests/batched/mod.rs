@@ -60,12 +60,7 @@ pub unsafe fn fetch(
         on_second: Box::new(on_second),
         batches: Vec::new(),
     };
-    let (user, pass) = (
-        CString::new("user").unwrap(),
-        CString::new("secret").unwrap(),
-    );
-    let (folder, set, items) = (
-        CString::new("INBOX").unwrap(),
+    let (set, items) = (
         CString::new("1:*").unwrap(),
         CString::new("BODY.PEEK[]").unwrap(),
     );
@@ -77,17 +72,7 @@ pub unsafe fn fetch(
             imapc_connect_options_set_io_timeout_ms(options, 2000, null_mut()),
             IMAPC_OK
         );
-        let mut c = null_mut();
-        assert_eq!(imapc_client_connect(options, &mut c, null_mut()), IMAPC_OK);
-        imapc_connect_options_free(options);
-        assert_eq!(
-            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
-            IMAPC_OK
-        );
-        assert_eq!(
-            imapc_client_select(c, folder.as_ptr(), null_mut(), null_mut()),
-            IMAPC_OK
-        );
+        let c = super::fake::c_login_select(options);
         let rc = imapc_client_fetch_stream_batched(
             c,
             set.as_ptr(),

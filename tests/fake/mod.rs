@@ -439,3 +439,62 @@ pub fn select_steps(tag: &str, exists: u32) -> Vec<Step> {
         )),
     ]
 }
+
+/// Plaintext connect options for a fake server on `port`, made through the
+/// C ABI (for tests of what a C caller gets). The caller frees them.
+///
+/// # Safety
+/// Only C ABI calls with valid strings and out-pointers.
+pub unsafe fn c_options(port: u16) -> *mut imapclient::ffi::options::imapc_connect_options {
+    use imapclient::ffi::error::IMAPC_OK;
+    use imapclient::ffi::options::*;
+    let host = std::ffi::CString::new("127.0.0.1").unwrap();
+    let mut o = std::ptr::null_mut();
+    // SAFETY: as the function's contract.
+    let rc = unsafe {
+        imapc_connect_options_new(
+            host.as_ptr(),
+            port,
+            IMAPC_SECURITY_DANGEROUS_PLAINTEXT,
+            &mut o,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, IMAPC_OK);
+    o
+}
+
+/// Connect through the C ABI with `options` (freed here), LOGIN as the
+/// scripts of `login_steps` expect and SELECT INBOX; each step asserted.
+/// The caller frees the client.
+///
+/// # Safety
+/// `options` is live.
+pub unsafe fn c_login_select(
+    options: *mut imapclient::ffi::options::imapc_connect_options,
+) -> *mut imapclient::ffi::client::imapc_client {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::IMAPC_OK;
+    use std::ffi::CString;
+    use std::ptr::null_mut;
+    let (user, pass, inbox) = (
+        CString::new("user").unwrap(),
+        CString::new("secret").unwrap(),
+        CString::new("INBOX").unwrap(),
+    );
+    // SAFETY: as the function's contract; valid strings and out-pointers.
+    unsafe {
+        let mut c = null_mut();
+        assert_eq!(imapc_client_connect(options, &mut c, null_mut()), IMAPC_OK);
+        imapclient::ffi::options::imapc_connect_options_free(options);
+        assert_eq!(
+            imapc_client_login(c, user.as_ptr(), pass.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(
+            imapc_client_select(c, inbox.as_ptr(), null_mut(), null_mut()),
+            IMAPC_OK
+        );
+        c
+    }
+}
