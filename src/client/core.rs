@@ -542,6 +542,15 @@ impl State {
         }
     }
 
+    /// The ids of a set from a response, for a handler: `None` when the set
+    /// is too large to expand, which fails the running command (`defer`)
+    /// rather than shorten its result.
+    pub(crate) fn expand(&mut self, set: &[crate::proto::types::IdRange]) -> Option<Vec<u32>> {
+        super::types::expand_ranges(set)
+            .map_err(|e| self.defer(e))
+            .ok()
+    }
+
     /// End the connection: the call reading this response fails with `e`.
     pub(crate) fn abort_with(&mut self, e: Error) {
         if self.abort.is_none() {
@@ -625,9 +634,8 @@ impl State {
                 Event::Recent(n)
             }
             Untagged::Vanished { earlier, uids } => {
-                let uids = match super::types::expand_ranges(&uids) {
-                    Ok(u) => u,
-                    Err(e) => return self.defer(e),
+                let Some(uids) = self.expand(&uids) else {
+                    return;
                 };
                 // EARLIER ones were gone before and count for nothing.
                 if !earlier {

@@ -200,11 +200,8 @@ impl Handler for FetchCollector<'_, '_> {
                 earlier: true,
                 uids,
             } if self.vanished.is_some() => {
-                if let Some(v) = self.vanished.as_deref_mut() {
-                    match expand_ranges(&uids) {
-                        Ok(u) => v.extend(u),
-                        Err(e) => st.defer(e),
-                    }
+                if let (Some(v), Some(u)) = (self.vanished.as_deref_mut(), st.expand(&uids)) {
+                    v.extend(u);
                 }
                 None
             }
@@ -617,11 +614,8 @@ impl Client {
                     Some(Untagged::ESearch(e))
                 }
                 Untagged::ESearch(e) => {
-                    if let Some(all) = &e.all {
-                        match expand_ranges(all) {
-                            Ok(ids) => res.ids.extend(ids),
-                            Err(e) => st.defer(e),
-                        }
+                    if let Some(ids) = e.all.as_deref().and_then(|all| st.expand(all)) {
+                        res.ids.extend(ids);
                     }
                     res.modseq = e.modseq.or(res.modseq);
                     None
@@ -1263,12 +1257,9 @@ impl Client {
                     earlier: false,
                     uids,
                 } => {
-                    match expand_ranges(&uids) {
-                        Ok(uids) => {
-                            st.expunged(uids.len());
-                            gone.extend(uids);
-                        }
-                        Err(e) => st.defer(e),
+                    if let Some(uids) = st.expand(&uids) {
+                        st.expunged(uids.len());
+                        gone.extend(uids);
                     }
                     None
                 }
