@@ -531,9 +531,7 @@ func (c *Client) call(ctx context.Context, op string, f func(p *C.imapc_client, 
 		// The context ended the call (the interrupt closed the connection).
 		C.imapc_error_free(cerr)
 		c.dead = true
-		e := ctxError(op, ctx.Err())
-		e.Fatal = true
-		return e
+		return interruptedError(op, ctx.Err())
 	}
 	if fired {
 		// The call finished just as its context's interrupt closed the

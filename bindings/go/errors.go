@@ -176,6 +176,14 @@ func ctxError(op string, err error) *Error {
 	return &Error{Code: CodeInterrupted, Op: op, Message: fmt.Sprint(err), cause: err}
 }
 
+// interruptedError is ctxError for a call whose context's interrupt
+// closed the connection: fatal.
+func interruptedError(op string, err error) *Error {
+	e := ctxError(op, err)
+	e.Fatal = true
+	return e
+}
+
 func closedError(op string) *Error {
 	return &Error{Code: CodeConnectionClosed, Op: op, Message: "client is closed", Fatal: true}
 }

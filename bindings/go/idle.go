@@ -160,9 +160,7 @@ func (c *Client) Idle(ctx context.Context) (*IdleCmd, error) {
 	}
 	if c.lateCancel {
 		// IDLE started as the context's interrupt closed the connection.
-		e := ctxError(op, ctx.Err())
-		e.Fatal = true
-		return nil, e
+		return nil, interruptedError(op, ctx.Err())
 	}
 	fd := int(C.imapc_client_fd(c.ptr))
 	var pfd [2]int
@@ -333,8 +331,7 @@ func (i *IdleCmd) loop(fd int) {
 		if i.ctx.Err() != nil && e.Code == CodeInterrupted {
 			// The context ended and the server did not answer DONE in
 			// time: its interrupt closed the connection.
-			e = ctxError("Idle", i.ctx.Err())
-			e.Fatal = true
+			e = interruptedError("Idle", i.ctx.Err())
 			c.dead = true
 		}
 		if i.err == nil || e.Fatal {
