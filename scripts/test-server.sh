@@ -223,7 +223,7 @@ ssl = yes
 ssl_cert = <$CERTS/server.pem
 ssl_key = <$CERTS/server.key
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
 auth_username_chars =
 auth_failure_delay = 0
 # Trusted: no auth penalty delays for failing logins from tests.

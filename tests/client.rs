@@ -1740,3 +1740,190 @@ fn move_by_sequence_number_split_over_several_commands_moves_the_messages_asked_
         c.delete_folder(&b).expect("delete");
     }
 }
+
+/// A SCRAM-SHA-256 client (RFC 5802, RFC 7677) for `authenticate_with`:
+/// the steps of the exchange, and whether the server's signature checked.
+struct Scram {
+    user: String,
+    password: String,
+    nonce: String,
+    first_bare: String,
+    server_signature: Vec<u8>,
+    verified: bool,
+    challenges: usize,
+}
+
+impl Scram {
+    fn new(user: &str, password: &str) -> Scram {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        Scram {
+            user: user.to_string(),
+            password: password.to_string(),
+            nonce: format!("libimapclient{t}"),
+            first_bare: String::new(),
+            server_signature: Vec::new(),
+            verified: false,
+            challenges: 0,
+        }
+    }
+
+    fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
+        let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+        ring::hmac::sign(&k, data).as_ref().to_vec()
+    }
+
+    fn step(&mut self, challenge: &[u8]) -> Result<Vec<u8>, String> {
+        use base64::engine::general_purpose::STANDARD as B64;
+        use base64::Engine as _;
+        if challenge.is_empty() && self.first_bare.is_empty() {
+            self.first_bare = format!("n={},r={}", self.user, self.nonce);
+            return Ok(format!("n,,{}", self.first_bare).into_bytes());
+        }
+        self.challenges += 1;
+        let text = std::str::from_utf8(challenge).map_err(|e| e.to_string())?;
+        let field = |name: &str| {
+            text.split(',')
+                .find_map(|kv| kv.strip_prefix(name))
+                .map(str::to_string)
+        };
+        if let Some(v) = field("v=") {
+            // server-final-message: the server proves it knows the password.
+            let got = B64.decode(v).map_err(|e| e.to_string())?;
+            if got != self.server_signature {
+                return Err("the server's signature does not verify".into());
+            }
+            self.verified = true;
+            return Ok(Vec::new());
+        }
+        let nonce = field("r=").ok_or("no nonce")?;
+        if !nonce.starts_with(&self.nonce) {
+            return Err("the server's nonce does not extend ours".into());
+        }
+        let salt = B64
+            .decode(field("s=").ok_or("no salt")?)
+            .map_err(|e| e.to_string())?;
+        let iters: u32 = field("i=")
+            .ok_or("no count")?
+            .parse()
+            .map_err(|_| "bad count")?;
+        let mut salted = [0u8; 32];
+        ring::pbkdf2::derive(
+            ring::pbkdf2::PBKDF2_HMAC_SHA256,
+            std::num::NonZeroU32::new(iters).ok_or("zero count")?,
+            &salt,
+            self.password.as_bytes(),
+            &mut salted,
+        );
+        let client_key = Self::hmac(&salted, b"Client Key");
+        let stored_key = ring::digest::digest(&ring::digest::SHA256, &client_key);
+        let without_proof = format!("c=biws,r={nonce}");
+        let auth_message = format!("{},{text},{without_proof}", self.first_bare);
+        let signature = Self::hmac(stored_key.as_ref(), auth_message.as_bytes());
+        let proof: Vec<u8> = client_key
+            .iter()
+            .zip(&signature)
+            .map(|(a, b)| a ^ b)
+            .collect();
+        let server_key = Self::hmac(&salted, b"Server Key");
+        self.server_signature = Self::hmac(&server_key, auth_message.as_bytes());
+        Ok(format!("{without_proof},p={}", B64.encode(proof)).into_bytes())
+    }
+}
+
+#[test]
+fn authenticate_with_a_mechanism_of_the_callers() {
+    let srv = common::TestServer::get();
+    let connect = || Client::connect(&options(Security::Implicit)).unwrap();
+
+    // SCRAM-SHA-256, client first (its first message goes inline: SASL-IR),
+    // with the server's signature checked in the last step.
+    let mut c = connect();
+    let mut scram = Scram::new(&srv.user, &srv.password);
+    c.authenticate_with("scram-sha-256", true, |ch| scram.step(ch))
+        .unwrap();
+    assert!(scram.verified, "the server's final message was not checked");
+    assert_eq!(scram.challenges, 2);
+    assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
+
+    // A wrong password: refused by the server; the client stays usable.
+    let mut c = connect();
+    let mut scram = Scram::new(&srv.user, "nope");
+    let e = c
+        .authenticate_with("SCRAM-SHA-256", true, |ch| scram.step(ch))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
+    assert!(!e.is_fatal());
+
+    // LOGIN, server first: a challenge for the name, one for the password.
+    let mut seen = Vec::new();
+    c.authenticate_with("LOGIN", false, |ch| {
+        seen.push(String::from_utf8_lossy(ch).into_owned());
+        Ok(match seen.len() {
+            1 => srv.user.clone().into_bytes(),
+            _ => srv.password.clone().into_bytes(),
+        })
+    })
+    .unwrap();
+    assert_eq!(seen, ["Username:", "Password:"]);
+    assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
+
+    // The mechanism cancels at the server's final message (a signature
+    // that does not verify): ABORTED with its reason, not authenticated,
+    // still usable.
+    let mut c = connect();
+    let mut scram = Scram::new(&srv.user, &srv.password);
+    let e = c
+        .authenticate_with("SCRAM-SHA-256", true, |ch| {
+            let r = scram.step(ch);
+            scram.server_signature.iter_mut().for_each(|b| *b ^= 1);
+            r
+        })
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Aborted, "{e}");
+    assert!(e.message.contains("does not verify"), "{e}");
+    assert!(!e.is_fatal());
+    assert_eq!(
+        c.examine_folder("INBOX").unwrap_err().kind,
+        ErrorKind::IllegalState
+    );
+    c.login(&srv.user, &srv.password).unwrap();
+
+    // Cancelled before anything is sent (the initial response), a name
+    // that is not a mechanism name, a mechanism the server lacks.
+    let mut c = connect();
+    let e = c
+        .authenticate_with("PLAIN", true, |_| Err("no token".into()))
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.contains("no token")),
+        (ErrorKind::Aborted, true)
+    );
+    for (name, kind) in [
+        ("PLAIN X", ErrorKind::InvalidArgument),
+        ("", ErrorKind::InvalidArgument),
+        ("A-MECHANISM-NAME-TOO-LONG", ErrorKind::InvalidArgument),
+        ("GSSAPI", ErrorKind::CapabilityMissing),
+    ] {
+        let e = c
+            .authenticate_with(name, false, |_| Ok(Vec::new()))
+            .unwrap_err();
+        assert_eq!(e.kind, kind, "{name}: {e}");
+    }
+    // PLAIN through the generic path, as IMAPClient's sasl_login takes it.
+    let plain = format!("\0{}\0{}", srv.user, srv.password).into_bytes();
+    c.authenticate_with("PLAIN", true, |_| Ok(plain.clone()))
+        .unwrap();
+    assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
+
+    // A panic in the step: the exchange is cut, so the client is broken.
+    let mut c = connect();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        c.authenticate_with("LOGIN", false, |_| panic!("step bug"))
+    }));
+    assert!(r.is_err());
+    assert!(c.fatal_error().is_some());
+    assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
+}

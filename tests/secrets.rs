@@ -496,3 +496,90 @@ fn dangerous_verification_warns_at_every_connection() {
     let warned = lines_with("WARN", "imapclient::tls", &unchecked);
     assert_eq!(warned.len(), 1, "{:#?}", lines());
 }
+
+#[test]
+fn authenticate_with_never_logs_responses_and_handles_odd_servers() {
+    init_log();
+    let secret = "custom-mech-SECRET-4242";
+    // A server-first mechanism: both responses are secrets, never logged;
+    // an empty response is an empty line.
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=X-CUSTOM] ready\r\n"),
+        expect("A1 AUTHENTICATE X-CUSTOM\r\n"),
+        send(format!("+ {}\r\n", b64(b"who?"))),
+        expect(&format!("{}\r\n", b64(secret.as_bytes()))),
+        send("+ \r\n"),
+        expect("\r\n"),
+        send("A1 OK [CAPABILITY IMAP4rev1] in\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    let mut seen = Vec::new();
+    c.authenticate_with("x-custom", false, |ch| {
+        seen.push(ch.to_vec());
+        Ok(if seen.len() == 1 {
+            secret.as_bytes().to_vec()
+        } else {
+            Vec::new()
+        })
+    })
+    .unwrap();
+    assert_eq!(seen, [b"who?".to_vec(), Vec::new()]);
+    drop(c);
+    assert!(srv.finish().error.is_none());
+    assert_never_logged(&forms(secret, &[]));
+
+    // A client-first mechanism with an empty initial response: "=" inline.
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=EXTERNAL] ready\r\n"),
+        expect("A1 AUTHENTICATE EXTERNAL =\r\n"),
+        send("A1 OK [CAPABILITY IMAP4rev1] in\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.authenticate_with("EXTERNAL", true, |_| Ok(Vec::new()))
+        .unwrap();
+    drop(c);
+    assert!(srv.finish().error.is_none());
+
+    // A challenge that is not base64: cancelled ("*"), a non-fatal
+    // PROTOCOL error, the client usable.
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 AUTH=X-CUSTOM] ready\r\n"),
+        expect("A1 AUTHENTICATE X-CUSTOM\r\n"),
+        send("+ not base64!\r\n"),
+        expect("*\r\n"),
+        send("A1 BAD Authentication aborted by client\r\n"),
+        expect("A2 NOOP"),
+        send("A2 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    let e = c
+        .authenticate_with("X-CUSTOM", false, |_| panic!("not called"))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
+    assert!(!e.is_fatal());
+    c.noop().unwrap();
+    drop(c);
+    assert!(srv.finish().error.is_none());
+
+    // The mechanism cancels but the server says OK anyway: the session is
+    // one the caller refused, so it ends (fatal PROTOCOL).
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 AUTH=X-CUSTOM] ready\r\n"),
+        expect("A1 AUTHENTICATE X-CUSTOM\r\n"),
+        send(format!("+ {}\r\n", b64(b"v=forged"))),
+        expect("*\r\n"),
+        send("A1 OK welcome anyway\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    let e = c
+        .authenticate_with("X-CUSTOM", false, |_| Err("bad server signature".into()))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
+    assert!(
+        e.is_fatal() && e.message.contains("bad server signature"),
+        "{e}"
+    );
+    assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    drop(c);
+    srv.finish();
+}

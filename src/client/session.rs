@@ -81,6 +81,14 @@ impl Sasl<'_> {
     }
 }
 
+/// The error of an AUTHENTICATE exchange the mechanism cancelled.
+fn cancelled(name: &str, reason: &str) -> Error {
+    Error::new(
+        ErrorKind::Aborted,
+        format!("AUTHENTICATE {name}: cancelled by the mechanism: {reason}"),
+    )
+}
+
 fn check_credential(what: &str, s: &str) -> Result<()> {
     if s.bytes().any(|b| b == 0) {
         return Err(Error::invalid(format!("{what} contains a NUL byte")));
@@ -427,61 +435,187 @@ impl Client {
     /// server has SASL-IR). Secrets are never logged.
     pub fn authenticate(&mut self, mech: &Sasl<'_>) -> Result<()> {
         self.check_usable()?;
-        if self.st.session != SessionState::NotAuthenticated {
-            return Err(Error::state("AUTHENTICATE: already authenticated"));
-        }
         let name = mech.mechanism();
-        self.require(&format!("AUTH={name}"), "AUTHENTICATE")?;
         let port = if self.opts.port == 0 {
             self.opts.security.default_port()
         } else {
             self.opts.port
         };
-        let resp =
-            base64::engine::general_purpose::STANDARD.encode(mech.initial(&self.opts.host, port));
-        let sasl_ir = self.has_capability("SASL-IR");
+        let initial = mech.initial(&self.opts.host, port);
+        // A challenge after our response is an error report (RFC 7628):
+        // keep its text and acknowledge it to get the tagged NO.
+        let mut failure: Option<String> = None;
+        let mut report = |c: &[u8]| -> std::result::Result<Vec<u8>, String> {
+            failure = Some(String::from_utf8_lossy(c).into_owned());
+            Ok(if name == "OAUTHBEARER" {
+                vec![1]
+            } else {
+                Vec::new()
+            })
+        };
+        match self.sasl_exchange(name, Some(initial), &mut report) {
+            Err(mut e) if e.kind == ErrorKind::AuthFailed => {
+                if let Some(f) = failure {
+                    e.message.push_str(&format!(" (server detail: {f})"));
+                }
+                Err(e)
+            }
+            r => r,
+        }
+    }
+
+    /// AUTHENTICATE with a SASL mechanism of the caller's (RFC 4422), as
+    /// IMAPClient's `sasl_login`: SCRAM-SHA-256, CRAM-MD5, GSSAPI, NTLM,
+    /// LOGIN, or any other the server announces as `AUTH=<mechanism>`.
+    ///
+    /// `step` is called with each server challenge, decoded from base64,
+    /// and returns the response, which the library encodes (an empty
+    /// response is sent as an empty line). For a client-first mechanism
+    /// (`client_first`: PLAIN, SCRAM-*, GSSAPI, EXTERNAL...) it is first
+    /// called with an empty challenge for the initial response, which
+    /// goes inline when the server has SASL-IR. Returning `Err(reason)`
+    /// cancels the exchange (the `*` line of RFC 3501): the call fails
+    /// with `ErrorKind::Aborted` carrying `reason`, and the client stays
+    /// usable and not authenticated. Check the server's final message
+    /// this way too (SCRAM's `v=`): a cancelled exchange the server
+    /// accepts anyway is a fatal `Protocol` error (the session is closed).
+    /// A challenge that is not base64 cancels it with a non-fatal
+    /// `Protocol` error. Refusal is `AuthFailed`. Responses are never
+    /// logged; a panic in `step` breaks the client (fatal) and goes on
+    /// unwinding.
+    ///
+    /// `mechanism` is 1 to 20 of `A-Z 0-9 - _` (lower case is raised).
+    pub fn authenticate_with(
+        &mut self,
+        mechanism: &str,
+        client_first: bool,
+        mut step: impl FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
+    ) -> Result<()> {
+        self.check_usable()?;
+        let name = mechanism.to_ascii_uppercase();
+        if name.is_empty()
+            || name.len() > 20
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
+            return Err(Error::invalid(format!(
+                "SASL mechanism name {}: 1 to 20 of A-Z, 0-9, '-' and '_' (RFC 4422)",
+                crate::proto::quote::quoted(mechanism)
+            )));
+        }
+        self.sasl_precheck(&name)?;
+        let initial = if client_first {
+            Some(
+                self.sasl_step(&name, &mut step, b"")?
+                    .map_err(|reason| cancelled(&name, &reason))?,
+            )
+        } else {
+            None
+        };
+        self.sasl_exchange(&name, initial, &mut step)
+    }
+
+    /// What every AUTHENTICATE checks before anything is sent.
+    fn sasl_precheck(&mut self, name: &str) -> Result<()> {
+        if self.st.session != SessionState::NotAuthenticated {
+            return Err(Error::state("AUTHENTICATE: already authenticated"));
+        }
+        self.require(&format!("AUTH={name}"), "AUTHENTICATE")
+    }
+
+    /// One call of a caller's SASL step; a panic in it breaks the client
+    /// (the exchange is cut in the middle) before it goes on unwinding.
+    fn sasl_step(
+        &mut self,
+        name: &str,
+        step: &mut dyn FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
+        challenge: &[u8],
+    ) -> Result<std::result::Result<Vec<u8>, String>> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(challenge))) {
+            Ok(r) => Ok(r),
+            Err(p) => {
+                let e = Error::new(
+                    ErrorKind::Internal,
+                    format!("AUTHENTICATE {name}: the mechanism's step panicked"),
+                )
+                .with_fatal(true);
+                self.fail(e);
+                std::panic::resume_unwind(p)
+            }
+        }
+    }
+
+    /// The AUTHENTICATE exchange: `initial` (a client-first mechanism's
+    /// first response) goes inline with SASL-IR or answers the server's
+    /// first challenge; every other challenge goes to `step`.
+    fn sasl_exchange(
+        &mut self,
+        name: &str,
+        initial: Option<Vec<u8>>,
+        step: &mut dyn FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
+    ) -> Result<()> {
+        use base64::engine::general_purpose::STANDARD as B64;
+        self.sasl_precheck(name)?;
+        let mut initial = initial.map(|r| B64.encode(r));
         let mut b = self.command("AUTHENTICATE");
         b.raw(name.as_bytes());
-        if sasl_ir {
-            b.secret(resp.as_bytes());
+        if self.has_capability("SASL-IR") {
+            if let Some(ir) = initial.take() {
+                // RFC 4959: an empty initial response is sent as "=".
+                b.secret(if ir.is_empty() { b"=" } else { ir.as_bytes() });
+            }
         }
         let cmd = b.finish();
-        let mut sent = sasl_ir;
-        let mut failure: Option<String> = None;
+        // Why the exchange was cancelled, when it was.
+        let mut cancel: Option<Error> = None;
         self.st.deferred = None;
         let r: Result<StatusResponse<'static>> = self.under_deadline(|this| {
             // `send` logs the redacted form (the SASL-IR response is a secret).
             this.send(&cmd, &mut NoData)?;
             loop {
                 let mut challenge = None;
-                let step = this.next(|st, inc| {
+                let step_now = this.next(|st, inc| {
                     if let Incoming::Resp(Response::Continuation(c)) = &inc {
                         challenge = Some(c.text.to_vec());
                     }
                     route(st, inc, &cmd.tag, &mut NoData, true)
                 })?;
-                match step {
-                    Step::GoOn if !sent => {
-                        let mut line = resp.clone().into_bytes();
-                        line.extend_from_slice(b"\r\n");
-                        this.send_line(&line, true)?;
-                        sent = true;
-                    }
+                match step_now {
                     Step::GoOn => {
-                        // A challenge after our response is an error report
-                        // (RFC 7628): acknowledge it to get the tagged NO.
-                        if let Some(c) = challenge {
-                            let decoded = base64::engine::general_purpose::STANDARD
-                                .decode(c.trim_ascii())
-                                .unwrap_or(c);
-                            failure = Some(String::from_utf8_lossy(&decoded).into_owned());
-                        }
-                        let abort: &[u8] = if name == "OAUTHBEARER" {
-                            b"AQ==\r\n"
+                        let line = if let Some(ir) = initial.take() {
+                            Some(ir.into_bytes())
+                        } else if cancel.is_some() {
+                            None
                         } else {
-                            b"\r\n"
+                            let c = challenge.unwrap_or_default();
+                            match B64.decode(c.trim_ascii()) {
+                                Err(_) => {
+                                    cancel = Some(
+                                        Error::protocol(
+                                            format!("AUTHENTICATE {name}: a challenge that is not base64"),
+                                            &c,
+                                        )
+                                        .with_fatal(false),
+                                    );
+                                    None
+                                }
+                                Ok(c) => match this.sasl_step(name, step, &c)? {
+                                    Ok(resp) => Some(B64.encode(resp).into_bytes()),
+                                    Err(reason) => {
+                                        cancel = Some(cancelled(name, &reason));
+                                        None
+                                    }
+                                },
+                            }
                         };
-                        this.send_line(abort, false)?;
+                        match line {
+                            Some(mut l) => {
+                                l.extend_from_slice(b"\r\n");
+                                this.send_line(&l, true)?;
+                            }
+                            None => this.send_line(b"*\r\n", false)?,
+                        }
                     }
                     Step::Done(s) => return Ok(s),
                     Step::Continue => {}
@@ -492,19 +626,34 @@ impl Client {
             }
         });
         let st = r.map_err(|e| self.fail(e))?;
-        if st.kind != StatusKind::Ok {
-            let mut e = Self::auth_error(Error::from_status(&format!("AUTHENTICATE {name}"), &st));
-            if let Some(f) = failure {
-                e.message.push_str(&format!(" (server detail: {f})"));
+        match (st.kind, cancel) {
+            (StatusKind::Ok, Some(e)) => {
+                // Authenticated by a server the mechanism did not accept
+                // (a SCRAM server signature that did not verify, say).
+                let e = Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "{}; the server accepted the cancelled exchange: session closed",
+                        e.message
+                    ),
+                )
+                .with_fatal(true);
+                Err(self.fail(e))
             }
-            return Err(e);
+            (_, Some(e)) => Err(e),
+            (StatusKind::Ok, None) => {
+                if let Some(e) = self.st.deferred.take() {
+                    // Logged in, but a response that did not parse came with it.
+                    self.after_auth(&st)?;
+                    return Err(e);
+                }
+                self.after_auth(&st)
+            }
+            (_, None) => Err(Self::auth_error(Error::from_status(
+                &format!("AUTHENTICATE {name}"),
+                &st,
+            ))),
         }
-        if let Some(e) = self.st.deferred.take() {
-            // Logged in, but a response that did not parse came with it.
-            self.after_auth(&st)?;
-            return Err(e);
-        }
-        self.after_auth(&st)
     }
 
     /// LOGOUT and close the connection. The client is closed afterwards even
