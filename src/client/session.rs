@@ -81,6 +81,10 @@ impl Sasl<'_> {
     }
 }
 
+/// A SASL mechanism's step: the response to a decoded challenge, or why
+/// the exchange is to be cancelled.
+type SaslStep<'a> = dyn FnMut(&[u8]) -> std::result::Result<Vec<u8>, String> + 'a;
+
 /// The error of an AUTHENTICATE exchange the mechanism cancelled.
 fn cancelled(name: &str, reason: &str) -> Error {
     Error::new(
@@ -529,7 +533,7 @@ impl Client {
     fn sasl_step(
         &mut self,
         name: &str,
-        step: &mut dyn FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
+        step: &mut SaslStep<'_>,
         challenge: &[u8],
     ) -> Result<std::result::Result<Vec<u8>, String>> {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(challenge))) {
@@ -553,7 +557,7 @@ impl Client {
         &mut self,
         name: &str,
         initial: Option<Vec<u8>>,
-        step: &mut dyn FnMut(&[u8]) -> std::result::Result<Vec<u8>, String>,
+        step: &mut SaslStep<'_>,
     ) -> Result<()> {
         use base64::engine::general_purpose::STANDARD as B64;
         self.sasl_precheck(name)?;
