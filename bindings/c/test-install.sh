@@ -42,11 +42,14 @@ echo "   $flags"
     "$here/test-consumer/main.c" $flags
 LD_LIBRARY_PATH=$prefix/lib "$tmp/consumer-pc"
 
-echo "== pkg-config --static (Libs.private)"
+echo "== pkg-config --static (Libs.private), the README's command"
 # shellcheck disable=SC2046 # word splitting of the flags is intended
 "$CC" -std=c99 -o "$tmp/consumer-pc-static" "$here/test-consumer/main.c" \
-    $(pkg-config --cflags imapclient) -L"$prefix/lib" -Wl,-Bstatic -limapclient -Wl,-Bdynamic \
-    $(pkg-config --libs-only-l --static imapclient | sed 's/-limapclient//')
+    $(pkg-config --cflags imapclient) \
+    $(pkg-config --static --libs imapclient | sed 's/-limapclient/-l:libimapclient.a/')
+if ldd "$tmp/consumer-pc-static" | grep -q libimapclient; then
+    echo "pkg-config static consumer links libimapclient dynamically" >&2; exit 1
+fi
 "$tmp/consumer-pc-static"
 
 echo "== CMake find_package (shared)"
