@@ -1,7 +1,9 @@
 #define _XOPEN_SOURCE 700
 /* quickstart: verified TLS with a CA file, login, list folders, select
  * INBOX, print a table of envelopes, set and clear \Flagged (verified with
- * a fetch). Checks the seeded subjects it printed. */
+ * a fetch). Checks the seeded subjects it printed. Against another server
+ * (not the test fixture: its greeting differs and IMAP_TEST_DIR is unset)
+ * it only reads and prints: no fixture checks, no flag changes. */
 #include <locale.h>
 #include <time.h>
 #include <wchar.h>
@@ -75,6 +77,7 @@ int main(void)
     imapc_message_list *msgs = NULL;
     size_t i, n;
     int saw_plain = 0, saw_umlaut = 0, saw_japanese = 0;
+    int fixture;
     uint32_t uid;
 
     /* Character widths for print_column; the rest stays in the C locale. */
@@ -92,8 +95,10 @@ int main(void)
         char *greeting = NULL;
         TRY(imapc_client_greeting(c, &greeting, ERR));
         printf("server: %s\n", greeting);
-        /* The fixture's login_greeting, without the [CAPABILITY ...] code. */
-        CHECK(strcmp(greeting, "libimapclient fixture ready.") == 0, "greeting %s", greeting);
+        /* The fixture's login_greeting, without the [CAPABILITY ...] code;
+         * under the test server's environment it must be the fixture. */
+        fixture = strcmp(greeting, "libimapclient fixture ready.") == 0;
+        if (*env_or("IMAP_TEST_DIR", "")) CHECK(fixture, "greeting %s", greeting);
         imapc_string_free(greeting);
     }
 
@@ -101,13 +106,13 @@ int main(void)
     printf("%zu folders:\n", imapc_folder_list_count(folders));
     for (i = 0; i < imapc_folder_list_count(folders); i++)
         printf("  %s\n", imapc_folder_name(imapc_folder_list_get(folders, i)));
-    CHECK(imapc_folder_list_count(folders) >= 4, "seeded folders");
+    if (fixture) CHECK(imapc_folder_list_count(folders) >= 4, "seeded folders");
     imapc_folder_list_free(folders);
 
     TRY(imapc_client_select(c, "INBOX", &st, ERR));
     printf("INBOX: %u messages, UIDVALIDITY %u\n", imapc_mailbox_state_exists(st),
            imapc_mailbox_state_uid_validity(st));
-    CHECK(imapc_mailbox_state_exists(st) >= 12, "seeded INBOX has 12+ messages");
+    if (fixture) CHECK(imapc_mailbox_state_exists(st) >= 12, "seeded INBOX has 12+ messages");
     imapc_mailbox_state_free(st);
 
     TRY(imapc_client_fetch(c, "1:*", "FLAGS ENVELOPE INTERNALDATE", &msgs, ERR));
@@ -132,6 +137,12 @@ int main(void)
         if (subject && strcmp(subject, "Plain ASCII text") == 0) saw_plain = 1;
         if (subject && strstr(subject, "Grüße aus München")) saw_umlaut = 1;
         if (subject && strcmp(subject, "日本語の件名") == 0) saw_japanese = 1;
+    }
+    if (!fixture) {
+        imapc_message_list_free(msgs);
+        logout_and_free(c);
+        printf("quickstart: OK (not the test fixture: nothing checked or changed)\n");
+        return 0;
     }
     CHECK(n >= 12, "fetched %zu messages", n);
     CHECK(saw_plain && saw_umlaut && saw_japanese, "seeded subjects decoded (%d %d %d)", saw_plain,
