@@ -81,7 +81,11 @@ const MaxDepthLimit = C.IMAPC_MAX_DEPTH_LIMIT
 // Options for Dial. A nil *Options means implicit TLS with the system
 // trust store and the library's default timeouts.
 type Options struct {
-	TLS       TLSMode
+	// TLS is how the connection is protected; the zero value is
+	// TLSImplicit.
+	TLS TLSMode
+	// TLSConfig says which certificates to trust; nil is the zero
+	// TLSConfig (system store, host name verified).
 	TLSConfig *TLSConfig
 	// ServerName verifies the certificate against (and sends as SNI) this
 	// name instead of the host of the address.
@@ -644,8 +648,13 @@ type XOAuth2 struct{ Username, Token, Vendor string }
 // OAuthBearer is AUTHENTICATE OAUTHBEARER (RFC 7628).
 type OAuthBearer struct{ Username, Token string }
 
-func (PlainAuth) Mechanism() string   { return "PLAIN" }
-func (XOAuth2) Mechanism() string     { return "XOAUTH2" }
+// Mechanism returns "PLAIN".
+func (PlainAuth) Mechanism() string { return "PLAIN" }
+
+// Mechanism returns "XOAUTH2".
+func (XOAuth2) Mechanism() string { return "XOAUTH2" }
+
+// Mechanism returns "OAUTHBEARER".
 func (OAuthBearer) Mechanism() string { return "OAUTHBEARER" }
 
 func (a PlainAuth) strings() []string   { return []string{a.Identity, a.Username, a.Password} }

@@ -71,6 +71,7 @@ type Error struct {
 	cause error // context.Canceled or context.DeadlineExceeded, when the context ended the call
 }
 
+// Error returns "imapclient: Op: IMAPC_ERR_...: Message".
 func (e *Error) Error() string {
 	s := "imapclient: "
 	if e.Op != "" {

@@ -36,6 +36,8 @@ const (
 	EventFolderList EventKind = C.IMAPC_EVENT_FOLDER_LIST
 )
 
+// String returns the kind's name as the C ABI spells it ("EXISTS",
+// "FOLDER_STATUS", ...), or "UNKNOWN".
 func (k EventKind) String() string {
 	names := [...]string{"", "EXISTS", "EXPUNGE", "RECENT", "VANISHED", "FETCH", "FLAGS", "ALERT", "BYE", "STATUS", "OTHER",
 		"FOLDER_STATUS", "FOLDER_LIST"}
