@@ -483,6 +483,12 @@ typedef struct imapc_notify imapc_notify;
 typedef struct imapc_quota_list imapc_quota_list;
 
 /**
+ * The response a SASL step gives the server (see `imapc_sasl_callback`):
+ * set with `imapc_sasl_reply_set`, valid only during the callback.
+ */
+typedef struct imapc_sasl_reply imapc_sasl_reply;
+
+/**
  * Search criteria under construction. Created by `imapc_search_new`,
  * owned by the caller, freed with `imapc_search_free`; use from one
  * thread at a time. A criteria object may be used for many searches.
@@ -523,6 +529,23 @@ typedef struct imapc_tls_config_builder imapc_tls_config_builder;
  * Codes are stable: never renumbered or reused.
  */
 typedef int32_t imapc_result;
+
+/**
+ * One step of a SASL mechanism of the caller's
+ * (`imapc_client_authenticate_sasl`): `challenge` holds the server's
+ * challenge decoded from base64 (`challenge_len` bytes, possibly NUL
+ * bytes among them, not NUL-terminated; borrowed for the call; for a
+ * client-first mechanism the first call has an empty challenge and asks
+ * for the initial response). Give the response with
+ * `imapc_sasl_reply_set` (none given: an empty response) and return 0;
+ * return nonzero to cancel the exchange, e.g. when the server's final
+ * message does not verify. Runs on the calling thread and must not call
+ * functions of the same client.
+ */
+typedef int (*imapc_sasl_callback)(void *userdata,
+                                   const uint8_t *challenge,
+                                   size_t challenge_len,
+                                   struct imapc_sasl_reply *reply);
 
 /**
  * Streaming fetch, per-message callback: the message (borrowed: valid
@@ -872,6 +895,48 @@ imapc_result imapc_client_authenticate_plain(struct imapc_client *client,
                                              const char *user,
                                              const char *password,
                                              struct imapc_error **err_out);
+
+/**
+ * Set the response of a SASL step to `len` bytes at `data` (copied;
+ * `data` may be NULL when `len` is 0); a later call replaces it. The
+ * library base64-encodes it and never logs it.
+ *
+ * # Safety
+ * `reply` is the one the callback was given; `data` holds `len` bytes.
+ */
+imapc_result imapc_sasl_reply_set(struct imapc_sasl_reply *reply,
+                                  const uint8_t *data,
+                                  size_t len,
+                                  struct imapc_error **err_out);
+
+/**
+ * AUTHENTICATE with a SASL mechanism of the caller's (RFC 4422), as
+ * IMAPClient's `sasl_login`: SCRAM-SHA-256, CRAM-MD5, GSSAPI, NTLM,
+ * LOGIN, any the server announces as `AUTH=<mechanism>` (1 to 20 of
+ * `A-Z 0-9 - _`; lower case is raised). `step` answers each challenge
+ * (see `imapc_sasl_callback`); with `client_first` (PLAIN, SCRAM-*,
+ * GSSAPI, EXTERNAL...) it is first called with an empty challenge for
+ * the initial response, sent inline when the server has SASL-IR.
+ *
+ * Errors: `IMAPC_ERR_AUTH_FAILED` when the server refuses;
+ * `IMAPC_ERR_ABORTED` when `step` returned nonzero (the exchange was
+ * cancelled, the client stays usable and not authenticated); a
+ * non-fatal `IMAPC_ERR_PROTOCOL` for a challenge that is not base64; a
+ * fatal `IMAPC_ERR_PROTOCOL` when the server accepts an exchange `step`
+ * cancelled (the session is closed); `IMAPC_ERR_CAPABILITY_MISSING`
+ * when the server does not offer the mechanism. Responses are never
+ * logged.
+ *
+ * # Safety
+ * `client` is live; `mechanism` is NUL-terminated; `step` follows its
+ * contract with `userdata`.
+ */
+imapc_result imapc_client_authenticate_sasl(struct imapc_client *client,
+                                            const char *mechanism,
+                                            bool client_first,
+                                            imapc_sasl_callback step,
+                                            void *userdata,
+                                            struct imapc_error **err_out);
 
 /**
  * AUTHENTICATE XOAUTH2 (Google, Microsoft) with an OAuth 2 bearer token;

@@ -235,6 +235,114 @@ pub unsafe extern "C" fn imapc_client_authenticate_plain(
     }
 }
 
+/// The response a SASL step gives the server (see `imapc_sasl_callback`):
+/// set with `imapc_sasl_reply_set`, valid only during the callback.
+pub struct imapc_sasl_reply {
+    data: Vec<u8>,
+}
+
+/// One step of a SASL mechanism of the caller's
+/// (`imapc_client_authenticate_sasl`): `challenge` holds the server's
+/// challenge decoded from base64 (`challenge_len` bytes, possibly NUL
+/// bytes among them, not NUL-terminated; borrowed for the call; for a
+/// client-first mechanism the first call has an empty challenge and asks
+/// for the initial response). Give the response with
+/// `imapc_sasl_reply_set` (none given: an empty response) and return 0;
+/// return nonzero to cancel the exchange, e.g. when the server's final
+/// message does not verify. Runs on the calling thread and must not call
+/// functions of the same client.
+pub type imapc_sasl_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        challenge: *const u8,
+        challenge_len: usize,
+        reply: *mut imapc_sasl_reply,
+    ) -> c_int,
+>;
+
+/// Set the response of a SASL step to `len` bytes at `data` (copied;
+/// `data` may be NULL when `len` is 0); a later call replaces it. The
+/// library base64-encodes it and never logs it.
+///
+/// # Safety
+/// `reply` is the one the callback was given; `data` holds `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_sasl_reply_set(
+    reply: *mut imapc_sasl_reply,
+    data: *const u8,
+    len: usize,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        run(err_out, || {
+            // SAFETY: NULL or the callback's reply.
+            let r = reply
+                .as_mut()
+                .ok_or_else(|| Error::new(ErrorKind::NullPointer, "reply is NULL"))?;
+            let d = slice_arg(data, len, "data")?;
+            r.data.clear();
+            r.data.extend_from_slice(d);
+            Ok(())
+        })
+    }
+}
+
+/// AUTHENTICATE with a SASL mechanism of the caller's (RFC 4422), as
+/// IMAPClient's `sasl_login`: SCRAM-SHA-256, CRAM-MD5, GSSAPI, NTLM,
+/// LOGIN, any the server announces as `AUTH=<mechanism>` (1 to 20 of
+/// `A-Z 0-9 - _`; lower case is raised). `step` answers each challenge
+/// (see `imapc_sasl_callback`); with `client_first` (PLAIN, SCRAM-*,
+/// GSSAPI, EXTERNAL...) it is first called with an empty challenge for
+/// the initial response, sent inline when the server has SASL-IR.
+///
+/// Errors: `IMAPC_ERR_AUTH_FAILED` when the server refuses;
+/// `IMAPC_ERR_ABORTED` when `step` returned nonzero (the exchange was
+/// cancelled, the client stays usable and not authenticated); a
+/// non-fatal `IMAPC_ERR_PROTOCOL` for a challenge that is not base64; a
+/// fatal `IMAPC_ERR_PROTOCOL` when the server accepts an exchange `step`
+/// cancelled (the session is closed); `IMAPC_ERR_CAPABILITY_MISSING`
+/// when the server does not offer the mechanism. Responses are never
+/// logged.
+///
+/// # Safety
+/// `client` is live; `mechanism` is NUL-terminated; `step` follows its
+/// contract with `userdata`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_authenticate_sasl(
+    client: *mut imapc_client,
+    mechanism: *const c_char,
+    client_first: bool,
+    step: imapc_sasl_callback,
+    userdata: *mut c_void,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside; the callback per its contract.
+    unsafe {
+        call(client, err_out, |c| {
+            let m = str_arg(mechanism, "mechanism")?;
+            let f = step.ok_or_else(|| Error::new(ErrorKind::NullPointer, "step is NULL"))?;
+            let mut reply = imapc_sasl_reply { data: Vec::new() };
+            c.authenticate_with(m, client_first, |challenge| {
+                reply.data.clear();
+                // A pointer that is never NULL, even for no bytes.
+                static NO_BYTES: [u8; 1] = [0];
+                let p = if challenge.is_empty() {
+                    NO_BYTES.as_ptr()
+                } else {
+                    challenge.as_ptr()
+                };
+                // SAFETY: the caller's callback; `challenge` and `reply`
+                // live until it returns.
+                match f(userdata, p, challenge.len(), &mut reply) {
+                    0 => Ok(std::mem::take(&mut reply.data)),
+                    rc => Err(format!("the step callback returned {rc}")),
+                }
+            })
+        })
+    }
+}
+
 /// AUTHENTICATE XOAUTH2 (Google, Microsoft) with an OAuth 2 bearer token;
 /// `vendor` may be NULL.
 ///
