@@ -13,6 +13,7 @@ package imapclient
 
 extern int imapcgoBatch(uintptr_t h, imapc_stream_item *items, size_t n);
 extern void imapcgoLog(uint32_t level, char *target, char *msg);
+extern int imapcgoSASLStep(uintptr_t h, uint8_t *challenge, size_t len, imapc_sasl_reply *reply);
 
 // A fetch's userdata: the Go handle and the kinds of item Go wants.
 struct imapcgo_stream {
@@ -48,6 +49,15 @@ static imapc_result imapcgo_fetch_stream(imapc_client *c, const char *set, const
 		                                         on_batch, &s, count, err);
 	return imapc_client_fetch_stream_batched_ids(c, ids, n, items, threshold,
 	                                             IMAPC_STREAM_ITEM_VERSION, on_batch, &s, count, err);
+}
+
+static int imapcgo_sasl_step(void *ud, const uint8_t *challenge, size_t len, imapc_sasl_reply *reply) {
+	return imapcgoSASLStep((uintptr_t)ud, (uint8_t *)challenge, len, reply);
+}
+
+static imapc_result imapcgo_authenticate_sasl(imapc_client *c, const char *mechanism, int client_first,
+                                              uintptr_t h, imapc_error **err) {
+	return imapc_client_authenticate_sasl(c, mechanism, client_first != 0, imapcgo_sasl_step, (void *)h, err);
 }
 
 static void imapcgo_set_log(uint32_t max_level) {
@@ -90,4 +100,8 @@ func cSetLogLevel(level uint32) { C.imapcgo_set_log(C.uint32_t(level)) }
 
 func cPoll2(fd, wakefd int, timeoutMs int) int {
 	return int(C.imapcgo_poll2(C.int(fd), C.int(wakefd), C.int(timeoutMs)))
+}
+
+func cAuthenticateSASL(p *C.imapc_client, mechanism *C.char, clientFirst bool, h cgo.Handle, e **C.imapc_error) C.imapc_result {
+	return C.imapcgo_authenticate_sasl(p, mechanism, cBool(clientFirst), C.uintptr_t(h), e)
 }

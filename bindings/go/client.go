@@ -24,9 +24,11 @@ import "C"
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"math"
 	"net"
 	"runtime"
+	"runtime/cgo"
 	"strconv"
 	"strings"
 	"sync"
@@ -629,8 +631,8 @@ func (c *Client) Login(ctx context.Context, user, password string) error {
 	})
 }
 
-// SASL is a SASL mechanism for Authenticate: PlainAuth, XOAuth2 or
-// OAuthBearer.
+// SASL is a SASL mechanism for Authenticate: PlainAuth, XOAuth2,
+// OAuthBearer, or CustomSASL for any other.
 type SASL interface {
 	// Mechanism returns the SASL name, e.g. "PLAIN".
 	Mechanism() string
@@ -731,8 +733,98 @@ func (a OAuthBearer) authenticate(p *C.imapc_client, e **C.imapc_error) C.imapc_
 	return rc
 }
 
+// CustomSASL is a SASL mechanism of the caller's (RFC 4422) for
+// Authenticate, as IMAPClient's sasl_login: SCRAM-SHA-256, CRAM-MD5,
+// GSSAPI, NTLM, LOGIN, any the server announces as AUTH=<Name>.
+type CustomSASL struct {
+	// Name is the mechanism's name: 1 to 20 of A-Z 0-9 - _ (lower case
+	// is raised).
+	Name string
+	// ClientFirst: Step is first called with an empty challenge for the
+	// initial response, which goes inline when the server has SASL-IR
+	// (PLAIN, SCRAM-*, GSSAPI, EXTERNAL...).
+	ClientFirst bool
+	// Step answers each server challenge (decoded from base64; the slice
+	// is the step's to keep) with the response, which the library
+	// encodes and never logs. An error cancels the exchange: Authenticate
+	// returns it and the client stays usable, not authenticated. Check
+	// the server's final message this way (SCRAM's "v="): a server that
+	// accepts a cancelled exchange gets a fatal CodeProtocol error.
+	// Step runs on the goroutine that called Authenticate and must not
+	// call methods of the same Client; a panic in it is raised again
+	// there once the exchange is cancelled.
+	Step func(challenge []byte) ([]byte, error)
+}
+
+// Mechanism returns Name.
+func (m CustomSASL) Mechanism() string { return m.Name }
+
+func (m CustomSASL) strings() []string { return []string{m.Name} }
+
+// saslState lives behind a cgo.Handle during one CustomSASL exchange.
+type saslState struct {
+	fn       func([]byte) ([]byte, error)
+	err      error
+	panicked any
+	hasPanic bool
+}
+
+func (st *saslState) step(challenge *C.uint8_t, n C.size_t, reply *C.imapc_sasl_reply) (rc C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			st.panicked, st.hasPanic = r, true
+			rc = 1
+		}
+	}()
+	resp, err := st.fn(C.GoBytes(unsafe.Pointer(challenge), C.int(n)))
+	if err != nil {
+		st.err = err
+		return 1
+	}
+	if len(resp) == 0 {
+		return 0
+	}
+	if C.imapc_sasl_reply_set(reply, (*C.uint8_t)(unsafe.Pointer(&resp[0])), C.size_t(len(resp)), nil) != C.IMAPC_OK {
+		st.err = &Error{Code: CodeInternal, Op: "Authenticate", Message: "the response could not be set"}
+		return 1
+	}
+	return 0
+}
+
+// authenticate is not used: Authenticate runs a CustomSASL through
+// authenticateCustom, which keeps the step's state behind a handle.
+func (m CustomSASL) authenticate(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+	return C.IMAPC_ERR_INTERNAL
+}
+
+// authenticateCustom runs a CustomSASL exchange.
+func (c *Client) authenticateCustom(ctx context.Context, m CustomSASL) error {
+	const op = "Authenticate"
+	if m.Step == nil {
+		return invalidError(op, "CustomSASL without a Step")
+	}
+	st := &saslState{fn: m.Step}
+	h := cgo.NewHandle(st)
+	defer h.Delete()
+	err := withCString(op, "mechanism", m.Name, func(cn *C.char) error {
+		return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+			return cAuthenticateSASL(p, cn, m.ClientFirst, h, e)
+		})
+	})
+	if st.hasPanic {
+		panic(st.panicked)
+	}
+	var le *Error
+	if st.err != nil && !(errors.As(err, &le) && le.Fatal) {
+		// The step's own reason, unless the connection went with it.
+		return st.err
+	}
+	return err
+}
+
 // Authenticate runs AUTHENTICATE with a SASL mechanism (PlainAuth,
-// XOAuth2, OAuthBearer). Refusal matches ErrAuth.
+// XOAuth2, OAuthBearer, or a CustomSASL of the caller's). Refusal
+// matches ErrAuth.
 func (c *Client) Authenticate(ctx context.Context, mech SASL) error {
 	const op = "Authenticate"
 	if mech == nil {
@@ -742,6 +834,15 @@ func (c *Client) Authenticate(ctx context.Context, mech SASL) error {
 		if strings.IndexByte(s, 0) >= 0 {
 			return invalidError(op, "credential contains a NUL byte")
 		}
+	}
+	switch m := mech.(type) {
+	case CustomSASL:
+		return c.authenticateCustom(ctx, m)
+	case *CustomSASL:
+		if m == nil {
+			return invalidError(op, "nil SASL mechanism")
+		}
+		return c.authenticateCustom(ctx, *m)
 	}
 	return c.run(ctx, op, mech.authenticate)
 }

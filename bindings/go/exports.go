@@ -24,3 +24,8 @@ func imapcgoBatch(h C.uintptr_t, items *C.imapc_stream_item, n C.size_t) (rc C.i
 func imapcgoLog(level C.uint32_t, target, msg *C.char) {
 	logRecord(uint32(level), C.GoString(target), C.GoString(msg))
 }
+
+//export imapcgoSASLStep
+func imapcgoSASLStep(h C.uintptr_t, challenge *C.uint8_t, n C.size_t, reply *C.imapc_sasl_reply) (rc C.int) {
+	return cgo.Handle(h).Value().(*saslState).step(challenge, n, reply)
+}
