@@ -4,7 +4,8 @@
 A block with its own main() is compiled as it stands (-Wall -Wextra
 -Werror). Any other block is a fragment: its #include lines go first and
 the rest into a main() that declares `c` and `err` when the fragment does
-not; a fragment without #include lines gets <imapclient.h>, and nothing
+not (definitions before a line "/* ... */" stay at file scope, before
+main); a fragment without #include lines gets <imapclient.h>, and nothing
 else, so a fragment that includes the header but uses stdio without
 <stdio.h> fails. Syntax and types only (-fsyntax-only): nothing runs.
 
@@ -48,7 +49,15 @@ def wrap(body, readme, line):
         pre.append("    imapc_error *err = NULL;")
     head = inc or ["#include <imapclient.h>"]
     first = next(k for k, l in enumerate(body) if not l.startswith("#include"))
-    lines = (head + ["int main(void)", "{"] + pre + ['#line %d "%s"' % (line + first, readme)]
+    # Definitions (a callback) may come first, up to a line "/* ... */":
+    # they stay at file scope, the rest goes into main().
+    scope = []
+    cut = next((k for k, l in enumerate(rest) if l.strip() == "/* ... */"), None)
+    if cut is not None:
+        scope = ['#line %d "%s"' % (line + first, readme)] + rest[:cut]
+        first += cut + 1
+        rest = rest[cut + 1:]
+    lines = (head + scope + ["int main(void)", "{"] + pre + ['#line %d "%s"' % (line + first, readme)]
              + rest + ["    return 0;", "}"])
     return "\n".join(lines) + "\n", True
 
