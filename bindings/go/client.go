@@ -572,9 +572,10 @@ func (c *Client) run(ctx context.Context, op string, f func(p *C.imapc_client, c
 // Close closes the connection (without LOGOUT; call Logout first for a
 // polite goodbye) and frees the client. A call running in another
 // goroutine, or a running Idle, is interrupted. Close is idempotent and
-// always returns nil.
+// always returns nil, also on a nil *Client (the result of a failed Dial,
+// for a defer written before the error check).
 func (c *Client) Close() error {
-	if c.closed.Swap(true) {
+	if c == nil || c.closed.Swap(true) {
 		return nil
 	}
 	runtime.SetFinalizer(c, nil)

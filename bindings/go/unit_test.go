@@ -265,3 +265,17 @@ func TestMergedMessagesTouchKeepsValues(t *testing.T) {
 		}
 	}
 }
+
+func TestCloseOnNilClient(t *testing.T) {
+	var c *Client
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close on nil: %v", err)
+	}
+	// The usual mistake it forgives: a deferred Close before the error
+	// check of a Dial that failed.
+	c, err := Dial(context.Background(), "127.0.0.1:1", &Options{TLS: TLSNone})
+	defer c.Close()
+	if err == nil || c != nil {
+		t.Fatalf("Dial to a closed port: %v, %v", c, err)
+	}
+}
