@@ -242,6 +242,40 @@ fn xoauth2_failure_flow_never_logs_the_token() {
 }
 
 #[test]
+fn xoauth2_error_challenge_that_is_not_base64_is_auth_failed_with_its_text() {
+    init_log();
+    // As before authenticate_with: a server's error challenge that is not
+    // base64 is acknowledged (not cancelled with "*") and its text is the
+    // server detail of AUTH_FAILED; the client stays usable.
+    let token = "raw-error-xoauth2-SECRET";
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] ready\r\n"),
+        expect("A1 AUTHENTICATE XOAUTH2 "),
+        send("+ invalid token, try again later\r\n"),
+        expect("\r\n"),
+        send("A1 NO [AUTHENTICATIONFAILED] Invalid credentials\r\n"),
+        expect("A2 NOOP"),
+        send("A2 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    let e = c
+        .authenticate(&Sasl::XOAuth2 {
+            user: "dave",
+            token,
+            vendor: None,
+        })
+        .unwrap_err();
+    let noop = c.noop();
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}: {:?}", t.error, t.text());
+    assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
+    assert!(e.message.contains("invalid token, try again later"), "{e}");
+    assert!(noop.is_ok(), "{noop:?}");
+    assert_never_logged(&forms(token, &[xoauth2_payload("dave", token)]));
+}
+
+#[test]
 fn oauthbearer_failure_flow_never_logs_the_token() {
     init_log();
     let token = "oauthbearer-SECRET-token-99";

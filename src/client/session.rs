@@ -447,7 +447,8 @@ impl Client {
         };
         let initial = mech.initial(&self.opts.host, port);
         // A challenge after our response is an error report (RFC 7628):
-        // keep its text and acknowledge it to get the tagged NO.
+        // keep its text (as it came when it is not base64) and acknowledge
+        // it to get the tagged NO.
         let mut failure: Option<String> = None;
         let mut report = |c: &[u8]| -> std::result::Result<Vec<u8>, String> {
             failure = Some(String::from_utf8_lossy(c).into_owned());
@@ -457,7 +458,7 @@ impl Client {
                 Vec::new()
             })
         };
-        match self.sasl_exchange(name, Some(initial), &mut report) {
+        match self.sasl_exchange(name, Some(initial), true, &mut report) {
             Err(mut e) if e.kind == ErrorKind::AuthFailed => {
                 if let Some(f) = failure {
                     e.message.push_str(&format!(" (server detail: {f})"));
@@ -517,7 +518,7 @@ impl Client {
         } else {
             None
         };
-        self.sasl_exchange(&name, initial, &mut step)
+        self.sasl_exchange(&name, initial, false, &mut step)
     }
 
     /// What every AUTHENTICATE checks before anything is sent.
@@ -552,11 +553,14 @@ impl Client {
 
     /// The AUTHENTICATE exchange: `initial` (a client-first mechanism's
     /// first response) goes inline with SASL-IR or answers the server's
-    /// first challenge; every other challenge goes to `step`.
+    /// first challenge; every other challenge goes to `step`, as it came
+    /// when it is not base64 and `raw_challenges` (the built-ins' error
+    /// reports), else cancelling the exchange.
     fn sasl_exchange(
         &mut self,
         name: &str,
         initial: Option<Vec<u8>>,
+        raw_challenges: bool,
         step: &mut SaslStep<'_>,
     ) -> Result<()> {
         use base64::engine::general_purpose::STANDARD as B64;
@@ -593,7 +597,9 @@ impl Client {
                             None
                         } else {
                             let c = challenge.unwrap_or_default();
-                            match B64.decode(c.trim_ascii()) {
+                            let decoded = match B64.decode(c.trim_ascii()) {
+                                Ok(d) => Some(d),
+                                Err(_) if raw_challenges => Some(c),
                                 Err(_) => {
                                     cancel = Some(
                                         Error::protocol(
@@ -604,13 +610,16 @@ impl Client {
                                     );
                                     None
                                 }
-                                Ok(c) => match this.sasl_step(name, step, &c)? {
+                            };
+                            match decoded {
+                                Some(c) => match this.sasl_step(name, step, &c)? {
                                     Ok(resp) => Some(B64.encode(resp).into_bytes()),
                                     Err(reason) => {
                                         cancel = Some(cancelled(name, &reason));
                                         None
                                     }
                                 },
+                                None => None,
                             }
                         };
                         match line {
