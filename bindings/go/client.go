@@ -27,6 +27,7 @@ import (
 	"errors"
 	"math"
 	"net"
+	"reflect"
 	"runtime"
 	"runtime/cgo"
 	"strconv"
@@ -831,6 +832,11 @@ func (c *Client) Authenticate(ctx context.Context, mech SASL) error {
 	if mech == nil {
 		return invalidError(op, "nil SASL mechanism")
 	}
+	// A nil pointer to a mechanism (*CustomSASL, *PlainAuth...): its value
+	// methods would panic.
+	if v := reflect.ValueOf(mech); v.Kind() == reflect.Pointer && v.IsNil() {
+		return invalidError(op, "nil SASL mechanism")
+	}
 	for _, s := range mech.strings() {
 		if strings.IndexByte(s, 0) >= 0 {
 			return invalidError(op, "credential contains a NUL byte")
@@ -840,9 +846,6 @@ func (c *Client) Authenticate(ctx context.Context, mech SASL) error {
 	case CustomSASL:
 		return c.authenticateCustom(ctx, m)
 	case *CustomSASL:
-		if m == nil {
-			return invalidError(op, "nil SASL mechanism")
-		}
 		return c.authenticateCustom(ctx, *m)
 	}
 	return c.run(ctx, op, mech.authenticate)

@@ -279,3 +279,13 @@ func TestCloseOnNilClient(t *testing.T) {
 		t.Fatalf("Dial to a closed port: %v, %v", c, err)
 	}
 }
+
+func TestAuthenticateNilMechanismPointer(t *testing.T) {
+	// Not connected: the argument check comes first.
+	var c Client
+	for _, m := range []SASL{(*CustomSASL)(nil), (*PlainAuth)(nil), (*XOAuth2)(nil), (*OAuthBearer)(nil)} {
+		if err := c.Authenticate(context.Background(), m); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%T(nil): %v, want ErrInvalidArgument", m, err)
+		}
+	}
+}
