@@ -752,9 +752,12 @@ type CustomSASL struct {
 	// returns it and the client stays usable, not authenticated. Check
 	// the server's final message this way (SCRAM's "v="): a server that
 	// accepts a cancelled exchange gets a fatal CodeProtocol error.
-	// Step runs on the goroutine that called Authenticate and must not
-	// call methods of the same Client; a panic in it is raised again
-	// there once the exchange is cancelled.
+	// Step runs on the goroutine that called Authenticate; a panic in it
+	// is raised again there once the exchange is cancelled. It must not
+	// call methods of the same Client (they wait for Authenticate, which
+	// waits for Step: a deadlock; Close too) nor runtime.Goexit (t.Fatal
+	// in a test): the exchange would be left in the middle and the
+	// client locked for good.
 	Step func(challenge []byte) ([]byte, error)
 }
 

@@ -24,9 +24,11 @@ type SectionInfo struct {
 // Messages and sections arrive in server order; a message's streamed
 // sections come before its OnMessage call. Every callback runs on the
 // goroutine that called FetchStream (OnSectionReader: see there) and must
-// not call methods of the same Client. A callback's error stops the
-// fetch (the rest of the answer is read and discarded) and FetchStream
-// returns that error.
+// not call methods of the same Client (they wait for FetchStream, which
+// waits for the callback: a deadlock; Close too) nor runtime.Goexit
+// (t.Fatal in a test), which leaves the client locked for good. A
+// callback's error stops the fetch (the rest of the answer is read and
+// discarded) and FetchStream returns that error.
 type StreamOptions struct {
 	// Threshold tunes memory, not delivery: body sections larger than
 	// this many bytes are never held whole; smaller ones are read whole
