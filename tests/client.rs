@@ -1918,8 +1918,17 @@ fn authenticate_with_a_mechanism_of_the_callers() {
         .unwrap();
     assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
 
-    // A panic in the step: the exchange is cut, so the client is broken.
+    // A panic in the first call of a client-first mechanism: nothing was
+    // sent, the client goes on.
     let mut c = connect();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        c.authenticate_with("PLAIN", true, |_| panic!("step bug"))
+    }));
+    assert!(r.is_err());
+    assert!(c.fatal_error().is_none());
+    c.noop().unwrap();
+
+    // A panic in the step: the exchange is cut, so the client is broken.
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         c.authenticate_with("LOGIN", false, |_| panic!("step bug"))
     }));

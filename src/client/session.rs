@@ -486,8 +486,10 @@ impl Client {
     /// accepts anyway is a fatal `Protocol` error (the session is closed).
     /// A challenge that is not base64 cancels it with a non-fatal
     /// `Protocol` error. Refusal is `AuthFailed`. Responses are never
-    /// logged; a panic in `step` breaks the client (fatal) and goes on
-    /// unwinding.
+    /// logged. A panic in `step` goes on unwinding; once the command is
+    /// sent it breaks the client first (fatal: the exchange is cut in the
+    /// middle), while in the first call of a client-first mechanism
+    /// (nothing sent yet) it leaves the client as it was.
     ///
     /// `mechanism` is 1 to 20 of `A-Z 0-9 - _` (lower case is raised).
     pub fn authenticate_with(
@@ -511,10 +513,8 @@ impl Client {
         }
         self.sasl_precheck(&name)?;
         let initial = if client_first {
-            Some(
-                self.sasl_step(&name, &mut step, b"")?
-                    .map_err(|reason| cancelled(&name, &reason))?,
-            )
+            // Nothing is sent yet: a panic here leaves the client as it was.
+            Some(step(b"").map_err(|reason| cancelled(&name, &reason))?)
         } else {
             None
         };
