@@ -129,14 +129,7 @@ func TestTLSVerification(t *testing.T) {
 func TestLoginAndAuthenticate(t *testing.T) {
 	e := serverEnv(t)
 	ctx := testCtx(t)
-	dial := func() *Client {
-		c, err := Dial(ctx, e.addr(TLSImplicit), e.options(TLSImplicit))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		return c
-	}
+	dial := func() *Client { return dialOnly(t) }
 	err := dial().Login(ctx, e.user, "wrong")
 	var ie *Error
 	if !errors.Is(err, ErrAuth) || !errors.As(err, &ie) || ie.Code != CodeAuthFailed {

@@ -58,6 +58,19 @@ func testCtx(t testing.TB) context.Context {
 	return ctx
 }
 
+// dialOnly returns a client over implicit TLS, not logged in, closed at
+// cleanup.
+func dialOnly(t testing.TB) *Client {
+	t.Helper()
+	e := serverEnv(t)
+	c, err := Dial(testCtx(t), e.addr(TLSImplicit), e.options(TLSImplicit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // dialLogin returns a logged-in client (STARTTLS), closed at cleanup.
 func dialLogin(t testing.TB) *Client {
 	t.Helper()

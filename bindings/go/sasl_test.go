@@ -16,14 +16,7 @@ import (
 func TestCustomSASL(t *testing.T) {
 	e := serverEnv(t)
 	ctx := testCtx(t)
-	dial := func() *Client {
-		c, err := Dial(ctx, e.addr(TLSImplicit), e.options(TLSImplicit))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		return c
-	}
+	dial := func() *Client { return dialOnly(t) }
 	cram := func(password string, seen *[]string) CustomSASL {
 		return CustomSASL{Name: "cram-md5", Step: func(ch []byte) ([]byte, error) {
 			*seen = append(*seen, string(ch))
