@@ -249,8 +249,9 @@ pub struct imapc_sasl_reply {
 /// for the initial response). Give the response with
 /// `imapc_sasl_reply_set` (none given: an empty response) and return 0;
 /// return nonzero to cancel the exchange, e.g. when the server's final
-/// message does not verify. Runs on the calling thread and must not call
-/// functions of the same client.
+/// message does not verify. Runs on the calling thread; a call of another
+/// function on the same client from it fails with
+/// `IMAPC_ERR_ILLEGAL_STATE`.
 pub type imapc_sasl_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
