@@ -2,6 +2,9 @@ package imapclient_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -73,6 +76,27 @@ func ExampleClient_Authenticate() {
 	err = c.Authenticate(ctx, imapclient.XOAuth2{Username: "alice@gmail.com", Token: os.Getenv("TOKEN")})
 	if errors.Is(err, imapclient.ErrAuth) {
 		log.Fatal("token refused")
+	}
+}
+
+// A mechanism the library does not build in: CRAM-MD5 (RFC 2195), the
+// server's one challenge answered with the user name and an HMAC of it.
+func ExampleCustomSASL() {
+	ctx := context.Background()
+	c, err := imapclient.Dial(ctx, "imap.example.org:993", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	user, password := "alice", os.Getenv("PASSWORD")
+	err = c.Authenticate(ctx, imapclient.CustomSASL{Name: "CRAM-MD5",
+		Step: func(challenge []byte) ([]byte, error) {
+			m := hmac.New(md5.New, []byte(password))
+			m.Write(challenge)
+			return []byte(user + " " + hex.EncodeToString(m.Sum(nil))), nil
+		}})
+	if errors.Is(err, imapclient.ErrAuth) {
+		log.Fatal("refused")
 	}
 }
 
