@@ -56,7 +56,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use fake::Step::{self, *};
-use fake::{expect, select_steps, send, FakeServer};
+use fake::{expect, select_steps, send, FakeServer, Rng};
 use imapclient::client::{Client, Error, ErrorKind, Event, FolderStatus, Messages, SearchKey};
 
 const SEED: u64 = 0xC4A0_5202_6112_7000;
@@ -72,40 +72,6 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(3);
 const CALL_BOUND: Duration = Duration::from_secs(8);
 /// Longest a whole session may take before it counts as hung.
 const SESSION_BOUND: Duration = Duration::from_secs(30);
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmd {
@@ -538,7 +504,7 @@ fn show(b: &[u8]) -> String {
 fn make_case(seed: u64, index: usize) -> Case {
     let cmd = CMDS[index % CMDS.len()];
     let class = CLASSES[(index / CMDS.len()) % CLASSES.len()];
-    let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut rng = Rng(seed ^ (index as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let mut parts = script(cmd);
     let answers: Vec<usize> = (0..parts.len())
         .filter(|&i| matches!(parts[i], Part::Answer(_)))

@@ -40,13 +40,13 @@ mod fake;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex, Once};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use fake::Step::{self, *};
-use fake::{expect, send, FakeServer};
+use fake::{capture_log as init_log, expect, send, FakeServer, Rng};
 use imapclient::client::{Client, Error, ErrorKind, Sasl};
 
 const SEED: u64 = 0xA7E4_5202_6112_7001;
@@ -57,35 +57,6 @@ const IO_TIMEOUT: Duration = Duration::from_secs(2);
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(3);
 const CALL_BOUND: Duration = Duration::from_secs(8);
 const SESSION_BOUND: Duration = Duration::from_secs(30);
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 // ---- the mechanisms -------------------------------------------------------
 
@@ -862,31 +833,6 @@ fn check(case: &Case, out: &Outcome) -> Vec<String> {
     bad
 }
 
-// ---- the logger -----------------------------------------------------------
-
-static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, r: &log::Record<'_>) {
-        let line = format!("{} {} {}", r.level(), r.target(), r.args());
-        LINES.lock().unwrap_or_else(|p| p.into_inner()).push(line);
-    }
-    fn flush(&self) {}
-}
-
-fn init_log() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        log::set_logger(&Capture).expect("one logger per test binary");
-        log::set_max_level(log::LevelFilter::Trace);
-    });
-}
-
 // ---- the run ---------------------------------------------------------------
 
 fn env_num(name: &str) -> Option<u64> {
@@ -1018,7 +964,7 @@ fn chaos_auth_sessions_keep_the_promises() {
         }
     }
     // Responses are secrets: no form of any reached the log.
-    let lines = LINES.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let lines = fake::log_lines();
     assert!(
         lines.iter().any(|l| l.contains("AUTHENTICATE")),
         "the logger saw no AUTHENTICATE on the wire"

@@ -11,7 +11,6 @@ mod common;
 mod ctls;
 mod fake;
 
-use std::sync::{Mutex, Once};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -19,32 +18,8 @@ use fake::Step::*;
 use fake::{expect, send, FakeServer};
 use imapclient::client::{Client, ConnectOptions, ErrorKind, Sasl, Security, TlsConfigBuilder};
 
-static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, r: &log::Record<'_>) {
-        let line = format!("{} {} {}", r.level(), r.target(), r.args());
-        LINES.lock().unwrap_or_else(|p| p.into_inner()).push(line);
-    }
-    fn flush(&self) {}
-}
-
-fn init_log() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        log::set_logger(&Capture).expect("one logger per test binary");
-        log::set_max_level(log::LevelFilter::Trace);
-    });
-}
-
-fn lines() -> Vec<String> {
-    LINES.lock().unwrap_or_else(|p| p.into_inner()).clone()
-}
+use fake::capture_log as init_log;
+use fake::log_lines as lines;
 
 fn b64(b: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(b)

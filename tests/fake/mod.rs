@@ -498,3 +498,67 @@ pub unsafe fn c_login_select(
         c
     }
 }
+
+/// splitmix64: the chaos tests' random numbers, reproducible from a seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// Every log line of this test binary, once `capture_log` has run (one
+/// logger per binary: it captures every test's lines).
+static LOG_LINES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+struct Capture;
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, r: &log::Record<'_>) {
+        let line = format!("{} {} {}", r.level(), r.target(), r.args());
+        LOG_LINES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(line);
+    }
+    fn flush(&self) {}
+}
+
+/// Capture every log record at trace level from now on (idempotent).
+pub fn capture_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        log::set_logger(&Capture).expect("one logger per test binary");
+        log::set_max_level(log::LevelFilter::Trace);
+    });
+}
+
+/// The lines captured so far.
+pub fn log_lines() -> Vec<String> {
+    LOG_LINES.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
