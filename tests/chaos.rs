@@ -51,7 +51,6 @@ mod fake;
 
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -1305,16 +1304,6 @@ fn check(case: &Case, base: &Outcome, out: &Outcome) -> Vec<String> {
     bad
 }
 
-fn env_num(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| {
-        let v = v.trim();
-        match v.strip_prefix("0x") {
-            Some(h) => u64::from_str_radix(h, 16).ok(),
-            None => v.parse().ok(),
-        }
-    })
-}
-
 /// The unmutated session of each command: it succeeds, in step, and the
 /// script ran to its end.
 fn baselines() -> Vec<Outcome> {
@@ -1397,69 +1386,17 @@ fn run_case(case: &Case, base: &Outcome) -> (Vec<String>, String) {
 
 #[test]
 fn chaos_sessions_keep_the_promises() {
-    let seed = env_num("CHAOS_SEED").unwrap_or(SEED);
-    let n = env_num("CHAOS_SESSIONS").map_or(SESSIONS, |n| n as usize);
-    let only = env_num("CHAOS_ONLY").map(|i| i as usize);
-    let t0 = Instant::now();
     let base = Arc::new(baselines());
-    let indices: Vec<usize> = match only {
-        Some(i) => vec![i],
-        None => (0..n).collect(),
-    };
-    let next = Arc::new(AtomicUsize::new(0));
-    let indices = Arc::new(indices);
-    type Done = (usize, Class, String, Vec<String>, String, Duration);
-    let (tx, rx) = mpsc::channel::<Done>();
-    let mut workers = Vec::new();
-    for _ in 0..WORKERS.min(indices.len()) {
-        let (next, indices, base, tx) = (next.clone(), indices.clone(), base.clone(), tx.clone());
-        workers.push(std::thread::spawn(move || loop {
-            let k = next.fetch_add(1, Ordering::SeqCst);
-            let Some(&i) = indices.get(k) else { break };
-            let case = make_case(seed, i);
-            let cmd_at = CMDS.iter().position(|&c| c == case.cmd).unwrap();
-            let t = Instant::now();
-            let (bad, how) = run_case(&case, &base[cmd_at]);
-            let _ = tx.send((i, case.class, describe(&case), bad, how, t.elapsed()));
-        }));
-    }
-    drop(tx);
-    let mut findings = Vec::new();
-    let mut slowest = Duration::ZERO;
-    let mut done = 0;
-    let mut tally: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
-        Default::default();
-    for (i, class, what, bad, how, took) in rx {
-        done += 1;
-        *tally
-            .entry(format!("{class:?}"))
-            .or_default()
-            .entry(how)
-            .or_default() += 1;
-        slowest = slowest.max(took);
-        if !bad.is_empty() {
-            findings.push((i, what, bad));
+    let report = fake::run_chaos("chaos", SEED, SESSIONS, WORKERS, move |seed, i| {
+        let case = make_case(seed, i);
+        let cmd_at = CMDS.iter().position(|&c| c == case.cmd).unwrap();
+        let (bad, how) = run_case(&case, &base[cmd_at]);
+        fake::SessionReport {
+            class: format!("{:?}", case.class),
+            what: describe(&case),
+            bad,
+            how,
         }
-    }
-    for w in workers {
-        w.join().expect("worker");
-    }
-    findings.sort_by_key(|f| f.0);
-    eprintln!(
-        "chaos: {done} sessions (seed {seed:#x}) in {:?}, slowest {slowest:?}, {} with findings",
-        t0.elapsed(),
-        findings.len()
-    );
-    for (class, hows) in &tally {
-        eprintln!("  {class:12} {hows:?}");
-    }
-    let mut report = String::new();
-    for (_, what, bad) in &findings {
-        let _ = writeln!(report, "{what}");
-        for b in bad {
-            let _ = writeln!(report, "    {b}");
-        }
-    }
-    assert!(findings.is_empty(), "{report}");
-    assert_eq!(done, indices.len());
+    });
+    assert!(report.is_empty(), "{report}");
 }

@@ -39,7 +39,7 @@ mod fake;
 
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -835,16 +835,6 @@ fn check(case: &Case, out: &Outcome) -> Vec<String> {
 
 // ---- the run ---------------------------------------------------------------
 
-fn env_num(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| {
-        let v = v.trim();
-        match v.strip_prefix("0x") {
-            Some(h) => u64::from_str_radix(h, 16).ok(),
-            None => v.parse().ok(),
-        }
-    })
-}
-
 fn describe(case: &Case) -> String {
     format!(
         "session {} ({:?} x {:?}, {}): {} [expect {:?}]",
@@ -902,67 +892,22 @@ fn run_case(case: Case) -> (Vec<String>, String) {
 #[test]
 fn chaos_auth_sessions_keep_the_promises() {
     init_log();
-    let seed = env_num("CHAOS_SEED").unwrap_or(SEED);
-    let n = env_num("CHAOS_SESSIONS").map_or(SESSIONS, |n| n as usize);
-    let only = env_num("CHAOS_ONLY").map(|i| i as usize);
-    let t0 = Instant::now();
-    let indices: Arc<Vec<usize>> = Arc::new(match only {
-        Some(i) => vec![i],
-        None => (0..n).collect(),
+    let only = fake::env_num("CHAOS_ONLY").is_some();
+    let mut report = fake::run_chaos("chaos_auth", SEED, SESSIONS, WORKERS, move |seed, i| {
+        let case = make_case(seed, i);
+        let class = format!("{:?}", case.class);
+        let what = describe(&case);
+        if only {
+            eprintln!("{what}");
+        }
+        let (bad, how) = run_case(case);
+        fake::SessionReport {
+            class,
+            what,
+            bad,
+            how,
+        }
     });
-    let next = Arc::new(AtomicUsize::new(0));
-    type Done = (usize, String, String, Vec<String>, String, Duration);
-    let (tx, rx) = mpsc::channel::<Done>();
-    let mut workers = Vec::new();
-    for _ in 0..WORKERS.min(indices.len()) {
-        let (next, indices, tx) = (next.clone(), indices.clone(), tx.clone());
-        workers.push(std::thread::spawn(move || loop {
-            let k = next.fetch_add(1, Ordering::SeqCst);
-            let Some(&i) = indices.get(k) else { break };
-            let case = make_case(seed, i);
-            let key = format!("{:?}", case.class);
-            let what = describe(&case);
-            if only.is_some() {
-                eprintln!("{what}");
-            }
-            let t = Instant::now();
-            let (bad, how) = run_case(case);
-            let _ = tx.send((i, key, what, bad, how, t.elapsed()));
-        }));
-    }
-    drop(tx);
-    let mut findings = Vec::new();
-    let mut slowest = Duration::ZERO;
-    let mut done = 0;
-    let mut tally: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
-        Default::default();
-    for (i, class, what, bad, how, took) in rx {
-        done += 1;
-        *tally.entry(class).or_default().entry(how).or_default() += 1;
-        slowest = slowest.max(took);
-        if !bad.is_empty() {
-            findings.push((i, what, bad));
-        }
-    }
-    for w in workers {
-        w.join().expect("worker");
-    }
-    findings.sort_by_key(|f| f.0);
-    eprintln!(
-        "chaos_auth: {done} sessions (seed {seed:#x}) in {:?}, slowest {slowest:?}, {} with findings",
-        t0.elapsed(),
-        findings.len()
-    );
-    for (class, hows) in &tally {
-        eprintln!("  {class:10} {hows:?}");
-    }
-    let mut report = String::new();
-    for (_, what, bad) in &findings {
-        let _ = writeln!(report, "{what}");
-        for b in bad {
-            let _ = writeln!(report, "    {b}");
-        }
-    }
     // Responses are secrets: no form of any reached the log.
     let lines = fake::log_lines();
     assert!(
@@ -975,5 +920,4 @@ fn chaos_auth_sessions_keep_the_promises() {
         }
     }
     assert!(report.is_empty(), "{report}");
-    assert_eq!(done, indices.len());
 }

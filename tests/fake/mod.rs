@@ -562,3 +562,96 @@ pub fn capture_log() {
 pub fn log_lines() -> Vec<String> {
     LOG_LINES.lock().unwrap_or_else(|p| p.into_inner()).clone()
 }
+
+/// A number from the environment, decimal or `0x` hex.
+pub fn env_num(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| {
+        let v = v.trim();
+        match v.strip_prefix("0x") {
+            Some(h) => u64::from_str_radix(h, 16).ok(),
+            None => v.parse().ok(),
+        }
+    })
+}
+
+/// What one chaos session tells the driver.
+pub struct SessionReport {
+    /// Its mutation class, for the tally.
+    pub class: String,
+    /// The session, for a report of its findings.
+    pub what: String,
+    /// Broken promises; empty when it kept them all.
+    pub bad: Vec<String>,
+    /// How it ended, for the tally.
+    pub how: String,
+}
+
+/// Run the sessions of a chaos test, `workers` at a time: `0..sessions`
+/// (or `CHAOS_SESSIONS`), or the one `CHAOS_ONLY` names, with `CHAOS_SEED`
+/// in place of `seed`; `run(seed, i)` plays session `i`. Prints the tally
+/// and returns the findings, one line per session and one per broken
+/// promise ("" when none), after checking that every session ran.
+pub fn run_chaos<F>(name: &str, seed: u64, sessions: usize, workers: usize, run: F) -> String
+where
+    F: Fn(u64, usize) -> SessionReport + Send + Sync + 'static,
+{
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{mpsc, Arc};
+    let seed = env_num("CHAOS_SEED").unwrap_or(seed);
+    let n = env_num("CHAOS_SESSIONS").map_or(sessions, |n| n as usize);
+    let indices: Arc<Vec<usize>> = Arc::new(match env_num("CHAOS_ONLY") {
+        Some(i) => vec![i as usize],
+        None => (0..n).collect(),
+    });
+    let t0 = Instant::now();
+    let run = Arc::new(run);
+    let next = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = mpsc::channel::<(usize, SessionReport, Duration)>();
+    let mut threads = Vec::new();
+    for _ in 0..workers.min(indices.len()) {
+        let (next, indices, run, tx) = (next.clone(), indices.clone(), run.clone(), tx.clone());
+        threads.push(std::thread::spawn(move || loop {
+            let k = next.fetch_add(1, Ordering::SeqCst);
+            let Some(&i) = indices.get(k) else { break };
+            let t = Instant::now();
+            let r = run(seed, i);
+            let _ = tx.send((i, r, t.elapsed()));
+        }));
+    }
+    drop(tx);
+    let mut findings = Vec::new();
+    let mut slowest = Duration::ZERO;
+    let mut done = 0;
+    let mut tally: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for (i, r, took) in rx {
+        done += 1;
+        *tally.entry(r.class).or_default().entry(r.how).or_default() += 1;
+        slowest = slowest.max(took);
+        if !r.bad.is_empty() {
+            findings.push((i, r.what, r.bad));
+        }
+    }
+    for t in threads {
+        t.join().expect("worker");
+    }
+    findings.sort_by_key(|f| f.0);
+    eprintln!(
+        "{name}: {done} sessions (seed {seed:#x}) in {:?}, slowest {slowest:?}, {} with findings",
+        t0.elapsed(),
+        findings.len()
+    );
+    for (class, hows) in &tally {
+        eprintln!("  {class:12} {hows:?}");
+    }
+    let mut report = String::new();
+    for (_, what, bad) in &findings {
+        let _ = writeln!(report, "{what}");
+        for b in bad {
+            let _ = writeln!(report, "    {b}");
+        }
+    }
+    assert_eq!(done, indices.len(), "sessions that did not report");
+    report
+}
