@@ -469,25 +469,10 @@ fn byte_mutation(class: Class, bytes: &mut Vec<u8>, rng: &mut Rng) -> String {
     }
 }
 
-/// Write `data`: whole, or (split) in pieces of 1 to 40 bytes, some after
+/// Write `data` whole, or (split) in pieces of 1 to 40 bytes, some after
 /// a pause of up to 3 ms.
 fn emit(steps: &mut Vec<Step>, data: &[u8], split: bool, rng: &mut Rng) {
-    if data.is_empty() {
-        return;
-    }
-    if !split {
-        steps.push(Step::Send(data.to_vec()));
-        return;
-    }
-    let mut i = 0;
-    while i < data.len() {
-        let n = rng.range(1, 40).min(data.len() - i);
-        steps.push(Step::Send(data[i..i + n].to_vec()));
-        if rng.chance(50) {
-            steps.push(Sleep(Duration::from_micros(rng.range(0, 3000) as u64)));
-        }
-        i += n;
-    }
+    fake::emit(steps, data, split, rng, 40, 3000);
 }
 
 fn show(b: &[u8]) -> String {

@@ -412,24 +412,10 @@ fn build(
     (parts, predicted)
 }
 
-/// Write `data` whole, or (split) in pieces of 1 to 20 bytes with pauses.
+/// Write `data` whole, or (split) in pieces of 1 to 20 bytes, some after
+/// a pause of up to 2 ms.
 fn emit(steps: &mut Vec<Step>, data: &[u8], split: bool, rng: &mut Rng) {
-    if data.is_empty() {
-        return;
-    }
-    if !split {
-        steps.push(Step::Send(data.to_vec()));
-        return;
-    }
-    let mut i = 0;
-    while i < data.len() {
-        let n = rng.range(1, 20).min(data.len() - i);
-        steps.push(Step::Send(data[i..i + n].to_vec()));
-        if rng.chance(50) {
-            steps.push(Sleep(Duration::from_micros(rng.range(0, 2000) as u64)));
-        }
-        i += n;
-    }
+    fake::emit(steps, data, split, rng, 20, 2000);
 }
 
 fn make_case(seed: u64, index: usize) -> Case {

@@ -655,3 +655,34 @@ where
     assert_eq!(done, indices.len(), "sessions that did not report");
     report
 }
+
+/// Script `data` to be written whole, or (split) in pieces of 1 to
+/// `max_piece` bytes, half of them after a pause of up to `max_pause_us`
+/// microseconds, drawn from `rng`.
+pub fn emit(
+    steps: &mut Vec<Step>,
+    data: &[u8],
+    split: bool,
+    rng: &mut Rng,
+    max_piece: usize,
+    max_pause_us: usize,
+) {
+    if data.is_empty() {
+        return;
+    }
+    if !split {
+        steps.push(Step::Send(data.to_vec()));
+        return;
+    }
+    let mut i = 0;
+    while i < data.len() {
+        let n = rng.range(1, max_piece).min(data.len() - i);
+        steps.push(Step::Send(data[i..i + n].to_vec()));
+        if rng.chance(50) {
+            steps.push(Step::Sleep(Duration::from_micros(
+                rng.range(0, max_pause_us) as u64,
+            )));
+        }
+        i += n;
+    }
+}
