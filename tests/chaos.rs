@@ -1106,14 +1106,6 @@ const SERVER_KINDS: &[ErrorKind] = &[
     ErrorKind::LimitExceeded,
 ];
 
-/// Kinds that always end the connection.
-const CONNECTION_KINDS: &[ErrorKind] = &[
-    ErrorKind::Bye,
-    ErrorKind::ConnectionClosed,
-    ErrorKind::Timeout,
-    ErrorKind::Io,
-];
-
 /// The problems with a session's outcome (empty: fine).
 fn check(case: &Case, base: &Outcome, out: &Outcome) -> Vec<String> {
     let mut bad = Vec::new();
@@ -1127,22 +1119,7 @@ fn check(case: &Case, base: &Outcome, out: &Outcome) -> Vec<String> {
     let mut next_kinds: Option<&[ErrorKind]> = None; // None: Ok
     match &out.result {
         Err(e) => {
-            if !SERVER_KINDS.contains(&e.kind) {
-                bad.push(format!(
-                    "error kind {:?} from a server's bytes: {e}",
-                    e.kind
-                ));
-            }
-            if CONNECTION_KINDS.contains(&e.kind) && !e.is_fatal() {
-                bad.push(format!("{:?} not fatal: {e}", e.kind));
-            }
-            if e.is_fatal() != out.broken.is_some() {
-                bad.push(format!(
-                    "is_fatal {} but fatal_error {:?}: {e}",
-                    e.is_fatal(),
-                    out.broken
-                ));
-            }
+            fake::check_server_error(e, out.broken, SERVER_KINDS, &mut bad);
             if e.is_fatal() {
                 next_kinds = Some(&[ErrorKind::IllegalState]);
             }

@@ -719,13 +719,6 @@ const SERVER_KINDS: &[ErrorKind] = &[
     ErrorKind::LimitExceeded,
 ];
 
-const CONNECTION_KINDS: &[ErrorKind] = &[
-    ErrorKind::Bye,
-    ErrorKind::ConnectionClosed,
-    ErrorKind::Timeout,
-    ErrorKind::Io,
-];
-
 /// The server's bytes hold a tagged OK for A1.
 fn has_tagged_ok(sent: &[u8]) -> bool {
     sent.split(|&b| b == b'\n').any(|l| l.starts_with(b"A1 OK"))
@@ -742,22 +735,7 @@ fn check(case: &Case, out: &Outcome) -> Vec<String> {
     let mut next_fatal = false;
     match &out.result {
         Err(e) => {
-            if !SERVER_KINDS.contains(&e.kind) {
-                bad.push(format!(
-                    "error kind {:?} from a server's bytes: {e}",
-                    e.kind
-                ));
-            }
-            if CONNECTION_KINDS.contains(&e.kind) && !e.is_fatal() {
-                bad.push(format!("{:?} not fatal: {e}", e.kind));
-            }
-            if e.is_fatal() != out.broken.is_some() {
-                bad.push(format!(
-                    "is_fatal {} but fatal_error {:?}: {e}",
-                    e.is_fatal(),
-                    out.broken
-                ));
-            }
+            fake::check_server_error(e, out.broken, SERVER_KINDS, &mut bad);
             if out.step_cancelled && e.kind == ErrorKind::Protocol && !e.is_fatal() {
                 bad.push(format!("the step cancelled, but the error is {e}"));
             }

@@ -686,3 +686,38 @@ pub fn emit(
         i += n;
     }
 }
+
+/// The kinds of error whose connection is gone: always fatal.
+pub const CONNECTION_KINDS: &[imapclient::client::ErrorKind] = &[
+    imapclient::client::ErrorKind::Bye,
+    imapclient::client::ErrorKind::ConnectionClosed,
+    imapclient::client::ErrorKind::Timeout,
+    imapclient::client::ErrorKind::Io,
+];
+
+/// What every chaos session checks of an error a server's bytes caused:
+/// a kind among `server_kinds`, fatal when its connection is gone, and
+/// `is_fatal` in agreement with the client's `fatal_error` (`broken`).
+pub fn check_server_error(
+    e: &imapclient::client::Error,
+    broken: Option<imapclient::client::ErrorKind>,
+    server_kinds: &[imapclient::client::ErrorKind],
+    bad: &mut Vec<String>,
+) {
+    if !server_kinds.contains(&e.kind) {
+        bad.push(format!(
+            "error kind {:?} from a server's bytes: {e}",
+            e.kind
+        ));
+    }
+    if CONNECTION_KINDS.contains(&e.kind) && !e.is_fatal() {
+        bad.push(format!("{:?} not fatal: {e}", e.kind));
+    }
+    if e.is_fatal() != broken.is_some() {
+        bad.push(format!(
+            "is_fatal {} but fatal_error {:?}: {e}",
+            e.is_fatal(),
+            broken
+        ));
+    }
+}
