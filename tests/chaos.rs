@@ -50,8 +50,7 @@
 mod fake;
 
 use std::fmt::Write as _;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fake::Step::{self, *};
@@ -1312,28 +1311,12 @@ fn describe(case: &Case) -> String {
 /// The findings, and how the command ended (`Ok`, or the error kind, `*`
 /// when fatal).
 fn run_case(case: &Case, base: &Outcome) -> (Vec<String>, String) {
-    let (tx, rx) = mpsc::channel();
     let steps = case.steps.clone();
     let cmd = case.cmd;
-    std::thread::spawn(move || {
-        let r = catch_unwind(AssertUnwindSafe(|| play(cmd, steps, false)));
-        let _ = tx.send(r);
-    });
-    match rx.recv_timeout(SESSION_BOUND) {
-        Err(_) => (
-            vec![format!("hung: no end after {SESSION_BOUND:?}")],
-            "hung".into(),
-        ),
-        Ok(Err(p)) => {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            (vec![format!("panicked: {msg}")], "panic".into())
-        }
-        Ok(Ok(Err(e))) => (vec![format!("set-up failed: {e}")], "set-up".into()),
-        Ok(Ok(Ok(out))) => {
+    match fake::run_bounded(SESSION_BOUND, move || play(cmd, steps, false)) {
+        Err((finding, how)) => (vec![finding], how.into()),
+        Ok(Err(e)) => (vec![format!("set-up failed: {e}")], "set-up".into()),
+        Ok(Ok(out)) => {
             if std::env::var_os("CHAOS_ONLY").is_some() {
                 eprintln!("{}\nsent: {}\n{out:#?}", describe(case), show(&case.sent));
             }

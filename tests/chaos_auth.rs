@@ -38,9 +38,8 @@
 mod fake;
 
 use std::fmt::Write as _;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -816,40 +815,26 @@ fn describe(case: &Case) -> String {
 }
 
 fn run_case(case: Case) -> (Vec<String>, String) {
-    let (tx, rx) = mpsc::channel();
     let desc = describe(&case);
     let only = std::env::var_os("CHAOS_ONLY").is_some();
-    std::thread::spawn(move || {
+    let r = fake::run_bounded(SESSION_BOUND, move || {
         let wait = matches!(case.expect, Expect::Exact(_));
-        let r = catch_unwind(AssertUnwindSafe(|| {
-            play(&case, wait).map(|out| {
-                if only {
-                    eprintln!("steps: {:#?}", case.steps);
-                    eprintln!(
-                        "result {:?}\nbroken {:?}\nstep cancelled {}\nNOOP {:?}\ntranscript error {:?}",
-                        out.result, out.broken, out.step_cancelled, out.next, out.transcript_error
-                    );
-                }
-                (check(&case, &out), how(&out.result))
-            })
-        }));
-        let _ = tx.send(r);
+        play(&case, wait).map(|out| {
+            if only {
+                eprintln!("steps: {:#?}", case.steps);
+                eprintln!(
+                    "result {:?}\nbroken {:?}\nstep cancelled {}\nNOOP {:?}\ntranscript error {:?}",
+                    out.result, out.broken, out.step_cancelled, out.next, out.transcript_error
+                );
+            }
+            (check(&case, &out), how(&out.result))
+        })
     });
-    match rx.recv_timeout(SESSION_BOUND) {
-        Err(_) => (
-            vec![format!("hung: no end after {SESSION_BOUND:?}")],
-            "hung".into(),
-        ),
-        Ok(Err(p)) => {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            (vec![format!("panicked: {msg} ({desc})")], "panic".into())
-        }
-        Ok(Ok(Err(e))) => (vec![format!("set-up failed: {e}")], "set-up".into()),
-        Ok(Ok(Ok(r))) => r,
+    match r {
+        Err((finding, how)) if how == "panic" => (vec![format!("{finding} ({desc})")], how.into()),
+        Err((finding, how)) => (vec![finding], how.into()),
+        Ok(Err(e)) => (vec![format!("set-up failed: {e}")], "set-up".into()),
+        Ok(Ok(r)) => r,
     }
 }
 

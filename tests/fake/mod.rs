@@ -721,3 +721,29 @@ pub fn check_server_error(
         ));
     }
 }
+
+/// Run one chaos session, `f`, on a thread of its own, panics caught: its
+/// value, or a finding and a tally word when it hung past `bound`
+/// ("hung") or panicked ("panic").
+pub fn run_bounded<T: Send + 'static>(
+    bound: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, (String, &'static str)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let _ = tx.send(r);
+    });
+    match rx.recv_timeout(bound) {
+        Err(_) => Err((format!("hung: no end after {bound:?}"), "hung")),
+        Ok(Err(p)) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err((format!("panicked: {msg}"), "panic"))
+        }
+        Ok(Ok(v)) => Ok(v),
+    }
+}
