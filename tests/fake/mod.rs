@@ -747,3 +747,54 @@ pub fn run_bounded<T: Send + 'static>(
         Ok(Ok(v)) => Ok(v),
     }
 }
+
+/// Script `data` dripped a byte at a time over about four seconds: past a
+/// chaos test's command timeout, never past its I/O timeout.
+pub fn drip(steps: &mut Vec<Step>, data: &[u8]) {
+    let pause = Duration::from_millis(4000 / data.len() as u64);
+    for &b in data {
+        steps.extend([Step::Send(vec![b]), Step::Sleep(pause)]);
+    }
+}
+
+/// A dripped answer must end its call with a fatal `Timeout` soon after
+/// `command_timeout`.
+pub fn check_command_timeout<T: std::fmt::Debug>(
+    result: &Result<T, imapclient::client::Error>,
+    took: Duration,
+    command_timeout: Duration,
+    bad: &mut Vec<String>,
+) {
+    match result {
+        Err(e) if e.kind == imapclient::client::ErrorKind::Timeout && e.is_fatal() => {
+            if took > command_timeout + Duration::from_millis(1500) {
+                bad.push(format!("the command timeout fired after {took:?}"));
+            }
+        }
+        r => bad.push(format!("expected the command timeout, got {r:?}")),
+    }
+}
+
+/// The end of a chaos session: the NOOP after the call under test (and
+/// how long it took), then, when `wait_server`, whatever went wrong with
+/// the server's script.
+pub fn noop_and_finish(
+    mut c: imapclient::client::Client,
+    srv: FakeServer,
+    wait_server: bool,
+) -> (
+    Result<(), imapclient::client::Error>,
+    Duration,
+    Option<String>,
+) {
+    let t = Instant::now();
+    let next = c.noop();
+    let took = t.elapsed();
+    drop(c);
+    let transcript_error = if wait_server {
+        srv.finish().error
+    } else {
+        None
+    };
+    (next, took, transcript_error)
+}
