@@ -440,6 +440,7 @@ impl Client {
     pub fn authenticate(&mut self, mech: &Sasl<'_>) -> Result<()> {
         self.check_usable()?;
         let name = mech.mechanism();
+        self.sasl_precheck(name)?;
         let port = if self.opts.port == 0 {
             self.opts.security.default_port()
         } else {
@@ -521,7 +522,8 @@ impl Client {
         self.sasl_exchange(&name, initial, false, &mut step)
     }
 
-    /// What every AUTHENTICATE checks before anything is sent.
+    /// What every AUTHENTICATE checks before anything is sent (and before
+    /// a caller's step is first called).
     fn sasl_precheck(&mut self, name: &str) -> Result<()> {
         if self.st.session != SessionState::NotAuthenticated {
             return Err(Error::state("AUTHENTICATE: already authenticated"));
@@ -551,9 +553,9 @@ impl Client {
         }
     }
 
-    /// The AUTHENTICATE exchange: `initial` (a client-first mechanism's
-    /// first response) goes inline with SASL-IR or answers the server's
-    /// first challenge; every other challenge goes to `step`, as it came
+    /// The AUTHENTICATE exchange, once `sasl_precheck` passed: `initial`
+    /// (a client-first mechanism's first response) goes inline with
+    /// SASL-IR or answers the server's first challenge; every other challenge goes to `step`, as it came
     /// when it is not base64 and `raw_challenges` (the built-ins' error
     /// reports), else cancelling the exchange.
     fn sasl_exchange(
@@ -564,7 +566,6 @@ impl Client {
         step: &mut SaslStep<'_>,
     ) -> Result<()> {
         use base64::engine::general_purpose::STANDARD as B64;
-        self.sasl_precheck(name)?;
         let mut initial = initial.map(|r| B64.encode(r));
         let mut b = self.command("AUTHENTICATE");
         b.raw(name.as_bytes());
