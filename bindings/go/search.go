@@ -130,26 +130,20 @@ func (c *SearchCriteria) encode() (q string, none bool, err error) {
 		}
 		return nil
 	}
-	if c.SeqNums != nil {
-		if c.SeqNums.isIDs && len(c.SeqNums.ids) == 0 {
+	for _, f := range []struct {
+		field, prefix string
+		set           *MessageSet
+	}{{"SeqNums", "", c.SeqNums}, {"UIDs", "UID ", c.UIDs}} {
+		switch {
+		case f.set == nil:
+		case f.set.isIDs && len(f.set.ids) == 0:
 			none = true
-		} else {
-			set, err := checkSet("SeqNums", *c.SeqNums)
+		default:
+			set, err := checkSet(f.field, *f.set)
 			if err != nil {
 				return "", false, err
 			}
-			add(set)
-		}
-	}
-	if c.UIDs != nil {
-		if c.UIDs.isIDs && len(c.UIDs.ids) == 0 {
-			none = true
-		} else {
-			set, err := checkSet("UIDs", *c.UIDs)
-			if err != nil {
-				return "", false, err
-			}
-			add("UID " + set)
+			add(f.prefix + set)
 		}
 	}
 	if !c.Since.IsZero() {
