@@ -38,6 +38,8 @@ struct log {
     size_t stop_batch;         /* the messages of that batch */
     size_t messages;
     int called_after_stop;
+    size_t waits;              /* IMAPC_STREAM_ITEM_WAIT items (IMAPC_STREAM_WANT_WAIT) */
+    int handed;                /* items other than a wait since the last wait */
     /* the streamed section being received */
     int open;
     uint32_t open_seq;
@@ -148,6 +150,19 @@ static int on_batch(void *ud, const imapc_stream_item *items, size_t n)
     if (n > l->max_batch) l->max_batch = n;
     for (i = 0; i < n; i++) {
         const imapc_stream_item *it = &items[i];
+        if (it->kind == IMAPC_STREAM_ITEM_WAIT) {
+            /* Asked for: last of its batch, after something handed over
+             * since the last one, every other field 0. */
+            CHECK(i == n - 1 && l->handed, "wait item %zu of %zu, handed %d", i, n, l->handed);
+            CHECK(it->seq == 0 && it->uid == 0 && it->message == NULL && it->pack == NULL &&
+                      it->sections == NULL && it->section == NULL && it->data == NULL &&
+                      it->len == 0 && it->offset == 0 && it->total == 0,
+                  "wait item fields");
+            l->waits++;
+            l->handed = 0;
+            continue;
+        }
+        l->handed = 1;
         if (it->kind == IMAPC_STREAM_ITEM_CHUNK) {
             CHECK(it->message == NULL && it->section && strcmp(it->section, "BODY[]") == 0,
                   "piece %zu names its section", i);
@@ -200,7 +215,7 @@ static void compare(const struct log *a, const struct log *b)
     }
 }
 
-static struct log plain, batched, stopped, ids, whole;
+static struct log plain, batched, stopped, ids, whole, waited;
 
 int main(void)
 {
@@ -278,6 +293,24 @@ int main(void)
                                            on_batch, &ids, &count, &err);
     CHECK(rc == IMAPC_ERR_INVALID_ARGUMENT, "unknown version gives %s", imapc_error_name(rc));
     imapc_error_free(err);
+    err = NULL;
+    rc = imapc_client_fetch_stream_batched(c, "1:*", "FLAGS", 0,
+                                           IMAPC_STREAM_ITEM_VERSION | (IMAPC_STREAM_WANT_WAIT << 1),
+                                           on_batch, &ids, &count, &err);
+    CHECK(rc == IMAPC_ERR_INVALID_ARGUMENT, "unknown flag gives %s", imapc_error_name(rc));
+    imapc_error_free(err);
+    err = NULL;
+
+    /* Wait items asked for: the same messages and pieces, each wait item
+     * where on_batch checks it; none without the flag (above). */
+    TRY(imapc_client_fetch_stream_batched(c, "1:*", "UID BODY.PEEK[]", THRESHOLD,
+                                          IMAPC_STREAM_ITEM_VERSION | IMAPC_STREAM_WANT_WAIT,
+                                          on_batch, &waited, &count, ERR));
+    CHECK(count == 14, "count with wait items %zu", count);
+    compare(&waited, &plain);
+    CHECK(batched.waits == 0 && whole.waits == 0 && ids.waits == 0, "wait items unasked for");
+    printf("stream_batched: with wait items: %zu items in %zu batches, %zu waits\n",
+           waited.items, waited.batches, waited.waits);
 
     logout_and_free(c);
     printf("stream_batched: ok\n");

@@ -358,6 +358,26 @@
 #define IMAPC_STREAM_ITEM_CHUNK 2
 
 /**
+ * `imapc_stream_item.kind`: the client is about to wait for the server
+ * (only with `IMAPC_STREAM_WANT_WAIT`). Its other fields are 0 and NULL.
+ */
+#define IMAPC_STREAM_ITEM_WAIT 3
+
+/**
+ * OR it into `item_version` to hear when the client is about to wait for
+ * the server: the batch handed over just before the wait ends with an
+ * `IMAPC_STREAM_ITEM_WAIT` item, or is that item alone when everything
+ * was handed over already. There is one such item per wait that follows
+ * something handed over, none at the end of the command (the call
+ * returns). It is for a caller that finishes a batch's work after its
+ * callback has returned (the Go binding decodes a batch on another
+ * thread while the client parses the next): at a wait item nothing more
+ * is there to read, so that work is best finished now, or the messages
+ * would sit until the server sends more.
+ */
+#define IMAPC_STREAM_WANT_WAIT 65536
+
+/**
  * Lowest TLS version: 1.2 (the default).
  */
 #define IMAPC_TLS_VERSION_1_2 12
@@ -630,7 +650,8 @@ typedef struct imapc_bytes {
  */
 typedef struct imapc_stream_item {
     /**
-     * `IMAPC_STREAM_ITEM_MESSAGE` or `IMAPC_STREAM_ITEM_CHUNK`.
+     * `IMAPC_STREAM_ITEM_MESSAGE`, `IMAPC_STREAM_ITEM_CHUNK` or (asked
+     * for with `IMAPC_STREAM_WANT_WAIT`) `IMAPC_STREAM_ITEM_WAIT`.
      */
     uint32_t kind;
     /**
@@ -3469,7 +3490,8 @@ imapc_result imapc_client_sort_criteria(struct imapc_client *client,
  * reach `on_batch` several at a time, as `imapc_stream_item`s in server
  * order (a message's pieces before the message). Sections up to the
  * threshold come whole in their message item only (`sections`), not as
- * chunks. `item_version` is `IMAPC_STREAM_ITEM_VERSION`.
+ * chunks. `item_version` is `IMAPC_STREAM_ITEM_VERSION`, optionally ORed
+ * with `IMAPC_STREAM_WANT_WAIT` (see there).
  *
  * A batch never waits for the network: it is handed over before the
  * client waits for the server, at the end of the command, with each

@@ -32,6 +32,20 @@ pub const IMAPC_STREAM_ITEM_VERSION: u32 = 1;
 pub const IMAPC_STREAM_ITEM_MESSAGE: u32 = 1;
 /// `imapc_stream_item.kind`: a piece of a streamed section.
 pub const IMAPC_STREAM_ITEM_CHUNK: u32 = 2;
+/// `imapc_stream_item.kind`: the client is about to wait for the server
+/// (only with `IMAPC_STREAM_WANT_WAIT`). Its other fields are 0 and NULL.
+pub const IMAPC_STREAM_ITEM_WAIT: u32 = 3;
+/// OR it into `item_version` to hear when the client is about to wait for
+/// the server: the batch handed over just before the wait ends with an
+/// `IMAPC_STREAM_ITEM_WAIT` item, or is that item alone when everything
+/// was handed over already. There is one such item per wait that follows
+/// something handed over, none at the end of the command (the call
+/// returns). It is for a caller that finishes a batch's work after its
+/// callback has returned (the Go binding decodes a batch on another
+/// thread while the client parses the next): at a wait item nothing more
+/// is there to read, so that work is best finished now, or the messages
+/// would sit until the server sends more.
+pub const IMAPC_STREAM_WANT_WAIT: u32 = 0x1_0000;
 
 /// A batch is sent once it holds this many messages...
 const BATCH_MESSAGES: usize = 64;
@@ -54,7 +68,8 @@ pub struct imapc_bytes {
 /// NULL. Everything it points to is borrowed for the callback.
 #[repr(C)]
 pub struct imapc_stream_item {
-    /// `IMAPC_STREAM_ITEM_MESSAGE` or `IMAPC_STREAM_ITEM_CHUNK`.
+    /// `IMAPC_STREAM_ITEM_MESSAGE`, `IMAPC_STREAM_ITEM_CHUNK` or (asked
+    /// for with `IMAPC_STREAM_WANT_WAIT`) `IMAPC_STREAM_ITEM_WAIT`.
     pub kind: u32,
     /// The message's sequence number.
     pub seq: u32,
@@ -110,12 +125,17 @@ struct Batcher {
     /// the views point to it.
     arena: Box<ViewArena>,
     items: Vec<imapc_stream_item>,
+    /// `IMAPC_STREAM_WANT_WAIT` was asked for...
+    want_wait: bool,
+    /// ... and something was handed over since the last wait item.
+    handed: bool,
 }
 
 impl Batcher {
     fn new(
         on_batch: unsafe extern "C" fn(*mut c_void, *const imapc_stream_item, usize) -> c_int,
         userdata: *mut c_void,
+        want_wait: bool,
     ) -> Batcher {
         Batcher {
             on_batch,
@@ -129,12 +149,14 @@ impl Batcher {
             views: Vec::new(),
             arena: Box::new(ViewArena::new()),
             items: Vec::new(),
+            want_wait,
+            handed: false,
         }
     }
 
-    /// Hand the waiting messages, then `piece`, to the callback in one
-    /// call; false when it says stop.
-    fn send(&mut self, piece: Option<&Chunk<'_>>) -> bool {
+    /// Hand the waiting messages, then `piece` or (`wait`) a wait item, to
+    /// the callback in one call; false when it says stop.
+    fn send(&mut self, piece: Option<&Chunk<'_>>, wait: bool) -> bool {
         // First fill every buffer the items point into: nothing moves once
         // the items are built. (The packs were written as the messages
         // came.)
@@ -212,6 +234,26 @@ impl Batcher {
                 len: c.data.len(),
             });
         }
+        if wait {
+            self.items.push(imapc_stream_item {
+                kind: IMAPC_STREAM_ITEM_WAIT,
+                seq: 0,
+                uid: 0,
+                section_count: 0,
+                message: null(),
+                pack: null(),
+                pack_len: 0,
+                sections: null(),
+                section: null(),
+                offset: 0,
+                total: 0,
+                data: null(),
+                len: 0,
+            });
+        }
+        // A wait item goes only after something handed over since the
+        // last one.
+        self.handed = !wait && (self.handed || !self.items.is_empty());
 
         let go_on = self.items.is_empty() || {
             // SAFETY: the caller's callback with its userdata; the items
@@ -249,21 +291,29 @@ impl StreamSink for Batcher {
         self.bytes += data + (self.packs.len() - start);
         self.messages.push(m);
         if self.messages.len() >= BATCH_MESSAGES || self.bytes >= BATCH_BYTES {
-            return self.send(None);
+            return self.send(None, false);
         }
         true
     }
 
     fn chunk(&mut self, c: &Chunk<'_>) -> bool {
-        self.send(Some(c))
+        self.send(Some(c), false)
     }
 
     fn flush(&mut self) -> bool {
-        self.messages.is_empty() || self.send(None)
+        self.messages.is_empty() || self.send(None, false)
     }
 
     fn holding(&self) -> bool {
-        !self.messages.is_empty()
+        !self.messages.is_empty() || (self.want_wait && self.handed)
+    }
+
+    fn waiting(&mut self) -> bool {
+        if self.want_wait {
+            self.send(None, true)
+        } else {
+            self.flush()
+        }
     }
 }
 
@@ -295,10 +345,12 @@ unsafe fn batched_impl(
     // SAFETY: pointers checked inside; the callback per its contract.
     unsafe {
         stream_call(client, set, items, count_out, err_out, |c, set, items| {
-            if item_version != IMAPC_STREAM_ITEM_VERSION {
+            let want_wait = item_version & IMAPC_STREAM_WANT_WAIT != 0;
+            let version = item_version & !IMAPC_STREAM_WANT_WAIT;
+            if version != IMAPC_STREAM_ITEM_VERSION {
                 return Err(Error::invalid(format!(
-                    "stream item version {item_version}: this library writes version \
-                     {IMAPC_STREAM_ITEM_VERSION}"
+                    "stream item version {version:#x}: this library writes version \
+                     {IMAPC_STREAM_ITEM_VERSION} (optionally with IMAPC_STREAM_WANT_WAIT)"
                 )));
             }
             match on_batch {
@@ -306,7 +358,7 @@ unsafe fn batched_impl(
                     set,
                     items,
                     stream_threshold,
-                    &mut Batcher::new(f, userdata),
+                    &mut Batcher::new(f, userdata, want_wait),
                 ),
                 None => c.fetch_stream_into(set, items, stream_threshold, &mut Discard),
             }
@@ -319,7 +371,8 @@ unsafe fn batched_impl(
 /// reach `on_batch` several at a time, as `imapc_stream_item`s in server
 /// order (a message's pieces before the message). Sections up to the
 /// threshold come whole in their message item only (`sections`), not as
-/// chunks. `item_version` is `IMAPC_STREAM_ITEM_VERSION`.
+/// chunks. `item_version` is `IMAPC_STREAM_ITEM_VERSION`, optionally ORed
+/// with `IMAPC_STREAM_WANT_WAIT` (see there).
 ///
 /// A batch never waits for the network: it is handed over before the
 /// client waits for the server, at the end of the command, with each
@@ -426,7 +479,11 @@ mod tests {
         };
         let mut batch = Vec::new();
         for it in items {
-            let bytes = if it.kind == IMAPC_STREAM_ITEM_CHUNK {
+            let bytes = if it.kind == IMAPC_STREAM_ITEM_WAIT {
+                assert!(it.message.is_null() && it.pack.is_null() && it.data.is_null());
+                assert_eq!((it.seq, it.uid, it.len, it.pack_len), (0, 0, 0, 0));
+                Vec::new()
+            } else if it.kind == IMAPC_STREAM_ITEM_CHUNK {
                 // SAFETY: a chunk's data and name are valid for the call.
                 let name = unsafe { std::ffi::CStr::from_ptr(it.section) };
                 assert_eq!(name.to_bytes(), b"BODY[]");
@@ -493,7 +550,7 @@ mod tests {
     #[test]
     fn batches_keep_order_and_bounds() {
         let mut seen = Seen::default();
-        let mut b = Batcher::new(record, (&mut seen as *mut Seen).cast());
+        let mut b = Batcher::new(record, (&mut seen as *mut Seen).cast(), false);
         // Three messages wait; a piece sends them, then itself.
         for seq in 1..=3 {
             assert!(put(&mut b, message(seq, 10)));
@@ -539,7 +596,7 @@ mod tests {
             stop_after: Some(2),
             ..Seen::default()
         };
-        let mut b = Batcher::new(record, (&mut seen as *mut Seen).cast());
+        let mut b = Batcher::new(record, (&mut seen as *mut Seen).cast(), false);
         for seq in 1..=5 {
             assert!(put(&mut b, message(seq, 10)));
         }
@@ -548,5 +605,48 @@ mod tests {
         let seqs: Vec<u32> = seen.batches[0].iter().map(|i| i.1).collect();
         assert_eq!(seqs, [1, 2]);
         assert!(b.messages.is_empty(), "nothing is kept for later");
+    }
+
+    #[test]
+    fn wait_items_only_when_asked_and_once_per_wait() {
+        // Without IMAPC_STREAM_WANT_WAIT: nothing held, nothing to say.
+        let mut seen = Seen::default();
+        let mut b = Batcher::new(record, (&mut seen as *mut Seen).cast(), false);
+        assert!(put(&mut b, message(1, 1)));
+        assert!(b.holding());
+        assert!(b.waiting());
+        assert!(!b.holding(), "everything went; no wait item asked for");
+        assert_eq!(seen.batches.len(), 1);
+        assert_eq!(seen.batches[0].len(), 1);
+
+        let mut seen = Seen::default();
+        let mut b = Batcher::new(record, (&mut seen as *mut Seen).cast(), true);
+        assert!(!b.holding(), "nothing handed over yet: no wait item");
+        // Held messages go before a wait, the wait item last.
+        assert!(put(&mut b, message(1, 1)));
+        assert!(put(&mut b, message(2, 1)));
+        assert!(b.holding());
+        assert!(b.waiting());
+        assert!(!b.holding(), "one wait item per wait");
+        // A full batch goes at once; the next wait is its own item.
+        for seq in 3..67 {
+            assert!(put(&mut b, message(seq, 1)));
+        }
+        assert!(b.holding(), "a batch went since the last wait item");
+        assert!(b.waiting());
+        assert!(!b.holding());
+        // A piece, then the end of the command: no wait item at the end.
+        assert!(b.chunk(&piece(67, 0, b"x")));
+        assert!(put(&mut b, message(67, 0)));
+        assert!(b.flush());
+        let kinds: Vec<Vec<u32>> = seen
+            .batches
+            .iter()
+            .map(|b| b.iter().map(|i| i.0).collect())
+            .collect();
+        assert_eq!(
+            kinds,
+            [vec![1, 1, 3], vec![1; 64], vec![3], vec![2], vec![1]]
+        );
     }
 }
