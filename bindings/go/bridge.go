@@ -18,7 +18,7 @@ extern int imapcgoSASLStep(uintptr_t h, uint8_t *challenge, size_t len, imapc_sa
 // A fetch's userdata: the Go handle and the kinds of item Go wants.
 struct imapcgo_stream {
 	uintptr_t h;
-	int want_messages, want_chunks;
+	int want_messages, want_chunks, want_wait;
 };
 
 // One call into Go per batch of messages and pieces (the library hands
@@ -28,7 +28,9 @@ static int imapcgo_on_batch(void *ud, const imapc_stream_item *items, size_t n) 
 	struct imapcgo_stream *s = ud;
 	size_t i;
 	for (i = 0; i < n; i++) {
-		if (items[i].kind == IMAPC_STREAM_ITEM_CHUNK ? s->want_chunks : s->want_messages)
+		uint32_t k = items[i].kind;
+		if (k == IMAPC_STREAM_ITEM_CHUNK ? s->want_chunks
+		    : k == IMAPC_STREAM_ITEM_WAIT ? s->want_wait : s->want_messages)
 			return imapcgoBatch(s->h, (imapc_stream_item *)items, n);
 	}
 	return 0;
@@ -41,14 +43,16 @@ static void imapcgo_on_log(void *ud, uint32_t level, const char *target, const c
 
 static imapc_result imapcgo_fetch_stream(imapc_client *c, const char *set, const uint32_t *ids, size_t n,
                                          const char *items, uint64_t threshold, int want_messages,
-                                         int want_chunks, uintptr_t h, size_t *count, imapc_error **err) {
+                                         int want_chunks, int want_wait, uintptr_t h, size_t *count,
+                                         imapc_error **err) {
 	imapc_batch_callback on_batch = want_messages || want_chunks ? imapcgo_on_batch : NULL;
-	struct imapcgo_stream s = {h, want_messages, want_chunks};
+	struct imapcgo_stream s = {h, want_messages, want_chunks, want_wait};
+	uint32_t version = IMAPC_STREAM_ITEM_VERSION | (want_wait ? IMAPC_STREAM_WANT_WAIT : 0);
 	if (set != NULL)
-		return imapc_client_fetch_stream_batched(c, set, items, threshold, IMAPC_STREAM_ITEM_VERSION,
-		                                         on_batch, &s, count, err);
-	return imapc_client_fetch_stream_batched_ids(c, ids, n, items, threshold,
-	                                             IMAPC_STREAM_ITEM_VERSION, on_batch, &s, count, err);
+		return imapc_client_fetch_stream_batched(c, set, items, threshold, version, on_batch, &s, count,
+		                                         err);
+	return imapc_client_fetch_stream_batched_ids(c, ids, n, items, threshold, version, on_batch, &s,
+	                                             count, err);
 }
 
 static int imapcgo_sasl_step(void *ud, const uint8_t *challenge, size_t len, imapc_sasl_reply *reply) {
@@ -84,9 +88,10 @@ import "C"
 import "runtime/cgo"
 
 func cFetchStream(p *C.imapc_client, set *C.char, ids *C.uint32_t, n C.size_t, items *C.char,
-	threshold uint64, wantMessages, wantChunks bool, h cgo.Handle, count *C.size_t, e **C.imapc_error) C.imapc_result {
+	threshold uint64, wantMessages, wantChunks, wantWait bool, h cgo.Handle, count *C.size_t,
+	e **C.imapc_error) C.imapc_result {
 	return C.imapcgo_fetch_stream(p, set, ids, n, items, C.uint64_t(threshold), cBool(wantMessages),
-		cBool(wantChunks), C.uintptr_t(h), count, e)
+		cBool(wantChunks), cBool(wantWait), C.uintptr_t(h), count, e)
 }
 
 func cBool(b bool) C.int {

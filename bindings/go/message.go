@@ -460,13 +460,13 @@ type rawMessage struct {
 
 // copyRaw copies a message of a batch into Go memory: its pack is pack
 // when copied already, else ("") copied here (an empty pack copies to ""
-// as well).
-func copyRaw(cm cMessage, pack string, seq, uid uint32) rawMessage {
+// as well); its section data only if withData.
+func copyRaw(cm cMessage, pack string, seq, uid uint32, withData bool) rawMessage {
 	if pack == "" {
 		pack = string(cm.pack)
 	}
 	raw := rawMessage{pack: pack, seq: seq, uid: uid}
-	if len(cm.sections) > 0 {
+	if withData && len(cm.sections) > 0 {
 		raw.data = make([][]byte, len(cm.sections))
 		for i := range raw.data {
 			if d := cm.sectionData(i); len(d) > 0 {

@@ -22,7 +22,11 @@ type SectionInfo struct {
 
 // StreamOptions says where FetchStream delivers messages and body bytes.
 // Messages and sections arrive in server order; a message's streamed
-// sections come before its OnMessage call. Every callback runs on the
+// sections come before its OnMessage call. When OnMessage alone takes the
+// stream (no OnSection or OnSectionReader), the messages are decoded on
+// a goroutine of the package's while the library parses the next batch,
+// and reach OnMessage a batch later (never later than the moment the
+// library would wait for the server, nor than the end of the fetch). Every callback runs on the
 // goroutine that called FetchStream (OnSectionReader: see there) and must
 // not call methods of the same Client (they wait for FetchStream, which
 // waits for the callback: a deadlock; Close too) nor runtime.Goexit
@@ -44,8 +48,8 @@ type StreamOptions struct {
 	// sections are listed with empty Data). The message is the
 	// callback's to keep, unless ReuseMessage is set.
 	OnMessage func(m *Message) error
-	// ReuseMessage lends OnMessage one Message, overwritten by each
-	// message in turn (its Sections slice included), as the C and Rust
+	// ReuseMessage lends OnMessage a Message that a later message
+	// overwrites (its Sections slice included), as the C and Rust
 	// streaming calls lend theirs: the callback copies what it keeps
 	// (strings, and the Envelope and BodyStructure pointers, stay valid;
 	// they are never overwritten). It saves an allocation per message
@@ -96,6 +100,10 @@ type streamState struct {
 	hasPanic     bool
 
 	lent *Message // the message lent to OnMessage (ReuseMessage)
+
+	// When only OnMessage takes the stream: its messages are decoded a
+	// batch ahead, on a goroutine of their own (see aheadDecoder).
+	ahead *aheadDecoder
 
 	// For Fetch's pipe: the packs of the current batch, copied into Go
 	// memory at once (one allocation per batch instead of one per
@@ -217,6 +225,9 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 
 // onBatch takes a batch of items from the library, in server order.
 func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
+	if st.ahead != nil {
+		return st.onBatchAhead(items)
+	}
 	if st.opts.pipe != nil {
 		st.copyPacks(items)
 	}
@@ -243,6 +254,170 @@ func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
 		}
 	}
 	return 0
+}
+
+// onBatchAhead hands the batch's messages, copied, to the decoding
+// goroutine, and gives OnMessage the messages of the batches decoded
+// before it: all of them when the client is about to wait for the server
+// (a wait item ends the batch), all but this batch's otherwise, which are
+// decoded while the client parses the next. So OnMessage still runs on
+// the caller's goroutine, in server order, and no message waits for the
+// server longer than the library held it.
+//
+// Each message's pack is copied on its own (not the batch's in one piece,
+// as Fetch does): a message the caller keeps holds on to its own pack
+// only.
+func (st *streamState) onBatchAhead(items []C.imapc_stream_item) C.int {
+	var b *aheadBatch
+	wait := false
+	for i := range items {
+		it := &items[i]
+		switch it.kind {
+		case C.IMAPC_STREAM_ITEM_MESSAGE:
+			if b == nil {
+				b = st.ahead.batch()
+			}
+			b.raws = append(b.raws, copyRaw(streamedMessage(it), "", uint32(it.seq), uint32(it.uid),
+				!st.opts.DropSectionData))
+		case C.IMAPC_STREAM_ITEM_WAIT:
+			wait = true
+		}
+	}
+	if b != nil {
+		st.ahead.send(b)
+	}
+	keep := 1
+	if wait {
+		keep = 0
+	}
+	return st.ahead.deliver(st, keep)
+}
+
+// aheadDecoder decodes a stream's messages for OnMessage on a goroutine
+// of its own, a batch behind the library: the decoding of one batch runs
+// beside the parsing of the next instead of between them.
+type aheadDecoder struct {
+	in, out  chan *aheadBatch
+	free     chan *aheadBatch // delivered batches, for reuse
+	done     chan struct{}
+	inFlight int // batches sent and not yet delivered
+	reuse    bool
+}
+
+// aheadBatch is a batch on its way: its copies, then its decoded
+// messages (or the decoder's panic).
+type aheadBatch struct {
+	raws     []rawMessage
+	msgs     []*Message
+	panicked any
+	hasPanic bool
+}
+
+func newAheadDecoder(reuse bool) *aheadDecoder {
+	d := &aheadDecoder{
+		in:    make(chan *aheadBatch, 2),
+		out:   make(chan *aheadBatch, 2),
+		free:  make(chan *aheadBatch, 3),
+		done:  make(chan struct{}),
+		reuse: reuse,
+	}
+	go d.run()
+	return d
+}
+
+func (d *aheadDecoder) run() {
+	defer close(d.done)
+	for b := range d.in {
+		d.decode(b)
+		d.out <- b
+	}
+}
+
+// decode fills b.msgs from b.raws; with ReuseMessage into the messages
+// the batch held last time (OnMessage is done with them).
+func (d *aheadDecoder) decode(b *aheadBatch) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.panicked, b.hasPanic = r, true
+		}
+	}()
+	for len(b.msgs) < len(b.raws) {
+		b.msgs = append(b.msgs, nil)
+	}
+	b.msgs = b.msgs[:len(b.raws)]
+	for i := range b.raws {
+		m := b.msgs[i]
+		switch {
+		case m == nil || !d.reuse:
+			m = newMessage()
+			b.msgs[i] = m
+		default:
+			*m = Message{Sections: m.Sections[:0]}
+		}
+		b.raws[i].decode(m, nil)
+		b.raws[i] = rawMessage{}
+	}
+}
+
+// batch is an empty batch to fill, a delivered one when there is one.
+func (d *aheadDecoder) batch() *aheadBatch {
+	select {
+	case b := <-d.free:
+		return b
+	default:
+		return new(aheadBatch)
+	}
+}
+
+// send queues b for decoding.
+func (d *aheadDecoder) send(b *aheadBatch) {
+	d.in <- b
+	d.inFlight++
+}
+
+// deliver hands OnMessage the messages of the oldest batches until keep
+// are left in flight.
+func (d *aheadDecoder) deliver(st *streamState, keep int) C.int {
+	for d.inFlight > keep {
+		b := <-d.out
+		d.inFlight--
+		if b.hasPanic {
+			panic(b.panicked)
+		}
+		for _, m := range b.msgs {
+			if err := st.opts.OnMessage(m); err != nil {
+				return st.fail(err)
+			}
+		}
+		if !d.reuse {
+			clear(b.msgs)
+		}
+		b.raws = b.raws[:0]
+		select {
+		case d.free <- b:
+		default:
+		}
+	}
+	return 0
+}
+
+// finish delivers what is still in flight (unless a callback stopped the
+// fetch or panicked) and stops the goroutine; it must be called once the
+// fetch is over, whether it failed or not.
+func (d *aheadDecoder) finish(st *streamState) {
+	defer func() {
+		close(d.in)
+		for ; d.inFlight > 0; d.inFlight-- {
+			<-d.out
+		}
+		<-d.done
+	}()
+	if st.err != nil || st.hasPanic {
+		return
+	}
+	var rc C.int
+	defer st.recover(&rc)
+	d.deliver(st, 0)
 }
 
 // copyPacks copies the packs of a batch's messages into Go memory in one
@@ -292,7 +467,7 @@ func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	}
 	cm := streamedMessage(it)
 	if st.opts.pipe != nil {
-		st.opts.pipe.push(copyRaw(cm, st.batchPack(it), uint32(it.seq), uint32(it.uid)))
+		st.opts.pipe.push(copyRaw(cm, st.batchPack(it), uint32(it.seq), uint32(it.uid), true))
 		return 0
 	}
 	var msg *Message // only for OnMessage, which keeps it (or borrows it)
@@ -374,13 +549,22 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
 	st := &streamState{opts: opts, wantChunks: chunks, whole: chunks && threshold > 0}
 	st.wantMessages = opts.OnMessage != nil || st.whole || opts.pipe != nil
+	if opts.OnMessage != nil && opts.pipe == nil && !chunks {
+		st.ahead = newAheadDecoder(opts.ReuseMessage)
+	}
 	h := cgo.NewHandle(st)
 	defer h.Delete()
 	var count C.size_t
 	run := func(cs *C.char, ids *C.uint32_t, n C.size_t) error {
 		return withCString(op, "items", items, func(ci *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-				rc := cFetchStream(p, cs, ids, n, ci, threshold, st.wantMessages, st.wantChunks, h, &count, e)
+				rc := cFetchStream(p, cs, ids, n, ci, threshold, st.wantMessages, st.wantChunks,
+					st.ahead != nil, h, &count, e)
+				if st.ahead != nil {
+					// The messages decoded ahead are OnMessage's still,
+					// whatever the outcome.
+					st.ahead.finish(st)
+				}
 				// After an error, a section still open was cut short: its
 				// reader gets io.ErrUnexpectedEOF, not a clean end.
 				var cut error

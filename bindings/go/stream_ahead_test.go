@@ -1,0 +1,181 @@
+package imapclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// aheadMessages is more than a batch of the library's (64), so that a
+// batch is decoded ahead while the next is parsed.
+const aheadMessages = 150
+
+// aheadFetch is the untagged answer for messages from..to: each has its
+// UID (seq+1000) and a subject naming it.
+func aheadFetch(from, to int) string {
+	var b strings.Builder
+	for i := from; i <= to; i++ {
+		fmt.Fprintf(&b, "* %d FETCH (UID %d FLAGS (\\Seen) ENVELOPE (NIL \"subject %d\" "+
+			"((\"A\" NIL \"a\" \"example.org\")) NIL NIL NIL NIL NIL NIL \"<m%d@x>\"))\r\n", i, i+1000, i, i)
+	}
+	return b.String()
+}
+
+// checkAhead checks that m is message seq of aheadFetch.
+func checkAhead(t *testing.T, m *Message, seq int) {
+	t.Helper()
+	if int(m.SeqNum) != seq || int(m.UID) != seq+1000 || m.Envelope == nil ||
+		m.Envelope.Subject != fmt.Sprintf("subject %d", seq) || !m.HasFlag(`\Seen`) {
+		t.Fatalf("message %d: got seq %d uid %d envelope %+v flags %v", seq, m.SeqNum, m.UID, m.Envelope, m.Flags)
+	}
+}
+
+// FetchStream decodes a batch of messages on another goroutine while the
+// library parses the next, and hands them to OnMessage at its next call:
+// every message still arrives in order, decoded right (ReuseMessage or
+// not), and none waits for the server. Here the server sends the whole
+// answer but its tagged end, and sends that only once OnMessage has had
+// every message (or after 5 s): a message held back until the end of the
+// command (or until more data) fails the test.
+func TestFetchStreamDecodesAheadButHoldsNothingBack(t *testing.T) {
+	for _, reuse := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reuse=%v", reuse), func(t *testing.T) {
+			seenAll := make(chan struct{})
+			heldBack := make(chan bool, 1)
+			addr := scriptServer(t, func(tag, line string, w net.Conn) {
+				if !strings.Contains(line, "FETCH") {
+					okAnswer(tag, line, w)
+					return
+				}
+				// Three writes with pauses: batches end at reads that
+				// would wait, mid-answer.
+				w.Write([]byte(aheadFetch(1, 70)))
+				time.Sleep(50 * time.Millisecond)
+				w.Write([]byte(aheadFetch(71, 100)))
+				time.Sleep(50 * time.Millisecond)
+				w.Write([]byte(aheadFetch(101, aheadMessages)))
+				select {
+				case <-seenAll:
+					heldBack <- false
+				case <-time.After(5 * time.Second):
+					heldBack <- true
+				}
+				w.Write([]byte(tag + " OK done\r\n"))
+			}, nil, nil)
+			c := dialSelected(t, addr)
+			var kept []*Message
+			next := 1
+			n, err := c.FetchStream(testCtx(t), All, "UID FLAGS ENVELOPE", &StreamOptions{
+				ReuseMessage: reuse,
+				OnMessage: func(m *Message) error {
+					checkAhead(t, m, next)
+					if !reuse {
+						kept = append(kept, m)
+					}
+					if next == aheadMessages {
+						close(seenAll)
+					}
+					next++
+					return nil
+				},
+			})
+			if err != nil || n != aheadMessages || next != aheadMessages+1 {
+				t.Fatalf("FetchStream = %d, %v; OnMessage saw %d", n, err, next-1)
+			}
+			if <-heldBack {
+				t.Fatal("messages were held back until the end of the command")
+			}
+			// Kept messages are the caller's: later ones did not
+			// overwrite them.
+			for i, m := range kept {
+				checkAhead(t, m, i+1)
+			}
+			if err := c.Noop(testCtx(t)); err != nil {
+				t.Fatalf("Noop after the stream: %v", err)
+			}
+		})
+	}
+}
+
+// OnMessage's error, panic, and a connection cut while batches are
+// decoded ahead: OnMessage sees no message after its error or panic;
+// after a cut it still sees every message that arrived before it, and
+// FetchStream returns the library's fatal error.
+func TestFetchStreamAheadStopsAndCuts(t *testing.T) {
+	answer := func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte(aheadFetch(1, aheadMessages) + tag + " OK done\r\n"))
+			return
+		}
+		okAnswer(tag, line, w)
+	}
+	stop := errors.New("enough")
+	for _, at := range []int{1, 64, 65, 100, aheadMessages} {
+		c := dialSelected(t, scriptServer(t, answer, nil, nil))
+		seen := 0
+		_, err := c.FetchStream(testCtx(t), All, "UID FLAGS ENVELOPE", &StreamOptions{
+			OnMessage: func(m *Message) error {
+				seen++
+				checkAhead(t, m, seen)
+				if seen == at {
+					return stop
+				}
+				return nil
+			},
+		})
+		if err != stop || seen != at {
+			t.Fatalf("stop at %d: FetchStream = %v, OnMessage saw %d", at, err, seen)
+		}
+		if err := c.Noop(testCtx(t)); err != nil {
+			t.Fatalf("stop at %d: Noop after: %v", at, err)
+		}
+
+		seen = 0
+		got := func() (r any) {
+			defer func() { r = recover() }()
+			c.FetchStream(testCtx(t), All, "UID FLAGS ENVELOPE", &StreamOptions{
+				ReuseMessage: true,
+				OnMessage: func(m *Message) error {
+					seen++
+					if seen == at {
+						panic(fmt.Sprintf("boom %d", at))
+					}
+					return nil
+				},
+			})
+			return nil
+		}()
+		if got != fmt.Sprintf("boom %d", at) || seen != at {
+			t.Fatalf("panic at %d: recovered %v, OnMessage saw %d", at, got, seen)
+		}
+		if err := c.Noop(testCtx(t)); err != nil {
+			t.Fatalf("panic at %d: Noop after: %v", at, err)
+		}
+	}
+
+	cut := scriptServer(t, func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte(aheadFetch(1, 100) + "* 101 FETCH (UID 1101 FLAGS (\\Seen) ENVELOPE (NIL"))
+			w.Close()
+			return
+		}
+		okAnswer(tag, line, w)
+	}, nil, nil)
+	c := dialSelected(t, cut)
+	seen := 0
+	_, err := c.FetchStream(context.Background(), All, "UID FLAGS ENVELOPE", &StreamOptions{
+		OnMessage: func(m *Message) error {
+			seen++
+			checkAhead(t, m, seen)
+			return nil
+		},
+	})
+	var e *Error
+	if !errors.As(err, &e) || !e.Fatal || seen != 100 {
+		t.Fatalf("cut after 100: FetchStream = %v, OnMessage saw %d, want 100 and the fatal error", err, seen)
+	}
+}
