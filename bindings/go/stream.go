@@ -23,11 +23,11 @@ type SectionInfo struct {
 // StreamOptions says where FetchStream delivers messages and body bytes.
 // Messages and sections arrive in server order; a message's streamed
 // sections come before its OnMessage call. When OnMessage alone takes the
-// stream (no OnSection or OnSectionReader), the messages are decoded on
-// a goroutine of the package's while the library parses the next batch,
-// and reach OnMessage a batch later (never later than the moment the
-// library would wait for the server, nor than the end of the fetch). Every callback runs on the
-// goroutine that called FetchStream (OnSectionReader: see there) and must
+// stream (no OnSection or OnSectionReader), the messages are decoded on a
+// goroutine of the package's while the library parses the next batch, and
+// reach OnMessage a batch later (never later than the moment the library
+// would wait for the server, nor than the end of the fetch). Every
+// callback runs on the goroutine that called FetchStream (OnSectionReader: see there) and must
 // not call methods of the same Client (they wait for FetchStream, which
 // waits for the callback: a deadlock; Close too) nor runtime.Goexit
 // (t.Fatal in a test), which leaves the client locked for good. A
@@ -549,21 +549,25 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
 	st := &streamState{opts: opts, wantChunks: chunks, whole: chunks && threshold > 0}
 	st.wantMessages = opts.OnMessage != nil || st.whole || opts.pipe != nil
-	if opts.OnMessage != nil && opts.pipe == nil && !chunks {
-		st.ahead = newAheadDecoder(opts.ReuseMessage)
-	}
+	ahead := opts.OnMessage != nil && opts.pipe == nil && !chunks
 	h := cgo.NewHandle(st)
 	defer h.Delete()
 	var count C.size_t
 	run := func(cs *C.char, ids *C.uint32_t, n C.size_t) error {
 		return withCString(op, "items", items, func(ci *C.char) error {
 			return c.run(ctx, op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
+				if ahead {
+					// Started here, where finish is sure to run: an
+					// argument error or a closed client never gets here.
+					st.ahead = newAheadDecoder(opts.ReuseMessage)
+				}
 				rc := cFetchStream(p, cs, ids, n, ci, threshold, st.wantMessages, st.wantChunks,
-					st.ahead != nil, h, &count, e)
-				if st.ahead != nil {
+					ahead, h, &count, e)
+				if ahead {
 					// The messages decoded ahead are OnMessage's still,
 					// whatever the outcome.
 					st.ahead.finish(st)
+					st.ahead = nil
 				}
 				// After an error, a section still open was cut short: its
 				// reader gets io.ErrUnexpectedEOF, not a clean end.

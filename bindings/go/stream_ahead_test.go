@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,55 @@ func TestFetchStreamAheadStopsAndCuts(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || !e.Fatal || seen != 100 {
 		t.Fatalf("cut after 100: FetchStream = %v, OnMessage saw %d, want 100 and the fatal error", err, seen)
+	}
+}
+
+// The decoding goroutine ends with its fetch, however the call ends: an
+// argument refused before the library is called, a closed client, a
+// context ended before the call, an OnMessage error, a normal end.
+func TestFetchStreamAheadLeavesNoGoroutine(t *testing.T) {
+	answer := func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte(aheadFetch(1, 100) + tag + " OK done\r\n"))
+			return
+		}
+		okAnswer(tag, line, w)
+	}
+	c := dialSelected(t, scriptServer(t, answer, nil, nil))
+	stop := errors.New("stop")
+	onMessage := func(m *Message) error {
+		if m.SeqNum == 70 {
+			return stop
+		}
+		return nil
+	}
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	before := runtime.NumGoroutine()
+	for i := 0; i < 20; i++ {
+		if _, err := c.FetchStream(testCtx(t), All, "UID\x00FLAGS", &StreamOptions{OnMessage: onMessage}); err == nil {
+			t.Fatal("items with a NUL accepted")
+		}
+		if _, err := c.FetchStream(ended, All, "UID FLAGS", &StreamOptions{OnMessage: onMessage}); err == nil {
+			t.Fatal("an ended context accepted")
+		}
+		if _, err := c.FetchStream(testCtx(t), All, "UID FLAGS ENVELOPE", &StreamOptions{OnMessage: onMessage}); err != stop {
+			t.Fatalf("FetchStream = %v, want the callback's error", err)
+		}
+		if n, err := c.FetchStream(testCtx(t), All, "UID FLAGS ENVELOPE", &StreamOptions{
+			OnMessage: func(*Message) error { return nil }}); err != nil || n != 100 {
+			t.Fatalf("FetchStream = %d, %v", n, err)
+		}
+	}
+	c.Close()
+	if _, err := c.FetchStream(testCtx(t), All, "UID FLAGS", &StreamOptions{OnMessage: onMessage}); err == nil {
+		t.Fatal("a closed client accepted")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Fatalf("%d goroutines before, %d after 81 streams", before, after)
 	}
 }
