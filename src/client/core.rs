@@ -5,6 +5,7 @@
 use std::io::{Read, Write};
 
 use super::error::{code_name, Error, ErrorKind, Result};
+use super::transport::{is_deadline_passed, Deadline};
 use super::types::{Event, Message};
 use super::{Client, SessionState, State};
 use crate::proto::encoder::{Command, CommandBuilder, LiteralMode};
@@ -203,9 +204,12 @@ impl Client {
                 if self.intr.is_set() {
                     return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
                 }
-                if self
-                    .deadline
-                    .is_some_and(|d| std::time::Instant::now() >= d)
+                // (Under TLS a read may write: rustls sends what it holds
+                // first, and the deadline bounds that write too.)
+                if is_deadline_passed(&e)
+                    || self
+                        .deadline
+                        .is_some_and(|d| std::time::Instant::now() >= d)
                 {
                     return Err(self.command_timed_out());
                 }
@@ -225,15 +229,26 @@ impl Client {
     }
 
     /// Run `f` (one call's exchange with the server) under the command
-    /// timeout, if one is set; the read timeout is put back after.
+    /// timeout, if one is set: every read (`fill`) and every write (the
+    /// socket itself, see `Sock`) waits at most until its deadline. The
+    /// read and write timeouts are put back after.
     pub(crate) fn under_deadline<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         let limit = self.opts.command_timeout.filter(|t| !t.is_zero());
         let Some(limit) = limit.filter(|_| !self.set_up) else {
             return f(self);
         };
         self.deadline = std::time::Instant::now().checked_add(limit);
+        let io_timeout = self.io_timeout();
+        if let (Some(s), Some(at)) = (self.stream.as_mut(), self.deadline) {
+            s.set_deadline(Some(Deadline { at, io_timeout }));
+        }
         let r = f(self);
         self.deadline = None;
+        // The stream may have changed (COMPRESS wraps it; a fatal error
+        // takes it away): its socket is the same one.
+        if let Some(s) = self.stream.as_mut() {
+            s.set_deadline(None);
+        }
         self.restore_io_timeout();
         r
     }
@@ -327,6 +342,8 @@ impl Client {
         r.map_err(|e| {
             if self.intr.is_set() {
                 Error::new(ErrorKind::Interrupted, "interrupted")
+            } else if is_deadline_passed(&e) {
+                self.command_timed_out()
             } else {
                 Error::from(e)
             }

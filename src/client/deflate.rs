@@ -278,6 +278,7 @@ impl Read for Deflate {
 
 #[cfg(test)]
 mod tests {
+    use super::super::transport::Sock;
     use super::*;
     use std::net::{TcpListener, TcpStream};
 
@@ -285,7 +286,7 @@ mod tests {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let s = TcpStream::connect(l.local_addr().unwrap()).unwrap();
         let (peer, _) = l.accept().unwrap();
-        (Deflate::new(Stream::Plain(s), Vec::new()), peer)
+        (Deflate::new(Stream::Plain(Sock::new(s)), Vec::new()), peer)
     }
 
     /// What a server would send: `data` deflated and sync-flushed.
@@ -441,7 +442,7 @@ mod tests {
         let mut c = Compress::new(Compression::default(), false);
         let w1 = deflated(&mut c, b"* 3 EXISTS\r\n");
         let w2 = deflated(&mut c, b"A5 OK done\r\n");
-        let mut d = Deflate::new(Stream::Plain(s), w1);
+        let mut d = Deflate::new(Stream::Plain(Sock::new(s)), w1);
         peer.write_all(&w2).unwrap();
         let mut got = Vec::new();
         let mut buf = [0u8; 64];

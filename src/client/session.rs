@@ -10,7 +10,7 @@ use super::core::{route, with, Incoming, NoData, Step};
 use super::deflate::Deflate;
 use super::error::{Error, ErrorKind, Result};
 use super::tls::TlsConfig;
-use super::transport::{connect_tcp, set_keepalive, tls_handshake, InterruptState, Stream};
+use super::transport::{connect_tcp, set_keepalive, tls_handshake, InterruptState, Sock, Stream};
 use super::types::Namespaces;
 use super::{Client, ConnectOptions, Security, SessionState, State};
 use crate::proto::framer::Framer;
@@ -148,12 +148,12 @@ impl Client {
         tcp.set_write_timeout(setup_timeout)?;
         let stream = match (&opts.security, &tls_cfg) {
             (Security::Implicit, Some(cfg)) => tls_handshake(
-                tcp,
+                Sock::new(tcp),
                 opts.tls_server_name.as_deref().unwrap_or(&opts.host),
                 cfg,
             )
             .map_err(|e| interrupted_or(&intr, e))?,
-            _ => Stream::Plain(tcp),
+            _ => Stream::Plain(Sock::new(tcp)),
         };
         if opts.security == Security::Plain {
             log::info!(target: "imapclient::client", "connection to {} is not encrypted", opts.host);
@@ -293,7 +293,7 @@ impl Client {
             );
             return Err(self.fail(e));
         }
-        let Some(Stream::Plain(tcp)) = self.stream.take() else {
+        let Some(Stream::Plain(sock)) = self.stream.take() else {
             return Err(self.fail(Error::state("STARTTLS on a connection that is already TLS")));
         };
         // The socket keeps the set-up timeouts `connect` gave it.
@@ -302,7 +302,7 @@ impl Client {
             .tls_server_name
             .clone()
             .unwrap_or_else(|| self.opts.host.clone());
-        let stream = match tls_handshake(tcp, &name, cfg) {
+        let stream = match tls_handshake(sock, &name, cfg) {
             Ok(s) => s,
             Err(e) => return Err(self.fail(interrupted_or(&self.intr, e))),
         };

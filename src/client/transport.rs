@@ -5,7 +5,7 @@ use std::io::{self, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustls::{ClientConnection, StreamOwned};
 
@@ -16,28 +16,130 @@ use super::tls::{server_name, TlsConfig};
 /// A plaintext or TLS stream, possibly compressed (COMPRESS=DEFLATE; the
 /// stream inside is never compressed itself).
 pub(crate) enum Stream {
-    Plain(TcpStream),
-    Tls(Box<StreamOwned<ClientConnection, NoSigPipe>>),
+    Plain(Sock),
+    Tls(Box<StreamOwned<ClientConnection, Sock>>),
     Deflate(Box<Deflate>),
 }
 
-/// The TCP socket under TLS. Every write goes through `send` with
-/// MSG_NOSIGNAL (what `TcpStream::write` uses): rustls writes with
-/// `write_vectored`, i.e. `writev`, which raises SIGPIPE on a connection the
-/// peer has closed, and SIGPIPE kills a C host program (only Rust binaries
-/// ignore it). One buffer per call costs a few more syscalls on the small
-/// writes of a client.
-pub(crate) struct NoSigPipe(pub(crate) TcpStream);
+/// The TCP socket under every stream (under TLS and the compressor too):
+/// every byte the client sends goes through `Sock::write`, one `send` a
+/// call.
+///
+/// That `send` has MSG_NOSIGNAL (what `TcpStream::write` uses): rustls
+/// writes with `write_vectored`, i.e. `writev`, which raises SIGPIPE on a
+/// connection the peer has closed, and SIGPIPE kills a C host program
+/// (only Rust binaries ignore it). One buffer per call costs a few more
+/// syscalls on the small writes of a client.
+///
+/// While a call runs under the command timeout (`set_deadline`), each
+/// `send` waits at most until the deadline: the socket's write timeout is
+/// cut to the time left before it (one more syscall a write, only then),
+/// and a `send` the deadline stopped, or one tried after it, fails with
+/// `DeadlinePassed`. Checked here, below TLS and the compressor, it bounds
+/// every syscall of theirs, however many one write of theirs makes (rustls
+/// writes a record at a time; the compressor sends on as its output grows).
+pub(crate) struct Sock {
+    pub(crate) tcp: TcpStream,
+    deadline: Option<Deadline>,
+    /// The write timeout was cut below the I/O timeout and must be put
+    /// back.
+    write_cut: bool,
+}
 
-impl Read for NoSigPipe {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf)
+/// When the running call must end, and the I/O timeout, which still bounds
+/// each wait (`None`: none).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    pub(crate) at: Instant,
+    pub(crate) io_timeout: Option<Duration>,
+}
+
+/// A write stopped by the command deadline (see `Sock`). Its kind is
+/// `TimedOut`, not `WouldBlock`: rustls takes `WouldBlock` from a write as
+/// a cue to read instead, which would wait on.
+#[derive(Debug)]
+pub(crate) struct DeadlinePassed;
+
+impl std::fmt::Display for DeadlinePassed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the command deadline passed during a write")
     }
 }
 
-impl Write for NoSigPipe {
+impl std::error::Error for DeadlinePassed {}
+
+fn deadline_passed() -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, DeadlinePassed)
+}
+
+/// True when `e` is (or carries) a `DeadlinePassed`.
+pub(crate) fn is_deadline_passed(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|r| r.is::<DeadlinePassed>())
+}
+
+impl Sock {
+    pub(crate) fn new(tcp: TcpStream) -> Sock {
+        Sock {
+            tcp,
+            deadline: None,
+            write_cut: false,
+        }
+    }
+
+    /// Bound every write by `d` from now on; `None` ends that and puts
+    /// the write timeout back to the I/O timeout.
+    pub(crate) fn set_deadline(&mut self, d: Option<Deadline>) {
+        if d.is_none() && self.write_cut {
+            if let Some(old) = self.deadline {
+                let _ = self.tcp.set_write_timeout(old.io_timeout);
+            }
+            self.write_cut = false;
+        }
+        self.deadline = d;
+    }
+
+    fn write_by(&mut self, d: Deadline, buf: &[u8]) -> io::Result<usize> {
+        let left = d.at.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(deadline_passed());
+        }
+        let cut = d.io_timeout.map_or(true, |io| left < io);
+        if cut {
+            self.tcp.set_write_timeout(Some(left))?;
+            self.write_cut = true;
+        } else if self.write_cut {
+            self.tcp.set_write_timeout(d.io_timeout)?;
+            self.write_cut = false;
+        }
+        match self.tcp.write(buf) {
+            // The socket's timeout was the deadline's: it has passed (the
+            // kernel's timer may fire a hair early).
+            Err(e)
+                if cut
+                    && matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+            {
+                Err(deadline_passed())
+            }
+            r => r,
+        }
+    }
+}
+
+impl Read for Sock {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Sock {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf)
+        match self.deadline {
+            None => self.tcp.write(buf),
+            Some(d) => self.write_by(d, buf),
+        }
     }
 
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
@@ -45,21 +147,35 @@ impl Write for NoSigPipe {
             .iter()
             .find(|b| !b.is_empty())
             .map_or(&[][..], |b| &**b);
-        self.0.write(first)
+        self.write(first)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.tcp.flush()
     }
 }
 
 impl Stream {
     pub(crate) fn tcp(&self) -> &TcpStream {
         match self {
-            Stream::Plain(s) => s,
-            Stream::Tls(s) => &s.sock.0,
+            Stream::Plain(s) => &s.tcp,
+            Stream::Tls(s) => &s.sock.tcp,
             Stream::Deflate(d) => d.inner.tcp(),
         }
+    }
+
+    fn sock_mut(&mut self) -> &mut Sock {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &mut s.sock,
+            Stream::Deflate(d) => d.inner.sock_mut(),
+        }
+    }
+
+    /// Bound every write, whatever layer makes it, by the command
+    /// deadline `d` (see `Sock`); `None` ends that.
+    pub(crate) fn set_deadline(&mut self, d: Option<Deadline>) {
+        self.sock_mut().set_deadline(d);
     }
 
     pub(crate) fn is_tls(&self) -> bool {
@@ -250,8 +366,8 @@ pub(crate) fn connect_tcp(
     ))
 }
 
-/// Run the TLS handshake over `tcp` (its timeouts apply).
-pub(crate) fn tls_handshake(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Result<Stream> {
+/// Run the TLS handshake over `tcp` (its socket timeouts apply).
+pub(crate) fn tls_handshake(mut tcp: Sock, host: &str, cfg: &TlsConfig) -> Result<Stream> {
     if cfg.dangerous {
         log::warn!(target: "imapclient::tls",
             "certificate verification is OFF for {host}: anyone on the network path can read and alter this session");
@@ -262,7 +378,6 @@ pub(crate) fn tls_handshake(tcp: TcpStream, host: &str, cfg: &TlsConfig) -> Resu
     let name = server_name(host)?;
     let mut conn = ClientConnection::new(cfg.rustls.clone(), name)
         .map_err(|e| Error::new(ErrorKind::Tls, format!("TLS setup: {e}")))?;
-    let mut tcp = NoSigPipe(tcp);
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(&mut tcp) {
             let err = Error::from(e);
@@ -289,9 +404,64 @@ mod tests {
     use std::net::TcpListener;
 
     #[test]
+    fn a_deadline_bounds_each_write_and_its_end_restores_the_io_timeout() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (_peer, _) = l.accept().unwrap();
+        let io = Duration::from_secs(30);
+        tcp.set_write_timeout(Some(io)).unwrap();
+        let mut s = Sock::new(tcp);
+        let limit = Duration::from_millis(300);
+        let t0 = Instant::now();
+        s.set_deadline(Some(Deadline {
+            at: t0 + limit,
+            io_timeout: Some(io),
+        }));
+        // The peer never reads: the write stalls once the buffers fill.
+        let e = s.write_all(&vec![0u8; 64 << 20]).unwrap_err();
+        let took = t0.elapsed();
+        assert!(is_deadline_passed(&e), "{e:?}");
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert!(took >= limit - Duration::from_millis(50), "{took:?}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        // Cut to the time left (the kernel keeps it in clock ticks).
+        let cut = s.tcp.write_timeout().unwrap();
+        assert!(
+            cut.is_some_and(|t| t <= limit + Duration::from_millis(20)),
+            "{cut:?}"
+        );
+        // Past the deadline a write fails at once, sending nothing.
+        assert!(is_deadline_passed(&s.write(b"x").unwrap_err()));
+        s.set_deadline(None);
+        assert_eq!(s.tcp.write_timeout().unwrap(), Some(io));
+    }
+
+    #[test]
+    fn without_a_deadline_the_write_timeout_is_left_alone() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (_peer, _) = l.accept().unwrap();
+        let io = Duration::from_secs(30);
+        tcp.set_write_timeout(Some(io)).unwrap();
+        let mut s = Sock::new(tcp);
+        // A deadline further off than the I/O timeout leaves it too.
+        s.set_deadline(Some(Deadline {
+            at: Instant::now() + Duration::from_secs(600),
+            io_timeout: Some(io),
+        }));
+        s.write_all(b"A1 NOOP\r\n").unwrap();
+        assert_eq!(s.tcp.write_timeout().unwrap(), Some(io));
+        s.set_deadline(None);
+        s.write_all(b"A2 NOOP\r\n").unwrap();
+        assert_eq!(s.tcp.write_timeout().unwrap(), Some(io));
+    }
+
+    #[test]
     fn readable_now_tells_whether_a_read_would_wait() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let s = Stream::Plain(TcpStream::connect(l.local_addr().unwrap()).unwrap());
+        let s = Stream::Plain(Sock::new(
+            TcpStream::connect(l.local_addr().unwrap()).unwrap(),
+        ));
         let (mut peer, _) = l.accept().unwrap();
         assert!(!s.readable_now(), "nothing sent yet");
         peer.write_all(b"* OK\r\n").unwrap();
@@ -301,12 +471,12 @@ mod tests {
             std::thread::yield_now();
         }
         let mut plain = match s {
-            Stream::Plain(p) => p,
+            Stream::Plain(p) => p.tcp,
             _ => unreachable!(),
         };
         let mut buf = [0u8; 16];
         assert_eq!(plain.read(&mut buf).unwrap(), 6);
-        let s = Stream::Plain(plain);
+        let s = Stream::Plain(Sock::new(plain));
         assert!(!s.readable_now(), "all read");
         drop(peer);
         let t0 = std::time::Instant::now();
