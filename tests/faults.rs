@@ -327,6 +327,245 @@ fn stalled_write_times_out_after_the_io_timeout() {
     let _ = srv.finish();
 }
 
+// --- the command timeout bounds writes as well as reads ---
+
+/// The I/O timeout of the command-timeout tests: far longer than the
+/// bounds they assert, so only the command timeout can end their calls.
+const LONG_IO: Duration = Duration::from_secs(30);
+
+/// Far more than the socket buffers of both ends hold (as in
+/// `write_waits_forever`).
+const BIG: usize = 64 << 20;
+
+/// Connect and LOGIN (A1) to a server offering `caps`, with these
+/// timeouts; then `rest`.
+fn timed_session(
+    caps: &str,
+    command_timeout: Option<Duration>,
+    io_timeout: Duration,
+    rest: Vec<Step>,
+) -> (FakeServer, Client) {
+    let mut steps = vec![
+        send(format!("* OK [CAPABILITY {caps}] fake ready\r\n")),
+        expect("A1 LOGIN "),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+    ];
+    steps.extend(rest);
+    let srv = FakeServer::start(steps);
+    let mut o = srv.options();
+    o.io_timeout = Some(io_timeout);
+    o.command_timeout = command_timeout;
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    (srv, c)
+}
+
+/// Run `call` on `c` on a thread of its own: the client, the result and
+/// how long the call took. A call that the command timeout does not stop
+/// would hold the test for the I/O timeout (30 s, and longer for a server
+/// that keeps reading a little): past 20 s the test fails instead.
+fn bounded<T: std::marker::Send + 'static>(
+    mut c: Client,
+    call: impl FnOnce(&mut Client) -> T + std::marker::Send + 'static,
+) -> (Client, T, Duration) {
+    let r = fake::run_bounded(Duration::from_secs(20), move || {
+        let t0 = Instant::now();
+        let r = call(&mut c);
+        (c, r, t0.elapsed())
+    });
+    match r {
+        Ok(v) => v,
+        Err((what, _)) => panic!("the call under the command timeout {what}"),
+    }
+}
+
+/// The call ended with the command timeout (`limit`): a fatal `Timeout`
+/// that says so, not before the timeout and well before the I/O timeout;
+/// the client is broken by it and refuses the next call.
+fn assert_command_timed_out<T: std::fmt::Debug>(
+    c: &mut Client,
+    r: Result<T, Error>,
+    took: Duration,
+    limit: Duration,
+) {
+    let e = r.expect_err("the call outlived its command timeout");
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal(), "{e}");
+    assert!(
+        e.message.contains("longer than the command timeout"),
+        "not the command timeout's error: {e}"
+    );
+    // A hair of slack for the kernel's timer, which may fire early.
+    assert!(
+        took >= limit - Duration::from_millis(50),
+        "gave up before the command timeout: {took:?}"
+    );
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(
+        c.fatal_error().map(|e| (e.kind, e.message.clone())),
+        Some((ErrorKind::Timeout, e.message.clone()))
+    );
+    let next = c.noop().unwrap_err();
+    assert_eq!(next.kind, ErrorKind::IllegalState, "{next}");
+    assert!(
+        next.is_fatal() && next.message.contains("unusable"),
+        "{next}"
+    );
+}
+
+/// A server that takes APPEND's synchronising literal (`+`) and then never
+/// reads: the write of the message stalls once the socket buffers are
+/// full, and the command timeout (1 s) ends it, not the 30 s I/O timeout.
+#[test]
+fn command_timeout_bounds_a_write_the_server_never_reads() {
+    let _g = heavy();
+    let gate = fake::Gate::default();
+    let limit = Duration::from_secs(1);
+    let (srv, c) = timed_session(
+        "IMAP4rev1",
+        Some(limit),
+        LONG_IO,
+        vec![
+            expect(&format!("A2 APPEND INBOX {{{BIG}}}\r\n")),
+            send("+ go ahead\r\n"),
+            Step::Wait(gate.clone()),
+            Close,
+        ],
+    );
+    let (mut c, r, took) = bounded(c, |c| c.append("INBOX", &vec![b'a'; BIG], &[], None));
+    gate.open();
+    assert_command_timed_out(&mut c, r, took, limit);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// A server that reads the literal a little at a time (64 KiB every
+/// 200 ms: 64 MiB would take minutes) never lets a write stall for the
+/// I/O timeout; the command timeout still ends the call on time.
+#[test]
+fn command_timeout_bounds_a_write_the_server_reads_slowly() {
+    let _g = heavy();
+    let limit = Duration::from_secs(1);
+    let mut rest = vec![
+        expect(&format!("A2 APPEND INBOX {{{BIG}}}\r\n")),
+        send("+ go ahead\r\n"),
+    ];
+    for _ in 0..BIG / (64 << 10) {
+        rest.extend([ReadBytes(64 << 10), fake::sleep_ms(200)]);
+    }
+    let (_srv, c) = timed_session("IMAP4rev1", Some(limit), LONG_IO, rest);
+    let (mut c, r, took) = bounded(c, |c| c.append("INBOX", &vec![b'a'; BIG], &[], None));
+    assert_command_timed_out(&mut c, r, took, limit);
+    // The server goes on reading what the sockets hold (many seconds at
+    // its pace), then finds the connection closed: not waited for.
+}
+
+/// With a command timeout longer than the I/O timeout a stalled write
+/// still ends after the I/O timeout, as the I/O timeout's error.
+#[test]
+fn io_timeout_shorter_than_the_command_timeout_bounds_a_write() {
+    let _g = heavy();
+    let gate = fake::Gate::default();
+    let io = Duration::from_secs(1);
+    let (srv, c) = timed_session(
+        "IMAP4rev1 LITERAL+",
+        Some(Duration::from_secs(60)),
+        io,
+        vec![Step::Wait(gate.clone()), Close],
+    );
+    let (mut c, r, took) = bounded(c, |c| c.append("INBOX", &vec![b'a'; BIG], &[], None));
+    gate.open();
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal());
+    assert!(
+        !e.message.contains("command timeout"),
+        "the I/O timeout fired, not the command timeout: {e}"
+    );
+    assert!(took >= io - Duration::from_millis(50), "took {took:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));
+    assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    let _ = srv.finish();
+}
+
+/// The socket's (read, write) timeouts.
+fn socket_timeouts(c: &Client) -> (Option<Duration>, Option<Duration>) {
+    use std::os::fd::{BorrowedFd, FromRawFd, IntoRawFd};
+    let fd = c.raw_fd().expect("connected");
+    // SAFETY: the client's socket is open while `c` is borrowed; the
+    // TcpStream made from a duplicate of it is closed here.
+    let tcp = unsafe {
+        let dup = BorrowedFd::borrow_raw(fd).try_clone_to_owned().unwrap();
+        std::net::TcpStream::from_raw_fd(dup.into_raw_fd())
+    };
+    (tcp.read_timeout().unwrap(), tcp.write_timeout().unwrap())
+}
+
+/// A call under the command timeout cuts the socket's read and write
+/// timeouts to the time left; after it both are the I/O timeout again.
+#[test]
+fn timeouts_go_back_to_the_io_timeout_after_a_call_under_the_command_timeout() {
+    let (srv, mut c) = timed_session(
+        "IMAP4rev1 LITERAL+",
+        Some(Duration::from_secs(5)),
+        LONG_IO,
+        vec![
+            expect("A2 NOOP"),
+            send("A2 OK done\r\n"),
+            ExpectLiteral("A3 APPEND INBOX".into()),
+            send("A3 OK [APPENDUID 1 7] done\r\n"),
+        ],
+    );
+    assert_eq!(socket_timeouts(&c), (Some(LONG_IO), Some(LONG_IO)));
+    c.noop().expect("noop");
+    assert_eq!(socket_timeouts(&c), (Some(LONG_IO), Some(LONG_IO)));
+    c.append("INBOX", &vec![b'a'; 1 << 20], &[], None)
+        .expect("append");
+    assert_eq!(socket_timeouts(&c), (Some(LONG_IO), Some(LONG_IO)));
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// Bytes that do not compress: a literal the deflate layer cannot shrink
+/// below the socket buffers.
+fn noise(n: usize) -> Vec<u8> {
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut v = Vec::with_capacity(n);
+    while v.len() < n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    v.truncate(n);
+    v
+}
+
+/// Under COMPRESS=DEFLATE the compressor's writes to the socket (it sends
+/// on as its output grows) are bounded by the command timeout too.
+#[test]
+fn command_timeout_bounds_a_compressed_write() {
+    let _g = heavy();
+    let gate = fake::Gate::default();
+    let limit = Duration::from_secs(1);
+    // LITERAL+: the APPEND and its message go out in one write, which
+    // the server never reads.
+    let srv = FakeServer::start(compress_steps(b"", vec![Step::Wait(gate.clone()), Close]));
+    let mut o = srv.options();
+    o.io_timeout = Some(LONG_IO);
+    o.command_timeout = Some(limit);
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    c.compress().expect("compress");
+    let data = noise(BIG);
+    let (mut c, r, took) = bounded(c, move |c| c.append("INBOX", &data, &[], None));
+    gate.open();
+    assert_command_timed_out(&mut c, r, took, limit);
+    let _ = srv.finish();
+}
+
 /// Tests that allocate a lot or measure memory run one at a time, so the
 /// process-wide RSS figures belong to the test that reads them.
 static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());

@@ -267,6 +267,66 @@ fn tls_server_name_overrides_the_connect_host() {
     assert!(c.is_tls());
 }
 
+/// Over TLS the command timeout bounds the writes of TLS records (rustls
+/// writes them a record at a time, each its own syscall): a server that
+/// takes APPEND's synchronising literal (`+`) and then never reads stalls
+/// the write of the message once the socket buffers are full, and the
+/// command timeout (1 s) ends the call, not the 30 s I/O timeout.
+#[test]
+fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
+    const BIG: usize = 64 << 20;
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let port = tls_script_server("server.pem", "server.key", move |s| {
+        let say = |s: &mut TlsStream, text: &str| {
+            let _ = s.write_all(text.as_bytes());
+            let _ = s.flush();
+        };
+        say(s, "* OK [CAPABILITY IMAP4rev1] tls fake ready\r\n");
+        let _ = read_command(s);
+        say(s, "A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n");
+        let append = read_command(s);
+        if append == format!("A2 APPEND INBOX {{{BIG}}}\r\n") {
+            say(s, "+ go ahead\r\n");
+        }
+        // Never read again; hold the connection open until the test ends.
+        let _ = held.recv_timeout(Duration::from_secs(30));
+    });
+    let limit = Duration::from_secs(1);
+    let mut o = ConnectOptions::new("localhost", Security::Implicit)
+        .port(port)
+        .tls(trusted().build().unwrap());
+    o.connect_timeout = Some(Duration::from_secs(5));
+    o.io_timeout = Some(Duration::from_secs(30));
+    o.command_timeout = Some(limit);
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let t0 = std::time::Instant::now();
+        let r = c.append("INBOX", &vec![b'a'; BIG], &[], None);
+        let _ = tx.send((c, r.map(|_| ()), t0.elapsed()));
+    });
+    // A call the command timeout does not stop would hold the test for
+    // the I/O timeout and more: fail at 20 s instead.
+    let (mut c, r, took) = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the APPEND outlived its command timeout by far");
+    let _ = release.send(());
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal(), "{e}");
+    assert!(
+        e.message.contains("longer than the command timeout"),
+        "not the command timeout's error: {e}"
+    );
+    assert!(took >= limit - Duration::from_millis(50), "took {took:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));
+    let next = c.noop().unwrap_err();
+    assert_eq!(next.kind, ErrorKind::IllegalState, "{next}");
+    assert!(next.is_fatal(), "{next}");
+}
+
 // --- The lowest TLS version ---
 
 const TLS12_ONLY: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS12];
