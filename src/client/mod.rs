@@ -93,11 +93,13 @@ pub struct ConnectOptions {
     /// `idle_wait` waits as long as it is told to.
     pub io_timeout: Option<Duration>,
     /// Longest one command may wait for the server in all, however
-    /// steadily data arrives (`io_timeout` bounds each read; a server
-    /// sending a byte now and then could keep a call going for ever): the
-    /// call then fails with a fatal `Timeout`. Checked at every read, and
-    /// each read waits at most until it; a call that takes several
-    /// commands (a long set split, MOVE's fallback) gives each its own.
+    /// steadily data moves (`io_timeout` bounds each read and write; a
+    /// server sending a byte now and then, or taking an APPEND's message
+    /// a few bytes at a time, could keep a call going for ever): the call
+    /// then fails with a fatal `Timeout`. Checked at every read and every
+    /// write (of TLS records and compressed data too), and each waits at
+    /// most until it; a call that takes several commands (a long set
+    /// split, MOVE's fallback) gives each its own.
     /// Default `None` (or zero): no bound. Not applied to IDLE, which
     /// `idle_wait`'s own timeout bounds, nor to `connect`'s set-up, which
     /// `connect_timeout` bounds. AUTHENTICATE is one command.

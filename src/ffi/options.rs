@@ -174,11 +174,13 @@ pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
 }
 
 /// Longest one command may wait for the server in all, in milliseconds (0,
-/// the default: no bound). The I/O timeout bounds each read; a server
-/// sending a byte now and then could keep a call going for ever. Past it
-/// the call fails with a fatal `IMAPC_ERR_TIMEOUT`. Each read waits at
-/// most until it; a call that takes several commands gives each its own
-/// (AUTHENTICATE, with its exchanges, is one). Not applied to IDLE
+/// the default: no bound). The I/O timeout bounds each read and write; a
+/// server sending a byte now and then, or taking an APPEND's message a few
+/// bytes at a time, could keep a call going for ever. Past it the call
+/// fails with a fatal `IMAPC_ERR_TIMEOUT`. Each read and each write (of
+/// TLS records and compressed data too) waits at most until it; a call
+/// that takes several commands gives each its own (AUTHENTICATE, with its
+/// exchanges, is one). Not applied to IDLE
 /// (`imapc_client_idle_wait` has its own timeout) nor to the set-up of
 /// `imapc_client_connect`, which the connect timeout bounds.
 ///
