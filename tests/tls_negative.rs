@@ -327,6 +327,66 @@ fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
     assert!(next.is_fatal(), "{next}");
 }
 
+/// Over TLS one read of the client may take several socket reads (rustls
+/// reads until it has a whole record): a server that sends NOOP's answer
+/// as one TLS record, a byte every 50 ms (some 3 s in all), must still
+/// meet the command timeout (1 s), each socket read waiting at most until
+/// it, not the time to the record's end.
+#[test]
+fn command_timeout_bounds_a_tls_record_dripped_a_byte_at_a_time() {
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let port = tls_script_server("server.pem", "server.key", move |s| {
+        let say = |s: &mut TlsStream, text: &str| {
+            let _ = s.write_all(text.as_bytes());
+            let _ = s.flush();
+        };
+        say(s, "* OK [CAPABILITY IMAP4rev1] tls fake ready\r\n");
+        let _ = read_command(s);
+        say(s, "A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n");
+        let _ = read_command(s);
+        // The answer as one record, its bytes one at a time.
+        let _ = s
+            .conn
+            .writer()
+            .write_all(b"* 1 EXISTS\r\nA2 OK NOOP completed\r\n");
+        let mut record = Vec::new();
+        while s.conn.wants_write() {
+            s.conn.write_tls(&mut record).unwrap();
+        }
+        for b in record {
+            if s.sock.write_all(&[b]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = held.recv_timeout(Duration::from_secs(30));
+    });
+    let limit = Duration::from_secs(1);
+    let mut o = ConnectOptions::new("localhost", Security::Implicit)
+        .port(port)
+        .tls(trusted().build().unwrap());
+    o.connect_timeout = Some(Duration::from_secs(5));
+    o.io_timeout = Some(Duration::from_secs(30));
+    o.command_timeout = Some(limit);
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    let t0 = std::time::Instant::now();
+    let r = c.noop();
+    let took = t0.elapsed();
+    let _ = release.send(());
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal(), "{e}");
+    assert!(
+        e.message.contains("longer than the command timeout"),
+        "not the command timeout's error: {e}"
+    );
+    assert!(took >= limit - Duration::from_millis(50), "took {took:?}");
+    // The record takes some 3 s to arrive: the call ends well before.
+    assert!(took < Duration::from_millis(2000), "took {took:?}");
+    assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));
+}
+
 // --- The lowest TLS version ---
 
 const TLS12_ONLY: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS12];

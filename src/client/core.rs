@@ -161,16 +161,13 @@ impl Client {
 
     /// Read more bytes into the framer.
     pub(crate) fn fill(&mut self) -> Result<()> {
-        if let Some(d) = self.deadline {
-            // Each read waits at most until the call's deadline.
-            let left = d.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                return Err(self.command_timed_out());
-            }
-            let wait = self.io_timeout().map_or(left, |io| io.min(left));
-            if let Some(s) = self.stream.as_ref() {
-                let _ = s.set_read_timeout(Some(wait));
-            }
+        // Each socket read waits at most until the call's deadline (see
+        // `Sock`: one read here may be several there, under TLS).
+        if self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            return Err(self.command_timed_out());
         }
         let Some(stream) = self.stream.as_mut() else {
             return Err(Error::new(
@@ -204,8 +201,6 @@ impl Client {
                 if self.intr.is_set() {
                     return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
                 }
-                // (Under TLS a read may write: rustls sends what it holds
-                // first, and the deadline bounds that write too.)
                 if is_deadline_passed(&e)
                     || self
                         .deadline
@@ -229,9 +224,9 @@ impl Client {
     }
 
     /// Run `f` (one call's exchange with the server) under the command
-    /// timeout, if one is set: every read (`fill`) and every write (the
-    /// socket itself, see `Sock`) waits at most until its deadline. The
-    /// read and write timeouts are put back after.
+    /// timeout, if one is set: every read and write of the socket waits
+    /// at most until its deadline (see `Sock`). The read and write
+    /// timeouts are put back after.
     pub(crate) fn under_deadline<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         let limit = self.opts.command_timeout.filter(|t| !t.is_zero());
         let Some(limit) = limit.filter(|_| !self.set_up) else {

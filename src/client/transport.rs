@@ -23,6 +23,7 @@ pub(crate) enum Stream {
 
 /// The TCP socket under every stream (under TLS and the compressor too):
 /// every byte the client sends goes through `Sock::write`, one `send` a
+/// call, and every byte it receives through `Sock::read`, one `recv` a
 /// call.
 ///
 /// That `send` has MSG_NOSIGNAL (what `TcpStream::write` uses): rustls
@@ -32,12 +33,14 @@ pub(crate) enum Stream {
 /// syscalls on the small writes of a client.
 ///
 /// While a call runs under the command timeout (`set_deadline`), each
-/// `send` waits at most until the deadline: the socket's write timeout is
-/// cut to the time left before it (one more syscall a write, only then),
-/// and a `send` the deadline stopped, or one tried after it, fails with
-/// `DeadlinePassed`. Checked here, below TLS and the compressor, it bounds
-/// every syscall of theirs, however many one write of theirs makes (rustls
-/// writes a record at a time; the compressor sends on as its output grows).
+/// `send` and `recv` waits at most until the deadline: the socket's
+/// timeout is cut to the time left before it (one more syscall a read or
+/// write, only then), and one the deadline stopped, or one tried after
+/// it, fails with `DeadlinePassed`. Checked here, below TLS and the
+/// compressor, it bounds every syscall of theirs, however many one read or
+/// write of theirs makes (rustls writes a record at a time, and reads
+/// until it has a whole record, which a server may send a byte at a time;
+/// the compressor sends on as its output grows).
 pub(crate) struct Sock {
     pub(crate) tcp: TcpStream,
     deadline: Option<Deadline>,
@@ -54,15 +57,15 @@ pub(crate) struct Deadline {
     pub(crate) io_timeout: Option<Duration>,
 }
 
-/// A write stopped by the command deadline (see `Sock`). Its kind is
-/// `TimedOut`, not `WouldBlock`: rustls takes `WouldBlock` from a write as
-/// a cue to read instead, which would wait on.
+/// A read or write stopped by the command deadline (see `Sock`). Its kind
+/// is `TimedOut`, not `WouldBlock`: rustls takes `WouldBlock` from a write
+/// as a cue to read instead, which would wait on.
 #[derive(Debug)]
 pub(crate) struct DeadlinePassed;
 
 impl std::fmt::Display for DeadlinePassed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the command deadline passed during a write")
+        f.write_str("the command deadline passed")
     }
 }
 
@@ -98,6 +101,24 @@ impl Sock {
         self.deadline = d;
     }
 
+    /// Read with the read timeout cut to what is left of `d` (set each
+    /// time: `idle_wait` sets its own between calls).
+    fn read_by(&mut self, d: Deadline, buf: &mut [u8]) -> io::Result<usize> {
+        let left = d.at.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(deadline_passed());
+        }
+        let (wait, cut) = match d.io_timeout {
+            Some(io) if io <= left => (io, false),
+            _ => (left, true),
+        };
+        self.tcp.set_read_timeout(Some(wait))?;
+        match self.tcp.read(buf) {
+            Err(e) if cut && is_timeout(&e) => Err(deadline_passed()),
+            r => r,
+        }
+    }
+
     fn write_by(&mut self, d: Deadline, buf: &[u8]) -> io::Result<usize> {
         let left = d.at.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -114,23 +135,26 @@ impl Sock {
         match self.tcp.write(buf) {
             // The socket's timeout was the deadline's: it has passed (the
             // kernel's timer may fire a hair early).
-            Err(e)
-                if cut
-                    && matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-            {
-                Err(deadline_passed())
-            }
+            Err(e) if cut && is_timeout(&e) => Err(deadline_passed()),
             r => r,
         }
     }
 }
 
+/// What a blocking socket's timeout gives.
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
 impl Read for Sock {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.tcp.read(buf)
+        match self.deadline {
+            None => self.tcp.read(buf),
+            Some(d) => self.read_by(d, buf),
+        }
     }
 }
 
@@ -434,6 +458,30 @@ mod tests {
         assert!(is_deadline_passed(&s.write(b"x").unwrap_err()));
         s.set_deadline(None);
         assert_eq!(s.tcp.write_timeout().unwrap(), Some(io));
+    }
+
+    #[test]
+    fn a_deadline_bounds_each_read() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = l.accept().unwrap();
+        let mut s = Sock::new(tcp);
+        let limit = Duration::from_millis(300);
+        let t0 = Instant::now();
+        s.set_deadline(Some(Deadline {
+            at: t0 + limit,
+            io_timeout: Some(Duration::from_secs(30)),
+        }));
+        peer.write_all(b"* OK").unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(s.read(&mut buf).unwrap(), 4, "what has come is read");
+        // The peer says no more.
+        let e = s.read(&mut buf).unwrap_err();
+        let took = t0.elapsed();
+        assert!(is_deadline_passed(&e), "{e:?}");
+        assert!(took >= limit - Duration::from_millis(50), "{took:?}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        assert!(is_deadline_passed(&s.read(&mut buf).unwrap_err()));
     }
 
     #[test]
