@@ -267,6 +267,47 @@ fn tls_server_name_overrides_the_connect_host() {
     assert!(c.is_tls());
 }
 
+/// The fake's greeting and its answer to LOGIN, for the command timeout
+/// tests.
+fn greet_and_login(s: &mut TlsStream) {
+    let _ = s.write_all(b"* OK [CAPABILITY IMAP4rev1] tls fake ready\r\n");
+    let _ = s.flush();
+    let _ = read_command(s);
+    let _ = s.write_all(b"A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n");
+    let _ = s.flush();
+}
+
+/// A client of the fake on `port`, logged in, with a `limit` command
+/// timeout and a 30 s I/O timeout.
+fn command_timeout_client(port: u16, limit: Duration) -> Client {
+    let mut o = ConnectOptions::new("localhost", Security::Implicit)
+        .port(port)
+        .tls(trusted().build().unwrap());
+    o.connect_timeout = Some(Duration::from_secs(5));
+    o.io_timeout = Some(Duration::from_secs(30));
+    o.command_timeout = Some(limit);
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    c
+}
+
+/// `r`, which took `took`, is the command timeout's fatal error, and the
+/// call lasted at least `limit` (less the kernel timer's slack).
+fn assert_command_timed_out<T: std::fmt::Debug>(
+    r: Result<T, imapclient::client::Error>,
+    took: Duration,
+    limit: Duration,
+) {
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal(), "{e}");
+    assert!(
+        e.message.contains("longer than the command timeout"),
+        "not the command timeout's error: {e}"
+    );
+    assert!(took >= limit - Duration::from_millis(50), "took {took:?}");
+}
+
 /// Over TLS the command timeout bounds the writes of TLS records (rustls
 /// writes them a record at a time, each its own syscall): a server that
 /// takes APPEND's synchronising literal (`+`) and then never reads stalls
@@ -277,29 +318,17 @@ fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
     const BIG: usize = 64 << 20;
     let (release, held) = std::sync::mpsc::channel::<()>();
     let port = tls_script_server("server.pem", "server.key", move |s| {
-        let say = |s: &mut TlsStream, text: &str| {
-            let _ = s.write_all(text.as_bytes());
-            let _ = s.flush();
-        };
-        say(s, "* OK [CAPABILITY IMAP4rev1] tls fake ready\r\n");
-        let _ = read_command(s);
-        say(s, "A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n");
+        greet_and_login(s);
         let append = read_command(s);
         if append == format!("A2 APPEND INBOX {{{BIG}}}\r\n") {
-            say(s, "+ go ahead\r\n");
+            let _ = s.write_all(b"+ go ahead\r\n");
+            let _ = s.flush();
         }
         // Never read again; hold the connection open until the test ends.
         let _ = held.recv_timeout(Duration::from_secs(30));
     });
     let limit = Duration::from_secs(1);
-    let mut o = ConnectOptions::new("localhost", Security::Implicit)
-        .port(port)
-        .tls(trusted().build().unwrap());
-    o.connect_timeout = Some(Duration::from_secs(5));
-    o.io_timeout = Some(Duration::from_secs(30));
-    o.command_timeout = Some(limit);
-    let mut c = Client::connect(&o).expect("connect");
-    c.login("user", "secret").expect("login");
+    let mut c = command_timeout_client(port, limit);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let t0 = std::time::Instant::now();
@@ -312,14 +341,7 @@ fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
         .recv_timeout(Duration::from_secs(20))
         .expect("the APPEND outlived its command timeout by far");
     let _ = release.send(());
-    let e = r.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
-    assert!(e.is_fatal(), "{e}");
-    assert!(
-        e.message.contains("longer than the command timeout"),
-        "not the command timeout's error: {e}"
-    );
-    assert!(took >= limit - Duration::from_millis(50), "took {took:?}");
+    assert_command_timed_out(r, took, limit);
     assert!(took < Duration::from_secs(10), "took {took:?}");
     assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));
     let next = c.noop().unwrap_err();
@@ -336,13 +358,7 @@ fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
 fn command_timeout_bounds_a_tls_record_dripped_a_byte_at_a_time() {
     let (release, held) = std::sync::mpsc::channel::<()>();
     let port = tls_script_server("server.pem", "server.key", move |s| {
-        let say = |s: &mut TlsStream, text: &str| {
-            let _ = s.write_all(text.as_bytes());
-            let _ = s.flush();
-        };
-        say(s, "* OK [CAPABILITY IMAP4rev1] tls fake ready\r\n");
-        let _ = read_command(s);
-        say(s, "A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n");
+        greet_and_login(s);
         let _ = read_command(s);
         // The answer as one record, its bytes one at a time.
         let _ = s
@@ -362,26 +378,12 @@ fn command_timeout_bounds_a_tls_record_dripped_a_byte_at_a_time() {
         let _ = held.recv_timeout(Duration::from_secs(30));
     });
     let limit = Duration::from_secs(1);
-    let mut o = ConnectOptions::new("localhost", Security::Implicit)
-        .port(port)
-        .tls(trusted().build().unwrap());
-    o.connect_timeout = Some(Duration::from_secs(5));
-    o.io_timeout = Some(Duration::from_secs(30));
-    o.command_timeout = Some(limit);
-    let mut c = Client::connect(&o).expect("connect");
-    c.login("user", "secret").expect("login");
+    let mut c = command_timeout_client(port, limit);
     let t0 = std::time::Instant::now();
     let r = c.noop();
     let took = t0.elapsed();
     let _ = release.send(());
-    let e = r.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
-    assert!(e.is_fatal(), "{e}");
-    assert!(
-        e.message.contains("longer than the command timeout"),
-        "not the command timeout's error: {e}"
-    );
-    assert!(took >= limit - Duration::from_millis(50), "took {took:?}");
+    assert_command_timed_out(r, took, limit);
     // The record takes some 3 s to arrive: the call ends well before.
     assert!(took < Duration::from_millis(2000), "took {took:?}");
     assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));

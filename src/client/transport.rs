@@ -427,14 +427,19 @@ mod tests {
     use super::*;
     use std::net::TcpListener;
 
-    #[test]
-    fn a_deadline_bounds_each_write_and_its_end_restores_the_io_timeout() {
+    /// A connected `Sock` whose write timeout is `io`, and its peer.
+    fn sock_with_write_timeout(io: Duration) -> (Sock, TcpStream) {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let tcp = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (_peer, _) = l.accept().unwrap();
-        let io = Duration::from_secs(30);
+        let (peer, _) = l.accept().unwrap();
         tcp.set_write_timeout(Some(io)).unwrap();
-        let mut s = Sock::new(tcp);
+        (Sock::new(tcp), peer)
+    }
+
+    #[test]
+    fn a_deadline_bounds_each_write_and_its_end_restores_the_io_timeout() {
+        let io = Duration::from_secs(30);
+        let (mut s, _peer) = sock_with_write_timeout(io);
         let limit = Duration::from_millis(300);
         let t0 = Instant::now();
         s.set_deadline(Some(Deadline {
@@ -486,12 +491,8 @@ mod tests {
 
     #[test]
     fn without_a_deadline_the_write_timeout_is_left_alone() {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let tcp = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (_peer, _) = l.accept().unwrap();
         let io = Duration::from_secs(30);
-        tcp.set_write_timeout(Some(io)).unwrap();
-        let mut s = Sock::new(tcp);
+        let (mut s, _peer) = sock_with_write_timeout(io);
         // A deadline further off than the I/O timeout leaves it too.
         s.set_deadline(Some(Deadline {
             at: Instant::now() + Duration::from_secs(600),
