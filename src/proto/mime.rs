@@ -36,69 +36,164 @@ const INVALID: u8 = 0xff;
 
 /// Standard base64; padding optional (often missing in the wild). Appends
 /// to `out`; false (with `out` partly written) when `text` is not base64.
+///
+/// Four letters at a time into room made once: a push per byte, with its
+/// capacity check, cost more than the table lookups.
 fn decode_b_into(text: &[u8], out: &mut Vec<u8>) -> bool {
     let data = match text.iter().position(|&b| b == b'=') {
         Some(p) if text[p..].iter().all(|&b| b == b'=') && text.len() - p <= 2 => &text[..p],
         Some(_) => return false,
         None => text,
     };
-    if data.len() % 4 == 1 {
+    let rem = data.len() % 4;
+    if rem == 1 {
         return false;
     }
-    out.reserve(data.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for &b in data {
+    let start = out.len();
+    // 3 bytes per group of four, 1 or 2 for a last group of 2 or 3.
+    out.resize(start + data.len() / 4 * 3 + rem.saturating_sub(1), 0);
+    let dst = &mut out[start..];
+    let mut groups = data.chunks_exact(4);
+    let mut slots = dst.chunks_exact_mut(3);
+    for (g, d) in (&mut groups).zip(&mut slots) {
+        let v = [
+            B64[usize::from(g[0])],
+            B64[usize::from(g[1])],
+            B64[usize::from(g[2])],
+            B64[usize::from(g[3])],
+        ];
+        // INVALID has the top bits that no sextet has.
+        if (v[0] | v[1] | v[2] | v[3]) & 0xc0 != 0 {
+            return false;
+        }
+        let n =
+            u32::from(v[0]) << 18 | u32::from(v[1]) << 12 | u32::from(v[2]) << 6 | u32::from(v[3]);
+        d.copy_from_slice(&n.to_be_bytes()[1..]);
+    }
+    // A last group of 2 or 3 letters: 12 or 18 bits, of which the whole
+    // bytes count (the rest is dropped, as a bit-by-bit decoder does).
+    let tail = groups.remainder();
+    let d = slots.into_remainder();
+    let mut n: u32 = 0;
+    for &b in tail {
         let v = B64[usize::from(b)];
         if v == INVALID {
             return false;
         }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
+        n = n << 6 | u32::from(v);
+    }
+    match tail.len() {
+        2 => d[0] = (n >> 4) as u8,
+        3 => d.copy_from_slice(&((n >> 2) as u16).to_be_bytes()),
+        _ => {}
     }
     true
 }
 
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
+/// The value of each hex digit (`INVALID` for the bytes that are not).
+const HEX: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            c @ b'0'..=b'9' => c - b'0',
+            c @ b'a'..=b'f' => c - b'a' + 10,
+            c @ b'A'..=b'F' => c - b'A' + 10,
+            _ => INVALID,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// RFC 2047 "Q": `_` is a space, `=XX` a byte, everything else itself.
 /// Appends to `out`; false (with `out` partly written) on a bad escape.
+///
+/// Into room made once for the longest result (the text's length), cut to
+/// what was written: no capacity check per byte.
 fn decode_q_into(text: &[u8], out: &mut Vec<u8>) -> bool {
-    out.reserve(text.len());
+    let start = out.len();
+    out.resize(start + text.len(), 0);
+    let dst = &mut out[start..];
+    let mut n = 0;
     let mut i = 0;
     while i < text.len() {
-        match text[i] {
-            b'_' => out.push(b' '),
+        dst[n] = match text[i] {
+            b'_' => b' ',
             b'=' => {
-                let (Some(hi), Some(lo)) = (
-                    text.get(i + 1).and_then(|&b| hex(b)),
-                    text.get(i + 2).and_then(|&b| hex(b)),
-                ) else {
+                let hi = text.get(i + 1).map_or(INVALID, |&b| HEX[usize::from(b)]);
+                let lo = text.get(i + 2).map_or(INVALID, |&b| HEX[usize::from(b)]);
+                // INVALID has bits that no digit has.
+                if (hi | lo) & 0xf0 != 0 {
                     return false;
-                };
-                out.push(hi << 4 | lo);
+                }
                 i += 2;
+                hi << 4 | lo
             }
-            b => out.push(b),
-        }
+            b => b,
+        };
+        n += 1;
         i += 1;
     }
+    out.truncate(start + n);
     true
 }
+
+/// Whether `b` holds ASCII whitespace (`u8::is_ascii_whitespace`). No
+/// early exit, so that the compiler tests many bytes at a time: the fields
+/// this looks at are a few dozen bytes, where stopping early saves little
+/// and a branch per byte costs much.
+fn has_ascii_whitespace(b: &[u8]) -> bool {
+    b.iter().fold(0u8, |acc, &c| {
+        acc | u8::from(c == b' ' || (c.wrapping_sub(b'\t') < 5 && c != 0x0b))
+    }) != 0
+}
+
+/// Classes of the bytes that end a charset as it is scanned (0 for the
+/// others): `?` ends it, ASCII whitespace makes it no charset, `*` starts
+/// its RFC 2231 language suffix.
+const QMARK: u8 = 1;
+const SPACE: u8 = 2;
+const STAR: u8 = 3;
+const CHARSET_CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'?' as usize] = QMARK;
+    t[b'*' as usize] = STAR;
+    // `u8::is_ascii_whitespace`.
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[0x0c] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t
+};
 
 /// An encoded word at the start of `s` (which begins with `=?`), well
 /// formed and in a charset we decode: its encoding, its `B`/`Q` letter,
 /// its encoded text and its length. Its text may still fail to decode.
 fn word_at(s: &[u8]) -> Option<(&'static Encoding, u8, &[u8], usize)> {
     let rest = s.strip_prefix(b"=?")?;
-    let q1 = rest.iter().position(|&b| b == b'?')?;
-    let charset = &rest[..q1];
+    // The charset runs to the first `?` and holds no whitespace; its name
+    // ends at its first `*`. Charsets are short: one pass, a table lookup
+    // a byte, costs less than searches for `?` and `*` and a whitespace
+    // test.
+    let mut q1 = 0;
+    let mut name_len = None;
+    loop {
+        match CHARSET_CLASS[usize::from(*rest.get(q1)?)] {
+            0 => {}
+            QMARK => break,
+            STAR => {
+                name_len.get_or_insert(q1);
+            }
+            _ => return None,
+        }
+        q1 += 1;
+    }
+    if q1 == 0 {
+        return None;
+    }
+    let name = &rest[..name_len.unwrap_or(q1)];
     let after = &rest[q1 + 1..];
     if after.len() < 2 || after[1] != b'?' {
         return None;
@@ -114,14 +209,11 @@ fn word_at(s: &[u8]) -> Option<(&'static Encoding, u8, &[u8], usize)> {
         return None;
     }
     let text = &text_and_more[..end];
-    if charset.is_empty()
-        || charset.iter().any(|b| b.is_ascii_whitespace())
-        || text.iter().any(|&b| b.is_ascii_whitespace() || b == b'?')
-    {
+    if has_ascii_whitespace(text) {
         return None;
     }
     // Refuse charsets we cannot decode now, so the word stays verbatim.
-    let encoding = encoding_for(charset)?;
+    let encoding = encoding_for_name(name)?;
     Some((encoding, enc, text, 2 + q1 + 1 + 2 + end + 2))
 }
 
@@ -139,28 +231,23 @@ fn decode_word_into(kind: u8, text: &[u8], out: &mut Vec<u8>) -> bool {
     ok
 }
 
-/// The encoding for a charset name, dropping an RFC 2231 `*lang` suffix.
-fn encoding_for(charset: &[u8]) -> Option<&'static Encoding> {
-    let name = match charset.iter().position(|&b| b == b'*') {
-        Some(p) => &charset[..p],
-        None => charset,
-    };
+/// The encoding for a charset name (without its RFC 2231 `*lang` suffix).
+fn encoding_for_name(name: &[u8]) -> Option<&'static Encoding> {
     // The label lookup folds and searches a table: answer the usual
-    // charset directly.
-    if name.eq_ignore_ascii_case(b"utf-8") {
-        return Some(encoding_rs::UTF_8);
+    // charset, and the next most usual labels, which the WHATWG table (and
+    // so encoding_rs) maps to windows-1252, directly.
+    match name.len() {
+        5 if name.eq_ignore_ascii_case(b"utf-8") => Some(encoding_rs::UTF_8),
+        8 if name.eq_ignore_ascii_case(b"us-ascii") => Some(encoding_rs::WINDOWS_1252),
+        10 if name.eq_ignore_ascii_case(b"iso-8859-1") => Some(encoding_rs::WINDOWS_1252),
+        _ => Encoding::for_label(name),
     }
-    // The next most usual labels, which the WHATWG table (and so
-    // encoding_rs) maps to windows-1252.
-    if name.eq_ignore_ascii_case(b"iso-8859-1") || name.eq_ignore_ascii_case(b"us-ascii") {
-        return Some(encoding_rs::WINDOWS_1252);
-    }
-    Encoding::for_label(name)
 }
 
 /// Unfold (RFC 5322 2.2.3): a line break followed by whitespace is removed.
 fn unfold(raw: &[u8]) -> Cow<'_, [u8]> {
-    if !raw.contains(&b'\n') {
+    // (The memchr crate's search is quicker than `contains` on a header.)
+    if memchr::memchr(b'\n', raw).is_none() {
         return Cow::Borrowed(raw);
     }
     let mut out = Vec::with_capacity(raw.len());
@@ -294,8 +381,8 @@ pub fn decode_header_into(raw: &[u8], out: &mut String, pending: &mut Vec<u8>) {
             // before this word follows.
             if let Some(e) = penc {
                 push_decoded(out, e, &pending[..mark]);
+                pending.drain(..mark);
             }
-            pending.drain(..mark);
             if !joined {
                 push_lossy(out, before);
             }
@@ -307,7 +394,9 @@ pub fn decode_header_into(raw: &[u8], out: &mut String, pending: &mut Vec<u8>) {
     if let Some(e) = penc {
         push_decoded(out, e, pending);
     }
-    push_lossy(out, &raw[text_start..]);
+    if text_start < raw.len() {
+        push_lossy(out, &raw[text_start..]);
+    }
 }
 
 /// Append `b` read as UTF-8, lossily.
@@ -318,9 +407,33 @@ fn push_lossy(out: &mut String, b: &[u8]) {
     }
 }
 
+/// What windows-1252 (the WHATWG table, which encoding_rs follows) makes
+/// of the bytes 0x80 to 0x9f; the five the code page leaves undefined are
+/// the C1 controls of the same value. Every other byte is the code point
+/// of its value (ASCII below, ISO-8859-1 above).
+const WINDOWS_1252_80: [char; 32] = [
+    '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}', '\u{8f}',
+    '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}', '\u{178}',
+];
+
 /// Append `bytes` decoded from `enc`, as `decode_without_bom_handling`
 /// does, without its intermediate string.
 fn push_decoded(out: &mut String, enc: &'static Encoding, bytes: &[u8]) {
+    // ISO-8859-1 and US-ASCII words, the most usual after UTF-8, come here
+    // as windows-1252, whose table is short: encoding_rs's general decoder
+    // took several times as long for these few bytes.
+    if enc == encoding_rs::WINDOWS_1252 {
+        out.reserve(bytes.len() * 3);
+        for &b in bytes {
+            out.push(match b {
+                0x80..=0x9f => WINDOWS_1252_80[usize::from(b - 0x80)],
+                _ => char::from(b),
+            });
+        }
+        return;
+    }
     // UTF-8 as it is when valid, and ASCII in any encoding that maps ASCII
     // to itself.
     if enc == encoding_rs::UTF_8 || (enc.is_ascii_compatible() && bytes.is_ascii()) {
@@ -355,8 +468,58 @@ mod tests {
     /// pieces, a vector per word, a string per charset run): the
     /// reference the one-pass decoder must agree with.
     mod reference {
-        use super::super::{b64_value, hex, is_plain_header, lossy_string, unfold, word_at};
+        use super::super::{b64_value, is_plain_header, lossy_string, unfold};
         use encoding_rs::Encoding;
+
+        // As `word_at` was before its whitespace test without early exit,
+        // with the label table alone for charsets: the reference for
+        // finding words too.
+        /// An encoded word at the start of `s` (which begins with `=?`), well
+        /// formed and in a charset we decode: its encoding, its `B`/`Q` letter,
+        /// its encoded text and its length. Its text may still fail to decode.
+        pub(super) fn word_at(s: &[u8]) -> Option<(&'static Encoding, u8, &[u8], usize)> {
+            let rest = s.strip_prefix(b"=?")?;
+            let q1 = rest.iter().position(|&b| b == b'?')?;
+            let charset = &rest[..q1];
+            let after = &rest[q1 + 1..];
+            if after.len() < 2 || after[1] != b'?' {
+                return None;
+            }
+            let enc = after[0];
+            if !matches!(enc, b'B' | b'b' | b'Q' | b'q') {
+                return None;
+            }
+            let text_and_more = &after[2..];
+            // The text holds no `?`: the first one must start the closing `?=`.
+            let end = memchr::memchr(b'?', text_and_more)?;
+            if text_and_more.get(end + 1) != Some(&b'=') {
+                return None;
+            }
+            let text = &text_and_more[..end];
+            if charset.is_empty()
+                || charset.iter().any(|b| b.is_ascii_whitespace())
+                || text.iter().any(|&b| b.is_ascii_whitespace() || b == b'?')
+            {
+                return None;
+            }
+            // Refuse charsets we cannot decode now, so the word stays verbatim.
+            let encoding = encoding_for(charset)?;
+            Some((encoding, enc, text, 2 + q1 + 1 + 2 + end + 2))
+        }
+
+        /// The encoding for a charset name, dropping an RFC 2231 `*lang`
+        /// suffix: the label table alone.
+        fn encoding_for(charset: &[u8]) -> Option<&'static Encoding> {
+            let name = match charset.iter().position(|&b| b == b'*') {
+                Some(p) => &charset[..p],
+                None => charset,
+            };
+            Encoding::for_label(name)
+        }
+
+        fn hex(b: u8) -> Option<u8> {
+            (b as char).to_digit(16).map(|d| d as u8)
+        }
 
         /// One encoded word, parsed but not yet decoded to text.
         struct Word {
@@ -371,7 +534,7 @@ mod tests {
         }
 
         /// Standard base64; padding optional (often missing in the wild).
-        fn decode_b(text: &[u8]) -> Option<Vec<u8>> {
+        pub(super) fn decode_b(text: &[u8]) -> Option<Vec<u8>> {
             let data = match text.iter().position(|&b| b == b'=') {
                 Some(p) if text[p..].iter().all(|&b| b == b'=') && text.len() - p <= 2 => {
                     &text[..p]
@@ -397,7 +560,7 @@ mod tests {
         }
 
         /// RFC 2047 "Q": `_` is a space, `=XX` a byte, everything else itself.
-        fn decode_q(text: &[u8]) -> Option<Vec<u8>> {
+        pub(super) fn decode_q(text: &[u8]) -> Option<Vec<u8>> {
             let mut out = Vec::with_capacity(text.len());
             let mut i = 0;
             while i < text.len() {
@@ -416,9 +579,7 @@ mod tests {
             Some(out)
         }
 
-        /// The word at the start of `s`, decoded, and its length: the
-        /// shared `word_at` finds its parts (the reference checks how
-        /// words are decoded and joined, not how they are found).
+        /// The word at the start of `s`, decoded, and its length.
         fn parse_word(s: &[u8]) -> Option<(Word, usize)> {
             let (encoding, kind, text, len) = word_at(s)?;
             let bytes = match kind {
@@ -588,21 +749,153 @@ mod tests {
             "utf-8",
             "UTF-8",
             "Utf-8",
+            "uTF-8",
             "iso-8859-1",
             "ISO-8859-1",
+            "Iso-8859-1",
             "us-ascii",
             "US-ASCII",
+            "utf-9",
+            "utf8",
+            "iso-8859-15",
+            "iso_8859-1",
+            "us-asciI",
+            "",
         ] {
             assert_eq!(
-                encoding_for(label.as_bytes()),
+                encoding_for_name(label.as_bytes()),
                 Encoding::for_label(label.as_bytes()),
                 "{label}"
             );
         }
-        assert_eq!(
-            encoding_for(b"iso-8859-1*fr"),
-            Some(encoding_rs::WINDOWS_1252)
-        );
+    }
+
+    #[test]
+    fn whitespace_test_is_is_ascii_whitespace() {
+        for c in 0..=255u8 {
+            assert_eq!(has_ascii_whitespace(&[c]), c.is_ascii_whitespace(), "{c}");
+            let mut b = [b'a'; 40];
+            b[c as usize % 40] = c;
+            assert_eq!(has_ascii_whitespace(&b), c.is_ascii_whitespace(), "{c}");
+        }
+        assert!(!has_ascii_whitespace(b""));
+    }
+
+    /// The word scanner finds the words the reference finds, with the same
+    /// parts, including charsets with a language suffix,
+    /// whitespace or `*` anywhere, and missing or misplaced `?`.
+    #[test]
+    fn word_at_edges_match_the_reference() {
+        for s in [
+            "=?utf-8*en?Q?a?=",
+            "=?UTF-8*?B?QQ==?=",
+            "=?*en?Q?a?=",
+            "=?iso-8859-1*fr*x?q?caf=E9?=",
+            "=?us-ascii*EN?Q?Keith_Moore?=",
+            "=?utf-8?Q?a*b?=",
+            "=?utf-8?Q?a b?=",
+            "=?utf-8?Q?a\tb?=",
+            "=?utf 8?Q?a?=",
+            "=?utf-8\r?Q?a?=",
+            "=??Q?a?=",
+            "=?utf-8?Q??=",
+            "=?utf-8?Q?a?",
+            "=?utf-8?Q?a",
+            "=?utf-8?Q",
+            "=?utf-8?",
+            "=?utf-8",
+            "=?",
+            "=?utf-8?QQ?a?=",
+            "=?utf-8?X?a?=",
+            "=?utf-8?Q?a?b?=",
+            "=?utf-8?Q?a?= =?utf-8?Q?b?=",
+            "=?utf-8?Q?a?x",
+            "=?bogus?Q?a?=",
+            "=?utf-8?Q?a\x0cb?=",
+            "=?utf-8?Q?\x0b?=",
+        ] {
+            assert_eq!(
+                word_at(s.as_bytes()),
+                reference::word_at(s.as_bytes()),
+                "{s:?}"
+            );
+        }
+    }
+
+    /// The windows-1252 shortcut gives what encoding_rs gives, for every
+    /// byte alone and for all of them in a row, after text already there.
+    #[test]
+    fn windows_1252_is_encoding_rs() {
+        let w = encoding_rs::WINDOWS_1252;
+        for b in 0..=255u8 {
+            let mut out = String::new();
+            push_decoded(&mut out, w, &[b]);
+            assert_eq!(out, w.decode_without_bom_handling(&[b]).0, "{b:#x}");
+        }
+        let all: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        let mut out = String::from("\u{e9}x");
+        push_decoded(&mut out, w, &all);
+        assert_eq!(out[3..], w.decode_without_bom_handling(&all).0);
+        // ISO-8859-1 and US-ASCII words decode so, with any high bytes.
+        assert_eq!(d(b"=?US-ASCII?Q?=80=E9=9D?="), "\u{20ac}\u{e9}\u{9d}");
+        assert_eq!(d(b"=?iso-8859-1?B?gOk=?="), "\u{20ac}\u{e9}");
+    }
+
+    /// Every length of valid base64 up to a few groups, with and without
+    /// padding, and each bad letter at each place: as the reference.
+    #[test]
+    fn b_edges_match_the_reference() {
+        let letters = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk+/w";
+        for len in 0..=letters.len() {
+            for pad in 0..=3 {
+                let mut t = letters[..len].to_vec();
+                t.extend(std::iter::repeat_n(b'=', pad));
+                let mut out = vec![7];
+                let ok = decode_b_into(&t, &mut out);
+                assert_eq!(
+                    ok.then(|| out[1..].to_vec()),
+                    reference::decode_b(&t),
+                    "{t:?}"
+                );
+                for at in 0..len {
+                    for bad in [b' ', b'?', b'.', b'\0', 0xc3, b'='] {
+                        let mut t = t.clone();
+                        t[at] = bad;
+                        let mut out = Vec::new();
+                        let ok = decode_b_into(&t, &mut out);
+                        assert_eq!(ok.then_some(out), reference::decode_b(&t), "{t:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn q_edges_match_the_reference() {
+        for t in [
+            &b""[..],
+            b"_",
+            b"=",
+            b"=4",
+            b"=41",
+            b"=4g",
+            b"=g4",
+            b"a=41=42_c",
+            b"=e9=E9",
+            b"=00",
+            b"a=",
+            b"a=4",
+            b"==41",
+            b"\xff_=FF",
+        ] {
+            let mut out = vec![1, 2];
+            let ok = decode_q_into(t, &mut out);
+            assert_eq!(
+                ok.then(|| out[2..].to_vec()),
+                reference::decode_q(t),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]
@@ -671,6 +964,70 @@ mod tests {
             let want = reference::decode_header(s.as_bytes());
             prop_assert_eq!(&out[5..], want.as_str());
             prop_assert_eq!(decode_header(s.as_bytes()), want);
+        }
+
+        #[test]
+        fn word_at_matches_the_reference(
+            s in "=\\?([A-Za-z0-9*_ \t-]{0,12})\\??[BbQqX]?\\??[A-Za-z0-9=_?* \r\n\x0c]{0,12}(\\?=?)?.{0,2}",
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            prop_assert_eq!(word_at(s.as_bytes()), reference::word_at(s.as_bytes()));
+            let mut b = b"=?".to_vec();
+            b.extend_from_slice(&bytes);
+            prop_assert_eq!(word_at(&b), reference::word_at(&b));
+        }
+
+        #[test]
+        fn windows_1252_matches_encoding_rs(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let w = encoding_rs::WINDOWS_1252;
+            let mut out = String::new();
+            push_decoded(&mut out, w, &bytes);
+            prop_assert_eq!(out, w.decode_without_bom_handling(&bytes).0);
+        }
+
+        /// The grouped base64 decoder agrees with the bit-by-bit one, on
+        /// letters, padding in and out of place, and bytes outside the
+        /// alphabet, after whatever `out` held.
+        #[test]
+        fn b_matches_the_reference(
+            text in "[A-Za-z0-9+/]{0,13}(={0,3}[A-Za-z0-9+/ ?.\x00\u{e9}]{0,2}){0,2}={0,3}",
+            held in proptest::collection::vec(any::<u8>(), 0..4),
+        ) {
+            let mut out = held.clone();
+            let ok = decode_b_into(text.as_bytes(), &mut out);
+            let want = reference::decode_b(text.as_bytes());
+            prop_assert_eq!(ok, want.is_some());
+            prop_assert_eq!(&out[..held.len()], &held[..]);
+            if let Some(w) = want {
+                prop_assert_eq!(&out[held.len()..], &w[..]);
+            }
+        }
+
+        #[test]
+        fn q_matches_the_reference(
+            text in "([A-Za-z0-9_?. \u{e9}]|=[0-9A-Fa-fGg]{0,2}){0,12}",
+            held in proptest::collection::vec(any::<u8>(), 0..4),
+        ) {
+            let mut out = held.clone();
+            let ok = decode_q_into(text.as_bytes(), &mut out);
+            let want = reference::decode_q(text.as_bytes());
+            prop_assert_eq!(ok, want.is_some());
+            prop_assert_eq!(&out[..held.len()], &held[..]);
+            if let Some(w) = want {
+                prop_assert_eq!(&out[held.len()..], &w[..]);
+            }
+        }
+
+        #[test]
+        fn b_and_q_match_the_reference_on_any_bytes(text in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let mut out = Vec::new();
+            let ok = decode_b_into(&text, &mut out);
+            let want = reference::decode_b(&text);
+            prop_assert_eq!(ok.then_some(out), want);
+            let mut out = Vec::new();
+            let ok = decode_q_into(&text, &mut out);
+            let want = reference::decode_q(&text);
+            prop_assert_eq!(ok.then_some(out), want);
         }
 
         #[test]
