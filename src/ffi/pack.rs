@@ -252,17 +252,33 @@ impl Drop for Packer<'_> {
 /// bytes at a time: a byte outside 1..=0x7f sets its top bit in `x` (0x80
 /// and up) or in `x - 1` (0, whose borrow may also mark the next byte:
 /// that word fails either way, and no borrow arises without a 0 byte).
+/// The bytes after the last whole word are tested as the word that ends
+/// the string (overlapping bytes already tested), and a string shorter
+/// than a word as two overlapping halves: a byte loop over the rest cost
+/// more than the words (most fields are short).
 fn clean_ascii(b: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
+    fn bad(w: &[u8]) -> bool {
         let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        if (x | x.wrapping_sub(ONES)) & HIGH != 0 {
+        (x | x.wrapping_sub(ONES)) & HIGH != 0
+    }
+    fn bad4(w: &[u8]) -> bool {
+        let x = u32::from_le_bytes(w.try_into().unwrap_or([0; 4]));
+        (x | x.wrapping_sub(ONES as u32)) & HIGH as u32 != 0
+    }
+    let n = b.len();
+    if n >= 8 {
+        let mut words = b.chunks_exact(8);
+        if words.any(bad) {
             return false;
         }
+        return words.remainder().is_empty() || !bad(&b[n - 8..]);
     }
-    words.remainder().iter().all(|&c| c.wrapping_sub(1) < 0x7f)
+    if n >= 4 {
+        return !bad4(&b[..4]) && !bad4(&b[n - 4..]);
+    }
+    b.iter().all(|&c| c.wrapping_sub(1) < 0x7f)
 }
 
 impl<'a> Packer<'a> {
@@ -662,7 +678,7 @@ mod tests {
     #[test]
     fn clean_ascii_agrees_with_the_byte_test() {
         let slow = |b: &[u8]| b.iter().all(|&c| (1..=0x7f).contains(&c));
-        for len in 1..=19 {
+        for len in 1..=27 {
             for at in 0..len {
                 for v in 0..=255u8 {
                     let mut b = vec![b'a'; len];
