@@ -11,14 +11,16 @@ package imapclient
 #include <stddef.h>
 #include <imapclient.h>
 
-extern int imapcgoBatch(uintptr_t h, imapc_stream_item *items, size_t n);
+extern int imapcgoBatch(uintptr_t h, imapc_stream_item *items, size_t n, int *pending);
 extern void imapcgoLog(uint32_t level, char *target, char *msg);
 extern int imapcgoSASLStep(uintptr_t h, uint8_t *challenge, size_t len, imapc_sasl_reply *reply);
 
-// A fetch's userdata: the Go handle and the kinds of item Go wants.
+// A fetch's userdata: the Go handle and the kinds of item Go wants;
+// pending, set by Go, says whether it holds messages decoded ahead (then
+// it wants wait items).
 struct imapcgo_stream {
 	uintptr_t h;
-	int want_messages, want_chunks, want_wait;
+	int want_messages, want_chunks, pending;
 };
 
 // One call into Go per batch of messages and pieces (the library hands
@@ -30,8 +32,8 @@ static int imapcgo_on_batch(void *ud, const imapc_stream_item *items, size_t n) 
 	for (i = 0; i < n; i++) {
 		uint32_t k = items[i].kind;
 		if (k == IMAPC_STREAM_ITEM_CHUNK ? s->want_chunks
-		    : k == IMAPC_STREAM_ITEM_WAIT ? s->want_wait : s->want_messages)
-			return imapcgoBatch(s->h, (imapc_stream_item *)items, n);
+		    : k == IMAPC_STREAM_ITEM_WAIT ? s->pending : s->want_messages)
+			return imapcgoBatch(s->h, (imapc_stream_item *)items, n, &s->pending);
 	}
 	return 0;
 }
@@ -46,7 +48,7 @@ static imapc_result imapcgo_fetch_stream(imapc_client *c, const char *set, const
                                          int want_chunks, int want_wait, uintptr_t h, size_t *count,
                                          imapc_error **err) {
 	imapc_batch_callback on_batch = want_messages || want_chunks ? imapcgo_on_batch : NULL;
-	struct imapcgo_stream s = {h, want_messages, want_chunks, want_wait};
+	struct imapcgo_stream s = {h, want_messages, want_chunks, 0};
 	uint32_t version = IMAPC_STREAM_ITEM_VERSION | (want_wait ? IMAPC_STREAM_WANT_WAIT : 0);
 	if (set != NULL)
 		return imapc_client_fetch_stream_batched(c, set, items, threshold, version, on_batch, &s, count,

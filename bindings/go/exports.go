@@ -14,8 +14,15 @@ import (
 )
 
 //export imapcgoBatch
-func imapcgoBatch(h C.uintptr_t, items *C.imapc_stream_item, n C.size_t) (rc C.int) {
+func imapcgoBatch(h C.uintptr_t, items *C.imapc_stream_item, n C.size_t, pending *C.int) (rc C.int) {
 	st := cgo.Handle(h).Value().(*streamState)
+	defer func() {
+		// Wait items reach Go only while it holds messages decoded ahead.
+		*pending = 0
+		if st.ahead != nil && st.ahead.inFlight > 0 {
+			*pending = 1
+		}
+	}()
 	defer st.recover(&rc)
 	return st.onBatch(unsafe.Slice(items, int(n)))
 }

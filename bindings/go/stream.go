@@ -22,11 +22,12 @@ type SectionInfo struct {
 
 // StreamOptions says where FetchStream delivers messages and body bytes.
 // Messages and sections arrive in server order; a message's streamed
-// sections come before its OnMessage call. When OnMessage alone takes the
-// stream (no OnSection or OnSectionReader), the messages are decoded on a
-// goroutine of the package's while the library parses the next batch, and
-// reach OnMessage a batch later (never later than the moment the library
-// would wait for the server, nor than the end of the fetch). Every
+// sections come before its OnMessage call. Messages that bring no
+// section for OnSection or OnSectionReader are decoded on a goroutine of
+// the package's while the library parses the next batch, and reach
+// OnMessage a batch later (never later than the moment the library would
+// wait for the server, nor than the next section, nor than the end of the
+// fetch). Every
 // callback runs on the goroutine that called FetchStream (OnSectionReader: see there) and must
 // not call methods of the same Client (they wait for FetchStream, which
 // waits for the callback: a deadlock; Close too) nor runtime.Goexit
@@ -226,7 +227,14 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 // onBatch takes a batch of items from the library, in server order.
 func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
 	if st.ahead != nil {
-		return st.onBatchAhead(items)
+		if st.aheadable(items) {
+			return st.onBatchAhead(items)
+		}
+		// Sections for OnSection or OnSectionReader: in order, so what
+		// was decoded ahead goes first, then this batch as it comes.
+		if rc := st.ahead.deliver(st, 0); rc != 0 {
+			return rc
+		}
 	}
 	if st.opts.pipe != nil {
 		st.copyPacks(items)
@@ -291,6 +299,26 @@ func (st *streamState) onBatchAhead(items []C.imapc_stream_item) C.int {
 		keep = 0
 	}
 	return st.ahead.deliver(st, keep)
+}
+
+// aheadable tells whether the batch can be decoded ahead: its messages
+// have no section data a section consumer must see (in order, from C
+// memory) and it has no piece one must.
+func (st *streamState) aheadable(items []C.imapc_stream_item) bool {
+	if !st.wantChunks {
+		return true
+	}
+	for i := range items {
+		switch items[i].kind {
+		case C.IMAPC_STREAM_ITEM_CHUNK:
+			return false
+		case C.IMAPC_STREAM_ITEM_MESSAGE:
+			if items[i].section_count != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // aheadDecoder decodes a stream's messages for OnMessage on a goroutine
@@ -549,7 +577,7 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
 	st := &streamState{opts: opts, wantChunks: chunks, whole: chunks && threshold > 0}
 	st.wantMessages = opts.OnMessage != nil || st.whole || opts.pipe != nil
-	ahead := opts.OnMessage != nil && opts.pipe == nil && !chunks
+	ahead := opts.OnMessage != nil && opts.pipe == nil
 	h := cgo.NewHandle(st)
 	defer h.Delete()
 	var count C.size_t

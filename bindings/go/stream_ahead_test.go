@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"runtime"
 	"strings"
@@ -38,32 +39,40 @@ func checkAhead(t *testing.T, m *Message, seq int) {
 // FetchStream decodes a batch of messages on another goroutine while the
 // library parses the next, and hands them to OnMessage at its next call:
 // every message still arrives in order, decoded right (ReuseMessage or
-// not), and none waits for the server. Here the server sends the whole
-// answer but its tagged end, and sends that only once OnMessage has had
-// every message (or after 5 s): a message held back until the end of the
-// command (or until more data) fails the test.
+// not), and none waits for the server. Here the server sends the answer
+// in three parts and each part only once OnMessage has had the last
+// message of the one before (or after 5 s): 64 messages (exactly a batch
+// of the library's, so that it holds nothing when it waits: the wait item
+// comes alone), 36 more (held by the library when it waits: the wait item
+// ends their batch), 50 more and, once they are seen, the tagged end. A
+// message held back until the server sends more fails the test.
 func TestFetchStreamDecodesAheadButHoldsNothingBack(t *testing.T) {
 	for _, reuse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reuse=%v", reuse), func(t *testing.T) {
-			seenAll := make(chan struct{})
-			heldBack := make(chan bool, 1)
+			seen := make(chan int, aheadMessages)
+			heldBack := make(chan int, 3)
 			addr := scriptServer(t, func(tag, line string, w net.Conn) {
 				if !strings.Contains(line, "FETCH") {
 					okAnswer(tag, line, w)
 					return
 				}
-				// Three writes with pauses: batches end at reads that
-				// would wait, mid-answer.
-				w.Write([]byte(aheadFetch(1, 70)))
-				time.Sleep(50 * time.Millisecond)
-				w.Write([]byte(aheadFetch(71, 100)))
-				time.Sleep(50 * time.Millisecond)
-				w.Write([]byte(aheadFetch(101, aheadMessages)))
-				select {
-				case <-seenAll:
-					heldBack <- false
-				case <-time.After(5 * time.Second):
-					heldBack <- true
+				from := 1
+				for _, to := range []int{64, 100, aheadMessages} {
+					w.Write([]byte(aheadFetch(from, to)))
+					timeout := time.After(5 * time.Second)
+				wait:
+					for {
+						select {
+						case n := <-seen:
+							if n == to {
+								break wait
+							}
+						case <-timeout:
+							heldBack <- to
+							break wait
+						}
+					}
+					from = to + 1
 				}
 				w.Write([]byte(tag + " OK done\r\n"))
 			}, nil, nil)
@@ -77,9 +86,7 @@ func TestFetchStreamDecodesAheadButHoldsNothingBack(t *testing.T) {
 					if !reuse {
 						kept = append(kept, m)
 					}
-					if next == aheadMessages {
-						close(seenAll)
-					}
+					seen <- next
 					next++
 					return nil
 				},
@@ -87,8 +94,9 @@ func TestFetchStreamDecodesAheadButHoldsNothingBack(t *testing.T) {
 			if err != nil || n != aheadMessages || next != aheadMessages+1 {
 				t.Fatalf("FetchStream = %d, %v; OnMessage saw %d", n, err, next-1)
 			}
-			if <-heldBack {
-				t.Fatal("messages were held back until the end of the command")
+			close(heldBack)
+			for to := range heldBack {
+				t.Errorf("messages up to %d were held back until the server sent more", to)
 			}
 			// Kept messages are the caller's: later ones did not
 			// overwrite them.
@@ -228,5 +236,59 @@ func TestFetchStreamAheadLeavesNoGoroutine(t *testing.T) {
 	}
 	if after := runtime.NumGoroutine(); after > before {
 		t.Fatalf("%d goroutines before, %d after 81 streams", before, after)
+	}
+}
+
+// With a section consumer too, batches without sections are still
+// decoded ahead, and one with sections waits for them: every event in
+// server order. Messages 1..100 come without a body, 101..150 with one,
+// streamed (Threshold 0) to OnSection, which must see each section after
+// the message before it and before its own.
+func TestFetchStreamAheadKeepsOrderWithSections(t *testing.T) {
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		if !strings.Contains(line, "FETCH") {
+			okAnswer(tag, line, w)
+			return
+		}
+		var b strings.Builder
+		b.WriteString(aheadFetch(1, 100))
+		for i := 101; i <= aheadMessages; i++ {
+			body := fmt.Sprintf("body %d", i)
+			fmt.Fprintf(&b, "* %d FETCH (UID %d BODY[] {%d}\r\n%s FLAGS (\\Seen) ENVELOPE (NIL \"subject %d\" "+
+				"((\"A\" NIL \"a\" \"example.org\")) NIL NIL NIL NIL NIL NIL \"<m%d@x>\"))\r\n",
+				i, i+1000, len(body), body, i, i)
+		}
+		w.Write([]byte(b.String() + tag + " OK done\r\n"))
+	}, nil, nil)
+	c := dialSelected(t, addr)
+	var events []string
+	var section strings.Builder
+	n, err := c.FetchStream(testCtx(t), All, "UID BODY.PEEK[] FLAGS ENVELOPE", &StreamOptions{
+		OnSection: func(s SectionInfo) (io.Writer, error) {
+			events = append(events, fmt.Sprintf("section %d", s.SeqNum))
+			section.Reset()
+			return &section, nil
+		},
+		OnMessage: func(m *Message) error {
+			checkAhead(t, m, int(m.SeqNum)) // the order: below
+			if m.SeqNum > 100 && section.String() != fmt.Sprintf("body %d", m.SeqNum) {
+				t.Fatalf("message %d after section %q", m.SeqNum, section.String())
+			}
+			events = append(events, fmt.Sprintf("message %d", m.SeqNum))
+			return nil
+		},
+	})
+	if err != nil || n != aheadMessages {
+		t.Fatalf("FetchStream = %d, %v", n, err)
+	}
+	var want []string
+	for i := 1; i <= aheadMessages; i++ {
+		if i > 100 {
+			want = append(want, fmt.Sprintf("section %d", i))
+		}
+		want = append(want, fmt.Sprintf("message %d", i))
+	}
+	if strings.Join(events, ",") != strings.Join(want, ",") {
+		t.Fatalf("events out of order:\n got %v\nwant %v", events, want)
 	}
 }
