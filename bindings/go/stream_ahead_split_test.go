@@ -1,0 +1,83 @@
+package imapclient
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A set split into two FETCH commands (MaxCommandLen): the messages of the
+// first command, decoded ahead, reach OnMessage while the client waits for
+// the second command's answer, not only once the server sends it.
+func TestFetchStreamAheadSplitSetHoldsNothingBack(t *testing.T) {
+	seen := make(chan uint32, 1000)
+	heldBack := make(chan bool, 1)
+	fetches := 0
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		if !strings.Contains(line, "FETCH") {
+			okAnswer(tag, line, w)
+			return
+		}
+		fetches++
+		if fetches == 1 {
+			var b strings.Builder
+			for i := 1; i <= 19; i += 2 {
+				fmt.Fprintf(&b, "* %d FETCH (UID %d FLAGS (\\Seen))\r\n", i, i)
+			}
+			w.Write([]byte(b.String() + tag + " OK done\r\n"))
+			return
+		}
+		if fetches > 2 {
+			okAnswer(tag, line, w)
+			return
+		}
+		timeout := time.After(5 * time.Second)
+	wait:
+		for {
+			select {
+			case n := <-seen:
+				if n == 19 {
+					break wait
+				}
+			case <-timeout:
+				heldBack <- true
+				break wait
+			}
+		}
+		w.Write([]byte(tag + " OK done\r\n"))
+	}, nil, nil)
+	c, err := Dial(testCtx(t), addr, &Options{TLS: TLSNone, IOTimeout: 8 * time.Second, MaxCommandLen: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Select(testCtx(t), "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint32
+	for i := uint32(1); i <= 200; i += 2 {
+		ids = append(ids, i)
+	}
+	got := 0
+	n, err := c.FetchStream(testCtx(t), IDs(ids...), "UID FLAGS", &StreamOptions{
+		OnMessage: func(m *Message) error {
+			seen <- m.UID
+			got++
+			return nil
+		},
+	})
+	t.Logf("FetchStream = %d, %v; %d FETCH commands", n, err, fetches)
+	if err != nil || got != 10 {
+		t.Fatalf("FetchStream = %d, %v; OnMessage saw %d, want 10", n, err, got)
+	}
+	if fetches < 2 {
+		t.Fatalf("the set was not split (%d FETCH)", fetches)
+	}
+	select {
+	case <-heldBack:
+		t.Fatal("the first command's messages were held back until the second command's answer")
+	default:
+	}
+}
