@@ -12,6 +12,7 @@ import (
 // first command, decoded ahead, reach OnMessage while the client waits for
 // the second command's answer, not only once the server sends it.
 func TestFetchStreamAheadSplitSetHoldsNothingBack(t *testing.T) {
+	decodeAhead(t)
 	seen := make(chan uint32, 1000)
 	heldBack := make(chan bool, 1)
 	fetches := 0

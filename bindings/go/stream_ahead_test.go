@@ -12,6 +12,15 @@ import (
 	"time"
 )
 
+// decodeAhead gives the test at least two processors, which FetchStream
+// needs to decode ahead (with one it decodes each message as it comes).
+func decodeAhead(t *testing.T) {
+	if old := runtime.GOMAXPROCS(0); old < 2 {
+		runtime.GOMAXPROCS(2)
+		t.Cleanup(func() { runtime.GOMAXPROCS(old) })
+	}
+}
+
 // aheadMessages is more than a batch of the library's (64), so that a
 // batch is decoded ahead while the next is parsed.
 const aheadMessages = 150
@@ -47,6 +56,7 @@ func checkAhead(t *testing.T, m *Message, seq int) {
 // ends their batch), 50 more and, once they are seen, the tagged end. A
 // message held back until the server sends more fails the test.
 func TestFetchStreamDecodesAheadButHoldsNothingBack(t *testing.T) {
+	decodeAhead(t)
 	for _, reuse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reuse=%v", reuse), func(t *testing.T) {
 			seen := make(chan int, aheadMessages)
@@ -115,6 +125,7 @@ func TestFetchStreamDecodesAheadButHoldsNothingBack(t *testing.T) {
 // after a cut it still sees every message that arrived before it, and
 // FetchStream returns the library's fatal error.
 func TestFetchStreamAheadStopsAndCuts(t *testing.T) {
+	decodeAhead(t)
 	answer := func(tag, line string, w net.Conn) {
 		if strings.Contains(line, "FETCH") {
 			w.Write([]byte(aheadFetch(1, aheadMessages) + tag + " OK done\r\n"))
@@ -193,6 +204,7 @@ func TestFetchStreamAheadStopsAndCuts(t *testing.T) {
 // argument refused before the library is called, a closed client, a
 // context ended before the call, an OnMessage error, a normal end.
 func TestFetchStreamAheadLeavesNoGoroutine(t *testing.T) {
+	decodeAhead(t)
 	answer := func(tag, line string, w net.Conn) {
 		if strings.Contains(line, "FETCH") {
 			w.Write([]byte(aheadFetch(1, 100) + tag + " OK done\r\n"))
@@ -245,6 +257,7 @@ func TestFetchStreamAheadLeavesNoGoroutine(t *testing.T) {
 // streamed (Threshold 0) to OnSection, which must see each section after
 // the message before it and before its own.
 func TestFetchStreamAheadKeepsOrderWithSections(t *testing.T) {
+	decodeAhead(t)
 	addr := scriptServer(t, func(tag, line string, w net.Conn) {
 		if !strings.Contains(line, "FETCH") {
 			okAnswer(tag, line, w)
