@@ -281,6 +281,76 @@ fn clean_ascii(b: &[u8]) -> bool {
     b.iter().all(|&c| c.wrapping_sub(1) < 0x7f)
 }
 
+/// The longest string `short_clean` takes.
+const SHORT: usize = 32;
+/// The size of `short_clean`'s output: room for the longest str it
+/// writes (`SHORT` + 5), rounded up to whole 16-byte words.
+const SHORT_OUT: usize = 48;
+
+/// Write to `out` (all zeros) a str of at most `SHORT` bytes, all ASCII
+/// other than NUL (as `clean_ascii`), as `Packer::bytes` packs it (its
+/// length, its bytes lowercased when `lower`, a NUL: the zero after it);
+/// false, `out` then not to be used, for any other string. The bytes are moved as two overlapping words (of 16, 8 or 4
+/// bytes, as the length allows) that both test and copy them, each to a
+/// place of its own in the result; a string under 4 bytes goes byte by
+/// byte.
+#[inline(always)]
+fn short_clean(b: &[u8], lower: bool, out: &mut [u8; SHORT_OUT]) -> bool {
+    const ONES: u128 = u128::from_ne_bytes([0x01; 16]);
+    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
+    // `x` holding `N` string bytes (upper bytes 0 when N < 16): are they
+    // all in 1..=0x7f? As `clean_ascii`, over the first N bytes only.
+    fn clean<const N: usize>(x: u128) -> bool {
+        let mask = if N == 16 {
+            HIGH
+        } else {
+            HIGH & ((1u128 << (8 * N)) - 1)
+        };
+        (x | x.wrapping_sub(ONES)) & mask == 0
+    }
+    // `x` with its bytes 'A'..='Z' lowercased (every byte below 0x80):
+    // adding 0x80 - 'A' sets the top bit of bytes from 'A' on, adding
+    // 0x7f - 'Z' that of bytes past 'Z', neither carrying out of its byte.
+    fn lowered(x: u128) -> u128 {
+        let from_a = x.wrapping_add(ONES * u128::from(0x80 - b'A'));
+        let past_z = x.wrapping_add(ONES * u128::from(0x7f - b'Z'));
+        x | ((from_a & !past_z & HIGH) >> 2)
+    }
+    fn word<const N: usize>(b: &[u8]) -> u128 {
+        let mut w = [0u8; 16];
+        w[..N].copy_from_slice(&b[..N]);
+        u128::from_le_bytes(w)
+    }
+    fn put<const N: usize>(out: &mut [u8], x: u128) {
+        out[..N].copy_from_slice(&x.to_le_bytes()[..N]);
+    }
+    fn pair<const N: usize>(b: &[u8], out: &mut [u8], lower: bool) -> bool {
+        let n = b.len();
+        let (mut head, mut tail) = (word::<N>(b), word::<N>(&b[n - N..]));
+        if !clean::<N>(head) || !clean::<N>(tail) {
+            return false;
+        }
+        if lower {
+            (head, tail) = (lowered(head), lowered(tail));
+        }
+        put::<N>(&mut out[4..], head);
+        put::<N>(&mut out[n + 4 - N..], tail);
+        true
+    }
+    let n = b.len();
+    out[..4].copy_from_slice(&(n as u32).to_le_bytes());
+    match n {
+        17..=SHORT => pair::<16>(b, out, lower),
+        8..=16 => pair::<8>(b, out, lower),
+        4..=7 => pair::<4>(b, out, lower),
+        0..=3 => b.iter().zip(&mut out[4..]).all(|(&c, o)| {
+            *o = if lower { c.to_ascii_lowercase() } else { c };
+            c.wrapping_sub(1) < 0x7f
+        }),
+        _ => false,
+    }
+}
+
 impl<'a> Packer<'a> {
     /// A packer appending to `buf`.
     fn new(buf: &'a mut Vec<u8>) -> Packer<'a> {
@@ -346,6 +416,21 @@ impl<'a> Packer<'a> {
 
     /// One str from bytes that should be UTF-8 (read lossily).
     fn bytes(&mut self, b: &[u8], lower: bool) {
+        let mut s = [0u8; SHORT_OUT];
+        if short_clean(b, lower, &mut s) {
+            // The whole str at once, a fixed size that compiles to a few
+            // stores (a slice of the string's own length was a `memcpy`
+            // call); the zeros after its NUL are cut off again.
+            let end = self.buf.len() + 5 + b.len();
+            self.buf.extend_from_slice(&s);
+            self.buf.truncate(end);
+            return;
+        }
+        self.bytes_general(b, lower);
+    }
+
+    /// `bytes` for any string (what `short_clean` does not take).
+    fn bytes_general(&mut self, b: &[u8], lower: bool) {
         let start = self.buf.len() + 4;
         // Most fields are short ASCII without NUL: one pass settles them,
         // instead of UTF-8 validation and a NUL search (both of which
@@ -695,6 +780,56 @@ mod tests {
             }
         }
         assert!(clean_ascii(b""));
+    }
+
+    /// The short-string path packs what the general one packs, for every
+    /// byte value at every place of strings of every length up to past
+    /// `SHORT`, lowered or not, with a 0 or 0x80 just before (a borrow).
+    #[test]
+    fn short_strings_pack_as_the_general_path() {
+        fn both(b: &[u8], lower: bool) {
+            let (mut fast, mut slow) = (vec![7u8], vec![7u8]);
+            Packer::new(&mut fast).bytes(b, lower);
+            Packer::new(&mut slow).bytes_general(b, lower);
+            assert_eq!(fast, slow, "{b:?} lower={lower}");
+        }
+        let text = b"AbZz@[`{.-_09Qm\x7fM~aZ";
+        for len in 0..=SHORT + 3 {
+            let base: Vec<u8> = text.iter().cycle().take(len).copied().collect();
+            for lower in [false, true] {
+                both(&base, lower);
+                for at in 0..len {
+                    for v in 0..=255u8 {
+                        let mut b = base.clone();
+                        b[at] = v;
+                        both(&b, lower);
+                        if at > 0 {
+                            for w in [0u8, 1, 0x80] {
+                                b[at - 1] = w;
+                                both(&b, lower);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn short_strings_pack_as_the_general_path_random(
+            // Mostly ASCII, so that most strings take the short path.
+            b in proptest::collection::vec(
+                proptest::prop_oneof![8 => 0x20u8..0x7f, 1 => proptest::prelude::any::<u8>()],
+                0..48,
+            ),
+            lower: bool,
+        ) {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            Packer::new(&mut fast).bytes(&b, lower);
+            Packer::new(&mut slow).bytes_general(&b, lower);
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]
