@@ -19,7 +19,7 @@ use super::boundary::{catch_value, put_bytes};
 use super::error::put;
 use super::lists::{free_box, get, imapc_string_list, Slab};
 use super::pack::{
-    pack_into, pack_message, pack_parsed, pack_withheld, CPtr, Fixed, Item, Reader, Segments,
+    at, pack_into, pack_message, pack_parsed, pack_withheld, CPtr, Item, Reader, Segments,
 };
 use crate::client::types::{split_heavy, Heavy};
 use crate::client::{section_in, FetchSink, ItemError, Message, Messages, Section, Withheld};
@@ -650,8 +650,8 @@ struct View {
 
 impl View {
     fn read(pack: &[u8], b: &Bump) -> View {
-        let mut r = Reader::new(pack);
-        r.fixed(); // read by the getters themselves
+        // The fixed fields are read by the getters themselves.
+        let mut r = Reader::at(pack, at::END);
         let flags = read_strs(&mut r, b);
         let labels = read_strs(&mut r, b);
         let (preview, email_id, thread_id) = (r.str(), r.str(), r.str());
@@ -752,19 +752,15 @@ impl imapc_message {
         }
     }
 
-    /// The fixed fields (seq, uid, size...), read from the pack.
-    fn fixed(&self) -> Fixed {
-        Reader::new(self.pack()).fixed()
+    /// A reader of the pack at `pos`, one of the fixed fields' places
+    /// (`at`): a getter reads its field alone.
+    fn fixed(&self, pos: usize) -> Reader<'_> {
+        Reader::at(self.pack(), pos)
     }
 
     /// The id under `by_uid` (as `Message::id`).
     fn id(&self, by_uid: bool) -> u32 {
-        let f = self.fixed();
-        if by_uid {
-            f.uid
-        } else {
-            f.seq
-        }
+        self.fixed(if by_uid { at::UID } else { at::SEQ }).u32()
     }
 
     fn pack(&self) -> &[u8] {
@@ -798,8 +794,8 @@ fn restore_stripped(m: &mut Message, pack: &[u8]) {
         let n = r.count()?;
         Some((0..n).map(|_| owned(r.str()).unwrap_or_default()).collect())
     }
-    let mut r = Reader::new(pack);
-    r.fixed(); // never stripped: the message still has them
+    // Not the fixed fields, never stripped: the message still has them.
+    let mut r = Reader::at(pack, at::END);
     let flags = strs(&mut r);
     let labels = strs(&mut r);
     let (preview, email_id, thread_id) = (owned(r.str()), owned(r.str()), owned(r.str()));
@@ -1114,13 +1110,13 @@ pub extern "C" fn imapc_message_list_free(list: *mut imapc_message_list) {
 /// NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_seq(m: *const imapc_message) -> u32 {
-    get(m).map_or(0, |m| m.fixed().seq)
+    get(m).map_or(0, |m| m.fixed(at::SEQ).u32())
 }
 
 /// UID, or 0 when not fetched (it always is when `use_uid` is on).
 #[no_mangle]
 pub extern "C" fn imapc_message_uid(m: *const imapc_message) -> u32 {
-    get(m).map_or(0, |m| m.fixed().uid)
+    get(m).map_or(0, |m| m.fixed(at::UID).u32())
 }
 
 /// The flags (borrowed list), or NULL when FLAGS was not fetched.
@@ -1158,13 +1154,15 @@ pub unsafe extern "C" fn imapc_message_internal_date(
     offset_out: *mut i32,
 ) -> bool {
     // SAFETY: forwarded contract.
-    get(m).is_some_and(|m| unsafe { put_date(m.fixed().internal_date, time_out, offset_out) })
+    get(m).is_some_and(|m| unsafe {
+        put_date(m.fixed(at::INTERNAL_DATE).date(), time_out, offset_out)
+    })
 }
 
 /// RFC822.SIZE, or 0 when not fetched.
 #[no_mangle]
 pub extern "C" fn imapc_message_size(m: *const imapc_message) -> u64 {
-    get(m).map_or(0, |m| m.fixed().size)
+    get(m).map_or(0, |m| m.fixed(at::SIZE).u64())
 }
 
 /// The envelope, or NULL when ENVELOPE was not fetched.
@@ -1248,7 +1246,7 @@ pub unsafe extern "C" fn imapc_message_section_data(
 /// MODSEQ (CONDSTORE), or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_modseq(m: *const imapc_message) -> u64 {
-    get(m).map_or(0, |m| m.fixed().modseq)
+    get(m).map_or(0, |m| m.fixed(at::MODSEQ).u64())
 }
 
 /// BINARY.SIZE (RFC 3516) of body part `part` (`"2"`, `"1.3"`, as in
@@ -1312,13 +1310,13 @@ pub extern "C" fn imapc_message_thread_id(m: *const imapc_message) -> *const c_c
 /// Gmail X-GM-MSGID, or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_gm_msgid(m: *const imapc_message) -> u64 {
-    get(m).map_or(0, |m| m.fixed().gm_msgid)
+    get(m).map_or(0, |m| m.fixed(at::GM_MSGID).u64())
 }
 
 /// Gmail X-GM-THRID, or 0.
 #[no_mangle]
 pub extern "C" fn imapc_message_gm_thrid(m: *const imapc_message) -> u64 {
-    get(m).map_or(0, |m| m.fixed().gm_thrid)
+    get(m).map_or(0, |m| m.fixed(at::GM_THRID).u64())
 }
 
 /// Gmail X-GM-LABELS (borrowed list), or NULL when not fetched.
@@ -1333,7 +1331,7 @@ pub extern "C" fn imapc_message_gm_labels(m: *const imapc_message) -> *const ima
 /// the message is still usable).
 #[no_mangle]
 pub extern "C" fn imapc_message_error_count(m: *const imapc_message) -> usize {
-    get(m).map_or(0, |m| m.fixed().errors as usize)
+    get(m).map_or(0, |m| m.fixed(at::ERRORS).u32() as usize)
 }
 
 /// Version of the format written by `imapc_message_pack` (its first byte).

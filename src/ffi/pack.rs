@@ -652,8 +652,26 @@ impl CPtr {
     }
 }
 
+/// Where `Packer::head` writes each fixed field (after the version byte),
+/// so that a getter reads only its own.
+pub(crate) mod at {
+    pub(crate) const SEQ: usize = 1;
+    pub(crate) const UID: usize = SEQ + 4;
+    pub(crate) const SIZE: usize = UID + 4;
+    /// Presence byte, time (i64), offset (i32).
+    pub(crate) const INTERNAL_DATE: usize = SIZE + 8;
+    pub(crate) const MODSEQ: usize = INTERNAL_DATE + 13;
+    pub(crate) const GM_MSGID: usize = MODSEQ + 8;
+    pub(crate) const GM_THRID: usize = GM_MSGID + 8;
+    pub(crate) const ERRORS: usize = GM_THRID + 8;
+    /// Where the flags start.
+    pub(crate) const END: usize = ERRORS + 4;
+}
+
 /// A pack's fixed fields, as `Packer::head` writes them: 0 (and no date)
-/// for what was not fetched.
+/// for what was not fetched. All of them at once is for tests: a getter
+/// reads its own field `at` its place.
+#[cfg(test)]
 pub(crate) struct Fixed {
     pub(crate) seq: u32,
     pub(crate) uid: u32,
@@ -674,8 +692,16 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader from the start (for tests: the code reads a pack from
+    /// one of `at`'s places).
+    #[cfg(test)]
     pub(crate) fn new(buf: &'a [u8]) -> Reader<'a> {
         Reader { buf, pos: 0 }
+    }
+
+    /// A reader from `pos` (one of `at`'s places).
+    pub(crate) fn at(buf: &'a [u8], pos: usize) -> Reader<'a> {
+        Reader { buf, pos }
     }
 
     fn take<const N: usize>(&mut self) -> [u8; N] {
@@ -722,6 +748,7 @@ impl<'a> Reader<'a> {
 
     /// The version byte and the fixed fields at the start of a pack, as
     /// `Packer::head` writes them: what comes before the flags.
+    #[cfg(test)]
     pub(crate) fn fixed(&mut self) -> Fixed {
         self.u8();
         // Struct expressions evaluate in the order written: pack order.
@@ -830,6 +857,51 @@ mod tests {
             Packer::new(&mut slow).bytes_general(&b, lower);
             proptest::prop_assert_eq!(fast, slow);
         }
+    }
+
+    /// Each fixed field read alone at its place (`at`) is what reading
+    /// them all in order gives, with and without an internal date, and
+    /// the flags start at `at::END`.
+    #[test]
+    fn fixed_fields_at_their_places() {
+        use crate::client::ItemError;
+        let error = ItemError {
+            message: "bad".into(),
+            raw: b"X".to_vec(),
+        };
+        for date in [None, Some(DateTime::from_unix(0x0123_4567_89ab, -150))] {
+            let m = Message {
+                seq: 0x0102_0304,
+                uid: Some(0x0506_0708),
+                size: Some(0x1112_1314_1516_1718),
+                internal_date: date,
+                modseq: Some(0x2122_2324_2526_2728),
+                gm_msgid: Some(0x3132_3334_3536_3738),
+                gm_thrid: Some(0x4142_4344_4546_4748),
+                errors: vec![error.clone(), error.clone(), error.clone()],
+                flags: Some(vec!["\\Seen".into()]),
+                ..Message::default()
+            };
+            let pack = pack_message(&m);
+            let f = Reader::new(&pack).fixed();
+            assert_eq!(Reader::at(&pack, at::SEQ).u32(), f.seq);
+            assert_eq!(Reader::at(&pack, at::UID).u32(), f.uid);
+            assert_eq!(Reader::at(&pack, at::SIZE).u64(), f.size);
+            assert_eq!(Reader::at(&pack, at::INTERNAL_DATE).date(), f.internal_date);
+            assert_eq!(Reader::at(&pack, at::MODSEQ).u64(), f.modseq);
+            assert_eq!(Reader::at(&pack, at::GM_MSGID).u64(), f.gm_msgid);
+            assert_eq!(Reader::at(&pack, at::GM_THRID).u64(), f.gm_thrid);
+            assert_eq!(Reader::at(&pack, at::ERRORS).u32(), f.errors);
+            assert_eq!((f.seq, f.uid, f.errors), (0x0102_0304, 0x0506_0708, 3));
+            assert_eq!(f.gm_thrid, 0x4142_4344_4546_4748);
+            assert_eq!(f.internal_date.is_some(), date.is_some());
+            let mut r = Reader::at(&pack, at::END);
+            assert_eq!(r.count(), Some(1));
+            assert_eq!(r.str().bytes(), b"\\Seen");
+        }
+        // A pack too short for the field: zeros, as the full read gives.
+        assert_eq!(Reader::at(&[1, 2, 3], at::GM_THRID).u64(), 0);
+        assert_eq!(Reader::at(&[1, 2, 3], at::INTERNAL_DATE).date(), None);
     }
 
     #[test]
