@@ -429,7 +429,9 @@ impl<'a> Packer<'a> {
         self.bytes_general(b, lower);
     }
 
-    /// `bytes` for any string (what `short_clean` does not take).
+    /// `bytes` for any string (what `short_clean` does not take); out of
+    /// line, so that the short path's callers stay small.
+    #[inline(never)]
     fn bytes_general(&mut self, b: &[u8], lower: bool) {
         let start = self.buf.len() + 4;
         // Most fields are short ASCII without NUL: one pass settles them,
