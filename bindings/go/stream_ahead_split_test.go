@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -15,14 +16,16 @@ func TestFetchStreamAheadSplitSetHoldsNothingBack(t *testing.T) {
 	decodeAhead(t)
 	seen := make(chan uint32, 1000)
 	heldBack := make(chan bool, 1)
-	fetches := 0
+	// Counted on the server's goroutine, read on the test's: atomic (the
+	// connection gives the race detector no order between them).
+	var fetches atomic.Int32
 	addr := scriptServer(t, func(tag, line string, w net.Conn) {
 		if !strings.Contains(line, "FETCH") {
 			okAnswer(tag, line, w)
 			return
 		}
-		fetches++
-		if fetches == 1 {
+		k := fetches.Add(1)
+		if k == 1 {
 			var b strings.Builder
 			for i := 1; i <= 19; i += 2 {
 				fmt.Fprintf(&b, "* %d FETCH (UID %d FLAGS (\\Seen))\r\n", i, i)
@@ -30,7 +33,7 @@ func TestFetchStreamAheadSplitSetHoldsNothingBack(t *testing.T) {
 			w.Write([]byte(b.String() + tag + " OK done\r\n"))
 			return
 		}
-		if fetches > 2 {
+		if k > 2 {
 			okAnswer(tag, line, w)
 			return
 		}
@@ -69,12 +72,12 @@ func TestFetchStreamAheadSplitSetHoldsNothingBack(t *testing.T) {
 			return nil
 		},
 	})
-	t.Logf("FetchStream = %d, %v; %d FETCH commands", n, err, fetches)
+	t.Logf("FetchStream = %d, %v; %d FETCH commands", n, err, fetches.Load())
 	if err != nil || got != 10 {
 		t.Fatalf("FetchStream = %d, %v; OnMessage saw %d, want 10", n, err, got)
 	}
-	if fetches < 2 {
-		t.Fatalf("the set was not split (%d FETCH)", fetches)
+	if k := fetches.Load(); k < 2 {
+		t.Fatalf("the set was not split (%d FETCH)", k)
 	}
 	select {
 	case <-heldBack:
