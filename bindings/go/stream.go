@@ -328,7 +328,7 @@ func (st *streamState) aheadable(items []C.imapc_stream_item) bool {
 // beside the parsing of the next instead of between them.
 type aheadDecoder struct {
 	in, out  chan *aheadBatch
-	free     chan *aheadBatch // delivered batches, for reuse
+	free     []*aheadBatch // delivered batches, for reuse (the caller's goroutine only)
 	done     chan struct{}
 	inFlight int // batches sent and not yet delivered
 	reuse    bool
@@ -347,7 +347,6 @@ func newAheadDecoder(reuse bool) *aheadDecoder {
 	d := &aheadDecoder{
 		in:    make(chan *aheadBatch, 2),
 		out:   make(chan *aheadBatch, 2),
-		free:  make(chan *aheadBatch, 3),
 		done:  make(chan struct{}),
 		reuse: reuse,
 	}
@@ -391,12 +390,12 @@ func (d *aheadDecoder) decode(b *aheadBatch) {
 
 // batch is an empty batch to fill, a delivered one when there is one.
 func (d *aheadDecoder) batch() *aheadBatch {
-	select {
-	case b := <-d.free:
+	if n := len(d.free); n > 0 {
+		b := d.free[n-1]
+		d.free = d.free[:n-1]
 		return b
-	default:
-		return new(aheadBatch)
 	}
+	return new(aheadBatch)
 }
 
 // send queues b for decoding.
@@ -423,10 +422,7 @@ func (d *aheadDecoder) deliver(st *streamState, keep int) C.int {
 			clear(b.msgs)
 		}
 		b.raws = b.raws[:0]
-		select {
-		case d.free <- b:
-		default:
-		}
+		d.free = append(d.free, b)
 	}
 	return 0
 }
