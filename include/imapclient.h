@@ -3597,7 +3597,9 @@ imapc_result imapc_client_thread_criteria(struct imapc_client *client,
 
 /**
  * A new builder: system trust store, host name verified, TLS 1.2 or
- * later. Caller owns it; free with `imapc_tls_config_builder_free`.
+ * later. Caller owns it; free with `imapc_tls_config_builder_free`. The
+ * system store is read once per process, by the first configuration
+ * (built here or a connection's default) that uses it.
  * Returns NULL only if memory ran out.
  */
 struct imapc_tls_config_builder *imapc_tls_config_builder_new(void);

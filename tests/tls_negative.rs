@@ -532,9 +532,43 @@ fn c_set_min_version_1_3_refuses_a_tls_1_2_only_server() {
 
 // --- Trust anchors: an added CA replaces the system store ---
 
-/// Set in the child process that `an_added_ca_replaces_the_system_store`
-/// runs itself in.
+/// Set in the child process that a trust-store test runs itself in.
 const SYSTEM_STORE_CHILD: &str = "IMAPC_TEST_SYSTEM_STORE_CHILD";
+
+/// True in the child process; in the parent, reruns test `name` alone in a
+/// child whose system store is the untrusted CA alone (rustls-native-certs
+/// reads `SSL_CERT_FILE` instead of the platform's store), checks that it
+/// ran and passed, and returns false.
+fn in_child_with_stand_in_store(name: &str) -> bool {
+    let srv = common::TestServer::get();
+    if std::env::var_os(SYSTEM_STORE_CHILD).is_some() {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--test-threads=1", "--nocapture"])
+        .env(SYSTEM_STORE_CHILD, "1")
+        .env("SSL_CERT_FILE", srv.cert("untrusted-ca.pem"))
+        .env_remove("SSL_CERT_DIR")
+        // The same certificates (and no second server) in the child.
+        .env("IMAP_HOST", &srv.host)
+        .env("IMAP_PORT", srv.port.to_string())
+        .env("IMAP_TLS_PORT", srv.tls_port.to_string())
+        .env("IMAP_TEST_DIR", &srv.dir)
+        .env("IMAP_CAFILE", &srv.cafile)
+        .output()
+        .expect("running the child test");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "child failed:\n{text}");
+    assert!(
+        text.contains(&format!("test {name} ... ok")) && text.contains("1 passed"),
+        "the child did not run the test:\n{text}"
+    );
+    false
+}
 
 /// `add_ca_file` (`imapc_tls_config_builder_add_ca_file`: "Adding a CA
 /// replaces the system store unless use_system_roots turns it back on").
@@ -551,32 +585,7 @@ const SYSTEM_STORE_CHILD: &str = "IMAPC_TEST_SYSTEM_STORE_CHILD";
 /// pin anything) and against `use_system_roots` being ignored.
 #[test]
 fn an_added_ca_replaces_the_system_store() {
-    let srv = common::TestServer::get();
-    if std::env::var_os(SYSTEM_STORE_CHILD).is_none() {
-        let name = "an_added_ca_replaces_the_system_store";
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", name, "--test-threads=1", "--nocapture"])
-            .env(SYSTEM_STORE_CHILD, "1")
-            .env("SSL_CERT_FILE", srv.cert("untrusted-ca.pem"))
-            .env_remove("SSL_CERT_DIR")
-            // The same certificates (and no second server) in the child.
-            .env("IMAP_HOST", &srv.host)
-            .env("IMAP_PORT", srv.port.to_string())
-            .env("IMAP_TLS_PORT", srv.tls_port.to_string())
-            .env("IMAP_TEST_DIR", &srv.dir)
-            .env("IMAP_CAFILE", &srv.cafile)
-            .output()
-            .expect("running the child test");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(out.status.success(), "child failed:\n{text}");
-        assert!(
-            text.contains(&format!("test {name} ... ok")) && text.contains("1 passed"),
-            "the child did not run the test:\n{text}"
-        );
+    if !in_child_with_stand_in_store("an_added_ca_replaces_the_system_store") {
         return;
     }
     let good = || tls_server("server.pem", "server.key");
@@ -607,6 +616,38 @@ fn an_added_ca_replaces_the_system_store() {
     assert_eq!(e.kind, ErrorKind::TlsConfig, "{e}");
     // It says why: the store was turned off, not found empty.
     assert!(e.message.contains("system store is turned off"), "{e}");
+}
+
+/// The system store is read once per process (README: "Connecting, TLS
+/// and errors"): in a child whose store is the untrusted CA, a first
+/// configuration reads it; the store then changes (`SSL_CERT_FILE` now
+/// names the trusted CA), and a second configuration, as well as a
+/// connection with no configuration of its own (the default), still
+/// trust the store as first read. Read again each time, they would trust
+/// `server.pem` and refuse `untrusted-server.pem`.
+#[test]
+fn the_system_store_is_read_once_per_process() {
+    if !in_child_with_stand_in_store("the_system_store_is_read_once_per_process") {
+        return;
+    }
+    let good = || tls_server("server.pem", "server.key");
+    let other = || tls_server("untrusted-server.pem", "untrusted-server.key");
+    let first = TlsConfigBuilder::new().build().unwrap();
+    assert!(connect(other(), first).unwrap().is_tls());
+
+    // The child runs this test alone, on one thread: nothing else reads
+    // the environment while it changes.
+    std::env::set_var("SSL_CERT_FILE", common::TestServer::get().cert("ca.pem"));
+    let second = TlsConfigBuilder::new().build().unwrap();
+    assert!(connect(other(), second.clone()).unwrap().is_tls());
+    let e = connect(good(), second).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsUnknownIssuer, "store read again: {e}");
+
+    let mut o = ConnectOptions::new("localhost", Security::Implicit).port(other());
+    o.io_timeout = Some(Duration::from_secs(5));
+    o.connect_timeout = Some(Duration::from_secs(5));
+    let c = Client::connect(&o).expect("the default configuration, store as first read");
+    assert!(c.is_tls());
 }
 
 #[test]

@@ -3,12 +3,13 @@
 //! The default verifies the chain against the system trust store and the
 //! host name. Adding CA certificates replaces the system store (as Python's
 //! `create_default_context(cafile=...)` does) unless `use_system_roots(true)`
-//! is asked for explicitly. Turning off the host-name check keeps the chain
+//! is asked for explicitly. The system store is read once per process
+//! (`system_roots`). Turning off the host-name check keeps the chain
 //! check; `dangerous_disable_verification` turns off both.
 
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -180,14 +181,14 @@ impl TlsConfigBuilder {
                 })?;
             }
             let use_system = self.system_roots.unwrap_or(self.cas.is_empty());
-            if use_system {
-                let found = rustls_native_certs::load_native_certs();
-                for e in &found.errors {
-                    log::debug!(target: "imapclient::tls", "system trust store: {e}");
+            let roots = match (use_system, self.cas.is_empty()) {
+                (true, true) => system_roots(),
+                (true, false) => {
+                    roots.roots.extend(system_roots().roots.iter().cloned());
+                    Arc::new(roots)
                 }
-                let (added, _ignored) = roots.add_parsable_certificates(found.certs);
-                log::debug!(target: "imapclient::tls", "loaded {added} system CA certificates");
-            }
+                (false, _) => Arc::new(roots),
+            };
             if roots.is_empty() {
                 return Err(Error::new(
                     ErrorKind::TlsConfig,
@@ -198,10 +199,9 @@ impl TlsConfigBuilder {
                     },
                 ));
             }
-            let inner =
-                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("verifier: {e}")))?;
+            let inner = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+                .build()
+                .map_err(|e| Error::new(ErrorKind::TlsConfig, format!("verifier: {e}")))?;
             Arc::new(Verifier {
                 inner,
                 check_hostname: !self.no_hostname,
@@ -224,6 +224,32 @@ impl TlsConfigBuilder {
             verify_hostname: !self.no_hostname && !self.dangerous,
         }))
     }
+}
+
+/// The system trust store, read and parsed once per process, at the first
+/// configuration that needs it (as Go's `crypto/x509` does): reading it
+/// takes about 3 ms, which a program connecting to many accounts with the
+/// default configuration would otherwise pay at every connection. A store
+/// found empty is not kept: the next configuration reads it again.
+fn system_roots() -> Arc<RootCertStore> {
+    static ROOTS: Mutex<Option<Arc<RootCertStore>>> = Mutex::new(None);
+    // A panic while loading leaves nothing behind to distrust.
+    let mut kept = ROOTS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(r) = kept.as_ref() {
+        return r.clone();
+    }
+    let found = rustls_native_certs::load_native_certs();
+    for e in &found.errors {
+        log::debug!(target: "imapclient::tls", "system trust store: {e}");
+    }
+    let mut roots = RootCertStore::empty();
+    let (added, _ignored) = roots.add_parsable_certificates(found.certs);
+    log::debug!(target: "imapclient::tls", "loaded {added} system CA certificates");
+    let roots = Arc::new(roots);
+    if !roots.is_empty() {
+        *kept = Some(roots.clone());
+    }
+    roots
 }
 
 /// The server name for SNI and verification: IP literals send no SNI.

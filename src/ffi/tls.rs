@@ -37,7 +37,9 @@ unsafe fn builder<'a>(
 }
 
 /// A new builder: system trust store, host name verified, TLS 1.2 or
-/// later. Caller owns it; free with `imapc_tls_config_builder_free`.
+/// later. Caller owns it; free with `imapc_tls_config_builder_free`. The
+/// system store is read once per process, by the first configuration
+/// (built here or a connection's default) that uses it.
 /// Returns NULL only if memory ran out.
 #[no_mangle]
 pub extern "C" fn imapc_tls_config_builder_new() -> *mut imapc_tls_config_builder {
