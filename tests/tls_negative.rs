@@ -349,6 +349,87 @@ fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
     assert!(next.is_fatal(), "{next}");
 }
 
+/// Without a command timeout, the I/O timeout bounds a TLS write the
+/// server never takes: once a socket write has waited the I/O timeout
+/// (2 s here) with nothing sent, the call fails (`Timeout`, fatal), with
+/// no further wait. rustls took the socket's `WouldBlock` as a cue to
+/// read for another I/O timeout, and its next write waited a third. A
+/// thread watches the client's send queue for when the kernel last took
+/// bytes: the socket write that took them still waits out the I/O timeout
+/// for room for the rest (and returns what it sent), the next one waits
+/// the I/O timeout and fails, and that must be all: 2 I/O timeouts after
+/// the last progress (4.05 s here), not 4 (8 s). Before the stall the
+/// kernel takes a few more bytes every I/O timeout or so as it makes
+/// room; each such write succeeds, as documented for io_timeout.
+#[test]
+fn io_timeout_bounds_a_tls_write_the_server_never_reads() {
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+    const BIG: usize = 64 << 20;
+    let io_timeout = Duration::from_secs(2);
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let last_arrival = Arc::new(Mutex::new(Instant::now()));
+    let arrival = last_arrival.clone();
+    let port = tls_script_server("server.pem", "server.key", move |s| {
+        greet_and_login(s);
+        let append = read_command(s);
+        if append == format!("A2 APPEND INBOX {{{BIG}}}\r\n") {
+            let _ = s.write_all(b"+ go ahead\r\n");
+            let _ = s.flush();
+        }
+        // Never read again; hold the connection open until the test ends.
+        let _ = held.recv_timeout(Duration::from_secs(60));
+    });
+    let mut o = ConnectOptions::new("localhost", Security::Implicit)
+        .port(port)
+        .tls(trusted().build().unwrap());
+    o.connect_timeout = Some(Duration::from_secs(5));
+    o.io_timeout = Some(io_timeout);
+    let mut c = Client::connect(&o).expect("connect");
+    c.login("user", "secret").expect("login");
+    // Watch the client's send queue (bytes the kernel took from it, not
+    // yet acknowledged): when it last grew is when a write last made
+    // progress.
+    let fd = c.raw_fd().expect("a socket");
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let watcher = std::thread::spawn(move || {
+        let mut queued: libc::c_int = -1;
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            stopped.recv_timeout(Duration::from_millis(5))
+        {
+            let mut n: libc::c_int = 0;
+            // SAFETY: TIOCOUTQ (SIOCOUTQ) writes one int.
+            if unsafe { libc::ioctl(fd, libc::TIOCOUTQ, &mut n) } == 0 && n != queued {
+                queued = n;
+                *arrival.lock().unwrap() = Instant::now();
+            }
+        }
+    });
+    let r = c.append("INBOX", &vec![b'a'; BIG], &[], None);
+    let failed_at = Instant::now();
+    let _ = stop.send(());
+    watcher.join().unwrap();
+    let _ = release.send(());
+    let e = r.unwrap_err();
+    let stalled = failed_at.saturating_duration_since(*last_arrival.lock().unwrap());
+    assert_eq!(
+        e.kind,
+        ErrorKind::Timeout,
+        "{e} after a stall of {stalled:?}"
+    );
+    assert!(e.is_fatal(), "{e}");
+    assert!(e.message.contains("for the I/O timeout"), "{e}");
+    assert!(
+        stalled >= io_timeout - Duration::from_millis(100),
+        "failed {stalled:?} after the last progress"
+    );
+    assert!(
+        stalled < io_timeout * 5 / 2,
+        "failed {stalled:?} after the last progress: more than the write that made it and one more"
+    );
+    assert_eq!(c.fatal_error().map(|e| e.kind), Some(ErrorKind::Timeout));
+}
+
 /// Over TLS one read of the client may take several socket reads (rustls
 /// reads until it has a whole record): a server that sends NOOP's answer
 /// as one TLS record, a byte every 50 ms (some 3 s in all), must still

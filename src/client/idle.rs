@@ -195,7 +195,7 @@ impl Client {
                     return Err(self.fail(Error::new(ErrorKind::LimitExceeded, fe.to_string())));
                 }
             }
-            let Some(s) = self.stream.as_ref() else {
+            let Some(s) = self.stream.as_mut() else {
                 return Ok(());
             };
             if !s.holds_data() {
@@ -206,7 +206,7 @@ impl Client {
             }
             s.set_nonblocking(true).map_err(Error::from)?;
             let r = self.fill();
-            if let Some(s) = self.stream.as_ref() {
+            if let Some(s) = self.stream.as_mut() {
                 s.set_nonblocking(false).map_err(Error::from)?;
             }
             match r {

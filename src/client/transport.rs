@@ -41,12 +41,22 @@ pub(crate) enum Stream {
 /// write of theirs makes (rustls writes a record at a time, and reads
 /// until it has a whole record, which a server may send a byte at a time;
 /// the compressor sends on as its output grows).
+///
+/// A `send` the I/O timeout stopped (nothing sent for that long) fails with
+/// `WriteStalled`, and so does every later `send` at once: the connection
+/// is lost (the client closes it), and rustls, given the socket's
+/// `WouldBlock`, would read for another I/O timeout and its next write
+/// wait a third (a stalled TLS write took 3 I/O timeouts before).
 pub(crate) struct Sock {
     pub(crate) tcp: TcpStream,
     deadline: Option<Deadline>,
     /// The write timeout was cut below the I/O timeout and must be put
     /// back.
     write_cut: bool,
+    /// The socket is in non-blocking mode: `WouldBlock` is no timeout.
+    nonblocking: bool,
+    /// A send timed out: every later one fails at once.
+    stalled: bool,
 }
 
 /// When the running call must end, and the I/O timeout, which still bounds
@@ -71,6 +81,23 @@ impl std::fmt::Display for DeadlinePassed {
 
 impl std::error::Error for DeadlinePassed {}
 
+/// A send the I/O timeout stopped (see `Sock`). Its kind is `TimedOut`,
+/// not the socket's `WouldBlock`, for the reason `DeadlinePassed`'s is.
+#[derive(Debug)]
+pub(crate) struct WriteStalled;
+
+impl std::fmt::Display for WriteStalled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the server took nothing sent to it for the I/O timeout")
+    }
+}
+
+impl std::error::Error for WriteStalled {}
+
+fn write_stalled() -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, WriteStalled)
+}
+
 fn deadline_passed() -> io::Error {
     io::Error::new(io::ErrorKind::TimedOut, DeadlinePassed)
 }
@@ -86,6 +113,8 @@ impl Sock {
             tcp,
             deadline: None,
             write_cut: false,
+            nonblocking: false,
+            stalled: false,
         }
     }
 
@@ -160,9 +189,21 @@ impl Read for Sock {
 
 impl Write for Sock {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.deadline {
+        if self.stalled {
+            return Err(write_stalled());
+        }
+        let r = match self.deadline {
             None => self.tcp.write(buf),
             Some(d) => self.write_by(d, buf),
+        };
+        match r {
+            // A blocking socket's write timeout (the deadline's gives
+            // `DeadlinePassed`, of kind `TimedOut`).
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && !self.nonblocking => {
+                self.stalled = true;
+                Err(write_stalled())
+            }
+            r => r,
         }
     }
 
@@ -252,8 +293,11 @@ impl Stream {
 
     /// Make reads return `WouldBlock` at once instead of waiting (or wait
     /// again, with `false`).
-    pub(crate) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-        self.tcp().set_nonblocking(on)
+    pub(crate) fn set_nonblocking(&mut self, on: bool) -> io::Result<()> {
+        let sock = self.sock_mut();
+        sock.tcp.set_nonblocking(on)?;
+        sock.nonblocking = on;
+        Ok(())
     }
 
     /// Read timeout for the next reads (`None` blocks forever).
@@ -487,6 +531,51 @@ mod tests {
         assert!(took >= limit - Duration::from_millis(50), "{took:?}");
         assert!(took < Duration::from_secs(5), "{took:?}");
         assert!(is_deadline_passed(&s.read(&mut buf).unwrap_err()));
+    }
+
+    /// A send the I/O timeout stopped fails with `WriteStalled` (kind
+    /// `TimedOut`: rustls must not read on), and every later one at once;
+    /// in non-blocking mode `WouldBlock` is only that.
+    #[test]
+    fn a_stalled_write_fails_every_later_write_at_once() {
+        let (s, _peer) = sock_with_write_timeout(Duration::from_millis(200));
+        let mut st = Stream::Plain(s);
+        st.set_nonblocking(true).unwrap();
+        // The peer never reads: the buffers fill, then `WouldBlock` at once.
+        let e = loop {
+            if let Err(e) = st.write(&[0u8; 1 << 16]) {
+                break e;
+            }
+        };
+        assert_eq!(e.kind(), io::ErrorKind::WouldBlock, "{e:?}");
+        st.set_nonblocking(false).unwrap();
+        let Stream::Plain(mut s) = st else {
+            unreachable!()
+        };
+        assert!(!s.stalled, "a non-blocking WouldBlock is no stall");
+        let t0 = Instant::now();
+        let e = s.write(&[0u8; 1 << 16]).unwrap_err();
+        assert!(
+            t0.elapsed() >= Duration::from_millis(150),
+            "{:?}",
+            t0.elapsed()
+        );
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut, "{e:?}");
+        assert!(e.get_ref().is_some_and(|r| r.is::<WriteStalled>()), "{e:?}");
+        let t1 = Instant::now();
+        let again = s.write(b"x").unwrap_err();
+        assert!(
+            t1.elapsed() < Duration::from_millis(100),
+            "{:?}",
+            t1.elapsed()
+        );
+        assert!(
+            again.get_ref().is_some_and(|r| r.is::<WriteStalled>()),
+            "{again:?}"
+        );
+        let c = crate::client::Error::from(again);
+        assert_eq!(c.kind, crate::client::ErrorKind::Timeout, "{c}");
+        assert!(c.message.contains("for the I/O timeout"), "{c}");
     }
 
     #[test]
