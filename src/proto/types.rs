@@ -191,6 +191,9 @@ pub enum Untagged<'a> {
     Capability(Vec<Bytes<'a>>),
     List(ListItem<'a>),
     Lsub(ListItem<'a>),
+    /// Gmail's `* XLIST`, a LIST reply by another name (with attributes
+    /// such as `\Inbox`, `\AllMail`, `\Spam`).
+    Xlist(ListItem<'a>),
     MailboxStatus(MailboxStatus<'a>),
     /// `* SEARCH 1 2 3 (MODSEQ 917)`.
     Search {
@@ -250,7 +253,7 @@ pub enum Untagged<'a> {
     Other(Bytes<'a>),
 }
 
-/// A LIST or LSUB reply.
+/// A LIST, LSUB or XLIST reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListItem<'a> {
     /// Attributes as sent, e.g. `\HasNoChildren`, `\Sent`.
@@ -673,6 +676,7 @@ impl Untagged<'_> {
             Capability(v) => Capability(own_vec(v)),
             List(l) => List(l.into_owned()),
             Lsub(l) => Lsub(l.into_owned()),
+            Xlist(l) => Xlist(l.into_owned()),
             MailboxStatus(s) => MailboxStatus(s.into_owned()),
             Search { ids, modseq } => Search { ids, modseq },
             ESearch(e) => ESearch(e.into_owned()),

@@ -839,6 +839,9 @@ fn untagged(i: &[u8], depth: usize) -> Res<'_, Untagged<'_>> {
     } else if eq(b"LSUB") {
         let (r, l) = list_item(r)?;
         (r, Untagged::Lsub(l))
+    } else if eq(b"XLIST") {
+        let (r, l) = list_item(r)?;
+        (r, Untagged::Xlist(l))
     } else if eq(b"STATUS") {
         let (r, s) = mailbox_status(r)?;
         (r, Untagged::MailboxStatus(s))
@@ -984,6 +987,7 @@ fn untagged(i: &[u8], depth: usize) -> Res<'_, Untagged<'_>> {
     Ok((r, u))
 }
 
+/// The body of a LIST, LSUB or XLIST reply (they share the grammar).
 fn list_item(i: &[u8]) -> Res<'_, ListItem<'_>> {
     let (r, attributes) = preceded(sp, |i| {
         paren_list(i, 4, |i| {

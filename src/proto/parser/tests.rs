@@ -310,6 +310,41 @@ fn list_and_lsub() {
     );
 }
 
+/// Gmail's XLIST: the LIST grammar under another keyword, with Gmail's
+/// attributes, a localized INBOX, modified UTF-7 and literal names.
+#[test]
+fn xlist() {
+    let item = |attrs: &[&str], name: &str| ListItem {
+        attributes: attrs.iter().map(|a| b(a)).collect(),
+        delimiter: Some(b'/'),
+        mailbox: b(name),
+        childinfo: vec![],
+        old_name: None,
+    };
+    assert_eq!(
+        untagged(b"* XLIST (\\HasNoChildren \\Inbox) \"/\" \"Posteingang\"\r\n"),
+        Untagged::Xlist(item(&["\\HasNoChildren", "\\Inbox"], "Posteingang"))
+    );
+    assert_eq!(
+        untagged(b"* xlist (\\Noselect \\HasChildren) \"/\" [Gmail]\r\n"),
+        Untagged::Xlist(item(&["\\Noselect", "\\HasChildren"], "[Gmail]"))
+    );
+    assert_eq!(
+        untagged(b"* XLIST (\\HasNoChildren \\AllMail) \"/\" \"[Gmail]/All Mail\"\r\n"),
+        Untagged::Xlist(item(&["\\HasNoChildren", "\\AllMail"], "[Gmail]/All Mail"))
+    );
+    assert_eq!(
+        untagged(b"* XLIST (\\HasNoChildren) \"/\" &AMk-l&AOk-ments\r\n"),
+        Untagged::Xlist(item(&["\\HasNoChildren"], "&AMk-l&AOk-ments"))
+    );
+    assert_eq!(
+        untagged(b"* XLIST (\\HasNoChildren \\Spam) \"/\" {12}\r\n[Gmail]/Spam\r\n"),
+        Untagged::Xlist(item(&["\\HasNoChildren", "\\Spam"], "[Gmail]/Spam"))
+    );
+    // Not a LIST reply: the same grammar refuses it as it would LIST's.
+    assert!(parse_response(b"* XLIST (\\Inbox) \"/\"\r\n").is_err());
+}
+
 #[test]
 fn list_with_oldname_from_notify() {
     // RFC 5465 5.4: a rename, as Dovecot sends it under NOTIFY.
