@@ -1267,3 +1267,189 @@ fn special_use_server_without_the_attribute_falls_back_to_names() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+/// Gmail's answer to `XLIST "" "*"` (German account): the localized
+/// INBOX with `\Inbox`, a modified UTF-7 name, a quoted name with a
+/// space, a literal name, Gmail's special-use attributes.
+const GMAIL_XLIST: &str = "* XLIST (\\HasNoChildren \\Inbox) \"/\" \"Posteingang\"\r\n\
+     * XLIST (\\HasNoChildren) \"/\" &AMk-l&AOk-ments\r\n\
+     * XLIST (\\Noselect \\HasChildren) \"/\" \"[Gmail]\"\r\n\
+     * XLIST (\\HasNoChildren \\AllMail) \"/\" \"[Gmail]/Alle Nachrichten\"\r\n\
+     * XLIST (\\HasNoChildren \\Spam) \"/\" {12}\r\n[Gmail]/Spam\r\n\
+     * XLIST (\\HasNoChildren \\Starred) \"/\" \"[Gmail]/Markiert\"\r\n\
+     * XLIST (\\HasNoChildren \\Important) \"/\" \"[Gmail]/Wichtig\"\r\n\
+     * XLIST (\\HasNoChildren \\Sent) \"/\" \"[Gmail]/Gesendet\"\r\n\
+     * XLIST (\\HasNoChildren \\Drafts) \"/\" \"[Gmail]/Entw&APw-rfe\"\r\n\
+     * XLIST (\\HasNoChildren \\Trash) \"/\" \"[Gmail]/Papierkorb\"\r\n";
+
+/// A folder as (name, raw name, delimiter, attributes), to compare whole.
+fn folder_parts(f: &imapclient::client::Folder) -> (&str, &str, Option<char>, Vec<&str>) {
+    (
+        f.name.as_str(),
+        std::str::from_utf8(&f.raw_name).unwrap(),
+        f.delimiter,
+        f.flags.iter().map(String::as_str).collect(),
+    )
+}
+
+/// XLIST as IMAPClient's `xlist_folders` sends it and as Gmail answers
+/// it: every folder with its attributes, names decoded from modified
+/// UTF-7 (and kept raw with `folder_encode` off), the pattern encoded; a
+/// NO or a BAD fails the call only. Dovecot has no XLIST, hence the fake
+/// (tests/client.rs checks the refusal on Dovecot).
+#[test]
+fn xlist_folders_as_gmail_answers_them() {
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID XLIST CHILDREN X-GM-EXT-1 AUTH=PLAIN] Gimap ready\r\n"),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID XLIST CHILDREN X-GM-EXT-1 UIDPLUS] u authenticated (Success)\r\n"),
+        expect("A2 XLIST \"\" \"*\"\r\n"),
+        send(format!("{GMAIL_XLIST}A2 OK Success\r\n")),
+        expect("A3 XLIST \"\" \"&AMk-l*\"\r\n"),
+        send("* XLIST (\\HasNoChildren) \"/\" &AMk-l&AOk-ments\r\nA3 OK Success\r\n"),
+        expect("A4 XLIST \"[Gmail]/\" \"%\"\r\n"),
+        send("* XLIST (\\HasNoChildren) \"/\" \"[Gmail]/Entw&APw-rfe\"\r\nA4 OK Success\r\n"),
+        expect("A5 XLIST \"\" \"*\"\r\n"),
+        send("A5 NO [UNAVAILABLE] XLIST is gone\r\n"),
+        expect("A6 XLIST \"\" \"*\"\r\n"),
+        send("A6 BAD Unknown command\r\n"),
+        expect("A7 NOOP"),
+        send("A7 OK Success\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let all = c.xlist_folders("", "*").unwrap();
+    let got: Vec<_> = all.iter().map(folder_parts).collect();
+    let d = Some('/');
+    assert_eq!(
+        got,
+        [
+            (
+                "Posteingang",
+                "Posteingang",
+                d,
+                vec!["\\HasNoChildren", "\\Inbox"]
+            ),
+            ("Éléments", "&AMk-l&AOk-ments", d, vec!["\\HasNoChildren"]),
+            ("[Gmail]", "[Gmail]", d, vec!["\\Noselect", "\\HasChildren"]),
+            (
+                "[Gmail]/Alle Nachrichten",
+                "[Gmail]/Alle Nachrichten",
+                d,
+                vec!["\\HasNoChildren", "\\AllMail"]
+            ),
+            (
+                "[Gmail]/Spam",
+                "[Gmail]/Spam",
+                d,
+                vec!["\\HasNoChildren", "\\Spam"]
+            ),
+            (
+                "[Gmail]/Markiert",
+                "[Gmail]/Markiert",
+                d,
+                vec!["\\HasNoChildren", "\\Starred"]
+            ),
+            (
+                "[Gmail]/Wichtig",
+                "[Gmail]/Wichtig",
+                d,
+                vec!["\\HasNoChildren", "\\Important"]
+            ),
+            (
+                "[Gmail]/Gesendet",
+                "[Gmail]/Gesendet",
+                d,
+                vec!["\\HasNoChildren", "\\Sent"]
+            ),
+            (
+                "[Gmail]/Entwürfe",
+                "[Gmail]/Entw&APw-rfe",
+                d,
+                vec!["\\HasNoChildren", "\\Drafts"]
+            ),
+            (
+                "[Gmail]/Papierkorb",
+                "[Gmail]/Papierkorb",
+                d,
+                vec!["\\HasNoChildren", "\\Trash"]
+            ),
+        ]
+    );
+    assert!(all[0].has_flag("\\inbox") && all[0].is_selectable());
+    assert!(!all[2].is_selectable());
+    // The pattern goes in modified UTF-7 as LIST's does.
+    let e = c.xlist_folders("", "Él*").unwrap();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].name, "Éléments");
+    // With folder_encode off, names (and the reference) are raw.
+    c.set_folder_encode(false);
+    let raw = c.xlist_folders("[Gmail]/", "%").unwrap();
+    assert_eq!(raw.len(), 1);
+    assert_eq!(raw[0].name, "[Gmail]/Entw&APw-rfe");
+    c.set_folder_encode(true);
+    for (kind, text) in [
+        (ErrorKind::No, "XLIST is gone"),
+        (ErrorKind::Bad, "Unknown command"),
+    ] {
+        let e = c.xlist_folders("", "*").unwrap_err();
+        assert_eq!(e.kind, kind, "{e}");
+        assert!(!e.is_fatal(), "{e}");
+        assert!(e.message.contains(text), "{e}");
+    }
+    c.noop().expect("the session goes on after NO and BAD");
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    assert_eq!(t.lines[1], "A2 XLIST \"\" \"*\"\r\n");
+}
+
+/// Without the XLIST capability the call fails with CapabilityMissing,
+/// not fatally, before anything is sent (the next command is A2); the
+/// capability is read from what the server said last (an unsolicited
+/// CAPABILITY here), and `mask_capability` hides it again.
+#[test]
+fn xlist_needs_the_capability() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+] Logged in\r\n"),
+        expect("A2 NOOP"),
+        send("* CAPABILITY IMAP4rev1 LITERAL+ XLIST\r\nA2 OK done\r\n"),
+        expect("A3 XLIST \"\" \"%\"\r\n"),
+        send("* XLIST (\\HasNoChildren \\Inbox) \"/\" INBOX\r\nA3 OK done\r\n"),
+        expect("A4 NOOP"),
+        send("A4 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let e = c.xlist_folders("", "*").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing, "{e}");
+    assert!(!e.is_fatal());
+    assert!(e.message.contains("XLIST"), "{e}");
+    c.noop().unwrap();
+    let inbox = c.xlist_folders("", "%").unwrap();
+    assert_eq!(
+        inbox.iter().map(folder_parts).collect::<Vec<_>>(),
+        [(
+            "INBOX",
+            "INBOX",
+            Some('/'),
+            vec!["\\HasNoChildren", "\\Inbox"]
+        )]
+    );
+    c.mask_capability("XLIST");
+    let e = c.xlist_folders("", "*").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing, "{e}");
+    c.noop().unwrap();
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    let xlists = t.text().matches("XLIST").count();
+    assert_eq!(
+        xlists,
+        1,
+        "only the XLIST with the capability: {}",
+        t.text()
+    );
+}

@@ -352,8 +352,9 @@ impl Client {
         folder_of(l, self.st.utf7_names())
     }
 
-    /// LIST or LSUB; with `ret` (LIST-STATUS's `RETURN (STATUS ...)`) also
-    /// the STATUS answers that come with it, by raw folder name.
+    /// LIST, LSUB or XLIST; with `ret` (LIST-STATUS's `RETURN (STATUS
+    /// ...)`) also the STATUS answers that come with it, by raw folder
+    /// name.
     fn list_cmd(
         &mut self,
         verb: &str,
@@ -374,7 +375,6 @@ impl Client {
             b.raw(ret);
         }
         let cmd = b.finish();
-        let lsub = verb == "LSUB";
         // Under NOTIFY, LIST responses for folders created, deleted or
         // renamed elsewhere may come meanwhile (RFC 5465 5.4): they are
         // events, unless the pattern covers them (indistinguishable
@@ -382,9 +382,9 @@ impl Client {
         // Filtered under NOTIFY only: without it no such responses come,
         // and a server's own answer may stray from a strict reading of
         // the pattern (case-insensitive stores such as Exchange's).
-        let mut wanted = self
-            .st
-            .notify
+        // XLIST's replies are never news (NOTIFY sends LIST), and its
+        // localized INBOX would not match the pattern `INBOX`.
+        let mut wanted = (self.st.notify && verb != "XLIST")
             .then(|| Covered::new(reference, pattern, &r, &p, self.st.utf7_names()));
         let mut own = |l: &ListItem<'_>| match wanted.as_mut() {
             Some(w) => l.old_name.is_none() && w.covers(l),
@@ -399,20 +399,22 @@ impl Client {
         self.run(
             cmd,
             verb,
-            &mut with(|_st: &mut State, u| match u {
-                Untagged::List(l) if !lsub && own(&l) => {
+            // Each verb takes its own kind of reply only: a LIST that
+            // comes during LSUB or XLIST is news (NOTIFY), not the answer.
+            &mut with(|_st: &mut State, u| match (verb, u) {
+                ("LIST", Untagged::List(l))
+                | ("LSUB", Untagged::Lsub(l))
+                | ("XLIST", Untagged::Xlist(l))
+                    if own(&l) =>
+                {
                     items.push(l.into_owned());
                     None
                 }
-                Untagged::Lsub(l) if lsub && own(&l) => {
-                    items.push(l.into_owned());
-                    None
-                }
-                Untagged::MailboxStatus(s) if ret.is_some() => {
+                (_, Untagged::MailboxStatus(s)) if ret.is_some() => {
                     statuses.push((s.mailbox.to_vec(), to_status(&s)));
                     None
                 }
-                u => Some(u),
+                (_, u) => Some(u),
             }),
         )?;
         let listed: HashSet<Vec<u8>> = items.iter().map(|l| folder_key(&l.mailbox)).collect();
@@ -510,6 +512,29 @@ impl Client {
     /// [`Client::list_folders`].
     pub fn list_subscribed(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
         self.list_cmd("LSUB", None, reference, pattern, None)
+            .map(|(f, _)| f)
+    }
+
+    /// XLIST: the folders as [`Client::list_folders`] lists them, from
+    /// Gmail's XLIST command (as IMAPClient's `xlist_folders`), with
+    /// Gmail's attributes in [`Folder::flags`]: `\Inbox`, `\AllMail`,
+    /// `\Spam`, `\Starred`, `\Important`, `\Sent`, `\Drafts`,
+    /// `\Trash`. Google deprecated XLIST for SPECIAL-USE (RFC 6154), which
+    /// [`Client::list_folders`] and [`Client::find_special_folder`] read;
+    /// XLIST is for servers that answer only it.
+    ///
+    /// The folder with `\Inbox` may carry a localized name (`Posteingang`,
+    /// `Boîte de réception`): it is returned as the server sent it
+    /// (decoded as every name), and the folder is selected as `INBOX`.
+    ///
+    /// Needs the `XLIST` capability: without it (Dovecot, most servers,
+    /// or after [`Client::mask_capability`]) the call fails with
+    /// [`ErrorKind::CapabilityMissing`] and nothing is sent. A NO or BAD
+    /// from the server fails the call only (not fatal). Under NOTIFY
+    /// every LIST response that comes meanwhile stays an event.
+    pub fn xlist_folders(&mut self, reference: &str, pattern: &str) -> Result<Vec<Folder>> {
+        self.require("XLIST", "XLIST")?;
+        self.list_cmd("XLIST", None, reference, pattern, None)
             .map(|(f, _)| f)
     }
 
