@@ -447,7 +447,7 @@ typedef struct imapc_event_list imapc_event_list;
 typedef struct imapc_folder imapc_folder;
 
 /**
- * Folders from LIST or LSUB. Caller owns it; free with
+ * Folders from LIST, LSUB or XLIST. Caller owns it; free with
  * `imapc_folder_list_free`.
  */
 typedef struct imapc_folder_list imapc_folder_list;
@@ -1220,6 +1220,32 @@ imapc_result imapc_client_lsub(struct imapc_client *client,
                                const char *pattern,
                                struct imapc_folder_list **folders_out,
                                struct imapc_error **err_out);
+
+/**
+ * XLIST (Gmail): the folders as `imapc_client_list`, with Gmail's
+ * attributes (`"\\Inbox"`, `"\\AllMail"`, `"\\Spam"`, `"\\Starred"`,
+ * `"\\Important"`, `"\\Sent"`, `"\\Drafts"`, `"\\Trash"`; test them
+ * with `imapc_folder_has_attribute`), as IMAPClient's `xlist_folders`.
+ * Google deprecated XLIST for SPECIAL-USE, which `imapc_client_list` and
+ * `imapc_client_find_special_folder` read; XLIST is for servers that
+ * answer only it. The folder with `"\\Inbox"` may have a localized name
+ * (`Posteingang`), returned as the server sent it; select it as `INBOX`.
+ *
+ * Needs the server capability `XLIST`: without it (Dovecot, most
+ * servers, or after `imapc_client_mask_capability`) the call fails with
+ * `IMAPC_ERR_CAPABILITY_MISSING` and nothing is sent. A NO or BAD from
+ * the server fails the call only (not fatal). Caller owns
+ * `*folders_out`, written only on success; free with
+ * `imapc_folder_list_free`.
+ *
+ * # Safety
+ * As `imapc_client_list`.
+ */
+imapc_result imapc_client_xlist(struct imapc_client *client,
+                                const char *reference,
+                                const char *pattern,
+                                struct imapc_folder_list **folders_out,
+                                struct imapc_error **err_out);
 
 /**
  * STATUS of a folder (not the selected one). Caller owns `*status_out`;

@@ -1453,3 +1453,93 @@ fn xlist_needs_the_capability() {
         t.text()
     );
 }
+
+/// `imapc_client_xlist` against the Gmail-like answer: the folders, their
+/// decoded and raw names and attributes as the C getters give them; a
+/// BAD is `IMAPC_ERR_BAD`, not fatal; without the capability (masked)
+/// `IMAPC_ERR_CAPABILITY_MISSING`, nothing sent and `*folders_out` left
+/// as it was.
+#[test]
+fn xlist_through_the_c_abi() {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::*;
+    use imapclient::ffi::folder::*;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+
+    let srv = FakeServer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 XLIST X-GM-EXT-1] Gimap ready\r\n"),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 XLIST X-GM-EXT-1 UIDPLUS] Logged in\r\n"),
+        expect("A2 XLIST \"\" \"*\"\r\n"),
+        send(format!("{GMAIL_XLIST}A2 OK Success\r\n")),
+        expect("A3 XLIST \"\" \"*\"\r\n"),
+        send("A3 BAD Unknown command\r\n"),
+        expect("A4 NOOP"),
+        send("A4 OK done\r\n"),
+    ]);
+    let s = |v: &str| CString::new(v).unwrap();
+    let (all, pat) = (s(""), s("*"));
+    // SAFETY: C ABI calls with valid strings and out-pointers; every
+    // result is asserted; the list and errors are freed once.
+    unsafe {
+        let c = c_client(srv.port);
+        let mut l = null_mut();
+        assert_eq!(
+            imapc_client_xlist(c, all.as_ptr(), pat.as_ptr(), &mut l, null_mut()),
+            IMAPC_OK
+        );
+        assert_eq!(imapc_folder_list_count(l), 10);
+        let folder = |i: usize| {
+            let f = imapc_folder_list_get(l, i);
+            let mut n = 0;
+            let raw = imapc_folder_raw_name(f, &mut n);
+            (
+                CStr::from_ptr(imapc_folder_name(f)).to_str().unwrap(),
+                std::str::from_utf8(std::slice::from_raw_parts(raw, n)).unwrap(),
+                char::from_u32(imapc_folder_delimiter(f)).unwrap(),
+            )
+        };
+        assert_eq!(folder(0), ("Posteingang", "Posteingang", '/'));
+        assert_eq!(folder(1), ("Éléments", "&AMk-l&AOk-ments", '/'));
+        assert_eq!(folder(4), ("[Gmail]/Spam", "[Gmail]/Spam", '/'));
+        assert_eq!(folder(8), ("[Gmail]/Entwürfe", "[Gmail]/Entw&APw-rfe", '/'));
+        let has = |i: usize, a: &str| {
+            imapc_folder_has_attribute(imapc_folder_list_get(l, i), s(a).as_ptr())
+        };
+        assert!(has(0, "\\Inbox") && has(0, "\\HasNoChildren"));
+        assert!(!has(1, "\\Inbox"));
+        assert!(has(3, "\\AllMail") && has(5, "\\Starred") && has(6, "\\Important"));
+        assert!(has(7, "\\Sent") && has(8, "\\Drafts") && has(9, "\\Trash"));
+        imapc_folder_list_free(l);
+
+        let mut l = null_mut();
+        let mut e = null_mut();
+        let rc = imapc_client_xlist(c, all.as_ptr(), pat.as_ptr(), &mut l, &mut e);
+        assert_eq!(rc, IMAPC_ERR_BAD);
+        assert!(l.is_null(), "no list on failure");
+        assert!(!imapc_error_is_fatal(e));
+        let msg = CStr::from_ptr(imapc_error_message(e)).to_str().unwrap();
+        assert!(msg.contains("Unknown command"), "{msg}");
+        imapc_error_free(e);
+        assert_eq!(imapc_client_noop(c, null_mut()), IMAPC_OK);
+
+        let xlist = s("XLIST");
+        assert_eq!(
+            imapc_client_mask_capability(c, xlist.as_ptr(), null_mut()),
+            IMAPC_OK
+        );
+        let sentinel = std::ptr::NonNull::<imapc_folder_list>::dangling().as_ptr();
+        let mut l = sentinel;
+        let mut e = null_mut();
+        let rc = imapc_client_xlist(c, all.as_ptr(), pat.as_ptr(), &mut l, &mut e);
+        assert_eq!(rc, IMAPC_ERR_CAPABILITY_MISSING);
+        assert_eq!(l, sentinel, "*folders_out untouched on failure");
+        assert!(!imapc_error_is_fatal(e));
+        imapc_error_free(e);
+        imapc_client_free(c);
+    }
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+    assert_eq!(t.text().matches("XLIST").count(), 2, "{}", t.text());
+}

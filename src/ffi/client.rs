@@ -858,6 +858,45 @@ pub unsafe extern "C" fn imapc_client_lsub(
     }
 }
 
+/// XLIST (Gmail): the folders as `imapc_client_list`, with Gmail's
+/// attributes (`"\\Inbox"`, `"\\AllMail"`, `"\\Spam"`, `"\\Starred"`,
+/// `"\\Important"`, `"\\Sent"`, `"\\Drafts"`, `"\\Trash"`; test them
+/// with `imapc_folder_has_attribute`), as IMAPClient's `xlist_folders`.
+/// Google deprecated XLIST for SPECIAL-USE, which `imapc_client_list` and
+/// `imapc_client_find_special_folder` read; XLIST is for servers that
+/// answer only it. The folder with `"\\Inbox"` may have a localized name
+/// (`Posteingang`), returned as the server sent it; select it as `INBOX`.
+///
+/// Needs the server capability `XLIST`: without it (Dovecot, most
+/// servers, or after `imapc_client_mask_capability`) the call fails with
+/// `IMAPC_ERR_CAPABILITY_MISSING` and nothing is sent. A NO or BAD from
+/// the server fails the call only (not fatal). Caller owns
+/// `*folders_out`, written only on success; free with
+/// `imapc_folder_list_free`.
+///
+/// # Safety
+/// As `imapc_client_list`.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_xlist(
+    client: *mut imapc_client,
+    reference: *const c_char,
+    pattern: *const c_char,
+    folders_out: *mut *mut imapc_folder_list,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        list_into(
+            client,
+            reference,
+            pattern,
+            folders_out,
+            err_out,
+            Client::xlist_folders,
+        )
+    }
+}
+
 /// STATUS of a folder (not the selected one). Caller owns `*status_out`;
 /// free with `imapc_folder_status_free`.
 ///

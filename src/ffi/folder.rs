@@ -16,7 +16,7 @@ pub struct imapc_folder {
     status: Option<imapc_folder_status>,
 }
 
-/// Folders from LIST or LSUB. Caller owns it; free with
+/// Folders from LIST, LSUB or XLIST. Caller owns it; free with
 /// `imapc_folder_list_free`.
 pub struct imapc_folder_list {
     items: Vec<imapc_folder>,
