@@ -1936,3 +1936,25 @@ fn authenticate_with_a_mechanism_of_the_callers() {
     assert!(c.fatal_error().is_some());
     assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
 }
+
+/// Dovecot has no XLIST (Gmail's): `xlist_folders` fails with
+/// CapabilityMissing, not fatally, and the session goes on: NOOP, and
+/// LIST gives the fixture's folders.
+#[test]
+fn xlist_without_the_capability_is_refused_and_the_client_goes_on() {
+    let mut c = login();
+    assert!(!c.has_capability("XLIST"));
+    let e = c.xlist_folders("", "*").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing, "{e}");
+    assert!(!e.is_fatal(), "{e}");
+    assert!(e.message.contains("XLIST"), "{e}");
+    c.noop().unwrap();
+    let names: Vec<String> = c
+        .list_folders("", "*")
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert!(names.iter().any(|n| n == "INBOX"), "{names:?}");
+    assert!(names.iter().any(|n| n == "Entwürfe/日本語"), "{names:?}");
+}
