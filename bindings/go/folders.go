@@ -70,6 +70,21 @@ func (c *Client) ListSubscribed(ctx context.Context, reference, pattern string) 
 	return c.list(ctx, "ListSubscribed", reference, pattern, listSubscribed)
 }
 
+// XListFolders lists folders with Gmail's XLIST command, as ListFolders,
+// with Gmail's attributes (\Inbox, \AllMail, \Spam, \Starred,
+// \Important, \Sent, \Drafts, \Trash), as IMAPClient's xlist_folders.
+// Google deprecated XLIST for SPECIAL-USE, which ListFolders and
+// SpecialFolder read; XLIST is for servers that answer only it. The folder
+// with \Inbox may have a localized Name ("Posteingang"), returned as the
+// server sent it; select it as "INBOX".
+//
+// Without the server capability XLIST (Dovecot, most servers, or after
+// MaskCapability) it fails with ErrCapability and nothing is sent. A NO or
+// BAD from the server (ErrNo, ErrBad) fails the call only.
+func (c *Client) XListFolders(ctx context.Context, reference, pattern string) ([]Folder, error) {
+	return c.list(ctx, "XListFolders", reference, pattern, listXList)
+}
+
 // ListFoldersStatus lists folders as ListFolders with every folder's
 // STATUS counters in Folder.Status: a sync's first look at an account
 // (which folders changed: UIDValidity, UIDNext, HighestModSeq, Messages).
@@ -88,6 +103,7 @@ const (
 	listPlain listKind = iota
 	listSubscribed
 	listStatus
+	listXList
 )
 
 func (c *Client) list(ctx context.Context, op, reference, pattern string, kind listKind) ([]Folder, error) {
@@ -100,6 +116,8 @@ func (c *Client) list(ctx context.Context, op, reference, pattern string, kind l
 			rc = C.imapc_client_lsub(p, cref, cpat, &l, e)
 		case listStatus:
 			rc = C.imapc_client_list_status(p, cref, cpat, &l, e)
+		case listXList:
+			rc = C.imapc_client_xlist(p, cref, cpat, &l, e)
 		default:
 			rc = C.imapc_client_list(p, cref, cpat, &l, e)
 		}
