@@ -2,7 +2,9 @@
  * names. Checks that the decoded UTF-8 name round-trips and that the name
  * on the wire (imapc_folder_raw_name) is modified UTF-7 (RFC 3501 5.1.3).
  * Names with control characters (CR, LF, TAB...) are refused before
- * anything is sent, with a non-fatal IMAPC_ERR_INVALID_ARGUMENT. */
+ * anything is sent, with a non-fatal IMAPC_ERR_INVALID_ARGUMENT; so is
+ * Gmail's XLIST (imapc_client_xlist), with IMAPC_ERR_CAPABILITY_MISSING,
+ * as Dovecot does not offer it. */
 #include "common.h"
 
 #define PARENT "Ärger"
@@ -146,6 +148,22 @@ int main(void)
     TRY(imapc_client_noop(c, ERR));
     CHECK(exists(c, "INBOX"), "INBOX still exists");
     printf("control characters refused\n");
+
+    /* Gmail's XLIST needs the XLIST capability, which Dovecot lacks:
+     * refused before sending, not fatally, the output left alone. */
+    {
+        imapc_folder_list *l = NULL;
+        imapc_error *xerr = NULL;
+        imapc_result rc = imapc_client_xlist(c, "", "*", &l, &xerr);
+        CHECK(rc == IMAPC_ERR_CAPABILITY_MISSING && xerr && imapc_error_code(xerr) == rc &&
+                  strstr(imapc_error_message(xerr), "XLIST") && !imapc_error_is_fatal(xerr),
+              "XLIST on Dovecot gave %s: %s", imapc_error_name(rc),
+              xerr ? imapc_error_message(xerr) : "-");
+        CHECK(l == NULL, "no folder list on failure");
+        imapc_error_free(xerr);
+        TRY(imapc_client_noop(c, ERR));
+        printf("XLIST refused: %s\n", imapc_error_name(rc));
+    }
 
     logout_and_free(c);
     printf("folders_utf7: OK\n");
