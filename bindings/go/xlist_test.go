@@ -83,7 +83,7 @@ func TestXListFolders(t *testing.T) {
 		{"[Gmail]/Entwürfe", "[Gmail]/Entw&APw-rfe", '/', []string{`\HasNoChildren`, `\Drafts`}},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("XListFolders =\n%q\nwant\n%q", got, want)
+		t.Fatalf("XListFolders =\n%q\nwant\n%q", got, want)
 	}
 	if !folders[0].HasAttribute(`\inbox`) {
 		t.Errorf("the localized INBOX lacks \\Inbox: %v", folders[0].Attributes)
