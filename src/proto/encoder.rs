@@ -8,6 +8,7 @@ use crate::proto::dates::Date;
 use crate::proto::flags;
 use crate::proto::search::SearchKey;
 use crate::proto::seqset::MessageSet;
+use zeroize::{Zeroize, Zeroizing};
 
 /// What the server allows for literals (from its capabilities).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,6 +51,10 @@ fn enc_err(message: impl Into<String>) -> EncodeError {
 /// A finished command. `chunks[0]` is sent first; before each later chunk
 /// the client must wait for a `+` continuation (synchronising literal). The
 /// last chunk ends with CRLF.
+///
+/// The bytes of its secrets (`CommandBuilder::secret`) are wiped when it
+/// is dropped, and no other copy of them was left behind while it was
+/// built. A command without secrets pays one empty loop for this.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     /// The tag the server's completion response will carry.
@@ -72,8 +77,24 @@ fn literal_header_len(bytes: &[u8], crlf: usize) -> Option<usize> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
+impl Drop for Command {
+    fn drop(&mut self) {
+        self.wipe_secrets();
+    }
+}
+
 impl Command {
-    /// All chunks joined, as they go on the wire.
+    /// Overwrite the bytes of the secrets with zeros (done on drop).
+    fn wipe_secrets(&mut self) {
+        for &(c, start, end) in &self.secrets {
+            if let Some(b) = self.chunks.get_mut(c).and_then(|c| c.get_mut(start..end)) {
+                b.zeroize();
+            }
+        }
+    }
+
+    /// All chunks joined, as they go on the wire: a copy, secrets
+    /// included, which the caller wipes if it holds any.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.chunks.concat()
     }
@@ -83,7 +104,8 @@ impl Command {
     /// dropped and other control characters escaped, so the result is one
     /// log line.
     pub fn log_form(&self) -> String {
-        let all = self.to_bytes();
+        // The joined copy holds the secrets: wiped when done.
+        let all = Zeroizing::new(self.to_bytes());
         // Chunk start offsets in `all`, to place the secrets.
         let mut starts = Vec::with_capacity(self.chunks.len());
         let mut off = 0;
@@ -225,9 +247,17 @@ impl CommandBuilder {
         self
     }
 
-    /// Like `astring`, but the value is a secret (never logged).
+    /// Like `astring`, but the value is a secret: never logged, and wiped
+    /// from the command when it is dropped. Room for its encoded form and
+    /// the command's end (a `)` and CRLF) is made before it is written,
+    /// so no buffer growing on the way leaves a copy of it behind: more
+    /// arguments after it would grow the buffer again, so the library
+    /// makes it the last.
     pub fn secret(&mut self, s: &[u8]) -> &mut Self {
         self.sep();
+        // The longest form: quoted with every byte escaped, or a literal
+        // with its header (`{` 20 digits `+}` CRLF); then `)` and CRLF.
+        self.cur.reserve(2 * s.len() + 25 + 8);
         let chunk_before = self.chunks.len();
         let start = self.cur.len();
         self.put_astring(s);
@@ -357,6 +387,9 @@ impl CommandBuilder {
             // The server must say `+` before the data: end this chunk.
             let done = std::mem::take(&mut self.cur);
             self.chunks.push(done);
+            // Room for the data and the command's end: the chunk is not
+            // copied again by growing (a secret would leave a copy).
+            self.cur.reserve(data.len() + 8);
         }
         self.cur.extend_from_slice(data);
     }
@@ -713,6 +746,54 @@ mod tests {
             b.string(&s);
         });
         assert!(one(&c).starts_with("A1 CMD {1025+}\r\n"));
+    }
+
+    #[test]
+    fn secrets_are_wiped_and_nothing_else() {
+        for (mode, pw) in [
+            (SYNC, &b"hunter2"[..]),
+            (SYNC, b"pa\"ss word"),
+            (SYNC, "pässword".as_bytes()),
+            (PLUS, "pässword".as_bytes()),
+        ] {
+            let mut c = with(mode, |b| {
+                b.astring(b"user").secret(pw);
+            });
+            let before = c.chunks.clone();
+            let (i, s, e) = c.secrets[0];
+            c.wipe_secrets();
+            assert!(c.chunks[i][s..e].iter().all(|&b| b == 0), "{:?}", c.chunks);
+            // Everything around the secret is as it was.
+            for (k, (now, was)) in c.chunks.iter().zip(&before).enumerate() {
+                assert_eq!(now.len(), was.len());
+                for (j, (x, y)) in now.iter().zip(was).enumerate() {
+                    if !(k == i && (s..e).contains(&j)) {
+                        assert_eq!(x, y, "chunk {k} byte {j}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_secret_and_the_end_of_its_command_fit_where_it_was_written() {
+        // No reallocation after the secret: its chunk's capacity holds
+        // the secret and the CRLF without growing (a growth would leave
+        // the old copy behind, unwiped).
+        for (mode, pw) in [
+            (SYNC, vec![b'x'; 40]),
+            (SYNC, vec![b'"'; 300]),
+            (SYNC, "ü".repeat(100).into_bytes()),
+            (PLUS, "ü".repeat(100).into_bytes()),
+        ] {
+            let mut b = CommandBuilder::new("A1", "LOGIN", mode);
+            b.astring(b"user").secret(&pw);
+            let room = b.cur.capacity();
+            let c = b.finish();
+            // (Growing changes the capacity even where realloc extends
+            // the block in place.)
+            assert_eq!(c.chunks.last().unwrap().capacity(), room, "the chunk grew");
+        }
     }
 
     #[test]
