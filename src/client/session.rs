@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use base64::Engine as _;
+use zeroize::Zeroizing;
 
 use super::core::{route, with, Incoming, NoData, Step};
 use super::deflate::Deflate;
@@ -45,40 +46,80 @@ impl Sasl<'_> {
         }
     }
 
-    /// The initial client response (before base64).
-    fn initial(&self, host: &str, port: u16) -> Vec<u8> {
-        match self {
+    /// The initial client response (before base64), made in one buffer
+    /// of its final size (no growing copy is left behind) and wiped when
+    /// dropped.
+    fn initial(&self, host: &str, port: u16) -> Zeroizing<Vec<u8>> {
+        let port = port.to_string();
+        let parts: &[&[u8]] = match self {
             Sasl::Plain {
                 authzid,
                 user,
                 password,
-            } => {
-                let mut v = Vec::new();
-                v.extend_from_slice(authzid.unwrap_or("").as_bytes());
-                v.push(0);
-                v.extend_from_slice(user.as_bytes());
-                v.push(0);
-                v.extend_from_slice(password.as_bytes());
-                v
-            }
+            } => &[
+                authzid.unwrap_or("").as_bytes(),
+                b"\0",
+                user.as_bytes(),
+                b"\0",
+                password.as_bytes(),
+            ],
             Sasl::XOAuth2 {
                 user,
                 token,
-                vendor,
-            } => {
-                let mut s = format!("user={user}\x01auth=Bearer {token}\x01");
-                if let Some(v) = vendor {
-                    s.push_str(&format!("vendor={v}\x01"));
-                }
-                s.push('\x01');
-                s.into_bytes()
-            }
-            Sasl::OAuthBearer { user, token } => {
-                format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01")
-                    .into_bytes()
-            }
+                vendor: Some(v),
+            } => &[
+                b"user=",
+                user.as_bytes(),
+                b"\x01auth=Bearer ",
+                token.as_bytes(),
+                b"\x01vendor=",
+                v.as_bytes(),
+                b"\x01\x01",
+            ],
+            Sasl::XOAuth2 {
+                user,
+                token,
+                vendor: None,
+            } => &[
+                b"user=",
+                user.as_bytes(),
+                b"\x01auth=Bearer ",
+                token.as_bytes(),
+                b"\x01\x01",
+            ],
+            Sasl::OAuthBearer { user, token } => &[
+                b"n,a=",
+                user.as_bytes(),
+                b",\x01host=",
+                host.as_bytes(),
+                b"\x01port=",
+                port.as_bytes(),
+                b"\x01auth=Bearer ",
+                token.as_bytes(),
+                b"\x01\x01",
+            ],
+        };
+        let mut v = Zeroizing::new(Vec::with_capacity(parts.iter().map(|p| p.len()).sum()));
+        for p in parts {
+            v.extend_from_slice(p);
         }
+        v
     }
+}
+
+/// `raw` in base64, followed by CRLF when `crlf`, in one buffer of its
+/// final size, wiped when dropped: a SASL response as it goes on the wire.
+fn base64_line(raw: &[u8], crlf: bool) -> Zeroizing<Vec<u8>> {
+    use base64::engine::general_purpose::STANDARD as B64;
+    // Padded base64: 4 bytes for every 3 or fewer.
+    let n = raw.len().div_ceil(3) * 4;
+    let mut line = Zeroizing::new(vec![0; n + if crlf { 2 } else { 0 }]);
+    let written = B64.encode_slice(raw, &mut line[..n]);
+    debug_assert_eq!(written, Ok(n));
+    if crlf {
+        line[n..].copy_from_slice(b"\r\n");
+    }
+    line
 }
 
 /// A SASL mechanism's step: the response to a decoded challenge, or why
@@ -515,7 +556,9 @@ impl Client {
         self.sasl_precheck(&name)?;
         let initial = if client_first {
             // Nothing is sent yet: a panic here leaves the client as it was.
-            Some(step(b"").map_err(|reason| cancelled(&name, &reason))?)
+            Some(Zeroizing::new(
+                step(b"").map_err(|reason| cancelled(&name, &reason))?,
+            ))
         } else {
             None
         };
@@ -561,18 +604,20 @@ impl Client {
     fn sasl_exchange(
         &mut self,
         name: &str,
-        initial: Option<Vec<u8>>,
+        initial: Option<Zeroizing<Vec<u8>>>,
         raw_challenges: bool,
         step: &mut SaslStep<'_>,
     ) -> Result<()> {
         use base64::engine::general_purpose::STANDARD as B64;
-        let mut initial = initial.map(|r| B64.encode(r));
+        // Every response, in every form, is in a buffer wiped when dropped.
+        let sasl_ir = self.has_capability("SASL-IR");
+        let mut initial = initial.map(|r| base64_line(&r, !sasl_ir));
         let mut b = self.command("AUTHENTICATE");
         b.raw(name.as_bytes());
-        if self.has_capability("SASL-IR") {
+        if sasl_ir {
             if let Some(ir) = initial.take() {
                 // RFC 4959: an empty initial response is sent as "=".
-                b.secret(if ir.is_empty() { b"=" } else { ir.as_bytes() });
+                b.secret(if ir.is_empty() { b"=" } else { &ir });
             }
         }
         let cmd = b.finish();
@@ -593,7 +638,7 @@ impl Client {
                 match step_now {
                     Step::GoOn => {
                         let line = if let Some(ir) = initial.take() {
-                            Some(ir.into_bytes())
+                            Some(ir)
                         } else if cancel.is_some() {
                             None
                         } else {
@@ -614,7 +659,7 @@ impl Client {
                             };
                             match decoded {
                                 Some(c) => match this.sasl_step(name, step, &c)? {
-                                    Ok(resp) => Some(B64.encode(resp).into_bytes()),
+                                    Ok(resp) => Some(base64_line(&Zeroizing::new(resp), true)),
                                     Err(reason) => {
                                         cancel = Some(cancelled(name, &reason));
                                         None
@@ -624,10 +669,7 @@ impl Client {
                             }
                         };
                         match line {
-                            Some(mut l) => {
-                                l.extend_from_slice(b"\r\n");
-                                this.send_line(&l, true)?;
-                            }
+                            Some(l) => this.send_line(&l, true)?,
                             None => this.send_line(b"*\r\n", false)?,
                         }
                     }
