@@ -10,6 +10,8 @@ use std::os::raw::{c_char, c_int};
 use std::sync::{Mutex, TryLockError};
 use std::time::Duration;
 
+use zeroize::{Zeroize, Zeroizing};
+
 use super::boundary::{catch, cstring, slice_arg, str_arg, str_array};
 use super::error::{imapc_error, imapc_result, need_out, put, report, run, IMAPC_OK};
 use super::events::imapc_event_list;
@@ -238,7 +240,9 @@ pub unsafe extern "C" fn imapc_client_authenticate_plain(
 /// The response a SASL step gives the server (see `imapc_sasl_callback`):
 /// set with `imapc_sasl_reply_set`, valid only during the callback.
 pub struct imapc_sasl_reply {
-    data: Vec<u8>,
+    /// The library's copy of the response: wiped when replaced, when the
+    /// library has sent it, and when dropped unsent.
+    data: Zeroizing<Vec<u8>>,
 }
 
 /// One step of a SASL mechanism of the caller's
@@ -282,7 +286,13 @@ pub unsafe extern "C" fn imapc_sasl_reply_set(
                 .as_mut()
                 .ok_or_else(|| Error::new(ErrorKind::NullPointer, "reply is NULL"))?;
             let d = slice_arg(data, len, "data")?;
-            r.data.clear();
+            // The response replaced is wiped, spare capacity included, and
+            // the new one goes where it has room: no reallocation leaves
+            // a copy of either behind.
+            r.data.zeroize();
+            if r.data.capacity() < d.len() {
+                *r.data = Vec::with_capacity(d.len());
+            }
             r.data.extend_from_slice(d);
             Ok(())
         })
@@ -323,9 +333,11 @@ pub unsafe extern "C" fn imapc_client_authenticate_sasl(
         call(client, err_out, |c| {
             let m = str_arg(mechanism, "mechanism")?;
             let f = step.ok_or_else(|| Error::new(ErrorKind::NullPointer, "step is NULL"))?;
-            let mut reply = imapc_sasl_reply { data: Vec::new() };
+            let mut reply = imapc_sasl_reply {
+                data: Zeroizing::new(Vec::new()),
+            };
             c.authenticate_with(m, client_first, |challenge| {
-                reply.data.clear();
+                reply.data.zeroize();
                 // A pointer that is never NULL, even for no bytes.
                 static NO_BYTES: [u8; 1] = [0];
                 let p = if challenge.is_empty() {
@@ -336,7 +348,8 @@ pub unsafe extern "C" fn imapc_client_authenticate_sasl(
                 // SAFETY: the caller's callback; `challenge` and `reply`
                 // live until it returns.
                 match f(userdata, p, challenge.len(), &mut reply) {
-                    0 => Ok(std::mem::take(&mut reply.data)),
+                    // The library wipes the response once it is sent.
+                    0 => Ok(std::mem::take(&mut *reply.data)),
                     rc => Err(format!("the step callback returned {rc}")),
                 }
             })
@@ -2625,6 +2638,43 @@ mod tests {
         );
         assert!(split_items("BODY[").is_err());
         assert!(split_items("  ").is_err());
+    }
+
+    /// The bytes of `r`'s buffer up to `n`, spare capacity included:
+    /// only ever called with `n` no larger than a length the buffer had,
+    /// so every byte read was written.
+    fn written_bytes(r: &imapc_sasl_reply, n: usize) -> &[u8] {
+        assert!(n <= r.data.capacity());
+        // SAFETY: `n` bytes of the allocation, all written (see above).
+        unsafe { std::slice::from_raw_parts(r.data.as_ptr(), n) }
+    }
+
+    #[test]
+    fn a_replaced_sasl_reply_leaves_no_copy_in_the_buffer() {
+        let secret = b"sasl-reply-SECRET-0123456789";
+        let mut r = imapc_sasl_reply {
+            data: Zeroizing::new(Vec::new()),
+        };
+        let set = |r: &mut imapc_sasl_reply, d: &[u8]| {
+            // SAFETY: a live reply; `d` holds its bytes.
+            let rc = unsafe { imapc_sasl_reply_set(r, d.as_ptr(), d.len(), std::ptr::null_mut()) };
+            assert_eq!(rc, IMAPC_OK);
+        };
+        set(&mut r, secret);
+        assert_eq!(&r.data[..], secret);
+        let at = r.data.as_ptr();
+        // A shorter reply in the same buffer: the rest of the old one is
+        // gone from its spare capacity too.
+        set(&mut r, b"x");
+        assert_eq!(&r.data[..], b"x");
+        assert_eq!(r.data.as_ptr(), at, "the buffer was kept");
+        assert_eq!(
+            written_bytes(&r, secret.len()),
+            [&b"x"[..], &[0; 27][..]].concat()
+        );
+        // An empty one (NULL data): nothing of the old one either.
+        set(&mut r, b"");
+        assert_eq!(written_bytes(&r, secret.len()), [0; 28]);
     }
 
     #[test]
