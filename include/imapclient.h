@@ -898,6 +898,13 @@ const char *imapc_client_last_error(const struct imapc_client *client);
  * LOGIN with a user name and password (UTF-8; never logged).
  * `IMAPC_ERR_AUTH_FAILED` when refused.
  *
+ * Memory: `password` is read in place, not copied; the library's copy in
+ * the command it sends is overwritten with zeros once sent, and the
+ * client keeps no credentials. `password` itself is the caller's to
+ * wipe (it is not written to: it is `const`). What rustls holds of the
+ * TLS plaintext in its own buffers, and the kernel's socket buffers,
+ * are out of the library's reach.
+ *
  * # Safety
  * `client` is live; strings are NUL-terminated.
  */
@@ -907,7 +914,10 @@ imapc_result imapc_client_login(struct imapc_client *client,
                                 struct imapc_error **err_out);
 
 /**
- * AUTHENTICATE PLAIN (RFC 4616); `authzid` may be NULL.
+ * AUTHENTICATE PLAIN (RFC 4616); `authzid` may be NULL. The response
+ * the library builds from `password` and its base64 form are
+ * overwritten with zeros once sent (see `imapc_client_login` for what is
+ * not).
  *
  * # Safety
  * `client` is live; strings are NUL-terminated (authzid may be NULL).
@@ -921,7 +931,9 @@ imapc_result imapc_client_authenticate_plain(struct imapc_client *client,
 /**
  * Set the response of a SASL step to `len` bytes at `data` (copied;
  * `data` may be NULL when `len` is 0); a later call replaces it. The
- * library base64-encodes it and never logs it.
+ * library base64-encodes it and never logs it. Its copy is overwritten
+ * with zeros when replaced, once sent, and when the step cancels; `data`
+ * is the caller's to wipe.
  *
  * # Safety
  * `reply` is the one the callback was given; `data` holds `len` bytes.
@@ -947,7 +959,8 @@ imapc_result imapc_sasl_reply_set(struct imapc_sasl_reply *reply,
  * fatal `IMAPC_ERR_PROTOCOL` when the server accepts an exchange `step`
  * cancelled (the session is closed); `IMAPC_ERR_CAPABILITY_MISSING`
  * when the server does not offer the mechanism. Responses are never
- * logged.
+ * logged, and the library's copies of them (see `imapc_sasl_reply_set`)
+ * are overwritten with zeros once sent.
  *
  * # Safety
  * `client` is live; `mechanism` is NUL-terminated; `step` follows its
@@ -962,7 +975,9 @@ imapc_result imapc_client_authenticate_sasl(struct imapc_client *client,
 
 /**
  * AUTHENTICATE XOAUTH2 (Google, Microsoft) with an OAuth 2 bearer token;
- * `vendor` may be NULL.
+ * `vendor` may be NULL. The response the library builds from `token` and
+ * its base64 form are overwritten with zeros once sent (see
+ * `imapc_client_login` for what is not).
  *
  * # Safety
  * `client` is live; strings are NUL-terminated (vendor may be NULL).
@@ -975,6 +990,9 @@ imapc_result imapc_client_authenticate_xoauth2(struct imapc_client *client,
 
 /**
  * AUTHENTICATE OAUTHBEARER (RFC 7628) with an OAuth 2 bearer token.
+ * The response the library builds from `token` and its base64 form are
+ * overwritten with zeros once sent (see `imapc_client_login` for what
+ * is not).
  *
  * # Safety
  * `client` is live; strings are NUL-terminated.

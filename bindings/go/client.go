@@ -616,6 +616,15 @@ func (c *Client) Noop(ctx context.Context) error {
 }
 
 // Login authenticates with LOGIN. Refusal matches ErrAuth.
+//
+// Memory: the binding copies password into C memory for the call and
+// zeroes that copy before freeing it; the library overwrites its own
+// copies (the command it sends) with zeros once sent. Go cannot wipe
+// password itself: Go strings are immutable, and the runtime may have
+// copied it (string conversions, a moving stack), so it stays in the Go
+// heap until the garbage collector reuses that memory. The same holds
+// for the strings of PlainAuth, XOAuth2 and OAuthBearer. What TLS holds
+// of the plaintext inside rustls' buffers is out of the library's reach.
 func (c *Client) Login(ctx context.Context, user, password string) error {
 	const op = "Login"
 	cu, err := cstring(op, "user", user)
@@ -748,7 +757,10 @@ type CustomSASL struct {
 	ClientFirst bool
 	// Step answers each server challenge (decoded from base64; the slice
 	// is the step's to keep) with the response, which the library
-	// encodes and never logs. An error cancels the exchange: Authenticate
+	// encodes and never logs. The library copies the response and wipes
+	// its copies once sent; the returned slice stays the step's (the
+	// binding does not write to it): zero it after Authenticate returns
+	// if it holds a secret. An error cancels the exchange: Authenticate
 	// returns it and the client stays usable, not authenticated. Check
 	// the server's final message this way (SCRAM's "v="): a server that
 	// accepts a cancelled exchange gets a fatal CodeProtocol error.

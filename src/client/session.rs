@@ -450,6 +450,15 @@ impl Client {
 
     /// LOGIN with a user name and password (any Unicode: non-ASCII goes as
     /// a literal). The password is never logged.
+    ///
+    /// Memory: the library's own copy of the password (in the command as
+    /// it goes on the wire) is overwritten with zeros once sent, and no
+    /// buffer that grew on the way leaves a copy behind; the client keeps
+    /// no credentials (nor do `ConnectOptions`). Not wiped: `password`
+    /// itself and any copy of the caller's, what rustls holds of the TLS
+    /// plaintext inside its own buffers (it encrypts each record in
+    /// place, where this library cannot reach), and the kernel's socket
+    /// buffers.
     pub fn login(&mut self, user: &str, password: &str) -> Result<()> {
         // A client an error broke says so (fatal) before anything else.
         self.check_usable()?;
@@ -478,6 +487,11 @@ impl Client {
 
     /// AUTHENTICATE with a SASL mechanism (initial response inline when the
     /// server has SASL-IR). Secrets are never logged.
+    ///
+    /// Memory: the response the library builds (password or token) and
+    /// its base64 form are overwritten with zeros once sent, as for
+    /// [`Client::login`], with the same limits (the caller's strings, rustls'
+    /// buffers).
     pub fn authenticate(&mut self, mech: &Sasl<'_>) -> Result<()> {
         self.check_usable()?;
         let name = mech.mechanism();
@@ -532,6 +546,12 @@ impl Client {
     /// sent it breaks the client first (fatal: the exchange is cut in the
     /// middle), while in the first call of a client-first mechanism
     /// (nothing sent yet) it leaves the client as it was.
+    ///
+    /// Memory: each `Vec` `step` returns becomes the library's, and it and
+    /// its base64 form are overwritten with zeros once sent (or dropped
+    /// unsent); what `step` used to make it (keys, the password) is the
+    /// caller's to wipe. The server's challenges are not treated as
+    /// secrets. rustls' buffers are out of reach, as for [`Client::login`].
     ///
     /// `mechanism` is 1 to 20 of `A-Z 0-9 - _` (lower case is raised).
     pub fn authenticate_with(
