@@ -304,6 +304,28 @@ fn needles(secret: &'static str, payloads: &[&[u8]]) -> Vec<&'static [u8]> {
     v
 }
 
+/// Connect to `srv`, run `call` with `secrets` looked for, and check: no
+/// live block holds one after `call`, no block freed from connecting to
+/// dropping the client held one. The fake server's transcript, its
+/// script played out.
+fn leaves_no_copy(
+    srv: FakeServer,
+    secrets: &[&'static [u8]],
+    what: &str,
+    call: impl FnOnce(&mut Client),
+) -> fake::Transcript {
+    let probe = Probe::new(secrets);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    call(&mut c);
+    probe.assert_no_live_copy(&format!("after {what}"));
+    drop(c);
+    probe.assert_no_freed_copy(what);
+    drop(probe);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{what}: {:?}", t.error);
+    t
+}
+
 // ---- LOGIN ---------------------------------------------------------------
 
 /// Quoted on the wire with two escapes; the needle is a part with none, so
@@ -320,15 +342,10 @@ fn login_leaves_no_copy_of_the_password() {
         expect("A2 NOOP"),
         send("A2 OK done\r\n"),
     ]);
-    let probe = Probe::new(&[PASSWORD_PART.as_bytes()]);
-    let mut c = Client::connect(&srv.options()).unwrap();
-    c.login("alice", PASSWORD).unwrap();
-    probe.assert_no_live_copy("after LOGIN");
-    c.noop().unwrap();
-    drop(c);
-    probe.assert_no_freed_copy("LOGIN (quoted)");
-    probe.disarm();
-    assert!(srv.finish().error.is_none());
+    leaves_no_copy(srv, &[PASSWORD_PART.as_bytes()], "LOGIN (quoted)", |c| {
+        c.login("alice", PASSWORD).unwrap();
+        c.noop().unwrap();
+    });
 }
 
 #[test]
@@ -341,31 +358,23 @@ fn a_password_sent_as_a_literal_leaves_no_copy() {
         ExpectLiteral("A1 LOGIN alice {".into()),
         send("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n"),
     ]);
-    let probe = Probe::new(&[PW.as_bytes()]);
-    let mut c = Client::connect(&srv.options()).unwrap();
-    c.login("alice", PW).unwrap();
-    probe.assert_no_live_copy("after LOGIN");
-    drop(c);
-    probe.assert_no_freed_copy("LOGIN (synchronising literal)");
-    probe.disarm();
-    let t = srv.finish();
-    assert!(t.error.is_none(), "{:?}", t.error);
+    let t = leaves_no_copy(
+        srv,
+        &[PW.as_bytes()],
+        "LOGIN (synchronising literal)",
+        |c| c.login("alice", PW).unwrap(),
+    );
     assert!(t.contains(PW.as_bytes()));
 
     // With LITERAL+ the literal stays in the command's one chunk.
-    drop(probe);
     let srv = FakeServer::start(vec![
         send("* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n"),
         ExpectLiteral("A1 LOGIN alice {".into()),
         send("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n"),
     ]);
-    let probe = Probe::new(&[PW.as_bytes()]);
-    let mut c = Client::connect(&srv.options()).unwrap();
-    c.login("alice", PW).unwrap();
-    drop(c);
-    probe.assert_no_freed_copy("LOGIN (LITERAL+)");
-    probe.disarm();
-    assert!(srv.finish().error.is_none());
+    leaves_no_copy(srv, &[PW.as_bytes()], "LOGIN (LITERAL+)", |c| {
+        c.login("alice", PW).unwrap()
+    });
 }
 
 #[test]
@@ -376,16 +385,12 @@ fn a_refused_login_leaves_no_copy_either() {
         expect("A1 LOGIN "),
         send("A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"),
     ]);
-    let probe = Probe::new(&[PW.as_bytes()]);
-    let mut c = Client::connect(&srv.options()).unwrap();
-    assert_eq!(
-        c.login("alice", PW).unwrap_err().kind,
-        ErrorKind::AuthFailed
-    );
-    drop(c);
-    probe.assert_no_freed_copy("refused LOGIN");
-    probe.disarm();
-    srv.finish();
+    leaves_no_copy(srv, &[PW.as_bytes()], "refused LOGIN", |c| {
+        assert_eq!(
+            c.login("alice", PW).unwrap_err().kind,
+            ErrorKind::AuthFailed
+        )
+    });
 }
 
 // ---- AUTHENTICATE with the built-in mechanisms ----------------------------
@@ -396,6 +401,15 @@ fn plain_payload() -> Vec<u8> {
     format!("\0alice\0{PLAIN_PW}").into_bytes()
 }
 
+fn authenticate_plain(c: &mut Client) {
+    c.authenticate(&Sasl::Plain {
+        authzid: None,
+        user: "alice",
+        password: PLAIN_PW,
+    })
+    .unwrap()
+}
+
 #[test]
 fn authenticate_plain_with_sasl_ir_leaves_no_copy() {
     let payload = plain_payload();
@@ -404,19 +418,12 @@ fn authenticate_plain_with_sasl_ir_leaves_no_copy() {
         expect(&format!("A1 AUTHENTICATE PLAIN {}\r\n", b64(&payload))),
         send("A1 OK [CAPABILITY IMAP4rev1] in\r\n"),
     ]);
-    let probe = Probe::new(&needles(PLAIN_PW, &[&payload]));
-    let mut c = Client::connect(&srv.options()).unwrap();
-    c.authenticate(&Sasl::Plain {
-        authzid: None,
-        user: "alice",
-        password: PLAIN_PW,
-    })
-    .unwrap();
-    probe.assert_no_live_copy("after AUTHENTICATE PLAIN (SASL-IR)");
-    drop(c);
-    probe.assert_no_freed_copy("AUTHENTICATE PLAIN (SASL-IR)");
-    probe.disarm();
-    assert!(srv.finish().error.is_none());
+    leaves_no_copy(
+        srv,
+        &needles(PLAIN_PW, &[&payload]),
+        "AUTHENTICATE PLAIN (SASL-IR)",
+        authenticate_plain,
+    );
 }
 
 #[test]
@@ -429,19 +436,12 @@ fn authenticate_plain_without_sasl_ir_leaves_no_copy() {
         expect(&format!("{}\r\n", b64(&payload))),
         send("A1 OK [CAPABILITY IMAP4rev1] in\r\n"),
     ]);
-    let probe = Probe::new(&needles(PLAIN_PW, &[&payload]));
-    let mut c = Client::connect(&srv.options()).unwrap();
-    c.authenticate(&Sasl::Plain {
-        authzid: None,
-        user: "alice",
-        password: PLAIN_PW,
-    })
-    .unwrap();
-    probe.assert_no_live_copy("after AUTHENTICATE PLAIN");
-    drop(c);
-    probe.assert_no_freed_copy("AUTHENTICATE PLAIN (no SASL-IR)");
-    probe.disarm();
-    assert!(srv.finish().error.is_none());
+    leaves_no_copy(
+        srv,
+        &needles(PLAIN_PW, &[&payload]),
+        "AUTHENTICATE PLAIN (no SASL-IR)",
+        authenticate_plain,
+    );
 }
 
 const TOKEN: &str = "ya29.a0AfH6SMBx-Memory-Token_0123456789";
@@ -457,20 +457,21 @@ fn xoauth2_and_oauthbearer_leave_no_copy_of_the_token() {
         expect("\r\n"),
         send("A1 NO [AUTHENTICATIONFAILED] invalid credentials\r\n"),
     ]);
-    let probe = Probe::new(&needles(TOKEN, &[&payload]));
-    let mut c = Client::connect(&srv.options()).unwrap();
-    let e = c
-        .authenticate(&Sasl::XOAuth2 {
-            user: "alice",
-            token: TOKEN,
-            vendor: Some("acme"),
-        })
-        .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
-    drop(c);
-    probe.assert_no_freed_copy("AUTHENTICATE XOAUTH2");
-    probe.disarm();
-    assert!(srv.finish().error.is_none());
+    leaves_no_copy(
+        srv,
+        &needles(TOKEN, &[&payload]),
+        "AUTHENTICATE XOAUTH2",
+        |c| {
+            let e = c
+                .authenticate(&Sasl::XOAuth2 {
+                    user: "alice",
+                    token: TOKEN,
+                    vendor: Some("acme"),
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
+        },
+    );
 
     // OAUTHBEARER without SASL-IR.
     let srv = FakeServer::start(vec![
@@ -485,19 +486,18 @@ fn xoauth2_and_oauthbearer_leave_no_copy_of_the_token() {
         srv.port
     )
     .into_bytes();
-    drop(probe);
-    let probe = Probe::new(&needles(TOKEN, &[&payload]));
-    let mut c = Client::connect(&srv.options()).unwrap();
-    c.authenticate(&Sasl::OAuthBearer {
-        user: "alice",
-        token: TOKEN,
-    })
-    .unwrap();
-    drop(c);
-    probe.assert_no_freed_copy("AUTHENTICATE OAUTHBEARER");
-    probe.disarm();
-    let t = srv.finish();
-    assert!(t.error.is_none(), "{:?}", t.error);
+    let t = leaves_no_copy(
+        srv,
+        &needles(TOKEN, &[&payload]),
+        "AUTHENTICATE OAUTHBEARER",
+        |c| {
+            c.authenticate(&Sasl::OAuthBearer {
+                user: "alice",
+                token: TOKEN,
+            })
+            .unwrap()
+        },
+    );
     assert!(t.contains(b64(&payload).as_bytes()));
 }
 
@@ -538,28 +538,23 @@ fn a_custom_mechanisms_responses_leave_no_copy() {
             send("A1 OK [CAPABILITY IMAP4rev1] in\r\n"),
         ]);
         let srv = FakeServer::start(script);
-        let probe = Probe::new(&n);
-        let mut c = Client::connect(&srv.options()).unwrap();
-        let mut calls = 0;
-        c.authenticate_with("X-CUSTOM", true, |_| {
-            calls += 1;
-            // The responses are the library's to wipe once returned.
-            Ok(if calls == 1 {
-                FIRST_SECRET
-            } else {
-                STEP_SECRET
-            }
-            .as_bytes()
-            .to_vec())
-        })
-        .unwrap();
-        assert_eq!(calls, 2);
-        probe.assert_no_live_copy("after authenticate_with");
-        drop(c);
-        probe.assert_no_freed_copy(&format!("authenticate_with (SASL-IR {sasl_ir})"));
-        probe.disarm();
-        let t = srv.finish();
-        assert!(t.error.is_none(), "{:?}", t.error);
+        let what = format!("authenticate_with (SASL-IR {sasl_ir})");
+        leaves_no_copy(srv, &n, &what, |c| {
+            let mut calls = 0;
+            c.authenticate_with("X-CUSTOM", true, |_| {
+                calls += 1;
+                // The responses are the library's to wipe once returned.
+                Ok(if calls == 1 {
+                    FIRST_SECRET
+                } else {
+                    STEP_SECRET
+                }
+                .as_bytes()
+                .to_vec())
+            })
+            .unwrap();
+            assert_eq!(calls, 2);
+        });
     }
 }
 
@@ -575,7 +570,7 @@ mod c_abi {
     const C_OVERWRITTEN: &str = "c-first-reply-SECRET-then-replaced";
 
     /// Sets a long reply, then the real one over it (a caller changing
-    /// its mind); cancels on the second challenge when userdata says so.
+    /// its mind); on the second challenge sets one more and cancels.
     unsafe extern "C" fn step(
         userdata: *mut c_void,
         _challenge: *const u8,
