@@ -3,9 +3,20 @@
 # Idempotent: does nothing (no apt-get update) when everything is present.
 # Never leaves the system Dovecot service running: tests start their own
 # private Dovecot through scripts/test-server.sh.
+#
+# Cyrus IMAP, the second server of the interoperability tests
+# (scripts/cyrus-server.sh): cyrus-common (the master process and tools)
+# and sasl2-bin (saslpasswd2) are installed as packages; cyrus-imapd, which
+# only holds the imapd and idled binaries, cannot be: it and dovecot-imapd
+# both provide and conflict with imap-server, so installing one removes
+# the other. Its .deb, of cyrus-common's exact version, is downloaded with
+# apt-get download and unpacked into $CYRUS_IMAPD_DIR instead (dpkg never
+# hears of it). No Cyrus or MTA service (cyrus-common pulls in exim4) is
+# started at install (policy-rc.d below) or used.
 set -euo pipefail
 
-PKGS=(dovecot-imapd cmake pkg-config openssl valgrind)
+PKGS=(dovecot-imapd cyrus-common sasl2-bin cmake pkg-config openssl valgrind)
+CYRUS_IMAPD_DIR=${CYRUS_IMAPD_DIR:-/usr/local/lib/imapclient-test/cyrus-imapd}
 
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=()
@@ -55,6 +66,33 @@ else
     fi
     [ "$status" -eq 0 ] || exit "$status"
 fi
+
+# cyrus-imapd unpacked beside dpkg (see the top): its binaries must match
+# the installed cyrus-common exactly, as the package's dependency says.
+unpack_cyrus_imapd() {
+    local want have tmp
+    want=$(dpkg-query -W -f='${Version}' cyrus-common)
+    have=$(cat "$CYRUS_IMAPD_DIR/VERSION" 2>/dev/null || true)
+    if [ "$want" = "$have" ] && [ -x "$CYRUS_IMAPD_DIR/usr/lib/cyrus/bin/imapd" ]; then
+        return 0
+    fi
+    echo "install-deps: unpacking cyrus-imapd $want into $CYRUS_IMAPD_DIR" >&2
+    tmp=$(mktemp -d)
+    # apt-get download writes as the _apt user when it can.
+    if [ "$(id -u)" -eq 0 ]; then chown _apt "$tmp" 2>/dev/null || true; fi
+    # The package lists may predate the installed version (another apt-get
+    # update brought cyrus-common): refresh them once if the download fails.
+    if ! (cd "$tmp" && apt-get download "cyrus-imapd=$want" >&2); then
+        "${SUDO[@]}" apt-get update >&2
+        (cd "$tmp" && apt-get download "cyrus-imapd=$want" >&2) || { rm -rf "$tmp"; exit 1; }
+    fi
+    "${SUDO[@]}" rm -rf "$CYRUS_IMAPD_DIR"
+    "${SUDO[@]}" mkdir -p "$CYRUS_IMAPD_DIR"
+    "${SUDO[@]}" dpkg-deb -x "$tmp"/cyrus-imapd_*.deb "$CYRUS_IMAPD_DIR"
+    echo "$want" | "${SUDO[@]}" tee "$CYRUS_IMAPD_DIR/VERSION" >/dev/null
+    rm -rf "$tmp"
+}
+unpack_cyrus_imapd
 
 # The package may have started (or a previous boot may run) the system
 # Dovecot; it would only waste ports and memory, and tests never use it.
