@@ -1,7 +1,9 @@
 # libimapclient: build, test and demo entry points.
 #   make demo   build everything and run the C quickstart against a private Dovecot
 #   make test   Rust tests, header freshness, C (ctest) and Go tests, all
-#               against one private Dovecot started by scripts/test-server.sh
+#               against one private Dovecot started by scripts/test-server.sh;
+#               tests/cyrus.rs also against a private Cyrus IMAP
+#               (scripts/cyrus-server.sh)
 #
 # One cargo profile for everything (release): tests, examples, Go and
 # benchmarks all link the same build, so nothing is compiled twice.
@@ -75,14 +77,16 @@ install: lib
 		> $(INST_CMAKE)/imapclientConfigVersion.cmake
 
 test: deps lib
-	scripts/test-server.sh run -- $(MAKE) --no-print-directory test-inner
+	scripts/test-server.sh run -- scripts/cyrus-server.sh run -- \
+		$(MAKE) --no-print-directory test-inner
 
-# Runs inside scripts/test-server.sh run: IMAP_HOST, IMAP_PORT, ... are set.
+# Runs inside scripts/test-server.sh run and scripts/cyrus-server.sh run:
+# IMAP_HOST, IMAP_PORT, ... and CYRUS_HOST, CYRUS_PORT, ... are set.
 test-inner: test-rust header-check test-c test-go
 	@echo "==== all tests passed ===="
 
 test-rust:
-	@echo "==== Rust tests (cargo test --release) against $$IMAP_HOST:$$IMAP_PORT ===="
+	@echo "==== Rust tests (cargo test --release) against $$IMAP_HOST:$$IMAP_PORT (Cyrus: $${CYRUS_PORT:-none}) ===="
 	$(CARGO) test --release
 
 test-c:
@@ -137,5 +141,6 @@ clippy:
 
 clean:
 	-scripts/test-server.sh stop --clean
+	-scripts/cyrus-server.sh stop --clean
 	$(CARGO) clean
 	rm -rf $(BUILD_DIR) .testserver

@@ -1,0 +1,916 @@
+//! Interoperability: the client's main operations against a real Cyrus
+//! IMAP server (the private instance of scripts/cyrus-server.sh, which
+//! `make test` starts beside the Dovecot of the other tests).
+//!
+//! Runs when `CYRUS_PORT` is set (with `CYRUS_HOST`, `CYRUS_USER`,
+//! `CYRUS_PASSWORD`, `CYRUS_USER2`); without it every test passes at once
+//! with a note. By hand:
+//! `scripts/cyrus-server.sh run -- cargo test --release --test cyrus`.
+//!
+//! The instance keeps Debian's namespace settings: the user's folders are
+//! `INBOX.<name>`, the separator is `.`, other users' are `user.<name>`.
+//! Tests ask NAMESPACE for the prefix, as a client must, and work in
+//! folders of their own (the user's INBOX is shared by all of them).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use imapclient::client::{
+    AppendMessage, Client, ConnectOptions, ErrorKind, Event, MetadataOptions, SearchKey, Security,
+};
+use imapclient::proto::dates::Date;
+
+struct Cyrus {
+    host: String,
+    port: u16,
+    user: String,
+    password: String,
+    user2: String,
+}
+
+/// The Cyrus from the environment, or `None` (with a note) when
+/// `CYRUS_PORT` is not set.
+fn cyrus() -> Option<Cyrus> {
+    let Ok(port) = std::env::var("CYRUS_PORT") else {
+        eprintln!(
+            "skipped: CYRUS_PORT is not set (run under `make test` or \
+             `scripts/cyrus-server.sh run -- cargo test --test cyrus`)"
+        );
+        return None;
+    };
+    let var = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
+    Some(Cyrus {
+        host: var("CYRUS_HOST", "127.0.0.1"),
+        port: port
+            .parse()
+            .unwrap_or_else(|_| panic!("CYRUS_PORT={port:?} is not a port")),
+        user: var("CYRUS_USER", "test"),
+        password: var("CYRUS_PASSWORD", "pass"),
+        user2: var("CYRUS_USER2", "test2"),
+    })
+}
+
+/// `let srv = need_cyrus!();` returns from the test when there is none.
+macro_rules! need_cyrus {
+    () => {
+        match cyrus() {
+            Some(s) => s,
+            None => return,
+        }
+    };
+}
+
+fn connect(srv: &Cyrus) -> Client {
+    let mut o = ConnectOptions::new(srv.host.clone(), Security::Plain).port(srv.port);
+    o.io_timeout = Some(Duration::from_secs(20));
+    Client::connect(&o).expect("connect to Cyrus")
+}
+
+fn login(srv: &Cyrus) -> Client {
+    let mut c = connect(srv);
+    c.login(&srv.user, &srv.password).expect("login");
+    c
+}
+
+/// A new folder of the user's, named `INBOX.<tag>-<unique>` (the personal
+/// namespace's prefix, as NAMESPACE says), created.
+fn new_folder(c: &mut Client, tag: &str) -> String {
+    let name = format!("{}{}", personal_prefix(c), common::unique_folder(tag));
+    c.create_folder(&name)
+        .unwrap_or_else(|e| panic!("CREATE {name}: {e}"));
+    name
+}
+
+fn personal_prefix(c: &mut Client) -> String {
+    let ns = c.namespace().expect("NAMESPACE");
+    ns.personal.first().expect("a personal namespace").0.clone()
+}
+
+/// The test message: multipart/mixed with a quoted-printable UTF-8 text
+/// part and a base64 attachment, RFC 2047 subject and display name.
+const MIME: &[u8] = b"Date: Tue, 14 May 2024 09:30:00 +0200\r\n\
+From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.org>\r\n\
+To: Anna <anna@example.com>, bob@example.net\r\n\
+Cc: \"Team, Ops\" <ops@example.com>\r\n\
+Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgWsO8cmljaCDimJU=?=\r\n\
+Message-ID: <mime-1@example.org>\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"=-b0undary-=\"\r\n\
+\r\n\
+This is a multi-part message in MIME format.\r\n\
+--=-b0undary-=\r\n\
+Content-Type: text/plain; charset=utf-8; format=flowed\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\
+\r\n\
+Gr=C3=BC=C3=9Fe aus Z=C3=BCrich, die Rechnung liegt bei.\r\n\
+\r\n\
+--=-b0undary-=\r\n\
+Content-Type: application/octet-stream; name=\"daten.bin\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+Content-Disposition: attachment; filename=\"daten.bin\"\r\n\
+\r\n\
+AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\r\n\
+--=-b0undary-=--\r\n";
+
+/// A small message with this subject (ASCII) and Message-ID / References.
+fn simple(subject: &str, id: &str, refs: Option<&str>) -> Vec<u8> {
+    let mut m = format!(
+        "From: sender@example.org\r\nTo: test@example.org\r\nSubject: {subject}\r\n\
+         Message-ID: <{id}@example.org>\r\n"
+    );
+    if let Some(r) = refs {
+        m.push_str(&format!(
+            "References: <{r}@example.org>\r\nIn-Reply-To: <{r}@example.org>\r\n"
+        ));
+    }
+    m.push_str("\r\nbody of ");
+    m.push_str(subject);
+    m.push_str("\r\n");
+    m.into_bytes()
+}
+
+fn lower(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_ascii_lowercase()
+}
+
+#[test]
+fn greeting_capabilities_login_and_logout() {
+    let srv = need_cyrus!();
+    let mut c = connect(&srv);
+    assert!(!c.is_tls());
+    assert!(c.greeting().contains("Cyrus IMAP"), "{}", c.greeting());
+    assert!(c.has_capability("IMAP4rev1"), "{:?}", c.capabilities());
+    assert!(c.has_capability("AUTH=PLAIN"), "{:?}", c.capabilities());
+    // A wrong password: the server's NO, and the session stays usable.
+    let e = c.login(&srv.user, "wrong").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
+    c.login(&srv.user, &srv.password).unwrap();
+    // Capabilities re-read after login: the post-login ones are there.
+    for cap in [
+        "UIDPLUS",
+        "MOVE",
+        "IDLE",
+        "NAMESPACE",
+        "MULTIAPPEND",
+        "SORT",
+        "THREAD=REFERENCES",
+        "QUOTA",
+        "ACL",
+        "METADATA",
+        "CONDSTORE",
+        "ESEARCH",
+        "LIST-STATUS",
+    ] {
+        assert!(c.has_capability(cap), "{cap}: {:?}", c.capabilities());
+    }
+    c.noop().unwrap();
+    c.logout().unwrap();
+    assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);
+}
+
+#[test]
+fn authenticate_plain() {
+    use imapclient::client::Sasl;
+    let srv = need_cyrus!();
+    let mut c = connect(&srv);
+    c.authenticate(&Sasl::Plain {
+        authzid: None,
+        user: &srv.user,
+        password: &srv.password,
+    })
+    .unwrap();
+    assert_eq!(c.list_folders("", "INBOX").unwrap().len(), 1);
+}
+
+#[test]
+fn namespace_is_inbox_dot() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let ns = c.namespace().unwrap();
+    assert_eq!(ns.personal, vec![("INBOX.".to_string(), Some('.'))]);
+    assert_eq!(ns.other, vec![("user.".to_string(), Some('.'))]);
+    assert_eq!(ns.shared, vec![(String::new(), Some('.'))]);
+}
+
+#[test]
+fn non_ascii_folder_create_list_rename_delete() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let base = format!(
+        "{}{}",
+        personal_prefix(&mut c),
+        common::unique_folder("uni")
+    );
+    let name = format!("{base}-Ärger & Öl 📬");
+    let renamed = format!("{base}-日本語.台北");
+    c.create_folder(&name).unwrap();
+    assert!(c.folder_exists(&name).unwrap());
+    let got = c.list_folders("", &name).unwrap();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].name, name);
+    assert_eq!(got[0].delimiter, Some('.'));
+    let raw = String::from_utf8(got[0].raw_name.clone()).unwrap();
+    assert!(raw.is_ascii() && raw.contains("&-"), "{raw}");
+    assert!(raw.contains("&AMQ-rger"), "{raw}");
+    // Everything below the prefix with a wildcard, decoded.
+    let all = c.list_folders("", &format!("{base}*")).unwrap();
+    assert!(all.iter().any(|f| f.name == name), "{all:?}");
+
+    // RENAME into a new hierarchy: Cyrus creates the parent level too.
+    c.rename_folder(&name, &renamed).unwrap();
+    assert!(!c.folder_exists(&name).unwrap());
+    assert!(c.folder_exists(&renamed).unwrap());
+    let under = c.list_folders("", &format!("{base}-日本語.%")).unwrap();
+    assert_eq!(
+        under.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        [renamed.as_str()]
+    );
+    c.subscribe_folder(&renamed).unwrap();
+    assert!(c
+        .list_subscribed("", &renamed)
+        .unwrap()
+        .iter()
+        .any(|f| f.name == renamed));
+    c.unsubscribe_folder(&renamed).unwrap();
+    c.delete_folder(&renamed).unwrap();
+    assert!(!c.folder_exists(&renamed).unwrap());
+    let e = c.delete_folder(&renamed).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    // A folder outside the personal namespace is the server's NO.
+    let e = c
+        .create_folder(&common::unique_folder("top-level"))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+}
+
+#[test]
+fn select_examine_and_status() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "select");
+    let empty = c.select_folder(&name).unwrap();
+    assert_eq!((empty.exists, empty.uid_next), (0, Some(1)));
+    for i in 0..3 {
+        let flags: &[&str] = if i == 0 { &["\\Seen"] } else { &[] };
+        c.append(
+            &name,
+            &simple(&format!("m{i}"), &format!("sel{i}"), None),
+            flags,
+            None,
+        )
+        .unwrap();
+    }
+    let st = c.folder_status(&name).unwrap();
+    assert_eq!(st.messages, Some(3));
+    assert_eq!(st.uid_next, Some(4));
+    assert_eq!(st.unseen, Some(2));
+    assert_eq!(st.uid_validity, empty.uid_validity);
+    let sel = c.select_folder(&name).unwrap();
+    assert_eq!(sel.exists, 3);
+    assert!(!sel.read_only);
+    assert_eq!(sel.uid_next, Some(4));
+    assert!(sel.uid_validity.is_some_and(|v| v > 0));
+    assert_eq!(sel.uid_validity, st.uid_validity);
+    assert_eq!(sel.unseen, Some(2), "first unseen message");
+    for f in ["\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen"] {
+        assert!(sel.flags.iter().any(|x| x == f), "{f}: {:?}", sel.flags);
+        assert!(
+            sel.permanent_flags.iter().any(|x| x == f),
+            "{f}: {:?}",
+            sel.permanent_flags
+        );
+    }
+    assert!(
+        sel.permanent_flags.iter().any(|f| f == "\\*"),
+        "{:?}",
+        sel.permanent_flags
+    );
+    assert!(
+        sel.highest_modseq.is_some(),
+        "Cyrus sends HIGHESTMODSEQ always"
+    );
+    let ex = c.examine_folder(&name).unwrap();
+    assert!(ex.read_only);
+    assert_eq!(ex.exists, 3);
+    let cs = c.select_folder_condstore(&name, false).unwrap();
+    assert!(cs.highest_modseq.is_some_and(|m| m > 0));
+    assert_eq!(c.selected().unwrap().exists, 3);
+    c.unselect_folder().unwrap();
+    assert!(c.selected().is_none());
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn append_and_fetch_a_mime_message() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "mime");
+    let date =
+        imapclient::proto::dates::parse_internal_date(b"14-May-2024 09:31:07 +0200").unwrap();
+    let r = c
+        .append(&name, MIME, &["\\Flagged", "$Label1"], Some(date))
+        .unwrap();
+    let sel = c.select_folder(&name).unwrap();
+    assert_eq!(r.uid_validity, sel.uid_validity, "APPENDUID");
+    assert_eq!(r.uids, vec![1]);
+    let msgs = c
+        .fetch(
+            1,
+            &[
+                "FLAGS",
+                "ENVELOPE",
+                "RFC822.SIZE",
+                "INTERNALDATE",
+                "BODYSTRUCTURE",
+                "BODY.PEEK[]",
+            ],
+        )
+        .unwrap();
+    assert_eq!(msgs.len(), 1);
+    let m = msgs.get(1).unwrap();
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(m.uid, Some(1));
+    assert!(
+        m.has_flag("\\Flagged") && m.has_flag("$Label1"),
+        "{:?}",
+        m.flags
+    );
+    assert!(!m.has_flag("\\Seen"), "BODY.PEEK sets no \\Seen");
+    assert_eq!(m.size, Some(MIME.len() as u64));
+    // The moment given to APPEND; Cyrus keeps a timestamp only and
+    // answers in its own zone (Dovecot keeps the +0200).
+    let d = m.internal_date.as_ref().unwrap();
+    assert_eq!(d.unix_timestamp(), date.unix_timestamp());
+    assert_eq!(m.section("BODY[]"), Some(MIME), "the bytes appended");
+
+    let env = m.envelope.as_ref().unwrap();
+    assert_eq!(env.subject.as_deref(), Some("Grüße aus Zürich ☕"));
+    assert!(env.subject_raw.as_ref().unwrap().starts_with(b"=?UTF-8?B?"));
+    assert_eq!(env.message_id.as_deref(), Some("<mime-1@example.org>"));
+    assert_eq!(
+        env.date.as_ref().map(|d| d.unix_timestamp()),
+        Some(1_715_671_800)
+    );
+    assert_eq!(env.from.len(), 1);
+    assert_eq!(env.from[0].name.as_deref(), Some("Jörg Müller"));
+    assert_eq!(env.from[0].email(), "joerg@example.org");
+    // Sender and Reply-To default to From (RFC 3501 7.4.2).
+    assert_eq!(env.sender, env.from);
+    assert_eq!(env.reply_to, env.from);
+    let to: Vec<String> = env.to.iter().map(|a| a.email()).collect();
+    assert_eq!(to, ["anna@example.com", "bob@example.net"]);
+    assert_eq!(env.to[0].name.as_deref(), Some("Anna"));
+    assert_eq!(env.to[1].name, None);
+    assert_eq!(env.cc.len(), 1);
+    assert_eq!(env.cc[0].name.as_deref(), Some("Team, Ops"));
+    assert!(env.bcc.is_empty());
+
+    let bs = m.body_structure.as_ref().unwrap();
+    assert_eq!(lower(&bs.media_type), "multipart");
+    assert_eq!(lower(&bs.media_subtype), "mixed");
+    assert!(
+        bs.params
+            .iter()
+            .any(|(k, v)| lower(k) == "boundary" && v.as_ref() == b"=-b0undary-="),
+        "{:?}",
+        bs.params
+    );
+    assert_eq!(bs.children.len(), 2);
+    let text = &bs.children[0];
+    assert_eq!(
+        (lower(&text.media_type), lower(&text.media_subtype)),
+        ("text".into(), "plain".into())
+    );
+    let params: Vec<(String, String)> = text
+        .params
+        .iter()
+        .map(|(k, v)| (lower(k), lower(v)))
+        .collect();
+    assert!(
+        params.contains(&("charset".into(), "utf-8".into())),
+        "{params:?}"
+    );
+    assert!(
+        params.contains(&("format".into(), "flowed".into())),
+        "{params:?}"
+    );
+    assert_eq!(
+        text.encoding.as_deref().map(lower).as_deref(),
+        Some("quoted-printable")
+    );
+    // RFC 2046: the CRLF before a boundary belongs to the boundary, so the
+    // part is its text line with one CRLF.
+    assert_eq!(text.lines, Some(1));
+    assert_eq!(text.size, 58);
+    let att = &bs.children[1];
+    assert_eq!(
+        (lower(&att.media_type), lower(&att.media_subtype)),
+        ("application".into(), "octet-stream".into())
+    );
+    assert_eq!(
+        att.encoding.as_deref().map(lower).as_deref(),
+        Some("base64")
+    );
+    assert!(att
+        .params
+        .iter()
+        .any(|(k, v)| lower(k) == "name" && v.as_ref() == b"daten.bin"));
+    let disp = att.disposition.as_ref().expect("Content-Disposition");
+    assert_eq!(lower(&disp.kind), "attachment");
+    assert!(disp
+        .params
+        .iter()
+        .any(|(k, v)| lower(k) == "filename" && v.as_ref() == b"daten.bin"));
+    assert_eq!(
+        att.size, 44,
+        "the base64 line, without the CRLF of the boundary"
+    );
+
+    // Parts by number, and BODY[] sets \Seen without PEEK.
+    let parts = c
+        .fetch(
+            1,
+            &[
+                "BODY.PEEK[1]",
+                "BODY.PEEK[2]",
+                "BODY.PEEK[2.MIME]",
+                "BODY.PEEK[HEADER.FIELDS (SUBJECT)]",
+            ],
+        )
+        .unwrap();
+    let p = parts.get(1).unwrap();
+    assert_eq!(
+        p.section("BODY[2]"),
+        Some(&b"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="[..])
+    );
+    assert_eq!(
+        p.section("BODY[1]"),
+        Some(&b"Gr=C3=BC=C3=9Fe aus Z=C3=BCrich, die Rechnung liegt bei.\r\n"[..])
+    );
+    assert!(p
+        .section("BODY[2.MIME]")
+        .unwrap()
+        .starts_with(b"Content-Type: application/octet-stream"));
+    assert_eq!(
+        p.section("BODY[HEADER.FIELDS (SUBJECT)]"),
+        Some(&b"Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgWsO8cmljaCDimJU=?=\r\n\r\n"[..])
+    );
+    let seen = c.fetch(1, &["BODY[TEXT]"]).unwrap();
+    assert!(seen.get(1).unwrap().section("BODY[TEXT]").is_some());
+    let f = c.fetch(1, &["FLAGS"]).unwrap();
+    assert!(f.get(1).unwrap().has_flag("\\Seen"));
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn multiappend_gives_a_uid_range() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "multi");
+    let a = simple("one", "ma1", None);
+    let b = simple("two", "ma2", None);
+    let d = simple("three", "ma3", None);
+    let msgs = [
+        AppendMessage {
+            data: &a,
+            flags: &["\\Seen"],
+            date: None,
+        },
+        AppendMessage {
+            data: &b,
+            flags: &[],
+            date: None,
+        },
+        AppendMessage {
+            data: &d,
+            flags: &["\\Draft"],
+            date: None,
+        },
+    ];
+    let r = c.multiappend(&name, &msgs).unwrap();
+    assert_eq!(r.uids, vec![1, 2, 3]);
+    assert!(r.uid_validity.is_some());
+    c.examine_folder(&name).unwrap();
+    let got = c.fetch("1:*", &["FLAGS", "RFC822.SIZE"]).unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(got.get(1).unwrap().has_flag("\\Seen"));
+    assert!(got.get(3).unwrap().has_flag("\\Draft"));
+    assert_eq!(got.get(2).unwrap().size, Some(b.len() as u64));
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn fetch_stream_reassembles_the_message() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "stream");
+    // A message larger than the threshold, so it comes in pieces.
+    let mut big = b"Subject: big\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+    while big.len() < 300_000 {
+        big.extend_from_slice(
+            b"0123456789abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n",
+        );
+    }
+    c.append(&name, &big, &[], None).unwrap();
+    c.append(&name, MIME, &[], None).unwrap();
+    c.examine_folder(&name).unwrap();
+    let mut bodies: Vec<Vec<u8>> = vec![Vec::new(), Vec::new()];
+    let mut seen = Vec::new();
+    let mut chunks = 0;
+    let n = c
+        .fetch_stream(
+            "1:*",
+            &["UID", "RFC822.SIZE", "BODY.PEEK[]"],
+            16 * 1024,
+            &mut |m| {
+                seen.push((m.uid, m.size));
+                true
+            },
+            &mut |ch| {
+                chunks += 1;
+                let i = ch.uid.expect("UID before the section") as usize - 1;
+                assert_eq!(ch.section, "BODY[]");
+                assert_eq!(ch.offset, bodies[i].len() as u64);
+                bodies[i].extend_from_slice(ch.data);
+                true
+            },
+        )
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        seen,
+        vec![
+            (Some(1), Some(big.len() as u64)),
+            (Some(2), Some(MIME.len() as u64))
+        ]
+    );
+    assert!(chunks > 2, "{chunks} chunks");
+    assert_eq!(bodies[0], big);
+    assert_eq!(bodies[1], MIME);
+    c.delete_folder(&name).unwrap();
+}
+
+/// A folder with the MIME message (UID 1) and four simple ones: a thread
+/// of three (2, 3 replies to 2, 4 replies to 3) and a lone one (5).
+fn search_folder(c: &mut Client, tag: &str) -> String {
+    let name = new_folder(c, tag);
+    c.append(&name, MIME, &["\\Seen"], None).unwrap();
+    c.append(&name, &simple("Apples", "t1", None), &[], None)
+        .unwrap();
+    c.append(
+        &name,
+        &simple("Re: Apples", "t2", Some("t1")),
+        &["\\Flagged"],
+        None,
+    )
+    .unwrap();
+    c.append(
+        &name,
+        &simple("Re: Apples", "t3", Some("t2")),
+        &["$Work"],
+        None,
+    )
+    .unwrap();
+    c.append(&name, &simple("Bananas", "t4", None), &[], None)
+        .unwrap();
+    name
+}
+
+#[test]
+fn search_with_criteria_and_utf8() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = search_folder(&mut c, "search");
+    c.examine_folder(&name).unwrap();
+    let s = |c: &mut Client, k: &[SearchKey]| {
+        let mut ids = c.search(k).unwrap().ids;
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(s(&mut c, &[]), [1, 2, 3, 4, 5]);
+    // Non-ASCII: CHARSET UTF-8, matched against the decoded subject and body.
+    assert_eq!(s(&mut c, &[SearchKey::Subject("Zürich".into())]), [1]);
+    assert_eq!(s(&mut c, &[SearchKey::Body("Grüße".into())]), [1]);
+    assert_eq!(s(&mut c, &[SearchKey::From("Müller".into())]), [1]);
+    assert_eq!(s(&mut c, &[SearchKey::Subject("apples".into())]), [2, 3, 4]);
+    assert_eq!(s(&mut c, &[SearchKey::Seen]), [1]);
+    assert_eq!(s(&mut c, &[SearchKey::Unseen]), [2, 3, 4, 5]);
+    assert_eq!(s(&mut c, &[SearchKey::Flagged]), [3]);
+    assert_eq!(s(&mut c, &[SearchKey::Keyword(b"$Work".to_vec())]), [4]);
+    assert_eq!(s(&mut c, &[SearchKey::Larger(500)]), [1]);
+    assert_eq!(
+        s(
+            &mut c,
+            &[SearchKey::Or(
+                Box::new(SearchKey::Flagged),
+                Box::new(SearchKey::Subject("bananas".into()))
+            )]
+        ),
+        [3, 5]
+    );
+    assert_eq!(
+        s(
+            &mut c,
+            &[
+                SearchKey::Not(Box::new(SearchKey::Seen)),
+                SearchKey::Header(b"References".to_vec(), b"t1@".to_vec()),
+            ]
+        ),
+        [3]
+    );
+    assert_eq!(
+        s(
+            &mut c,
+            &[SearchKey::SentOn(Date::new(2024, 5, 14).unwrap())]
+        ),
+        [1]
+    );
+    assert_eq!(
+        s(&mut c, &[SearchKey::Subject("nothing like it".into())]),
+        []
+    );
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn sort_and_thread() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = search_folder(&mut c, "sort");
+    c.examine_folder(&name).unwrap();
+    // SUBJECT sorts by the base subject: "Apples" (2, 3, 4 by sent date,
+    // none; then by UID), "Bananas", then the MIME message's "Grüße ...".
+    assert_eq!(c.sort(&["SUBJECT"], &[]).unwrap(), [2, 3, 4, 5, 1]);
+    assert_eq!(c.sort(&["REVERSE", "SIZE"], &[]).unwrap()[0], 1);
+    assert_eq!(
+        c.sort(&["SUBJECT"], &[SearchKey::Subject("apples".into())])
+            .unwrap(),
+        [2, 3, 4]
+    );
+    let threads = c.thread("REFERENCES", &[]).unwrap();
+    let ids = |n: &imapclient::client::ThreadNode| -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            out.extend(x.id);
+            stack.extend(x.children.iter().rev());
+        }
+        out
+    };
+    let mut got: Vec<Vec<u32>> = threads.iter().map(ids).collect();
+    got.sort();
+    assert_eq!(got, vec![vec![1], vec![2, 3, 4], vec![5]], "{threads:?}");
+    // 2 -> 3 -> 4: each reply a child of the one it answers.
+    let t = threads.iter().find(|t| ids(t)[0] == 2).unwrap();
+    assert_eq!(t.children.len(), 1);
+    assert_eq!(t.children[0].id, Some(3));
+    assert_eq!(t.children[0].children[0].id, Some(4));
+    let o = c.thread("ORDEREDSUBJECT", &[]).unwrap();
+    assert_eq!(o.len(), 3, "{o:?}");
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn store_adds_and_removes_flags() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = search_folder(&mut c, "store");
+    c.select_folder(&name).unwrap();
+    let r = c.add_flags("2:3", &["\\Seen", "$Important"]).unwrap();
+    assert_eq!(r.messages.len(), 2, "{r:?}");
+    for uid in [2, 3] {
+        let m = r.messages.get(uid).unwrap();
+        assert!(m.has_flag("\\Seen") && m.has_flag("$Important"), "{m:?}");
+    }
+    let r = c.remove_flags(3, &["\\Flagged", "$Important"]).unwrap();
+    let m = r.messages.get(3).unwrap();
+    assert!(m.has_flag("\\Seen"));
+    assert!(
+        !m.has_flag("\\Flagged") && !m.has_flag("$Important"),
+        "{m:?}"
+    );
+    let r = c.set_flags(5, &["\\Answered"]).unwrap();
+    // \Recent: this session was the first to see the messages (it
+    // appended them); the server keeps it whatever STORE says.
+    let flags: Vec<&String> = r.messages.get(5).unwrap().flags.iter().flatten().collect();
+    assert!(flags.contains(&&"\\Answered".to_string()), "{flags:?}");
+    assert!(
+        flags.iter().all(|f| *f == "\\Answered" || *f == "\\Recent"),
+        "{flags:?}"
+    );
+    let got = c.fetch("1:*", &["FLAGS"]).unwrap();
+    let with = |f: &str| -> Vec<u32> {
+        got.iter()
+            .filter(|m| m.has_flag(f))
+            .filter_map(|m| m.uid)
+            .collect()
+    };
+    assert_eq!(with("\\Seen"), [1, 2, 3]);
+    assert_eq!(with("$Important"), [2]);
+    assert_eq!(with("\\Flagged"), Vec::<u32>::new());
+    // The new keyword is now a flag of the folder.
+    let sel = c.select_folder(&name).unwrap();
+    assert!(
+        sel.flags.iter().any(|f| f == "$Important"),
+        "{:?}",
+        sel.flags
+    );
+    // EXAMINE: read-only, refused before anything is sent.
+    c.examine_folder(&name).unwrap();
+    let e = c.add_flags(1, &["\\Deleted"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly, "{e}");
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn copy_move_expunge_and_uid_expunge() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let src = search_folder(&mut c, "copy-src");
+    let dst = new_folder(&mut c, "copy-dst");
+    c.select_folder(&src).unwrap();
+    let r = c.copy(&[1u32, 2][..], &dst).unwrap();
+    assert_eq!(r.source, [1, 2]);
+    assert_eq!(r.dest, [1, 2]);
+    assert_eq!(
+        r.uid_validity,
+        c.folder_status(&dst).unwrap().uid_validity,
+        "COPYUID"
+    );
+    let m = c.move_messages(&[3u32, 4][..], &dst).unwrap();
+    assert_eq!(m.source, [3, 4]);
+    assert_eq!(m.dest, [3, 4]);
+    let ev = c.take_events();
+    assert_eq!(c.selected().unwrap().exists, 3, "{ev:?}");
+    assert_eq!(c.search(&[]).unwrap().ids, [1, 2, 5]);
+    let st = c.folder_status(&dst).unwrap();
+    assert_eq!(st.messages, Some(4));
+
+    // UID EXPUNGE takes only the named \Deleted messages.
+    c.add_flags(&[1u32, 2][..], &["\\Deleted"]).unwrap();
+    let gone = c.uid_expunge(2).unwrap();
+    assert_eq!(gone, [2], "the sequence number expunged");
+    assert_eq!(c.search(&[]).unwrap().ids, [1, 5]);
+    // EXPUNGE the rest of the \Deleted.
+    let gone = c.expunge().unwrap();
+    assert_eq!(gone, [1]);
+    assert_eq!(c.search(&[]).unwrap().ids, [5]);
+    assert_eq!(c.selected().unwrap().exists, 1);
+    c.unselect_folder().unwrap();
+    c.delete_folder(&src).unwrap();
+    c.delete_folder(&dst).unwrap();
+}
+
+#[test]
+fn list_folders_with_status_in_one_command() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "liststatus");
+    c.append(&name, &simple("a", "ls1", None), &[], None)
+        .unwrap();
+    c.append(&name, &simple("b", "ls2", None), &["\\Seen"], None)
+        .unwrap();
+    let got = c.list_folders_with_status("", &name).unwrap();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let st = got[0].status.as_ref().expect("STATUS with the LIST");
+    assert_eq!(st.messages, Some(2));
+    assert_eq!(st.uid_next, Some(3));
+    assert_eq!(st.unseen, Some(1));
+    assert!(st.uid_validity.is_some());
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn idle_sees_a_message_appended_by_another_session() {
+    let srv = need_cyrus!();
+    let mut a = login(&srv);
+    let name = new_folder(&mut a, "idle");
+    a.select_folder(&name).unwrap();
+    // Cyrus's SELECT answer has untagged OKs with codes the client keeps
+    // no field for (RFC 8474 MAILBOXID, RFC 4467 URLMECH, RFC 5257
+    // ANNOTATIONS): they are events, not lost, nor taken for news.
+    let ev = a.take_events();
+    let codes: Vec<&str> = ev
+        .iter()
+        .filter_map(|e| match e {
+            Event::Status { kind, code, .. } if kind == "OK" => code.as_deref(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(codes.len(), ev.len(), "{ev:?}");
+    assert!(codes.contains(&"MAILBOXID"), "{ev:?}");
+    a.idle_start().unwrap();
+    assert!(a.idle_wait(Duration::from_millis(300)).unwrap().is_empty());
+    assert_eq!(a.noop().unwrap_err().kind, ErrorKind::IllegalState);
+    let f = name.clone();
+    let appender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        let srv = cyrus().unwrap();
+        let mut b = login(&srv);
+        b.append(&f, &simple("idle", "idle1", None), &[], None)
+            .unwrap();
+        b.logout().unwrap();
+    });
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !events.contains(&Event::Exists(1)) && Instant::now() < deadline {
+        events.extend(a.idle_wait(Duration::from_secs(5)).unwrap());
+    }
+    appender.join().unwrap();
+    assert!(events.contains(&Event::Exists(1)), "{events:?}");
+    a.idle_done().unwrap();
+    assert_eq!(a.selected().unwrap().exists, 1);
+    assert_eq!(a.search(&[]).unwrap().ids, [1]);
+    a.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn quota_of_the_users_root() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let (roots, quotas) = c.get_quota_root("INBOX").unwrap();
+    assert_eq!(roots, ["INBOX"], "{quotas:?}");
+    let limit = |q: &[imapclient::client::Quota], r: &str| {
+        q.iter()
+            .find(|x| x.resource.eq_ignore_ascii_case(r))
+            .map(|x| x.limit)
+    };
+    // Set by scripts/cyrus-server.sh as the admin.
+    assert_eq!(limit(&quotas, "STORAGE"), Some(100_000), "{quotas:?}");
+    assert_eq!(limit(&quotas, "MESSAGE"), Some(10_000), "{quotas:?}");
+    assert!(quotas.iter().all(|q| q.root == "INBOX"), "{quotas:?}");
+    // Cyrus answers GETQUOTA and SETQUOTA to admins only (Dovecot answers
+    // GETQUOTA to the user): the server's NO, the session goes on.
+    let e = c.get_quota(&roots[0]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    let e = c.set_quota(&roots[0], &[("STORAGE", 5)]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    c.noop().unwrap();
+}
+
+#[test]
+fn acl_get_and_set() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "acl");
+    let acl = c.get_acl(&name).unwrap();
+    assert!(
+        acl.iter()
+            .any(|(who, r)| who == &srv.user && r.contains('a')),
+        "the owner has every right: {acl:?}"
+    );
+    c.set_acl(&name, &srv.user2, "lrs").unwrap();
+    let acl = c.get_acl(&name).unwrap();
+    assert!(
+        acl.iter().any(|(who, r)| who == &srv.user2 && r == "lrs"),
+        "{acl:?}"
+    );
+    // The other user sees it in the other users' namespace.
+    let mut b = login_user2(&srv);
+    let other = format!("user.{}.{}", srv.user, &name["INBOX.".len()..]);
+    let ex = b.examine_folder(&other).unwrap();
+    assert_eq!(ex.exists, 0);
+    c.set_acl(&name, &srv.user2, "").unwrap();
+    assert!(!c
+        .get_acl(&name)
+        .unwrap()
+        .iter()
+        .any(|(w, _)| w == &srv.user2));
+    assert_eq!(b.examine_folder(&other).unwrap_err().kind, ErrorKind::No);
+    c.delete_folder(&name).unwrap();
+}
+
+fn login_user2(srv: &Cyrus) -> Client {
+    let mut c = connect(srv);
+    c.login(&srv.user2, &srv.password).expect("login user2");
+    c
+}
+
+#[test]
+fn metadata_set_and_get() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "metadata");
+    c.set_metadata(
+        &name,
+        &[
+            ("/private/comment", Some(b"hello")),
+            ("/shared/comment", Some("geteilt: Grüße".as_bytes())),
+        ],
+    )
+    .unwrap();
+    let plain = MetadataOptions::default();
+    let m = c
+        .get_metadata(&name, &["/private/comment", "/shared/comment"], &plain)
+        .unwrap();
+    assert_eq!(m.get("/private/comment"), Some(&b"hello"[..]));
+    assert_eq!(m.get("/shared/comment"), Some("geteilt: Grüße".as_bytes()));
+    c.set_metadata(&name, &[("/private/comment", None)])
+        .unwrap();
+    let m = c
+        .get_metadata(&name, &["/private/comment"], &plain)
+        .unwrap();
+    assert_eq!(m.get("/private/comment"), None);
+    c.delete_folder(&name).unwrap();
+}
