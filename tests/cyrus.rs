@@ -914,3 +914,39 @@ fn metadata_set_and_get() {
     assert_eq!(m.get("/private/comment"), None);
     c.delete_folder(&name).unwrap();
 }
+
+#[test]
+fn special_folders_by_attribute_and_by_name_under_inbox() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    assert!(c.has_capability("SPECIAL-USE"));
+    // Nothing is marked \Sent or \Trash on this server: the names decide,
+    // below the personal namespace's INBOX. (the names Apple Mail and
+    // Outlook give these folders).
+    c.create_folder("INBOX.Sent Messages").unwrap();
+    c.create_folder("INBOX.Deleted Items").unwrap();
+    assert_eq!(
+        c.find_special_folder("\\Sent").unwrap().as_deref(),
+        Some("INBOX.Sent Messages")
+    );
+    assert_eq!(
+        c.find_special_folder("\\Trash").unwrap().as_deref(),
+        Some("INBOX.Deleted Items")
+    );
+    assert_eq!(c.find_special_folder("\\Junk").unwrap(), None);
+    // An attribute (Cyrus sets it by METADATA /private/specialuse) wins.
+    let name = new_folder(&mut c, "archive");
+    c.set_metadata(&name, &[("/private/specialuse", Some(b"\\Archive"))])
+        .unwrap();
+    let listed = c.list_folders("", &name).unwrap();
+    assert!(listed[0].has_flag("\\Archive"), "{listed:?}");
+    assert_eq!(
+        c.find_special_folder("\\Archive").unwrap().as_deref(),
+        Some(name.as_str())
+    );
+    c.set_metadata(&name, &[("/private/specialuse", None)])
+        .unwrap();
+    for f in [name.as_str(), "INBOX.Sent Messages", "INBOX.Deleted Items"] {
+        c.delete_folder(f).unwrap();
+    }
+}

@@ -1175,6 +1175,43 @@ fn special_folders_by_inbox_prefixed_names() {
     );
 }
 
+/// The same well-known names below INBOX, whatever the delimiter
+/// (Apple Mail's and Outlook's names as a Cyrus or Courier server with the
+/// INBOX. personal namespace holds them: seen on Cyrus 3.6,
+/// tests/cyrus.rs), found after every name at the top level: a top-level
+/// "Trash" beats "INBOX.Deleted Items".
+#[test]
+fn special_folders_by_well_known_names_below_inbox() {
+    special_folders(
+        "IMAP4rev1",
+        "* LIST (\\HasChildren) \".\" INBOX\r\n\
+         * LIST (\\HasNoChildren) \".\" \"INBOX.Sent Messages\"\r\n\
+         * LIST (\\HasNoChildren) \".\" \"INBOX.Deleted Items\"\r\n\
+         * LIST (\\HasNoChildren) \".\" \"INBOX.Junk E-mail\"\r\n\
+         * LIST (\\HasNoChildren \\Noselect) \".\" INBOX.Archives\r\n\
+         * LIST (\\HasNoChildren) \".\" INBOXDrafts\r\n\
+         * LIST (\\HasNoChildren) \".\" INBOX.Sent.Drafts\r\n",
+        &[
+            ("\\Sent", Some("INBOX.Sent Messages")),
+            ("\\Trash", Some("INBOX.Deleted Items")),
+            ("\\Junk", Some("INBOX.Junk E-mail")),
+            ("\\Archive", None),
+            ("\\Drafts", None),
+        ],
+    );
+    special_folders(
+        "IMAP4rev1",
+        "* LIST (\\HasChildren) \"/\" inbox\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"inbox/Deleted Items\"\r\n\
+         * LIST (\\HasNoChildren) \"/\" Bin\r\n\
+         * LIST (\\HasNoChildren) \"/\" \"INBOX/Sent Mail\"\r\n",
+        &[
+            ("\\Trash", Some("Bin")),
+            ("\\Sent", Some("INBOX/Sent Mail")),
+        ],
+    );
+}
+
 /// Which name wins: the well-known list's order ("the first match wins"),
 /// not the server's, and names and the attribute compare without regard to
 /// ASCII case, the server's spelling being returned: with "INBOX.Sent"

@@ -105,7 +105,9 @@ pub(crate) fn to_status(s: &MailboxStatus<'_>) -> FolderStatus {
 }
 
 /// Well-known names per special-use attribute, for servers without
-/// SPECIAL-USE (the first match wins).
+/// SPECIAL-USE (the first match wins). Each is also looked for below INBOX
+/// (`INBOX.Sent Items`, as Courier and Cyrus with the `INBOX.` personal
+/// namespace hold it), after every name at the top level.
 const POPULAR: &[(&str, &[&str])] = &[
     (
         "\\Sent",
@@ -117,20 +119,9 @@ const POPULAR: &[(&str, &[&str])] = &[
             "Sent Mail",
             "Sent mail",
             "[Gmail]/Sent Mail",
-            "INBOX.Sent",
-            "INBOX/Sent",
         ],
     ),
-    (
-        "\\Drafts",
-        &[
-            "Drafts",
-            "Draft",
-            "[Gmail]/Drafts",
-            "INBOX.Drafts",
-            "INBOX/Drafts",
-        ],
-    ),
+    ("\\Drafts", &["Drafts", "Draft", "[Gmail]/Drafts"]),
     (
         "\\Trash",
         &[
@@ -141,8 +132,6 @@ const POPULAR: &[(&str, &[&str])] = &[
             "Bin",
             "[Gmail]/Trash",
             "[Gmail]/Bin",
-            "INBOX.Trash",
-            "INBOX/Trash",
         ],
     ),
     (
@@ -154,17 +143,23 @@ const POPULAR: &[(&str, &[&str])] = &[
             "Junk Email",
             "Bulk Mail",
             "[Gmail]/Spam",
-            "INBOX.Junk",
-            "INBOX.Spam",
         ],
     ),
-    (
-        "\\Archive",
-        &["Archive", "Archives", "[Gmail]/All Mail", "INBOX.Archive"],
-    ),
+    ("\\Archive", &["Archive", "Archives", "[Gmail]/All Mail"]),
     ("\\All", &["[Gmail]/All Mail", "All Mail"]),
     ("\\Flagged", &["[Gmail]/Starred", "Starred", "Flagged"]),
 ];
+
+/// The name of `f` below INBOX (`Sent Items` for `INBOX.Sent Items` with
+/// the delimiter `.`; INBOX in any case), or `None` when it is not below.
+fn below_inbox_name(f: &Folder) -> Option<&str> {
+    let d = f.delimiter?;
+    let head = f.name.get(..5)?;
+    if !head.eq_ignore_ascii_case("INBOX") {
+        return None;
+    }
+    f.name[5..].strip_prefix(d)
+}
 
 /// Refuse a folder name (or LIST pattern) holding a control character:
 /// C0 (NUL, CR, LF, TAB...), DEL, C1, or the Unicode line and paragraph
@@ -540,7 +535,8 @@ impl Client {
 
     /// The folder with a special-use attribute (`\Sent`, `\Drafts`,
     /// `\Trash`, `\Junk`, `\Archive`, `\All`, `\Flagged`): SPECIAL-USE
-    /// attributes first, then well-known names.
+    /// attributes first, then well-known names at the top level, then the
+    /// same names below INBOX (`INBOX.Sent Items`).
     pub fn find_special_folder(&mut self, attr: &str) -> Result<Option<String>> {
         let opts = self
             .has_capability("SPECIAL-USE")
@@ -564,12 +560,23 @@ impl Client {
             .unwrap_or(&[]);
         // By name, only folders that can hold mail: a `\Noselect` "Sent"
         // (a hierarchy level) must not win over a usable "Sent Items".
-        for n in names {
-            if let Some(f) = all
-                .iter()
-                .find(|f| f.is_selectable() && f.name.eq_ignore_ascii_case(n))
-            {
-                return Ok(Some(f.name.clone()));
+        // First at the top level, then below INBOX.
+        for below_inbox in [false, true] {
+            for n in names {
+                let named = |f: &&Folder| {
+                    let name = if below_inbox {
+                        match below_inbox_name(f) {
+                            Some(rest) => rest,
+                            None => return false,
+                        }
+                    } else {
+                        f.name.as_str()
+                    };
+                    f.is_selectable() && name.eq_ignore_ascii_case(n)
+                };
+                if let Some(f) = all.iter().find(named) {
+                    return Ok(Some(f.name.clone()));
+                }
             }
         }
         Ok(None)
