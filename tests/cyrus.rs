@@ -17,7 +17,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use imapclient::client::{
-    AppendMessage, Client, ConnectOptions, ErrorKind, Event, MetadataOptions, SearchKey, Security,
+    AppendMessage, Client, ConnectOptions, ErrorKind, Event, FetchOptions, MetadataOptions,
+    SearchKey, Security, StoreAction, StoreOptions,
 };
 use imapclient::proto::dates::Date;
 
@@ -27,6 +28,8 @@ struct Cyrus {
     user: String,
     password: String,
     user2: String,
+    admin: String,
+    admin_password: String,
 }
 
 /// The Cyrus from the environment, or `None` (with a note) when
@@ -48,6 +51,8 @@ fn cyrus() -> Option<Cyrus> {
         user: var("CYRUS_USER", "test"),
         password: var("CYRUS_PASSWORD", "pass"),
         user2: var("CYRUS_USER2", "test2"),
+        admin: var("CYRUS_ADMIN", "admin"),
+        admin_password: var("CYRUS_ADMIN_PASSWORD", "pass"),
     })
 }
 
@@ -237,6 +242,11 @@ fn non_ascii_folder_create_list_rename_delete() {
     assert!(!c.folder_exists(&renamed).unwrap());
     let e = c.delete_folder(&renamed).unwrap_err();
     assert_eq!(e.kind, ErrorKind::No, "{e}");
+    // The level RENAME made is a folder of its own (not \Noselect).
+    let parent = format!("{base}-日本語");
+    let p = c.list_folders("", &parent).unwrap();
+    assert!(p.len() == 1 && p[0].is_selectable(), "{p:?}");
+    c.delete_folder(&parent).unwrap();
     // A folder outside the personal namespace is the server's NO.
     let e = c
         .create_folder(&common::unique_folder("top-level"))
@@ -887,6 +897,51 @@ fn login_user2(srv: &Cyrus) -> Client {
     c
 }
 
+fn login_admin(srv: &Cyrus) -> Client {
+    let mut c = connect(srv);
+    c.login(&srv.admin, &srv.admin_password)
+        .expect("login admin");
+    c
+}
+
+#[test]
+fn quota_set_by_the_admin() {
+    // SETQUOTA's success path on a real server (the private Dovecot
+    // refuses it to everyone). Only this test touches user2's quota.
+    let srv = need_cyrus!();
+    let mut a = login_admin(&srv);
+    let root = format!("user.{}", srv.user2);
+    // No quota root yet: the server's NO ("Quota root does not exist");
+    // an earlier run against the same server left one without limits.
+    match a.get_quota(&root) {
+        Err(e) => assert_eq!(e.kind, ErrorKind::No, "{e}"),
+        Ok(q) => assert_eq!(q, [], "no limits"),
+    }
+    // Cyrus answers SETQUOTA with no QUOTA response: nothing to report.
+    a.set_quota(&root, &[("STORAGE", 5000), ("MESSAGE", 77)])
+        .unwrap();
+    let q = a.get_quota(&root).unwrap();
+    let got: Vec<(&str, &str, u64, u64)> = q
+        .iter()
+        .map(|x| (x.root.as_str(), x.resource.as_str(), x.usage, x.limit))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (root.as_str(), "STORAGE", 0, 5000),
+            (root.as_str(), "MESSAGE", 0, 77)
+        ]
+    );
+    // The user sees it through GETQUOTAROOT, named by its INBOX.
+    let mut u = login_user2(&srv);
+    let (roots, quotas) = u.get_quota_root("INBOX").unwrap();
+    assert_eq!(roots, ["INBOX"]);
+    assert_eq!(quotas.len(), 2, "{quotas:?}");
+    // An empty list removes the limits (the root stays, without any).
+    a.set_quota(&root, &[]).unwrap();
+    assert_eq!(a.get_quota(&root).unwrap(), []);
+}
+
 #[test]
 fn metadata_set_and_get() {
     let srv = need_cyrus!();
@@ -949,4 +1004,256 @@ fn special_folders_by_attribute_and_by_name_under_inbox() {
     for f in [name.as_str(), "INBOX.Sent Messages", "INBOX.Deleted Items"] {
         c.delete_folder(f).unwrap();
     }
+}
+
+#[test]
+fn compress_id_and_binary_fetch() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let id = c.id(&[("name", "libimapclient tests")]).unwrap();
+    let get = |k: &str| id.iter().find(|(n, _)| n == k).and_then(|(_, v)| v.clone());
+    assert_eq!(get("name").as_deref(), Some("Cyrus IMAPD"));
+    assert!(
+        get("version").is_some_and(|v| v.starts_with("3.")),
+        "{id:?}"
+    );
+    c.compress().unwrap();
+    assert!(c.is_compressed());
+    let name = new_folder(&mut c, "binary");
+    c.append(&name, MIME, &[], None).unwrap();
+    c.examine_folder(&name).unwrap();
+    let m = c
+        .fetch(1, &["BINARY.PEEK[2]", "BINARY.SIZE[2]", "BODY.PEEK[]<0.6>"])
+        .unwrap();
+    let m = m.get(1).unwrap();
+    // The server decoded the base64 part.
+    let bytes: Vec<u8> = (0u8..32).collect();
+    assert_eq!(m.section("BINARY[2]"), Some(&bytes[..]));
+    assert_eq!(m.binary_sizes, [("2".to_string(), 32)]);
+    let partial = m.sections.iter().find(|s| s.name == "BODY[]").unwrap();
+    assert_eq!(
+        (partial.origin, partial.data.as_deref()),
+        (Some(0), Some(&b"Date: "[..]))
+    );
+    let stats = c.compression_stats().unwrap();
+    assert!(stats.received_wire < stats.received, "{stats:?}");
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn qresync_and_condstore() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "qresync");
+    for i in 0..4 {
+        c.append(
+            &name,
+            &simple(&format!("q{i}"), &format!("q{i}"), None),
+            &[],
+            None,
+        )
+        .unwrap();
+    }
+    assert_eq!(c.enable(&["QRESYNC"]).unwrap(), ["CONDSTORE", "QRESYNC"]);
+    let st = c.select_folder_condstore(&name, false).unwrap();
+    let since = st.highest_modseq.unwrap();
+    c.add_flags(2, &["\\Seen"]).unwrap();
+    c.add_flags(3, &["\\Deleted"]).unwrap();
+    // Under QRESYNC expunges come as VANISHED: UIDs.
+    assert_eq!(c.expunge().unwrap(), [3]);
+    let (changed, vanished) = c.fetch_vanished("1:*", &["FLAGS"], since).unwrap();
+    assert_eq!(vanished, [3]);
+    let uids: Vec<u32> = changed.iter().filter_map(|m| m.uid).collect();
+    assert_eq!(uids, [2]);
+    assert!(changed.get(2).unwrap().modseq.is_some_and(|m| m > since));
+    // UNCHANGEDSINCE below the message's MODSEQ: not stored, MODIFIED.
+    let r = c
+        .store(
+            1,
+            StoreAction::Add,
+            &["\\Flagged"],
+            &StoreOptions {
+                silent: false,
+                unchanged_since: Some(1),
+            },
+        )
+        .unwrap();
+    assert_eq!(r.modified, [1]);
+    let f = c.fetch(1, &["FLAGS"]).unwrap();
+    assert!(!f.get(1).unwrap().has_flag("\\Flagged"));
+    let r = c
+        .fetch_with(
+            "1:*",
+            &["FLAGS"],
+            &FetchOptions {
+                changed_since: Some(since),
+                vanished: false,
+            },
+        )
+        .unwrap();
+    assert_eq!(r.iter().filter_map(|m| m.uid).collect::<Vec<_>>(), [2]);
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn move_without_the_move_capability_falls_back() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let src = new_folder(&mut c, "fallback-src");
+    let dst = new_folder(&mut c, "fallback-dst");
+    for i in 0..3 {
+        c.append(
+            &src,
+            &simple(&format!("f{i}"), &format!("f{i}"), None),
+            &[],
+            None,
+        )
+        .unwrap();
+    }
+    c.mask_capability("MOVE");
+    c.select_folder(&src).unwrap();
+    // An unrelated \Deleted message stays: UID EXPUNGE of the moved only.
+    c.add_flags(2, &["\\Deleted"]).unwrap();
+    let r = c.move_messages(&[1u32, 3][..], &dst).unwrap();
+    assert_eq!((r.source, r.dest), (vec![1, 3], vec![1, 2]));
+    assert_eq!(c.search(&[]).unwrap().ids, [2]);
+    assert_eq!(c.folder_status(&dst).unwrap().messages, Some(2));
+    c.unselect_folder().unwrap();
+    c.delete_folder(&src).unwrap();
+    c.delete_folder(&dst).unwrap();
+}
+
+#[test]
+fn idle_sees_another_sessions_expunge() {
+    let srv = need_cyrus!();
+    let mut a = login(&srv);
+    let name = new_folder(&mut a, "idle-expunge");
+    for i in 0..3 {
+        a.append(
+            &name,
+            &simple(&format!("e{i}"), &format!("e{i}"), None),
+            &[],
+            None,
+        )
+        .unwrap();
+    }
+    a.select_folder(&name).unwrap();
+    a.take_events();
+    a.idle_start().unwrap();
+    let f = name.clone();
+    let other = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        let srv = cyrus().unwrap();
+        let mut b = login(&srv);
+        b.select_folder(&f).unwrap();
+        b.add_flags(2, &["\\Deleted"]).unwrap();
+        b.expunge().unwrap();
+    });
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !events.contains(&Event::Expunge(2)) && Instant::now() < deadline {
+        events.extend(a.idle_wait(Duration::from_secs(5)).unwrap());
+    }
+    other.join().unwrap();
+    assert!(events.contains(&Event::Expunge(2)), "{events:?}");
+    a.idle_done().unwrap();
+    assert_eq!(a.selected().unwrap().exists, 2);
+    a.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn metadata_depth_maxsize_and_what_cyrus_refuses() {
+    use imapclient::client::MetadataDepth;
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "metadata-more");
+    c.set_metadata(
+        &name,
+        &[
+            ("/private/comment", Some(b"hello")),
+            ("/shared/comment", Some("geteilt: Grüße".as_bytes())),
+        ],
+    )
+    .unwrap();
+    let m = c
+        .get_metadata(
+            &name,
+            &["/private/comment", "/shared/comment"],
+            &MetadataOptions {
+                max_size: Some(5),
+                depth: MetadataDepth::Zero,
+            },
+        )
+        .unwrap();
+    assert_eq!(m.get("/private/comment"), Some(&b"hello"[..]));
+    assert_eq!(m.get("/shared/comment"), None);
+    assert_eq!(m.long_entries, Some("geteilt: Grüße".len() as u64));
+    // Cyrus's own entries below /private/vendor/cmu, without values.
+    let m = c
+        .get_metadata(
+            &name,
+            &["/private/vendor"],
+            &MetadataOptions {
+                max_size: None,
+                depth: MetadataDepth::Infinity,
+            },
+        )
+        .unwrap();
+    assert!(
+        m.entries
+            .iter()
+            .any(|e| e.name.starts_with("/private/vendor/cmu/cyrus-imapd/")),
+        "{m:?}"
+    );
+    // Cyrus stores only the entries it knows (Dovecot takes any name under
+    // /private/vendor): NO, and the batch is not stored.
+    let e = c
+        .set_metadata(
+            &name,
+            &[
+                ("/private/comment", Some(b"changed")),
+                ("/private/vendor/imapc/x", Some(b"x")),
+            ],
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    // A value with a NUL goes as a literal8, which Cyrus does not take in
+    // SETMETADATA: BAD, not fatal.
+    let e = c
+        .set_metadata(&name, &[("/private/comment", Some(b"a\0b"))])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Bad, "{e}");
+    assert!(!e.is_fatal());
+    let m = c
+        .get_metadata(&name, &["/private/comment"], &MetadataOptions::default())
+        .unwrap();
+    assert_eq!(m.get("/private/comment"), Some(&b"hello"[..]));
+    c.delete_folder(&name).unwrap();
+}
+
+#[test]
+fn messages_cyrus_refuses_or_rewrites() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let name = new_folder(&mut c, "rewrites");
+    // Bare LF line ends: refused (Dovecot stores them).
+    let e = c
+        .append(&name, b"Subject: lf\n\nbody\n", &[], None)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No, "{e}");
+    assert!(e.message.contains("bare newlines"), "{e}");
+    // Raw UTF-8 in a header: stored, each 8-bit byte of the header
+    // replaced by X in ENVELOPE (Cyrus's munge8bit; Dovecot keeps it).
+    c.append(&name, "Subject: Zürich\r\n\r\nx\r\n".as_bytes(), &[], None)
+        .unwrap();
+    // A NUL in the body: APPEND sends it as a literal8 (BINARY), and
+    // BODY[] brings it back.
+    let nul: &[u8] = b"Subject: nul\r\n\r\na\0b\r\n";
+    c.append(&name, nul, &[], None).unwrap();
+    c.examine_folder(&name).unwrap();
+    let m = c.fetch("1:*", &["ENVELOPE", "BODY.PEEK[]"]).unwrap();
+    let env = m.get(1).unwrap().envelope.as_ref().unwrap();
+    assert_eq!(env.subject.as_deref(), Some("ZXXrich"));
+    assert_eq!(m.get(2).unwrap().section("BODY[]"), Some(nul));
+    c.delete_folder(&name).unwrap();
 }
