@@ -28,6 +28,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
 DEFAULT_DIR=${TMPDIR:-/tmp}/imapc-cyrus-$(id -u)-$(printf '%s' "$REPO_DIR" | cksum | cut -d' ' -f1)
 DIR=${CYRUS_TEST_DIR:-$DEFAULT_DIR}
+case "$DIR" in /*) ;; *) DIR=$PWD/$DIR ;; esac # the processes are found by it
 CONF=$DIR/imapd.conf
 MCONF=$DIR/cyrus.conf
 PIDFILE=$DIR/master.pid
@@ -210,9 +211,17 @@ cmd_stop() {
     left=$(our_processes | sort -u | tr '\n' ' ')
     [ -z "$left" ] || die "processes from $CONF still running: $left"
     rm -f "$PIDFILE" "$ENVFILE"
-    if [ "$clean" -eq 1 ]; then
+    if [ "$clean" -eq 1 ] && [ -d "$DIR" ]; then
+        ours || die "$DIR is not a state directory of this script; not deleting it"
         rm -rf "$DIR"
     fi
+}
+
+# The state directory is deleted at every start and by stop --clean: only
+# one this script made (its marker inside), or an empty one.
+MARKER=.cyrus-server-state
+ours() {
+    [ -f "$DIR/$MARKER" ] || [ -z "$(ls -A "$DIR" 2>/dev/null)" ]
 }
 
 cmd_start() {
@@ -228,11 +237,8 @@ cmd_start() {
     [ -x "$IMAPD_BIN/imapd" ] || die "imapd not found in $CYRUS_IMAPD_DIR or $CYRUS_BIN (run scripts/install-deps.sh)"
     command -v saslpasswd2 >/dev/null || die "saslpasswd2 not found (run scripts/install-deps.sh)"
     cmd_stop --clean # a stale server, and its mail, from an earlier run
-    mkdir -p "$DIR"
-    DIR=$(cd "$DIR" && pwd)
-    CONF=$DIR/imapd.conf; MCONF=$DIR/cyrus.conf; PIDFILE=$DIR/master.pid
-    LOG=$DIR/master.log; ENVFILE=$DIR/env
     mkdir -p "$DIR/config" "$DIR/spool" "$DIR/proc" "$DIR/lock" "$DIR/socket"
+    echo "made by scripts/cyrus-server.sh; deleted at its next start" >"$DIR/$MARKER"
     write_sasldb
     local port attempt user group
     read -r user group < <(run_user)
