@@ -11,6 +11,9 @@
 //! `INBOX.<name>`, the separator is `.`, other users' are `user.<name>`.
 //! Tests ask NAMESPACE for the prefix, as a client must, and work in
 //! folders of their own (the user's INBOX is shared by all of them).
+//! `CYRUS_ALT_PORT` shows the same mailboxes with upstream Cyrus 3's
+//! namespace (top level, `/`); `CYRUS_TLS_PORT` is implicit TLS with a
+//! certificate from `CYRUS_CAFILE`, and the plaintext port offers STARTTLS.
 
 mod common;
 
@@ -18,13 +21,16 @@ use std::time::{Duration, Instant};
 
 use imapclient::client::{
     AppendMessage, Client, ConnectOptions, ErrorKind, Event, FetchOptions, MetadataOptions,
-    SearchKey, Security, StoreAction, StoreOptions,
+    SearchKey, Security, StoreAction, StoreOptions, TlsConfigBuilder,
 };
 use imapclient::proto::dates::Date;
 
 struct Cyrus {
     host: String,
     port: u16,
+    tls_port: u16,
+    alt_port: u16,
+    cafile: String,
     user: String,
     password: String,
     user2: String,
@@ -43,11 +49,16 @@ fn cyrus() -> Option<Cyrus> {
         return None;
     };
     let var = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
+    let port_of = |k: &str, v: &str| -> u16 {
+        v.parse()
+            .unwrap_or_else(|_| panic!("{k}={v:?} is not a port"))
+    };
     Some(Cyrus {
         host: var("CYRUS_HOST", "127.0.0.1"),
-        port: port
-            .parse()
-            .unwrap_or_else(|_| panic!("CYRUS_PORT={port:?} is not a port")),
+        port: port_of("CYRUS_PORT", &port),
+        tls_port: port_of("CYRUS_TLS_PORT", &var("CYRUS_TLS_PORT", "993")),
+        alt_port: port_of("CYRUS_ALT_PORT", &var("CYRUS_ALT_PORT", "0")),
+        cafile: var("CYRUS_CAFILE", ""),
         user: var("CYRUS_USER", "test"),
         password: var("CYRUS_PASSWORD", "pass"),
         user2: var("CYRUS_USER2", "test2"),
@@ -1256,4 +1267,100 @@ fn messages_cyrus_refuses_or_rewrites() {
     assert_eq!(env.subject.as_deref(), Some("ZXXrich"));
     assert_eq!(m.get(2).unwrap().section("BODY[]"), Some(nul));
     c.delete_folder(&name).unwrap();
+}
+
+fn tls_options(srv: &Cyrus, sec: Security) -> ConnectOptions {
+    let mut b = TlsConfigBuilder::new();
+    b.add_ca_file(std::path::Path::new(&srv.cafile))
+        .expect("CYRUS_CAFILE");
+    let port = match sec {
+        Security::Implicit => srv.tls_port,
+        _ => srv.port,
+    };
+    let mut o = ConnectOptions::new(srv.host.clone(), sec)
+        .port(port)
+        .tls(b.build().unwrap());
+    o.io_timeout = Some(Duration::from_secs(20));
+    o
+}
+
+#[test]
+fn implicit_tls_and_starttls_with_cyrus_openssl() {
+    let srv = need_cyrus!();
+    let mut c = Client::connect(&tls_options(&srv, Security::Implicit)).unwrap();
+    assert!(c.is_tls());
+    c.login(&srv.user, &srv.password).unwrap();
+    assert!(c.examine_folder("INBOX").unwrap().read_only);
+    c.logout().unwrap();
+    // STARTTLS on the plaintext port: capabilities read again after it.
+    let plain = connect(&srv);
+    assert!(
+        plain.has_capability("STARTTLS"),
+        "{:?}",
+        plain.capabilities()
+    );
+    let mut s = Client::connect(&tls_options(&srv, Security::StartTls)).unwrap();
+    assert!(s.is_tls());
+    assert!(!s.has_capability("STARTTLS"), "{:?}", s.capabilities());
+    s.login(&srv.user, &srv.password).unwrap();
+    assert!(s.has_capability("UIDPLUS"));
+    // The system trust store does not know the test CA.
+    let o = ConnectOptions::new(srv.host.clone(), Security::Implicit).port(srv.tls_port);
+    let e = Client::connect(&o).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsUnknownIssuer, "{e}");
+}
+
+fn login_alt(srv: &Cyrus) -> Client {
+    let mut o = ConnectOptions::new(srv.host.clone(), Security::Plain).port(srv.alt_port);
+    o.io_timeout = Some(Duration::from_secs(20));
+    let mut c = Client::connect(&o).expect("connect to Cyrus (upstream namespace)");
+    c.login(&srv.user, &srv.password).expect("login");
+    c
+}
+
+#[test]
+fn upstream_namespace_top_level_folders_and_slash() {
+    let srv = need_cyrus!();
+    let mut a = login_alt(&srv);
+    let ns = a.namespace().unwrap();
+    assert_eq!(ns.personal, vec![(String::new(), Some('/'))]);
+    assert_eq!(ns.other, vec![("Other Users/".to_string(), Some('/'))]);
+    assert_eq!(ns.shared, vec![("Shared Folders/".to_string(), Some('/'))]);
+    // A non-ASCII folder and one below it, at the top level; "." is an
+    // ordinary character here.
+    let base = common::unique_folder("alt");
+    let top = format!("{base} Ärger.v1");
+    let child = format!("{top}/日本語");
+    a.create_folder(&top).unwrap();
+    a.create_folder(&child).unwrap();
+    let got = a.list_folders("", &format!("{top}*")).unwrap();
+    let names: Vec<(&str, Option<char>)> =
+        got.iter().map(|f| (f.name.as_str(), f.delimiter)).collect();
+    assert_eq!(
+        names,
+        [(top.as_str(), Some('/')), (child.as_str(), Some('/'))]
+    );
+    assert_eq!(
+        String::from_utf8(got[1].raw_name.clone()).unwrap(),
+        format!("{base} &AMQ-rger.v1/&ZeVnLIqe-")
+    );
+    let r = a.append(&child, MIME, &[], None).unwrap();
+    assert_eq!(r.uids, [1]);
+    // The same mailbox through the package's namespace: INBOX.<name>, "."
+    // separating levels; the "." in the name shows as "^" there.
+    let mut b = login(&srv);
+    let legacy = format!("INBOX.{base} Ärger^v1.日本語");
+    let st = b.folder_status(&legacy).unwrap();
+    assert_eq!(st.messages, Some(1));
+    // RENAME and DELETE on the upstream side.
+    let renamed = format!("{base} Öl");
+    a.rename_folder(&top, &renamed).unwrap();
+    assert!(a.folder_exists(&format!("{renamed}/日本語")).unwrap());
+    a.select_folder(&format!("{renamed}/日本語")).unwrap();
+    let m = a.fetch(1, &["BODY.PEEK[]"]).unwrap();
+    assert_eq!(m.get(1).unwrap().section("BODY[]"), Some(MIME));
+    a.unselect_folder().unwrap();
+    a.delete_folder(&format!("{renamed}/日本語")).unwrap();
+    a.delete_folder(&renamed).unwrap();
+    assert!(!b.folder_exists(&legacy).unwrap());
 }
