@@ -160,7 +160,7 @@ allowplaintext: yes
 sasl_pwcheck_method: auxprop
 sasl_auxprop_plugin: sasldb
 sasl_sasldb_path: $DIR/sasldb2
-sasl_mech_list: PLAIN LOGIN
+sasl_mech_list: PLAIN LOGIN SCRAM-SHA-256 SCRAM-SHA-1 CRAM-MD5
 # Tests fail logins on purpose: no 3 s pause after each.
 failedloginpause: 0
 # idled pushes changes to idling sessions; without it they poll this often.

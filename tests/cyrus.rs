@@ -1364,3 +1364,41 @@ fn upstream_namespace_top_level_folders_and_slash() {
     a.delete_folder(&renamed).unwrap();
     assert!(!b.folder_exists(&legacy).unwrap());
 }
+
+#[test]
+fn authenticate_scram_and_login_with_cyrus_sasl() {
+    let srv = need_cyrus!();
+    // SCRAM-SHA-256 by Cyrus SASL (Dovecot has its own): client first,
+    // the server's signature checked in the last step.
+    let mut c = connect(&srv);
+    assert!(
+        c.has_capability("AUTH=SCRAM-SHA-256"),
+        "{:?}",
+        c.capabilities()
+    );
+    let mut scram = common::scram::Scram::new(&srv.user, &srv.password);
+    c.authenticate_with("SCRAM-SHA-256", true, |ch| scram.step(ch))
+        .unwrap();
+    assert!(scram.verified, "the server's final message was not checked");
+    assert_eq!(scram.challenges, 2);
+    assert!(c.has_capability("UIDPLUS"), "{:?}", c.capabilities());
+    let mut c = connect(&srv);
+    let mut scram = common::scram::Scram::new(&srv.user, "nope");
+    let e = c
+        .authenticate_with("SCRAM-SHA-256", true, |ch| scram.step(ch))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
+    assert!(!e.is_fatal());
+    // LOGIN, server first.
+    let mut seen = Vec::new();
+    c.authenticate_with("LOGIN", false, |ch| {
+        seen.push(String::from_utf8_lossy(ch).into_owned());
+        Ok(match seen.len() {
+            1 => srv.user.clone().into_bytes(),
+            _ => srv.password.clone().into_bytes(),
+        })
+    })
+    .unwrap();
+    assert_eq!(seen, ["Username:", "Password:"]);
+    assert_eq!(c.list_folders("", "INBOX").unwrap().len(), 1);
+}

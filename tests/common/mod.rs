@@ -16,6 +16,8 @@
 //! to keep that state directory (config, log, mail) for debugging.
 #![allow(dead_code)] // each test binary uses a different part of this
 
+pub mod scram;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
