@@ -1402,3 +1402,43 @@ fn authenticate_scram_and_login_with_cyrus_sasl() {
     assert_eq!(seen, ["Username:", "Password:"]);
     assert_eq!(c.list_folders("", "INBOX").unwrap().len(), 1);
 }
+
+#[test]
+fn idle_over_tls_with_compress() {
+    // IDLE through rustls and the inflater against Cyrus's OpenSSL and
+    // zlib: every APPEND of another session is heard (EXISTS may come
+    // for several at once).
+    let srv = need_cyrus!();
+    let mut a = Client::connect(&tls_options(&srv, Security::Implicit)).unwrap();
+    a.login(&srv.user, &srv.password).unwrap();
+    a.compress().unwrap();
+    let name = new_folder(&mut a, "idle-tls");
+    a.select_folder(&name).unwrap();
+    a.take_events();
+    a.idle_start().unwrap();
+    let f = name.clone();
+    let appender = std::thread::spawn(move || {
+        let srv = cyrus().unwrap();
+        let mut b = login(&srv);
+        for i in 0..5 {
+            std::thread::sleep(Duration::from_millis(300));
+            b.append(
+                &f,
+                &simple(&format!("t{i}"), &format!("t{i}"), None),
+                &[],
+                None,
+            )
+            .unwrap();
+        }
+    });
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !events.contains(&Event::Exists(5)) && Instant::now() < deadline {
+        events.extend(a.idle_wait(Duration::from_secs(3)).unwrap());
+    }
+    appender.join().unwrap();
+    assert!(events.contains(&Event::Exists(5)), "{events:?}");
+    a.idle_done().unwrap();
+    assert_eq!(a.fetch("1:*", &["ENVELOPE"]).unwrap().len(), 5);
+    a.delete_folder(&name).unwrap();
+}
