@@ -1442,3 +1442,54 @@ fn idle_over_tls_with_compress() {
     assert_eq!(a.fetch("1:*", &["ENVELOPE"]).unwrap().len(), 5);
     a.delete_folder(&name).unwrap();
 }
+
+#[test]
+fn refusals_and_their_response_codes() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    let missing = format!("INBOX.{}", common::unique_folder("missing"));
+    let e = c
+        .append(&missing, &simple("x", "rc1", None), &[], None)
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.response_code.as_deref()),
+        (ErrorKind::No, Some("TRYCREATE")),
+        "{e}"
+    );
+    let name = new_folder(&mut c, "codes");
+    c.append(&name, &simple("x", "rc2", None), &[], None)
+        .unwrap();
+    c.select_folder(&name).unwrap();
+    for e in [
+        c.copy(1, &missing).unwrap_err(),
+        c.move_messages(1, &missing).unwrap_err(),
+    ] {
+        assert_eq!(e.response_code.as_deref(), Some("TRYCREATE"), "{e}");
+    }
+    c.unselect_folder().unwrap();
+    // Cyrus 3.6 sends no ALREADYEXISTS or OVERQUOTA code (Dovecot does):
+    // the text is all there is to go by.
+    let e = c.create_folder(&name).unwrap_err();
+    assert_eq!((e.kind, e.response_code.as_deref()), (ErrorKind::No, None));
+    assert!(e.message.contains("already exists"), "{e}");
+    // A quota of one message on this folder alone, set by the admin.
+    let mut admin = login_admin(&srv);
+    let root = format!("user.{}.{}", srv.user, &name["INBOX.".len()..]);
+    admin.set_quota(&root, &[("MESSAGE", 1)]).unwrap();
+    let (roots, quotas) = c.get_quota_root(&name).unwrap();
+    assert_eq!(roots, [name.as_str()]);
+    assert_eq!(
+        quotas
+            .iter()
+            .map(|q| (q.resource.as_str(), q.usage, q.limit))
+            .collect::<Vec<_>>(),
+        [("MESSAGE", 1, 1)]
+    );
+    let e = c
+        .append(&name, &simple("y", "rc3", None), &[], None)
+        .unwrap_err();
+    assert_eq!((e.kind, e.response_code.as_deref()), (ErrorKind::No, None));
+    assert!(e.message.contains("Over quota"), "{e}");
+    c.noop().unwrap();
+    c.delete_folder(&name).unwrap();
+}
