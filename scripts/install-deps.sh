@@ -76,6 +76,10 @@ unpack_cyrus_imapd() {
     if [ "$want" = "$have" ] && [ -x "$CYRUS_IMAPD_DIR/usr/lib/cyrus/bin/imapd" ]; then
         return 0
     fi
+    if [ "$(id -u)" -ne 0 ] && [ ${#SUDO[@]} -eq 0 ]; then
+        echo "install-deps: cyrus-imapd $want must be unpacked into $CYRUS_IMAPD_DIR; run as root or install sudo" >&2
+        exit 1
+    fi
     echo "install-deps: unpacking cyrus-imapd $want into $CYRUS_IMAPD_DIR" >&2
     tmp=$(mktemp -d)
     # apt-get download writes as the _apt user when it can.
