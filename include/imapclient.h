@@ -2198,6 +2198,14 @@ uint64_t imapc_mailbox_state_highest_modseq(const struct imapc_mailbox_state *st
 bool imapc_mailbox_state_no_modseq(const struct imapc_mailbox_state *state);
 
 /**
+ * The folder's object id (RFC 8474 OBJECTID: `[MAILBOXID (id)]` in the
+ * SELECT answer), valid until the state is freed, or NULL when the
+ * server has no OBJECTID. Unlike the name it stays the same across
+ * RENAME: a sync keyed on it follows a renamed folder.
+ */
+const char *imapc_mailbox_state_mailbox_id(const struct imapc_mailbox_state *state);
+
+/**
  * True when the folder is open read-only (EXAMINE or `[READ-ONLY]`).
  */
 bool imapc_mailbox_state_read_only(const struct imapc_mailbox_state *state);

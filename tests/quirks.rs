@@ -1580,3 +1580,97 @@ fn xlist_through_the_c_abi() {
     assert!(t.error.is_none(), "{:?}", t.error);
     assert_eq!(t.text().matches("XLIST").count(), 2, "{}", t.text());
 }
+
+/// Cyrus's SELECT answer, as tests/cyrus.rs meets it: RFC 8474's
+/// `[MAILBOXID (id)]` becomes `MailboxState::mailbox_id` (C:
+/// `imapc_mailbox_state_mailbox_id`), other codes describing the folder
+/// (URLMECH, ANNOTATIONS) are part of the answer and not queued as
+/// events, while an ALERT still is. A malformed MAILBOXID is no id. The
+/// C state gives the same id, and NULL where the server sent none.
+#[test]
+fn select_keeps_the_mailbox_id_and_no_folder_codes_as_events() {
+    const CYRUS_SELECT: &str = "* 2 EXISTS\r\n* 0 RECENT\r\n\
+        * FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen)\r\n\
+        * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen \\*)] Ok\r\n\
+        * OK [UIDVALIDITY 1764256405] Ok\r\n* OK [UIDNEXT 3] Ok\r\n\
+        * OK [HIGHESTMODSEQ 6] Ok\r\n* OK [URLMECH INTERNAL] Ok\r\n\
+        * OK [ANNOTATIONS 65536] Ok\r\n\
+        * OK [MAILBOXID (b6d9e4d1-3c7a-4d2e-9e3f-d1a2b3c4d5e6)] Ok\r\n\
+        * OK [ALERT] Quota nearly full\r\n";
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 OBJECTID] Logged in\r\n"),
+        expect("A2 SELECT INBOX"),
+        send(format!("{CYRUS_SELECT}A2 OK [READ-WRITE] Completed\r\n")),
+        expect("A3 SELECT Other"),
+        send("* 0 EXISTS\r\n* OK [MAILBOXID broken] Ok\r\nA3 OK [READ-WRITE] Completed\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let st = c.select_folder("INBOX").unwrap();
+    assert_eq!(
+        st.mailbox_id.as_deref(),
+        Some("b6d9e4d1-3c7a-4d2e-9e3f-d1a2b3c4d5e6")
+    );
+    assert_eq!(
+        (st.exists, st.uid_next, st.highest_modseq),
+        (2, Some(3), Some(6))
+    );
+    let ev = c.take_events();
+    assert_eq!(ev.len(), 1, "only the ALERT is news: {ev:?}");
+    assert!(
+        matches!(&ev[0], Event::Alert(t) if t == "Quota nearly full"),
+        "{ev:?}"
+    );
+    let st = c.select_folder("Other").unwrap();
+    assert_eq!(st.mailbox_id, None, "a malformed MAILBOXID is no id");
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+
+    // The C state.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 OBJECTID] Logged in\r\n"),
+        expect("A2 SELECT INBOX"),
+        send(format!("{CYRUS_SELECT}A2 OK [READ-WRITE] Completed\r\n")),
+        expect("A3 EXAMINE INBOX"),
+        send("* 2 EXISTS\r\nA3 OK [READ-ONLY] Completed\r\n"),
+    ]);
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::IMAPC_OK;
+    use imapclient::ffi::folder::*;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+    let inbox = CString::new("INBOX").unwrap();
+    // SAFETY: C ABI calls with valid strings and out-pointers; every
+    // result is asserted; each state is freed once.
+    unsafe {
+        let c = c_client(srv.port);
+        let mut st = null_mut();
+        assert_eq!(
+            imapc_client_select(c, inbox.as_ptr(), &mut st, null_mut()),
+            IMAPC_OK
+        );
+        let id = imapc_mailbox_state_mailbox_id(st);
+        assert!(!id.is_null());
+        assert_eq!(
+            CStr::from_ptr(id).to_str().unwrap(),
+            "b6d9e4d1-3c7a-4d2e-9e3f-d1a2b3c4d5e6"
+        );
+        imapc_mailbox_state_free(st);
+        let mut st = null_mut();
+        assert_eq!(
+            imapc_client_examine(c, inbox.as_ptr(), &mut st, null_mut()),
+            IMAPC_OK
+        );
+        assert!(imapc_mailbox_state_mailbox_id(st).is_null());
+        imapc_mailbox_state_free(st);
+        assert!(imapc_mailbox_state_mailbox_id(std::ptr::null()).is_null());
+        imapc_client_free(c);
+    }
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

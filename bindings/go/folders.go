@@ -240,6 +240,9 @@ type MailboxState struct {
 	ReadOnly       bool
 	Flags          []string
 	PermanentFlags []string
+	// MailboxID is the folder's object id (RFC 8474 OBJECTID), "" when
+	// the server has none. Unlike the name it survives a rename.
+	MailboxID string
 }
 
 type selectMode int
@@ -280,6 +283,7 @@ func (c *Client) selectFolder(ctx context.Context, op, folder string, mode selec
 				ReadOnly:       bool(C.imapc_mailbox_state_read_only(s)),
 				Flags:          goStrings(C.imapc_mailbox_state_flags(s)),
 				PermanentFlags: goStrings(C.imapc_mailbox_state_permanent_flags(s)),
+				MailboxID:      C.GoString(C.imapc_mailbox_state_mailbox_id(s)), // "" for NULL
 			}
 			return rc
 		})

@@ -264,3 +264,44 @@ func TestMaxEventsBoundsAFlood(t *testing.T) {
 		t.Fatalf("Noop under a flood = %v (%+v), want a fatal CodeLimitExceeded", err, ie)
 	}
 }
+
+// Examine (as Select: the script answers SELECT itself) gives the
+// folder's RFC 8474 MAILBOXID as MailboxID ("" when the server sends
+// none), and the codes describing the folder that Cyrus adds to its
+// answer (URLMECH, ANNOTATIONS) are not events.
+func TestExamineMailboxID(t *testing.T) {
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		switch {
+		case strings.HasPrefix(line, "EXAMINE INBOX"):
+			w.Write([]byte("* 2 EXISTS\r\n* OK [UIDVALIDITY 7] Ok\r\n* OK [URLMECH INTERNAL] Ok\r\n" +
+				"* OK [ANNOTATIONS 65536] Ok\r\n* OK [MAILBOXID (F2212ea87-6097-4256)] Ok\r\n" +
+				tag + " OK [READ-ONLY] Completed\r\n"))
+		case strings.HasPrefix(line, "EXAMINE"):
+			w.Write([]byte("* 0 EXISTS\r\n" + tag + " OK [READ-ONLY] Completed\r\n"))
+		default:
+			okAnswer(tag, line, w)
+		}
+	}, nil, nil)
+	c, err := Dial(testCtx(t), addr, &Options{TLS: TLSNone, IOTimeout: 8 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	st, err := c.Examine(testCtx(t), "INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.MailboxID != "F2212ea87-6097-4256" || st.Exists != 2 || st.UIDValidity != 7 {
+		t.Fatalf("state %+v", st)
+	}
+	if ev, err := c.Events(); err != nil || len(ev) != 0 {
+		t.Fatalf("events %v, %v: the folder's codes are not news", ev, err)
+	}
+	st, err = c.Examine(testCtx(t), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.MailboxID != "" {
+		t.Fatalf("MailboxID %q without MAILBOXID", st.MailboxID)
+	}
+}

@@ -307,6 +307,7 @@ pub fn code_name(code: &ResponseCode<'_>) -> String {
         Closed => "CLOSED".into(),
         AuthenticationFailed => "AUTHENTICATIONFAILED".into(),
         OverQuota => "OVERQUOTA".into(),
+        MailboxId(_) => "MAILBOXID".into(),
         Other { name, .. } => String::from_utf8_lossy(name).into_owned(),
     }
 }

@@ -12,7 +12,7 @@ use super::types::{
 use super::{Client, SessionState, State};
 use crate::proto::listpattern::ListPattern;
 use crate::proto::quote::quoted;
-use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, Untagged};
+use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, StatusKind, Untagged};
 use crate::proto::utf7;
 
 /// Decode a folder name from the wire under `folder_encode`.
@@ -715,6 +715,20 @@ impl Client {
                         Some(ResponseCode::Unseen(n)) => ms.unseen = Some(*n),
                         Some(ResponseCode::HighestModSeq(n)) => ms.highest_modseq = Some(*n),
                         Some(ResponseCode::NoModSeq) => ms.no_modseq = true,
+                        Some(ResponseCode::MailboxId(id)) => {
+                            ms.mailbox_id = Some(String::from_utf8_lossy(id).into_owned())
+                        }
+                        // Other codes describing the folder (URLMECH,
+                        // ANNOTATIONS, ...: Cyrus sends them) are part of
+                        // the answer, not news; ALERT stays an event.
+                        Some(ResponseCode::Other { name, args }) if s.kind == StatusKind::Ok => {
+                            log::debug!(
+                                target: "imapclient::client",
+                                "{verb}: code {} {} not kept",
+                                String::from_utf8_lossy(name),
+                                String::from_utf8_lossy(args.as_deref().unwrap_or_default())
+                            );
+                        }
                         Some(ResponseCode::PermanentFlags(f)) => {
                             ms.permanent_flags = f
                                 .iter()

@@ -67,6 +67,10 @@ pub struct MailboxState {
     /// The server answered `[NOMODSEQ]`.
     pub no_modseq: bool,
     pub read_only: bool,
+    /// The folder's object id (RFC 8474 OBJECTID, `[MAILBOXID (id)]`):
+    /// unlike its name it survives RENAME, so a sync keyed on it follows
+    /// a renamed folder. `None` when the server has no OBJECTID.
+    pub mailbox_id: Option<String>,
 }
 
 /// One address of an envelope.

@@ -138,6 +138,7 @@ pub unsafe extern "C" fn imapc_folder_has_attribute(
 pub struct imapc_mailbox_state {
     inner: MailboxState,
     name: CString,
+    mailbox_id: Option<CString>,
     flags: imapc_string_list,
     permanent_flags: imapc_string_list,
 }
@@ -146,6 +147,7 @@ impl imapc_mailbox_state {
     pub(crate) fn new(m: MailboxState) -> imapc_mailbox_state {
         imapc_mailbox_state {
             name: cstring(&m.name),
+            mailbox_id: m.mailbox_id.as_deref().map(cstring),
             flags: imapc_string_list::new(&m.flags),
             permanent_flags: imapc_string_list::new(&m.permanent_flags),
             inner: m,
@@ -205,6 +207,19 @@ pub extern "C" fn imapc_mailbox_state_highest_modseq(state: *const imapc_mailbox
 #[no_mangle]
 pub extern "C" fn imapc_mailbox_state_no_modseq(state: *const imapc_mailbox_state) -> bool {
     get(state).is_some_and(|s| s.inner.no_modseq)
+}
+
+/// The folder's object id (RFC 8474 OBJECTID: `[MAILBOXID (id)]` in the
+/// SELECT answer), valid until the state is freed, or NULL when the
+/// server has no OBJECTID. Unlike the name it stays the same across
+/// RENAME: a sync keyed on it follows a renamed folder.
+#[no_mangle]
+pub extern "C" fn imapc_mailbox_state_mailbox_id(
+    state: *const imapc_mailbox_state,
+) -> *const c_char {
+    get(state)
+        .and_then(|s| s.mailbox_id.as_ref())
+        .map_or(std::ptr::null(), |id| id.as_ptr())
 }
 
 /// True when the folder is open read-only (EXAMINE or `[READ-ONLY]`).

@@ -102,6 +102,9 @@ pub enum ResponseCode<'a> {
     Closed,
     AuthenticationFailed,
     OverQuota,
+    /// RFC 8474 `MAILBOXID (id)`: the folder's object id, which stays the
+    /// same across RENAME (in SELECT's and CREATE's answers).
+    MailboxId(Bytes<'a>),
     /// Any other code, kept raw: `name` and the rest up to `]`, if any.
     Other {
         name: Bytes<'a>,
@@ -596,6 +599,7 @@ impl ResponseCode<'_> {
             Closed => Closed,
             AuthenticationFailed => AuthenticationFailed,
             OverQuota => OverQuota,
+            MailboxId(id) => MailboxId(own(id)),
             Other { name, args } => Other {
                 name: own(name),
                 args: own_opt(args),

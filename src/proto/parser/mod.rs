@@ -785,6 +785,11 @@ fn known_code<'a>(name: &'a [u8], r: &'a [u8]) -> Res<'a, ResponseCode<'a>> {
     } else if eq(b"HIGHESTMODSEQ") {
         let (r, n) = preceded(sp, number_u64).parse(r)?;
         (r, ResponseCode::HighestModSeq(n))
+    } else if eq(b"MAILBOXID") {
+        // RFC 8474: objectid = 1*255(ALPHA / DIGIT / "_" / "-"), which
+        // an atom covers.
+        let (r, id) = preceded(sp, delimited(byte_p(b'('), astring_atom, byte_p(b')'))).parse(r)?;
+        (r, ResponseCode::MailboxId(Cow::Borrowed(id)))
     } else if eq(b"MODIFIED") {
         let (r, v) = preceded(sp, id_set).parse(r)?;
         (r, ResponseCode::Modified(v))

@@ -208,6 +208,18 @@ fn response_codes() {
     assert_eq!(code("AUTHENTICATIONFAILED"), AuthenticationFailed);
     assert_eq!(code("OVERQUOTA"), OverQuota);
     assert_eq!(
+        code("MAILBOXID (F2212ea87-6097-4256-9d51-71338625)"),
+        MailboxId(b("F2212ea87-6097-4256-9d51-71338625"))
+    );
+    // Without its parentheses it is kept raw.
+    assert_eq!(
+        code("MAILBOXID F22"),
+        Other {
+            name: b("MAILBOXID"),
+            args: Some(b("F22"))
+        }
+    );
+    assert_eq!(
         code("X-FOO 1 (2)"),
         Other {
             name: b("X-FOO"),
