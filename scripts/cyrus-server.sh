@@ -59,6 +59,9 @@ PASSWORD=pass
 ADMIN=admin
 
 die() { echo "cyrus-server: $*" >&2; exit 1; }
+# `run`: shared with the other server script.
+# shellcheck source=scripts/server-run.inc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/server-run.inc.sh"
 
 # Alive and not a zombie.
 alive() {
@@ -326,23 +329,7 @@ cmd_env() {
 }
 
 cmd_run() {
-    [ "${1:-}" = "--" ] && shift
-    [ $# -gt 0 ] || die "usage: run -- CMD..."
-    local child="" status=0
-    trap 'cmd_stop --clean' EXIT
-    # As in test-server.sh: CMD runs in the background and we wait for it,
-    # so a signal reaches it and the server is stopped at once.
-    trap '[ -z "$child" ] || kill -INT "$child" 2>/dev/null; exit 130' INT
-    trap '[ -z "$child" ] || kill -TERM "$child" 2>/dev/null; exit 143' TERM
-    trap '[ -z "$child" ] || kill -HUP "$child" 2>/dev/null; exit 129' HUP
-    cmd_start
-    # shellcheck disable=SC1090
-    . "$ENVFILE"
-    "$@" <&0 &
-    child=$!
-    wait "$child" || status=$?
-    child=""
-    return "$status"
+    server_run "--clean" "$@"
 }
 
 case "${1:-}" in

@@ -46,6 +46,9 @@ UNICODE_USER='ünï'
 UNICODE_PASS='pässwörd'
 
 die() { echo "test-server: $*" >&2; exit 1; }
+# `run`: shared with the other server script.
+# shellcheck source=scripts/server-run.inc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/server-run.inc.sh"
 note() { echo "test-server: $*" >&2; }
 
 master_pid() {
@@ -461,24 +464,7 @@ cmd_env() {
 }
 
 cmd_run() {
-    [ "${1:-}" = "--" ] && shift
-    [ $# -gt 0 ] || die "usage: run -- CMD..."
-    local child="" status=0
-    trap 'cmd_stop' EXIT
-    # bash runs traps only after a foreground child ends, so CMD runs in the
-    # background (keeping our stdin) and we wait for it: a signal then
-    # reaches CMD and the server is stopped at once.
-    trap '[ -z "$child" ] || kill -INT "$child" 2>/dev/null; exit 130' INT
-    trap '[ -z "$child" ] || kill -TERM "$child" 2>/dev/null; exit 143' TERM
-    trap '[ -z "$child" ] || kill -HUP "$child" 2>/dev/null; exit 129' HUP
-    cmd_start
-    # shellcheck disable=SC1090
-    . "$ENVFILE"
-    "$@" <&0 &
-    child=$!
-    wait "$child" || status=$?
-    child=""
-    return "$status"
+    server_run "" "$@"
 }
 
 case "${1:-}" in

@@ -1758,25 +1758,10 @@ fn authenticate_with_a_mechanism_of_the_callers() {
     assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
 
     // A wrong password: refused by the server; the client stays usable.
+    // Then LOGIN, server first: a challenge for the name, one for the
+    // password.
     let mut c = connect();
-    let mut scram = Scram::new(&srv.user, "nope");
-    let e = c
-        .authenticate_with("SCRAM-SHA-256", true, |ch| scram.step(ch))
-        .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::AuthFailed, "{e}");
-    assert!(!e.is_fatal());
-
-    // LOGIN, server first: a challenge for the name, one for the password.
-    let mut seen = Vec::new();
-    c.authenticate_with("LOGIN", false, |ch| {
-        seen.push(String::from_utf8_lossy(ch).into_owned());
-        Ok(match seen.len() {
-            1 => srv.user.clone().into_bytes(),
-            _ => srv.password.clone().into_bytes(),
-        })
-    })
-    .unwrap();
-    assert_eq!(seen, ["Username:", "Password:"]);
+    common::scram::wrong_scram_then_login(&mut c, &srv.user, &srv.password);
     assert_eq!(c.examine_folder("INBOX").unwrap().exists, 14);
 
     // The mechanism cancels at the server's final message (a signature

@@ -308,6 +308,26 @@ fn assert_command_timed_out<T: std::fmt::Debug>(
     assert!(took >= limit - Duration::from_millis(50), "took {took:?}");
 }
 
+/// The size of the APPEND the server below never takes.
+const BIG_APPEND: usize = 64 << 20;
+
+/// A TLS fake that logs the client in, takes the APPEND of `BIG_APPEND`
+/// bytes with a `+` and then never reads again, holding the connection
+/// open until the sender returned is used or dropped (at most 60 s).
+fn never_reading_append_server() -> (u16, std::sync::mpsc::Sender<()>) {
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let port = tls_script_server("server.pem", "server.key", move |s| {
+        greet_and_login(s);
+        let append = read_command(s);
+        if append == format!("A2 APPEND INBOX {{{BIG_APPEND}}}\r\n") {
+            let _ = s.write_all(b"+ go ahead\r\n");
+            let _ = s.flush();
+        }
+        let _ = held.recv_timeout(Duration::from_secs(60));
+    });
+    (port, release)
+}
+
 /// Over TLS the command timeout bounds the writes of TLS records (rustls
 /// writes them a record at a time, each its own syscall): a server that
 /// takes APPEND's synchronising literal (`+`) and then never reads stalls
@@ -315,24 +335,13 @@ fn assert_command_timed_out<T: std::fmt::Debug>(
 /// command timeout (1 s) ends the call, not the 30 s I/O timeout.
 #[test]
 fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
-    const BIG: usize = 64 << 20;
-    let (release, held) = std::sync::mpsc::channel::<()>();
-    let port = tls_script_server("server.pem", "server.key", move |s| {
-        greet_and_login(s);
-        let append = read_command(s);
-        if append == format!("A2 APPEND INBOX {{{BIG}}}\r\n") {
-            let _ = s.write_all(b"+ go ahead\r\n");
-            let _ = s.flush();
-        }
-        // Never read again; hold the connection open until the test ends.
-        let _ = held.recv_timeout(Duration::from_secs(30));
-    });
+    let (port, release) = never_reading_append_server();
     let limit = Duration::from_secs(1);
     let mut c = command_timeout_client(port, limit);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let t0 = std::time::Instant::now();
-        let r = c.append("INBOX", &vec![b'a'; BIG], &[], None);
+        let r = c.append("INBOX", &vec![b'a'; BIG_APPEND], &[], None);
         let _ = tx.send((c, r.map(|_| ()), t0.elapsed()));
     });
     // A call the command timeout does not stop would hold the test for
@@ -365,21 +374,10 @@ fn command_timeout_bounds_a_tls_write_the_server_never_reads() {
 fn io_timeout_bounds_a_tls_write_the_server_never_reads() {
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
-    const BIG: usize = 64 << 20;
     let io_timeout = Duration::from_secs(2);
-    let (release, held) = std::sync::mpsc::channel::<()>();
     let last_arrival = Arc::new(Mutex::new(Instant::now()));
     let arrival = last_arrival.clone();
-    let port = tls_script_server("server.pem", "server.key", move |s| {
-        greet_and_login(s);
-        let append = read_command(s);
-        if append == format!("A2 APPEND INBOX {{{BIG}}}\r\n") {
-            let _ = s.write_all(b"+ go ahead\r\n");
-            let _ = s.flush();
-        }
-        // Never read again; hold the connection open until the test ends.
-        let _ = held.recv_timeout(Duration::from_secs(60));
-    });
+    let (port, release) = never_reading_append_server();
     let mut o = ConnectOptions::new("localhost", Security::Implicit)
         .port(port)
         .tls(trusted().build().unwrap());
@@ -405,7 +403,7 @@ fn io_timeout_bounds_a_tls_write_the_server_never_reads() {
             }
         }
     });
-    let r = c.append("INBOX", &vec![b'a'; BIG], &[], None);
+    let r = c.append("INBOX", &vec![b'a'; BIG_APPEND], &[], None);
     let failed_at = Instant::now();
     let _ = stop.send(());
     watcher.join().unwrap();

@@ -91,13 +91,21 @@ func scriptServer(t *testing.T, answer func(tag, line string, w net.Conn), idle 
 
 func okAnswer(tag, _ string, w net.Conn) { w.Write([]byte(tag + " OK done\r\n")) }
 
-func dialSelected(t *testing.T, addr string) *Client {
+// dialScript connects to a scriptServer, closing the client when the
+// test ends.
+func dialScript(t *testing.T, addr string) *Client {
 	t.Helper()
 	c, err := Dial(context.Background(), addr, &Options{TLS: TLSNone, IOTimeout: 8 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func dialSelected(t *testing.T, addr string) *Client {
+	t.Helper()
+	c := dialScript(t, addr)
 	if _, err := c.Select(testCtx(t), "INBOX"); err != nil {
 		t.Fatal(err)
 	}
@@ -282,11 +290,7 @@ func TestExamineMailboxID(t *testing.T) {
 			okAnswer(tag, line, w)
 		}
 	}, nil, nil)
-	c, err := Dial(testCtx(t), addr, &Options{TLS: TLSNone, IOTimeout: 8 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := dialScript(t, addr)
 	st, err := c.Examine(testCtx(t), "INBOX")
 	if err != nil {
 		t.Fatal(err)

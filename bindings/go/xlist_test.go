@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // gmailXList is Gmail's answer to `XLIST "" "*"` (German account): the
@@ -47,11 +46,7 @@ func TestXListFolders(t *testing.T) {
 			okAnswer(tag, line, w)
 		}
 	}, nil, nil)
-	c, err := Dial(testCtx(t), addr, &Options{TLS: TLSNone, IOTimeout: 8 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := dialScript(t, addr)
 	ctx := testCtx(t)
 
 	// The greeting's capabilities lack XLIST.

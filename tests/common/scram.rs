@@ -92,3 +92,27 @@ impl Scram {
         Ok(format!("{without_proof},p={}", B64.encode(proof)).into_bytes())
     }
 }
+
+/// What the SASL tests against both servers check after a good SCRAM
+/// login: on `c` (connected, not logged in), SCRAM-SHA-256 with a wrong
+/// password is refused (`AuthFailed`, not fatal, the client usable), then
+/// LOGIN (server first) logs in as `user` with `password` after its two
+/// challenges, "Username:" and "Password:".
+pub fn wrong_scram_then_login(c: &mut imapclient::client::Client, user: &str, password: &str) {
+    let mut scram = Scram::new(user, "nope");
+    let e = c
+        .authenticate_with("SCRAM-SHA-256", true, |ch| scram.step(ch))
+        .unwrap_err();
+    assert_eq!(e.kind, imapclient::client::ErrorKind::AuthFailed, "{e}");
+    assert!(!e.is_fatal());
+    let mut seen = Vec::new();
+    c.authenticate_with("LOGIN", false, |ch| {
+        seen.push(String::from_utf8_lossy(ch).into_owned());
+        Ok(match seen.len() {
+            1 => user.as_bytes().to_vec(),
+            _ => password.as_bytes().to_vec(),
+        })
+    })
+    .unwrap();
+    assert_eq!(seen, ["Username:", "Password:"]);
+}
