@@ -88,7 +88,7 @@ pub(crate) struct WriteStalled;
 
 impl std::fmt::Display for WriteStalled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the server took nothing sent to it for the I/O timeout")
+        f.write_str("the server took nothing sent to it within the write timeout (io_timeout; the connect timeout while connecting)")
     }
 }
 
@@ -575,7 +575,10 @@ mod tests {
         );
         let c = crate::client::Error::from(again);
         assert_eq!(c.kind, crate::client::ErrorKind::Timeout, "{c}");
-        assert!(c.message.contains("for the I/O timeout"), "{c}");
+        assert!(
+            c.message.contains("within the write timeout (io_timeout"),
+            "{c}"
+        );
     }
 
     #[test]
