@@ -786,9 +786,16 @@ fn known_code<'a>(name: &'a [u8], r: &'a [u8]) -> Res<'a, ResponseCode<'a>> {
         let (r, n) = preceded(sp, number_u64).parse(r)?;
         (r, ResponseCode::HighestModSeq(n))
     } else if eq(b"MAILBOXID") {
-        // RFC 8474: objectid = 1*255(ALPHA / DIGIT / "_" / "-"), which
-        // an atom covers.
+        // RFC 8474: objectid = 1*255(ALPHA / DIGIT / "_" / "-"); anything
+        // else (Cyrus 3.6 sends a pointer's bytes in STATUS) is kept raw.
         let (r, id) = preceded(sp, delimited(byte_p(b'('), astring_atom, byte_p(b')'))).parse(r)?;
+        let objectid = id.len() <= 255
+            && id
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
+        if !objectid {
+            return fail(name, "MAILBOXID is not an object id");
+        }
         (r, ResponseCode::MailboxId(Cow::Borrowed(id)))
     } else if eq(b"MODIFIED") {
         let (r, v) = preceded(sp, id_set).parse(r)?;

@@ -211,6 +211,25 @@ fn response_codes() {
         code("MAILBOXID (F2212ea87-6097-4256-9d51-71338625)"),
         MailboxId(b("F2212ea87-6097-4256-9d51-71338625"))
     );
+    // Bytes outside RFC 8474's object id (Cyrus 3.6 sends a pointer's
+    // bytes as MAILBOXID in STATUS) are no id: kept raw.
+    let line = b"* OK [MAILBOXID (2\x92[7\xf1U)] t\r\n";
+    match untagged(line) {
+        Untagged::Status(StatusResponse {
+            code: Some(Other { name, .. }),
+            ..
+        }) => assert_eq!(name, b("MAILBOXID")),
+        u => panic!("{u:?}"),
+    }
+    assert!(matches!(code("MAILBOXID (a.b)"), Other { .. }));
+    assert!(matches!(
+        code(&format!("MAILBOXID ({})", "a".repeat(256))),
+        Other { .. }
+    ));
+    assert_eq!(
+        code(&format!("MAILBOXID ({})", "a".repeat(255))),
+        MailboxId(b(&"a".repeat(255)))
+    );
     // Without its parentheses it is kept raw.
     assert_eq!(
         code("MAILBOXID F22"),
