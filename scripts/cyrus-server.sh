@@ -59,16 +59,9 @@ PASSWORD=pass
 ADMIN=admin
 
 die() { echo "cyrus-server: $*" >&2; exit 1; }
-# `run`: shared with the other server script.
-# shellcheck source=scripts/server-run.inc.sh
-. "$(dirname "${BASH_SOURCE[0]}")/server-run.inc.sh"
-
-# Alive and not a zombie.
-alive() {
-    local state
-    state=$( { awk '{print $3}' "/proc/$1/stat"; } 2>/dev/null) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
-}
+# alive, free_port, wait_port and run: shared with the other server script.
+# shellcheck source=scripts/server-common.inc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/server-common.inc.sh"
 
 master_pid() {
     local pid
@@ -87,25 +80,6 @@ our_processes() {
     for pid in $(pgrep -f -- "-C $DIR/imapd" 2>/dev/null || true); do
         [ "$pid" = "$$" ] || ! alive "$pid" || echo "$pid"
     done
-}
-
-free_port() {
-    python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_port() { # port seconds
-    python3 - "$1" "$2" <<'EOT'
-import socket, sys, time
-port, deadline = int(sys.argv[1]), time.time() + float(sys.argv[2])
-while time.time() < deadline:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOT
 }
 
 # As root the services switch to the package's cyrus user (become_cyrus);

@@ -46,9 +46,9 @@ UNICODE_USER='ünï'
 UNICODE_PASS='pässwörd'
 
 die() { echo "test-server: $*" >&2; exit 1; }
-# `run`: shared with the other server script.
-# shellcheck source=scripts/server-run.inc.sh
-. "$(dirname "${BASH_SOURCE[0]}")/server-run.inc.sh"
+# alive, free_port, wait_port and run: shared with the other server script.
+# shellcheck source=scripts/server-common.inc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/server-common.inc.sh"
 note() { echo "test-server: $*" >&2; }
 
 master_pid() {
@@ -96,19 +96,6 @@ mail_ids() {
     else
         echo "$(id -u nobody) $(id -g nobody)"
     fi
-}
-
-# Alive and not a zombie (an orphaned master is reaped by pid 1, which in
-# some containers takes its time).
-alive() {
-    local state
-    state=$( { awk '{print $3}' "/proc/$1/stat"; } 2>/dev/null) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
-}
-
-free_port() {
-    python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 gen_certs() {
@@ -334,20 +321,6 @@ write_env() { # plain_port tls_port
         echo "export IMAP_CAFILE=$(q "$CERTS/ca.pem")"
         echo "export IMAP_TEST_DIR=$(q "$DIR")"
     } >"$ENVFILE"
-}
-
-wait_port() { # port deadline
-    python3 - "$1" "$2" <<'EOT'
-import socket, sys, time
-port, deadline = int(sys.argv[1]), time.time() + float(sys.argv[2])
-while time.time() < deadline:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-EOT
 }
 
 cmd_seed() {
