@@ -561,18 +561,13 @@ impl Client {
         // By name, only folders that can hold mail: a `\Noselect` "Sent"
         // (a hierarchy level) must not win over a usable "Sent Items".
         // First at the top level, then below INBOX.
-        for below_inbox in [false, true] {
+        fn top_level(f: &Folder) -> Option<&str> {
+            Some(&f.name)
+        }
+        for name_of in [top_level, below_inbox_name] {
             for n in names {
                 let named = |f: &&Folder| {
-                    let name = if below_inbox {
-                        match below_inbox_name(f) {
-                            Some(rest) => rest,
-                            None => return false,
-                        }
-                    } else {
-                        f.name.as_str()
-                    };
-                    f.is_selectable() && name.eq_ignore_ascii_case(n)
+                    f.is_selectable() && name_of(f).is_some_and(|m| m.eq_ignore_ascii_case(n))
                 };
                 if let Some(f) = all.iter().find(named) {
                     return Ok(Some(f.name.clone()));
