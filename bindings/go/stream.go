@@ -26,11 +26,10 @@ type SectionInfo struct {
 // sections come before its OnMessage call. With more than one processor
 // (GOMAXPROCS), messages that bring no section for OnSection or
 // OnSectionReader are decoded on a goroutine of the package's while the
-// library parses the next batch, and reach
-// OnMessage a batch later (never later than the moment the library would
-// wait for the server, nor than the next section, nor than the end of the
-// fetch). Every
-// callback runs on the goroutine that called FetchStream (OnSectionReader: see there) and must
+// library parses the next batch, and reach OnMessage a batch later (never
+// later than the moment the library would wait for the server, nor than
+// the next section, nor than the end of the fetch). Every callback runs
+// on the goroutine that called FetchStream (OnSectionReader: see there) and must
 // not call methods of the same Client (they wait for FetchStream, which
 // waits for the callback: a deadlock; Close too) nor runtime.Goexit
 // (t.Fatal in a test), which leaves the client locked for good. A

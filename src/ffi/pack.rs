@@ -301,10 +301,10 @@ const SHORT_OUT: usize = 48;
 /// Write to `out` (all zeros) a str of at most `SHORT` bytes, all ASCII
 /// other than NUL (as `clean_ascii`), as `Packer::bytes` packs it (its
 /// length, its bytes lowercased when `lower`, a NUL: the zero after it);
-/// false, `out` then not to be used, for any other string. The bytes are moved as two overlapping words (of 16, 8 or 4
-/// bytes, as the length allows) that both test and copy them, each to a
-/// place of its own in the result; a string under 4 bytes goes byte by
-/// byte.
+/// false, `out` then not to be used, for any other string. The bytes are
+/// moved as two overlapping words (of 16, 8 or 4 bytes, as the length
+/// allows) that both test and copy them, each to a place of its own in the
+/// result; a string under 4 bytes goes byte by byte.
 #[inline(always)]
 fn short_clean(b: &[u8], lower: bool, out: &mut [u8; SHORT_OUT]) -> bool {
     const ONES: u128 = u128::from_ne_bytes([0x01; 16]);
