@@ -1313,6 +1313,22 @@ imapc_result imapc_client_create_folder(struct imapc_client *client,
                                         struct imapc_error **err_out);
 
 /**
+ * CREATE a folder (UTF-8 name), and its object id (RFC 8474 MAILBOXID)
+ * from the server's OK: `*mailbox_id_out` receives a string to free with
+ * `imapc_string_free`, or NULL when the server gave none (servers without
+ * OBJECTID, such as Dovecot 2.3) or gave one that is not an object id. A
+ * server with OBJECTID (Cyrus) gives the id SELECT reports
+ * (`imapc_mailbox_state_mailbox_id`), which survives a RENAME.
+ *
+ * # Safety
+ * `client` is live; `folder` NUL-terminated; `mailbox_id_out` writable.
+ */
+imapc_result imapc_client_create_folder_with_id(struct imapc_client *client,
+                                                const char *folder,
+                                                char **mailbox_id_out,
+                                                struct imapc_error **err_out);
+
+/**
  * DELETE a folder.
  *
  * # Safety

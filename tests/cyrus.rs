@@ -812,15 +812,25 @@ fn list_folders_with_status_in_one_command() {
 
 /// RFC 8474 OBJECTID: SELECT gives the folder's MAILBOXID, which differs
 /// between folders and stays the same across RENAME (what a sync keys a
-/// folder on to follow a rename), and EXAMINE gives the same.
+/// folder on to follow a rename), and EXAMINE gives the same. CREATE's OK
+/// gives it too (`create_folder_with_id`).
 #[test]
 fn the_mailbox_id_survives_a_rename() {
     let srv = need_cyrus!();
     let mut c = login(&srv);
     assert!(c.has_capability("OBJECTID"));
-    let a = new_folder(&mut c, "objid-a");
+    let a = format!(
+        "{}{}",
+        personal_prefix(&mut c),
+        common::unique_folder("objid-a")
+    );
+    let created = c
+        .create_folder_with_id(&a)
+        .unwrap()
+        .expect("MAILBOXID in CREATE's OK");
     let b = new_folder(&mut c, "objid-b");
     let id_a = c.select_folder(&a).unwrap().mailbox_id.expect("MAILBOXID");
+    assert_eq!(id_a, created, "CREATE and SELECT give one id");
     let id_b = c.examine_folder(&b).unwrap().mailbox_id.expect("MAILBOXID");
     assert!(!id_a.is_empty() && id_a != id_b, "{id_a} {id_b}");
     assert_eq!(

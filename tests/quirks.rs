@@ -1674,3 +1674,81 @@ fn select_keeps_the_mailbox_id_and_no_folder_codes_as_events() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+/// CREATE's OK carries the new folder's MAILBOXID on servers with OBJECTID
+/// (RFC 8474 section 4.1): `create_folder_with_id` returns it (C:
+/// `imapc_client_create_folder_with_id`), `None` (NULL) when the OK has
+/// none or one that is not an object id; the folder name goes out in
+/// modified UTF-7 as with `create_folder`.
+#[test]
+fn create_returns_the_mailbox_id_of_the_ok() {
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 OBJECTID] Logged in\r\n"),
+        expect("A2 CREATE Entw&APw-rfe\r\n"),
+        send("A2 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
+        expect("A3 CREATE Plain\r\n"),
+        send("A3 OK Completed\r\n"),
+        expect("A4 CREATE Odd\r\n"),
+        send("A4 OK [MAILBOXID (not.an/id)] Completed\r\n"),
+        expect("A5 CREATE Taken\r\n"),
+        send("A5 NO [ALREADYEXISTS] Mailbox already exists\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    assert_eq!(
+        c.create_folder_with_id("Entwürfe").unwrap().as_deref(),
+        Some("F2212ea87-6097-4256-9d51-71338625")
+    );
+    assert_eq!(c.create_folder_with_id("Plain").unwrap(), None);
+    assert_eq!(c.create_folder_with_id("Odd").unwrap(), None);
+    let e = c.create_folder_with_id("Taken").unwrap_err();
+    assert_eq!(e.response_code.as_deref(), Some("ALREADYEXISTS"), "{e}");
+    assert!(c.take_events().is_empty());
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+
+    // The C call: the same id, and NULL where the server sent none.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 OBJECTID] Logged in\r\n"),
+        expect("A2 CREATE Entw&APw-rfe\r\n"),
+        send("A2 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
+        expect("A3 CREATE Plain\r\n"),
+        send("A3 OK Completed\r\n"),
+    ]);
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::IMAPC_OK;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+    let name = CString::new("Entwürfe").unwrap();
+    let plain = CString::new("Plain").unwrap();
+    // SAFETY: C ABI calls with valid strings and out-pointers; the id is
+    // freed once.
+    unsafe {
+        let c = c_client(srv.port);
+        let mut id = null_mut();
+        assert_eq!(
+            imapc_client_create_folder_with_id(c, name.as_ptr(), &mut id, null_mut()),
+            IMAPC_OK
+        );
+        assert!(!id.is_null());
+        assert_eq!(
+            CStr::from_ptr(id).to_str().unwrap(),
+            "F2212ea87-6097-4256-9d51-71338625"
+        );
+        imapc_string_free(id);
+        let mut id = c"stale".as_ptr().cast_mut();
+        assert_eq!(
+            imapc_client_create_folder_with_id(c, plain.as_ptr(), &mut id, null_mut()),
+            IMAPC_OK
+        );
+        assert!(id.is_null(), "no id: NULL, not what was there");
+        imapc_client_free(c);
+    }
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

@@ -341,6 +341,25 @@ func (c *Client) CreateFolder(ctx context.Context, folder string) error {
 	})
 }
 
+// CreateFolderWithID creates a folder like CreateFolder and returns its
+// object id (RFC 8474 MAILBOXID) from the server's OK, the id
+// MailboxState.MailboxID reports and that survives a rename: "" when the
+// server gave none (servers without OBJECTID, such as Dovecot 2.3) or gave
+// one that is not an object id.
+func (c *Client) CreateFolderWithID(ctx context.Context, folder string) (string, error) {
+	var id string
+	err := c.folderCall(ctx, "CreateFolderWithID", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
+		var out *C.char
+		rc := C.imapc_client_create_folder_with_id(p, cf, &out, e)
+		if rc == C.IMAPC_OK && out != nil {
+			id = C.GoString(out)
+			C.imapc_string_free(out)
+		}
+		return rc
+	})
+	return id, err
+}
+
 // DeleteFolder deletes a folder.
 func (c *Client) DeleteFolder(ctx context.Context, folder string) error {
 	return c.folderCall(ctx, "DeleteFolder", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {

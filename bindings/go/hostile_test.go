@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -307,5 +309,53 @@ func TestExamineMailboxID(t *testing.T) {
 	}
 	if st.MailboxID != "" {
 		t.Fatalf("MailboxID %q without MAILBOXID", st.MailboxID)
+	}
+}
+
+// CreateFolderWithID returns the MAILBOXID of CREATE's OK (RFC 8474), ""
+// without one or with one that is not an object id; the name goes out in
+// modified UTF-7, and a NO fails the call only.
+func TestCreateFolderWithID(t *testing.T) {
+	var mu sync.Mutex
+	var creates []string
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		if !strings.HasPrefix(line, "CREATE ") {
+			okAnswer(tag, line, w)
+			return
+		}
+		mu.Lock()
+		creates = append(creates, line)
+		mu.Unlock()
+		switch line {
+		case "CREATE Entw&APw-rfe":
+			w.Write([]byte(tag + " OK [MAILBOXID (F2212ea87-6097-4256)] Completed\r\n"))
+		case "CREATE Odd":
+			w.Write([]byte(tag + " OK [MAILBOXID (not.an/id)] Completed\r\n"))
+		case "CREATE Taken":
+			w.Write([]byte(tag + " NO [ALREADYEXISTS] Mailbox exists\r\n"))
+		default:
+			w.Write([]byte(tag + " OK Completed\r\n"))
+		}
+	}, nil, nil)
+	c := dialScript(t, addr)
+	ctx := testCtx(t)
+	for _, tc := range []struct{ name, id string }{
+		{"Entwürfe", "F2212ea87-6097-4256"}, {"Plain", ""}, {"Odd", ""},
+	} {
+		id, err := c.CreateFolderWithID(ctx, tc.name)
+		if err != nil || id != tc.id {
+			t.Fatalf("CreateFolderWithID(%q) = %q, %v; want %q", tc.name, id, err, tc.id)
+		}
+	}
+	id, err := c.CreateFolderWithID(ctx, "Taken")
+	var ie *Error
+	if id != "" || !errors.Is(err, ErrNo) || !errors.As(err, &ie) || ie.Fatal || ie.ResponseCode != "ALREADYEXISTS" {
+		t.Fatalf("CreateFolderWithID(Taken) = %q, %v; want a non-fatal NO [ALREADYEXISTS]", id, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"CREATE Entw&APw-rfe", "CREATE Plain", "CREATE Odd", "CREATE Taken"}
+	if !reflect.DeepEqual(creates, want) {
+		t.Errorf("sent %q, want %q", creates, want)
 	}
 }

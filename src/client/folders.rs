@@ -12,7 +12,9 @@ use super::types::{
 use super::{Client, SessionState, State};
 use crate::proto::listpattern::ListPattern;
 use crate::proto::quote::quoted;
-use crate::proto::types::{ListItem, MailboxStatus, ResponseCode, StatusKind, Untagged};
+use crate::proto::types::{
+    ListItem, MailboxStatus, ResponseCode, StatusKind, StatusResponse, Untagged,
+};
 use crate::proto::utf7;
 
 /// Decode a folder name from the wire under `folder_encode`.
@@ -588,6 +590,11 @@ impl Client {
     }
 
     fn simple_folder_cmd(&mut self, verb: &str, names: &[&str]) -> Result<()> {
+        self.folder_cmd_status(verb, names).map(|_| ())
+    }
+
+    /// The command with each name encoded as a folder name; its tagged OK.
+    fn folder_cmd_status(&mut self, verb: &str, names: &[&str]) -> Result<StatusResponse<'static>> {
         self.require_auth(verb)?;
         let mut b = self.command(verb);
         for n in names {
@@ -595,11 +602,24 @@ impl Client {
             b.astring(&w);
         }
         let cmd = b.finish();
-        self.run(cmd, verb, &mut NoData).map(|_| ())
+        self.run(cmd, verb, &mut NoData)
     }
 
     pub fn create_folder(&mut self, name: &str) -> Result<()> {
         self.simple_folder_cmd("CREATE", &[name])
+    }
+
+    /// CREATE, and the new folder's object id (RFC 8474 MAILBOXID) from
+    /// the server's OK: servers with OBJECTID (Cyrus) send it there, so a
+    /// sync can key the folder by it without a SELECT. `None` when the
+    /// server sent none (Dovecot 2.3 has no OBJECTID) or sent one that is
+    /// not an object id (kept out, as in SELECT's answer).
+    pub fn create_folder_with_id(&mut self, name: &str) -> Result<Option<String>> {
+        let st = self.folder_cmd_status("CREATE", &[name])?;
+        Ok(match st.code {
+            Some(ResponseCode::MailboxId(id)) => Some(String::from_utf8_lossy(&id).into_owned()),
+            _ => None,
+        })
     }
 
     pub fn rename_folder(&mut self, old: &str, new: &str) -> Result<()> {

@@ -1028,6 +1028,39 @@ pub unsafe extern "C" fn imapc_client_create_folder(
     unsafe { folder_cmd(client, folder, err_out, |c, f| c.create_folder(f)) }
 }
 
+/// CREATE a folder (UTF-8 name), and its object id (RFC 8474 MAILBOXID)
+/// from the server's OK: `*mailbox_id_out` receives a string to free with
+/// `imapc_string_free`, or NULL when the server gave none (servers without
+/// OBJECTID, such as Dovecot 2.3) or gave one that is not an object id. A
+/// server with OBJECTID (Cyrus) gives the id SELECT reports
+/// (`imapc_mailbox_state_mailbox_id`), which survives a RENAME.
+///
+/// # Safety
+/// `client` is live; `folder` NUL-terminated; `mailbox_id_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_create_folder_with_id(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    mailbox_id_out: *mut *mut c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            need_out(mailbox_id_out, "mailbox_id_out")?;
+            let id = c.create_folder_with_id(f)?;
+            put(
+                mailbox_id_out,
+                id.map_or(std::ptr::null_mut(), |id| {
+                    super::boundary::owned_string(&id)
+                }),
+            );
+            Ok(())
+        })
+    }
+}
+
 /// DELETE a folder.
 ///
 /// # Safety
