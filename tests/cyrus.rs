@@ -697,6 +697,19 @@ fn sort_and_thread() {
     assert_eq!(t.children[0].children[0].id, Some(4));
     let o = c.thread("ORDEREDSUBJECT", &[]).unwrap();
     assert_eq!(o.len(), 3, "{o:?}");
+    // RFC 8474's EMAILID and THREADID: an object id per message (the
+    // client checks the grammar). Debian's Cyrus runs without
+    // conversations and answers `THREADID (NIL)`: no thread id, not one
+    // id "NIL" shared by every message (the client took it for one).
+    let m = c.fetch("1:*", &["EMAILID", "THREADID"]).unwrap();
+    let mut emails = std::collections::HashSet::new();
+    for n in 1..=5 {
+        let m = m.get(n).unwrap();
+        assert!(m.errors.is_empty(), "{m:?}");
+        assert_eq!(m.thread_id, None, "{m:?}");
+        emails.insert(m.email_id.clone().expect("EMAILID"));
+    }
+    assert_eq!(emails.len(), 5, "{emails:?}");
     c.delete_folder(&name).unwrap();
 }
 

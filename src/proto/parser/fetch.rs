@@ -160,6 +160,9 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
         b'E' if eq(name, b"EMAILID") => {
             let (r, ()) = sp(r)?;
             let (r, id) = delimited(byte_p(b'('), astring_atom, byte_p(b')')).parse(r)?;
+            if !is_objectid(id) {
+                return fail(name, "EMAILID is not an object id");
+            }
             return Ok((r, FetchItem::EmailId(Cow::Borrowed(id))));
         }
         b'B' if eq(name, b"BODYSTRUCTURE") => {
@@ -258,6 +261,16 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
                 return Ok((r, FetchItem::ThreadId(None)));
             }
             let (r, id) = delimited(byte_p(b'('), astring_atom, byte_p(b')')).parse(r)?;
+            if id.eq_ignore_ascii_case(b"NIL") {
+                // Cyrus 3.6 without conversations: `THREADID (NIL)`, not
+                // the grammar's bare NIL; no thread id, not one "NIL"
+                // shared by every message.
+                log::debug!(target: LOG, "quirk: THREADID (NIL)");
+                return Ok((r, FetchItem::ThreadId(None)));
+            }
+            if !is_objectid(id) {
+                return fail(name, "THREADID is not an object id");
+            }
             return Ok((r, FetchItem::ThreadId(Some(Cow::Borrowed(id)))));
         }
         b'S' if eq(name, b"SAVEDATE") => {

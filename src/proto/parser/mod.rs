@@ -30,6 +30,7 @@ use crate::proto::types::*;
 mod fetch;
 #[doc(hidden)]
 pub mod testgen;
+
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +38,15 @@ pub use fetch::parse_fetch_items;
 
 /// Log target for protocol quirks.
 pub(crate) const LOG: &str = "imapclient::proto";
+
+/// RFC 8474's `objectid = 1*255(ALPHA / DIGIT / "_" / "-")` (MAILBOXID,
+/// EMAILID, THREADID).
+pub(crate) fn is_objectid(id: &[u8]) -> bool {
+    (1..=255).contains(&id.len())
+        && id
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+}
 
 /// Nesting limit used by [`parse_response`], equal to the framer's default
 /// `max_depth`.
@@ -789,11 +799,7 @@ fn known_code<'a>(name: &'a [u8], r: &'a [u8]) -> Res<'a, ResponseCode<'a>> {
         // RFC 8474: objectid = 1*255(ALPHA / DIGIT / "_" / "-"); anything
         // else (Cyrus 3.6 sends a pointer's bytes in STATUS) is kept raw.
         let (r, id) = preceded(sp, delimited(byte_p(b'('), astring_atom, byte_p(b')'))).parse(r)?;
-        let objectid = id.len() <= 255
-            && id
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
-        if !objectid {
+        if !is_objectid(id) {
             return fail(name, "MAILBOXID is not an object id");
         }
         (r, ResponseCode::MailboxId(Cow::Borrowed(id)))

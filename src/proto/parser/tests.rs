@@ -733,6 +733,55 @@ fn fetch_simple_items() {
     );
 }
 
+/// EMAILID and THREADID take RFC 8474 object ids only, as MAILBOXID does:
+/// anything else (a dot, a slash, 8-bit bytes, 256 characters) becomes an
+/// item error covering just that item; the items around it are kept.
+#[test]
+fn fetch_object_ids_are_checked() {
+    let long = "a".repeat(255);
+    let line = format!("* 3 FETCH (EMAILID ({long}) THREADID (T_1-x) UID 4)\r\n");
+    let (_, items) = fetch(line.as_bytes());
+    assert_eq!(
+        items,
+        vec![
+            FetchItem::EmailId(b(&long)),
+            FetchItem::ThreadId(Some(b("T_1-x"))),
+            FetchItem::Uid(4)
+        ]
+    );
+    for (bad, what) in [
+        (&b"EMAILID (M6d.99/ac)"[..], "EMAILID"),
+        (b"EMAILID (M\xe9t)", "EMAILID"),
+        (b"THREADID (T+1)", "THREADID"),
+    ] {
+        let mut line = b"* 3 FETCH (UID 4 ".to_vec();
+        line.extend_from_slice(bad);
+        line.extend_from_slice(b" FLAGS (\\Seen))\r\n");
+        let (_, items) = fetch(&line);
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(items[0], FetchItem::Uid(4));
+        assert!(
+            matches!(&items[1], FetchItem::Error { raw, message }
+                if raw.as_ref() == bad && message.contains(what)),
+            "{:?}",
+            items[1]
+        );
+        assert_eq!(items[2], FetchItem::Flags(vec![Flag::Seen]));
+    }
+    // Cyrus 3.6 without conversations sends THREADID (NIL): no id.
+    let (_, items) = fetch(b"* 3 FETCH (EMAILID (M83) THREADID (NIL))\r\n");
+    assert_eq!(
+        items,
+        vec![FetchItem::EmailId(b("M83")), FetchItem::ThreadId(None)]
+    );
+    let line = format!("* 3 FETCH (EMAILID (a{long}))\r\n");
+    let (_, items) = fetch(line.as_bytes());
+    assert!(
+        matches!(items[0], FetchItem::Error { .. }),
+        "256 characters: {items:?}"
+    );
+}
+
 #[test]
 fn fetch_sections() {
     let (_, items) = fetch(
