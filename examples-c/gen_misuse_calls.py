@@ -28,6 +28,7 @@ NULLABLE = {
     ("imapc_client_authenticate_plain", "authzid"),
     ("imapc_client_authenticate_xoauth2", "vendor"),
     ("imapc_client_id", "server_id_out"),
+    ("imapc_client_create_folder_special_use", "mailbox_id_out"),
     ("imapc_client_enable", "enabled_out"),
     ("imapc_client_namespace", "personal_out"),
     ("imapc_client_namespace", "other_out"),

@@ -1329,6 +1329,29 @@ imapc_result imapc_client_create_folder_with_id(struct imapc_client *client,
                                                 struct imapc_error **err_out);
 
 /**
+ * CREATE a folder with special-use attributes (RFC 6154
+ * CREATE-SPECIAL-USE): `uses` holds `n_uses` attributes such as `"\\Sent"`
+ * (`\` and an atom: `\Sent`, `\Drafts`, `\Trash`, `\Junk`, `\Archive`,
+ * `\All`, `\Flagged`, or an extension), so that every client finds the
+ * folder by its use. `*mailbox_id_out` (may be NULL: not wanted) receives
+ * the folder's object id as from `imapc_client_create_folder_with_id`.
+ * Refused before anything is sent: a server without CREATE-SPECIAL-USE
+ * (`IMAPC_ERR_CAPABILITY_MISSING`; Dovecot 2.3 has none), no use or one of
+ * another form (`IMAPC_ERR_INVALID_ARGUMENT`). A server that will not give
+ * a use answers NO with the response code `USEATTR`.
+ *
+ * # Safety
+ * `client` is live; `folder` and the `n_uses` strings of `uses`
+ * NUL-terminated; `mailbox_id_out` NULL or writable.
+ */
+imapc_result imapc_client_create_folder_special_use(struct imapc_client *client,
+                                                    const char *folder,
+                                                    const char *const *uses,
+                                                    size_t n_uses,
+                                                    char **mailbox_id_out,
+                                                    struct imapc_error **err_out);
+
+/**
  * DELETE a folder.
  *
  * # Safety

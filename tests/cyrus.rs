@@ -872,6 +872,53 @@ fn the_mailbox_id_survives_a_rename() {
     );
 }
 
+/// RFC 6154 CREATE-SPECIAL-USE: the folder gets the use (LIST shows it,
+/// `find_special_folder` finds it by it, not by name) and CREATE's OK its
+/// MAILBOXID; Cyrus refuses a second folder with the same use and an
+/// unknown use (`\Flagged`: Cyrus 3.6 knows none) with NO [USEATTR], and
+/// deleting the folder until its use is taken off.
+/// (`\Drafts`: no other test of the suites sharing this user asks for
+/// it.)
+#[test]
+fn create_with_special_use() {
+    let srv = need_cyrus!();
+    let mut c = login(&srv);
+    assert!(c.has_capability("CREATE-SPECIAL-USE"));
+    let prefix = personal_prefix(&mut c);
+    let name = format!("{prefix}{}", common::unique_folder("Wichtig ★"));
+    let id = c
+        .create_folder_special_use(&name, &["\\Drafts"])
+        .unwrap()
+        .expect("MAILBOXID");
+    let listed = c.list_folders("", &name).unwrap();
+    let found = c.find_special_folder("\\Drafts").unwrap();
+    let other = format!("{prefix}{}", common::unique_folder("drafts-2"));
+    let second = c.create_folder_special_use(&other, &["\\Drafts"]);
+    let bogus = c.create_folder_special_use(&other, &["\\Flagged"]);
+    let selected = c.examine_folder(&name).unwrap().mailbox_id;
+    c.unselect_folder().unwrap();
+    // Cyrus keeps a folder with a use from DELETE (NO "SPECIAL-USE flag
+    // conflict") until the use is taken off.
+    let refused = c.delete_folder(&name);
+    c.set_metadata(&name, &[("/private/specialuse", None)])
+        .unwrap();
+    c.delete_folder(&name).unwrap();
+    assert_eq!(refused.unwrap_err().kind, ErrorKind::No);
+    assert_eq!(found.as_deref(), Some(&*name));
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(listed[0].has_flag("\\Drafts"), "{listed:?}");
+    assert_eq!(selected.as_deref(), Some(&*id));
+    for r in [second, bogus] {
+        let e = r.unwrap_err();
+        assert_eq!(
+            (e.kind, e.response_code.as_deref()),
+            (ErrorKind::No, Some("USEATTR")),
+            "{e}"
+        );
+    }
+    assert!(!c.folder_exists(&other).unwrap());
+}
+
 #[test]
 fn idle_sees_a_message_appended_by_another_session() {
     let srv = need_cyrus!();

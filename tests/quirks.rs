@@ -1752,3 +1752,148 @@ fn create_returns_the_mailbox_id_of_the_ok() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+/// CREATE-SPECIAL-USE (RFC 6154 section 3): `CREATE name (USE (...))`
+/// with the uses given, the MAILBOXID of the OK returned; refused before
+/// anything is sent without the capability, without a use, or with a use
+/// that is not `\` and an atom (a space or a parenthesis would change the
+/// command); NO [USEATTR] fails the call only. The C call sends the same
+/// and takes a NULL id pointer.
+#[test]
+fn create_with_special_use() {
+    use imapclient::client::ErrorKind;
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n"),
+        expect("A2 CAPABILITY\r\n"),
+        send("* CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE SPECIAL-USE\r\nA2 OK done\r\n"),
+        expect("A3 CREATE \"Gesendete Elemente\" (USE (\\Sent))\r\n"),
+        send("A3 OK [MAILBOXID (F1-a_b)] Completed\r\n"),
+        expect("A4 CREATE M&APw-ll (USE (\\Junk \\Trash))\r\n"),
+        send("A4 OK Completed\r\n"),
+        expect("A5 CREATE Again (USE (\\Sent))\r\n"),
+        send("A5 NO [USEATTR] SPECIAL-USE flag conflict\r\n"),
+        expect("A6 NOOP\r\n"),
+        send("A6 OK done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    let e = c
+        .create_folder_special_use("Sent", &["\\Sent"])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CapabilityMissing, "{e}");
+    c.refresh_capabilities().unwrap();
+    for (uses, why) in [
+        (&[][..], "no use"),
+        (&["Sent"][..], "no backslash"),
+        (&["\\Sent \\Trash"][..], "a space"),
+        (&["\\Sent)"][..], "a parenthesis"),
+        (&["\\"][..], "no atom"),
+        (&["\\Sent", "\\Tr\r\nA9 DELETE INBOX"][..], "a line break"),
+    ] {
+        let e = c.create_folder_special_use("X", uses).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{why}: {e}");
+    }
+    assert_eq!(
+        c.create_folder_special_use("Gesendete Elemente", &["\\Sent"])
+            .unwrap()
+            .as_deref(),
+        Some("F1-a_b")
+    );
+    assert_eq!(
+        c.create_folder_special_use("Müll", &["\\Junk", "\\Trash"])
+            .unwrap(),
+        None
+    );
+    let e = c
+        .create_folder_special_use("Again", &["\\Sent"])
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.response_code.as_deref()),
+        (ErrorKind::No, Some("USEATTR")),
+        "{e}"
+    );
+    c.noop().unwrap();
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+
+    // The C call.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE] Logged in\r\n"),
+        expect("A2 CREATE Drafts (USE (\\Drafts))\r\n"),
+        send("A2 OK [MAILBOXID (F2)] Completed\r\n"),
+        expect("A3 CREATE Archive (USE (\\Archive))\r\n"),
+        send("A3 OK [MAILBOXID (F3)] Completed\r\n"),
+    ]);
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::*;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+    let drafts = CString::new("Drafts").unwrap();
+    let archive = CString::new("Archive").unwrap();
+    let u_drafts = CString::new("\\Drafts").unwrap();
+    let u_archive = CString::new("\\Archive").unwrap();
+    let bad = CString::new("Drafts").unwrap();
+    // SAFETY: C ABI calls with valid strings, arrays and out-pointers; the
+    // id is freed once.
+    unsafe {
+        let c = c_client(srv.port);
+        let mut id = null_mut();
+        let uses = [bad.as_ptr()];
+        assert_eq!(
+            imapc_client_create_folder_special_use(
+                c,
+                drafts.as_ptr(),
+                uses.as_ptr(),
+                1,
+                &mut id,
+                null_mut()
+            ),
+            IMAPC_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            imapc_client_create_folder_special_use(
+                c,
+                drafts.as_ptr(),
+                std::ptr::null(),
+                1,
+                &mut id,
+                null_mut()
+            ),
+            IMAPC_ERR_NULL_POINTER
+        );
+        let uses = [u_drafts.as_ptr()];
+        assert_eq!(
+            imapc_client_create_folder_special_use(
+                c,
+                drafts.as_ptr(),
+                uses.as_ptr(),
+                1,
+                &mut id,
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        assert_eq!(CStr::from_ptr(id).to_str().unwrap(), "F2");
+        imapc_string_free(id);
+        let uses = [u_archive.as_ptr()];
+        assert_eq!(
+            imapc_client_create_folder_special_use(
+                c,
+                archive.as_ptr(),
+                uses.as_ptr(),
+                1,
+                null_mut(),
+                null_mut()
+            ),
+            IMAPC_OK
+        );
+        imapc_client_free(c);
+    }
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

@@ -360,6 +360,31 @@ func (c *Client) CreateFolderWithID(ctx context.Context, folder string) (string,
 	return id, err
 }
 
+// CreateFolderSpecialUse creates a folder with special-use attributes
+// (RFC 6154 CREATE-SPECIAL-USE), such as `\Sent`, `\Drafts`, `\Trash`,
+// `\Junk`, `\Archive`, `\All` or `\Flagged`, so that every client finds
+// it by its use, and returns its object id as CreateFolderWithID does.
+// Refused before anything is sent: a server without CREATE-SPECIAL-USE
+// (ErrCapability; Dovecot 2.3 has none), no use, or a use that is not `\`
+// and an atom (ErrInvalidArgument). A server that will not give a use
+// answers NO with ResponseCode "USEATTR".
+func (c *Client) CreateFolderSpecialUse(ctx context.Context, folder string, uses ...string) (string, error) {
+	const op = "CreateFolderSpecialUse"
+	var id string
+	err := withCStrings(op, "use", uses, func(cu **C.char, n C.size_t) error {
+		return c.folderCall(ctx, op, folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
+			var out *C.char
+			rc := C.imapc_client_create_folder_special_use(p, cf, cu, n, &out, e)
+			if rc == C.IMAPC_OK && out != nil {
+				id = C.GoString(out)
+				C.imapc_string_free(out)
+			}
+			return rc
+		})
+	})
+	return id, err
+}
+
 // DeleteFolder deletes a folder.
 func (c *Client) DeleteFolder(ctx context.Context, folder string) error {
 	return c.folderCall(ctx, "DeleteFolder", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {

@@ -359,3 +359,77 @@ func TestCreateFolderWithID(t *testing.T) {
 		t.Errorf("sent %q, want %q", creates, want)
 	}
 }
+
+// CreateFolderSpecialUse: ErrCapability (nothing sent) until the server
+// announces CREATE-SPECIAL-USE, then `CREATE name (USE (...))` with the
+// name in modified UTF-7 and the OK's MAILBOXID returned; a use that is
+// not `\` and an atom, or none, is refused before sending; NO [USEATTR]
+// fails the call only.
+func TestCreateFolderSpecialUse(t *testing.T) {
+	var mu sync.Mutex
+	var creates []string
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		switch {
+		case strings.HasPrefix(line, "NOOP"):
+			w.Write([]byte("* CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE\r\n" + tag + " OK done\r\n"))
+		case strings.HasPrefix(line, "CREATE "):
+			mu.Lock()
+			creates = append(creates, line)
+			mu.Unlock()
+			if strings.HasPrefix(line, "CREATE Again") {
+				w.Write([]byte(tag + " NO [USEATTR] SPECIAL-USE flag conflict\r\n"))
+			} else {
+				w.Write([]byte(tag + " OK [MAILBOXID (F7)] Completed\r\n"))
+			}
+		default:
+			okAnswer(tag, line, w)
+		}
+	}, nil, nil)
+	c := dialScript(t, addr)
+	ctx := testCtx(t)
+	if _, err := c.CreateFolderSpecialUse(ctx, "Sent", `\Sent`); !errors.Is(err, ErrCapability) {
+		t.Fatalf("without the capability: %v, want ErrCapability", err)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, uses := range [][]string{nil, {"Sent"}, {`\Sent \Trash`}, {`\Sent)`}, {`\`}} {
+		if _, err := c.CreateFolderSpecialUse(ctx, "X", uses...); !errors.Is(err, ErrInvalidArgument) {
+			t.Fatalf("uses %q: %v, want ErrInvalidArgument", uses, err)
+		}
+	}
+	id, err := c.CreateFolderSpecialUse(ctx, "Müll", `\Junk`, `\Trash`)
+	if err != nil || id != "F7" {
+		t.Fatalf("CreateFolderSpecialUse = %q, %v", id, err)
+	}
+	_, err = c.CreateFolderSpecialUse(ctx, "Again", `\Sent`)
+	var ie *Error
+	if !errors.Is(err, ErrNo) || !errors.As(err, &ie) || ie.Fatal || ie.ResponseCode != "USEATTR" {
+		t.Fatalf("NO [USEATTR]: %v", err)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Fatalf("Noop after NO: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{`CREATE M&APw-ll (USE (\Junk \Trash))`, `CREATE Again (USE (\Sent))`}
+	if !reflect.DeepEqual(creates, want) {
+		t.Errorf("sent %q, want %q", creates, want)
+	}
+}
+
+// Dovecot 2.3 has no CREATE-SPECIAL-USE: ErrCapability, not fatal, and
+// no folder made.
+func TestCreateFolderSpecialUseOnDovecot(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	name := fmt.Sprintf("gospecial-%d", time.Now().UnixNano())
+	_, err := c.CreateFolderSpecialUse(ctx, name, `\Archive`)
+	var ie *Error
+	if !errors.Is(err, ErrCapability) || !errors.As(err, &ie) || ie.Fatal {
+		t.Fatalf("on Dovecot: %v, want a non-fatal ErrCapability", err)
+	}
+	if ok, err := c.FolderExists(ctx, name); err != nil || ok {
+		t.Fatalf("FolderExists = %v, %v: nothing should have been created", ok, err)
+	}
+}

@@ -10,6 +10,7 @@ use super::types::{
     MetadataOptions, Quota,
 };
 use super::{Client, SessionState, State};
+use crate::proto::flags::is_atom;
 use crate::proto::listpattern::ListPattern;
 use crate::proto::quote::quoted;
 use crate::proto::types::{
@@ -616,10 +617,36 @@ impl Client {
     /// not an object id (kept out, as in SELECT's answer).
     pub fn create_folder_with_id(&mut self, name: &str) -> Result<Option<String>> {
         let st = self.folder_cmd_status("CREATE", &[name])?;
-        Ok(match st.code {
-            Some(ResponseCode::MailboxId(id)) => Some(String::from_utf8_lossy(&id).into_owned()),
-            _ => None,
-        })
+        Ok(created_id(st))
+    }
+
+    /// CREATE with special-use attributes (RFC 6154 CREATE-SPECIAL-USE):
+    /// `CREATE name (USE (\Sent))`, so that every client finds the folder
+    /// by its use (LIST's attributes, [`Client::find_special_folder`]).
+    /// Returns the folder's MAILBOXID as [`Client::create_folder_with_id`]
+    /// does. Each use is `\` and an atom: `\Sent`, `\Drafts`, `\Trash`,
+    /// `\Junk`, `\Archive`, `\All`, `\Flagged`, or an extension.
+    ///
+    /// Refused before anything is sent: a server without
+    /// CREATE-SPECIAL-USE ([`ErrorKind::CapabilityMissing`]; Dovecot 2.3
+    /// has none: create the folder and let its configuration give the
+    /// use), an empty list or a use of another form
+    /// ([`ErrorKind::InvalidArgument`]). A server that will not give a
+    /// use answers NO `[USEATTR]` (Cyrus: an unknown use, or a second
+    /// `\Sent`), which fails the call only.
+    pub fn create_folder_special_use(
+        &mut self,
+        name: &str,
+        uses: &[&str],
+    ) -> Result<Option<String>> {
+        const VERB: &str = "CREATE";
+        self.require_auth(VERB)?;
+        self.require("CREATE-SPECIAL-USE", "CREATE with special-use attributes")?;
+        let list = use_list(uses)?;
+        let w = self.encode_name(name)?;
+        let cmd = self.command(VERB).astring(&w).raw(&list).finish();
+        let st = self.run(cmd, VERB, &mut NoData)?;
+        Ok(created_id(st))
     }
 
     pub fn rename_folder(&mut self, old: &str, new: &str) -> Result<()> {
@@ -959,6 +986,39 @@ fn push_quotas(out: &mut Vec<Quota>, root: &[u8], res: &[crate::proto::types::Qu
             limit: r.limit,
         });
     }
+}
+
+/// The MAILBOXID of CREATE's OK (RFC 8474 section 4.1), if it gave one
+/// (the parser keeps only object ids as `MailboxId`).
+fn created_id(st: StatusResponse<'static>) -> Option<String> {
+    match st.code {
+        Some(ResponseCode::MailboxId(id)) => Some(String::from_utf8_lossy(&id).into_owned()),
+        _ => None,
+    }
+}
+
+/// `(USE (\Sent \Trash))` for CREATE (RFC 6154): each use `\` and an
+/// atom, at least one.
+fn use_list(uses: &[&str]) -> Result<Vec<u8>> {
+    if uses.is_empty() {
+        return Err(Error::invalid(
+            "CREATE with special use: no use attribute given",
+        ));
+    }
+    let mut out = b"(USE (".to_vec();
+    for (i, u) in uses.iter().enumerate() {
+        if !u.strip_prefix('\\').is_some_and(|a| is_atom(a.as_bytes())) {
+            return Err(Error::invalid(format!(
+                "CREATE with special use: {u:?} is not a use attribute (\\ and an atom, e.g. \\Sent)"
+            )));
+        }
+        if i > 0 {
+            out.push(b' ');
+        }
+        out.extend_from_slice(u.as_bytes());
+    }
+    out.extend_from_slice(b"))");
+    Ok(out)
 }
 
 #[cfg(test)]

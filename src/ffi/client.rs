@@ -1061,6 +1061,48 @@ pub unsafe extern "C" fn imapc_client_create_folder_with_id(
     }
 }
 
+/// CREATE a folder with special-use attributes (RFC 6154
+/// CREATE-SPECIAL-USE): `uses` holds `n_uses` attributes such as `"\\Sent"`
+/// (`\` and an atom: `\Sent`, `\Drafts`, `\Trash`, `\Junk`, `\Archive`,
+/// `\All`, `\Flagged`, or an extension), so that every client finds the
+/// folder by its use. `*mailbox_id_out` (may be NULL: not wanted) receives
+/// the folder's object id as from `imapc_client_create_folder_with_id`.
+/// Refused before anything is sent: a server without CREATE-SPECIAL-USE
+/// (`IMAPC_ERR_CAPABILITY_MISSING`; Dovecot 2.3 has none), no use or one of
+/// another form (`IMAPC_ERR_INVALID_ARGUMENT`). A server that will not give
+/// a use answers NO with the response code `USEATTR`.
+///
+/// # Safety
+/// `client` is live; `folder` and the `n_uses` strings of `uses`
+/// NUL-terminated; `mailbox_id_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_create_folder_special_use(
+    client: *mut imapc_client,
+    folder: *const c_char,
+    uses: *const *const c_char,
+    n_uses: usize,
+    mailbox_id_out: *mut *mut c_char,
+    err_out: *mut *mut imapc_error,
+) -> imapc_result {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        call(client, err_out, |c| {
+            let f = str_arg(folder, "folder")?;
+            let uses = super::boundary::str_array(uses, n_uses, "uses")?;
+            let id = c.create_folder_special_use(f, &uses)?;
+            if !mailbox_id_out.is_null() {
+                put(
+                    mailbox_id_out,
+                    id.map_or(std::ptr::null_mut(), |id| {
+                        super::boundary::owned_string(&id)
+                    }),
+                );
+            }
+            Ok(())
+        })
+    }
+}
+
 /// DELETE a folder.
 ///
 /// # Safety
