@@ -1036,6 +1036,20 @@ imapc_result imapc_client_greeting(struct imapc_client *client,
 bool imapc_client_has_capability(struct imapc_client *client, const char *cap);
 
 /**
+ * The largest message the server takes in an APPEND (its
+ * `APPENDLIMIT=n` capability, RFC 7889): true with the limit in
+ * `*limit_out`, false when it announces none (or only per-folder limits),
+ * the capability is masked, or for NULL arguments or a busy client.
+ * `imapc_client_append` and `imapc_client_multiappend` refuse a larger
+ * message before sending anything: `IMAPC_ERR_INVALID_ARGUMENT` with the
+ * response code `TOOBIG`, the code a server's NO would carry.
+ *
+ * # Safety
+ * `client` is NULL or live; `limit_out` is NULL or writable.
+ */
+bool imapc_client_append_limit(struct imapc_client *client, uint64_t *limit_out);
+
+/**
  * True when the connection is protected by TLS.
  *
  * # Safety

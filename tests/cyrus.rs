@@ -188,6 +188,9 @@ fn greeting_capabilities_login_and_logout() {
     ] {
         assert!(c.has_capability(cap), "{cap}: {:?}", c.capabilities());
     }
+    // RFC 7889: Cyrus announces APPENDLIMIT=4294967295 (no limit of its
+    // maxmessagesize setting).
+    assert_eq!(c.append_limit(), Some(u64::from(u32::MAX)));
     c.noop().unwrap();
     c.logout().unwrap();
     assert_eq!(c.noop().unwrap_err().kind, ErrorKind::IllegalState);

@@ -1897,3 +1897,140 @@ fn create_with_special_use() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+/// APPENDLIMIT (RFC 7889): with `APPENDLIMIT=n` announced, APPEND and
+/// MULTIAPPEND refuse a larger message before sending anything (an
+/// InvalidArgument with the code TOOBIG, not fatal); a message of exactly
+/// n bytes goes. `APPENDLIMIT` without a value (per-folder limits) or a
+/// masked capability sets no limit. The C getter and append agree.
+#[test]
+fn append_limit_refuses_a_larger_message_before_sending() {
+    use imapclient::client::{AppendMessage, ErrorKind};
+    const TWENTY: &[u8] = b"0123456789abcdefghij";
+    const TWENTY_ONE: &[u8] = b"0123456789abcdefghijk";
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 MULTIAPPEND APPENDLIMIT=20] Logged in\r\n"),
+        expect("A2 APPEND INBOX {20}\r\n"),
+        send("+ go\r\n"),
+        expect("0123456789abcdefghij\r\n"),
+        send("A2 OK [APPENDUID 7 1] Done\r\n"),
+        expect("A3 NOOP\r\n"),
+        send("* CAPABILITY IMAP4rev1 APPENDLIMIT\r\nA3 OK done\r\n"),
+        expect("A4 APPEND INBOX {21}\r\n"),
+        send("+ go\r\n"),
+        expect("0123456789abcdefghijk\r\n"),
+        send("A4 NO [TOOBIG] Too big for this folder\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    assert_eq!(c.append_limit(), Some(20));
+    let e = c.append("INBOX", TWENTY_ONE, &[], None).unwrap_err();
+    assert_eq!(
+        (e.kind, e.response_code.as_deref(), e.is_fatal()),
+        (ErrorKind::InvalidArgument, Some("TOOBIG"), false),
+        "{e}"
+    );
+    assert!(
+        e.message.contains("21 bytes") && e.message.contains("20 bytes"),
+        "{e}"
+    );
+    let msgs = [
+        AppendMessage {
+            data: b"small",
+            flags: &[],
+            date: None,
+        },
+        AppendMessage {
+            data: TWENTY_ONE,
+            flags: &[],
+            date: None,
+        },
+    ];
+    let e = c.multiappend("INBOX", &msgs).unwrap_err();
+    assert_eq!(e.response_code.as_deref(), Some("TOOBIG"), "{e}");
+    assert!(e.message.contains("message 2 "), "{e}");
+    assert_eq!(c.append("INBOX", TWENTY, &[], None).unwrap().uids, [1]);
+    // Per-folder limits only: the server decides.
+    c.noop().unwrap();
+    assert_eq!(c.append_limit(), None);
+    let e = c.append("INBOX", TWENTY_ONE, &[], None).unwrap_err();
+    assert_eq!(
+        (e.kind, e.response_code.as_deref()),
+        (ErrorKind::No, Some("TOOBIG")),
+        "{e}"
+    );
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+
+    // Masked: no limit of the client's.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 APPENDLIMIT=20] Logged in\r\n"),
+        expect("A2 APPEND INBOX {21}\r\n"),
+        send("+ go\r\n"),
+        expect("0123456789abcdefghijk\r\n"),
+        send("A2 OK Done\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    c.login("u", "p").unwrap();
+    c.mask_capability("appendlimit");
+    assert_eq!(c.append_limit(), None);
+    c.append("INBOX", TWENTY_ONE, &[], None).unwrap();
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+
+    // The C getter and append.
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        send("A1 OK [CAPABILITY IMAP4rev1 APPENDLIMIT=20] Logged in\r\n"),
+        expect("A2 NOOP\r\n"),
+        send("A2 OK done\r\n"),
+    ]);
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::*;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+    let inbox = CString::new("INBOX").unwrap();
+    // SAFETY: C ABI calls with valid strings, buffers and out-pointers;
+    // the error is freed once.
+    unsafe {
+        let c = c_client(srv.port);
+        let mut limit = 0u64;
+        assert!(imapc_client_append_limit(c, &mut limit));
+        assert_eq!(limit, 20);
+        assert!(!imapc_client_append_limit(c, null_mut()));
+        let mut err = null_mut();
+        assert_eq!(
+            imapc_client_append(
+                c,
+                inbox.as_ptr(),
+                TWENTY_ONE.as_ptr(),
+                TWENTY_ONE.len(),
+                std::ptr::null(),
+                std::ptr::null(),
+                0,
+                null_mut(),
+                &mut err
+            ),
+            IMAPC_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            CStr::from_ptr(imapc_error_response_code(err))
+                .to_str()
+                .unwrap(),
+            "TOOBIG"
+        );
+        assert!(!imapc_error_is_fatal(err));
+        imapc_error_free(err);
+        assert_eq!(imapc_client_noop(c, null_mut()), IMAPC_OK);
+        imapc_client_free(c);
+    }
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

@@ -930,6 +930,25 @@ func (c *Client) HasCapability(name string) bool {
 	return bool(C.imapc_client_has_capability(p, cs))
 }
 
+// AppendLimit returns the largest message the server takes in an Append
+// (its APPENDLIMIT=n capability, RFC 7889; Gmail announces one) and true,
+// or false when it announces none, only per-folder limits, or the
+// capability is masked. Append and MultiAppend refuse a larger message
+// before sending anything: ErrInvalidArgument with ResponseCode "TOOBIG",
+// the code a server's NO would carry.
+func (c *Client) AppendLimit() (uint64, bool) {
+	p, err := c.lock(context.Background(), "AppendLimit")
+	if err != nil {
+		return 0, false
+	}
+	defer c.mu.Unlock()
+	var n C.uint64_t
+	if !C.imapc_client_append_limit(p, &n) {
+		return 0, false
+	}
+	return uint64(n), true
+}
+
 // IsTLS reports whether the connection is protected by TLS.
 func (c *Client) IsTLS() bool {
 	p, err := c.lock(context.Background(), "IsTLS")

@@ -433,3 +433,53 @@ func TestCreateFolderSpecialUseOnDovecot(t *testing.T) {
 		t.Fatalf("FolderExists = %v, %v: nothing should have been created", ok, err)
 	}
 }
+
+// AppendLimit follows the server's APPENDLIMIT=n (RFC 7889), and Append
+// refuses a larger message before sending it: ErrInvalidArgument with
+// ResponseCode TOOBIG, not fatal; a message of exactly n bytes goes.
+func TestAppendLimit(t *testing.T) {
+	var mu sync.Mutex
+	var appends []string
+	var appendTag string
+	addr := scriptServer(t, func(tag, line string, w net.Conn) {
+		switch {
+		case strings.HasPrefix(line, "NOOP"):
+			w.Write([]byte("* CAPABILITY IMAP4rev1 LITERAL+ APPENDLIMIT=20\r\n" + tag + " OK done\r\n"))
+		case strings.HasPrefix(line, "APPEND "):
+			mu.Lock()
+			appends = append(appends, line)
+			appendTag = tag
+			mu.Unlock()
+		case line == "" && tag == "0123456789abcdefghij":
+			// The literal (LITERAL+), read as a line: the APPEND is done.
+			w.Write([]byte(appendTag + " OK [APPENDUID 7 1] Done\r\n"))
+		default:
+			okAnswer(tag, line, w)
+		}
+	}, nil, nil)
+	c := dialScript(t, addr)
+	ctx := testCtx(t)
+	if n, ok := c.AppendLimit(); ok {
+		t.Fatalf("AppendLimit before the capability = %d", n)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := c.AppendLimit(); !ok || n != 20 {
+		t.Fatalf("AppendLimit = %d, %v; want 20", n, ok)
+	}
+	_, err := c.Append(ctx, "INBOX", []byte("0123456789abcdefghijk"), nil)
+	var ie *Error
+	if !errors.Is(err, ErrInvalidArgument) || !errors.As(err, &ie) || ie.Fatal || ie.ResponseCode != "TOOBIG" {
+		t.Fatalf("Append of 21 bytes: %v, want ErrInvalidArgument [TOOBIG]", err)
+	}
+	uid, err := c.Append(ctx, "INBOX", []byte("0123456789abcdefghij"), nil)
+	if err != nil || uid != 1 {
+		t.Fatalf("Append of 20 bytes = %d, %v", uid, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"APPEND INBOX {20+}"}; !reflect.DeepEqual(appends, want) {
+		t.Errorf("sent %q, want %q", appends, want)
+	}
+}

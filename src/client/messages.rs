@@ -1045,6 +1045,27 @@ impl Client {
         })
     }
 
+    /// The largest message the server takes in an APPEND: its
+    /// `APPENDLIMIT=n` capability (RFC 7889; Gmail announces one). `None`
+    /// when it announces none, only per-folder limits (`APPENDLIMIT`
+    /// without a value), or the capability is masked. APPEND and
+    /// MULTIAPPEND refuse a larger message before sending anything (an
+    /// `InvalidArgument` error with the response code `TOOBIG`, the code a
+    /// server's NO would carry), instead of uploading it to be refused.
+    pub fn append_limit(&self) -> Option<u64> {
+        let masked = |c: &str| self.st.masked_caps.iter().any(|m| m == c);
+        if masked("APPENDLIMIT") {
+            return None;
+        }
+        self.st.caps.iter().find_map(|c| {
+            let n = c.strip_prefix("APPENDLIMIT=")?;
+            if masked(c) {
+                return None;
+            }
+            n.parse().ok()
+        })
+    }
+
     /// APPEND a message, with flags and an internal date.
     pub fn append(
         &mut self,
@@ -1078,6 +1099,22 @@ impl Client {
         }
         if msgs.iter().any(|m| m.data.is_empty()) {
             return Err(Error::invalid("APPEND: empty message"));
+        }
+        if let Some(limit) = self.append_limit() {
+            if let Some((i, m)) = msgs
+                .iter()
+                .enumerate()
+                .find(|(_, m)| m.data.len() as u64 > limit)
+            {
+                let mut e = Error::invalid(format!(
+                    "APPEND: message {} is {} bytes, over the server's APPENDLIMIT of {limit} \
+                     bytes (RFC 7889); nothing was sent",
+                    i + 1,
+                    m.data.len()
+                ));
+                e.response_code = Some("TOOBIG".into());
+                return Err(e);
+            }
         }
         let w = self.encode_name(folder)?;
         let mut b = self.command("APPEND");

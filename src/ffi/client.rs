@@ -499,6 +499,36 @@ pub unsafe extern "C" fn imapc_client_has_capability(
     unsafe { get_bool(client, |c| Ok(c.has_capability(str_arg(cap, "cap")?))) }
 }
 
+/// The largest message the server takes in an APPEND (its
+/// `APPENDLIMIT=n` capability, RFC 7889): true with the limit in
+/// `*limit_out`, false when it announces none (or only per-folder limits),
+/// the capability is masked, or for NULL arguments or a busy client.
+/// `imapc_client_append` and `imapc_client_multiappend` refuse a larger
+/// message before sending anything: `IMAPC_ERR_INVALID_ARGUMENT` with the
+/// response code `TOOBIG`, the code a server's NO would carry.
+///
+/// # Safety
+/// `client` is NULL or live; `limit_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn imapc_client_append_limit(
+    client: *mut imapc_client,
+    limit_out: *mut u64,
+) -> bool {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        get_bool(client, |c| {
+            need_out(limit_out, "limit_out")?;
+            Ok(match c.append_limit() {
+                Some(n) => {
+                    put(limit_out, n);
+                    true
+                }
+                None => false,
+            })
+        })
+    }
+}
+
 /// True when the connection is protected by TLS.
 ///
 /// # Safety
