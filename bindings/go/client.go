@@ -905,10 +905,7 @@ func (c *Client) Greeting() (string, error) {
 	err := c.run(context.Background(), "Greeting", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 		var s *C.char
 		rc := C.imapc_client_greeting(p, &s, e)
-		if rc == C.IMAPC_OK {
-			out = C.GoString(s)
-			C.imapc_string_free(s)
-		}
+		out = takeCString(s)
 		return rc
 	})
 	return out, err

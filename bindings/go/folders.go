@@ -351,10 +351,7 @@ func (c *Client) CreateFolderWithID(ctx context.Context, folder string) (string,
 	err := c.folderCall(ctx, "CreateFolderWithID", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
 		var out *C.char
 		rc := C.imapc_client_create_folder_with_id(p, cf, &out, e)
-		if rc == C.IMAPC_OK && out != nil {
-			id = C.GoString(out)
-			C.imapc_string_free(out)
-		}
+		id = takeCString(out)
 		return rc
 	})
 	return id, err
@@ -375,10 +372,7 @@ func (c *Client) CreateFolderSpecialUse(ctx context.Context, folder string, uses
 		return c.folderCall(ctx, op, folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
 			var out *C.char
 			rc := C.imapc_client_create_folder_special_use(p, cf, cu, n, &out, e)
-			if rc == C.IMAPC_OK && out != nil {
-				id = C.GoString(out)
-				C.imapc_string_free(out)
-			}
+			id = takeCString(out)
 			return rc
 		})
 	})
@@ -434,12 +428,20 @@ func (c *Client) SpecialFolder(ctx context.Context, attr string) (string, error)
 		return c.run(ctx, "SpecialFolder", func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
 			var out *C.char
 			rc := C.imapc_client_find_special_folder(p, ca, &out, e)
-			if rc == C.IMAPC_OK && out != nil {
-				name = C.GoString(out)
-				C.imapc_string_free(out)
-			}
+			name = takeCString(out)
 			return rc
 		})
 	})
 	return name, err
+}
+
+// takeCString copies into Go, and frees, a string a call stored in its
+// char** out-parameter: "" for NULL (none, or a call that failed and so
+// stored nothing).
+func takeCString(out *C.char) string {
+	if out == nil {
+		return ""
+	}
+	defer C.imapc_string_free(out)
+	return C.GoString(out)
 }

@@ -147,6 +147,12 @@ pub(crate) fn owned_string(s: &str) -> *mut c_char {
     ffi_support::rust_string_to_c(cstring(s).into_string().unwrap_or_default())
 }
 
+/// An [`owned_string`] of `s`, or NULL for `None`: what the calls with an
+/// optional string out-parameter (`char **`) store.
+pub(crate) fn owned_string_or_null(s: Option<&str>) -> *mut c_char {
+    s.map_or(std::ptr::null_mut(), owned_string)
+}
+
 /// Free a string made by [`owned_string`].
 ///
 /// # Safety

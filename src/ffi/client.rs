@@ -1004,7 +1004,7 @@ pub unsafe extern "C" fn imapc_client_find_special_folder(
             let n = c.find_special_folder(a)?;
             put(
                 name_out,
-                n.map_or(std::ptr::null_mut(), |n| super::boundary::owned_string(&n)),
+                super::boundary::owned_string_or_null(n.as_deref()),
             );
             Ok(())
         })
@@ -1082,9 +1082,7 @@ pub unsafe extern "C" fn imapc_client_create_folder_with_id(
             let id = c.create_folder_with_id(f)?;
             put(
                 mailbox_id_out,
-                id.map_or(std::ptr::null_mut(), |id| {
-                    super::boundary::owned_string(&id)
-                }),
+                super::boundary::owned_string_or_null(id.as_deref()),
             );
             Ok(())
         })
@@ -1123,9 +1121,7 @@ pub unsafe extern "C" fn imapc_client_create_folder_special_use(
             if !mailbox_id_out.is_null() {
                 put(
                     mailbox_id_out,
-                    id.map_or(std::ptr::null_mut(), |id| {
-                        super::boundary::owned_string(&id)
-                    }),
+                    super::boundary::owned_string_or_null(id.as_deref()),
                 );
             }
             Ok(())
