@@ -1682,19 +1682,19 @@ fn select_keeps_the_mailbox_id_and_no_folder_codes_as_events() {
 /// modified UTF-7 as with `create_folder`.
 #[test]
 fn create_returns_the_mailbox_id_of_the_ok() {
-    let srv = FakeServer::start(vec![
-        send(fake::GREETING),
-        expect("A1 LOGIN "),
-        send("A1 OK [CAPABILITY IMAP4rev1 OBJECTID] Logged in\r\n"),
-        expect("A2 CREATE Entw&APw-rfe\r\n"),
-        send("A2 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
-        expect("A3 CREATE Plain\r\n"),
-        send("A3 OK Completed\r\n"),
-        expect("A4 CREATE Odd\r\n"),
-        send("A4 OK [MAILBOXID (not.an/id)] Completed\r\n"),
-        expect("A5 CREATE Taken\r\n"),
-        send("A5 NO [ALREADYEXISTS] Mailbox already exists\r\n"),
-    ]);
+    let srv = FakeServer::start(fake::login_with(
+        "IMAP4rev1 OBJECTID",
+        vec![
+            expect("A2 CREATE Entw&APw-rfe\r\n"),
+            send("A2 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
+            expect("A3 CREATE Plain\r\n"),
+            send("A3 OK Completed\r\n"),
+            expect("A4 CREATE Odd\r\n"),
+            send("A4 OK [MAILBOXID (not.an/id)] Completed\r\n"),
+            expect("A5 CREATE Taken\r\n"),
+            send("A5 NO [ALREADYEXISTS] Mailbox already exists\r\n"),
+        ],
+    ));
     let mut c = Client::connect(&srv.options()).unwrap();
     c.login("u", "p").unwrap();
     assert_eq!(
@@ -1711,15 +1711,15 @@ fn create_returns_the_mailbox_id_of_the_ok() {
     assert!(t.error.is_none(), "{:?}", t.error);
 
     // The C call: the same id, and NULL where the server sent none.
-    let srv = FakeServer::start(vec![
-        send(fake::GREETING),
-        expect("A1 LOGIN "),
-        send("A1 OK [CAPABILITY IMAP4rev1 OBJECTID] Logged in\r\n"),
-        expect("A2 CREATE Entw&APw-rfe\r\n"),
-        send("A2 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
-        expect("A3 CREATE Plain\r\n"),
-        send("A3 OK Completed\r\n"),
-    ]);
+    let srv = FakeServer::start(fake::login_with(
+        "IMAP4rev1 OBJECTID",
+        vec![
+            expect("A2 CREATE Entw&APw-rfe\r\n"),
+            send("A2 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
+            expect("A3 CREATE Plain\r\n"),
+            send("A3 OK Completed\r\n"),
+        ],
+    ));
     use imapclient::ffi::client::*;
     use imapclient::ffi::error::IMAPC_OK;
     use std::ffi::{CStr, CString};
@@ -1762,21 +1762,21 @@ fn create_returns_the_mailbox_id_of_the_ok() {
 #[test]
 fn create_with_special_use() {
     use imapclient::client::ErrorKind;
-    let srv = FakeServer::start(vec![
-        send(fake::GREETING),
-        expect("A1 LOGIN "),
-        send("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n"),
-        expect("A2 CAPABILITY\r\n"),
-        send("* CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE SPECIAL-USE\r\nA2 OK done\r\n"),
-        expect("A3 CREATE \"Gesendete Elemente\" (USE (\\Sent))\r\n"),
-        send("A3 OK [MAILBOXID (F1-a_b)] Completed\r\n"),
-        expect("A4 CREATE M&APw-ll (USE (\\Junk \\Trash))\r\n"),
-        send("A4 OK Completed\r\n"),
-        expect("A5 CREATE Again (USE (\\Sent))\r\n"),
-        send("A5 NO [USEATTR] SPECIAL-USE flag conflict\r\n"),
-        expect("A6 NOOP\r\n"),
-        send("A6 OK done\r\n"),
-    ]);
+    let srv = FakeServer::start(fake::login_with(
+        "IMAP4rev1",
+        vec![
+            expect("A2 CAPABILITY\r\n"),
+            send("* CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE SPECIAL-USE\r\nA2 OK done\r\n"),
+            expect("A3 CREATE \"Gesendete Elemente\" (USE (\\Sent))\r\n"),
+            send("A3 OK [MAILBOXID (F1-a_b)] Completed\r\n"),
+            expect("A4 CREATE M&APw-ll (USE (\\Junk \\Trash))\r\n"),
+            send("A4 OK Completed\r\n"),
+            expect("A5 CREATE Again (USE (\\Sent))\r\n"),
+            send("A5 NO [USEATTR] SPECIAL-USE flag conflict\r\n"),
+            expect("A6 NOOP\r\n"),
+            send("A6 OK done\r\n"),
+        ],
+    ));
     let mut c = Client::connect(&srv.options()).unwrap();
     c.login("u", "p").unwrap();
     let e = c
@@ -1820,15 +1820,15 @@ fn create_with_special_use() {
     assert!(t.error.is_none(), "{:?}", t.error);
 
     // The C call.
-    let srv = FakeServer::start(vec![
-        send(fake::GREETING),
-        expect("A1 LOGIN "),
-        send("A1 OK [CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE] Logged in\r\n"),
-        expect("A2 CREATE Drafts (USE (\\Drafts))\r\n"),
-        send("A2 OK [MAILBOXID (F2)] Completed\r\n"),
-        expect("A3 CREATE Archive (USE (\\Archive))\r\n"),
-        send("A3 OK [MAILBOXID (F3)] Completed\r\n"),
-    ]);
+    let srv = FakeServer::start(fake::login_with(
+        "IMAP4rev1 CREATE-SPECIAL-USE",
+        vec![
+            expect("A2 CREATE Drafts (USE (\\Drafts))\r\n"),
+            send("A2 OK [MAILBOXID (F2)] Completed\r\n"),
+            expect("A3 CREATE Archive (USE (\\Archive))\r\n"),
+            send("A3 OK [MAILBOXID (F3)] Completed\r\n"),
+        ],
+    ));
     use imapclient::ffi::client::*;
     use imapclient::ffi::error::*;
     use std::ffi::{CStr, CString};
@@ -1908,21 +1908,21 @@ fn append_limit_refuses_a_larger_message_before_sending() {
     use imapclient::client::{AppendMessage, ErrorKind};
     const TWENTY: &[u8] = b"0123456789abcdefghij";
     const TWENTY_ONE: &[u8] = b"0123456789abcdefghijk";
-    let srv = FakeServer::start(vec![
-        send(fake::GREETING),
-        expect("A1 LOGIN "),
-        send("A1 OK [CAPABILITY IMAP4rev1 MULTIAPPEND APPENDLIMIT=20] Logged in\r\n"),
-        expect("A2 APPEND INBOX {20}\r\n"),
-        send("+ go\r\n"),
-        expect("0123456789abcdefghij\r\n"),
-        send("A2 OK [APPENDUID 7 1] Done\r\n"),
-        expect("A3 NOOP\r\n"),
-        send("* CAPABILITY IMAP4rev1 APPENDLIMIT\r\nA3 OK done\r\n"),
-        expect("A4 APPEND INBOX {21}\r\n"),
-        send("+ go\r\n"),
-        expect("0123456789abcdefghijk\r\n"),
-        send("A4 NO [TOOBIG] Too big for this folder\r\n"),
-    ]);
+    let srv = FakeServer::start(fake::login_with(
+        "IMAP4rev1 MULTIAPPEND APPENDLIMIT=20",
+        vec![
+            expect("A2 APPEND INBOX {20}\r\n"),
+            send("+ go\r\n"),
+            expect("0123456789abcdefghij\r\n"),
+            send("A2 OK [APPENDUID 7 1] Done\r\n"),
+            expect("A3 NOOP\r\n"),
+            send("* CAPABILITY IMAP4rev1 APPENDLIMIT\r\nA3 OK done\r\n"),
+            expect("A4 APPEND INBOX {21}\r\n"),
+            send("+ go\r\n"),
+            expect("0123456789abcdefghijk\r\n"),
+            send("A4 NO [TOOBIG] Too big for this folder\r\n"),
+        ],
+    ));
     let mut c = Client::connect(&srv.options()).unwrap();
     c.login("u", "p").unwrap();
     assert_eq!(c.append_limit(), Some(20));
@@ -1966,15 +1966,15 @@ fn append_limit_refuses_a_larger_message_before_sending() {
     assert!(t.error.is_none(), "{:?}", t.error);
 
     // Masked: no limit of the client's.
-    let srv = FakeServer::start(vec![
-        send(fake::GREETING),
-        expect("A1 LOGIN "),
-        send("A1 OK [CAPABILITY IMAP4rev1 APPENDLIMIT=20] Logged in\r\n"),
-        expect("A2 APPEND INBOX {21}\r\n"),
-        send("+ go\r\n"),
-        expect("0123456789abcdefghijk\r\n"),
-        send("A2 OK Done\r\n"),
-    ]);
+    let srv = FakeServer::start(fake::login_with(
+        "IMAP4rev1 APPENDLIMIT=20",
+        vec![
+            expect("A2 APPEND INBOX {21}\r\n"),
+            send("+ go\r\n"),
+            expect("0123456789abcdefghijk\r\n"),
+            send("A2 OK Done\r\n"),
+        ],
+    ));
     let mut c = Client::connect(&srv.options()).unwrap();
     c.login("u", "p").unwrap();
     c.mask_capability("appendlimit");
@@ -1985,13 +1985,10 @@ fn append_limit_refuses_a_larger_message_before_sending() {
     assert!(t.error.is_none(), "{:?}", t.error);
 
     // The C getter and append.
-    let srv = FakeServer::start(vec![
-        send(fake::GREETING),
-        expect("A1 LOGIN "),
-        send("A1 OK [CAPABILITY IMAP4rev1 APPENDLIMIT=20] Logged in\r\n"),
-        expect("A2 NOOP\r\n"),
-        send("A2 OK done\r\n"),
-    ]);
+    let srv = FakeServer::start(fake::login_with(
+        "IMAP4rev1 APPENDLIMIT=20",
+        vec![expect("A2 NOOP\r\n"), send("A2 OK done\r\n")],
+    ));
     use imapclient::ffi::client::*;
     use imapclient::ffi::error::*;
     use std::ffi::{CStr, CString};

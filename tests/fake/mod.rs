@@ -423,6 +423,18 @@ pub fn login_steps() -> Vec<Step> {
     ]
 }
 
+/// Greeting, then LOGIN (as `A1`) answered with the capabilities `caps`,
+/// then `rest`.
+pub fn login_with(caps: &str, rest: Vec<Step>) -> Vec<Step> {
+    let mut v = vec![
+        send(GREETING),
+        expect("A1 LOGIN "),
+        send(format!("A1 OK [CAPABILITY {caps}] Logged in\r\n")),
+    ];
+    v.extend(rest);
+    v
+}
+
 /// SELECT INBOX as `tag`, with `exists` messages.
 pub fn select_steps(tag: &str, exists: u32) -> Vec<Step> {
     vec![
