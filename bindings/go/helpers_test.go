@@ -17,6 +17,10 @@ import (
 
 type testEnv struct {
 	host, port, tlsPort, user, pass, caFile, dir string
+	// mode is how login and tempFolder's cleanup connect to port;
+	// prefix starts the names tempFolder makes (the personal namespace's).
+	mode   TLSMode
+	prefix string
 }
 
 func serverEnv(t testing.TB) testEnv {
@@ -36,6 +40,7 @@ func serverEnv(t testing.TB) testEnv {
 	if e.user == "" {
 		e.user, e.pass = "test", "pass"
 	}
+	e.mode = TLSStartTLS
 	return e
 }
 
@@ -74,9 +79,15 @@ func dialOnly(t testing.TB) *Client {
 // dialLogin returns a logged-in client (STARTTLS), closed at cleanup.
 func dialLogin(t testing.TB) *Client {
 	t.Helper()
-	e := serverEnv(t)
+	return serverEnv(t).login(t)
+}
+
+// login returns a client of e's server connected as e.mode says and
+// logged in as e's user, closed at cleanup.
+func (e testEnv) login(t testing.TB) *Client {
+	t.Helper()
 	ctx := testCtx(t)
-	c, err := Dial(ctx, e.addr(TLSStartTLS), e.options(TLSStartTLS))
+	c, err := Dial(ctx, e.addr(e.mode), e.options(e.mode))
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}
@@ -92,16 +103,22 @@ var folderSeq atomic.Int64
 // tempFolder creates a folder of the test's own, deleted at cleanup.
 func tempFolder(t testing.TB, c *Client, tag string) string {
 	t.Helper()
-	name := fmt.Sprintf("gotest-%s-%d-%d-%d", tag, os.Getpid(), time.Now().UnixNano()%1e9, folderSeq.Add(1))
+	return serverEnv(t).tempFolder(t, c, tag)
+}
+
+// tempFolder creates a folder of the test's own on e's server (a name
+// under e.prefix), deleted at cleanup over a connection of its own.
+func (e testEnv) tempFolder(t testing.TB, c *Client, tag string) string {
+	t.Helper()
+	name := fmt.Sprintf("%sgotest-%s-%d-%d-%d", e.prefix, tag, os.Getpid(), time.Now().UnixNano()%1e9, folderSeq.Add(1))
 	ctx := testCtx(t)
 	if err := c.CreateFolder(ctx, name); err != nil {
 		t.Fatalf("CreateFolder %q: %v", name, err)
 	}
 	t.Cleanup(func() {
-		e := serverEnv(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		cl, err := Dial(ctx, e.addr(TLSStartTLS), e.options(TLSStartTLS))
+		cl, err := Dial(ctx, e.addr(e.mode), e.options(e.mode))
 		if err != nil {
 			t.Logf("cleanup dial: %v", err)
 			return
