@@ -295,7 +295,19 @@ static void select_examine(imapc_client *c)
           "STATUS UIDVALIDITY");
     imapc_folder_status_free(fs);
 
-    TRY(imapc_client_select(c, a, &st, ERR));
+    /* Cyrus's untagged OKs of SELECT (MAILBOXID, URLMECH, ANNOTATIONS)
+     * are part of the answer, not events. (Those of the commands before,
+     * such as RENAME's "OK rename ...", are: taken first.) */
+    {
+        imapc_event_list *ev = NULL;
+        TRY(imapc_client_take_events(c, &ev, ERR));
+        imapc_event_list_free(ev);
+        TRY(imapc_client_select(c, a, &st, ERR));
+        TRY(imapc_client_take_events(c, &ev, ERR));
+        CHECK(imapc_event_list_count(ev) == 0, "%zu events after SELECT, the first: %s",
+              imapc_event_list_count(ev), imapc_event_list_text(ev, 0));
+        imapc_event_list_free(ev);
+    }
     STR(imapc_mailbox_state_name(st), a);
     CHECK(imapc_mailbox_state_exists(st) == 3, "exists %u", imapc_mailbox_state_exists(st));
     CHECK(imapc_mailbox_state_uid_next(st) == 4, "uidnext %u", imapc_mailbox_state_uid_next(st));
@@ -375,8 +387,21 @@ static void special_folders(imapc_client *c)
     got = (char *)"untouched";
     TRY(imapc_client_find_special_folder(c, "\\Junk", &got, ERR));
     CHECK(got == NULL, "no \\Junk folder: %s", got);
+    /* Cyrus answers Gmail's XLIST too (Dovecot does not): INBOX with
+     * \Inbox. */
+    {
+        imapc_folder_list *l = NULL;
+        int inbox = 0;
+        TRY(imapc_client_xlist(c, "", "INBOX*", &l, ERR));
+        for (i = 0; i < imapc_folder_list_count(l); i++) {
+            const imapc_folder *f = imapc_folder_list_get(l, i);
+            inbox |= streq(imapc_folder_name(f), "INBOX") && imapc_folder_has_attribute(f, "\\Inbox");
+        }
+        CHECK(inbox, "XLIST: INBOX with \\Inbox among %zu", imapc_folder_list_count(l));
+        imapc_folder_list_free(l);
+    }
     for (i = 0; i < 2; i++) TRY(imapc_client_delete_folder(c, names[i], ERR));
-    printf("7. special folders by name below INBOX.\n");
+    printf("7. special folders by name below INBOX.; XLIST\n");
 }
 
 int main(void)

@@ -9,7 +9,8 @@
  *    appended, INTERNALDATE the same instant (Cyrus answers in its own
  *    zone), the envelope (RFC 2047 subject and name decoded, addresses),
  *    the body structure, whose MIME types Cyrus sends in upper case and
- *    the getters give in lower case, and a part by number.
+ *    the getters give in lower case, and a part by number; a message
+ *    with a NUL byte (sent as a literal8) comes back whole.
  * 3. The streaming fetch: a 300 kB message in pieces and the MIME one,
  *    reassembled identical.
  * 4. SEARCH with UTF-8 terms (CHARSET UTF-8) and flags, SORT, THREAD
@@ -78,7 +79,7 @@ static void encoding(const imapc_body_part *p, const char *want)
     CHECK(got && strcasecmp(got, want) == 0, "encoding %s, want %s", got ? got : "(NULL)", want);
 }
 
-static void fetch_mime(imapc_client *c)
+static void fetch_mime(imapc_client *c, const char *folder)
 {
     imapc_message_list *l = NULL;
     const imapc_message *m;
@@ -142,6 +143,12 @@ static void fetch_mime(imapc_client *c)
     STR(imapc_body_part_subtype(p), "plain");
     STR(imapc_body_part_param(p, "charset"), "utf-8");
     STR(imapc_body_part_param(p, "format"), "flowed");
+    /* The names as Cyrus sent them, in upper case (Go's Params lower
+     * them): compared without case. */
+    CHECK(strcasecmp(imapc_body_part_param_name(p, 0), "charset") == 0 &&
+              strcasecmp(imapc_body_part_param_name(p, 1), "format") == 0,
+          "parameter names %s, %s", imapc_body_part_param_name(p, 0),
+          imapc_body_part_param_name(p, 1));
     encoding(p, "quoted-printable");
     /* RFC 2046: the CRLF before a boundary belongs to the boundary. */
     CHECK(imapc_body_part_size(p) == 58 && imapc_body_part_lines(p) == 1, "size %llu lines %llu",
@@ -166,6 +173,19 @@ static void fetch_mime(imapc_client *c)
           "part 2: %.*s", (int)len, (const char *)data);
     CHECK(!imapc_message_has_flag(m, "\\Seen"), "still unseen");
     imapc_message_list_free(l);
+    /* A NUL in the body goes as a literal8 (BINARY) and comes back. */
+    {
+        static const char nul[] = "Subject: nul\r\n\r\na\0b\r\n";
+        uint32_t uid = 0;
+        TRY(imapc_client_append(c, folder, (const uint8_t *)nul, sizeof nul - 1, NULL, NULL, 0,
+                                &uid, ERR));
+        CHECK(uid == 4, "UID %u", uid);
+        TRY(imapc_client_fetch(c, "4", "BODY.PEEK[]", &l, ERR));
+        CHECK(imapc_message_section(imapc_message_list_get(l, 0), "BODY[]", &data, &len), "BODY[]");
+        CHECK(len == sizeof nul - 1 && memcmp(data, nul, len) == 0, "the NUL message (%zu bytes)",
+              len);
+        imapc_message_list_free(l);
+    }
     printf("2. FETCH: bytes, INTERNALDATE (shown at %+d min), envelope, structure\n", (int)off);
 }
 
@@ -455,7 +475,7 @@ int main(void)
 
     new_folder(c, "c-mime", folder, sizeof folder);
     append_mime(c, folder, &uidvalidity);
-    fetch_mime(c);
+    fetch_mime(c, folder);
     TRY(imapc_client_unselect(c, ERR));
     TRY(imapc_client_delete_folder(c, folder, ERR));
     stream(c);
