@@ -536,6 +536,14 @@ func TestCyrusAppendFetchMIME(t *testing.T) {
 	if f, err := c.Fetch(ctx, IDs(1), "FLAGS"); err != nil || !f[0].HasFlag(FlagSeen) {
 		t.Errorf("after BODY[TEXT]: %+v, %v", f, err)
 	}
+	// A NUL in the body goes as a literal8 (BINARY) and comes back.
+	nul := []byte("Subject: nul\r\n\r\na\x00b\r\n")
+	if uid, err := c.Append(ctx, f, nul, nil); err != nil || uid != 4 {
+		t.Fatalf("Append with a NUL: UID %d, %v", uid, err)
+	}
+	if got, err := c.Fetch(ctx, IDs(4), "BODY.PEEK[]"); err != nil || len(got) != 1 || !bytes.Equal(got[0].Section("BODY[]"), nul) {
+		t.Errorf("the NUL message: %+v, %v", got, err)
+	}
 	if err := c.Unselect(ctx); err != nil {
 		t.Fatal(err)
 	}
