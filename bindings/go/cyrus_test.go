@@ -306,6 +306,28 @@ func TestCyrusSCRAM(t *testing.T) {
 	if err := c.Login(ctx, e.user, e.pass); err != nil {
 		t.Fatalf("LOGIN after a refused SCRAM: %v", err)
 	}
+	// A server signature that does not verify (the step expects another):
+	// its error cancels the exchange, which Cyrus honours even after its
+	// v=; Authenticate returns that error, the client is not logged in
+	// and LOGIN works.
+	c = dial()
+	s = &scramSHA256{user: e.user, pass: e.pass}
+	spoilt := CustomSASL{Name: "SCRAM-SHA-256", ClientFirst: true, Step: func(ch []byte) ([]byte, error) {
+		if s.serverSig != nil {
+			s.serverSig[0] ^= 1
+		}
+		return s.step(ch)
+	}}
+	err = c.Authenticate(ctx, spoilt)
+	if err == nil || !strings.Contains(err.Error(), "does not verify") || s.verified || s.challenges != 2 {
+		t.Fatalf("unverified signature: %v (verified %v, %d challenges)", err, s.verified, s.challenges)
+	}
+	if _, err := c.Examine(ctx, "INBOX"); !errors.Is(err, ErrIllegalState) {
+		t.Errorf("Examine after the cancel: %v", err)
+	}
+	if err := c.Login(ctx, e.user, e.pass); err != nil {
+		t.Fatalf("LOGIN after a cancelled SCRAM: %v", err)
+	}
 }
 
 func TestCyrusNamespaceAndUnicodeFolders(t *testing.T) {
