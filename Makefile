@@ -2,8 +2,8 @@
 #   make demo   build everything and run the C quickstart against a private Dovecot
 #   make test   Rust tests, header freshness, C (ctest) and Go tests, all
 #               against one private Dovecot started by scripts/test-server.sh;
-#               tests/cyrus.rs also against a private Cyrus IMAP
-#               (scripts/cyrus-server.sh)
+#               tests/cyrus.rs, examples-c/cyrus*.c and the Go TestCyrus*
+#               also against a private Cyrus IMAP (scripts/cyrus-server.sh)
 #
 # One cargo profile for everything (release): tests, examples, Go and
 # benchmarks all link the same build, so nothing is compiled twice.
