@@ -15,7 +15,7 @@
 # started at install (policy-rc.d below) or used.
 set -euo pipefail
 
-PKGS=(dovecot-imapd cyrus-common sasl2-bin cmake pkg-config openssl valgrind)
+PKGS=(dovecot-imapd cyrus-common sasl2-bin cmake pkg-config openssl libssl-dev valgrind)
 CYRUS_IMAPD_DIR=${CYRUS_IMAPD_DIR:-/usr/local/lib/imapclient-test/cyrus-imapd}
 
 if [ "$(id -u)" -eq 0 ]; then
