@@ -2575,9 +2575,10 @@ const char *imapc_body_part_param(const struct imapc_body_part *p, const char *n
 size_t imapc_body_part_param_count(const struct imapc_body_part *p);
 
 /**
- * Name of parameter `i` as the server sent it, in any case (Cyrus sends
- * `"CHARSET"`, Dovecot the message's own), or NULL when out of range.
- * `imapc_body_part_param` finds a parameter by name without case.
+ * Name of parameter `i` in lower case (`"charset"`, also where the server
+ * sent `"CHARSET"`, as Cyrus does; Go's `Params` are the same), or NULL
+ * when out of range. `imapc_body_part_param` finds a parameter by name
+ * without case.
  */
 const char *imapc_body_part_param_name(const struct imapc_body_part *p, size_t i);
 

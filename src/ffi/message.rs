@@ -363,9 +363,10 @@ pub extern "C" fn imapc_body_part_param_count(p: *const imapc_body_part) -> usiz
     get(p).map_or(0, |p| p.params.get().len())
 }
 
-/// Name of parameter `i` as the server sent it, in any case (Cyrus sends
-/// `"CHARSET"`, Dovecot the message's own), or NULL when out of range.
-/// `imapc_body_part_param` finds a parameter by name without case.
+/// Name of parameter `i` in lower case (`"charset"`, also where the server
+/// sent `"CHARSET"`, as Cyrus does; Go's `Params` are the same), or NULL
+/// when out of range. `imapc_body_part_param` finds a parameter by name
+/// without case.
 #[no_mangle]
 pub extern "C" fn imapc_body_part_param_name(p: *const imapc_body_part, i: usize) -> *const c_char {
     get(p)

@@ -500,10 +500,13 @@ impl<'a> Packer<'a> {
         }
     }
 
+    /// MIME parameters: names in lower case (Cyrus sends `CHARSET`), so
+    /// that C's `imapc_body_part_param_name` and Go's `Params` agree;
+    /// values as sent.
     fn pairs(&mut self, v: &[(Bytes<'_>, Bytes<'_>)]) {
         self.u32(len32(v.len()));
         for (k, val) in v {
-            self.bytes(k, false);
+            self.bytes(k, true);
             self.bytes(val, false);
         }
     }
