@@ -133,15 +133,23 @@ static inline int compress_from_env(void)
     return strcmp(env_or("IMAP_COMPRESS", "0"), "1") == 0;
 }
 
+/* A connection, not logged in, with the options of the environment. */
+static inline imapc_client *connect_only(void)
+{
+    imapc_connect_options *o = options_from_env();
+    imapc_client *c = NULL;
+    TRY(imapc_client_connect(o, &c, ERR));
+    imapc_connect_options_free(o);
+    return c;
+}
+
 /* Connect and log in as IMAP_USER / IMAP_PASSWORD; with IMAP_COMPRESS=1
  * turn on COMPRESS=DEFLATE. */
 static inline imapc_client *connect_from_env(void)
 {
-    imapc_connect_options *opts = options_from_env();
-    imapc_client *c = NULL;
+    imapc_client *c;
     imapc_log_init_from_env();
-    TRY(imapc_client_connect(opts, &c, ERR));
-    imapc_connect_options_free(opts);
+    c = connect_only();
     TRY(imapc_client_login(c, env_or("IMAP_USER", "test"), env_or("IMAP_PASSWORD", "pass"), ERR));
     if (compress_from_env()) {
         TRY(imapc_client_compress(c, ERR));

@@ -39,15 +39,6 @@ static const imapc_tls_config *test_ca(void)
     return tls;
 }
 
-static imapc_client *connect_only(void)
-{
-    imapc_connect_options *o = options_from_env();
-    imapc_client *c = NULL;
-    TRY(imapc_client_connect(o, &c, ERR));
-    imapc_connect_options_free(o);
-    return c;
-}
-
 static void tls(void)
 {
     const imapc_tls_config *ca = test_ca();

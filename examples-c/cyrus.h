@@ -112,18 +112,24 @@ static inline uint32_t append_simple(imapc_client *c, const char *folder, const 
 
 /* The ids of a SEARCH with raw criteria, as "1,2,3" into buf (ids sorted
  * by the server; "" for none). */
-static inline const char *search_ids(imapc_client *c, const char *criteria, char *buf,
-                                     size_t size)
+/* The ids as "1,2,5" into buf (freed); buf is returned. */
+static inline const char *ids_text(imapc_id_list *ids, char *buf, size_t size)
 {
-    imapc_id_list *ids = NULL;
     size_t i, used = 0;
-    TRY(imapc_client_search(c, criteria, &ids, ERR));
     buf[0] = '\0';
     for (i = 0; i < imapc_id_list_count(ids) && used < size; i++)
         used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "," : "",
                                  imapc_id_list_get(ids, i));
     imapc_id_list_free(ids);
     return buf;
+}
+
+static inline const char *search_ids(imapc_client *c, const char *criteria, char *buf,
+                                     size_t size)
+{
+    imapc_id_list *ids = NULL;
+    TRY(imapc_client_search(c, criteria, &ids, ERR));
+    return ids_text(ids, buf, size);
 }
 
 /* The response code `got` is `want`; NULL: none. */

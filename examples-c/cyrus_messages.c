@@ -281,14 +281,8 @@ static const char *sort_ids(imapc_client *c, const char *order, const char *crit
                             size_t size)
 {
     imapc_id_list *ids = NULL;
-    size_t i, used = 0;
     TRY(imapc_client_sort(c, order, criteria, &ids, ERR));
-    buf[0] = '\0';
-    for (i = 0; i < imapc_id_list_count(ids) && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "," : "",
-                                 imapc_id_list_get(ids, i));
-    imapc_id_list_free(ids);
-    return buf;
+    return ids_text(ids, buf, size);
 }
 
 static void search_sort_thread(imapc_client *c)

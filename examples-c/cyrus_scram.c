@@ -129,15 +129,6 @@ static int scram_step(void *userdata, const uint8_t *ch, size_t len, imapc_sasl_
     return 0;
 }
 
-static imapc_client *connect_only(void)
-{
-    imapc_connect_options *o = options_from_env();
-    imapc_client *c = NULL;
-    TRY(imapc_client_connect(o, &c, ERR));
-    imapc_connect_options_free(o);
-    return c;
-}
-
 int main(void)
 {
     const char *user = env_or("IMAP_USER", "test"), *pass = env_or("IMAP_PASSWORD", "pass");

@@ -72,15 +72,6 @@ static int plain_step(void *userdata, const uint8_t *challenge, size_t len, imap
     return 0;
 }
 
-static imapc_client *connect_only(void)
-{
-    imapc_connect_options *opts = options_from_env();
-    imapc_client *c = NULL;
-    TRY(imapc_client_connect(opts, &c, ERR));
-    imapc_connect_options_free(opts);
-    return c;
-}
-
 static uint32_t inbox_count(imapc_client *c)
 {
     imapc_mailbox_state *st = NULL;
