@@ -23,6 +23,10 @@
  *    folder NO without [ALREADYEXISTS].
  * 7. find_special_folder: nothing carries \Sent or \Trash here, so the
  *    names decide, below INBOX. ("INBOX.Sent Messages").
+ * 8. CREATE's MAILBOXID (imapc_client_create_folder_with_id: the id SELECT
+ *    gives), CREATE-SPECIAL-USE (the folder found by its use; an unknown
+ *    use refused with [USEATTR]; Cyrus keeps the folder from DELETE until
+ *    the use is taken off), and the server's APPENDLIMIT.
  *
  * Usage: run-with-cyrus.sh cyrus */
 #include "cyrus.h"
@@ -395,6 +399,45 @@ static void special_folders(imapc_client *c)
     printf("7. special folders by name below INBOX.; XLIST\n");
 }
 
+static void create_and_limits(imapc_client *c)
+{
+    static const char *const drafts[] = {"\\Drafts"}, *const flagged[] = {"\\Flagged"};
+    static const char *const use_entry[] = {"/private/specialuse"};
+    char prefix[64], a[128], d[128];
+    char *id = NULL, *id_d = NULL, *got = NULL;
+    imapc_mailbox_state *st = NULL;
+    uint64_t limit = 0;
+
+    personal_prefix(c, prefix, sizeof prefix);
+    snprintf(a, sizeof a, "%sc-created-%ld", prefix, (long)getpid());
+    snprintf(d, sizeof d, "%sc-drafts-%ld", prefix, (long)getpid());
+    imapc_client_delete_folder(c, a, NULL); /* an interrupted run's */
+    TRY(imapc_client_create_folder_with_id(c, a, &id, ERR));
+    CHECK(id != NULL && *id, "MAILBOXID in CREATE's OK");
+    TRY(imapc_client_examine(c, a, &st, ERR));
+    STR(imapc_mailbox_state_mailbox_id(st), id);
+    imapc_mailbox_state_free(st);
+    TRY(imapc_client_unselect(c, ERR));
+
+    TRY(imapc_client_create_folder_special_use(c, d, drafts, 1, &id_d, ERR));
+    CHECK(id_d != NULL && *id_d && strcmp(id, id_d) != 0, "another folder, another id");
+    TRY(imapc_client_find_special_folder(c, "\\Drafts", &got, ERR));
+    STR(got, d);
+    imapc_string_free(got);
+    REFUSED_WITH(imapc_client_create_folder_special_use(c, a, flagged, 1, NULL, &err_),
+                 IMAPC_ERR_NO, "USEATTR", "");
+    REFUSED_WITH(imapc_client_delete_folder(c, d, &err_), IMAPC_ERR_NO, NULL, "SPECIAL-USE");
+    TRY(imapc_client_set_metadata(c, d, use_entry, NULL, NULL, 1, ERR));
+    TRY(imapc_client_delete_folder(c, d, ERR));
+    TRY(imapc_client_delete_folder(c, a, ERR));
+    imapc_string_free(id);
+    imapc_string_free(id_d);
+
+    CHECK(imapc_client_append_limit(c, &limit) && limit == 4294967295u, "APPENDLIMIT %llu",
+          (unsigned long long)limit);
+    printf("8. CREATE's MAILBOXID, CREATE-SPECIAL-USE, APPENDLIMIT\n");
+}
+
 int main(void)
 {
     imapc_client *c;
@@ -407,6 +450,7 @@ int main(void)
     select_examine(c);
     refusals(c);
     special_folders(c);
+    create_and_limits(c);
     logout_and_free(c);
     printf("cyrus: OK\n");
     return 0;

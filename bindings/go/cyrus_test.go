@@ -906,3 +906,53 @@ func TestCyrusRefusals(t *testing.T) {
 		t.Errorf("NOOP after the refusals: %v", err)
 	}
 }
+
+// CREATE's MAILBOXID (CreateFolderWithID: the id Examine reports),
+// CREATE-SPECIAL-USE (the folder found by its use; \Flagged, which Cyrus
+// 3.6 does not know, refused with USEATTR; DELETE refused until the use
+// is taken off), and the APPENDLIMIT Cyrus announces.
+func TestCyrusCreateWithIDSpecialUseAndLimit(t *testing.T) {
+	e := cyrusEnv(t)
+	c := e.login(t)
+	ctx := testCtx(t)
+	a := fmt.Sprintf("%sgotest-created-%d", e.prefix, os.Getpid())
+	d := fmt.Sprintf("%sgotest-Entwürfe-%d", e.prefix, os.Getpid())
+	c.DeleteFolder(ctx, a) // an interrupted run's
+	id, err := c.CreateFolderWithID(ctx, a)
+	if err != nil || id == "" {
+		t.Fatalf("CreateFolderWithID = %q, %v", id, err)
+	}
+	defer c.DeleteFolder(ctx, a)
+	st, err := c.Examine(ctx, a)
+	if err != nil || st.MailboxID != id {
+		t.Fatalf("Examine: MailboxID %q, %v; CREATE gave %q", st.MailboxID, err, id)
+	}
+	if err := c.Unselect(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	idD, err := c.CreateFolderSpecialUse(ctx, d, `\Drafts`)
+	if err != nil || idD == "" || idD == id {
+		t.Fatalf("CreateFolderSpecialUse = %q, %v", idD, err)
+	}
+	if got, err := c.SpecialFolder(ctx, `\Drafts`); err != nil || got != d {
+		t.Errorf("SpecialFolder(\\Drafts) = %q, %v; want %q", got, err, d)
+	}
+	_, err = c.CreateFolderSpecialUse(ctx, a+"-x", `\Flagged`)
+	if ie := asError(t, "CREATE (USE (\\Flagged))", err); !errors.Is(err, ErrNo) || ie.ResponseCode != "USEATTR" || ie.Fatal {
+		t.Errorf("unknown use: %v", err)
+	}
+	err = c.DeleteFolder(ctx, d)
+	if ie := asError(t, "DELETE of a folder with a use", err); !errors.Is(err, ErrNo) || ie.Fatal {
+		t.Errorf("DELETE of a folder with a use: %v", err)
+	}
+	if err := c.SetMetadata(ctx, d, []MetadataEntry{{Name: "/private/specialuse"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteFolder(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := c.AppendLimit(); !ok || n != 4294967295 {
+		t.Errorf("AppendLimit = %d, %v; want 4294967295", n, ok)
+	}
+}
