@@ -6,7 +6,8 @@
 //! `CYRUS_PASSWORD`, `CYRUS_USER2`, `CYRUS_ADMIN`, `CYRUS_ADMIN_PASSWORD`,
 //! `CYRUS_TLS_PORT`, `CYRUS_CAFILE`, `CYRUS_ALT_PORT`); without it every
 //! test passes at once with a note, as the TLS and upstream-namespace
-//! tests do without their variables. By hand:
+//! tests do without their variables, unless `IMAPC_REQUIRE_SERVERS=1`
+//! (set by `make test`), which makes a missing variable a failure. By hand:
 //! `scripts/cyrus-server.sh run -- cargo test --release --test cyrus`.
 //!
 //! The instance keeps Debian's namespace settings: the user's folders are
@@ -42,14 +43,23 @@ struct Cyrus {
     admin_password: String,
 }
 
-/// The Cyrus from the environment, or `None` (with a note) when
+/// A test skipped for want of `what` (with a note), or failed when
+/// `IMAPC_REQUIRE_SERVERS=1` (`make test` sets it: there a missing
+/// variable is a broken set-up, not a reason to pass).
+fn skip(what: &str) {
+    let required = std::env::var("IMAPC_REQUIRE_SERVERS").is_ok_and(|v| v == "1");
+    assert!(!required, "{what} is not set, and IMAPC_REQUIRE_SERVERS=1");
+    eprintln!(
+        "skipped: {what} is not set (run under `make test` or \
+         `scripts/cyrus-server.sh run -- cargo test --test cyrus`)"
+    );
+}
+
+/// The Cyrus from the environment, or `None` (see [`skip`]) when
 /// `CYRUS_PORT` is not set.
 fn cyrus() -> Option<Cyrus> {
     let Ok(port) = std::env::var("CYRUS_PORT") else {
-        eprintln!(
-            "skipped: CYRUS_PORT is not set (run under `make test` or \
-             `scripts/cyrus-server.sh run -- cargo test --test cyrus`)"
-        );
+        skip("CYRUS_PORT");
         return None;
     };
     let var = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
@@ -1389,7 +1399,7 @@ macro_rules! need_tls {
         match $srv.tls.clone() {
             Some(t) => t,
             None => {
-                eprintln!("skipped: CYRUS_TLS_PORT or CYRUS_CAFILE is not set");
+                skip("CYRUS_TLS_PORT or CYRUS_CAFILE");
                 return;
             }
         }
@@ -1451,7 +1461,7 @@ fn login_alt(srv: &Cyrus, port: u16) -> Client {
 fn upstream_namespace_top_level_folders_and_slash() {
     let srv = need_cyrus!();
     let Some(port) = srv.alt_port else {
-        eprintln!("skipped: CYRUS_ALT_PORT is not set");
+        skip("CYRUS_ALT_PORT");
         return;
     };
     let mut a = login_alt(&srv, port);

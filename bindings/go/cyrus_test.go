@@ -33,7 +33,7 @@ func cyrusEnv(t testing.TB) testEnv {
 	t.Helper()
 	port := os.Getenv("CYRUS_PORT")
 	if port == "" {
-		t.Skip("CYRUS_PORT not set: run through `make test` or `scripts/cyrus-server.sh run -- go test -run Cyrus .`")
+		skipNoServer(t, "CYRUS_PORT not set: run through `make test` or `scripts/cyrus-server.sh run -- go test -run Cyrus .`")
 	}
 	or := func(k, d string) string {
 		if v := os.Getenv(k); v != "" {

@@ -35,7 +35,7 @@ func serverEnv(t testing.TB) testEnv {
 		dir:     os.Getenv("IMAP_TEST_DIR"),
 	}
 	if e.host == "" || e.port == "" {
-		t.Skip("IMAP_HOST/IMAP_PORT not set: run through `make test` or `scripts/test-server.sh run -- go test ./...`")
+		skipNoServer(t, "IMAP_HOST/IMAP_PORT not set: run through `make test` or `scripts/test-server.sh run -- go test ./...`")
 	}
 	if e.user == "" {
 		e.user, e.pass = "test", "pass"
@@ -143,4 +143,15 @@ func testMessage(subject, body string) []byte {
 		"MIME-Version: 1.0\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n" +
 		"\r\n" + body + "\r\n")
+}
+
+// skipNoServer skips a test that needs a server the environment does not
+// name, or fails it when IMAPC_REQUIRE_SERVERS=1 (`make test` sets it:
+// there a missing server is a broken set-up, not a reason to pass).
+func skipNoServer(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("IMAPC_REQUIRE_SERVERS") == "1" {
+		t.Fatal(why + " (and IMAPC_REQUIRE_SERVERS=1)")
+	}
+	t.Skip(why)
 }
