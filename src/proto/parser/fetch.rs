@@ -159,10 +159,7 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
         }
         b'E' if eq(name, b"EMAILID") => {
             let (r, ()) = sp(r)?;
-            let (r, id) = delimited(byte_p(b'('), astring_atom, byte_p(b')')).parse(r)?;
-            if !is_objectid(id) {
-                return fail(name, "EMAILID is not an object id");
-            }
+            let (r, id) = objectid_in_parens(r, name, "EMAILID is not an object id")?;
             return Ok((r, FetchItem::EmailId(Cow::Borrowed(id))));
         }
         b'B' if eq(name, b"BODYSTRUCTURE") => {
@@ -260,16 +257,13 @@ fn fetch_item(i: &[u8], budget: usize) -> Res<'_, FetchItem<'_>> {
             if let Some(r) = nil(r) {
                 return Ok((r, FetchItem::ThreadId(None)));
             }
-            let (r, id) = delimited(byte_p(b'('), astring_atom, byte_p(b')')).parse(r)?;
+            let (r, id) = objectid_in_parens(r, name, "THREADID is not an object id")?;
             if id.eq_ignore_ascii_case(b"NIL") {
                 // Cyrus 3.6 without conversations: `THREADID (NIL)`, not
                 // the grammar's bare NIL; no thread id, not one "NIL"
                 // shared by every message.
                 log::debug!(target: LOG, "quirk: THREADID (NIL)");
                 return Ok((r, FetchItem::ThreadId(None)));
-            }
-            if !is_objectid(id) {
-                return fail(name, "THREADID is not an object id");
             }
             return Ok((r, FetchItem::ThreadId(Some(Cow::Borrowed(id)))));
         }

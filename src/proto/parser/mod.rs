@@ -39,13 +39,23 @@ pub use fetch::parse_fetch_items;
 /// Log target for protocol quirks.
 pub(crate) const LOG: &str = "imapclient::proto";
 
-/// RFC 8474's `objectid = 1*255(ALPHA / DIGIT / "_" / "-")` (MAILBOXID,
-/// EMAILID, THREADID).
-pub(crate) fn is_objectid(id: &[u8]) -> bool {
-    (1..=255).contains(&id.len())
+/// `"(" objectid ")"` after MAILBOXID, EMAILID or THREADID (RFC 8474:
+/// `objectid = 1*255(ALPHA / DIGIT / "_" / "-")`); an atom of another form
+/// fails at `name` with `why`.
+pub(crate) fn objectid_in_parens<'a>(
+    r: &'a [u8],
+    name: &'a [u8],
+    why: &'static str,
+) -> Res<'a, &'a [u8]> {
+    let (r, id) = delimited(byte_p(b'('), astring_atom, byte_p(b')')).parse(r)?;
+    let objectid = id.len() <= 255
         && id
             .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
+    if !objectid {
+        return fail(name, why);
+    }
+    Ok((r, id))
 }
 
 /// Nesting limit used by [`parse_response`], equal to the framer's default
@@ -796,12 +806,10 @@ fn known_code<'a>(name: &'a [u8], r: &'a [u8]) -> Res<'a, ResponseCode<'a>> {
         let (r, n) = preceded(sp, number_u64).parse(r)?;
         (r, ResponseCode::HighestModSeq(n))
     } else if eq(b"MAILBOXID") {
-        // RFC 8474: objectid = 1*255(ALPHA / DIGIT / "_" / "-"); anything
-        // else (Cyrus 3.6 sends a pointer's bytes in STATUS) is kept raw.
-        let (r, id) = preceded(sp, delimited(byte_p(b'('), astring_atom, byte_p(b')'))).parse(r)?;
-        if !is_objectid(id) {
-            return fail(name, "MAILBOXID is not an object id");
-        }
+        // Anything but an object id (Cyrus 3.6 sends a pointer's bytes in
+        // STATUS) is kept raw.
+        let (r, ()) = sp(r)?;
+        let (r, id) = objectid_in_parens(r, name, "MAILBOXID is not an object id")?;
         (r, ResponseCode::MailboxId(Cow::Borrowed(id)))
     } else if eq(b"MODIFIED") {
         let (r, v) = preceded(sp, id_set).parse(r)?;
