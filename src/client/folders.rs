@@ -642,9 +642,15 @@ impl Client {
         const VERB: &str = "CREATE";
         self.require_auth(VERB)?;
         self.require("CREATE-SPECIAL-USE", "CREATE with special-use attributes")?;
-        let list = use_list(uses)?;
+        check_uses(uses)?;
         let w = self.encode_name(name)?;
-        let cmd = self.command(VERB).astring(&w).raw(&list).finish();
+        let mut b = self.command(VERB);
+        // `(USE (\Sent \Trash))`: each use checked to be `\` and an atom.
+        b.astring(&w).begin_list().raw(b"USE").begin_list();
+        for u in uses {
+            b.raw(u.as_bytes());
+        }
+        let cmd = b.end_list().end_list().finish();
         let st = self.run(cmd, VERB, &mut NoData)?;
         Ok(created_id(st))
     }
@@ -997,28 +1003,22 @@ fn created_id(st: StatusResponse<'static>) -> Option<String> {
     }
 }
 
-/// `(USE (\Sent \Trash))` for CREATE (RFC 6154): each use `\` and an
-/// atom, at least one.
-fn use_list(uses: &[&str]) -> Result<Vec<u8>> {
+/// The uses of a CREATE (RFC 6154): at least one, each `\` and an atom.
+fn check_uses(uses: &[&str]) -> Result<()> {
     if uses.is_empty() {
         return Err(Error::invalid(
             "CREATE with special use: no use attribute given",
         ));
     }
-    let mut out = b"(USE (".to_vec();
-    for (i, u) in uses.iter().enumerate() {
-        if !u.strip_prefix('\\').is_some_and(|a| is_atom(a.as_bytes())) {
-            return Err(Error::invalid(format!(
-                "CREATE with special use: {u:?} is not a use attribute (\\ and an atom, e.g. \\Sent)"
-            )));
-        }
-        if i > 0 {
-            out.push(b' ');
-        }
-        out.extend_from_slice(u.as_bytes());
+    match uses
+        .iter()
+        .find(|u| !u.strip_prefix('\\').is_some_and(|a| is_atom(a.as_bytes())))
+    {
+        Some(u) => Err(Error::invalid(format!(
+            "CREATE with special use: {u:?} is not a use attribute (\\ and an atom, e.g. \\Sent)"
+        ))),
+        None => Ok(()),
     }
-    out.extend_from_slice(b"))");
-    Ok(out)
 }
 
 #[cfg(test)]
