@@ -1053,17 +1053,15 @@ impl Client {
     /// `InvalidArgument` error with the response code `TOOBIG`, the code a
     /// server's NO would carry), instead of uploading it to be refused.
     pub fn append_limit(&self) -> Option<u64> {
-        let masked = |c: &str| self.st.masked_caps.iter().any(|m| m == c);
-        if masked("APPENDLIMIT") {
+        // Masked as "APPENDLIMIT" or in full ("APPENDLIMIT=20"): no limit.
+        if self.st.masked_caps.iter().any(|m| m == "APPENDLIMIT") {
             return None;
         }
-        self.st.caps.iter().find_map(|c| {
-            let n = c.strip_prefix("APPENDLIMIT=")?;
-            if masked(c) {
-                return None;
-            }
-            n.parse().ok()
-        })
+        self.st
+            .caps
+            .iter()
+            .filter(|c| self.has_capability(c))
+            .find_map(|c| c.strip_prefix("APPENDLIMIT=")?.parse().ok())
     }
 
     /// APPEND a message, with flags and an internal date.
