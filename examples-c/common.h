@@ -133,6 +133,20 @@ static inline int compress_from_env(void)
     return strcmp(env_or("IMAP_COMPRESS", "0"), "1") == 0;
 }
 
+/* Both strings there and equal. */
+static inline int streq(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static inline void check_str(const char *expr, const char *got, const char *want)
+{
+    CHECK(streq(got, want), "%s: \"%s\", want \"%s\"", expr, got ? got : "(NULL)", want);
+}
+
+/* The string `got` is `want` (not NULL). */
+#define STR(got, want) check_str(#got, (got), (want))
+
 /* A connection, not logged in, with the options of the environment. */
 static inline imapc_client *connect_only(void)
 {

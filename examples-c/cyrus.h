@@ -43,19 +43,6 @@ static const char MIME[] =
 /* The subject above, decoded. */
 #define MIME_SUBJECT "Gr\xc3\xbc\xc3\x9f" "e aus Z\xc3\xbcrich \xe2\x98\x95"
 
-static inline int streq(const char *a, const char *b)
-{
-    return a != NULL && b != NULL && strcmp(a, b) == 0;
-}
-
-static inline void check_str(const char *expr, const char *got, const char *want)
-{
-    CHECK(streq(got, want), "%s: \"%s\", want \"%s\"", expr, got ? got : "(NULL)", want);
-}
-
-/* The string `got` is `want`. */
-#define STR(got, want) check_str(#got, (got), (want))
-
 /* The personal namespace's prefix as NAMESPACE gives it ("INBOX." on this
  * Cyrus), into buf. */
 static inline void personal_prefix(imapc_client *c, char *buf, size_t size)

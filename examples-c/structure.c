@@ -76,13 +76,6 @@ static const char MSG[] =
     "--inner--\r\n"
     "--outer--\r\n";
 
-static int streq(const char *a, const char *b)
-{
-    return a != NULL && b != NULL && strcmp(a, b) == 0;
-}
-
-#define STR(got, want) CHECK(streq((got), (want)), "%s: \"%s\", want \"%s\"", #got, \
-                             (got) ? (got) : "(NULL)", (want))
 #define NUL(got) CHECK((got) == NULL, "%s: \"%s\", want NULL", #got, (got) ? (got) : "")
 
 static void address(const imapc_address_list *l, size_t i, const char *name, const char *mailbox,
