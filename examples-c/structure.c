@@ -60,7 +60,9 @@ static const char MSG[] =
     "\r\n"
     "From: Inner Sender <inner@example.org>\r\n"
     "To: juergen@example.org\r\n"
-    "Subject: the forwarded one\r\n"
+    /* Raw UTF-8 (no RFC 2047 word): Dovecot sends it as a literal inside
+       BODYSTRUCTURE, which streaming with threshold 0 must leave there. */
+    "Subject: the forwarded one, \xc3\xbcml\xc3\xa4ut\r\n"
     "Message-ID: <inner-1@example.org>\r\n"
     "MIME-Version: 1.0\r\n"
     "Content-Type: multipart/alternative; boundary=\"inner\"\r\n"
@@ -202,7 +204,8 @@ static void check_structure(const imapc_body_part *root)
     STR(imapc_body_part_type(p), "message");
     STR(imapc_body_part_subtype(p), "rfc822");
     CHECK(imapc_body_part_lines(p) > 0, "a message/rfc822 counts lines");
-    STR(imapc_envelope_subject(imapc_body_part_message_envelope(p)), "the forwarded one");
+    STR(imapc_envelope_subject(imapc_body_part_message_envelope(p)),
+        "the forwarded one, \xc3\xbcml\xc3\xa4ut");
     STR(imapc_envelope_message_id(imapc_body_part_message_envelope(p)), "<inner-1@example.org>");
     address(imapc_envelope_from(imapc_body_part_message_envelope(p)), 0, "Inner Sender", "inner",
             "example.org");

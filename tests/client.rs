@@ -528,6 +528,60 @@ fn fetch_stream_hands_out_chunks_in_fixed_memory() {
     assert_eq!(c.fetch(1, &["UID"]).unwrap().len(), 1);
 }
 
+/// With a threshold of 0 every body section is streamed, and nothing
+/// else: Dovecot sends 8-bit subjects and display names (message 13's
+/// "Raw UTF-8 header: Ünïcödé" from "Zoë Ünicode") as literals inside
+/// ENVELOPE, and those stay in the envelope, which reads exactly as
+/// `fetch` gives it (the literals were streamed as if sections and the
+/// envelope had empty strings).
+#[test]
+fn fetch_stream_streams_sections_only() {
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    let items = [
+        "ENVELOPE",
+        "BODYSTRUCTURE",
+        "BODY.PEEK[HEADER.FIELDS (SUBJECT)]",
+    ];
+    let want = c.fetch("1:*", &items).unwrap();
+    let mut streamed: std::collections::HashMap<u32, Vec<u8>> = Default::default();
+    let mut seen = 0;
+    c.fetch_stream(
+        "1:*",
+        &items,
+        0,
+        &mut |m| {
+            let w = want.get(m.uid.unwrap()).unwrap();
+            assert_eq!(m.envelope, w.envelope, "seq {}", m.seq);
+            assert_eq!(m.body_structure, w.body_structure, "seq {}", m.seq);
+            seen += 1;
+            true
+        },
+        &mut |ch| {
+            assert_eq!(ch.section, "BODY[HEADER.FIELDS (SUBJECT)]");
+            streamed
+                .entry(ch.seq)
+                .or_default()
+                .extend_from_slice(ch.data);
+            true
+        },
+    )
+    .unwrap();
+    assert_eq!(seen, 14);
+    let e13 = want.get(13).unwrap().envelope.as_deref().unwrap();
+    assert_eq!(e13.subject.as_deref(), Some("Raw UTF-8 header: Ünïcödé"));
+    assert_eq!(e13.from[0].name.as_deref(), Some("Zoë Ünicode"));
+    for m in &want {
+        let header = m.section("BODY[HEADER.FIELDS (SUBJECT)]").unwrap();
+        assert_eq!(
+            streamed.get(&m.seq).map(Vec::as_slice),
+            Some(header),
+            "seq {}",
+            m.seq
+        );
+    }
+}
+
 #[test]
 fn store_flags_and_read_only_refusal() {
     let mut c = login();

@@ -19,8 +19,13 @@
 //!
 //! # Streaming large literals
 //! With [`Framer::set_stream_threshold`], a literal larger than the threshold
-//! is not stored: its bytes are handed out as [`Event::LiteralChunk`] as they
-//! arrive. The response's eventual [`Event::Frame`] holds the response with
+//! that is a FETCH body section's value (`BODY[...]`, `BINARY[...]`,
+//! `RFC822`, `RFC822.HEADER` or `RFC822.TEXT`, at the top level of the
+//! response's list: see `section_literal`) is not stored: its bytes are
+//! handed out as [`Event::LiteralChunk`] as they arrive. Any other literal
+//! (a subject or a name in ENVELOPE, a PREVIEW, a METADATA value) is kept
+//! in the response whatever its size, as without a threshold: it is part
+//! of a value the parser builds, not bytes for a section consumer. The response's eventual [`Event::Frame`] holds the response with
 //! that literal's data removed and its header rewritten to the marker
 //! `{0*}` (kept after a `~` for literal8), which the parser reads as an
 //! empty literal and reports as `streamed: true`. Streamed literals are not
@@ -494,7 +499,10 @@ impl Framer {
                                     limit,
                                 });
                             };
-                            if self.threshold.is_some_and(|t| size > t) {
+                            if self.threshold.is_some_and(|t| size > t)
+                                && self.depth == 1
+                                && section_literal(&line[..brace_rel])
+                            {
                                 self.stream_offset = 0;
                                 self.mode = Mode::Stream {
                                     remaining: size,
@@ -847,6 +855,34 @@ fn literal_header(line: &[u8]) -> Option<(Option<u64>, usize)> {
             .and_then(|n| n.checked_add(u64::from(d - b'0')));
     }
     Some((n, digits_start - 1))
+}
+
+/// Whether a literal whose header follows `before` (the line up to its
+/// `{`) is a FETCH body section's value: the item before it is
+/// `BODY[...]` or `BINARY[...]` (with an origin `<n>` or not; a literal8's
+/// `~` and the spaces before the header are passed over), or `RFC822`,
+/// `RFC822.HEADER` or `RFC822.TEXT`. The caller checks that the literal is
+/// at depth 1, in the response's list and not inside a value such as
+/// ENVELOPE (whose strings may end in `]` too).
+fn section_literal(before: &[u8]) -> bool {
+    let p = before.strip_suffix(b"~").unwrap_or(before).trim_ascii_end();
+    let p = match p.strip_suffix(b">") {
+        Some(q) => match q.iter().rposition(|&b| b == b'<') {
+            Some(i) => &q[..i],
+            None => return false,
+        },
+        None => p,
+    };
+    if p.ends_with(b"]") {
+        return true;
+    }
+    let name = &p[p
+        .iter()
+        .rposition(|&b| b == b' ' || b == b'(')
+        .map_or(0, |i| i + 1)..];
+    [&b"RFC822"[..], b"RFC822.HEADER", b"RFC822.TEXT"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]

@@ -228,6 +228,56 @@ fn streaming_large_literals() {
     }
 }
 
+/// Only a body section's literal is streamed: literals inside ENVELOPE
+/// and BODYSTRUCTURE (Dovecot sends 8-bit subjects and names as
+/// literals), a PREVIEW, or any response other than a FETCH list stay in
+/// the frame whatever the threshold; with threshold 0 they were streamed
+/// and lost from the envelope (the Go binding streams with 0 by default).
+#[test]
+fn streaming_only_section_literals() {
+    let input: &[u8] = b"* 13 FETCH (UID 13 ENVELOPE (\"Sun, 14 Jul 2024\" {10}\r\nR\xc3\xa4w ]subj ((NIL NIL \"a\" {7}\r\nexample)) NIL NIL NIL NIL NIL NIL \"<m@x>\") \
+PREVIEW {4}\r\nprev BODYSTRUCTURE (\"text\" \"plain\" (\"name\" {3}\r\nx]y) NIL NIL \"7bit\" 3 1) \
+BODY[HEADER.FIELDS (SUBJECT)] {4}\r\nhead BODY[]<0> {3}\r\nabc BINARY[1] ~{2}\r\nxy RFC822.TEXT  {2}\r\npq rfc822 {2}\r\nrs)\r\n\
+* LIST () \"/\" {3}\r\nbox\r\n* METADATA \"INBOX\" (/private/comment {2}\r\nhi)\r\n";
+    for piece in [1, 5, 100_000] {
+        let mut f = Framer::default();
+        f.set_stream_threshold(Some(0));
+        let out = run(&mut f, input, piece);
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+        assert_eq!(out.streamed, b"headabcxypqrs");
+        // One prefix per streamed literal (a literal split over reads
+        // gives several chunks with the same prefix).
+        let mut prefixes = out.chunk_prefixes.clone();
+        prefixes.dedup();
+        assert_eq!(prefixes.len(), 5);
+        assert!(prefixes[0].ends_with(b"BODY[HEADER.FIELDS (SUBJECT)] {4}\r\n"));
+        assert!(prefixes[4].ends_with(b" rfc822 {2}\r\n"));
+        assert_eq!(out.frames.len(), 3);
+        assert_eq!(
+            out.frames[0],
+            b"* 13 FETCH (UID 13 ENVELOPE (\"Sun, 14 Jul 2024\" {10}\r\nR\xc3\xa4w ]subj ((NIL NIL \"a\" {7}\r\nexample)) NIL NIL NIL NIL NIL NIL \"<m@x>\") \
+PREVIEW {4}\r\nprev BODYSTRUCTURE (\"text\" \"plain\" (\"name\" {3}\r\nx]y) NIL NIL \"7bit\" 3 1) \
+BODY[HEADER.FIELDS (SUBJECT)] {0*}\r\n BODY[]<0> {0*}\r\n BINARY[1] ~{0*}\r\n RFC822.TEXT  {0*}\r\n rfc822 {0*}\r\n)\r\n"
+                .to_vec()
+        );
+        assert_eq!(out.frames[1], b"* LIST () \"/\" {3}\r\nbox\r\n");
+        assert_eq!(
+            out.frames[2],
+            b"* METADATA \"INBOX\" (/private/comment {2}\r\nhi)\r\n"
+        );
+        let Ok(Response::Untagged(Untagged::Fetch { items, .. })) = parse_response(&out.frames[0])
+        else {
+            panic!("{:?}", parse_response(&out.frames[0]))
+        };
+        let Some(FetchItem::Envelope(e)) =
+            items.iter().find(|i| matches!(i, FetchItem::Envelope(_)))
+        else {
+            panic!("{items:?}")
+        };
+        assert_eq!(e.subject.as_deref(), Some("R\u{e4}w ]subj".as_bytes()));
+    }
+}
+
 #[test]
 fn read_buf_and_commit() {
     let mut f = Framer::default();
