@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -785,6 +786,85 @@ func TestFetchStream(t *testing.T) {
 type writerFunc func(p []byte)
 
 func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
+
+// With ReuseMessage a lent Message and everything it points to is
+// overwritten by the next message: each message must still read exactly
+// as Fetch returns it, nothing left over from a larger message before it
+// (children, parameters, addresses), in both ways FetchStream decodes
+// (ahead, on a goroutine of its own, with two processors; in place with
+// one). The folder holds INBOX's varied messages (alternative,
+// attachments, a nested message, RFC 2047 subjects) eleven times over,
+// more than two of the library's batches, so that the ahead decoder
+// reuses its messages too. Strings kept from the lent messages stay valid.
+func TestFetchStreamReuseMessageValues(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	folder := tempFolder(t, c, "reuse")
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 11; i++ {
+		if _, err := c.Copy(ctx, All, folder); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.Examine(ctx, folder); err != nil {
+		t.Fatal(err)
+	}
+	const items = "UID FLAGS ENVELOPE BODYSTRUCTURE INTERNALDATE RFC822.SIZE"
+	want, err := c.Fetch(ctx, All, items)
+	if err != nil || len(want) != 154 {
+		t.Fatalf("Fetch: %d messages, %v", len(want), err)
+	}
+	for _, procs := range []int{2, 1} {
+		t.Run(fmt.Sprintf("GOMAXPROCS=%d", procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			var subjects []string
+			envelopes := map[*Envelope]bool{}
+			i := 0
+			n, err := c.FetchStream(ctx, All, items, &StreamOptions{
+				ReuseMessage: true,
+				OnMessage: func(m *Message) error {
+					if i < len(want) && !reflect.DeepEqual(*m, want[i]) {
+						t.Errorf("message %d (UID %d) differs from Fetch's:\n got %s\nwant %s",
+							i+1, m.UID, describe(m), describe(&want[i]))
+					}
+					subjects = append(subjects, m.Envelope.Subject)
+					envelopes[m.Envelope] = true
+					i++
+					return nil
+				},
+			})
+			if err != nil || n != len(want) || i != len(want) {
+				t.Fatalf("FetchStream = %d, %v; OnMessage saw %d", n, err, i)
+			}
+			for j, s := range subjects {
+				if s != want[j].Envelope.Subject {
+					t.Errorf("kept subject %d = %q, want %q", j+1, s, want[j].Envelope.Subject)
+				}
+			}
+			// The envelopes were lent memory, not one allocation each.
+			if len(envelopes) >= len(want)/2 {
+				t.Errorf("%d envelopes for %d messages: not reused", len(envelopes), len(want))
+			}
+		})
+	}
+}
+
+// describe renders a message with its envelope and body structure (which
+// %+v would print as pointers).
+func describe(m *Message) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%+v", *m)
+	if m.Envelope != nil {
+		fmt.Fprintf(&b, " envelope %+v", *m.Envelope)
+	}
+	m.BodyStructure.Walk(func(p *BodyPart) bool {
+		fmt.Fprintf(&b, " part %+v", *p)
+		return true
+	})
+	return b.String()
+}
 
 func TestStoreAppendCopyMoveExpunge(t *testing.T) {
 	c := dialLogin(t)

@@ -430,7 +430,17 @@ func decodePack(m *Message, pack string, sl *slabs) int {
 // goMessage copies a message into Go memory, into m (section data only if
 // withData; otherwise Data is empty).
 func goMessage(m *Message, cm cMessage, withData bool) {
-	switch decodePack(m, string(cm.pack), nil) {
+	goMessageFrom(m, cm, "", nil, withData)
+}
+
+// goMessageFrom is goMessage with the message's pack copied already (""
+// when not: it is copied here) and its values from the slabs sl (nil:
+// each value its own allocation).
+func goMessageFrom(m *Message, cm cMessage, pack string, sl *slabs, withData bool) {
+	if pack == "" {
+		pack = string(cm.pack)
+	}
+	switch decodePack(m, pack, sl) {
 	case packEmpty:
 		return
 	case packOtherVersion:

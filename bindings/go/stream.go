@@ -51,10 +51,15 @@ type StreamOptions struct {
 	// callback's to keep, unless ReuseMessage is set.
 	OnMessage func(m *Message) error
 	// ReuseMessage lends OnMessage a Message that a later message
-	// overwrites (its Sections slice included), as the C and Rust
-	// streaming calls lend theirs: the callback copies what it keeps
-	// (strings, and the Envelope and BodyStructure pointers, stay valid;
-	// they are never overwritten). It saves an allocation per message
+	// overwrites, everything it points to included (its Sections, Flags
+	// and other slices, its Envelope and BodyStructure and theirs), as
+	// the C and Rust streaming calls lend theirs: the callback copies
+	// what it keeps. Strings and section Data stay valid (they are never
+	// overwritten), so keeping a string needs no copy; but the strings of
+	// the messages of one batch of the library's (up to 64) share one
+	// allocation, which a kept string keeps alive: a callback that keeps
+	// a few strings of many messages for long should clone them
+	// (strings.Clone). It saves almost every allocation of the decoding
 	// when a stream only reads each message.
 	ReuseMessage bool
 	// OnSection is called when a streamed section starts; its bytes are
@@ -101,15 +106,16 @@ type streamState struct {
 	panicked     any
 	hasPanic     bool
 
-	lent *Message // the message lent to OnMessage (ReuseMessage)
+	lent      *Message // the message lent to OnMessage (ReuseMessage)
+	lentSlabs *slabs   // and its values
 
 	// When only OnMessage takes the stream: its messages are decoded a
 	// batch ahead, on a goroutine of their own (see aheadDecoder).
 	ahead *aheadDecoder
 
-	// For Fetch's pipe: the packs of the current batch, copied into Go
-	// memory at once (one allocation per batch instead of one per
-	// message), and where they were in C memory.
+	// For Fetch's pipe and with ReuseMessage: the packs of the current
+	// batch, copied into Go memory at once (one allocation per batch
+	// instead of one per message), and where they were in C memory.
 	packs    string
 	packBase uintptr
 
@@ -237,7 +243,7 @@ func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
 			return rc
 		}
 	}
-	if st.opts.pipe != nil {
+	if st.opts.pipe != nil || st.opts.ReuseMessage {
 		st.copyPacks(items)
 	}
 	for i := range items {
@@ -275,10 +281,14 @@ func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
 //
 // Each message's pack is copied on its own (not the batch's in one piece,
 // as Fetch does): a message the caller keeps holds on to its own pack
-// only.
+// only. With ReuseMessage the callback copies what it keeps, and the
+// batch's packs are copied in one piece.
 func (st *streamState) onBatchAhead(items []C.imapc_stream_item) C.int {
 	var b *aheadBatch
 	wait := false
+	if st.opts.ReuseMessage {
+		st.copyPacks(items)
+	}
 	for i := range items {
 		it := &items[i]
 		switch it.kind {
@@ -286,7 +296,7 @@ func (st *streamState) onBatchAhead(items []C.imapc_stream_item) C.int {
 			if b == nil {
 				b = st.ahead.batch()
 			}
-			b.raws = append(b.raws, copyRaw(streamedMessage(it), "", uint32(it.seq), uint32(it.uid),
+			b.raws = append(b.raws, copyRaw(streamedMessage(it), st.batchPack(it), uint32(it.seq), uint32(it.uid),
 				!st.opts.DropSectionData))
 		case C.IMAPC_STREAM_ITEM_WAIT:
 			wait = true
@@ -338,6 +348,7 @@ type aheadDecoder struct {
 type aheadBatch struct {
 	raws     []rawMessage
 	msgs     []*Message
+	values   []*slabs // with ReuseMessage: msgs' values, reused with them
 	panicked any
 	hasPanic bool
 }
@@ -373,16 +384,27 @@ func (d *aheadDecoder) decode(b *aheadBatch) {
 		b.msgs = append(b.msgs, nil)
 	}
 	b.msgs = b.msgs[:len(b.raws)]
+	for d.reuse && len(b.values) < len(b.msgs) {
+		b.values = append(b.values, nil)
+	}
 	for i := range b.raws {
 		m := b.msgs[i]
+		var sl *slabs
 		switch {
-		case m == nil || !d.reuse:
+		case !d.reuse || m == nil:
 			m = newMessage()
 			b.msgs[i] = m
 		default:
 			*m = Message{Sections: m.Sections[:0]}
 		}
-		b.raws[i].decode(m, nil)
+		if d.reuse {
+			if b.values[i] == nil {
+				b.values[i] = &slabs{reuse: true}
+			}
+			sl = b.values[i]
+			sl.reset()
+		}
+		b.raws[i].decode(m, sl)
 		b.raws[i] = rawMessage{}
 	}
 }
@@ -497,16 +519,18 @@ func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	}
 	var msg *Message // only for OnMessage, which keeps it (or borrows it)
 	if st.opts.OnMessage != nil {
+		var sl *slabs
 		if st.opts.ReuseMessage {
 			if st.lent == nil {
-				st.lent = newMessage()
+				st.lent, st.lentSlabs = newMessage(), &slabs{reuse: true}
 			}
-			msg = st.lent
+			msg, sl = st.lent, st.lentSlabs
 			*msg = Message{Sections: msg.Sections[:0]}
+			sl.reset()
 		} else {
 			msg = newMessage()
 		}
-		goMessage(msg, cm, !st.opts.DropSectionData)
+		goMessageFrom(msg, cm, st.batchPack(it), sl, !st.opts.DropSectionData)
 	}
 	if st.whole {
 		if rc := st.wholeSections(it, cm, msg); rc != 0 {
