@@ -474,6 +474,19 @@ func TestFetchStream(t *testing.T) {
 	for _, m := range buffered {
 		want[m.UID] = m.Section("BODY[]")
 	}
+	// Fetch copies a batch's sections into one allocation, each capped:
+	// appending to one cannot write over the next.
+	for i := range buffered {
+		if d := buffered[i].Section("BODY[]"); len(d) == 0 || cap(d) != len(d) {
+			t.Fatalf("UID %d: BODY[] of %d bytes, room for %d", buffered[i].UID, len(d), cap(d))
+		}
+	}
+	first := buffered[0].Section("BODY[]")
+	second := bytes.Clone(buffered[1].Section("BODY[]"))
+	_ = append(first, "overwrite?"...)
+	if !bytes.Equal(buffered[1].Section("BODY[]"), second) {
+		t.Fatal("appending to one message's section changed the next")
+	}
 
 	t.Run("writer", func(t *testing.T) {
 		got := map[uint32]*bytes.Buffer{}

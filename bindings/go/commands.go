@@ -80,7 +80,11 @@ func (c *Client) Sort(ctx context.Context, order string, criteria *SearchCriteri
 // Fetch fetches items (IMAP syntax, e.g. "FLAGS ENVELOPE RFC822.SIZE
 // INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER] BODY.PEEK[1]") of the
 // messages of set, buffered, in server order. For large bodies see
-// FetchStream.
+// FetchStream. The messages' values are allocated together, a few dozen
+// messages (up to about 1 MiB) at a time: a string or section Data kept
+// after the rest of the result is dropped keeps its neighbours' memory
+// alive too, so copy (strings.Clone, bytes.Clone) the few you keep for
+// long out of a large result.
 func (c *Client) Fetch(ctx context.Context, set MessageSet, items string) ([]Message, error) {
 	const op = "Fetch"
 	if set.isIDs && len(set.ids) == 0 {

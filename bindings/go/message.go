@@ -470,8 +470,9 @@ type rawMessage struct {
 
 // copyRaw copies a message of a batch into Go memory: its pack is pack
 // when copied already, else ("") copied here (an empty pack copies to ""
-// as well); its section data only if withData.
-func copyRaw(cm cMessage, pack string, seq, uid uint32, withData bool) rawMessage {
+// as well); its section data only if withData, into the front of *room
+// when it has room (see batchData; nil: each section its own allocation).
+func copyRaw(cm cMessage, pack string, seq, uid uint32, withData bool, room *[]byte) rawMessage {
 	if pack == "" {
 		pack = string(cm.pack)
 	}
@@ -479,12 +480,44 @@ func copyRaw(cm cMessage, pack string, seq, uid uint32, withData bool) rawMessag
 	if withData && len(cm.sections) > 0 {
 		raw.data = make([][]byte, len(cm.sections))
 		for i := range raw.data {
-			if d := cm.sectionData(i); len(d) > 0 {
+			d := cm.sectionData(i)
+			switch {
+			case len(d) == 0:
+			case room != nil && len(d) <= len(*room):
+				// Capped: appending to one section cannot write over
+				// the next.
+				raw.data[i] = (*room)[:len(d):len(d)]
+				copy(raw.data[i], d)
+				*room = (*room)[len(d):]
+			default:
 				raw.data[i] = append([]byte(nil), d...)
 			}
 		}
 	}
 	return raw
+}
+
+// batchData is one allocation for the section data of a batch's messages
+// (nil when they have none), for copyRaw to hand out: a buffered
+// download made one allocation per message, and the garbage collector's
+// work on each, 10 % of the time of Fetch's (157 MB in 10 000 messages).
+// A section kept alone keeps its batch's data alive (the library's
+// batches hold up to 1 MiB of messages, or one larger message), so only
+// Fetch, whose messages are kept together, uses it.
+func batchData(items []C.imapc_stream_item) []byte {
+	total := 0
+	for i := range items {
+		it := &items[i]
+		if it.kind == C.IMAPC_STREAM_ITEM_MESSAGE && it.sections != nil {
+			for _, s := range unsafe.Slice(it.sections, int(it.section_count)) {
+				total += int(s.len)
+			}
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	return make([]byte, total)
 }
 
 // decode is goMessage for a copied message, with its section data.

@@ -118,6 +118,9 @@ type streamState struct {
 	// instead of one per message), and where they were in C memory.
 	packs    string
 	packBase uintptr
+	// For Fetch's pipe: room for the rest of the current batch's section
+	// data (see batchData).
+	data []byte
 
 	// the section being streamed
 	open    bool
@@ -246,6 +249,9 @@ func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
 	if st.opts.pipe != nil || st.opts.ReuseMessage {
 		st.copyPacks(items)
 	}
+	if st.opts.pipe != nil {
+		st.data = batchData(items)
+	}
 	for i := range items {
 		it := &items[i]
 		var rc C.int
@@ -297,7 +303,7 @@ func (st *streamState) onBatchAhead(items []C.imapc_stream_item) C.int {
 				b = st.ahead.batch()
 			}
 			b.raws = append(b.raws, copyRaw(streamedMessage(it), st.batchPack(it), uint32(it.seq), uint32(it.uid),
-				!st.opts.DropSectionData))
+				!st.opts.DropSectionData, nil))
 		case C.IMAPC_STREAM_ITEM_WAIT:
 			wait = true
 		}
@@ -514,7 +520,7 @@ func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	}
 	cm := streamedMessage(it)
 	if st.opts.pipe != nil {
-		st.opts.pipe.push(copyRaw(cm, st.batchPack(it), uint32(it.seq), uint32(it.uid), true))
+		st.opts.pipe.push(copyRaw(cm, st.batchPack(it), uint32(it.seq), uint32(it.uid), true, &st.data))
 		return 0
 	}
 	var msg *Message // only for OnMessage, which keeps it (or borrows it)
