@@ -458,7 +458,9 @@ mod scan_properties {
 
         /// Streaming literals over the threshold, however the input is
         /// split into reads: each response's frame has `{0*}` where a
-        /// streamed literal was and the others as sent; the chunks carry
+        /// streamed literal was and the others as sent (as every literal
+        /// of its ENVELOPE, a subject of any size, whose `]` ending is not
+        /// a section's); the chunks carry
         /// the streamed bytes in order, each with its response's text up
         /// to its header as prefix. (Moving the short side of the buffer
         /// around a chunk or a header must not show.)
@@ -473,13 +475,20 @@ mod scan_properties {
             ),
             threshold in 0u64..24,
             piece in prop_oneof![1usize..16, 16usize..300, Just(100_000)],
+            subject in 0usize..40,
         ) {
             let mut input = Vec::new();
             let mut frames = Vec::new();
             let mut streamed = Vec::new();
             let mut prefixes = Vec::new();
             for (k, lits) in responses.iter().enumerate() {
-                let head = format!("* {} FETCH (UID {}", k + 1, k + 7);
+                let subject = "s]{}".repeat(subject)[..subject].to_string();
+                let head = format!(
+                    "* {} FETCH (UID {} ENVELOPE (NIL {{{}}}\r\n{subject} NIL NIL NIL NIL NIL NIL NIL NIL)",
+                    k + 1,
+                    k + 7,
+                    subject.len()
+                );
                 let mut sent = head.clone().into_bytes();
                 let mut frame = sent.clone();
                 for (j, &(len, seed, pad)) in lits.iter().enumerate() {
