@@ -824,43 +824,53 @@ func TestFetchStreamReuseMessageValues(t *testing.T) {
 	if _, err := c.Examine(ctx, folder); err != nil {
 		t.Fatal(err)
 	}
-	const items = "UID FLAGS ENVELOPE BODYSTRUCTURE INTERNALDATE RFC822.SIZE"
-	want, err := c.Fetch(ctx, All, items)
-	if err != nil || len(want) != 154 {
-		t.Fatalf("Fetch: %d messages, %v", len(want), err)
-	}
-	for _, procs := range []int{2, 1} {
-		t.Run(fmt.Sprintf("GOMAXPROCS=%d", procs), func(t *testing.T) {
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-			var subjects []string
-			envelopes := map[*Envelope]bool{}
-			i := 0
-			n, err := c.FetchStream(ctx, All, items, &StreamOptions{
-				ReuseMessage: true,
-				OnMessage: func(m *Message) error {
-					if i < len(want) && !reflect.DeepEqual(*m, want[i]) {
-						t.Errorf("message %d (UID %d) differs from Fetch's:\n got %s\nwant %s",
-							i+1, m.UID, describe(m), describe(&want[i]))
-					}
-					subjects = append(subjects, m.Envelope.Subject)
-					envelopes[m.Envelope] = true
-					i++
-					return nil
-				},
-			})
-			if err != nil || n != len(want) || i != len(want) {
-				t.Fatalf("FetchStream = %d, %v; OnMessage saw %d", n, err, i)
-			}
-			for j, s := range subjects {
-				if s != want[j].Envelope.Subject {
-					t.Errorf("kept subject %d = %q, want %q", j+1, s, want[j].Envelope.Subject)
+	// Without sections (Threshold 0, the default, streams any), and
+	// with a header section small enough to come whole, in the message.
+	for _, run := range []struct {
+		items     string
+		threshold int64
+	}{
+		{"UID FLAGS ENVELOPE BODYSTRUCTURE INTERNALDATE RFC822.SIZE", 0},
+		{"UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)]", 1 << 20},
+	} {
+		want, err := c.Fetch(ctx, All, run.items)
+		if err != nil || len(want) != 154 {
+			t.Fatalf("Fetch: %d messages, %v", len(want), err)
+		}
+		for _, procs := range []int{2, 1} {
+			t.Run(fmt.Sprintf("threshold=%d/GOMAXPROCS=%d", run.threshold, procs), func(t *testing.T) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				var subjects []string
+				envelopes := map[*Envelope]bool{}
+				i := 0
+				n, err := c.FetchStream(ctx, All, run.items, &StreamOptions{
+					Threshold:    run.threshold,
+					ReuseMessage: true,
+					OnMessage: func(m *Message) error {
+						if i < len(want) && !reflect.DeepEqual(*m, want[i]) {
+							t.Errorf("message %d (UID %d) differs from Fetch's:\n got %s\nwant %s",
+								i+1, m.UID, describe(m), describe(&want[i]))
+						}
+						subjects = append(subjects, m.Envelope.Subject)
+						envelopes[m.Envelope] = true
+						i++
+						return nil
+					},
+				})
+				if err != nil || n != len(want) || i != len(want) {
+					t.Fatalf("FetchStream = %d, %v; OnMessage saw %d", n, err, i)
 				}
-			}
-			// The envelopes were lent memory, not one allocation each.
-			if len(envelopes) >= len(want)/2 {
-				t.Errorf("%d envelopes for %d messages: not reused", len(envelopes), len(want))
-			}
-		})
+				for j, s := range subjects {
+					if s != want[j].Envelope.Subject {
+						t.Errorf("kept subject %d = %q, want %q", j+1, s, want[j].Envelope.Subject)
+					}
+				}
+				// The envelopes were lent memory, not one allocation each.
+				if len(envelopes) >= len(want)/2 {
+					t.Errorf("%d envelopes for %d messages: not reused", len(envelopes), len(want))
+				}
+			})
+		}
 	}
 }
 
