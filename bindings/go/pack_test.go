@@ -2,6 +2,7 @@ package imapclient
 
 import (
 	"encoding/binary"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -222,6 +223,67 @@ func TestPackDecode(t *testing.T) {
 				t.Errorf("slabs %v: a change to one message changed another:\n%+v", sl != nil, other)
 			}
 		}
+	}
+}
+
+// Reused slabs (ReuseMessage) decode each message into the same memory:
+// a small message after the large test message has nothing of it left
+// (children, parameters, addresses, the nested envelope), and the large
+// one decodes right again after it.
+func TestPackDecodeReused(t *testing.T) {
+	big := packTestMessage()
+	small := &Message{
+		SeqNum: 4, UID: 8, Flags: []string{`\Seen`},
+		Envelope:      &Envelope{Subject: "small", From: []Address{addr("", "s", "example.org")}},
+		BodyStructure: &BodyPart{Type: "text", Subtype: "plain", Size: 3, Number: "1"},
+	}
+	var wb, ws packWriter
+	wb.message(big)
+	ws.message(small)
+	sl := &slabs{reuse: true}
+	m := new(Message)
+	var envelopes []*Envelope
+	for i, want := range []*Message{big, small, big, small} {
+		*m = Message{}
+		sl.reset()
+		pack := wb.b
+		if want == small {
+			pack = ws.b
+		}
+		if r := decodePack(m, string(pack), sl); r != packDecoded || m.ParseErrors != 0 {
+			t.Fatalf("decode %d: %d, ParseErrors %d", i, r, m.ParseErrors)
+		}
+		m.Sections = nil
+		if !reflect.DeepEqual(m, want) {
+			t.Fatalf("decode %d:\n%s\nwant\n%s", i, describe(m), describe(want))
+		}
+		envelopes = append(envelopes, m.Envelope)
+	}
+	// The same memory each time, once the arrays have grown.
+	if envelopes[2] != envelopes[3] {
+		t.Errorf("envelopes not reused: %p, %p", envelopes[2], envelopes[3])
+	}
+}
+
+func BenchmarkDecodePack(b *testing.B) {
+	var w packWriter
+	w.message(packTestMessage())
+	pack := string(w.b)
+	for _, reuse := range []bool{false, true} {
+		b.Run(fmt.Sprintf("reuse=%v", reuse), func(b *testing.B) {
+			sl := &slabs{reuse: true}
+			m := new(Message)
+			b.ReportAllocs()
+			for range b.N {
+				if reuse {
+					*m = Message{}
+					sl.reset()
+					decodePack(m, pack, sl)
+				} else {
+					decodePack(new(Message), pack, nil)
+				}
+			}
+		})
 	}
 }
 
