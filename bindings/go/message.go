@@ -437,10 +437,7 @@ func goMessage(m *Message, cm cMessage, withData bool) {
 // when not: it is copied here) and its values from the slabs sl (nil:
 // each value its own allocation).
 func goMessageFrom(m *Message, cm cMessage, pack string, sl *slabs, withData bool) {
-	if pack == "" {
-		pack = string(cm.pack)
-	}
-	switch decodePack(m, pack, sl) {
+	switch decodePack(m, cm.goPack(pack), sl) {
 	case packEmpty:
 		return
 	case packOtherVersion:
@@ -473,10 +470,7 @@ type rawMessage struct {
 // as well); its section data only if withData, into the front of *room
 // when it has room (see batchData; nil: each section its own allocation).
 func copyRaw(cm cMessage, pack string, seq, uid uint32, withData bool, room *[]byte) rawMessage {
-	if pack == "" {
-		pack = string(cm.pack)
-	}
-	raw := rawMessage{pack: pack, seq: seq, uid: uid}
+	raw := rawMessage{pack: cm.goPack(pack), seq: seq, uid: uid}
 	if withData && len(cm.sections) > 0 {
 		raw.data = make([][]byte, len(cm.sections))
 		for i := range raw.data {
@@ -495,6 +489,16 @@ func copyRaw(cm cMessage, pack string, seq, uid uint32, withData bool, room *[]b
 		}
 	}
 	return raw
+}
+
+// goPack is the message's pack in Go memory: copied when the batch's copy
+// holds it (see streamState.batchPack), else copied here (an empty pack
+// copies to "" as well).
+func (cm cMessage) goPack(copied string) string {
+	if copied != "" {
+		return copied
+	}
+	return string(cm.pack)
 }
 
 // batchData is one allocation for the section data of a batch's messages

@@ -155,16 +155,6 @@ func (sl *slabs) partPtrList(n int) []*BodyPart {
 
 const packAbsent = 0xFFFFFFFF
 
-func (r *packReader) take(n int) string {
-	if r.bad || n > len(r.s)-r.pos {
-		r.bad = true
-		return ""
-	}
-	v := r.s[r.pos : r.pos+n]
-	r.pos += n
-	return v
-}
-
 // The fixed-size reads check the bounds once and load the bytes as one
 // word: they run a dozen times a message.
 
@@ -222,8 +212,9 @@ func (r *packReader) str() string {
 		r.bad = true
 		return ""
 	}
-	r.pos = p + 4 + int(n) + 1
-	return r.s[p+4 : p+4+int(n)]
+	end := p + 4 + int(n)
+	r.pos = end + 1
+	return r.s[p+4 : end]
 }
 
 // count reads a count; -1 when absent.
@@ -305,9 +296,7 @@ func lowerName(s string) string {
 
 // skipStr passes over a string without reading it.
 func (r *packReader) skipStr() {
-	if n := r.u32(); n != packAbsent {
-		r.take(int(n) + 1) // and the NUL
-	}
+	r.str() // a substring of the pack: nothing is copied
 }
 
 // addressCount is how many addresses the n lists ahead hold, read
