@@ -25,8 +25,9 @@
 //! handed out as [`Event::LiteralChunk`] as they arrive. Any other literal
 //! (a subject or a name in ENVELOPE, a PREVIEW, a METADATA value) is kept
 //! in the response whatever its size, as without a threshold: it is part
-//! of a value the parser builds, not bytes for a section consumer. The response's eventual [`Event::Frame`] holds the response with
-//! that literal's data removed and its header rewritten to the marker
+//! of a value the parser builds, not bytes for a section consumer. The
+//! response's eventual [`Event::Frame`] holds the response with the
+//! streamed literal's data removed and its header rewritten to the marker
 //! `{0*}` (kept after a `~` for literal8), which the parser reads as an
 //! empty literal and reports as `streamed: true`. Streamed literals are not
 //! subject to `max_literal` (they are never held in memory).
