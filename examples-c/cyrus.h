@@ -97,9 +97,7 @@ static inline uint32_t append_simple(imapc_client *c, const char *folder, const 
     return uid;
 }
 
-/* The ids of a SEARCH with raw criteria, as "1,2,3" into buf (ids sorted
- * by the server; "" for none). */
-/* The ids as "1,2,5" into buf (freed); buf is returned. */
+/* The ids as "1,2,5" into buf, and the list freed; buf is returned. */
 static inline const char *ids_text(imapc_id_list *ids, char *buf, size_t size)
 {
     size_t i, used = 0;
@@ -111,6 +109,8 @@ static inline const char *ids_text(imapc_id_list *ids, char *buf, size_t size)
     return buf;
 }
 
+/* The ids of a SEARCH with raw criteria, as "1,2,3" into buf (ids sorted
+ * by the server; "" for none). */
 static inline const char *search_ids(imapc_client *c, const char *criteria, char *buf,
                                      size_t size)
 {
