@@ -256,6 +256,35 @@ fn netease_unsafe_login_no_is_not_fatal() {
 }
 
 #[test]
+fn status_text_opening_a_bracket_without_a_code_is_not_fatal() {
+    // `resp-text` may start with `[` and hold no code. Before, the parse
+    // error on the command's own completion ended the session; and an
+    // untagged `* OK [...` during a command failed it.
+    let srv = FakeServer::start(vec![
+        send("* OK [Server ready, no code here\r\n"),
+        expect("A1 CAPABILITY"),
+        send("* CAPABILITY IMAP4rev1\r\nA1 OK [Done\r\n"),
+        expect("A2 LOGIN "),
+        send("A2 OK [CAPABILITY IMAP4rev1] LOGIN completed\r\n"),
+        expect("A3 SELECT "),
+        send("* OK [Mailbox is being indexed\r\nA3 NO [Can't open mailbox\r\n"),
+        expect("A4 NOOP"),
+        send("A4 OK NOOP completed\r\n"),
+    ]);
+    let mut c = Client::connect(&srv.options()).unwrap();
+    assert_eq!(c.greeting(), "[Server ready, no code here");
+    c.login("u", "p").unwrap();
+    let e = c.select_folder("INBOX").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::No);
+    assert!(e.message.ends_with("NO [Can't open mailbox"), "{e}");
+    assert_eq!(e.response_code, None);
+    assert!(c.fatal_error().is_none());
+    c.noop().unwrap();
+    drop(c);
+    srv.finish();
+}
+
+#[test]
 fn raw_utf8_folder_names_in_list() {
     // Servers that send raw UTF-8 names instead of modified UTF-7 (seen
     // from Russian and Chinese providers): decoded leniently.

@@ -283,7 +283,9 @@ pub struct MailboxStatus<'a> {
     pub deleted: Option<u32>,
     pub highest_modseq: Option<u64>,
     pub size: Option<u64>,
-    /// Items this model has no field for.
+    /// RFC 8474 `MAILBOXID (id)`, when it is an object id.
+    pub mailbox_id: Option<Bytes<'a>>,
+    /// Numeric items this model has no field for.
     pub other: Vec<(Bytes<'a>, u64)>,
 }
 
@@ -632,6 +634,7 @@ impl MailboxStatus<'_> {
             deleted: self.deleted,
             highest_modseq: self.highest_modseq,
             size: self.size,
+            mailbox_id: own_opt(self.mailbox_id),
             other: self.other.into_iter().map(|(k, v)| (own(k), v)).collect(),
         }
     }

@@ -684,15 +684,19 @@ fn status_rest(i: &[u8], kind: StatusKind) -> Res<'_, StatusResponse<'_>> {
         ));
     }
     let (r, ()) = sp(i)?;
-    let (r, code) = if r.first() == Some(&b'[') {
-        let (r, code) = resp_code(r)?;
-        let r = match r.first() {
-            Some(b' ') => &r[1..],
-            _ => r,
-        };
-        (r, Some(code))
-    } else {
-        (r, None)
+    let (r, code) = match r.first() {
+        Some(b'[') => match resp_code(r) {
+            Ok((r, code)) => (r.strip_prefix(b" ").unwrap_or(r), Some(code)),
+            // `resp-text` may start with `[` and be no code at all
+            // (`NO [Can't open mailbox`): all of it is the text, as for a
+            // continuation, instead of a parse error that would end the
+            // session on a command's own completion.
+            Err(_) => {
+                log::debug!(target: LOG, "quirk: status text starts with '[' but holds no code");
+                (r, None)
+            }
+        },
+        _ => (r, None),
     };
     let (r, text) = text_to_eol(r)?;
     Ok((
@@ -710,7 +714,8 @@ fn resp_code(i: &[u8]) -> Res<'_, ResponseCode<'_>> {
     let (r, ()) = byte(i, b'[')?;
     let (r, name) = atom(r)?;
     match known_code(name, r) {
-        Ok((r2, code)) => match byte(r2, b']') {
+        // Spaces before `]` (`[UIDNEXT 5 ]`) as a quirk, as elsewhere.
+        Ok((r2, code)) => match byte(skip_spaces(r2), b']') {
             Ok((r3, ())) => return Ok((r3, code)),
             Err(_) => log::debug!(target: LOG, "quirk: malformed response code kept raw"),
         },
@@ -1088,9 +1093,17 @@ fn mailbox_status(i: &[u8]) -> Res<'_, MailboxStatus<'_>> {
         ..Default::default()
     };
     let (r, ()) = sp(r)?;
-    let (r, pairs) = paren_list(r, 8, |i| separated_pair(atom, sp, number_u64).parse(i))?;
+    let (r, pairs) = paren_list(r, 8, status_pair)?;
     for (name, v) in pairs {
         let eq = |s: &[u8]| keyword_eq(name, s);
+        let v = match v {
+            StatusValue::Number(v) => v,
+            StatusValue::MailboxId(id) => {
+                st.mailbox_id = Some(Cow::Borrowed(id));
+                continue;
+            }
+            StatusValue::None => continue,
+        };
         let small = || u32::try_from(v).ok();
         let slot = if eq(b"MESSAGES") {
             &mut st.messages
@@ -1120,6 +1133,48 @@ fn mailbox_status(i: &[u8]) -> Res<'_, MailboxStatus<'_>> {
         }
     }
     Ok((r, st))
+}
+
+/// The value of one STATUS item, as `status_pair` reads it.
+enum StatusValue<'a> {
+    Number(u64),
+    /// RFC 8474 `MAILBOXID (objectid)`.
+    MailboxId(&'a [u8]),
+    /// `NIL` (RFC 7889 `APPENDLIMIT NIL`: no limit), a MAILBOXID that is
+    /// no object id, or a parenthesized value of an item this model has no
+    /// field for: skipped, the other items kept.
+    None,
+}
+
+/// `name SP value` of a STATUS answer: a number for the RFC 3501 / 9051
+/// items, `NIL` or a parenthesized value for some extensions'.
+fn status_pair(i: &[u8]) -> Res<'_, (&[u8], StatusValue<'_>)> {
+    let (r, name) = atom(i)?;
+    let (r, ()) = sp(r)?;
+    if let Some(rest) = nil(r) {
+        return Ok((rest, (name, StatusValue::None)));
+    }
+    match r.first() {
+        Some(b'(') if keyword_eq(name, b"MAILBOXID") => {
+            match objectid_in_parens(r, name, "MAILBOXID is not an object id") {
+                Ok((r, id)) => Ok((r, (name, StatusValue::MailboxId(id)))),
+                Err(_) => {
+                    // Cyrus 3.6 sends a pointer's bytes here.
+                    log::debug!(target: LOG, "quirk: STATUS MAILBOXID is not an object id");
+                    let (r, _) = skip_value(r, DEFAULT_MAX_DEPTH)?;
+                    Ok((r, (name, StatusValue::None)))
+                }
+            }
+        }
+        Some(b'(') => {
+            let (r, _) = skip_value(r, DEFAULT_MAX_DEPTH)?;
+            Ok((r, (name, StatusValue::None)))
+        }
+        _ => {
+            let (r, v) = number_u64(r)?;
+            Ok((r, (name, StatusValue::Number(v))))
+        }
+    }
 }
 
 /// SEARCH / SORT: ` n n n [(MODSEQ m)]` up to the line end.
@@ -1166,12 +1221,21 @@ fn esearch(i: &[u8]) -> Res<'_, ESearch<'_>> {
     let mut e = ESearch::default();
     let mut r = i;
     if let [b' ', b'(', ..] = r {
-        let (r2, t) = delimited(
+        // RFC 9051: `"(" "TAG" SP tag-string ")"`, `tag-string = astring`
+        // (RFC 4731 had `string`); RFC 7377's MULTISEARCH adds `MAILBOX`
+        // and `UIDVALIDITY` pairs, which this client does not ask for:
+        // skipped.
+        let (r2, t) = preceded(
             (byte_p(b' '), byte_p(b'('), tag_no_case(&b"TAG "[..])),
-            string,
-            byte_p(b')'),
+            astring,
         )
         .parse(r)?;
+        let mut r2 = r2;
+        while let [b' ', ..] = r2 {
+            let (r3, _) = (sp, atom, sp, astring).parse(r2)?;
+            r2 = r3;
+        }
+        let (r2, ()) = byte(r2, b')')?;
         e.tag = Some(t);
         r = r2;
     }

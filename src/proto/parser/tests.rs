@@ -1108,3 +1108,96 @@ fn more_quirks() {
         }
     );
 }
+
+#[test]
+fn status_text_that_opens_a_bracket_but_holds_no_code() {
+    // resp-text = ["[" resp-text-code "]" SP] text: the text itself may
+    // start with `[`. Before, these were parse errors; on a command's own
+    // completion that ended the session.
+    assert_eq!(
+        one(b"A1 NO [Can't open mailbox\r\n"),
+        Response::Tagged {
+            tag: b("A1"),
+            status: status(StatusKind::No, None, "[Can't open mailbox"),
+        }
+    );
+    assert_eq!(
+        untagged(b"* OK [Server ready, no code here\r\n"),
+        Untagged::Status(status(StatusKind::Ok, None, "[Server ready, no code here"))
+    );
+    assert_eq!(
+        untagged(b"* BYE [broken\r\n"),
+        Untagged::Status(status(StatusKind::Bye, None, "[broken"))
+    );
+    assert_eq!(
+        untagged(b"* NO [\r\n"),
+        Untagged::Status(status(StatusKind::No, None, "["))
+    );
+    // A code that does close is still a code.
+    assert_eq!(
+        untagged(b"* NO [ALERT] [x\r\n"),
+        Untagged::Status(status(StatusKind::No, Some(ResponseCode::Alert), "[x"))
+    );
+}
+
+#[test]
+fn spaces_before_the_end_of_a_known_code() {
+    assert_eq!(
+        code("CAPABILITY IMAP4rev1 IDLE "),
+        ResponseCode::Capability(vec![b("IMAP4rev1"), b("IDLE")])
+    );
+    assert_eq!(code("UIDNEXT 5  "), ResponseCode::UidNext(5));
+    assert_eq!(
+        code("PERMANENTFLAGS (\\Seen) "),
+        ResponseCode::PermanentFlags(vec![Flag::Seen])
+    );
+}
+
+#[test]
+fn status_items_that_are_not_numbers() {
+    // RFC 8474 MAILBOXID, RFC 7889 APPENDLIMIT NIL: before, either made
+    // the whole STATUS a parse error.
+    let st = |line: &[u8]| match untagged(line) {
+        Untagged::MailboxStatus(s) => s,
+        u => panic!("{u:?}"),
+    };
+    let s = st(
+        b"* STATUS foo (MESSAGES 2 MAILBOXID (F2212ea87-6097-4256-9d51-71338625) UIDNEXT 7)\r\n",
+    );
+    assert_eq!(s.messages, Some(2));
+    assert_eq!(s.uid_next, Some(7));
+    assert_eq!(
+        s.mailbox_id.as_deref(),
+        Some(&b"F2212ea87-6097-4256-9d51-71338625"[..])
+    );
+    let s = st(b"* STATUS INBOX (MESSAGES 2 APPENDLIMIT NIL UNSEEN 1)\r\n");
+    assert_eq!((s.messages, s.unseen), (Some(2), Some(1)));
+    assert!(s.other.is_empty(), "{:?}", s.other);
+    let s = st(b"* STATUS INBOX (APPENDLIMIT 1024)\r\n");
+    assert_eq!(s.other, vec![(b("APPENDLIMIT"), 1024)]);
+    // Not an object id (Cyrus 3.6 sends a pointer's bytes), and an
+    // extension's list value: skipped, the rest kept.
+    let s = st(b"* STATUS x (MAILBOXID (\"\x01\x7f\") X-LIST (a (b)) MESSAGES 3)\r\n");
+    assert_eq!((s.messages, s.mailbox_id), (Some(3), None));
+    // A value that is neither is still an error.
+    assert!(parse_response(b"* STATUS x (MESSAGES abc)\r\n").is_err());
+    assert!(parse_response(b"* STATUS x (MESSAGES (1)\r\n").is_err());
+}
+
+#[test]
+fn esearch_correlators() {
+    // RFC 9051: tag-string = astring (RFC 4731 had string).
+    let e = |line: &[u8]| match untagged(line) {
+        Untagged::ESearch(e) => e,
+        u => panic!("{u:?}"),
+    };
+    let x = e(b"* ESEARCH (TAG A282) MIN 2\r\n");
+    assert_eq!((x.tag, x.min), (Some(b("A282")), Some(2)));
+    // RFC 7377 MULTISEARCH's correlator: the extra pairs are skipped.
+    let x = e(b"* ESEARCH (TAG \"A1\" MAILBOX \"folder1\" UIDVALIDITY 1) UID ALL 3001:3004\r\n");
+    assert_eq!(x.tag, Some(b("A1")));
+    assert!(x.uid);
+    assert_eq!(x.all, Some(vec![(3001, 3004)]));
+    assert!(parse_response(b"* ESEARCH (TAG A1 MAILBOX) MIN 2\r\n").is_err());
+    assert!(parse_response(b"* ESEARCH (TAG A1 MIN 2\r\n").is_err());
+}
