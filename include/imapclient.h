@@ -2059,7 +2059,8 @@ const char *imapc_error_response_code(const struct imapc_error *err);
  * that is itself fatal), so free it and reconnect. False when the client
  * is still in step with the server and the next call may succeed: a NO or
  * BAD, an invalid argument, an `IMAPC_ERR_LIMIT_EXCEEDED` whose
- * oversized response was skipped while its command completed, or a set
+ * oversized response was skipped while its command completed (or was
+ * the command's own completion, whose verdict is then unknown), or a set
  * of ids from the server too large to expand (the same code is fatal when
  * the response could not be skipped, or the event queue overflowed), an
  * `IMAPC_ERR_PROTOCOL` for an untagged response that did not parse while
@@ -3046,7 +3047,12 @@ imapc_result imapc_connect_options_set_command_timeout_ms(struct imapc_connect_o
  * response without keeping it (a literal of up to 64 MiB is read and
  * dropped) and the error is not fatal (`imapc_error_is_fatal`); a larger
  * literal, or one met while sending a command, during authentication or
- * IDLE, ends the connection.
+ * IDLE, ends the connection. When the response over the limit is the
+ * command's own completion (its tagged line), the command ends at once
+ * with `IMAPC_ERR_LIMIT_EXCEEDED`, not fatal (unless it holds a literal
+ * too large to skip): the server's verdict is lost, so whether the
+ * command succeeded is unknown (a LOGIN may have logged in, a STORE
+ * changed flags).
  *
  * # Safety
  * `options` is NULL or live.

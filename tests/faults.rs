@@ -1990,3 +1990,101 @@ fn idle_calls_without_idle_on_a_sound_client_are_not_fatal() {
     drop(c);
     srv.finish();
 }
+
+// --- a command's own completion over a limit ---
+
+/// The repro of the C audit: LOGIN answered with `A1 OK [CAPABILITY ...]`
+/// longer than `max_line`. The framer discards the line; the command must
+/// end at once (not wait for a completion already sent, until the I/O
+/// timeout kills the connection) with a non-fatal `LimitExceeded` that
+/// says the outcome is unknown, and the session goes on.
+#[test]
+fn login_completion_over_max_line_ends_the_command_not_the_session() {
+    let caps = (0..40).map(|i| format!("X-CAP-{i}")).collect::<Vec<_>>();
+    let srv = FakeServer::start(vec![
+        send(fake::GREETING),
+        expect("A1 LOGIN "),
+        // The over-limit line comes in pieces: the command ends once its
+        // start is seen, and the framer skips the rest when it comes.
+        Step::SendPieces(
+            format!(
+                "A1 OK [CAPABILITY IMAP4rev1 {}] Logged in\r\n",
+                caps.join(" ")
+            )
+            .into_bytes(),
+            150,
+        ),
+        expect("A2 NOOP"),
+        send("* 3 EXISTS\r\nA2 OK NOOP completed\r\n"),
+        expect("A3 LOGOUT"),
+        send("* BYE bye\r\nA3 OK Logout completed\r\n"),
+    ]);
+    let mut o = srv.options();
+    o.limits.max_line = 200;
+    o.io_timeout = Some(Duration::from_secs(3));
+    let mut c = Client::connect(&o).expect("connect");
+    let t0 = Instant::now();
+    let e = c.login("user", "secret").unwrap_err();
+    let took = t0.elapsed();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e} after {took:?}");
+    assert!(!e.is_fatal(), "{e}");
+    assert!(c.fatal_error().is_none());
+    assert!(e.message.contains("A1"), "{e}");
+    assert!(e.message.contains("unknown"), "{e}");
+    assert!(e.message.contains("longer than 200"), "{e}");
+    assert!(took < Duration::from_secs(2), "waited {took:?}");
+    c.noop().expect("NOOP after the lost completion");
+    assert!(c
+        .take_events()
+        .iter()
+        .any(|ev| matches!(ev, Event::Exists(3))));
+    c.logout().expect("logout");
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// A lost completion whose free text ends in `{n}` (a name echoed in a
+/// NO): the skipped line must not swallow the next responses as a
+/// literal; and one whose response code holds a literal is skipped with
+/// it. Both while a command is running in a selected session.
+#[test]
+fn lost_completions_with_braces_and_literals_keep_the_session_in_step() {
+    let long = "n".repeat(300);
+    let (srv, mut c) = session_with(
+        1,
+        vec![
+            expect("A3 UID FETCH 1 "),
+            send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n"),
+            send(format!("A3 NO Cannot fetch {long} {{99}}\r\n")),
+            expect("A4 NOOP"),
+            send("* 2 EXISTS\r\nA4 OK NOOP completed\r\n"),
+            expect("A5 NOOP"),
+            send(format!(
+                "A5 NO [BADCHARSET ({long} {{6}}\r\nUT]F-8)] no\r\n* 3 EXISTS\r\n"
+            )),
+            expect("A6 NOOP"),
+            send("A6 OK NOOP completed\r\n"),
+        ],
+        Split::Whole,
+        |o| o.limits.max_line = 200,
+    );
+    let e = c.fetch(1, &["FLAGS"]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(
+        e.message.contains("A3") && e.message.contains("unknown"),
+        "{e}"
+    );
+    assert_verdict(&c, &e, false);
+    c.noop()
+        .expect("NOOP after a lost completion ending in {99}");
+    assert_eq!(c.selected().unwrap().exists, 2);
+    let e = c.noop().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert_verdict(&c, &e, false);
+    c.noop()
+        .expect("NOOP after a lost completion with a literal");
+    assert_eq!(c.selected().unwrap().exists, 3, "the EXISTS after it");
+    drop(c);
+    let t = srv.finish();
+    assert!(t.error.is_none(), "{:?}", t.error);
+}

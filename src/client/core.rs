@@ -36,7 +36,12 @@ pub(crate) enum Incoming<'a> {
         offset: u64,
         total: u64,
     },
-    Limit(FrameError),
+    /// A response the framer discards for exceeding a limit, and its
+    /// first bytes (`Framer::discarded_head`).
+    Limit {
+        err: FrameError,
+        head: &'a [u8],
+    },
 }
 
 /// A command's view of the responses that arrive while it runs.
@@ -315,8 +320,9 @@ impl Client {
                 }
                 Ok(None) => {}
                 Err(fe) => {
-                    log::warn!(target: "imapclient::proto", "response discarded: {fe}");
-                    return Ok(Some(f(&mut self.st, Incoming::Limit(fe))));
+                    let head = self.framer.discarded_head();
+                    log::warn!(target: "imapclient::proto", "response discarded: {fe}: {}...", show(head));
+                    return Ok(Some(f(&mut self.st, Incoming::Limit { err: fe, head })));
                 }
             }
             if !read {
@@ -371,6 +377,7 @@ impl Client {
                         )
                         .with_fatal(true)),
                         Step::Done(s) => return Ok(Some(s)),
+                        Step::Lost(e) => return Err(e),
                         Step::Limit(fe) => return Err(limit_error(&fe)),
                     }
                 }
@@ -441,6 +448,7 @@ impl Client {
                     return Err(limit_error(&fe))
                 }
                 Step::Limit(fe) => limit = limit.or(Some(fe)),
+                Step::Lost(e) => return Err(e),
                 Step::Done(s) => return Ok((s, limit)),
             }
         }
@@ -469,7 +477,34 @@ pub(crate) enum Step {
     /// A continuation request arrived while we waited for one.
     GoOn,
     Done(StatusResponse<'static>),
+    /// A response other than the command's completion was discarded for
+    /// exceeding a limit.
     Limit(FrameError),
+    /// The command's own completion was discarded for exceeding a limit:
+    /// the command has ended, with an unknown status. The error to fail
+    /// it with (`lost_completion`).
+    Lost(Error),
+}
+
+/// The error of a command whose tagged completion (`head` is its start)
+/// the framer discarded for exceeding a limit. The command has ended, so
+/// the session is still in step with the server (the framer skips the
+/// rest of that response, literals included, as it arrives): not fatal,
+/// unless skipping would mean reading a literal too large to drain
+/// (`MAX_SKIPPED_LITERAL`). Whether the command succeeded is unknown.
+fn lost_completion(tag: &str, fe: &FrameError, head: &[u8]) -> Error {
+    let fatal =
+        matches!(fe, FrameError::LiteralTooLarge { size, .. } if *size > MAX_SKIPPED_LITERAL);
+    let shown = String::from_utf8_lossy(&head[..head.len().min(40)]);
+    Error::new(
+        ErrorKind::LimitExceeded,
+        format!(
+            "the server's completion of command {tag} was discarded ({fe}): \
+             whether the command succeeded is unknown (the response began {:?})",
+            shown.trim_end_matches(['\r', '\n'])
+        ),
+    )
+    .with_fatal(fatal)
 }
 
 /// Route one incoming item for the command with `tag`.
@@ -539,7 +574,16 @@ pub(crate) fn route(
             }
             Step::Continue
         }
-        Incoming::Limit(fe) => Step::Limit(fe),
+        Incoming::Limit { err, head } => {
+            if !tag.is_empty()
+                && head.starts_with(tag.as_bytes())
+                && head.get(tag.len()) == Some(&b' ')
+            {
+                Step::Lost(lost_completion(tag, &err, head))
+            } else {
+                Step::Limit(err)
+            }
+        }
     }
 }
 

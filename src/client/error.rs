@@ -70,7 +70,10 @@ pub enum ErrorKind {
     /// completed, the client stays usable: that error's `Error::is_fatal`
     /// is false and `Client::fatal_error` is `None`. Too long lines and too
     /// deep nesting are skipped; an oversized literal is skipped when it is
-    /// at most 64 MiB, larger ones end the connection.
+    /// at most 64 MiB, larger ones end the connection. When the response
+    /// skipped is the command's own completion, the command ends at once
+    /// with this error, not fatal either, and whether it succeeded is
+    /// unknown.
     LimitExceeded = 405,
     // 5xx: the library itself.
     /// A bug: a panic was caught at the C boundary, or an invariant broke.

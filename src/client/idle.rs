@@ -54,6 +54,8 @@ impl Client {
                     Step::GoOn => return Ok(None),
                     Step::Done(s) => return Ok(Some(Error::from_status("IDLE", &s))),
                     Step::Continue => {}
+                    // IDLE refused with a completion too long to keep.
+                    Step::Lost(e) => return Err(e),
                     Step::Limit(fe) => {
                         return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
                     }
@@ -240,6 +242,7 @@ impl Client {
                         _ => Err(Error::from_status("IDLE", &s)),
                     }
                 }
+                Step::Lost(e) => return Err(e),
                 Step::Limit(fe) => {
                     return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
                 }

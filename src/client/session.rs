@@ -274,7 +274,7 @@ impl Client {
                 ),
                 raw,
             )),
-            Incoming::Limit(fe) => Err(Error::new(
+            Incoming::Limit { err: fe, .. } => Err(Error::new(
                 ErrorKind::Protocol,
                 format!("not an IMAP server: {fe}"),
             )),
@@ -695,6 +695,7 @@ impl Client {
                     }
                     Step::Done(s) => return Ok(s),
                     Step::Continue => {}
+                    Step::Lost(e) => return Err(e),
                     Step::Limit(fe) => {
                         return Err(Error::new(ErrorKind::LimitExceeded, fe.to_string()))
                     }

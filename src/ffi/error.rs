@@ -197,7 +197,8 @@ pub unsafe extern "C" fn imapc_error_response_code(err: *const imapc_error) -> *
 /// that is itself fatal), so free it and reconnect. False when the client
 /// is still in step with the server and the next call may succeed: a NO or
 /// BAD, an invalid argument, an `IMAPC_ERR_LIMIT_EXCEEDED` whose
-/// oversized response was skipped while its command completed, or a set
+/// oversized response was skipped while its command completed (or was
+/// the command's own completion, whose verdict is then unknown), or a set
 /// of ids from the server too large to expand (the same code is fatal when
 /// the response could not be skipped, or the event queue overflowed), an
 /// `IMAPC_ERR_PROTOCOL` for an untagged response that did not parse while

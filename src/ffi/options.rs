@@ -212,7 +212,12 @@ pub const IMAPC_MAX_DEPTH_LIMIT: usize = 128;
 /// response without keeping it (a literal of up to 64 MiB is read and
 /// dropped) and the error is not fatal (`imapc_error_is_fatal`); a larger
 /// literal, or one met while sending a command, during authentication or
-/// IDLE, ends the connection.
+/// IDLE, ends the connection. When the response over the limit is the
+/// command's own completion (its tagged line), the command ends at once
+/// with `IMAPC_ERR_LIMIT_EXCEEDED`, not fatal (unless it holds a literal
+/// too large to skip): the server's verdict is lost, so whether the
+/// command succeeded is unknown (a LOGIN may have logged in, a STORE
+/// changed flags).
 ///
 /// # Safety
 /// `options` is NULL or live.

@@ -15,7 +15,11 @@
 //! literals so it knows where the response ends) but drops the bytes instead
 //! of storing them (literal bytes are skipped by count as they arrive), and
 //! carries on with the next response. One bad response costs that response
-//! only, and memory stays bounded while discarding.
+//! only, and memory stays bounded while discarding. A `{n}` ending the
+//! free text of a discarded status response is text, as in one kept (see
+//! `TextRule`), and the start of a discarded response stays readable
+//! ([`Framer::discarded_head`]): a client can tell its own command's
+//! completion from other responses.
 //!
 //! # Streaming large literals
 //! With [`Framer::set_stream_threshold`], a literal larger than the threshold
@@ -40,6 +44,9 @@ const LOG: &str = "imapclient::proto";
 
 /// Smallest growth of the read buffer.
 const MIN_READ: usize = 8 << 10;
+
+/// Bytes of a discarded response's start kept for `Framer::discarded_head`.
+const HEAD_MAX: usize = 64;
 
 /// Limits that protect the client from hostile or broken servers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +139,23 @@ enum Mode {
     },
 }
 
+/// While a response is discarded, what a literal header at the end of the
+/// current line is: the rule of `text_start` (a `{n}` in the free text of
+/// a status response or continuation is text), decided on the bytes as
+/// they pass, since the start of the line is dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum TextRule {
+    /// Not the first line of a status response or continuation (or one
+    /// whose start came too short to tell): a header is a literal.
+    #[default]
+    Plain,
+    /// In the free text of the first line: a header there is text.
+    Text,
+    /// The first line of a status response whose `[code]` has not closed
+    /// yet: a header is a literal unless a `]` comes before it.
+    CodeOpen,
+}
+
 /// Byte classes for the line scan: 0 = nothing to do; the low three bits
 /// are the class outside quotes, `QUOTE_STOP` marks bytes that matter
 /// inside quotes.
@@ -170,6 +194,10 @@ pub struct Framer {
     escape: bool,
     mode: Mode,
     discarding: bool,
+    /// The start of the response being discarded (`discarded_head`).
+    head: Vec<u8>,
+    /// While discarding, how a literal header ends the current line.
+    text_rule: TextRule,
     stream_offset: u64,
     /// Line bytes examined so far, to prove in tests that no byte is
     /// scanned twice (linear time without timing anything).
@@ -286,7 +314,21 @@ impl Framer {
         self.escape = false;
         self.mode = Mode::Line;
         self.discarding = false;
+        self.text_rule = TextRule::Plain;
         self.stream_offset = 0;
+    }
+
+    /// The first bytes (at most 64) of the response the framer discards
+    /// after an `Err` from `next_event`, as they came (the last ones may
+    /// be rewritten, see `keep_header_tail`): whose response it was, e.g.
+    /// the tag of a command's completion. Empty when none is discarded.
+    /// Call it before `next_event` again.
+    pub fn discarded_head(&self) -> &[u8] {
+        if self.discarding {
+            &self.head
+        } else {
+            &[]
+        }
     }
 
     /// Drop bytes of a discarded response that are no longer needed.
@@ -295,6 +337,14 @@ impl Framer {
             Mode::Line => self.keep_header_tail(),
             _ => self.pos,
         };
+        if self.text_rule == TextRule::CodeOpen && matches!(self.mode, Mode::Line) {
+            // The bytes dropped may close the response code: the rest of
+            // the line is free text.
+            let s = self.start;
+            if self.buf[s + self.line_start..s + keep_from].contains(&b']') {
+                self.text_rule = TextRule::Text;
+            }
+        }
         self.start += keep_from;
         self.pos -= keep_from;
         self.line_start = self.line_start.saturating_sub(keep_from);
@@ -343,9 +393,27 @@ impl Framer {
     /// Enter discard mode for the current response and report `e`.
     fn fail(&mut self, e: FrameError) -> Result<Option<Event<'_>>, FrameError> {
         log::debug!(target: LOG, "framer: {e}; discarding the response");
+        self.start_discarding();
+        Err(e)
+    }
+
+    /// Discard the current response from `pos` on: keep its start for
+    /// `discarded_head`, and, on its first line, how the line's end is
+    /// to be read (`TextRule`), while that start is still there.
+    fn start_discarding(&mut self) {
+        let s = self.start;
+        let seen = &self.buf[s..s + self.pos];
+        self.head.clear();
+        self.head
+            .extend_from_slice(&seen[..seen.len().min(HEAD_MAX)]);
+        let rule = if matches!(self.mode, Mode::Line) && self.line_start == 0 {
+            first_line_rule(seen)
+        } else {
+            TextRule::Plain
+        };
         self.discarding = true;
         self.drop_discarded();
-        Err(e)
+        self.text_rule = rule;
     }
 
     /// The next complete response (or literal chunk), if there is one.
@@ -429,9 +497,8 @@ impl Framer {
                         let limit = self.limits.max_line;
                         // The line is complete: skip it, then any literal.
                         self.pos = lf;
-                        self.discarding = true;
                         log::debug!(target: LOG, "framer: line too long; discarding the response");
-                        self.drop_discarded();
+                        self.start_discarding();
                         return Err(FrameError::LineTooLong { limit });
                     }
                     let base = self.start;
@@ -454,13 +521,20 @@ impl Framer {
                         // In the free text of a status response or a
                         // continuation a `{n}` is text (servers echo names
                         // and user input there), not a literal header.
-                        // While discarding only a header in progress at the
-                        // end of the line is kept (`keep_header_tail`), so
-                        // its start cannot be looked at: keep the plain rule.
+                        // While discarding, the start of the line is gone
+                        // (only a header in progress at its end is kept,
+                        // `keep_header_tail`): the same rule, as decided
+                        // on the bytes as they passed (`TextRule`).
                         literal_header(line).filter(|&(_, brace)| {
-                            self.discarding
-                                || self.line_start != 0
-                                || text_start(line).map_or(true, |t| brace < t)
+                            if self.discarding {
+                                match self.text_rule {
+                                    TextRule::Plain => true,
+                                    TextRule::Text => false,
+                                    TextRule::CodeOpen => !line[..brace].contains(&b']'),
+                                }
+                            } else {
+                                self.line_start != 0 || text_start(line).map_or(true, |t| brace < t)
+                            }
                         })
                     };
                     self.in_quote = false;
@@ -488,6 +562,8 @@ impl Framer {
                                 self.mode = Mode::Literal {
                                     remaining: size.unwrap_or(u64::MAX),
                                 };
+                                // Lines after a literal are no status text.
+                                self.text_rule = TextRule::Plain;
                                 continue;
                             }
                             let Some(size) = size else {
@@ -734,9 +810,7 @@ fn text_start(line: &[u8]) -> Option<usize> {
     let sp = line.iter().position(|&b| b == b' ')?;
     let rest = &line[sp + 1..];
     let word_len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
-    let word = &rest[..word_len];
-    let status = [&b"OK"[..], b"NO", b"BAD", b"PREAUTH", b"BYE"];
-    if !status.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+    if !is_status_word(&rest[..word_len]) {
         return None;
     }
     let at = sp + 1 + word_len;
@@ -746,6 +820,39 @@ fn text_start(line: &[u8]) -> Option<usize> {
         return Some(at + 1 + close + 1);
     }
     Some(at)
+}
+
+fn is_status_word(word: &[u8]) -> bool {
+    let status = [&b"OK"[..], b"NO", b"BAD", b"PREAUTH", b"BYE"];
+    status.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// `text_start`'s rule for the first line of a response discarded from
+/// `seen` on (the line so far, without its LF): a status response's free
+/// text (or a continuation's) starts within `seen` (`Text`), or will once
+/// its `[code]` closes (`CodeOpen`); otherwise, or when `seen` is too
+/// short to tell (the status word or what follows it not yet there),
+/// `Plain`.
+fn first_line_rule(seen: &[u8]) -> TextRule {
+    if seen.first() == Some(&b'+') {
+        return TextRule::Text;
+    }
+    let Some(sp) = seen.iter().position(|&b| b == b' ') else {
+        return TextRule::Plain;
+    };
+    let rest = &seen[sp + 1..];
+    let Some(word_len) = rest.iter().position(|&b| b == b' ') else {
+        return TextRule::Plain;
+    };
+    if !is_status_word(&rest[..word_len]) {
+        return TextRule::Plain;
+    }
+    let after = &rest[word_len + 1..];
+    match after.first() {
+        None => TextRule::Plain,
+        Some(b'[') if !after.contains(&b']') => TextRule::CodeOpen,
+        Some(_) => TextRule::Text,
+    }
 }
 
 /// Bit masks (bit k = byte k) of the bytes of a 64-byte block that matter

@@ -658,3 +658,115 @@ fn take_unread_hands_over_the_bytes_after_a_response() {
     assert_eq!(out.frames.len(), 1);
     assert!(f.take_unread().is_empty());
 }
+
+/// Drain like `drain`, recording `discarded_head` at each error.
+fn run_heads(f: &mut Framer, input: &[u8], piece: usize) -> (Out, Vec<Vec<u8>>) {
+    let mut out = Out::default();
+    let mut heads = Vec::new();
+    for p in input.chunks(piece.max(1)) {
+        f.feed(p);
+        loop {
+            match f.next_event() {
+                Ok(Some(Event::Frame(fr))) => out.frames.push(fr.to_vec()),
+                Ok(Some(Event::LiteralChunk { .. })) => unreachable!("no threshold"),
+                Ok(None) => break,
+                Err(e) => {
+                    heads.push(f.discarded_head().to_vec());
+                    out.errors.push(e);
+                }
+            }
+        }
+    }
+    (out, heads)
+}
+
+#[test]
+fn discarded_status_text_keeps_its_braces_as_text() {
+    // A tagged completion over `max_line` whose free text ends in `{n}`
+    // (a name echoed in a NO, a long CAPABILITY code and then text):
+    // taking that for a literal, as the discarding framer did, swallowed
+    // the next responses (with a large n every later one).
+    let long = "x".repeat(100);
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("A3 NO Mailbox doesn't exist: {long} {{5}}\r\n"),
+            "A3 NO ",
+        ),
+        (
+            format!("A3 OK [CAPABILITY IMAP4rev1 {long}] Logged in {{99999}}\r\n"),
+            "A3 OK [CAPABILITY ",
+        ),
+        (format!("A3 OK [X] {long} {{5}}\r\n"), "A3 OK [X] "),
+        (format!("* BYE {long} {{5}}\r\n"), "* BYE "),
+        (format!("+ {long} {{5}}\r\n"), "+ "),
+    ];
+    let after: &[u8] = b"* 2 EXISTS\r\nA4 OK done\r\n";
+    for (line, head) in cases {
+        let mut input = line.clone().into_bytes();
+        input.extend_from_slice(after);
+        for piece in [1, 7, 64, input.len()] {
+            let mut f = Framer::new(small_limits());
+            let (out, heads) = run_heads(&mut f, &input, piece);
+            assert_eq!(
+                out.errors,
+                vec![FrameError::LineTooLong { limit: 64 }],
+                "{line:?} piece {piece}"
+            );
+            assert!(
+                heads[0].starts_with(head.as_bytes()),
+                "{line:?} piece {piece}: head {:?}",
+                String::from_utf8_lossy(&heads[0])
+            );
+            assert!(heads[0].len() <= 64);
+            assert_eq!(
+                out.frames,
+                vec![b"* 2 EXISTS\r\n".to_vec(), b"A4 OK done\r\n".to_vec()],
+                "{line:?} piece {piece}"
+            );
+            assert_eq!(f.buffered(), 0);
+            assert!(f.discarded_head().is_empty(), "nothing discarded now");
+        }
+    }
+}
+
+#[test]
+fn discarded_status_line_still_skips_literals_of_its_code_and_later_lines() {
+    // A literal inside the response code of an over-limit status line
+    // (the code has not closed before it), and one on a later line, are
+    // literals: skipped by count.
+    let long = "a".repeat(100);
+    let input = format!(
+        "A3 NO [BADCHARSET ({long} {{6}}\r\nUT]F-8 {{3}}\r\nabc)] no\r\n\
+         * 2 EXISTS\r\nA4 OK done\r\n"
+    );
+    let input = input.as_bytes();
+    for piece in [1, 5, 64, input.len()] {
+        let mut f = Framer::new(small_limits());
+        let (out, heads) = run_heads(&mut f, input, piece);
+        assert_eq!(out.errors, vec![FrameError::LineTooLong { limit: 64 }]);
+        assert!(
+            heads[0].starts_with(b"A3 NO [BADCHARSET ("),
+            "piece {piece}"
+        );
+        assert_eq!(
+            out.frames,
+            vec![b"* 2 EXISTS\r\n".to_vec(), b"A4 OK done\r\n".to_vec()],
+            "piece {piece}"
+        );
+    }
+}
+
+#[test]
+fn discarded_head_is_the_start_of_the_response() {
+    // The line over the limit comes after a literal: the head is still
+    // the response's start.
+    let mut input = b"A7 OK [X {3}\r\nabc ".to_vec();
+    input.extend(std::iter::repeat(b'y').take(200));
+    input.extend_from_slice(b"] done\r\nA8 OK next\r\n");
+    for piece in [1, 9, input.len()] {
+        let (out, heads) = run_heads(&mut Framer::new(small_limits()), &input, piece);
+        assert_eq!(heads.len(), 1, "piece {piece}");
+        assert!(heads[0].starts_with(b"A7 OK [X {3}\r\nabc "), "{heads:?}");
+        assert_eq!(out.frames, vec![b"A8 OK next\r\n".to_vec()]);
+    }
+}
