@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use fake::Step::{self, *};
 use fake::{expect, login_steps, select_steps, send, FakeServer, Split};
 use imapclient::client::{
-    AppendMessage, Client, ConnectOptions, Error, ErrorKind, Event, Messages,
+    AppendMessage, Client, ConnectOptions, Error, ErrorKind, Event, Messages, Security,
 };
 
 /// Connect, LOGIN (A1) and SELECT INBOX (A2); later commands are A3, A4...
@@ -226,12 +226,12 @@ fn silent_server_times_out_at_the_greeting() {
     assert!(took < Duration::from_secs(3), "took {took:?}");
 }
 
-/// A greeting slower than the I/O timeout but within the connect timeout
-/// is awaited; once connected, the I/O timeout governs the reads.
+/// Once connected, the I/O timeout governs the reads (the greeting came
+/// within it).
 #[test]
-fn greeting_gets_the_connect_timeout_then_reads_get_the_io_timeout() {
+fn greeting_within_the_timeouts_then_reads_get_the_io_timeout() {
     let srv = FakeServer::start(vec![
-        Sleep(Duration::from_millis(1500)),
+        Sleep(Duration::from_millis(200)),
         send(fake::GREETING),
         expect("A1 NOOP"),
         Sleep(Duration::from_secs(5)),
@@ -239,10 +239,8 @@ fn greeting_gets_the_connect_timeout_then_reads_get_the_io_timeout() {
     ]);
     let mut o = srv.options();
     o.connect_timeout = Some(Duration::from_secs(10));
-    o.io_timeout = Some(Duration::from_millis(500));
-    let t0 = Instant::now();
-    let mut c = Client::connect(&o).expect("the greeting came within connect_timeout");
-    assert!(t0.elapsed() >= Duration::from_millis(1400));
+    o.io_timeout = Some(Duration::from_millis(1500));
+    let mut c = Client::connect(&o).expect("the greeting came within both timeouts");
     let t0 = Instant::now();
     let e = c.noop().unwrap_err();
     let took = t0.elapsed();
@@ -250,8 +248,74 @@ fn greeting_gets_the_connect_timeout_then_reads_get_the_io_timeout() {
     assert!(e.is_fatal());
     assert!(
         took < Duration::from_secs(4),
-        "NOOP waited {took:?}, not the 0.5 s I/O timeout"
+        "NOOP waited {took:?}, not the 1.5 s I/O timeout"
     );
+}
+
+/// The I/O timeout bounds every read and write of the set-up too: with no
+/// connect timeout ("no bound on the whole"), a server that accepts the
+/// connection and never sends fails the connect after the I/O timeout
+/// (it blocked for ever), at the greeting, in the implicit TLS handshake
+/// and in the STARTTLS handshake.
+#[test]
+fn io_timeout_bounds_the_set_up_without_a_connect_timeout() {
+    let tls = imapclient::client::TlsConfigBuilder::new()
+        .build()
+        .expect("default TLS config");
+    let silent = || vec![Sleep(Duration::from_secs(6)), Close];
+    let mut starttls = vec![
+        send("* OK [CAPABILITY IMAP4rev1 STARTTLS] fake ready\r\n"),
+        expect("A1 STARTTLS"),
+        send("A1 OK Begin TLS negotiation now\r\n"),
+    ];
+    starttls.extend(silent());
+    for (what, sec, steps) in [
+        ("greeting", Security::Plain, silent()),
+        ("implicit TLS handshake", Security::Implicit, silent()),
+        ("STARTTLS handshake", Security::StartTls, starttls),
+    ] {
+        let srv = FakeServer::start(steps);
+        let mut o = srv.options_with(sec).tls(tls.clone());
+        o.connect_timeout = None;
+        o.io_timeout = Some(Duration::from_millis(700));
+        o.command_timeout = Some(Duration::from_secs(1));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let t0 = Instant::now();
+            let r = Client::connect(&o).map(drop);
+            let _ = tx.send((r, t0.elapsed()));
+        });
+        let (r, took) = rx
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_else(|_| panic!("{what}: connect still blocked after 5 s"));
+        let e = r.expect_err(what);
+        assert_eq!(e.kind, ErrorKind::Timeout, "{what}: {e} after {took:?}");
+        assert!(e.is_fatal(), "{what}: {e}");
+        assert!(took >= Duration::from_millis(600), "{what}: {took:?}");
+    }
+}
+
+/// The connect timeout bounds the whole set-up, not each wait: a greeting
+/// dripping in a byte every 200 ms (each read well within the I/O
+/// timeout) fails the connect once the connect timeout has passed.
+#[test]
+fn connect_timeout_bounds_the_whole_set_up() {
+    let mut steps = Vec::new();
+    for b in fake::GREETING.bytes() {
+        steps.push(Step::Send(vec![b]));
+        steps.push(Sleep(Duration::from_millis(200)));
+    }
+    let srv = FakeServer::start(steps);
+    let mut o = srv.options();
+    o.connect_timeout = Some(Duration::from_secs(1));
+    o.io_timeout = Some(Duration::from_secs(10));
+    let t0 = Instant::now();
+    let e = Client::connect(&o).unwrap_err();
+    let took = t0.elapsed();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e} after {took:?}");
+    assert!(e.is_fatal());
+    assert!(e.message.contains("connect timeout"), "{e}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
 }
 
 /// With `io_timeout` `None` or zero a write waits forever: an APPEND to a

@@ -219,6 +219,15 @@ impl Client {
     }
 
     fn command_timed_out(&self) -> Error {
+        if self.set_up {
+            return Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the connection set-up took longer than the connect timeout ({:?})",
+                    self.opts.connect_timeout.unwrap_or_default()
+                ),
+            );
+        }
         Error::new(
             ErrorKind::Timeout,
             format!(

@@ -81,15 +81,21 @@ pub struct ConnectOptions {
     /// The name to verify the certificate against (and send as SNI), when
     /// it differs from `host` (e.g. connecting to an IP address).
     pub tls_server_name: Option<String>,
-    /// Timeout of each wait while the connection is set up, until the
-    /// client is ready to log in: the TCP connect (to each address the
-    /// host resolves to), the TLS handshake, the greeting, STARTTLS with
-    /// its handshake, and the CAPABILITY command sent when the greeting
-    /// listed none or after STARTTLS. It bounds each wait, not their sum. Default 30 s; `None` or zero waits
-    /// forever.
+    /// Longest the set-up of the connection may take in all, until the
+    /// client is ready to log in: the TCP connect (the addresses the host
+    /// resolves to are tried in turn, within it), the TLS handshake, the
+    /// greeting, STARTTLS with its handshake, and the CAPABILITY command
+    /// sent when the greeting listed none or after STARTTLS. Every read
+    /// and write of the set-up waits at most until it, and at most
+    /// `io_timeout` too; past it `connect` fails with `Timeout`. Default
+    /// 30 s; `None` or zero: no bound on the whole (each read and write
+    /// still has `io_timeout`; the TCP connect then has the system's own
+    /// timeout).
     pub connect_timeout: Option<Duration>,
-    /// Timeout of every read and write once the connection is set up (see
-    /// `connect_timeout`); default 60 s; `None` or zero waits forever.
+    /// Timeout of every read and write, those of the set-up included
+    /// (which `connect_timeout` also bounds in all): a read that gets no
+    /// byte, or a write the server takes nothing of, for this long fails
+    /// with a fatal `Timeout`. Default 60 s; `None` or zero waits forever.
     /// `idle_wait` waits as long as it is told to.
     pub io_timeout: Option<Duration>,
     /// Longest one command may wait for the server in all, however
@@ -102,7 +108,7 @@ pub struct ConnectOptions {
     /// split, MOVE's fallback) gives each its own.
     /// Default `None` (or zero): no bound. Not applied to IDLE, which
     /// `idle_wait`'s own timeout bounds, nor to `connect`'s set-up, which
-    /// `connect_timeout` bounds. AUTHENTICATE is one command.
+    /// `connect_timeout` bounds in all. AUTHENTICATE is one command.
     pub command_timeout: Option<Duration>,
     /// Response size limits.
     pub limits: Limits,

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::Instant;
 
 use base64::Engine as _;
 use zeroize::Zeroizing;
@@ -11,7 +12,9 @@ use super::core::{route, with, Incoming, NoData, Step};
 use super::deflate::Deflate;
 use super::error::{Error, ErrorKind, Result};
 use super::tls::TlsConfig;
-use super::transport::{connect_tcp, set_keepalive, tls_handshake, InterruptState, Sock, Stream};
+use super::transport::{
+    connect_tcp, set_keepalive, tls_handshake, Deadline, InterruptState, Sock, Stream,
+};
 use super::types::Namespaces;
 use super::{Client, ConnectOptions, Security, SessionState, State};
 use crate::proto::framer::Framer;
@@ -176,25 +179,34 @@ impl Client {
                 None => TlsConfig::default_config()?,
             }),
         };
-        let tcp = connect_tcp(&opts.host, port, opts.connect_timeout, &intr)?;
+        // The connect timeout bounds the whole set-up (the TCP connect,
+        // the TLS handshake, the greeting, STARTTLS with its handshake, the
+        // first CAPABILITY), in all; the I/O timeout bounds each read and
+        // write of it, as of everything after.
+        let setup_deadline = opts
+            .connect_timeout
+            .filter(|d| !d.is_zero())
+            .and_then(|t| Instant::now().checked_add(t));
+        let io_timeout = opts.io_timeout.filter(|d| !d.is_zero());
+        let tcp = connect_tcp(&opts.host, port, setup_deadline, &intr)?;
         if let Some(k) = &opts.keepalive {
             set_keepalive(&tcp, k);
         }
         intr.set_socket(&tcp);
-        // The connect timeout covers every wait of the set-up (TLS
-        // handshake, greeting, STARTTLS, first CAPABILITY); the I/O timeout
-        // takes over once the client is ready to log in.
-        let setup_timeout = opts.connect_timeout.filter(|d| !d.is_zero());
-        tcp.set_read_timeout(setup_timeout)?;
-        tcp.set_write_timeout(setup_timeout)?;
+        tcp.set_read_timeout(io_timeout)?;
+        tcp.set_write_timeout(io_timeout)?;
+        let mut sock = Sock::new(tcp);
+        // Every read and write of the set-up, under TLS too, waits at most
+        // until the deadline (see `Sock`).
+        sock.set_deadline(setup_deadline.map(|at| Deadline { at, io_timeout }));
         let stream = match (&opts.security, &tls_cfg) {
             (Security::Implicit, Some(cfg)) => tls_handshake(
-                Sock::new(tcp),
+                sock,
                 opts.tls_server_name.as_deref().unwrap_or(&opts.host),
                 cfg,
             )
             .map_err(|e| interrupted_or(&intr, e))?,
-            _ => Stream::Plain(Sock::new(tcp)),
+            _ => Stream::Plain(sock),
         };
         if opts.security == Security::Plain {
             log::info!(target: "imapclient::client", "connection to {} is not encrypted", opts.host);
@@ -225,7 +237,7 @@ impl Client {
             intr,
             opts,
             idle: None,
-            deadline: None,
+            deadline: setup_deadline,
             set_up: true,
         };
         client.read_greeting()?;
@@ -240,9 +252,11 @@ impl Client {
             client.refresh_capabilities()?;
         }
         // From here on every read and write waits at most the I/O timeout
-        // (forever when it is `None` or zero), whatever the set-up used.
-        let io_timeout = client.io_timeout();
-        if let Some(s) = client.stream.as_ref() {
+        // (forever when it is `None` or zero), without the set-up's
+        // deadline.
+        client.deadline = None;
+        if let Some(s) = client.stream.as_mut() {
+            s.set_deadline(None);
             s.set_read_timeout(io_timeout)?;
             s.tcp().set_write_timeout(io_timeout)?;
         }
@@ -337,7 +351,7 @@ impl Client {
         let Some(Stream::Plain(sock)) = self.stream.take() else {
             return Err(self.fail(Error::state("STARTTLS on a connection that is already TLS")));
         };
-        // The socket keeps the set-up timeouts `connect` gave it.
+        // The socket keeps the set-up's deadline and timeouts.
         let name = self
             .opts
             .tls_server_name

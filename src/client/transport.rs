@@ -88,7 +88,7 @@ pub(crate) struct WriteStalled;
 
 impl std::fmt::Display for WriteStalled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the server took nothing sent to it within the write timeout (io_timeout; the connect timeout while connecting)")
+        f.write_str("the server took nothing sent to it within the write timeout (io_timeout)")
     }
 }
 
@@ -386,11 +386,12 @@ pub(crate) fn set_keepalive(s: &TcpStream, k: &super::Keepalive) {
     }
 }
 
-/// Connect a TCP socket to `host:port`, trying each address in turn.
+/// Connect a TCP socket to `host:port`, trying each address in turn, each
+/// until `deadline` at most (`None`: the system's own connect timeout).
 pub(crate) fn connect_tcp(
     host: &str,
     port: u16,
-    timeout: Option<Duration>,
+    deadline: Option<Instant>,
     intr: &InterruptState,
 ) -> Result<TcpStream> {
     let h = host.trim_start_matches('[').trim_end_matches(']');
@@ -409,8 +410,14 @@ pub(crate) fn connect_tcp(
                 "interrupted while connecting",
             ));
         }
-        let r = match timeout.filter(|d| !d.is_zero()) {
-            Some(t) => TcpStream::connect_timeout(&a, t),
+        let r = match deadline {
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => TcpStream::connect_timeout(&a, left),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the connect timeout passed",
+                )),
+            },
             None => TcpStream::connect(a),
         };
         match r {
@@ -434,7 +441,8 @@ pub(crate) fn connect_tcp(
     ))
 }
 
-/// Run the TLS handshake over `tcp` (its socket timeouts apply).
+/// Run the TLS handshake over `tcp` (its socket timeouts and its deadline,
+/// the set-up's, apply).
 pub(crate) fn tls_handshake(mut tcp: Sock, host: &str, cfg: &TlsConfig) -> Result<Stream> {
     if cfg.dangerous {
         log::warn!(target: "imapclient::tls",
@@ -448,6 +456,15 @@ pub(crate) fn tls_handshake(mut tcp: Sock, host: &str, cfg: &TlsConfig) -> Resul
         .map_err(|e| Error::new(ErrorKind::Tls, format!("TLS setup: {e}")))?;
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(&mut tcp) {
+            if is_deadline_passed(&e) {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "TLS handshake with {host}: the connection set-up took longer \
+                         than the connect timeout"
+                    ),
+                ));
+            }
             let err = Error::from(e);
             return Err(match err.kind {
                 ErrorKind::ConnectionClosed => Error::new(

@@ -144,7 +144,13 @@ unsafe fn set_timeout_ms(
     }
 }
 
-/// Connect timeout in milliseconds (0 waits forever). Default 30000.
+/// Connect timeout in milliseconds: the longest `imapc_client_connect`'s
+/// set-up may take in all (the TCP connect, the TLS handshake, the
+/// greeting, STARTTLS with its handshake, the first CAPABILITY); past it
+/// the connect fails with `IMAPC_ERR_TIMEOUT`. Each read and write of the
+/// set-up is also bounded by the I/O timeout. 0: no bound on the whole
+/// (each read and write still has the I/O timeout; the TCP connect then
+/// has the system's own timeout). Default 30000.
 ///
 /// # Safety
 /// `options` is NULL or live.
@@ -158,8 +164,11 @@ pub unsafe extern "C" fn imapc_connect_options_set_connect_timeout_ms(
     unsafe { set_timeout_ms(options, timeout_ms, err_out, |o| &mut o.connect_timeout) }
 }
 
-/// Timeout of every read and write in milliseconds (0 waits forever).
-/// Default 60000.
+/// Timeout of every read and write in milliseconds, those of
+/// `imapc_client_connect`'s set-up included (which the connect timeout
+/// also bounds in all): a read that gets no byte, or a write the server
+/// takes nothing of, for this long fails with a fatal `IMAPC_ERR_TIMEOUT`.
+/// 0 waits forever. Default 60000.
 ///
 /// # Safety
 /// `options` is NULL or live.
@@ -182,7 +191,7 @@ pub unsafe extern "C" fn imapc_connect_options_set_io_timeout_ms(
 /// that takes several commands gives each its own (AUTHENTICATE, with its
 /// exchanges, is one). Not applied to IDLE
 /// (`imapc_client_idle_wait` has its own timeout) nor to the set-up of
-/// `imapc_client_connect`, which the connect timeout bounds.
+/// `imapc_client_connect`, which the connect timeout bounds in all.
 ///
 /// # Safety
 /// `options` is NULL or live.
