@@ -763,7 +763,8 @@ typedef int (*imapc_batch_callback)(void *userdata, const struct imapc_stream_it
 #define IMAPC_ERR_TIMEOUT 201
 
 /**
- * `imapc_client_interrupt` was called while the call blocked.
+ * `imapc_client_interrupt` was called while the call ran (or, with no
+ * call running, before it). Fatal.
  */
 #define IMAPC_ERR_INTERRUPTED 202
 
@@ -878,12 +879,19 @@ void imapc_client_free(struct imapc_client *client);
 
 /**
  * Interrupt the blocking call running on this client, from any thread:
- * it returns `IMAPC_ERR_INTERRUPTED` promptly and the connection is closed
- * (reconnect afterwards). Safe to call at any time, also when no call
- * runs: the connection is closed all the same, and the next call fails
- * at once with `IMAPC_ERR_INTERRUPTED` (fatal), later ones with
- * `IMAPC_ERR_ILLEGAL_STATE`. Does nothing for NULL. The client must not
- * be freed concurrently.
+ * it returns `IMAPC_ERR_INTERRUPTED` (fatal) promptly and the connection
+ * is closed (reconnect afterwards). A call waiting for the server stops
+ * at once; one working through an answer already received stops before
+ * the next response it would handle and before the next callback or
+ * batch of a streaming fetch (a callback running when the interrupt
+ * comes finishes; none runs after it). The interrupt is reported once,
+ * by the call it interrupted, even if that call had received its whole
+ * answer; later calls fail with `IMAPC_ERR_ILLEGAL_STATE`. Safe to call
+ * at any time, also when no call runs (or as one returns, after its last
+ * look at the interrupt): the connection is closed all the same, and the
+ * next call fails at once with `IMAPC_ERR_INTERRUPTED` (fatal), later
+ * ones with `IMAPC_ERR_ILLEGAL_STATE`. Does nothing for NULL. The client
+ * must not be freed concurrently.
  */
 void imapc_client_interrupt(const struct imapc_client *client);
 

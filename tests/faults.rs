@@ -2152,3 +2152,141 @@ fn lost_completions_with_braces_and_literals_keep_the_session_in_step() {
     let t = srv.finish();
     assert!(t.error.is_none(), "{:?}", t.error);
 }
+
+// --- an interrupt stops a call working through a buffered answer ---
+
+/// `n` small messages and the completion of `A3`, in one write: the whole
+/// answer is buffered before the first callback runs.
+fn buffered_fetch_answer(n: u32) -> Vec<Step> {
+    let mut all = String::new();
+    for i in 1..=n {
+        all.push_str(&format!(
+            "* {i} FETCH (UID {} BODY[] {{5}}\r\nhello)\r\n",
+            100 + i
+        ));
+    }
+    all.push_str("A3 OK Fetch completed\r\n");
+    vec![expect("A3 UID FETCH 1:* "), send(all)]
+}
+
+/// Interrupt from inside the callback of message `at` of 13 (a callback
+/// runs when the interrupt comes; what matters is that it is seen between
+/// deliveries): the call fails with a fatal `Interrupted` and no callback
+/// runs after it, even with the rest of the answer (the completion too)
+/// already buffered; the next call fails with `IllegalState`, not with a
+/// second `Interrupted`.
+fn interrupt_in_callback(at: u32) {
+    let (srv, mut c) = session(13, buffered_fetch_answer(13));
+    let intr = c.interrupter();
+    let (mut messages, mut chunks) = (0, 0);
+    let r = c.fetch_stream(
+        "1:*",
+        &["BODY.PEEK[]"],
+        1 << 20,
+        &mut |_| {
+            messages += 1;
+            if messages == at {
+                intr.interrupt();
+            }
+            true
+        },
+        &mut |_| {
+            chunks += 1;
+            true
+        },
+    );
+    let e = r.expect_err("an interrupted fetch");
+    assert_eq!(e.kind, ErrorKind::Interrupted, "interrupt at {at}: {e}");
+    assert!(e.is_fatal());
+    assert_eq!(messages, at, "callbacks after an interrupt at {at}");
+    assert_eq!(chunks, at, "chunk callbacks after an interrupt at {at}");
+    let next = c.noop().unwrap_err();
+    assert_eq!(next.kind, ErrorKind::IllegalState, "{next}");
+    assert_eq!(
+        c.fatal_error().map(|f| f.kind),
+        Some(ErrorKind::Interrupted)
+    );
+    drop(c);
+    let t = srv.finish();
+    assert!(!t.contains(b"A4"), "sent after the interrupt: {}", t.text());
+}
+
+#[test]
+fn interrupt_during_a_streaming_callback_stops_the_deliveries() {
+    interrupt_in_callback(2);
+}
+
+/// The interrupt comes in the last callback: the answer is complete, but
+/// the call it interrupted reports it (it used to return success and leave
+/// `Interrupted` to the next call).
+#[test]
+fn interrupt_in_the_last_callback_is_reported_by_that_call() {
+    interrupt_in_callback(13);
+}
+
+/// The C ABI's batched fetch: an interrupt during a batch's callback stops
+/// the fetch before the next batch, with `IMAPC_ERR_INTERRUPTED`.
+#[test]
+fn interrupt_during_a_batch_stops_the_batches() {
+    use imapclient::ffi::client::*;
+    use imapclient::ffi::error::*;
+    use imapclient::ffi::stream::*;
+    use std::ffi::{c_int, c_void, CString};
+
+    struct Seen {
+        c: *const imapc_client,
+        batches: usize,
+        messages: usize,
+    }
+    unsafe extern "C" fn on_batch(
+        ud: *mut c_void,
+        _items: *const imapc_stream_item,
+        n: usize,
+    ) -> c_int {
+        // SAFETY: our Seen.
+        let seen = unsafe { &mut *ud.cast::<Seen>() };
+        seen.batches += 1;
+        seen.messages += n;
+        imapc_client_interrupt(seen.c);
+        0
+    }
+    // 200 messages: batches of at most 64 from a buffered answer.
+    let mut steps = login_steps();
+    steps.extend(select_steps("A2", 200));
+    steps.extend(buffered_fetch_answer(200));
+    let srv = FakeServer::start(steps);
+    let (set, items) = (
+        CString::new("1:*").unwrap(),
+        CString::new("BODY.PEEK[]").unwrap(),
+    );
+    // SAFETY: C ABI calls with valid strings and out-pointers.
+    let (rc, fatal, seen) = unsafe {
+        let c = fake::c_login_select(fake::c_options(srv.port));
+        let mut seen = Seen {
+            c,
+            batches: 0,
+            messages: 0,
+        };
+        let mut err = std::ptr::null_mut();
+        let rc = imapc_client_fetch_stream_batched(
+            c,
+            set.as_ptr(),
+            items.as_ptr(),
+            1 << 20,
+            IMAPC_STREAM_ITEM_VERSION,
+            Some(on_batch),
+            (&mut seen as *mut Seen).cast(),
+            std::ptr::null_mut(),
+            &mut err,
+        );
+        let fatal = imapc_error_is_fatal(err);
+        imapc_error_free(err);
+        imapc_client_free(c);
+        (rc, fatal, (seen.batches, seen.messages))
+    };
+    assert_eq!(rc, IMAPC_ERR_INTERRUPTED, "batches {seen:?}");
+    assert!(fatal, "INTERRUPTED is fatal");
+    assert_eq!(seen.0, 1, "batches after the interrupt: {seen:?}");
+    assert!(seen.1 <= 64, "{seen:?}");
+    let _ = srv.finish();
+}

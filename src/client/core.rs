@@ -184,7 +184,7 @@ impl Client {
         match stream.read(buf) {
             Ok(0) => {
                 if self.intr.is_set() {
-                    return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
+                    return Err(interrupted());
                 }
                 Err(match &self.st.bye {
                     Some(t) => Error::new(
@@ -204,7 +204,7 @@ impl Client {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !self.intr.is_set() => Ok(()),
             Err(e) => {
                 if self.intr.is_set() {
-                    return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
+                    return Err(interrupted());
                 }
                 if is_deadline_passed(&e)
                     || self
@@ -295,6 +295,12 @@ impl Client {
     ) -> Result<Option<R>> {
         let max_depth = self.opts.limits.max_depth;
         loop {
+            // An interrupt ends the call between any two responses (or
+            // pieces): with the rest of the answer buffered no read would
+            // notice the socket shut, and handlers would go on delivering.
+            if self.intr.is_set() {
+                return Err(interrupted());
+            }
             match self.framer.next_event() {
                 Ok(Some(FrameEvent::Frame(bytes))) => {
                     log::trace!(target: "imapclient::wire", "S: {}", show(bytes));
@@ -351,7 +357,7 @@ impl Client {
         let r = stream.write_all(data).and_then(|_| stream.flush());
         r.map_err(|e| {
             if self.intr.is_set() {
-                Error::new(ErrorKind::Interrupted, "interrupted")
+                interrupted()
             } else if is_deadline_passed(&e) {
                 self.command_timed_out()
             } else {
@@ -412,6 +418,11 @@ impl Client {
             Ok(r) => r,
             Err(e) => return Err(self.fail(e)),
         };
+        // Interrupted after the last response was handled: the call it
+        // interrupted reports it, not the next one.
+        if self.intr.is_set() {
+            return Err(self.fail(interrupted()));
+        }
         // A response was dropped for exceeding a limit: the result would be
         // short, so the command fails. The framer skipped that response and
         // the command completed, so the session is still in step with the
@@ -473,6 +484,12 @@ impl Client {
         let r = self.write_all(line);
         r.map_err(|e| self.fail(e))
     }
+}
+
+/// The error of a call `Interrupter::interrupt` stopped (fatal: the
+/// interrupt shuts the connection).
+pub(crate) fn interrupted() -> Error {
+    Error::new(ErrorKind::Interrupted, "interrupted")
 }
 
 /// A framer limit error: fatal, unless the caller knows the response was

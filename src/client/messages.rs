@@ -1,8 +1,9 @@
 //! Message commands: SEARCH, SORT, THREAD, FETCH (buffered and streaming),
 //! STORE, APPEND, COPY, MOVE, EXPUNGE. Every id argument honours `use_uid`.
 
-use super::core::{with, Handler, NoData};
+use super::core::{interrupted, with, Handler, NoData};
 use super::error::{Error, ErrorKind, Result};
+use super::transport::InterruptState;
 use super::types::{
     expand_ranges, split_heavy, AppendResult, CopyResult, Message, Messages, SearchResult,
 };
@@ -383,6 +384,8 @@ struct Callbacks<'c> {
     on_message: &'c mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
     on_chunk: &'c mut dyn FnMut(&Chunk<'_>) -> bool,
     withhold: bool,
+    /// Checked between the callbacks of one message too.
+    intr: &'c InterruptState,
 }
 
 impl StreamSink for Callbacks<'_> {
@@ -401,12 +404,12 @@ impl StreamSink for Callbacks<'_> {
                     total: d.len() as u64,
                     data: d,
                 };
-                if !(self.on_chunk)(&c) {
+                if self.intr.is_set() || !(self.on_chunk)(&c) {
                     return false;
                 }
             }
         }
-        (self.on_message)(&m, w)
+        !self.intr.is_set() && (self.on_message)(&m, w)
     }
 
     fn chunk(&mut self, c: &Chunk<'_>) -> bool {
@@ -421,11 +424,24 @@ struct StreamCollector<'s, 'c> {
     sink: &'c mut dyn StreamSink,
     stopped: bool,
     count: usize,
+    /// Checked before anything goes to the sink: once the client is
+    /// interrupted nothing more is delivered (the call then fails with
+    /// `Interrupted`).
+    intr: &'c InterruptState,
 }
 
 impl StreamCollector<'_, '_> {
+    /// Whether the sink may be called: not once it said stop or the
+    /// client was interrupted.
+    fn delivering(&mut self) -> bool {
+        if !self.stopped && self.intr.is_set() {
+            self.stopped = true;
+        }
+        !self.stopped
+    }
+
     fn flush(&mut self) {
-        if !self.stopped && !self.sink.flush() {
+        if self.delivering() && !self.sink.flush() {
             self.stopped = true;
         }
     }
@@ -439,7 +455,7 @@ impl Handler for StreamCollector<'_, '_> {
                     return Some(Untagged::Fetch { seq, items });
                 }
                 self.count += 1;
-                if self.stopped {
+                if !self.delivering() {
                     return None;
                 }
                 let mut m = Message {
@@ -473,7 +489,7 @@ impl Handler for StreamCollector<'_, '_> {
         let Some(seq) = malformed_fetch_seq(raw) else {
             return false;
         };
-        if !self.stopped {
+        if self.delivering() {
             let mut m = Message {
                 seq,
                 ..Message::default()
@@ -496,7 +512,7 @@ impl Handler for StreamCollector<'_, '_> {
     }
 
     fn chunk(&mut self, prefix: &[u8], data: &[u8], offset: u64, total: u64) -> bool {
-        if self.stopped {
+        if !self.delivering() {
             return false;
         }
         let (seq, uid, section) = chunk_origin(prefix);
@@ -519,7 +535,7 @@ impl Handler for StreamCollector<'_, '_> {
         // server, not before every read: while the answer keeps coming, a
         // batching sink fills its batches (a flush per read made 1 550
         // calls into Go for a 10 000-message download, against 557).
-        if !self.stopped && self.sink.holding() && read_waits() && !self.sink.waiting() {
+        if self.delivering() && self.sink.holding() && read_waits() && !self.sink.waiting() {
             self.stopped = true;
         }
     }
@@ -841,10 +857,12 @@ impl Client {
         on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
     ) -> Result<usize> {
         let mut on_message = |m: &Message, _: Withheld<'_, '_>| on_message(m);
+        let intr = self.intr.clone();
         let mut sink = Callbacks {
             on_message: &mut on_message,
             on_chunk,
             withhold: false,
+            intr: &intr,
         };
         self.fetch_stream_into(ids, items, stream_threshold, &mut sink)
     }
@@ -860,10 +878,12 @@ impl Client {
         on_message: &mut dyn FnMut(&Message, Withheld<'_, '_>) -> bool,
         on_chunk: &mut dyn FnMut(&Chunk<'_>) -> bool,
     ) -> Result<usize> {
+        let intr = self.intr.clone();
         let mut sink = Callbacks {
             on_message,
             on_chunk,
             withhold: true,
+            intr: &intr,
         };
         self.fetch_stream_into(ids, items, stream_threshold, &mut sink)
     }
@@ -883,6 +903,7 @@ impl Client {
         self.require_selected("FETCH")?;
         let mut total = 0;
         let mut stopped = false;
+        let intr = self.intr.clone();
         self.framer.set_stream_threshold(Some(stream_threshold));
         let r: Result<()> = (|| {
             for part in self.split_set(&set) {
@@ -893,6 +914,7 @@ impl Client {
                     sink: &mut *sink,
                     stopped,
                     count: 0,
+                    intr: &intr,
                 };
                 let r = self.run(cmd, "FETCH", &mut h);
                 h.flush();
@@ -907,6 +929,11 @@ impl Client {
         })();
         self.framer.set_stream_threshold(None);
         r?;
+        // Interrupted during the last hand-over (after the command ended):
+        // this call reports it.
+        if intr.is_set() {
+            return Err(self.fail(interrupted()));
+        }
         if stopped {
             return Err(Error::new(
                 ErrorKind::Aborted,

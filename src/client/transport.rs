@@ -359,7 +359,17 @@ impl InterruptState {
 ///
 /// The call in progress returns `Interrupted` promptly; the connection is
 /// shut down (the server's answer to the interrupted command can no longer
-/// be matched up), so the client must be reconnected afterwards.
+/// be matched up), so the error is fatal and the client must be
+/// reconnected afterwards. A call waiting for the server stops at once;
+/// one working through an answer already received stops before the next
+/// response it would handle and before the next callback of a streaming
+/// fetch (a callback running when the interrupt comes finishes; none runs
+/// after it). The interrupt is reported once, by the call it interrupted,
+/// even if that call had received its whole answer; later calls fail with
+/// `IllegalState`. Requested when no call runs (or as one returns, after
+/// its last look at the interrupt), it closes the connection all the
+/// same, and the next call fails at once with `Interrupted`, later ones
+/// with `IllegalState`.
 #[derive(Debug, Clone)]
 pub struct Interrupter(pub(crate) Arc<InterruptState>);
 

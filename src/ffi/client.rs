@@ -156,12 +156,19 @@ pub extern "C" fn imapc_client_free(client: *mut imapc_client) {
 }
 
 /// Interrupt the blocking call running on this client, from any thread:
-/// it returns `IMAPC_ERR_INTERRUPTED` promptly and the connection is closed
-/// (reconnect afterwards). Safe to call at any time, also when no call
-/// runs: the connection is closed all the same, and the next call fails
-/// at once with `IMAPC_ERR_INTERRUPTED` (fatal), later ones with
-/// `IMAPC_ERR_ILLEGAL_STATE`. Does nothing for NULL. The client must not
-/// be freed concurrently.
+/// it returns `IMAPC_ERR_INTERRUPTED` (fatal) promptly and the connection
+/// is closed (reconnect afterwards). A call waiting for the server stops
+/// at once; one working through an answer already received stops before
+/// the next response it would handle and before the next callback or
+/// batch of a streaming fetch (a callback running when the interrupt
+/// comes finishes; none runs after it). The interrupt is reported once,
+/// by the call it interrupted, even if that call had received its whole
+/// answer; later calls fail with `IMAPC_ERR_ILLEGAL_STATE`. Safe to call
+/// at any time, also when no call runs (or as one returns, after its last
+/// look at the interrupt): the connection is closed all the same, and the
+/// next call fails at once with `IMAPC_ERR_INTERRUPTED` (fatal), later
+/// ones with `IMAPC_ERR_ILLEGAL_STATE`. Does nothing for NULL. The client
+/// must not be freed concurrently.
 #[no_mangle]
 pub extern "C" fn imapc_client_interrupt(client: *const imapc_client) {
     if let Some(h) = super::lists::get(client) {

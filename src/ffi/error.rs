@@ -32,7 +32,8 @@ pub const IMAPC_ERR_CAPABILITY_MISSING: imapc_result = 105;
 pub const IMAPC_ERR_IO: imapc_result = 200;
 /// A connect, read or write timed out.
 pub const IMAPC_ERR_TIMEOUT: imapc_result = 201;
-/// `imapc_client_interrupt` was called while the call blocked.
+/// `imapc_client_interrupt` was called while the call ran (or, with no
+/// call running, before it). Fatal.
 pub const IMAPC_ERR_INTERRUPTED: imapc_result = 202;
 /// The connection closed before the command completed.
 pub const IMAPC_ERR_CONNECTION_CLOSED: imapc_result = 203;
