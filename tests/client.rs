@@ -807,6 +807,37 @@ fn idle_until_appended(c: &mut Client, folder: &str, n: u32) {
     assert!(events.contains(&Event::Exists(n)), "{events:?}");
 }
 
+/// Dovecot's LOGIN completion carries its capabilities: over a 200-byte
+/// `max_line` the line is discarded. The command ends at once with a
+/// non-fatal `LimitExceeded` (it waited for the I/O timeout, then the
+/// connection was lost) and the connection stays in step with the server.
+/// (Whether LOGIN succeeded is unknown to the client, which stays logged
+/// out and refuses what needs a login.)
+#[test]
+fn login_completion_over_max_line_is_not_fatal() {
+    let srv = common::TestServer::get();
+    let mut o = options(Security::Implicit);
+    o.limits.max_line = 200;
+    o.io_timeout = Some(Duration::from_secs(3));
+    let mut c = Client::connect(&o).expect("connect (the greeting is shorter)");
+    let t0 = Instant::now();
+    let e = c.login(&srv.user, &srv.password).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(!e.is_fatal(), "{e}");
+    assert!(c.fatal_error().is_none());
+    assert!(e.message.contains("unknown"), "{e}");
+    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    c.noop().expect("NOOP after the lost completion");
+    // Logged in after all: the server's capability list is as long as the
+    // LOGIN line was. Its untagged line is skipped as before (the command
+    // completes), and the session goes on.
+    let e = c.refresh_capabilities().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(!e.is_fatal(), "{e}");
+    c.noop().expect("NOOP");
+    c.logout().expect("logout");
+}
+
 #[test]
 fn interrupt_from_another_thread_returns_promptly() {
     // Plain TLS, and with COMPRESS (the inflater over the TLS stream).
