@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"runtime"
@@ -364,5 +365,140 @@ func TestCancelAsTheCallEndsSparesTheNextCall(t *testing.T) {
 		canceledCalls, notStarted, clean, lateClosed)
 	if canceledCalls == 0 || clean == 0 {
 		t.Errorf("the loop did not race: canceled %d, succeeded %d", canceledCalls, clean)
+	}
+}
+
+// bodyFetch is the untagged answer for messages from..to, each with its
+// UID (seq+1000) and a body of size bytes.
+func bodyFetch(from, to, size int) string {
+	var b strings.Builder
+	body := strings.Repeat("x", size)
+	for i := from; i <= to; i++ {
+		fmt.Fprintf(&b, "* %d FETCH (UID %d BODY[] {%d}\r\n%s)\r\n", i, i+1000, size, body)
+	}
+	return b.String()
+}
+
+// fetchServer answers FETCH with answer, all of it at once (the client
+// holds it in its buffers before the first callback returns), and every
+// other command with OK.
+func fetchServer(t *testing.T, answer string) string {
+	t.Helper()
+	return scriptServer(t, func(tag, line string, w net.Conn) {
+		if strings.Contains(line, "FETCH") {
+			w.Write([]byte(answer + tag + " OK done\r\n"))
+			return
+		}
+		okAnswer(tag, line, w)
+	}, nil, nil)
+}
+
+// Canceling the context from inside OnMessage stops the delivery at
+// once: OnMessage used to be called for every message the library had
+// read already (781 more times at GOMAXPROCS=1 in an audit, a batch or
+// two more with the decoding ahead). FetchStream returns the context's
+// error.
+func TestCancelInOnMessageStopsTheDelivery(t *testing.T) {
+	for _, procs := range []int{1, 4} {
+		for _, reuse := range []bool{false, true} {
+			t.Run(fmt.Sprintf("procs=%d/reuse=%v", procs, reuse), func(t *testing.T) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				c := dialSelected(t, fetchServer(t, aheadFetch(1, 1000)))
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				calls := 0
+				_, err := c.FetchStream(ctx, All, "UID FLAGS ENVELOPE", &StreamOptions{ReuseMessage: reuse,
+					OnMessage: func(m *Message) error {
+						calls++
+						if calls == 300 {
+							cancel()
+						}
+						return nil
+					}})
+				if calls != 300 {
+					t.Errorf("OnMessage called %d times; want 300 (canceled at the 300th)", calls)
+				}
+				if !errors.Is(err, ErrCanceled) || !errors.Is(err, context.Canceled) {
+					t.Errorf("FetchStream = %v, want ErrCanceled", err)
+				}
+			})
+		}
+	}
+}
+
+// slowWriter sleeps d in each Write, and reports each Write's start on
+// started (without blocking).
+type slowWriter struct {
+	d       time.Duration
+	started chan time.Time
+}
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	select {
+	case w.started <- time.Now():
+	default:
+	}
+	time.Sleep(w.d)
+	return len(p), nil
+}
+
+// A canceled context or Close stops the delivery of section bytes before
+// the next Write, though the library holds the rest of the answer: with a
+// Writer taking 300 ms a Write, the writes went on for every section
+// already read (19 more here; Close from another goroutine once took
+// 33.8 s). The Write running meanwhile is waited for.
+func TestCancelAndCloseStopSlowSectionWriter(t *testing.T) {
+	for _, how := range []string{"cancel", "close", "cancel reader"} {
+		t.Run(how, func(t *testing.T) {
+			c := dialSelected(t, fetchServer(t, bodyFetch(1, 20, 3000)))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			w := &slowWriter{d: 300 * time.Millisecond, started: make(chan time.Time, 100)}
+			type result struct {
+				n   int
+				err error
+			}
+			res := make(chan result, 1)
+			go func() {
+				opts := &StreamOptions{OnSection: func(SectionInfo) (io.Writer, error) { return w, nil }}
+				if how == "cancel reader" {
+					// The section's bytes reach w through the reader.
+					opts = &StreamOptions{OnSectionReader: func(_ SectionInfo, r io.Reader) error {
+						_, err := io.Copy(w, r)
+						return err
+					}}
+				}
+				n, err := c.FetchStream(ctx, All, "UID BODY.PEEK[]", opts)
+				res <- result{n, err}
+			}()
+			<-w.started
+			stop := time.Now()
+			if how != "close" {
+				cancel()
+			} else {
+				c.Close()
+				if d := time.Since(stop); d > 2*time.Second {
+					t.Errorf("Close took %v", d)
+				}
+			}
+			var r result
+			select {
+			case r = <-res:
+			case <-time.After(10 * time.Second):
+				t.Fatal("FetchStream still running 10 s after the " + how)
+			}
+			if d := time.Since(stop); d > 2*time.Second {
+				t.Errorf("FetchStream returned %v after the %s", d, how)
+			}
+			close(w.started)
+			for s := range w.started {
+				if s.After(stop) {
+					t.Errorf("a Write started %v after the %s", s.Sub(stop), how)
+				}
+			}
+			if !errors.Is(r.err, ErrCanceled) {
+				t.Errorf("FetchStream = %v; want ErrCanceled", r.err)
+			}
+		})
 	}
 }

@@ -35,6 +35,16 @@ type SectionInfo struct {
 // (t.Fatal in a test), which leaves the client locked for good. A
 // callback's error stops the fetch (the rest of the answer is read and
 // discarded) and FetchStream returns that error.
+//
+// Canceling the context, or Close from another goroutine, stops the
+// delivery at once: the binding checks before each callback (each
+// OnMessage, OnSection and OnSectionReader call, each Write to a
+// section's Writer, each batch handed to the decoding goroutine), so no
+// callback starts once it sees either, whatever the library had already
+// read. A callback already running cannot be preempted: the cancellation
+// and Close wait for it to return (a Writer's Write, or the Read of an
+// OnSectionReader, must come back; a reader then reads
+// io.ErrUnexpectedEOF).
 type StreamOptions struct {
 	// Threshold tunes memory, not delivery: body sections larger than
 	// this many bytes are never held whole; smaller ones are read whole
@@ -96,8 +106,15 @@ func (st *streamState) readerDone(err error) error {
 	return err
 }
 
+// errHalted marks a fetch that stopped delivering because its context
+// ended or the client was closed (see streamState.halted); FetchStream
+// returns the context's or the close's error instead.
+var errHalted = errors.New("imapclient: fetch halted")
+
 // streamState lives behind a cgo.Handle during one FetchStream.
 type streamState struct {
+	c            *Client
+	ctx          context.Context
 	opts         *StreamOptions
 	wantMessages bool  // message items (OnMessage, or sections in them)
 	wantChunks   bool  // chunk items (a section consumer)
@@ -137,6 +154,19 @@ func (st *streamState) recover(rc *C.int) {
 		st.panicked, st.hasPanic = r, true
 		*rc = 1
 	}
+}
+
+// halted reports whether the fetch's context ended or the client was
+// closed, and then stops the fetch (the callback returns nonzero): the
+// library may hold much data already read, which must not keep reaching
+// callbacks for as long as they take to consume it. Checked before every
+// callback; two atomic loads.
+func (st *streamState) halted() bool {
+	if st.c.closed.Load() || st.ctx.Err() != nil {
+		st.fail(errHalted)
+		return true
+	}
+	return false
 }
 
 func (st *streamState) fail(err error) C.int {
@@ -185,6 +215,10 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 			st.name = C.GoString(section)
 		}
 		info := SectionInfo{SeqNum: seq, UID: uid, Name: st.name, Size: int64(total)}
+		if st.halted() {
+			st.open = false
+			return 1
+		}
 		switch {
 		case st.opts.OnSection != nil:
 			w, err := st.opts.OnSection(info)
@@ -213,6 +247,9 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 		}
 	}
 	if st.w != nil && !st.discard && len(data) > 0 {
+		if st.halted() {
+			return 1 // the section stays open: endSection cuts it short
+		}
 		if _, err := st.w.Write(data); err != nil {
 			if st.pw == nil {
 				st.open = false
@@ -236,6 +273,9 @@ func (st *streamState) onChunk(seq, uid uint32, section *C.char, name string, of
 
 // onBatch takes a batch of items from the library, in server order.
 func (st *streamState) onBatch(items []C.imapc_stream_item) C.int {
+	if st.halted() {
+		return 1
+	}
 	if st.ahead != nil {
 		if st.aheadable(items) {
 			return st.onBatchAhead(items)
@@ -441,6 +481,9 @@ func (d *aheadDecoder) deliver(st *streamState, keep int) C.int {
 			panic(b.panicked)
 		}
 		for _, m := range b.msgs {
+			if st.halted() {
+				return 1
+			}
 			if err := st.opts.OnMessage(m); err != nil {
 				return st.fail(err)
 			}
@@ -546,6 +589,9 @@ func (st *streamState) onMessage(it *C.imapc_stream_item) C.int {
 	if msg == nil {
 		return 0
 	}
+	if st.halted() {
+		return 1
+	}
 	if err := st.opts.OnMessage(msg); err != nil {
 		return st.fail(err)
 	}
@@ -579,7 +625,9 @@ func (st *streamState) wholeSections(it *C.imapc_stream_item, cm cMessage, msg *
 // FetchStream fetches items of the messages of set like Fetch, but hands
 // each message to the callbacks of opts as it arrives, and body sections
 // larger than opts.Threshold in chunks, so mail of any size flows through
-// fixed memory. It returns the number of messages.
+// fixed memory. It returns the number of messages. Canceling ctx or
+// closing the client stops the delivery before the next callback (see
+// StreamOptions).
 func (c *Client) FetchStream(ctx context.Context, set MessageSet, items string, opts *StreamOptions) (int, error) {
 	const op = "FetchStream"
 	if opts == nil {
@@ -602,7 +650,7 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 	// wants does not reach Go (see imapcgo_on_batch). Sections up to the
 	// threshold come whole with their message, and are taken from there.
 	chunks := opts.OnSection != nil || opts.OnSectionReader != nil
-	st := &streamState{opts: opts, wantChunks: chunks, whole: chunks && threshold > 0}
+	st := &streamState{c: c, ctx: ctx, opts: opts, wantChunks: chunks, whole: chunks && threshold > 0}
 	st.wantMessages = opts.OnMessage != nil || st.whole || opts.pipe != nil
 	// Decoding ahead pays only where the decoder can run beside the
 	// caller: with one processor (GOMAXPROCS=1) it took 15 to 19 % longer
@@ -644,19 +692,29 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 	if st.hasPanic {
 		panic(st.panicked)
 	}
+	n := int(count)
 	var le *Error
 	switch {
 	case st.err == nil:
-		return int(count), err
+		return n, err
 	case errors.As(err, &le) && le.Fatal:
 		// The connection is gone (a timeout, a close, Close racing the
-		// call): that outranks what a callback said, often only the
-		// io.ErrUnexpectedEOF of the section the failure cut short.
-		return int(count), err
+		// call, the context's interrupt): that outranks what a callback
+		// said, often only the io.ErrUnexpectedEOF of the section the
+		// failure cut short.
+		return n, err
+	case st.err == errHalted && c.closed.Load():
+		// Close stopped the delivery before its interrupt reached the
+		// library (which read the rest of the answer meanwhile).
+		return n, &Error{Code: CodeInterrupted, Op: op, Fatal: true, Message: "interrupted: the client was closed"}
+	case st.err == errHalted:
+		// The context ended; the library read the rest of the answer
+		// before the interrupt came, so the connection is still usable.
+		return n, ctxError(op, ctx.Err())
 	case err != nil && errors.Is(st.err, io.ErrUnexpectedEOF):
-		return int(count), err
+		return n, err
 	}
-	return int(count), st.err
+	return n, st.err
 }
 
 // fetchPipe decodes Fetch's messages on a goroutine of its own, in order,
