@@ -396,8 +396,8 @@ func fetchServer(t *testing.T, answer string) string {
 // Canceling the context from inside OnMessage stops the delivery at
 // once: OnMessage used to be called for every message the library had
 // read already (781 more times at GOMAXPROCS=1 in an audit, a batch or
-// two more with the decoding ahead). FetchStream returns the context's
-// error.
+// two more with the decoding ahead). FetchStream returns the messages
+// delivered and the context's error.
 func TestCancelInOnMessageStopsTheDelivery(t *testing.T) {
 	for _, procs := range []int{1, 4} {
 		for _, reuse := range []bool{false, true} {
@@ -407,7 +407,7 @@ func TestCancelInOnMessageStopsTheDelivery(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				calls := 0
-				_, err := c.FetchStream(ctx, All, "UID FLAGS ENVELOPE", &StreamOptions{ReuseMessage: reuse,
+				n, err := c.FetchStream(ctx, All, "UID FLAGS ENVELOPE", &StreamOptions{ReuseMessage: reuse,
 					OnMessage: func(m *Message) error {
 						calls++
 						if calls == 300 {
@@ -415,8 +415,8 @@ func TestCancelInOnMessageStopsTheDelivery(t *testing.T) {
 						}
 						return nil
 					}})
-				if calls != 300 {
-					t.Errorf("OnMessage called %d times; want 300 (canceled at the 300th)", calls)
+				if calls != 300 || n != 300 {
+					t.Errorf("OnMessage called %d times, n = %d; want 300 (canceled at the 300th)", calls, n)
 				}
 				if !errors.Is(err, ErrCanceled) || !errors.Is(err, context.Canceled) {
 					t.Errorf("FetchStream = %v, want ErrCanceled", err)
@@ -496,9 +496,65 @@ func TestCancelAndCloseStopSlowSectionWriter(t *testing.T) {
 					t.Errorf("a Write started %v after the %s", s.Sub(stop), how)
 				}
 			}
-			if !errors.Is(r.err, ErrCanceled) {
-				t.Errorf("FetchStream = %v; want ErrCanceled", r.err)
+			if !errors.Is(r.err, ErrCanceled) || r.n > 1 {
+				t.Errorf("FetchStream = %d, %v; want at most 1 message and ErrCanceled", r.n, r.err)
 			}
 		})
 	}
+}
+
+// FetchStream returns how many messages it delivered along with an
+// error, not 0: a callback's error at the 5th message, or a connection
+// lost after 10 messages (for OnMessage, with and without the decoding
+// ahead, and for OnSection alone, which counts the messages whose
+// sections it had whole).
+func TestFetchStreamCountsWhatItDeliveredBeforeAnError(t *testing.T) {
+	stop := errors.New("stop here")
+	for _, procs := range []int{1, 4} {
+		t.Run(fmt.Sprintf("callback error/procs=%d", procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			c := dialSelected(t, fetchServer(t, aheadFetch(1, 200)))
+			calls := 0
+			n, err := c.FetchStream(context.Background(), All, "UID FLAGS ENVELOPE", &StreamOptions{
+				OnMessage: func(m *Message) error {
+					if calls++; calls == 5 {
+						return stop
+					}
+					return nil
+				}})
+			if n != 5 || err != stop || calls != 5 {
+				t.Errorf("FetchStream = %d, %v after %d calls; want 5, the callback's error", n, err, calls)
+			}
+		})
+	}
+	lost := func(t *testing.T) *Client {
+		return dialSelected(t, scriptServer(t, func(tag, line string, w net.Conn) {
+			if strings.Contains(line, "FETCH") {
+				w.Write([]byte(bodyFetch(1, 10, 100)))
+				w.Close()
+				return
+			}
+			okAnswer(tag, line, w)
+		}, nil, nil))
+	}
+	for _, procs := range []int{1, 4} {
+		t.Run(fmt.Sprintf("connection lost/OnMessage/procs=%d", procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			calls := 0
+			n, err := lost(t).FetchStream(context.Background(), All, "UID BODY.PEEK[]", &StreamOptions{
+				Threshold: 1 << 20,
+				OnMessage: func(m *Message) error { calls++; return nil }})
+			if n != 10 || calls != 10 || err == nil {
+				t.Errorf("FetchStream = %d, %v after %d calls; want 10 and an error", n, err, calls)
+			}
+		})
+	}
+	t.Run("connection lost/OnSection", func(t *testing.T) {
+		sections := 0
+		n, err := lost(t).FetchStream(context.Background(), All, "UID BODY.PEEK[]", &StreamOptions{
+			OnSection: func(SectionInfo) (io.Writer, error) { sections++; return io.Discard, nil }})
+		if n != 10 || sections != 10 || err == nil {
+			t.Errorf("FetchStream = %d, %v after %d sections; want 10 and an error", n, err, sections)
+		}
+	})
 }
