@@ -525,6 +525,10 @@ func TestFetchStreamCountsWhatItDeliveredBeforeAnError(t *testing.T) {
 			if n != 5 || err != stop || calls != 5 {
 				t.Errorf("FetchStream = %d, %v after %d calls; want 5, the callback's error", n, err, calls)
 			}
+			// The error is the callback's, as is (see ErrAborted).
+			if errors.Is(err, ErrAborted) {
+				t.Errorf("a callback's error matches ErrAborted")
+			}
 		})
 	}
 	lost := func(t *testing.T) *Client {
@@ -557,4 +561,23 @@ func TestFetchStreamCountsWhatItDeliveredBeforeAnError(t *testing.T) {
 			t.Errorf("FetchStream = %d, %v after %d sections; want 10 and an error", n, err, sections)
 		}
 	})
+}
+
+// A callback's error is FetchStream's, unchanged, even when it is
+// io.ErrUnexpectedEOF (what a reader parsing a section may return),
+// which FetchStream otherwise takes for the mark of a section the
+// failing fetch cut short: it returned the library's ABORTED instead.
+func TestFetchStreamReturnsTheReadersOwnUnexpectedEOF(t *testing.T) {
+	c := dialSelected(t, fetchServer(t, bodyFetch(1, 3, 100)))
+	n, err := c.FetchStream(context.Background(), All, "UID BODY.PEEK[]", &StreamOptions{
+		OnSectionReader: func(s SectionInfo, r io.Reader) error {
+			if s.SeqNum == 2 {
+				return io.ErrUnexpectedEOF
+			}
+			_, err := io.Copy(io.Discard, r)
+			return err
+		}})
+	if err != io.ErrUnexpectedEOF || errors.Is(err, ErrAborted) || n != 1 {
+		t.Errorf("FetchStream = %d, %v; want 1 and the reader's io.ErrUnexpectedEOF", n, err)
+	}
 }

@@ -144,7 +144,11 @@ var (
 	// ErrIllegalState: the call is not allowed now (no folder selected,
 	// IDLE running, client unusable after a fatal error).
 	ErrIllegalState error = &kindError{"illegal state", codeIs(CodeIllegalState, CodeReadOnly)}
-	// ErrAborted: a streaming callback stopped the fetch.
+	// ErrAborted matches CodeAborted, the C ABI's code for a fetch its
+	// callback stopped. No call of this package returns it: FetchStream
+	// returns a callback's own error unchanged (match that one with
+	// errors.Is), and a fetch stopped by its context or by Close matches
+	// ErrCanceled.
 	ErrAborted error = &kindError{"aborted by callback", codeIs(CodeAborted)}
 	// ErrProtocol: the server's bytes were not valid IMAP or exceeded a limit.
 	ErrProtocol error = &kindError{"protocol error", codeIs(CodeProtocol, CodeLimitExceeded)}

@@ -34,7 +34,9 @@ type SectionInfo struct {
 // waits for the callback: a deadlock; Close too) nor runtime.Goexit
 // (t.Fatal in a test), which leaves the client locked for good. A
 // callback's error stops the fetch (the rest of the answer is read and
-// discarded) and FetchStream returns that error.
+// discarded) and FetchStream returns that error unchanged (not wrapped:
+// compare it with errors.Is against the callback's own error; it does
+// not match ErrAborted).
 //
 // Canceling the context, or Close from another goroutine, stops the
 // delivery at once: the binding checks before each callback (each
@@ -725,7 +727,11 @@ func (c *Client) fetchStream(ctx context.Context, op string, set MessageSet, ite
 		// The context ended; the library read the rest of the answer
 		// before the interrupt came, so the connection is still usable.
 		return n, ctxError(op, ctx.Err())
-	case err != nil && errors.Is(st.err, io.ErrUnexpectedEOF):
+	case err != nil && !errors.Is(err, ErrAborted) && errors.Is(st.err, io.ErrUnexpectedEOF):
+		// The reader's io.ErrUnexpectedEOF of a section the library's
+		// failure cut short: that failure is the error. (A callback that
+		// stopped the fetch with an io.ErrUnexpectedEOF of its own made
+		// the library answer ABORTED: its error is returned as is.)
 		return n, err
 	}
 	return n, st.err
