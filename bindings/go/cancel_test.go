@@ -581,3 +581,47 @@ func TestFetchStreamReturnsTheReadersOwnUnexpectedEOF(t *testing.T) {
 		t.Errorf("FetchStream = %d, %v; want 1 and the reader's io.ErrUnexpectedEOF", n, err)
 	}
 }
+
+// Search, Sort and Thread with Gmail keys ask for X-GM-EXT-1 as any call
+// takes the client: waiting for another goroutine's call only as long as
+// their context allows (they waited for it whatever the context said), and
+// failing with ErrIllegalState during an Idle (they said ErrCapability, as
+// if the server lacked it).
+func TestGmailSearchTakesTheClientAsCallsDo(t *testing.T) {
+	gmail := &SearchCriteria{GmailRaw: "has:attachment"}
+	calls := map[string]func(context.Context, *Client) error{
+		"Search": func(ctx context.Context, c *Client) error { _, err := c.Search(ctx, gmail); return err },
+		"Sort":   func(ctx context.Context, c *Client) error { _, err := c.Sort(ctx, "DATE", gmail); return err },
+		"Thread": func(ctx context.Context, c *Client) error { _, err := c.Thread(ctx, "REFERENCES", gmail); return err },
+	}
+	c := dialSilent(t)
+	go c.Noop(context.Background()) // blocks: the server never answers
+	time.Sleep(100 * time.Millisecond)
+	for name, call := range calls {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		res := make(chan error, 1)
+		go func() { res <- call(ctx, c) }()
+		select {
+		case err := <-res:
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("%s while another call runs = %v, want its context's deadline", name, err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Errorf("%s waited past its context for the other call", name)
+		}
+		cancel()
+	}
+	c.Close()
+
+	i := dialSelected(t, scriptServer(t, okAnswer, nil, nil))
+	idle, err := i.Idle(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Stop()
+	for name, call := range calls {
+		if err := call(testCtx(t), i); !errors.Is(err, ErrIllegalState) {
+			t.Errorf("%s during Idle = %v, want ErrIllegalState", name, err)
+		}
+	}
+}

@@ -919,6 +919,11 @@ func (c *Client) HasCapability(name string) bool {
 		return false
 	}
 	defer c.mu.Unlock()
+	return cHasCapability(p, name)
+}
+
+// cHasCapability asks the library (whose client the caller holds).
+func cHasCapability(p *C.imapc_client, name string) bool {
 	cs, err := cstring("HasCapability", "name", name)
 	if err != nil {
 		return false

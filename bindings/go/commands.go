@@ -29,7 +29,7 @@ func (c *Client) SearchModSeq(ctx context.Context, criteria *SearchCriteria) ([]
 }
 
 func (c *Client) search(ctx context.Context, op string, criteria *SearchCriteria) ([]uint32, uint64, error) {
-	q, none, err := c.encodeCriteria(op, criteria)
+	q, none, err := c.encodeCriteria(ctx, op, criteria)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -57,7 +57,7 @@ func (c *Client) search(ctx context.Context, op string, criteria *SearchCriteria
 // in order (space-separated, e.g. "REVERSE DATE", "FROM SUBJECT"; RFC 5256).
 func (c *Client) Sort(ctx context.Context, order string, criteria *SearchCriteria) ([]uint32, error) {
 	const op = "Sort"
-	q, none, err := c.encodeCriteria(op, criteria)
+	q, none, err := c.encodeCriteria(ctx, op, criteria)
 	if err != nil {
 		return nil, err
 	}

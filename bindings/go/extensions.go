@@ -445,7 +445,7 @@ type ThreadNode struct {
 // otherwise. It returns the threads' roots.
 func (c *Client) Thread(ctx context.Context, algorithm string, criteria *SearchCriteria) ([]*ThreadNode, error) {
 	const op = "Thread"
-	q, none, err := c.encodeCriteria(op, criteria)
+	q, none, err := c.encodeCriteria(ctx, op, criteria)
 	if err != nil {
 		return nil, err
 	}

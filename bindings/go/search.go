@@ -5,6 +5,7 @@ package imapclient
 import "C"
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -310,11 +311,23 @@ func (c *SearchCriteria) usesGmail() bool {
 
 // encodeCriteria is criteria in IMAP syntax for op; Gmail keys need the
 // server's X-GM-EXT-1 (the raw search the criteria go through does not
-// check, and another server would answer BAD).
-func (c *Client) encodeCriteria(op string, criteria *SearchCriteria) (q string, none bool, err error) {
-	if criteria.usesGmail() && !c.HasCapability("X-GM-EXT-1") {
-		return "", false, &Error{Code: CodeCapabilityMissing, Op: op,
-			Message: op + " by X-GM-RAW, X-GM-MSGID or X-GM-THRID needs the server capability X-GM-EXT-1, which this server does not offer"}
+// check, and another server would answer BAD). The capability is asked
+// of the client as op itself takes it: waiting for another goroutine's
+// call only as long as ctx allows, ErrIllegalState during an Idle,
+// ErrClosed once closed (HasCapability, which answers without the
+// client, would let the search fail later or differently).
+func (c *Client) encodeCriteria(ctx context.Context, op string, criteria *SearchCriteria) (q string, none bool, err error) {
+	if criteria.usesGmail() {
+		p, err := c.lock(ctx, op)
+		if err != nil {
+			return "", false, err
+		}
+		has := cHasCapability(p, "X-GM-EXT-1")
+		c.mu.Unlock()
+		if !has {
+			return "", false, &Error{Code: CodeCapabilityMissing, Op: op,
+				Message: op + " by X-GM-RAW, X-GM-MSGID or X-GM-THRID needs the server capability X-GM-EXT-1, which this server does not offer"}
+		}
 	}
 	return criteria.encode()
 }
