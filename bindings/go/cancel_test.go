@@ -625,3 +625,55 @@ func TestGmailSearchTakesTheClientAsCallsDo(t *testing.T) {
 		}
 	}
 }
+
+// The getters answer at once while another goroutine's call holds the
+// client (they waited for it to end, here for ever), and during an Idle
+// as before it: AppendLimit from a CAPABILITY the server sent later, a
+// masked capability still left out.
+func TestGettersDoNotWaitForTheClient(t *testing.T) {
+	c := dialSilent(t)
+	go c.Noop(context.Background()) // blocks: the server never answers
+	time.Sleep(100 * time.Millisecond)
+	res := make(chan [3]bool, 1)
+	go func() {
+		_, limit := c.AppendLimit()
+		res <- [3]bool{c.HasCapability("AUTH=PLAIN"), c.IsTLS() || c.IsCompressed(), limit}
+	}()
+	select {
+	case got := <-res:
+		if got != [3]bool{true, false, false} {
+			t.Errorf("HasCapability(AUTH=PLAIN), IsTLS or IsCompressed, AppendLimit's ok = %v; want true, false, false", got)
+		}
+	case <-time.After(3 * time.Second):
+		t.Error("the getters waited for another goroutine's call")
+	}
+	c.Close()
+
+	i := dialSelected(t, scriptServer(t, func(tag, line string, w net.Conn) {
+		if strings.HasPrefix(line, "NOOP") {
+			w.Write([]byte("* CAPABILITY IMAP4rev1 IDLE MOVE APPENDLIMIT=20\r\n" + tag + " OK done\r\n"))
+			return
+		}
+		okAnswer(tag, line, w)
+	}, nil, nil))
+	ctx := testCtx(t)
+	if err := i.Noop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.MaskCapability("move"); err != nil {
+		t.Fatal(err)
+	}
+	idle, err := i.Idle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok := i.AppendLimit()
+	idleCap, move := i.HasCapability("IDLE"), i.HasCapability("MOVE")
+	if err := idle.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n != 20 || !ok || !idleCap || move {
+		t.Errorf("during Idle: AppendLimit %d, %v, HasCapability(IDLE) %v, HasCapability(MOVE) (masked) %v; want 20, true, true, false",
+			n, ok, idleCap, move)
+	}
+}

@@ -157,6 +157,102 @@ type Client struct {
 	// getters cannot take it while a call or an Idle holds it, and report
 	// that as false.
 	useUID, folderEncode atomic.Bool
+	// info is what HasCapability, AppendLimit, IsTLS, IsCompressed and
+	// CompressionStats report while a call or an Idle holds the client,
+	// read at Dial and after every call (refreshInfo); infoScratch is its
+	// scratch, guarded by mu.
+	info        atomic.Pointer[clientInfo]
+	infoScratch infoScratch
+	masked      bool // MaskCapability succeeded once, guarded by mu
+}
+
+// clientInfo is a reading of the library's getters, published whole and
+// never modified: the C getters cannot take the client while a call or
+// an Idle holds it (they answer false, as for "no"), so the Go getters
+// answer from the last reading then instead of waiting.
+type clientInfo struct {
+	caps    string   // the capabilities in use (masked ones left out), space-separated
+	capList []string // the same, split
+	c       cInfo
+}
+
+// has reports whether name is one of the capabilities, ignoring ASCII
+// case as the library does.
+func (i *clientInfo) has(name string) bool {
+	for _, c := range i.capList {
+		if asciiEqualFold(c, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// refreshInfo reads the getters' values from the library (one call into
+// C; nothing allocated when they did not change). c.mu is held, or the
+// client is not shared yet.
+func (c *Client) refreshInfo(p *C.imapc_client) {
+	sc := &c.infoScratch
+	if sc.buf == nil {
+		sc.buf = make([]byte, 512)
+	}
+	ci, ok := cClientInfo(p, c.masked, sc)
+	if ok && ci.capsLen > len(sc.buf) {
+		sc.buf = make([]byte, ci.capsLen)
+		ci, ok = cClientInfo(p, c.masked, sc)
+	}
+	if !ok || ci.capsLen > len(sc.buf) {
+		return // keep the last reading
+	}
+	caps := sc.buf[:ci.capsLen]
+	old := c.info.Load()
+	if old != nil && old.caps == string(caps) {
+		if old.c == ci {
+			return
+		}
+		c.info.Store(&clientInfo{caps: old.caps, capList: old.capList, c: ci})
+		return
+	}
+	text := string(caps)
+	c.info.Store(&clientInfo{caps: text, capList: strings.Fields(text), c: ci})
+}
+
+// currentInfo is what the getters report: read now when the client is
+// free, else the reading after the last call (another goroutine's call
+// or an Idle holds the client; waiting for it could take as long as it
+// runs); nil once closed.
+func (c *Client) currentInfo() *clientInfo {
+	if c.closed.Load() {
+		return nil
+	}
+	if c.mu.TryLock() {
+		if c.ptr != nil && !c.closed.Load() {
+			c.refreshInfo(c.ptr)
+		}
+		c.mu.Unlock()
+	}
+	if c.closed.Load() {
+		return nil
+	}
+	return c.info.Load()
 }
 
 // cstring converts s for C; the caller frees it. NUL bytes are refused.
@@ -452,6 +548,7 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	// No call holds the new client yet: the C getters read the settings.
 	c.useUID.Store(bool(C.imapc_client_use_uid(r.p)))
 	c.folderEncode.Store(bool(C.imapc_client_folder_encode(r.p)))
+	c.refreshInfo(r.p)
 	runtime.SetFinalizer(c, func(c *Client) { c.Close() })
 	return c, nil
 }
@@ -526,6 +623,8 @@ func (c *Client) call(ctx context.Context, op string, f func(p *C.imapc_client, 
 	}
 	var cerr *C.imapc_error
 	rc := f(c.ptr, &cerr)
+	// The capabilities, the flags and the counters may have changed.
+	c.refreshInfo(c.ptr)
 	fired := false
 	if stop != nil {
 		stop()
@@ -912,14 +1011,13 @@ func (c *Client) Greeting() (string, error) {
 }
 
 // HasCapability reports whether the server has the capability
-// (case-insensitive, e.g. "IDLE", "AUTH=PLAIN"). False when closed.
+// (case-insensitive, e.g. "IDLE", "AUTH=PLAIN"; false for one hidden by
+// MaskCapability). No network traffic, and no waiting: while an Idle or
+// another goroutine's call holds the client, the answer is as of the end
+// of the last call (or the start of the Idle). False when closed.
 func (c *Client) HasCapability(name string) bool {
-	p, err := c.lock(context.Background(), "HasCapability")
-	if err != nil {
-		return false
-	}
-	defer c.mu.Unlock()
-	return cHasCapability(p, name)
+	i := c.currentInfo()
+	return i != nil && i.has(name)
 }
 
 // cHasCapability asks the library (whose client the caller holds).
@@ -937,28 +1035,23 @@ func cHasCapability(p *C.imapc_client, name string) bool {
 // or false when it announces none, only per-folder limits, or the
 // capability is masked. Append and MultiAppend refuse a larger message
 // before sending anything: ErrInvalidArgument with ResponseCode "TOOBIG",
-// the code a server's NO would carry.
+// the code a server's NO would carry. As HasCapability, it answers
+// during an Idle or another goroutine's call without waiting; false when
+// closed.
 func (c *Client) AppendLimit() (uint64, bool) {
-	p, err := c.lock(context.Background(), "AppendLimit")
-	if err != nil {
+	i := c.currentInfo()
+	if i == nil || !i.c.hasLimit {
 		return 0, false
 	}
-	defer c.mu.Unlock()
-	var n C.uint64_t
-	if !C.imapc_client_append_limit(p, &n) {
-		return 0, false
-	}
-	return uint64(n), true
+	return i.c.limit, true
 }
 
-// IsTLS reports whether the connection is protected by TLS.
+// IsTLS reports whether the connection is protected by TLS: also during
+// an Idle or another goroutine's call (without waiting for it). False
+// when closed, or once a fatal error dropped the connection.
 func (c *Client) IsTLS() bool {
-	p, err := c.lock(context.Background(), "IsTLS")
-	if err != nil {
-		return false
-	}
-	defer c.mu.Unlock()
-	return bool(C.imapc_client_is_tls(p))
+	i := c.currentInfo()
+	return i != nil && i.c.tls
 }
 
 // Compress turns on COMPRESS=DEFLATE (RFC 4978): from here on the
@@ -984,26 +1077,24 @@ type CompressionStats struct {
 }
 
 // CompressionStats reports what compression saved so far; ok is false
-// when the connection is not compressed (or the client is closed).
+// when the connection is not compressed (or the client is closed). While
+// an Idle or another goroutine's call holds the client it answers without
+// waiting, with the counts as of the end of the last call (or the start
+// of the Idle).
 func (c *Client) CompressionStats() (stats CompressionStats, ok bool) {
-	p, err := c.lock(context.Background(), "CompressionStats")
-	if err != nil {
+	i := c.currentInfo()
+	if i == nil || !i.c.statsOK {
 		return stats, false
 	}
-	defer c.mu.Unlock()
-	var s, sw, r, rw C.uint64_t
-	ok = bool(C.imapc_client_compression_stats(p, &s, &sw, &r, &rw))
-	return CompressionStats{uint64(s), uint64(sw), uint64(r), uint64(rw)}, ok
+	return i.c.stats, true
 }
 
-// IsCompressed reports whether COMPRESS=DEFLATE is active.
+// IsCompressed reports whether COMPRESS=DEFLATE is active: also during
+// an Idle or another goroutine's call (without waiting for it). False
+// when closed.
 func (c *Client) IsCompressed() bool {
-	p, err := c.lock(context.Background(), "IsCompressed")
-	if err != nil {
-		return false
-	}
-	defer c.mu.Unlock()
-	return bool(C.imapc_client_is_compressed(p))
+	i := c.currentInfo()
+	return i != nil && i.c.compressed
 }
 
 // SetUseUID makes message ids UIDs (true, the default) or sequence

@@ -526,7 +526,11 @@ func (c *Client) MaskCapability(capability string) error {
 	const op = "MaskCapability"
 	return withCString(op, "capability", capability, func(cc *C.char) error {
 		return c.run(context.Background(), op, func(p *C.imapc_client, e **C.imapc_error) C.imapc_result {
-			return C.imapc_client_mask_capability(p, cc, e)
+			rc := C.imapc_client_mask_capability(p, cc, e)
+			if rc == C.IMAPC_OK {
+				c.masked = true // HasCapability's reading leaves it out from now on
+			}
+			return rc
 		})
 	})
 }

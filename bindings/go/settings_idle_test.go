@@ -51,3 +51,51 @@ func TestSettingsDuringIdle(t *testing.T) {
 		t.Errorf("after Close: UseUID %v, FolderEncode %v; want true, false", c.UseUID(), c.FolderEncode())
 	}
 }
+
+// HasCapability, IsTLS, IsCompressed, CompressionStats and AppendLimit
+// answer during an Idle as before it: they answered false (IsTLS false on
+// a TLS connection: a check in another goroutine would have taken it for
+// plaintext), and CompressionStats not ok. After Close they answer false.
+func TestGettersDuringIdle(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	if err := c.Compress(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Examine(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MaskCapability("MOVE"); err != nil {
+		t.Fatal(err)
+	}
+	limit, hasLimit := c.AppendLimit()
+	before, ok := c.CompressionStats()
+	if !c.IsTLS() || !c.IsCompressed() || !ok || before.Received == 0 || !c.HasCapability("IDLE") || c.HasCapability("MOVE") {
+		t.Fatalf("before Idle: IsTLS %v IsCompressed %v CompressionStats %+v %v IDLE %v MOVE %v",
+			c.IsTLS(), c.IsCompressed(), before, ok, c.HasCapability("IDLE"), c.HasCapability("MOVE"))
+	}
+	idle, err := c.Idle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tls, compressed, idleCap, move := c.IsTLS(), c.IsCompressed(), c.HasCapability("idle"), c.HasCapability("MOVE")
+	stats, statsOK := c.CompressionStats()
+	l, hl := c.AppendLimit()
+	if err := idle.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if !tls || !compressed || !idleCap || move {
+		t.Errorf("during Idle: IsTLS %v, IsCompressed %v, HasCapability(idle) %v, HasCapability(MOVE) (masked) %v; want true, true, true, false",
+			tls, compressed, idleCap, move)
+	}
+	if !statsOK || stats.Received < before.Received || stats.Sent < before.Sent {
+		t.Errorf("during Idle: CompressionStats %+v, %v; before %+v", stats, statsOK, before)
+	}
+	if l != limit || hl != hasLimit {
+		t.Errorf("during Idle: AppendLimit %d, %v; before %d, %v", l, hl, limit, hasLimit)
+	}
+	c.Close()
+	if _, ok := c.CompressionStats(); c.IsTLS() || c.IsCompressed() || c.HasCapability("IDLE") || ok {
+		t.Error("after Close: a getter answered true")
+	}
+}
