@@ -460,6 +460,49 @@ func TestFetch(t *testing.T) {
 	}
 }
 
+// Filename decodes the names of real attachments as Dovecot's
+// BODYSTRUCTURE gives them: RFC 2231 (Dovecot sends "filename*" with the
+// continuations joined) and RFC 2047 encoded words in plain parameters.
+func TestFilenamesFromTheServer(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	folder := tempFolder(t, c, "filenames")
+	msg := "From: a@example.org\r\nSubject: attachments\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n" +
+		"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n" +
+		"--XX\r\nContent-Type: application/pdf; name*=UTF-8''R%C3%A9sum%C3%A9.pdf\r\n" +
+		"Content-Disposition: attachment; filename*=UTF-8''R%C3%A9sum%C3%A9.pdf\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\nSGVsbG8=\r\n" +
+		"--XX\r\nContent-Type: application/octet-stream; name=\"=?UTF-8?B?w6TDtsO8LmJpbg==?=\"\r\n\r\nxx\r\n" +
+		"--XX\r\nContent-Type: text/plain\r\n" +
+		"Content-Disposition: attachment; filename*0*=UTF-8''Lang%C3%A9; filename*1=\"name.txt\"\r\n\r\nxx\r\n" +
+		"--XX\r\nContent-Type: text/plain; name=\"type-name.txt\"\r\n" +
+		"Content-Disposition: attachment; filename=\"=?ISO-8859-1?Q?caf=E9.txt?=\"\r\n\r\nxx\r\n" +
+		"--XX--\r\n"
+	if _, err := c.Append(ctx, folder, []byte(msg), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Examine(ctx, folder); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := c.Fetch(ctx, All, "BODYSTRUCTURE")
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("Fetch: %d, %v", len(msgs), err)
+	}
+	var got []string
+	msgs[0].BodyStructure.Walk(func(p *BodyPart) bool {
+		if p.Number != "" && p.Number != "1" && len(p.Children) == 0 {
+			got = append(got, p.Filename())
+			t.Logf("part %s: params %v, disposition %v: %q", p.Number, p.Params, p.DispositionParams, p.Filename())
+		}
+		return true
+	})
+	want := []string{"Résumé.pdf", "äöü.bin", "Langéname.txt", "café.txt"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Filename of the attachments = %q, want %q", got, want)
+	}
+}
+
 func TestFetchStream(t *testing.T) {
 	c := dialLogin(t)
 	ctx := testCtx(t)

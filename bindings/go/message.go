@@ -181,12 +181,19 @@ type BodyPart struct {
 func (p *BodyPart) MediaType() string { return p.Type + "/" + p.Subtype }
 
 // Filename returns the attachment's file name (disposition filename, or
-// the Content-Type name parameter), "" when none.
+// the Content-Type name parameter), "" when none, decoded: an RFC 2231
+// parameter (charset'language'percent-encoded text, as
+// filename*=UTF-8'en'R%C3%A9sum%C3%A9.pdf, or continuations filename*0*,
+// filename*1... when the server did not join them) is preferred to the
+// plain one and decoded from UTF-8, US-ASCII or ISO-8859-1; RFC 2047
+// encoded words in a plain one (name="=?UTF-8?B?...?=", not standard
+// there but common) are decoded as mime.WordDecoder does. A value in a
+// charset it cannot decode is returned as it came.
 func (p *BodyPart) Filename() string {
-	if f := p.DispositionParams.Get("filename"); f != "" {
+	if f := paramText(p.DispositionParams, "filename"); f != "" {
 		return f
 	}
-	return p.Params.Get("name")
+	return paramText(p.Params, "name")
 }
 
 // Walk calls f for p and every part below it, depth first; f returns

@@ -289,3 +289,44 @@ func TestAuthenticateNilMechanismPointer(t *testing.T) {
 		}
 	}
 }
+
+// Filename decodes RFC 2231 parameters (joined by the server, as Dovecot
+// sends them, or in continuations) and RFC 2047 encoded words, and
+// prefers the disposition's filename to the type's name: it returned
+// "" for the first and the encoded text for the second.
+func TestFilenameDecoding(t *testing.T) {
+	for _, tc := range []struct {
+		disp, typ Params
+		want      string
+	}{
+		{Params{{"filename*", "UTF-8''R%C3%A9sum%C3%A9.pdf"}}, nil, "Résumé.pdf"},
+		{Params{{"filename*", "utf-8'en'a%20b.txt"}}, nil, "a b.txt"},
+		{Params{{"filename*", "iso-8859-1''caf%E9.txt"}}, nil, "café.txt"},
+		{Params{{"filename*", "us-ascii'en-us'plain.txt"}}, nil, "plain.txt"},
+		{nil, Params{{"name*", "UTF-8''%E6%97%A5%E6%9C%AC.txt"}}, "日本.txt"},
+		// Extended before plain.
+		{Params{{"filename", "fallback.pdf"}, {"filename*", "UTF-8''R%C3%A9sum%C3%A9.pdf"}}, nil, "Résumé.pdf"},
+		// Continuations, the first encoded, a later one plain.
+		{Params{{"filename*1", "name.txt"}, {"filename*0*", "UTF-8''Lang%C3%A9"}}, nil, "Langéname.txt"},
+		{Params{{"filename*0", "long-"}, {"filename*1", "name"}, {"filename*2", ".txt"}}, nil, "long-name.txt"},
+		// RFC 2047 in a plain value.
+		{nil, Params{{"name", "=?UTF-8?B?w6TDtsO8LmJpbg==?="}}, "äöü.bin"},
+		{Params{{"filename", "=?ISO-8859-1?Q?caf=E9.txt?="}}, nil, "café.txt"},
+		// The disposition's before the type's; plain names unchanged.
+		{Params{{"filename", "a.txt"}}, Params{{"name", "b.txt"}}, "a.txt"},
+		{nil, Params{{"name", "b.txt"}}, "b.txt"},
+		{Params{{"filename", "100% =? done.txt"}}, nil, "100% =? done.txt"},
+		// What cannot be decoded comes back as it came.
+		{Params{{"filename*", "x-unknown''a%41"}}, nil, "x-unknown''a%41"},
+		{Params{{"filename*", "x-unknown''a%41"}, {"filename", "plain.txt"}}, nil, "plain.txt"},
+		{Params{{"filename*", "UTF-8''bad%ZZ"}}, nil, "UTF-8''bad%ZZ"},
+		{Params{{"filename*", "UTF-8''%FF"}}, nil, "UTF-8''%FF"},
+		{nil, Params{{"name", "=?x-unknown?Q?a?="}}, "=?x-unknown?Q?a?="},
+		{nil, nil, ""},
+	} {
+		p := &BodyPart{DispositionParams: tc.disp, Params: tc.typ}
+		if got := p.Filename(); got != tc.want {
+			t.Errorf("Filename of %v / %v = %q, want %q", tc.disp, tc.typ, got, tc.want)
+		}
+	}
+}
