@@ -243,6 +243,33 @@ func TestFolders(t *testing.T) {
 	c.SetFolderEncode(true)
 }
 
+// FolderExists finds a folder whose name has the LIST wildcards % or *
+// (it refused such names with ErrInvalidArgument), exactly: the pattern
+// the name makes matching other folders does not count.
+func TestFolderExistsWithWildcards(t *testing.T) {
+	c := dialLogin(t)
+	ctx := testCtx(t)
+	parent := tempFolder(t, c, "wild")
+	for _, name := range []string{parent + "/50% off*", parent + "/50X offY"} {
+		if err := c.CreateFolder(ctx, name); err != nil {
+			t.Fatalf("CreateFolder %q: %v", name, err)
+		}
+		t.Cleanup(func() { c.DeleteFolder(ctx, name) }) // before the parent's
+	}
+	for name, want := range map[string]bool{
+		parent + "/50% off*": true,
+		parent + "/50% off":  false,
+		parent + "/%":        false,
+		parent + "/*":        false,
+		parent + "/50X offY": true,
+		parent + "/50% offY": false,
+	} {
+		if ok, err := c.FolderExists(ctx, name); ok != want || err != nil {
+			t.Errorf("FolderExists(%q) = %v, %v; want %v", name, ok, err, want)
+		}
+	}
+}
+
 func TestSearch(t *testing.T) {
 	c := dialLogin(t)
 	ctx := testCtx(t)
