@@ -323,3 +323,71 @@ fn flags_items_and_credentials_cannot_inject_commands() {
     let mut c = connect_as("test7");
     check_intact(&mut c, &sentinel, inbox, "credentials");
 }
+
+/// An APPEND date the INTERNALDATE grammar cannot carry (a year past 9999,
+/// an hour of 99, an offset of days) is refused before anything is sent.
+/// Before, it went out as written; Dovecot refused the line before it
+/// reached the literal's `{n+}` and read the message, already sent with
+/// LITERAL+, as commands: a message line `X1 DELETE folder` deleted the
+/// folder. Found by an audit of the Go binding (`time.Date(10000, ...)`).
+#[test]
+fn append_dates_cannot_inject_the_message_as_commands() {
+    use imapclient::client::AppendMessage;
+    use imapclient::proto::dates::{Date, DateTime};
+    let (mut c, sentinel, n) = setup("test8");
+    let msg = format!(
+        "From: a@example.org\r\nSubject: hostile\r\n\r\nX1 DELETE {sentinel}\r\nX2 DELETE INBOX\r\n"
+    );
+    let ok = DateTime::new(Date::new(2024, 2, 29).unwrap(), 12, 0, 0, 60).unwrap();
+    let bad = [
+        ("year 10000", DateTime::from_unix(253_402_300_800, 0)),
+        ("year -5", DateTime::from_unix(-62_356_608_000, 0)),
+        ("hour 99", DateTime { hour: 99, ..ok }),
+        (
+            "day 40",
+            DateTime {
+                date: Date {
+                    year: 2020,
+                    month: 2,
+                    day: 40,
+                },
+                ..ok
+            },
+        ),
+        ("offset of 70 days", DateTime::from_unix(0, 100_000)),
+    ];
+    for (what, d) in bad {
+        let e = c
+            .append("INBOX", msg.as_bytes(), &[], Some(d))
+            .expect_err(what);
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{what}: {e}");
+        assert!(!e.is_fatal(), "{what}: {e}");
+        assert!(e.message.contains("internal date"), "{what}: {e}");
+        // MULTIAPPEND: a bad date on the second message sends nothing,
+        // not even the first.
+        let msgs = [
+            AppendMessage {
+                data: msg.as_bytes(),
+                flags: &[],
+                date: Some(ok),
+            },
+            AppendMessage {
+                data: msg.as_bytes(),
+                flags: &[],
+                date: Some(d),
+            },
+        ];
+        let e = c.multiappend("INBOX", &msgs).expect_err(what);
+        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{what}: {e}");
+        check_intact(&mut c, &sentinel, n, what);
+    }
+    // The edges of the grammar still go: year 1 and 9999.
+    for d in [
+        DateTime::new(Date::new(1, 1, 1).unwrap(), 0, 0, 0, 0).unwrap(),
+        DateTime::new(Date::new(9999, 12, 31).unwrap(), 23, 59, 59, -720).unwrap(),
+    ] {
+        c.append("INBOX", msg.as_bytes(), &[], Some(d))
+            .expect("edge date");
+    }
+    check_intact(&mut c, &sentinel, n + 2, "edge dates");
+}

@@ -1054,6 +1054,14 @@ impl Client {
             b.flag_list(&f).map_err(|e| Error::invalid(e.message))?;
         }
         if let Some(d) = &m.date {
+            // `DateTime`'s fields are public: a year past 9999, an hour of
+            // 99 would go out as written. A server refuses such a line
+            // before it reaches the literal's `{n+}`, and then reads the
+            // message, sent at once with LITERAL+, as commands (a message
+            // line `X DELETE folder` deleted a folder on Dovecot). Checked
+            // here, before anything is sent.
+            DateTime::new(d.date, d.hour, d.minute, d.second, d.offset_minutes)
+                .map_err(|e| Error::invalid(format!("APPEND: internal date: {e}")))?;
             b.raw(d.to_internal_date().as_bytes());
         }
         // A message with NUL bytes can only go as literal8 (BINARY).

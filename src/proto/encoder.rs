@@ -537,6 +537,16 @@ fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
                 super::quote::quoted(&String::from_utf8_lossy(k))
             )));
         }
+        // A NUL is not allowed in a string (RFC 9051 CHAR8 is %x01-ff),
+        // literal or quoted.
+        Bcc(t) | Body(t) | Cc(t) | From(t) | Subject(t) | Text(t) | To(t) | GmRaw(t)
+            if t.contains(&0) =>
+        {
+            return Err(enc_err("search text must not contain NUL"));
+        }
+        Header(n, v) if n.contains(&0) || v.contains(&0) => {
+            return Err(enc_err("search header name and text must not contain NUL"));
+        }
         Before(d) | On(d) | Since(d) | SentBefore(d) | SentOn(d) | SentSince(d) => {
             Date::new(d.year, d.month, d.day).map_err(|e| enc_err(format!("search date: {e}")))?;
         }
@@ -947,6 +957,13 @@ mod tests {
             vec![Keyword(b"two words".to_vec())],
             vec![Keyword(b"\\Seen".to_vec())],
             vec![Keyword(b"".to_vec())],
+            // No NUL in a string, literal or quoted (RFC 9051 CHAR8).
+            vec![Text(b"a\0b".to_vec())],
+            vec![Seen, Not(Box::new(Subject(b"\0".to_vec())))],
+            vec![From(b"x\0".to_vec())],
+            vec![Header(b"X-A".to_vec(), b"\0".to_vec())],
+            vec![Header(b"X\0".to_vec(), b"v".to_vec())],
+            vec![GmRaw(b"in:\0".to_vec())],
             vec![
                 Seen,
                 Since(Date {
