@@ -1013,11 +1013,13 @@ mod tests {
         for mode in [SYNC, PLUS, MINUS] {
             for h in &hostile {
                 let c = with(mode, |b| {
-                    b.astring(h)
+                    let r = b
+                        .astring(h)
                         .string(h)
                         .secret(h)
-                        .search_keys(&[From(h.to_vec())])
-                        .unwrap();
+                        .search_keys(&[From(h.to_vec())]);
+                    // Search text refuses a NUL (and writes nothing).
+                    assert_eq!(r.is_err(), h.contains(&0), "{h:?}");
                 });
                 check_framing(&c);
                 let log = c.log_form();
