@@ -236,6 +236,64 @@ static int on_message(void *userdata, const imapc_message *m)
     return 0;
 }
 
+/* Chunk names of a streamed partial fetch, in order. */
+struct ranges {
+    char names[4][32];
+    size_t n;
+};
+
+static int on_range_chunk(void *userdata, uint32_t seq, uint32_t uid, const char *section,
+                          uint64_t offset, uint64_t total, const uint8_t *data, size_t len)
+{
+    struct ranges *r = userdata;
+    (void)seq, (void)uid, (void)total, (void)data, (void)len;
+    if (offset == 0 && r->n < 4) snprintf(r->names[r->n++], sizeof r->names[0], "%s", section);
+    return 0;
+}
+
+/* Two ranges of one section and the whole of it in one FETCH: three
+ * sections, each found by its name as requested. Before, the second range
+ * replaced the first under the name "BODY[]". */
+static void check_partial_ranges(imapc_client *c)
+{
+    imapc_message_list *l = NULL;
+    const imapc_message *m;
+    const uint8_t *full, *a, *b;
+    size_t full_len, a_len, b_len, n = 0;
+    struct ranges r = {0};
+
+    TRY(imapc_client_fetch(c, "1", "BODY.PEEK[]<0.10> BODY.PEEK[]<10.10> BODY.PEEK[]", &l, ERR));
+    m = imapc_message_list_get(l, 0);
+    CHECK(m && imapc_message_section_count(m) == 3, "three sections");
+    CHECK(streq(imapc_message_section_name(m, 0), "BODY[]<0>"), "name 0: %s",
+          imapc_message_section_name(m, 0));
+    CHECK(streq(imapc_message_section_name(m, 1), "BODY[]<10>"), "name 1: %s",
+          imapc_message_section_name(m, 1));
+    CHECK(streq(imapc_message_section_name(m, 2), "BODY[]"), "name 2: %s",
+          imapc_message_section_name(m, 2));
+    CHECK(imapc_message_section(m, "BODY[]", &full, &full_len) && full_len > 20, "whole body");
+    CHECK(imapc_message_section(m, "BODY.PEEK[]<0.10>", &a, &a_len) && a_len == 10 &&
+              memcmp(a, full, 10) == 0,
+          "first range");
+    CHECK(imapc_message_section(m, "BODY.PEEK[]<10.10>", &b, &b_len) && b_len == 10 &&
+              memcmp(b, full + 10, 10) == 0,
+          "second range");
+    imapc_message_list_free(l);
+
+    /* A range alone is not the whole section. */
+    TRY(imapc_client_fetch(c, "1", "BODY.PEEK[]<0.10>", &l, ERR));
+    CHECK(!imapc_message_section(imapc_message_list_get(l, 0), "BODY[]", &a, &a_len),
+          "a range is not BODY[]");
+    imapc_message_list_free(l);
+
+    /* Streamed (threshold 0: every section in chunks): the same names. */
+    TRY(imapc_client_fetch_stream(c, "1", "BODY.PEEK[]<0.10> BODY.PEEK[]<10.10>", 0, NULL,
+                                  on_range_chunk, &r, &n, ERR));
+    CHECK(r.n == 2 && streq(r.names[0], "BODY[]<0>") && streq(r.names[1], "BODY[]<10>"),
+          "streamed range names: %zu %s %s", r.n, r.names[0], r.names[1]);
+    printf("partial ranges: one section each, found by name\n");
+}
+
 int main(void)
 {
     imapc_client *c = connect_from_env();
@@ -257,6 +315,8 @@ int main(void)
                                   ERR));
     CHECK(n == 1 && s.messages == 1, "one streamed message");
     printf("streamed: the same\n");
+
+    check_partial_ranges(c);
 
     TRY(imapc_client_unselect(c, ERR));
     TRY(imapc_client_delete_folder(c, FOLDER, ERR));

@@ -577,7 +577,8 @@ typedef int (*imapc_message_callback)(void *userdata, const struct imapc_message
 
 /**
  * Streaming fetch, body-chunk callback: piece `data`/`len` of section
- * `section` (normalised, e.g. `"BODY[]"`) of message `seq`/`uid` (uid 0
+ * `section` (normalised, e.g. `"BODY[]"`, or `"BODY[]<100>"` for a
+ * range requested as `BODY.PEEK[]<100.50>`) of message `seq`/`uid` (uid 0
  * when not known yet), at `offset` within the section of `total` bytes.
  * All borrowed for the call. Return nonzero to stop the fetch.
  */
@@ -2780,6 +2781,9 @@ const struct imapc_body_part *imapc_message_body_structure(const struct imapc_me
  * The data of a body section, by name as requested (`"BODY.PEEK[]"`,
  * `"BODY[HEADER]"`, `"RFC822"`, `"BINARY[1]"`...): pointer to `*data_out`
  * and length to `*len_out`, owned by the message (not NUL-terminated).
+ * A range is its own section: `"BODY.PEEK[]<100.50>"` (or `"BODY[]<100>"`,
+ * as the server names it) finds the bytes from 100, `"BODY[]"` only the
+ * whole body; two ranges of one section fetched at once are both kept.
  * Returns false, writing nothing, when the section is absent or NIL.
  *
  * # Safety
@@ -2796,7 +2800,8 @@ bool imapc_message_section(const struct imapc_message *m,
 size_t imapc_message_section_count(const struct imapc_message *m);
 
 /**
- * Normalised name of section `i` (`"BODY[]"`, `"BODY[HEADER]"`), or NULL.
+ * Normalised name of section `i` (`"BODY[]"`, `"BODY[HEADER]"`, and for a
+ * range the origin the server answered, `"BODY[]<100>"`), or NULL.
  */
 const char *imapc_message_section_name(const struct imapc_message *m, size_t i);
 

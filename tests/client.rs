@@ -476,7 +476,40 @@ fn body_sections_and_partial_fetch() {
     let p = c.fetch(9, &["BODY.PEEK[]<0.100>"]).unwrap();
     let s = &p.get(9).unwrap().sections[0];
     assert_eq!(s.origin, Some(0));
+    assert_eq!(s.name, "BODY[]<0>");
     assert_eq!(s.data.as_ref().unwrap().len(), 100);
+    // Two ranges of one section and the whole of it in one FETCH: three
+    // sections, each found by its name as requested. Before, the
+    // second range replaced the first under the name `BODY[]`, and a
+    // lookup of either range returned whichever came last.
+    let p = c
+        .fetch(
+            9,
+            &["BODY.PEEK[]<0.10>", "BODY.PEEK[]<10.10>", "BODY.PEEK[]"],
+        )
+        .unwrap();
+    let m = p.get(9).unwrap();
+    let full = m.section("BODY[]").unwrap();
+    assert!(full.len() > 90_000, "{}", full.len());
+    assert_eq!(m.section("BODY.PEEK[]<0.10>"), Some(&full[..10]));
+    assert_eq!(m.section("BODY.PEEK[]<10.10>"), Some(&full[10..20]));
+    assert_eq!(m.section("body[]<10>"), Some(&full[10..20]));
+    let names: Vec<(&str, Option<u32>)> = m
+        .sections
+        .iter()
+        .map(|s| (s.name.as_str(), s.origin))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("BODY[]<0>", Some(0)),
+            ("BODY[]<10>", Some(10)),
+            ("BODY[]", None)
+        ]
+    );
+    // A range is not the whole section.
+    let p = c.fetch(9, &["BODY.PEEK[]<0.10>"]).unwrap();
+    assert_eq!(p.get(9).unwrap().section("BODY[]"), None);
     // Fetch needs no \Seen change: INBOX was examined, message 3 stays unseen.
     assert!(!c
         .fetch(3, &["FLAGS"])

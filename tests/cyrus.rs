@@ -1164,7 +1164,7 @@ fn compress_id_and_binary_fetch() {
     let bytes: Vec<u8> = (0u8..32).collect();
     assert_eq!(m.section("BINARY[2]"), Some(&bytes[..]));
     assert_eq!(m.binary_sizes, [("2".to_string(), 32)]);
-    let partial = m.sections.iter().find(|s| s.name == "BODY[]").unwrap();
+    let partial = m.sections.iter().find(|s| s.name == "BODY[]<0>").unwrap();
     assert_eq!(
         (partial.origin, partial.data.as_deref()),
         (Some(0), Some(&b"Date: "[..]))

@@ -472,12 +472,35 @@ func TestFetch(t *testing.T) {
 		if len(full) == 0 || !bytes.HasPrefix(full, hdr) || !bytes.HasSuffix(hdr, []byte("\r\n\r\n")) {
 			t.Errorf("UID %d: full %d bytes, header %d", m.UID, len(full), len(hdr))
 		}
-		if p := m.Section("BODY[1]"); len(p) == 0 || len(p) > 10 {
+		if p := m.Section("BODY.PEEK[1]<0.10>"); len(p) == 0 || len(p) > 10 {
 			t.Errorf("UID %d: partial %q", m.UID, p)
+		}
+		if p := m.Section("BODY[1]"); p != nil {
+			t.Errorf("UID %d: a range found as the whole part: %q", m.UID, p)
 		}
 		if m.UID == 9 && len(full) < 90_000 {
 			t.Errorf("UID 9 is %d bytes", len(full))
 		}
+	}
+	// Two ranges of one section and the whole of it: three sections,
+	// each found by its name as requested (before, the second range
+	// replaced the first under "BODY[]").
+	msgs, err = c.Fetch(ctx, IDs(9), "BODY.PEEK[]<0.10> BODY.PEEK[]<10.10> BODY.PEEK[]")
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("Fetch ranges: %d, %v", len(msgs), err)
+	}
+	full := msgs[0].Section("BODY[]")
+	if len(full) < 20 ||
+		!bytes.Equal(msgs[0].Section("BODY.PEEK[]<0.10>"), full[:10]) ||
+		!bytes.Equal(msgs[0].Section("BODY.PEEK[]<10.10>"), full[10:20]) {
+		t.Errorf("ranges: %+v", msgs[0].Sections)
+	}
+	var names []string
+	for _, s := range msgs[0].Sections {
+		names = append(names, s.Name)
+	}
+	if strings.Join(names, " ") != "BODY[]<0> BODY[]<10> BODY[]" {
+		t.Errorf("section names %q", names)
 	}
 	if got, err := c.Fetch(ctx, IDs(), "FLAGS"); err != nil || len(got) != 0 {
 		t.Errorf("empty set: %v, %v", got, err)

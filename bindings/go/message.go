@@ -327,7 +327,9 @@ func (m *Message) Section(name string) []byte {
 }
 
 // NormalizeSection returns the name under which a requested section comes
-// back: "BODY.PEEK[1]<0.100>" is "BODY[1]", "RFC822" is "BODY[]".
+// back: "BODY.PEEK[1]" is "BODY[1]", "RFC822" is "BODY[]", and a range
+// keeps its origin as the server answers it: "BODY.PEEK[1]<0.100>" is
+// "BODY[1]<0>" (a range is its own section, not "BODY[1]").
 func NormalizeSection(name string) string {
 	up := strings.ToUpper(strings.TrimSpace(name))
 	up = strings.Replace(up, "BODY.PEEK[", "BODY[", 1)
@@ -341,6 +343,14 @@ func NormalizeSection(name string) string {
 		return "BODY[TEXT]"
 	}
 	if i := strings.IndexByte(up, ']'); i >= 0 {
+		// A partial range "<0.100>" of a request is "<0>" in the answer;
+		// anything else after "]" is dropped.
+		if rest, ok := strings.CutPrefix(up[i+1:], "<"); ok {
+			origin := rest[:strings.IndexAny(rest+">", ".>")]
+			if origin != "" && strings.Trim(origin, "0123456789") == "" {
+				return up[:i+1] + "<" + origin + ">"
+			}
+		}
 		return up[:i+1]
 	}
 	return up

@@ -17,7 +17,7 @@ import (
 type SectionInfo struct {
 	SeqNum uint32
 	UID    uint32 // 0 when the server sends the UID after the body
-	Name   string // normalised, e.g. "BODY[]", "BODY[1]"
+	Name   string // normalised, e.g. "BODY[]", "BODY[1]", "BODY[]<100>" (a range from 100)
 	Size   int64  // total bytes of the section
 }
 

@@ -138,7 +138,12 @@ func TestNormalizeSection(t *testing.T) {
 		"body.peek[header]":   "BODY[HEADER]",
 		"RFC822":              "BODY[]",
 		"RFC822.HEADER":       "BODY[HEADER]",
-		"BODY.PEEK[1]<0.100>": "BODY[1]",
+		"BODY.PEEK[1]<0.100>": "BODY[1]<0>",
+		"BODY.PEEK[]<100.50>": "BODY[]<100>",
+		"body[]<7>":           "BODY[]<7>",
+		"BODY[]<x>":           "BODY[]",
+		"BODY[]<>":            "BODY[]",
+		"BODY[]<12":           "BODY[]<12>",
 		"BINARY.PEEK[2]":      "BINARY[2]",
 		"BODY[1.2.MIME]":      "BODY[1.2.MIME]",
 	} {

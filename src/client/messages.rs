@@ -1389,7 +1389,10 @@ mod tests {
             (s, u, n.as_str()),
             (4, None, "BODY[HEADER.FIELDS (FROM TO)]")
         );
+        // A partial fetch's origin is part of the name, as in `fetch`.
         let (_, _, n) = chunk_origin(b"* 4 FETCH (UID 1 BINARY[1]<0> ~{99}\r\n");
-        assert_eq!(n, "BINARY[1]");
+        assert_eq!(n, "BINARY[1]<0>");
+        let (_, _, n) = chunk_origin(b"* 4 FETCH (BODY[]<100> {50}\r\n");
+        assert_eq!(n, "BODY[]<100>");
     }
 }

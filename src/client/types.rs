@@ -159,8 +159,11 @@ impl Envelope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     /// Normalised name: `BODY[...]` (PEEK removed) or `BINARY[...]`, upper
-    /// case outside the brackets.
+    /// case, with the origin of a partial fetch as the server answers it
+    /// (`BODY[]<100>` for a request `BODY.PEEK[]<100.50>`): two ranges of
+    /// one section fetched at once are two sections.
     pub name: String,
+    /// The origin of a partial fetch (also in `name`).
     pub origin: Option<u32>,
     /// `None` for NIL; empty when it was streamed.
     pub data: Option<Vec<u8>>,
@@ -217,7 +220,9 @@ pub struct Message {
 
 /// Normalise a section name for lookups: `BODY.PEEK[x]` -> `BODY[x]`,
 /// keyword upper-cased, section text upper-cased (IMAP is case-insensitive
-/// there too, except inside quoted header names, which we also fold).
+/// there too, except inside quoted header names, which we also fold); a
+/// partial range keeps its origin as the answer names it:
+/// `BODY.PEEK[]<100.50>` -> `BODY[]<100>`.
 pub fn normalize_section(name: &str) -> String {
     // Every streamed or fetched message passes its section names here, and
     // servers send them normalised already (`BODY[]`, `BODY[HEADER]`): keep
@@ -248,13 +253,21 @@ fn normalize_section_general(name: &str) -> String {
         "RFC822" => "BODY[]".into(),
         "RFC822.HEADER" => "BODY[HEADER]".into(),
         "RFC822.TEXT" => "BODY[TEXT]".into(),
-        _ => {
-            // Drop a partial range `<0.1024>` from a request: the answer has `<0>`.
-            match up.find(']') {
-                Some(i) => up[..=i].to_string(),
-                None => up,
+        _ => match up.find(']') {
+            // A partial range `<0.1024>` of a request is `<0>` in the
+            // answer; anything else after `]` is dropped.
+            Some(i) => {
+                let origin = up[i + 1..]
+                    .strip_prefix('<')
+                    .and_then(|r| r.split(['.', '>']).next())
+                    .filter(|o| !o.is_empty() && o.bytes().all(|b| b.is_ascii_digit()));
+                match origin {
+                    Some(o) => format!("{}<{o}>", &up[..=i]),
+                    None => up[..=i].to_string(),
+                }
             }
-        }
+            None => up,
+        },
     }
 }
 
@@ -269,7 +282,9 @@ impl Message {
     }
 
     /// The data of a section, by name as requested (`BODY.PEEK[]`,
-    /// `BODY[HEADER]`, `RFC822`...).
+    /// `BODY[HEADER]`, `RFC822`...). A range is its own section:
+    /// `BODY.PEEK[]<100.50>` (or `BODY[]<100>`) finds the bytes from 100,
+    /// `BODY[]` only the whole body.
     pub fn section(&self, name: &str) -> Option<&[u8]> {
         section_in(&self.sections, name)
     }
@@ -300,13 +315,13 @@ impl Message {
                     origin,
                     data,
                     ..
-                } => self.put_section(format!("BODY[{}]", lossy(&section)), origin, data),
+                } => self.put_section(section_label("BODY", &section, origin), origin, data),
                 F::Binary {
                     section,
                     origin,
                     data,
                     ..
-                } => self.put_section(format!("BINARY[{}]", lossy(&section)), origin, data),
+                } => self.put_section(section_label("BINARY", &section, origin), origin, data),
                 F::BinarySize { section, size } => self.binary_sizes.push((lossy(&section), size)),
                 F::ModSeq(n) => self.modseq = Some(n),
                 F::GmMsgId(n) => self.gm_msgid = Some(n),
@@ -340,6 +355,15 @@ impl Message {
         } else {
             self.sections.push(Section { name, origin, data });
         }
+    }
+}
+
+/// `BODY[section]` or `BINARY[section]`, with `<origin>` when the server
+/// gave one: the item's name as the server sent it, before normalising.
+fn section_label(kind: &str, section: &[u8], origin: Option<u32>) -> String {
+    match origin {
+        Some(o) => format!("{kind}[{}]<{o}>", lossy(section)),
+        None => format!("{kind}[{}]", lossy(section)),
     }
 }
 
@@ -867,8 +891,14 @@ mod tests {
         assert_eq!(normalize_section("BODY.PEEK[]"), "BODY[]");
         assert_eq!(
             normalize_section("body.peek[header]<0.1024>"),
-            "BODY[HEADER]"
+            "BODY[HEADER]<0>"
         );
+        assert_eq!(normalize_section("BODY.PEEK[]<100.50>"), "BODY[]<100>");
+        assert_eq!(normalize_section("BODY[1]<7>"), "BODY[1]<7>");
+        // Not a range: dropped.
+        assert_eq!(normalize_section("BODY[]<x>"), "BODY[]");
+        assert_eq!(normalize_section("BODY[]<>"), "BODY[]");
+        assert_eq!(normalize_section("BODY[] x"), "BODY[]");
         assert_eq!(normalize_section("RFC822"), "BODY[]");
         assert_eq!(normalize_section("BINARY.PEEK[1]"), "BINARY[1]");
         // The shortcut for names already normalised agrees with the general
@@ -902,7 +932,7 @@ mod tests {
                 "{name:?}"
             );
         }
-        assert_eq!(normalize_section("BODY[]<0>"), "BODY[]");
+        assert_eq!(normalize_section("BODY[]<0>"), "BODY[]<0>");
         assert_eq!(normalize_section(" BODY[] "), "BODY[]");
     }
 

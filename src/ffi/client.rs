@@ -1913,7 +1913,8 @@ pub type imapc_message_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, message: *const imapc_message) -> c_int>;
 
 /// Streaming fetch, body-chunk callback: piece `data`/`len` of section
-/// `section` (normalised, e.g. `"BODY[]"`) of message `seq`/`uid` (uid 0
+/// `section` (normalised, e.g. `"BODY[]"`, or `"BODY[]<100>"` for a
+/// range requested as `BODY.PEEK[]<100.50>`) of message `seq`/`uid` (uid 0
 /// when not known yet), at `offset` within the section of `total` bytes.
 /// All borrowed for the call. Return nonzero to stop the fetch.
 pub type imapc_chunk_callback = Option<

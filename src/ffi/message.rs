@@ -1188,6 +1188,9 @@ pub extern "C" fn imapc_message_body_structure(m: *const imapc_message) -> *cons
 /// The data of a body section, by name as requested (`"BODY.PEEK[]"`,
 /// `"BODY[HEADER]"`, `"RFC822"`, `"BINARY[1]"`...): pointer to `*data_out`
 /// and length to `*len_out`, owned by the message (not NUL-terminated).
+/// A range is its own section: `"BODY.PEEK[]<100.50>"` (or `"BODY[]<100>"`,
+/// as the server names it) finds the bytes from 100, `"BODY[]"` only the
+/// whole body; two ranges of one section fetched at once are both kept.
 /// Returns false, writing nothing, when the section is absent or NIL.
 ///
 /// # Safety
@@ -1219,7 +1222,8 @@ pub extern "C" fn imapc_message_section_count(m: *const imapc_message) -> usize 
     get(m).map_or(0, |m| m.sections().len())
 }
 
-/// Normalised name of section `i` (`"BODY[]"`, `"BODY[HEADER]"`), or NULL.
+/// Normalised name of section `i` (`"BODY[]"`, `"BODY[HEADER]"`, and for a
+/// range the origin the server answered, `"BODY[]<100>"`), or NULL.
 #[no_mangle]
 pub extern "C" fn imapc_message_section_name(m: *const imapc_message, i: usize) -> *const c_char {
     get(m)
