@@ -1346,6 +1346,30 @@ fn qresync_fetch_vanished_resyncs_a_folder_in_one_command() {
     c.add_flags(5, &["\\Deleted"]).unwrap();
     assert_eq!(c.uid_expunge(5).unwrap(), [5]);
     assert_eq!(c.selected().unwrap().exists, 2);
+    // Expunged by another session while this one has the folder selected,
+    // told during the resync itself as plain VANISHED: part of the answer
+    // (for the UIDs asked about), and an event (the count follows). Before,
+    // it was an event only and the answer said nothing had gone.
+    let st = c.select_folder_condstore(&name, false).unwrap();
+    let now = st.highest_modseq.unwrap();
+    c.take_events();
+    let mut e = login();
+    e.select_folder(&name).unwrap();
+    e.add_flags("1:2", &["\\Deleted"]).unwrap();
+    assert_eq!(e.uid_expunge("1:2").unwrap().len(), 2);
+    e.logout().unwrap();
+    let (msgs, gone) = c.fetch_vanished("2:10", &["FLAGS"], now).unwrap();
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert_eq!(gone, [2], "expunged now, among the UIDs asked about");
+    let events = c.take_events();
+    assert!(
+        events.contains(&Event::Vanished {
+            earlier: false,
+            uids: vec![1, 2]
+        }),
+        "{events:?}"
+    );
+    assert_eq!(c.selected().unwrap().exists, 0);
     c.logout().unwrap();
     let mut d = login();
     d.delete_folder(&name).unwrap();

@@ -181,6 +181,12 @@ func (c *Client) FetchChangedSince(ctx context.Context, set MessageSet, items st
 // and the UIDs of set expunged since then (sorted). QRESYNC must have been
 // enabled first (Enable, before Select), else ErrIllegalState with
 // nothing sent; message ids must be UIDs (the default).
+//
+// The expunged UIDs are those the server reports during this call: what
+// went before (VANISHED (EARLIER)) and what another session expunged while
+// this one has the folder selected (plain VANISHED, also delivered as an
+// EventVanished since it changes the folder's count). Expunges told
+// earlier, during another call or Idle, are events only.
 func (c *Client) FetchVanished(ctx context.Context, set MessageSet, items string, modSeq uint64) ([]Message, []uint32, error) {
 	const op = "FetchVanished"
 	if set.isIDs && len(set.ids) == 0 {

@@ -206,6 +206,23 @@ impl Handler for FetchCollector<'_, '_> {
                 }
                 None
             }
+            // Expunged now, while the folder is selected (another session's
+            // EXPUNGE, told during this command): gone since `changed_since`
+            // too, so part of the answer for the UIDs asked about. Passed on
+            // as well: it changes the folder's message count, and is an
+            // event like any other expunge.
+            Untagged::Vanished {
+                earlier: false,
+                uids,
+            } if self.vanished.is_some() => {
+                if let (Some(v), Some(u)) = (self.vanished.as_deref_mut(), st.expand(&uids)) {
+                    v.extend(u.into_iter().filter(|&uid| covers(self.set, uid)));
+                }
+                Some(Untagged::Vanished {
+                    earlier: false,
+                    uids,
+                })
+            }
             u => Some(u),
         }
     }
@@ -784,6 +801,15 @@ impl Client {
     /// kept from an earlier session with the same UIDVALIDITY), and the
     /// UIDs among `ids` expunged since then. QRESYNC must have been
     /// enabled (`enable(&["QRESYNC"])`, before SELECT); UIDs only.
+    ///
+    /// The expunged UIDs are those the server reports during the command:
+    /// `VANISHED (EARLIER)` for what went before, and plain `VANISHED` for
+    /// what another session expunged while this one has the folder
+    /// selected (those are also queued as [`Event::Vanished`](super::Event::Vanished), as they
+    /// change the folder's count). Expunges the server told before this
+    /// call, during another command or IDLE, are only events: a client
+    /// that keeps the folder selected reads them from
+    /// [`Client::take_events`] too.
     pub fn fetch_vanished(
         &mut self,
         ids: impl IntoMessageSet,

@@ -1816,6 +1816,14 @@ unsafe fn fetch_vanished_impl(
 /// `IMAPC_ERR_ILLEGAL_STATE` with nothing sent; UIDs only (`use_uid`).
 /// Caller owns both outputs, written only on success.
 ///
+/// The expunged UIDs are those the server reports during this call: what
+/// went before (`VANISHED (EARLIER)`) and what another session expunged
+/// while this one has the folder selected (plain `VANISHED`, also queued
+/// as an `IMAPC_EVENT_VANISHED` event since it changes the folder's
+/// count). Expunges the server told earlier, during another call or IDLE,
+/// are events only: a client that keeps the folder selected reads them
+/// from `imapc_client_take_events` too.
+///
 /// # Safety
 /// As `imapc_client_fetch`; `vanished_out` writable.
 #[no_mangle]
