@@ -450,6 +450,33 @@ fn sort_and_thread() {
 }
 
 #[test]
+fn fetch_macros_are_sent_as_their_items() {
+    // ALL, FAST and FULL may not stand in a parenthesized list (which the
+    // client's list is, UID first): before, '(UID ALL)' drew a BAD.
+    let mut c = login();
+    c.examine_folder("INBOX").unwrap();
+    for (mac, envelope, body) in [
+        ("ALL", true, false),
+        ("fast", false, false),
+        ("Full", true, true),
+    ] {
+        let m = c.fetch(2, &[mac]).unwrap_or_else(|e| panic!("{mac}: {e}"));
+        let m = m.get(2).unwrap_or_else(|| panic!("{mac}: no message"));
+        assert!(
+            m.flags.is_some() && m.internal_date.is_some(),
+            "{mac}: {m:?}"
+        );
+        assert!(m.size.is_some_and(|n| n > 0), "{mac}: {m:?}");
+        assert_eq!(m.envelope.is_some(), envelope, "{mac}");
+        assert_eq!(m.body_structure.is_some(), body, "{mac}");
+    }
+    // With other items too.
+    let m = c.fetch(2, &["FAST", "BODY.PEEK[HEADER]"]).unwrap();
+    let m = m.get(2).unwrap();
+    assert!(m.size.is_some() && m.section("BODY[HEADER]").is_some());
+}
+
+#[test]
 fn body_sections_and_partial_fetch() {
     let mut c = login();
     c.examine_folder("INBOX").unwrap();

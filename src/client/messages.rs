@@ -136,6 +136,20 @@ fn covers(set: &MessageSet, id: u32) -> bool {
     })
 }
 
+/// The items of a FETCH macro (RFC 3501 6.4.5). A macro may only stand
+/// alone and unparenthesized, which `fetch_cmd`'s list (UID first) is not:
+/// sent as its items instead (before, `(ALL)` drew a BAD).
+fn fetch_macro(item: &str) -> Option<&'static str> {
+    [
+        ("ALL", "FLAGS INTERNALDATE RFC822.SIZE ENVELOPE"),
+        ("FAST", "FLAGS INTERNALDATE RFC822.SIZE"),
+        ("FULL", "FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY"),
+    ]
+    .into_iter()
+    .find(|(m, _)| item.eq_ignore_ascii_case(m))
+    .map(|(_, items)| items)
+}
+
 /// Checks FETCH item names from the caller: printable ASCII only, so they
 /// cannot end the command line.
 pub(crate) fn check_items(items: &[&str]) -> Result<()> {
@@ -749,7 +763,12 @@ impl Client {
         if self.st.use_uid && !items.iter().any(|i| i.eq_ignore_ascii_case("UID")) {
             list.push_str("UID ");
         }
-        list.push_str(&items.join(" "));
+        for (k, item) in items.iter().enumerate() {
+            if k > 0 {
+                list.push(' ');
+            }
+            list.push_str(fetch_macro(item).unwrap_or(item));
+        }
         list.push(')');
         let mut b: CommandBuilder = self.command(&verb);
         b.set(set).raw(list.as_bytes());
