@@ -3759,8 +3759,10 @@ void imapc_tls_config_builder_free(struct imapc_tls_config_builder *b);
 /**
  * Trust the CA certificates of a PEM file. Adding a CA replaces the
  * system store unless `imapc_tls_config_builder_use_system_roots` turns
- * it back on. Fails with `IMAPC_ERR_TLS_CONFIG` for an unreadable file or
- * bad PEM.
+ * it back on. A self-signed server's own certificate may be given here
+ * too: a server presenting exactly that certificate is trusted (its dates
+ * and, unless turned off, its host name still checked). Fails with
+ * `IMAPC_ERR_TLS_CONFIG` for an unreadable file or bad PEM.
  *
  * # Safety
  * `b` is a live builder; `path` a NUL-terminated string.
@@ -3770,8 +3772,8 @@ imapc_result imapc_tls_config_builder_add_ca_file(struct imapc_tls_config_builde
                                                   struct imapc_error **err_out);
 
 /**
- * Trust the CA certificates in PEM bytes (`pem`, `len`). Borrowed for the
- * call only.
+ * Trust the CA certificates in PEM bytes (`pem`, `len`), as
+ * `imapc_tls_config_builder_add_ca_file`. Borrowed for the call only.
  *
  * # Safety
  * `b` is a live builder; `pem` points to `len` readable bytes.

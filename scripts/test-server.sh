@@ -20,7 +20,8 @@
 #   untrusted-ca.pem untrusted-ca.key, untrusted-server.pem untrusted-server.key
 #                                   a second CA nobody trusts and a localhost cert from it
 #   expired.pem expired.key         localhost cert from ca.pem, expired in 2021
-#   selfsigned.pem selfsigned.key   self-signed localhost cert
+#   selfsigned.pem selfsigned.key   self-signed localhost cert (CA:TRUE, as openssl req -x509 makes them)
+#   selfsigned-expired.pem .key     the same kind, expired in 2021
 #   wronghost.pem wronghost.key     cert from ca.pem for "wrong.example" only
 # Users (passwd-file <dir>/passwd): test/pass, test2..test9/pass, soak/pass
 # (load tests), ünï/pässwörd.
@@ -99,7 +100,8 @@ mail_ids() {
 }
 
 gen_certs() {
-    [ -f "$CERTS/ca.pem" ] && [ -f "$CERTS/expired.pem" ] && [ -f "$CERTS/wronghost.pem" ] && return 0
+    [ -f "$CERTS/ca.pem" ] && [ -f "$CERTS/expired.pem" ] && [ -f "$CERTS/wronghost.pem" ] &&
+        [ -f "$CERTS/selfsigned-expired.pem" ] && return 0
     rm -rf "$CERTS"; mkdir -p "$CERTS"
     (
         cd "$CERTS"
@@ -138,6 +140,9 @@ unique_subject = no
 copy_extensions = none
 [anything]
 commonName = supplied
+[selfsigned]
+basicConstraints = critical,CA:TRUE
+subjectAltName = DNS:localhost,IP:127.0.0.1
 EOT
         leaf() { # name ca cn section
             key "$1.key"
@@ -158,7 +163,14 @@ EOT
         key selfsigned.key
         openssl req -x509 -new -key selfsigned.key -sha256 -days 3650 -out selfsigned.pem \
             -subj "/CN=localhost" -addext subjectAltName=DNS:localhost,IP:127.0.0.1
-        rm -f ./*.csr index.txt* serial* ./*.srl 1000.pem
+        # Self-signed (CA:TRUE, as openssl req -x509 makes them) and expired.
+        key selfsigned-expired.key
+        openssl req -new -key selfsigned-expired.key -subj "/CN=localhost" -out selfsigned-expired.csr
+        openssl ca -batch -config ext.cnf -name testca -selfsign -keyfile selfsigned-expired.key \
+            -in selfsigned-expired.csr -out selfsigned-expired.pem -notext \
+            -extfile ext.cnf -extensions selfsigned \
+            -startdate 20200101000000Z -enddate 20210101000000Z
+        rm -f ./*.csr index.txt* serial* ./*.srl 1000.pem 1001.pem
     ) || die "certificate generation failed: $(tail -5 "$CERTS/openssl.log" 2>/dev/null)"
     chmod 644 "$CERTS"/*.pem
 }

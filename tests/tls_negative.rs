@@ -267,6 +267,60 @@ fn tls_server_name_overrides_the_connect_host() {
     assert!(c.is_tls());
 }
 
+/// A self-signed server's own certificate, given as the CA file, is
+/// trusted (with its dates and name still checked). It says CA:TRUE, as
+/// `openssl req -x509` makes them, which webpki refuses as a server
+/// certificate ("CA used as end entity"): before, such a server could only
+/// be reached with verification turned off. Found by the C audit.
+#[test]
+fn a_self_signed_certificate_given_as_the_ca_file_is_trusted() {
+    let certs = common::TestServer::get()
+        .cafile
+        .parent()
+        .unwrap()
+        .to_owned();
+    let pinned = |file: &str| {
+        let mut b = TlsConfigBuilder::new();
+        b.add_ca_file(&certs.join(file)).unwrap();
+        b
+    };
+    let cfg = pinned("selfsigned.pem").build().unwrap();
+    let c = connect(tls_server("selfsigned.pem", "selfsigned.key"), cfg.clone())
+        .expect("the added certificate itself");
+    assert!(c.is_tls());
+    // Another self-signed certificate is still refused as such.
+    let other = pinned("selfsigned-expired.pem").build().unwrap();
+    let e = connect(tls_server("selfsigned.pem", "selfsigned.key"), other).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsSelfSigned, "{e}");
+    // Its name is checked: for another name, a mismatch, unless the
+    // name check is off.
+    let name_as = |cfg: Arc<TlsConfig>| {
+        let mut o = ConnectOptions::new("127.0.0.1", Security::Implicit)
+            .port(tls_server("selfsigned.pem", "selfsigned.key"))
+            .tls(cfg);
+        o.tls_server_name = Some("other.example".into());
+        o.io_timeout = Some(Duration::from_secs(5));
+        Client::connect(&o)
+    };
+    assert_eq!(name_as(cfg).unwrap_err().kind, ErrorKind::TlsNameMismatch);
+    let c = name_as(
+        pinned("selfsigned.pem")
+            .verify_hostname(false)
+            .build()
+            .unwrap(),
+    )
+    .expect("name check off");
+    assert!(c.is_tls());
+    // Its dates are checked: an expired one, trusted the same way, fails.
+    let cfg = pinned("selfsigned-expired.pem").build().unwrap();
+    let e = connect(
+        tls_server("selfsigned-expired.pem", "selfsigned-expired.key"),
+        cfg,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TlsExpired, "{e}");
+}
+
 /// The fake's greeting and its answer to LOGIN, for the command timeout
 /// tests.
 fn greet_and_login(s: &mut TlsStream) {

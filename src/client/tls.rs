@@ -75,7 +75,10 @@ impl TlsConfigBuilder {
         TlsConfigBuilder::default()
     }
 
-    /// Trust the CA certificates in a PEM file (the seed's `cafile`).
+    /// Trust the CA certificates in a PEM file (the seed's `cafile`). A
+    /// self-signed server's own certificate may be given too: a server
+    /// presenting exactly that certificate is trusted, its dates and (unless
+    /// turned off) its host name still checked.
     pub fn add_ca_file(&mut self, path: &Path) -> Result<&mut Self> {
         let data = std::fs::read(path).map_err(|e| {
             Error::new(
@@ -205,6 +208,7 @@ impl TlsConfigBuilder {
             Arc::new(Verifier {
                 inner,
                 check_hostname: !self.no_hostname,
+                added: self.cas.clone(),
             })
         };
         let builder = builder
@@ -263,12 +267,54 @@ pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>> {
     })
 }
 
-/// The webpki verifier, with an optional host-name check and a distinct
-/// error for self-signed certificates.
+/// The webpki verifier, with an optional host-name check, a distinct
+/// error for self-signed certificates, and the added certificates trusted
+/// as server certificates themselves.
 #[derive(Debug)]
 struct Verifier {
     inner: Arc<WebPkiServerVerifier>,
     check_hostname: bool,
+    /// The certificates added with `add_ca_file` / `add_ca_pem`.
+    added: Vec<CertificateDer<'static>>,
+}
+
+impl Verifier {
+    /// A server certificate that is itself one of the added certificates
+    /// (a self-signed server's own certificate, given as its CA file):
+    /// trusted as it is, once it is within its validity period and, unless
+    /// the check is off, names the server. webpki alone refuses it when it
+    /// says CA:TRUE (as `openssl req -x509` makes them: "CA used as end
+    /// entity"), which left only turning verification off.
+    fn verify_added(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        server_name: &ServerName<'_>,
+        now: UnixTime,
+    ) -> Option<std::result::Result<ServerCertVerified, rustls::Error>> {
+        if !self.added.iter().any(|c| c.as_ref() == end_entity.as_ref()) {
+            return None;
+        }
+        let bad = |e| Some(Err(rustls::Error::InvalidCertificate(e)));
+        let Some((not_before, not_after)) = der::validity(end_entity) else {
+            return bad(CertificateError::BadEncoding);
+        };
+        let now = now.as_secs() as i64;
+        if now > not_after {
+            return bad(CertificateError::Expired);
+        }
+        if now < not_before {
+            return bad(CertificateError::NotValidYet);
+        }
+        if self.check_hostname {
+            let checked = rustls::server::ParsedCertificate::try_from(end_entity)
+                .and_then(|p| rustls::client::verify_server_name(&p, server_name));
+            if let Err(e) = checked {
+                return Some(Err(e));
+            }
+        }
+        log::debug!(target: "imapclient::tls", "the server's certificate is one of the added certificates: trusted as it is");
+        Some(Ok(ServerCertVerified::assertion()))
+    }
 }
 
 /// Marker carried in `CertificateError::Other` for a self-signed server.
@@ -303,6 +349,9 @@ impl ServerCertVerifier for Verifier {
                 log::debug!(target: "imapclient::tls", "host name check off: accepting {server_name:?} ({e:?})");
                 Ok(ServerCertVerified::assertion())
             }
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer | CertificateError::Other(_),
+            )) if let Some(r) = self.verify_added(end_entity, server_name, now) => r,
             // A lone self-signed certificate fails as UnknownIssuer, or, when
             // it says CA:TRUE (as `openssl req -x509` makes them), as
             // webpki's CaUsedAsEndEntity, which rustls passes on as Other.
@@ -472,6 +521,44 @@ mod der {
         Some((tag, &b[..len], &b[len..]))
     }
 
+    /// A UTCTime (`YYMMDDHHMMSSZ`, tag 0x17) or GeneralizedTime
+    /// (`YYYYMMDDHHMMSSZ`, tag 0x18) as seconds since the Unix epoch.
+    fn time(tag: u8, t: &[u8]) -> Option<i64> {
+        let t = std::str::from_utf8(t).ok()?.strip_suffix('Z')?;
+        if !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (year, rest) = match (tag, t.len()) {
+            (0x17, 12) => {
+                // RFC 5280 4.1.2.5.1: 50-99 are 19xx, 00-49 20xx.
+                let yy: i32 = t[..2].parse().ok()?;
+                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &t[2..])
+            }
+            (0x18, 14) => (t[..4].parse().ok()?, &t[4..]),
+            _ => return None,
+        };
+        let n = |i: usize| rest[i..i + 2].parse::<u8>().ok();
+        let date = crate::proto::dates::Date::new(year, n(0)?, n(2)?).ok()?;
+        let dt = crate::proto::dates::DateTime::new(date, n(4)?, n(6)?, n(8)?, 0).ok()?;
+        Some(dt.unix_timestamp())
+    }
+
+    /// (notBefore, notAfter) of a certificate, in Unix seconds.
+    pub(super) fn validity(cert: &[u8]) -> Option<(i64, i64)> {
+        let (_, certificate, _) = tlv(cert)?;
+        let (_, tbs, _) = tlv(certificate)?;
+        let (tag, _, mut rest) = tlv(tbs)?;
+        if tag == 0xa0 {
+            rest = tlv(rest)?.2;
+        }
+        let rest = tlv(rest)?.2; // signature algorithm
+        let rest = tlv(rest)?.2; // issuer
+        let (_, validity, _) = tlv(rest)?;
+        let (t0, from, rest) = tlv(validity)?;
+        let (t1, until, _) = tlv(rest)?;
+        Some((time(t0, from)?, time(t1, until)?))
+    }
+
     /// Issuer equals subject.
     pub(super) fn is_self_signed(cert: &[u8]) -> bool {
         (|| {
@@ -493,6 +580,28 @@ mod der {
 
     #[cfg(test)]
     mod tests {
+        #[test]
+        fn certificate_times() {
+            use super::time;
+            // UTCTime: 50-99 are 19xx, 00-49 20xx (RFC 5280).
+            assert_eq!(time(0x17, b"700101000000Z"), Some(0));
+            assert_eq!(time(0x17, b"491231235959Z"), Some(2_524_607_999));
+            assert_eq!(time(0x17, b"500101000000Z"), Some(-631_152_000));
+            assert_eq!(time(0x18, b"20210101000000Z"), Some(1_609_459_200));
+            for bad in [
+                &b"2101010000Z"[..],
+                b"210101000000",
+                b"211301000000Z",
+                b"21010100000aZ",
+                b"",
+            ] {
+                assert_eq!(time(0x17, bad), None, "{bad:?}");
+            }
+            assert_eq!(time(0x18, b"210101000000Z"), None);
+            assert_eq!(time(0x02, b"210101000000Z"), None);
+            assert_eq!(super::validity(b"\x30\x00"), None);
+        }
+
         #[test]
         fn garbage_is_not_self_signed() {
             assert!(!super::is_self_signed(b""));

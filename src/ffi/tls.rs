@@ -64,8 +64,10 @@ pub unsafe extern "C" fn imapc_tls_config_builder_free(b: *mut imapc_tls_config_
 
 /// Trust the CA certificates of a PEM file. Adding a CA replaces the
 /// system store unless `imapc_tls_config_builder_use_system_roots` turns
-/// it back on. Fails with `IMAPC_ERR_TLS_CONFIG` for an unreadable file or
-/// bad PEM.
+/// it back on. A self-signed server's own certificate may be given here
+/// too: a server presenting exactly that certificate is trusted (its dates
+/// and, unless turned off, its host name still checked). Fails with
+/// `IMAPC_ERR_TLS_CONFIG` for an unreadable file or bad PEM.
 ///
 /// # Safety
 /// `b` is a live builder; `path` a NUL-terminated string.
@@ -85,8 +87,8 @@ pub unsafe extern "C" fn imapc_tls_config_builder_add_ca_file(
     }
 }
 
-/// Trust the CA certificates in PEM bytes (`pem`, `len`). Borrowed for the
-/// call only.
+/// Trust the CA certificates in PEM bytes (`pem`, `len`), as
+/// `imapc_tls_config_builder_add_ca_file`. Borrowed for the call only.
 ///
 /// # Safety
 /// `b` is a live builder; `pem` points to `len` readable bytes.
