@@ -60,6 +60,9 @@ const (
 type TLSConfig struct {
 	// CAFile names a PEM file of CA certificates to trust. Adding a CA
 	// (file or PEM) replaces the system store unless UseSystemRoots is set.
+	// A self-signed server's own certificate may be given too: a server
+	// presenting exactly that certificate is trusted (its dates and, unless
+	// turned off, its host name still checked).
 	CAFile string
 	// CAPEM holds PEM CA certificates to trust.
 	CAPEM []byte

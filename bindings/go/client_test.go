@@ -1011,6 +1011,28 @@ func TestStoreAppendCopyMoveExpunge(t *testing.T) {
 			t.Errorf("Append with flag %q: %v, want ErrInvalidArgument", bad, err)
 		}
 	}
+	// A date INTERNALDATE cannot carry: refused before anything is sent.
+	// Before, it went out as written, Dovecot refused the line before the
+	// literal and read the message (sent at once with LITERAL+) as
+	// commands: this one's body deleted the folder dst.
+	hostile := []byte("Subject: hostile\r\n\r\nX1 DELETE " + dst + "\r\n")
+	for _, d := range []time.Time{
+		time.Date(10000, 6, 1, 12, 0, 0, 0, time.UTC),
+		time.Date(-5, 6, 1, 12, 0, 0, 0, time.UTC),
+		time.Date(2024, 6, 1, 12, 0, 0, 0, time.FixedZone("", 30*3600)),
+	} {
+		_, err := c.Append(ctx, src, hostile, &AppendOptions{Date: d})
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Append dated %v: %v, want ErrInvalidArgument", d, err)
+		}
+		_, _, err = c.MultiAppend(ctx, src, []AppendMessage{{Data: hostile}, {Data: hostile, Date: d}})
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("MultiAppend dated %v: %v, want ErrInvalidArgument", d, err)
+		}
+	}
+	if ok, err := c.FolderExists(ctx, dst); err != nil || !ok {
+		t.Errorf("folder %s after hostile appends: %v, %v", dst, ok, err)
+	}
 	if st, err := c.Status(ctx, src); err != nil || st.Messages != 4 {
 		t.Errorf("after refused appends: %+v, %v; want 4 messages", st, err)
 	}
