@@ -1982,7 +1982,10 @@ imapc_result imapc_client_idle_done(struct imapc_client *client,
 
 /**
  * The socket's file descriptor, for poll/select while idling, or -1 when
- * closed or NULL. Do not read, write or close it. Readable means: call
+ * closed or NULL, and while another thread is inside a call on this
+ * client (the descriptor is not handed out from under a running call:
+ * ask for it from the thread that drives the client). Do not read, write
+ * or close it. Readable means: call
  * `imapc_client_idle_wait` with timeout 0. Each `imapc_client_idle_wait`
  * returns with nothing left buffered inside the library (TLS records,
  * COMPRESS data), so the descriptor's readiness is exact from then on;
@@ -2505,6 +2508,11 @@ const char *imapc_address_route(const struct imapc_address *a);
 /**
  * `mailbox@host` (or whichever part exists; `""` when neither). Never
  * NULL for a non-NULL address.
+ *
+ * A group (`To: Team: a@x, b@y;`) comes as RFC 3501 writes it: a start
+ * marker (mailbox the group name, host NULL), its members, and an end
+ * marker (mailbox and host NULL); a marker's "email" is `"Team"` or `""`,
+ * no address. To collect addresses, skip those whose host is NULL.
  */
 const char *imapc_address_email(const struct imapc_address *a);
 
@@ -3351,8 +3359,10 @@ imapc_result imapc_search_add_text(struct imapc_search *search,
                                    struct imapc_error **err_out);
 
 /**
- * Add KEYWORD: messages with the keyword (flag) `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
- * UTF-8); it is quoted by the library.
+ * Add KEYWORD: messages with the keyword (flag) `value`. A keyword is an atom
+ * (RFC 3501 flag-keyword: ASCII, no space, parenthesis, quote, `\`, `%`,
+ * `*`, `]` or control character): anything else fails here with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
  *
  * # Safety
  * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
@@ -3363,8 +3373,10 @@ imapc_result imapc_search_add_keyword(struct imapc_search *search,
                                       struct imapc_error **err_out);
 
 /**
- * Add UNKEYWORD: messages without the keyword `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
- * UTF-8); it is quoted by the library.
+ * Add UNKEYWORD: messages without the keyword `value`. A keyword is an atom
+ * (RFC 3501 flag-keyword: ASCII, no space, parenthesis, quote, `\`, `%`,
+ * `*`, `]` or control character): anything else fails here with
+ * `IMAPC_ERR_INVALID_ARGUMENT`.
  *
  * # Safety
  * `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
@@ -3376,7 +3388,9 @@ imapc_result imapc_search_add_unkeyword(struct imapc_search *search,
 
 /**
  * Add HEADER: the header field `name` contains `value` (an empty value
- * matches every message that has the field).
+ * matches every message that has the field). `name` is a header field
+ * name (printable ASCII without `:` or space), else
+ * `IMAPC_ERR_INVALID_ARGUMENT`; `value` is UTF-8, as for FROM.
  *
  * # Safety
  * `search` is NULL or live; strings NULL or NUL-terminated; `err_out`

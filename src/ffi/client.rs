@@ -2663,7 +2663,10 @@ pub unsafe extern "C" fn imapc_client_idle_done(
 }
 
 /// The socket's file descriptor, for poll/select while idling, or -1 when
-/// closed or NULL. Do not read, write or close it. Readable means: call
+/// closed or NULL, and while another thread is inside a call on this
+/// client (the descriptor is not handed out from under a running call:
+/// ask for it from the thread that drives the client). Do not read, write
+/// or close it. Readable means: call
 /// `imapc_client_idle_wait` with timeout 0. Each `imapc_client_idle_wait`
 /// returns with nothing left buffered inside the library (TLS records,
 /// COMPRESS data), so the descriptor's readiness is exact from then on;

@@ -104,6 +104,11 @@ pub extern "C" fn imapc_address_route(a: *const imapc_address) -> *const c_char 
 
 /// `mailbox@host` (or whichever part exists; `""` when neither). Never
 /// NULL for a non-NULL address.
+///
+/// A group (`To: Team: a@x, b@y;`) comes as RFC 3501 writes it: a start
+/// marker (mailbox the group name, host NULL), its members, and an end
+/// marker (mailbox and host NULL); a marker's "email" is `"Team"` or `""`,
+/// no address. To collect addresses, skip those whose host is NULL.
 #[no_mangle]
 pub extern "C" fn imapc_address_email(a: *const imapc_address) -> *const c_char {
     get(a).map_or(std::ptr::null(), |a| a.email.0)

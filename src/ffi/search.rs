@@ -58,6 +58,10 @@ unsafe fn add(
             // SAFETY: NULL or a live, exclusively used object per the contract.
             let s = search_mut(search)?;
             let k = f()?;
+            // Refused here, where the caller can tell which key, rather
+            // than at the search.
+            crate::proto::encoder::check_search_key(&k)
+                .map_err(|e| Error::new(ErrorKind::InvalidArgument, e.message))?;
             s.keys.push(k);
             Ok(())
         })
@@ -408,8 +412,10 @@ pub unsafe extern "C" fn imapc_search_add_text(
     }
 }
 
-/// Add KEYWORD: messages with the keyword (flag) `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
-/// UTF-8); it is quoted by the library.
+/// Add KEYWORD: messages with the keyword (flag) `value`. A keyword is an atom
+/// (RFC 3501 flag-keyword: ASCII, no space, parenthesis, quote, `\`, `%`,
+/// `*`, `]` or control character): anything else fails here with
+/// `IMAPC_ERR_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
@@ -430,8 +436,10 @@ pub unsafe extern "C" fn imapc_search_add_keyword(
     }
 }
 
-/// Add UNKEYWORD: messages without the keyword `value`. `value` is UTF-8 (non-ASCII makes the search use CHARSET
-/// UTF-8); it is quoted by the library.
+/// Add UNKEYWORD: messages without the keyword `value`. A keyword is an atom
+/// (RFC 3501 flag-keyword: ASCII, no space, parenthesis, quote, `\`, `%`,
+/// `*`, `]` or control character): anything else fails here with
+/// `IMAPC_ERR_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `search` is NULL or live; `value` NULL or NUL-terminated; `err_out`
@@ -453,7 +461,9 @@ pub unsafe extern "C" fn imapc_search_add_unkeyword(
 }
 
 /// Add HEADER: the header field `name` contains `value` (an empty value
-/// matches every message that has the field).
+/// matches every message that has the field). `name` is a header field
+/// name (printable ASCII without `:` or space), else
+/// `IMAPC_ERR_INVALID_ARGUMENT`; `value` is UTF-8, as for FROM.
 ///
 /// # Safety
 /// `search` is NULL or live; strings NULL or NUL-terminated; `err_out`
@@ -909,6 +919,43 @@ mod tests {
 
     fn keys(s: *mut imapc_search) -> Vec<SearchKey> {
         super::super::lists::get(s).unwrap().keys.clone()
+    }
+
+    #[test]
+    fn keys_are_checked_when_added() {
+        // Before, these were taken and refused only by the search (the
+        // keyword docs even said non-ASCII would be quoted).
+        let s = imapc_search_new();
+        let null = std::ptr::null_mut();
+        // SAFETY: s is live; strings NUL-terminated; err_out NULL.
+        unsafe {
+            for bad in [c"a b", c"\u{fc}n\u{ef}", c"\\Seen", c"", c"x)"] {
+                assert_eq!(
+                    imapc_search_add_keyword(s, bad.as_ptr(), null),
+                    100,
+                    "{bad:?}"
+                );
+                assert_eq!(
+                    imapc_search_add_unkeyword(s, bad.as_ptr(), null),
+                    100,
+                    "{bad:?}"
+                );
+            }
+            for bad in [c"Bad Name", c"X-A:", c""] {
+                assert_eq!(
+                    imapc_search_add_header(s, bad.as_ptr(), c"x".as_ptr(), null),
+                    100
+                );
+            }
+            assert_eq!(imapc_search_count(s), 0);
+            assert_eq!(imapc_search_add_keyword(s, c"$Work".as_ptr(), null), 0);
+            assert_eq!(
+                imapc_search_add_header(s, c"List-Id".as_ptr(), c"\u{fc}".as_ptr(), null),
+                0
+            );
+            assert_eq!(imapc_search_count(s), 2);
+            imapc_search_free(s);
+        }
     }
 
     #[test]

@@ -523,6 +523,13 @@ fn ends_in_quote(r: &[u8]) -> bool {
 }
 
 /// Everything that can make a key unencodable, checked before writing.
+/// The checks `search_keys` makes of one key (and the keys inside it),
+/// for a caller that builds criteria a key at a time and wants each
+/// refused when it is added.
+pub fn check_search_key(key: &SearchKey) -> Result<(), EncodeError> {
+    check_key(key, 0)
+}
+
 fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
     use SearchKey::*;
     if depth > MAX_SEARCH_DEPTH {
@@ -546,6 +553,15 @@ fn check_key(key: &SearchKey, depth: usize) -> Result<(), EncodeError> {
         }
         Header(n, v) if n.contains(&0) || v.contains(&0) => {
             return Err(enc_err("search header name and text must not contain NUL"));
+        }
+        // RFC 5322 field-name: printable ASCII but ':' (and no space).
+        Header(n, _)
+            if n.is_empty() || !n.iter().all(|&b| (33..=126).contains(&b) && b != b':') =>
+        {
+            return Err(enc_err(format!(
+                "search header name {} is not a header field name",
+                super::quote::quoted(&String::from_utf8_lossy(n))
+            )));
         }
         Before(d) | On(d) | Since(d) | SentBefore(d) | SentOn(d) | SentSince(d) => {
             Date::new(d.year, d.month, d.day).map_err(|e| enc_err(format!("search date: {e}")))?;
@@ -964,6 +980,10 @@ mod tests {
             vec![Header(b"X-A".to_vec(), b"\0".to_vec())],
             vec![Header(b"X\0".to_vec(), b"v".to_vec())],
             vec![GmRaw(b"in:\0".to_vec())],
+            vec![Header(b"Bad Name".to_vec(), b"x".to_vec())],
+            vec![Header(b"X-A:".to_vec(), b"x".to_vec())],
+            vec![Header(b"".to_vec(), b"x".to_vec())],
+            vec![Header("Ünï".as_bytes().to_vec(), b"x".to_vec())],
             vec![
                 Seen,
                 Since(Date {
