@@ -543,17 +543,25 @@ mod der {
         Some(dt.unix_timestamp())
     }
 
-    /// (notBefore, notAfter) of a certificate, in Unix seconds.
-    pub(super) fn validity(cert: &[u8]) -> Option<(i64, i64)> {
+    /// The issuer, validity and subject of a certificate's TBSCertificate.
+    fn tbs_fields(cert: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
         let (_, certificate, _) = tlv(cert)?;
         let (_, tbs, _) = tlv(certificate)?;
         let (tag, _, mut rest) = tlv(tbs)?;
         if tag == 0xa0 {
+            // [0] version: the serial number follows.
             rest = tlv(rest)?.2;
         }
         let rest = tlv(rest)?.2; // signature algorithm
-        let rest = tlv(rest)?.2; // issuer
-        let (_, validity, _) = tlv(rest)?;
+        let (_, issuer, rest) = tlv(rest)?;
+        let (_, validity, rest) = tlv(rest)?;
+        let (_, subject, _) = tlv(rest)?;
+        Some((issuer, validity, subject))
+    }
+
+    /// (notBefore, notAfter) of a certificate, in Unix seconds.
+    pub(super) fn validity(cert: &[u8]) -> Option<(i64, i64)> {
+        let (_, validity, _) = tbs_fields(cert)?;
         let (t0, from, rest) = tlv(validity)?;
         let (t1, until, _) = tlv(rest)?;
         Some((time(t0, from)?, time(t1, until)?))
@@ -561,21 +569,7 @@ mod der {
 
     /// Issuer equals subject.
     pub(super) fn is_self_signed(cert: &[u8]) -> bool {
-        (|| {
-            let (_, certificate, _) = tlv(cert)?;
-            let (_, tbs, _) = tlv(certificate)?;
-            let (tag, _, mut rest) = tlv(tbs)?;
-            if tag == 0xa0 {
-                // [0] version: the serial number follows.
-                rest = tlv(rest)?.2;
-            }
-            let rest = tlv(rest)?.2; // signature algorithm
-            let (_, issuer, rest) = tlv(rest)?;
-            let rest = tlv(rest)?.2; // validity
-            let (_, subject, _) = tlv(rest)?;
-            Some(issuer == subject)
-        })()
-        .unwrap_or(false)
+        tbs_fields(cert).is_some_and(|(issuer, _, subject)| issuer == subject)
     }
 
     #[cfg(test)]
