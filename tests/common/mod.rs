@@ -214,7 +214,15 @@ extern "C" fn stop_private_server() {
 /// its mailbox list index). The client reports what the server said; the
 /// tests, which share user `test`, take that answer for a new name when
 /// the folder is there and empty.
+///
+/// The CREATEs of one test binary go one at a time: two at once, by two
+/// sessions of one user, can deadlock Dovecot 2.3.19 itself (a fresh-clone
+/// CI run lost two tests to `Panic: fcntl(.../mailboxes.lock) ... Resource
+/// deadlock avoided`, each process holding the lock the other wanted, in
+/// CREATE's mailbox list index refresh).
 pub fn create_new(c: &mut imapclient::client::Client, name: &str) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     match c.create_folder(name) {
         Ok(()) => {}
         Err(e) if e.response_code.as_deref() == Some("ALREADYEXISTS") => {
