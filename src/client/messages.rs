@@ -824,8 +824,9 @@ impl Client {
     /// The expunged UIDs are those the server reports during the command:
     /// `VANISHED (EARLIER)` for what went before, and plain `VANISHED` for
     /// what another session expunged while this one has the folder
-    /// selected (those are also queued as [`Event::Vanished`](super::Event::Vanished), as they
-    /// change the folder's count). Expunges the server told before this
+    /// selected (those are also queued as
+    /// [`Event::Vanished`](super::Event::Vanished), as they change the
+    /// folder's count). Expunges the server told before this
     /// call, during another command or IDLE, are only events: a client
     /// that keeps the folder selected reads them from
     /// [`Client::take_events`] too.
