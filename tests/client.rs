@@ -234,6 +234,32 @@ fn list_folders_decodes_utf7() {
 }
 
 #[test]
+fn folder_exists_takes_names_with_wildcards_exactly() {
+    // Servers allow % and * in names. Before, folder_exists refused such a
+    // name (InvalidArgument, in Rust and C; Go listed it itself); as a LIST
+    // pattern it matches other folders too, so only the exact name counts.
+    let mut c = login();
+    let base = common::unique_folder("wild");
+    let (star, plain) = (format!("{base}/50% off*"), format!("{base}/50X offY"));
+    common::create_new(&mut c, &star);
+    common::create_new(&mut c, &plain);
+    for (name, want) in [
+        (star.clone(), true),
+        (plain.clone(), true),
+        (format!("{base}/50% off"), false),
+        (format!("{base}/%"), false),
+        (format!("{base}/*"), false),
+        (format!("{base}/50% offY"), false),
+        (format!("{base}/Ä%"), false),
+    ] {
+        assert_eq!(c.folder_exists(&name).unwrap(), want, "{name}");
+    }
+    for f in [&star, &plain] {
+        c.delete_folder(f).unwrap();
+    }
+}
+
+#[test]
 fn unicode_folder_create_rename_delete_round_trip() {
     let mut c = login();
     let base = common::unique_folder("uni");

@@ -416,43 +416,11 @@ func (c *Client) RenameFolder(ctx context.Context, oldName, newName string) erro
 // and may match others, and only a folder of exactly that name counts
 // (an INBOX prefix in any case, as the server's INBOX).
 func (c *Client) FolderExists(ctx context.Context, folder string) (bool, error) {
-	if strings.ContainsAny(folder, "%*") {
-		// The library refuses such names (a pattern would match others).
-		fs, err := c.list(ctx, "FolderExists", "", folder, listPlain)
-		if err != nil {
-			return false, err
-		}
-		for _, f := range fs {
-			if sameFolder(f.Name, folder, f.Delimiter) {
-				return true, nil
-			}
-		}
-		return false, nil
-	}
 	var ok C.bool
 	err := c.folderCall(ctx, "FolderExists", folder, func(p *C.imapc_client, cf *C.char, e **C.imapc_error) C.imapc_result {
 		return C.imapc_client_folder_exists(p, cf, &ok, e)
 	})
 	return bool(ok), err
-}
-
-// sameFolder reports whether the listed name is the name asked for:
-// the same, but for the case of INBOX (RFC 3501 5.1), alone or as the
-// first level of the hierarchy.
-func sameFolder(listed, name string, delim rune) bool {
-	if listed == name {
-		return true
-	}
-	const inbox = "INBOX"
-	if len(listed) < len(inbox) || len(name) < len(inbox) ||
-		!strings.EqualFold(listed[:len(inbox)], inbox) || !strings.EqualFold(name[:len(inbox)], inbox) {
-		return false
-	}
-	rest := listed[len(inbox):]
-	if rest != name[len(inbox):] {
-		return false
-	}
-	return rest == "" || (delim != 0 && strings.HasPrefix(rest, string(delim)))
 }
 
 // SpecialFolder returns the folder with a special-use attribute (`\Sent`,

@@ -335,23 +335,3 @@ func TestFilenameDecoding(t *testing.T) {
 		}
 	}
 }
-
-func TestSameFolder(t *testing.T) {
-	for _, tc := range []struct {
-		listed, name string
-		want         bool
-	}{
-		{"a%b", "a%b", true},
-		{"a%b", "a%B", false},
-		{"aXb", "a%b", false},
-		{"INBOX", "inbox", true},
-		{"INBOX/x*", "inbox/x*", true},
-		{"INBOX/x*", "inbox/X*", false},
-		{"INBOXx*", "inboxx*", false},
-		{"INBOX", "INBOX/", false},
-	} {
-		if got := sameFolder(tc.listed, tc.name, '/'); got != tc.want {
-			t.Errorf("sameFolder(%q, %q) = %v", tc.listed, tc.name, got)
-		}
-	}
-}

@@ -78,6 +78,25 @@ fn same_folder(got: &[u8], asked: &[u8]) -> bool {
     got == asked || (is_inbox(got) && is_inbox(asked))
 }
 
+/// Whether a listed name is `asked` (wire forms): the same, but for the
+/// case of INBOX (RFC 3501 5.1), alone or as the first level of the
+/// hierarchy (`inbox/x` is `INBOX/x`).
+fn same_name(listed: &[u8], asked: &[u8], delimiter: Option<char>) -> bool {
+    if listed == asked {
+        return true;
+    }
+    let (Some((a, rest)), Some((b, asked_rest))) =
+        (listed.split_at_checked(5), asked.split_at_checked(5))
+    else {
+        return false;
+    };
+    a.eq_ignore_ascii_case(b"INBOX")
+        && b.eq_ignore_ascii_case(b"INBOX")
+        && rest == asked_rest
+        && (rest.is_empty()
+            || delimiter.is_some_and(|d| d.is_ascii() && rest.first() == Some(&(d as u8))))
+}
+
 /// A LIST reply as a folder, its name decoded when `utf7`.
 pub(crate) fn folder_of(l: &ListItem<'_>, utf7: bool) -> Folder {
     Folder {
@@ -580,14 +599,19 @@ impl Client {
         Ok(None)
     }
 
-    /// True when the folder exists.
+    /// True when the folder exists. A name may hold `%` or `*` (servers
+    /// allow them: Dovecot creates `50% off*`): LIST then takes it as a
+    /// pattern, which may match other folders too, and only a folder of
+    /// exactly that name counts (INBOX in any case).
     pub fn folder_exists(&mut self, name: &str) -> Result<bool> {
-        if name.contains(['*', '%']) {
-            return Err(Error::invalid(
-                "folder_exists: the name may not contain wildcards",
-            ));
+        let found = self.list_folders("", name)?;
+        if !name.contains(['*', '%']) {
+            return Ok(!found.is_empty());
         }
-        Ok(!self.list_folders("", name)?.is_empty())
+        let wire = self.encode_name(name)?;
+        Ok(found
+            .iter()
+            .any(|f| same_name(&f.raw_name, &wire, f.delimiter)))
     }
 
     fn simple_folder_cmd(&mut self, verb: &str, names: &[&str]) -> Result<()> {
@@ -1058,5 +1082,25 @@ mod tests {
         ] {
             assert!(check_name(good).is_ok(), "{good:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod same_name_tests {
+    #[test]
+    fn exact_but_for_the_case_of_inbox() {
+        use super::same_name as same;
+        let d = Some('/');
+        assert!(same(b"50% off*", b"50% off*", d));
+        assert!(!same(b"50% off*", b"50% off", d));
+        assert!(!same(b"50X offY", b"50% off*", d));
+        assert!(!same(b"a%b", b"a%B", d));
+        assert!(same(b"INBOX", b"inbox", d));
+        assert!(same(b"INBOX/x*", b"inbox/x*", d));
+        assert!(!same(b"INBOX/x*", b"inbox/X*", d));
+        assert!(!same(b"INBOXx*", b"inboxx*", d));
+        assert!(!same(b"INBOX", b"INBOX/", d));
+        assert!(!same(b"INBOX/x*", b"inbox/x*", None));
+        assert!(!same(b"Inb", b"inb", d));
     }
 }

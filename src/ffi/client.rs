@@ -1018,7 +1018,10 @@ pub unsafe extern "C" fn imapc_client_find_special_folder(
     }
 }
 
-/// Whether a folder exists: true or false to `*exists_out`.
+/// Whether a folder exists: true or false to `*exists_out`. A name may
+/// hold `%` or `*` (servers allow them): LIST takes it as a pattern, which
+/// may match other folders too, and only a folder of exactly that name
+/// counts (an INBOX prefix in any case).
 ///
 /// # Safety
 /// `client` is live; `folder` NUL-terminated; `exists_out` writable.
