@@ -526,7 +526,7 @@ fn ends_in_quote(r: &[u8]) -> bool {
 /// The checks `search_keys` makes of one key (and the keys inside it),
 /// for a caller that builds criteria a key at a time and wants each
 /// refused when it is added.
-pub fn check_search_key(key: &SearchKey) -> Result<(), EncodeError> {
+pub(crate) fn check_search_key(key: &SearchKey) -> Result<(), EncodeError> {
     check_key(key, 0)
 }
 
